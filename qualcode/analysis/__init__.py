@@ -1,0 +1,1 @@
+"""Frequency and comparison queries, co-occurrence, contingency and agreement statistics."""

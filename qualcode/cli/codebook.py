@@ -1,0 +1,56 @@
+"""Codebook commands: load a file as a new version, show the tree with counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.tree import Tree
+
+from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
+from qualcode.config import coder_name
+from qualcode.services import codebooks
+
+codebook_app = typer.Typer(help="Load and show codebooks.", no_args_is_help=True)
+
+
+@codebook_app.command("load")
+@friendly
+def load(
+    path: Annotated[Path, typer.Argument(help="A codebook YAML file.")],
+    retire: Annotated[
+        bool, typer.Option("--retire", help="Retire removed codes that have codings.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Load a codebook file; a changed file becomes a new version."""
+    summary = codebooks.load_codebook_file(project(db), path, retire=retire)
+    if summary.unchanged:
+        console.print(f"Codebook {summary.name} version {summary.version} is unchanged.")
+        return
+    console.print(f"Codebook {summary.name} is now version {summary.version}.")
+    for label, keys in (
+        ("added", summary.added),
+        ("updated", summary.updated),
+        ("removed", summary.removed),
+        ("retired", summary.retired),
+    ):
+        if keys:
+            console.print(f"  {label} {len(keys)}: {', '.join(keys)}", highlight=False)
+
+
+@codebook_app.command("show")
+@friendly
+def show(db: DbOption = None, coder: CoderOption = None) -> None:
+    """Print the codebook tree with the number of codings per code."""
+    info = codebooks.codebook_info(project(db), coder_name(coder))
+    tree = Tree(f"[bold]{info.title or info.name}[/] (version {info.version})")
+    nodes: dict[str, Tree] = {}
+    for code in info.codes:
+        parent = nodes.get(code.parent_key or "", tree)
+        flags = " [dim](open)[/]" if code.is_open else ""
+        flags += " [dim](retired)[/]" if code.retired else ""
+        label = f"[{code.color}]■[/] {code.key}  {code.name}  [cyan]{code.n_codings}[/]{flags}"
+        nodes[code.key] = parent.add(label)
+    console.print(tree)

@@ -1,0 +1,181 @@
+"""Corpus commands: init, import, transcripts, segments."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
+from qualcode.config import coder_name
+from qualcode.domain.imports import LANGUAGES, ImportResult, ImportSpec
+from qualcode.errors import QualcodeError
+from qualcode.ingest.manifest import read_manifest
+from qualcode.services import corpus, importing
+
+
+@friendly
+def init(db: DbOption = None) -> None:
+    """Create the database (or bring it to the newest schema)."""
+    opened = project(db)
+    console.print(f"Database ready: {opened.engine.url.render_as_string(hide_password=True)}")
+
+
+@friendly
+def import_(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Transcript files.")] = None,
+    department: Annotated[str | None, typer.Option(help="Department of these files.")] = None,
+    group_kind: Annotated[
+        str | None, typer.Option("--group-kind", help="Focus-group kind, e.g. management.")
+    ] = None,
+    language: Annotated[str, typer.Option(help="Language: en, da or nb.")] = "en",
+    recorded: Annotated[
+        str | None, typer.Option("--date", help="Recording date, YYYY-MM-DD.")
+    ] = None,
+    manifest: Annotated[
+        Path | None, typer.Option(help="A study.yaml or .csv naming files and metadata.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding when the files are not UTF-8, e.g. cp1252.")
+    ] = None,
+    keep_going: Annotated[
+        bool, typer.Option("--keep-going", help="Import the good files; list the failures.")
+    ] = False,
+    split_sentences: Annotated[
+        bool, typer.Option("--split-sentences", help="Split long turns at sentence ends.")
+    ] = False,
+    no_speakers: Annotated[
+        bool, typer.Option("--no-speakers", help="Import a file without speaker labels.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Import transcripts (.txt, .vtt, .srt, .docx, Otter exports): one transaction per file."""
+    if language not in LANGUAGES:
+        raise QualcodeError(f"--language must be one of {', '.join(LANGUAGES)}.")
+    specs = read_manifest(manifest) if manifest else []
+    try:
+        recorded_on = date.fromisoformat(recorded) if recorded else None
+    except ValueError:
+        raise QualcodeError(f"--date '{recorded}' must be YYYY-MM-DD.") from None
+    specs += [
+        ImportSpec(
+            path=path,
+            department=department,
+            group_kind=group_kind,
+            language=language,
+            recorded_on=recorded_on,
+            encoding=encoding,
+        )
+        for path in paths or []
+    ]
+    if encoding:
+        specs = [spec.model_copy(update={"encoding": spec.encoding or encoding}) for spec in specs]
+    if not specs:
+        raise QualcodeError("Name files to import, or a --manifest.")
+    opened = project(db)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Importing", total=len(specs))
+
+        def advance(_: ImportResult) -> None:
+            progress.advance(task)
+
+        report = importing.import_files(
+            opened,
+            specs,
+            keep_going=keep_going,
+            split=split_sentences,
+            no_speakers=no_speakers,
+            progress=advance,
+        )
+    for result in report.results:
+        if result.status == "imported":
+            console.print(
+                f"[green]imported[/] {result.path.name}: transcript {result.transcript_id}, "
+                f"{result.turns} turns, {result.words} words",
+                highlight=False,
+            )
+        elif result.status == "skipped":
+            console.print(
+                f"[yellow]skipped[/] {result.path.name}: {result.message}", highlight=False
+            )
+        else:
+            console.print(f"[bold red]failed[/] {result.message}", highlight=False)
+    console.print(
+        f"{report.count('imported')} imported, {report.count('skipped')} already there, "
+        f"{report.count('failed')} failed."
+    )
+    if report.failures:
+        if not keep_going:
+            console.print("Nothing of the failed file was stored; fix it and run the import again.")
+        raise typer.Exit(1)
+
+
+@friendly
+def transcripts(db: DbOption = None, coder: CoderOption = None) -> None:
+    """List transcripts by department, with turns, words and coding progress."""
+    who = coder_name(coder)
+    rows = corpus.list_transcripts(project(db), who)
+    table = Table(title="Transcripts")
+    for column in ("id", "department", "group kind", "title", "lang", "turns", "words"):
+        table.add_column(column, justify="right" if column in ("id", "turns", "words") else "left")
+    if who:
+        table.add_column(f"coded by {who}", justify="right")
+    for info in rows:
+        cells = [
+            str(info.id),
+            info.department or "",
+            info.group_kind or "",
+            info.title,
+            info.language,
+            str(info.n_segments),
+            str(info.n_words),
+        ]
+        if who:
+            share = info.n_coded_segments / info.n_segments if info.n_segments else 0
+            cells.append(f"{share:.0%}")
+        table.add_row(*cells)
+    console.print(table)
+
+
+@friendly
+def segments(
+    transcript: Annotated[str, typer.Argument(help="Transcript id, title or file name.")],
+    coder: Annotated[
+        list[str] | None, typer.Option("--coder", help="Show only these coders' codings.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Show a transcript's segments: id, speaker, time, text and codes."""
+    views = corpus.segments(project(db), transcript, coders=coder or None)
+    table = Table(show_lines=True)
+    table.add_column("id", justify="right")
+    table.add_column("#", justify="right")
+    table.add_column("speaker")
+    table.add_column("time")
+    table.add_column("text", ratio=3)
+    table.add_column("codes")
+    for view in views:
+        speaker = view.speaker or ""
+        if view.role:
+            speaker += f" ({view.role})"
+        codes = sorted({f"{coding.code_key} [{coding.coder}]" for coding in view.codings})
+        table.add_row(
+            str(view.id),
+            str(view.ordinal),
+            speaker,
+            _clock(view.start_time),
+            view.text,
+            "\n".join(codes),
+        )
+    console.print(table)
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    return f"{whole // 3600:d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

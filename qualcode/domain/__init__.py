@@ -1,0 +1,1 @@
+"""Pure domain models and rules; imports nothing else of qualcode."""

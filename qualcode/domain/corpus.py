@@ -1,0 +1,115 @@
+"""Read models that services return to the CLI and TUI (ORM objects never leave services)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class TranscriptInfo(_Frozen):
+    id: int
+    title: str
+    source_name: str
+    language: str
+    department: str | None
+    group_kind: str | None
+    recorded_on: date | None
+    n_segments: int = 0
+    n_words: int = 0
+    n_coded_segments: int = 0
+    notes: list[str] = Field(default_factory=list)
+
+
+class CodingView(_Frozen):
+    id: int
+    code_key: str
+    coder: str
+    segment_id: int
+    start_char: int | None = None
+    end_char: int | None = None
+    origin: str = "manual"
+    memo: str | None = None
+
+    @property
+    def is_span(self) -> bool:
+        return self.start_char is not None
+
+
+class SegmentView(_Frozen):
+    id: int
+    transcript_id: int
+    ordinal: int
+    speaker: str | None
+    role: str | None
+    start_char: int
+    end_char: int
+    start_time: float | None
+    end_time: float | None
+    text: str
+    codings: list[CodingView] = Field(default_factory=list)
+    memos: list[str] = Field(default_factory=list)
+
+    @property
+    def code_keys(self) -> list[str]:
+        return sorted({coding.code_key for coding in self.codings})
+
+
+class CoderInfo(_Frozen):
+    id: int
+    name: str
+    role: str
+    is_consensus: bool = False
+
+
+class CodeInfo(_Frozen):
+    """A code as stored: the codebook spec plus identity, openness and usage counts."""
+
+    id: int
+    key: str
+    name: str
+    parent_key: str | None
+    definition: str
+    include: list[str]
+    exclude: list[str]
+    examples: list[str]
+    terms: dict[str, list[str]]
+    color: str
+    is_open: bool
+    retired: bool
+    n_codings: int = 0
+
+    @property
+    def depth(self) -> int:
+        return self.key.count(".")
+
+    @property
+    def concept(self) -> str:
+        return self.key.split(".", 1)[0]
+
+
+class CodebookInfo(_Frozen):
+    id: int
+    name: str
+    title: str
+    version: int
+    content_hash: str
+    favourites: list[str]
+    codes: list[CodeInfo]
+
+    def get(self, key: str) -> CodeInfo | None:
+        return next((code for code in self.codes if code.key == key), None)
+
+
+class MemoView(_Frozen):
+    id: int
+    target: str
+    text: str
+    coder: str | None
+    segment_id: int | None = None
+    transcript_id: int | None = None
+    code_key: str | None = None

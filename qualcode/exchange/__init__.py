@@ -1,0 +1,1 @@
+"""Exports of result tables and REFI-QDA exchange, in and out."""

@@ -1,0 +1,1 @@
+"""Transcript readers (one module per format), text decoding and the sentence segmenter."""

@@ -1,0 +1,90 @@
+"""Study manifests (YAML or CSV) naming many files with their metadata."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from qualcode.domain.imports import LANGUAGES, ImportSpec
+from qualcode.errors import InputError
+
+CSV_COLUMNS = ("file", "department", "group_kind", "date", "language", "title", "roles")
+
+
+def read_manifest(path: Path) -> list[ImportSpec]:
+    """Read a manifest; file paths in it are relative to the manifest's folder.
+
+    YAML: `transcripts: [{file, department, group_kind, date, language, title, roles}]`
+    and optionally `include: [other manifests]`. CSV: the same columns, roles written as
+    `Label=role; Other=role`.
+    """
+    if not path.exists():
+        raise InputError(str(path), "manifest not found.", hint="Check the path.")
+    if path.suffix.lower() == ".csv":
+        return _read_csv(path)
+    return _read_yaml(path)
+
+
+def _read_yaml(path: Path) -> list[ImportSpec]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        line = error.problem_mark.line + 1 if getattr(error, "problem_mark", None) else None
+        raise InputError(str(path), "is not valid YAML.", line=line) from error
+    if not isinstance(document, dict):
+        raise InputError(str(path), "must be a mapping with a 'transcripts' list.")
+    specs: list[ImportSpec] = []
+    for included in document.get("include", []) or []:
+        specs.extend(read_manifest(path.parent / included))
+    for index, entry in enumerate(document.get("transcripts", []) or [], start=1):
+        specs.append(_spec(path, entry, f"entry {index}"))
+    if not specs:
+        raise InputError(str(path), "names no transcripts.", hint="Add a 'transcripts' list.")
+    return specs
+
+
+def _read_csv(path: Path) -> list[ImportSpec]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or "file" not in reader.fieldnames:
+            raise InputError(
+                str(path), f"needs a header row with columns {', '.join(CSV_COLUMNS)}."
+            )
+        specs = []
+        for row in reader:
+            roles = dict(
+                part.split("=", 1) for part in (row.get("roles") or "").split(";") if "=" in part
+            )
+            entry = {key: value for key, value in row.items() if value and key != "roles"}
+            entry["roles"] = {label.strip(): role.strip() for label, role in roles.items()}
+            specs.append(_spec(path, entry, f"line {reader.line_num}"))
+    return specs
+
+
+def _spec(manifest: Path, entry: Any, where: str) -> ImportSpec:
+    if not isinstance(entry, dict) or "file" not in entry:
+        raise InputError(str(manifest), f"{where} needs a 'file'.")
+    language = entry.get("language", "en")
+    if language not in LANGUAGES:
+        raise InputError(
+            str(manifest), f"{where}: language '{language}' is not one of {', '.join(LANGUAGES)}."
+        )
+    recorded = entry.get("date")
+    try:
+        return ImportSpec(
+            path=manifest.parent / entry["file"],
+            department=entry.get("department"),
+            group_kind=entry.get("group_kind"),
+            language=language,
+            recorded_on=date.fromisoformat(str(recorded)) if recorded else None,
+            title=entry.get("title"),
+            roles={str(key): str(value) for key, value in (entry.get("roles") or {}).items()},
+            encoding=entry.get("encoding"),
+        )
+    except (ValueError, ValidationError) as error:
+        raise InputError(str(manifest), f"{where}: {error}") from error

@@ -1,0 +1,240 @@
+"""Coding use cases: apply and remove codes, memos; every call is its own transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from qualcode.domain.corpus import CodingView, MemoView
+from qualcode.errors import NotFoundError, QualcodeError
+from qualcode.services.codebooks import active_codebook
+from qualcode.services.corpus import coding_view
+from qualcode.services.project import Project
+from qualcode.store import codes as code_store
+from qualcode.store import codings as store
+from qualcode.store.models import Code, Coding, Memo, Segment
+
+ORIGINS = ("manual", "suggestion", "imported", "adjudicated")
+
+
+def find_segment(session: Session, segment_id: int) -> Segment:
+    segment = session.get(Segment, segment_id)
+    if segment is None:
+        raise NotFoundError(
+            f"No segment {segment_id}. List a transcript's segments with `qualcode segments`."
+        )
+    return segment
+
+
+def find_code(session: Session, key: str) -> Code:
+    book = active_codebook(session)
+    code = code_store.code_by_key(session, book.id, key)
+    if code is None:
+        raise NotFoundError(
+            f"No code '{key}' in codebook '{book.name}'. See `qualcode codebook show`, "
+            "or create an open code with `qualcode open-code`."
+        )
+    return code
+
+
+def find_coder(session: Session, name: str) -> int:
+    coder = code_store.coder_by_name(session, name)
+    if coder is None:
+        raise NotFoundError(f"No coder '{name}'. Coders are created when they first code.")
+    return coder.id
+
+
+def check_span(
+    segment: Segment, span: tuple[int, int] | None, *, relative: bool = False
+) -> tuple[int | None, int | None]:
+    """Validate a span in transcript offsets (or, if `relative`, offsets into the segment).
+
+    A span that covers the whole segment is stored as a whole-turn coding (None, None).
+    """
+    if span is None:
+        return None, None
+    start, end = span
+    if relative:
+        start, end = start + segment.start_char, end + segment.start_char
+    if not segment.start_char <= start < end <= segment.end_char:
+        raise QualcodeError(
+            f"Span {start}:{end} is not inside segment {segment.id} "
+            f"({segment.start_char}:{segment.end_char}); give START < END within the segment."
+        )
+    if (start, end) == (segment.start_char, segment.end_char):
+        return None, None
+    return start, end
+
+
+def apply_code(
+    project: Project,
+    segment_id: int,
+    key: str,
+    coder: str,
+    *,
+    span: tuple[int, int] | None = None,
+    origin: str = "manual",
+    memo: str | None = None,
+    relative: bool = False,
+) -> CodingView:
+    """Apply `key` to the segment (or a span of it, in transcript offsets) for `coder`.
+
+    Applying the same code twice is a no-op that returns the existing coding.
+    """
+    if origin not in ORIGINS:
+        raise QualcodeError(f"Unknown origin '{origin}'; use one of {', '.join(ORIGINS)}.")
+
+    def work(session: Session) -> CodingView:
+        segment = find_segment(session, segment_id)
+        code = find_code(session, key)
+        if code.retired:
+            raise QualcodeError(f"The code '{key}' is retired and cannot be applied.")
+        coder_row = code_store.ensure_coder(session, coder)
+        start, end = check_span(segment, span, relative=relative)
+        coding, _ = store.add_coding(
+            session,
+            coder_id=coder_row.id,
+            code_id=code.id,
+            segment_id=segment.id,
+            start_char=start,
+            end_char=end,
+            origin=origin,
+            memo=memo,
+        )
+        return coding_view(coding, code.key, coder_row.name)
+
+    return project.write(work)
+
+
+def remove_code(
+    project: Project,
+    segment_id: int,
+    key: str,
+    coder: str,
+    *,
+    span: tuple[int, int] | None = None,
+    relative: bool = False,
+) -> list[CodingView]:
+    """Remove the coder's codings of `key` on the segment (only the given span, if any).
+
+    Returns what was removed, so that an undo can restore it exactly.
+    """
+
+    def work(session: Session) -> list[CodingView]:
+        segment = find_segment(session, segment_id)
+        code = find_code(session, key)
+        coder_id = find_coder(session, coder)
+        removed = []
+        for coding in store.codings_on_segment(session, segment.id):
+            if coding.coder_id != coder_id or coding.code_id != code.id:
+                continue
+            wanted = check_span(segment, span, relative=relative)
+            if span is not None and (coding.start_char, coding.end_char) != wanted:
+                continue
+            removed.append(coding_view(coding, code.key, coder))
+            session.delete(coding)
+        if not removed:
+            raise NotFoundError(f"Segment {segment_id} has no coding '{key}' by {coder}.")
+        return removed
+
+    return project.write(work)
+
+
+def restore_codings(project: Project, codings: list[CodingView]) -> list[CodingView]:
+    """Put removed codings back with their original origin, span and memo (for undo)."""
+    return [
+        apply_code(
+            project,
+            coding.segment_id,
+            coding.code_key,
+            coding.coder,
+            span=(coding.start_char, coding.end_char) if coding.start_char is not None else None,
+            origin=coding.origin,
+            memo=coding.memo,
+        )
+        for coding in codings
+    ]
+
+
+def delete_coding(project: Project, coding_id: int, coder: str) -> CodingView:
+    """Delete one coding by id; a coder may only delete their own codings."""
+
+    def work(session: Session) -> CodingView:
+        coding = session.get(Coding, coding_id)
+        if coding is None:
+            raise NotFoundError(f"No coding {coding_id}.")
+        coder_id = find_coder(session, coder)
+        if coding.coder_id != coder_id:
+            raise QualcodeError(f"Coding {coding_id} belongs to another coder; it was not removed.")
+        code = session.get(Code, coding.code_id)
+        view = coding_view(coding, code.key if code else "?", coder)
+        session.delete(coding)
+        return view
+
+    return project.write(work)
+
+
+def add_memo(
+    project: Project,
+    text: str,
+    coder: str | None,
+    *,
+    segment_id: int | None = None,
+    transcript_id: int | None = None,
+    code_key: str | None = None,
+) -> MemoView:
+    """Write a memo on a segment, a transcript, a code, or (none given) the project."""
+    if not text.strip():
+        raise QualcodeError("A memo needs some text.")
+
+    def work(session: Session) -> MemoView:
+        target = "project"
+        code_id = None
+        tid = transcript_id
+        if segment_id is not None:
+            target = "segment"
+            tid = find_segment(session, segment_id).transcript_id
+        elif code_key is not None:
+            target = "code"
+            code_id = find_code(session, code_key).id
+        elif transcript_id is not None:
+            target = "transcript"
+        coder_row = code_store.ensure_coder(session, coder) if coder else None
+        memo = Memo(
+            target=target,
+            transcript_id=tid,
+            segment_id=segment_id,
+            code_id=code_id,
+            coder_id=coder_row.id if coder_row else None,
+            text=text.strip(),
+        )
+        session.add(memo)
+        session.flush()
+        return MemoView(
+            id=memo.id,
+            target=target,
+            text=memo.text,
+            coder=coder,
+            segment_id=segment_id,
+            transcript_id=tid,
+            code_key=code_key,
+        )
+
+    return project.write(work)
+
+
+def list_memos(project: Project, *, segment_id: int | None = None) -> list[MemoView]:
+    def work(session: Session) -> list[MemoView]:
+        return [
+            MemoView(
+                id=memo.id,
+                target=memo.target,
+                text=memo.text,
+                coder=coder,
+                segment_id=memo.segment_id,
+                transcript_id=memo.transcript_id,
+                code_key=key,
+            )
+            for memo, coder, key in store.list_memos(session, segment_id)
+        ]
+
+    return project.read(work)

@@ -1,0 +1,63 @@
+"""A project is one database: open it, migrate it, run units of work against it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from qualcode.config import database_url
+from qualcode.errors import QualcodeError
+from qualcode.store.engine import make_engine, make_sessionmaker, retrying
+from qualcode.store.migrate import upgrade
+
+T = TypeVar("T")
+
+
+@dataclass
+class Project:
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def unit(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one transaction, retried with backoff while the database is busy."""
+
+        def attempt() -> T:
+            with self.unit() as session:
+                return work(session)
+
+        return retrying(attempt)
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        with self.sessions() as session:
+            return work(session)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_project(url: str | None = None) -> Project:
+    """Open (and create or migrate) the database at `url` or from the environment."""
+    resolved = database_url(url)
+    engine = make_engine(resolved)
+    try:
+        retrying(lambda: upgrade(engine))
+    except OperationalError as error:
+        engine.dispose()
+        raise QualcodeError(
+            f"Cannot open the database {engine.url.render_as_string(hide_password=True)}: "
+            f"{error.orig}. Check --db or QUALCODE_DB."
+        ) from error
+    return Project(url=resolved, engine=engine, sessions=make_sessionmaker(engine))

@@ -1,0 +1,149 @@
+"""Split and join segments; offsets stay valid and codings move with their text."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from qualcode.errors import QualcodeError
+from qualcode.services.coding import find_segment
+from qualcode.services.project import Project
+from qualcode.store import codings as store
+from qualcode.store.models import Coding, Memo, Segment, Suggestion, Transcript
+from qualcode.store.transcripts import renumber_from
+
+_COPIED = ("coder_id", "code_id", "origin", "memo", "created_at")
+
+
+def split_segment(project: Project, segment_id: int, at: int) -> tuple[int, int]:
+    """Split the segment at transcript offset `at`; returns the ids of both halves.
+
+    A whole-turn coding applies to both halves; a span coding goes with the half that holds
+    its text, and a span that crosses `at` is cut in two.
+    """
+
+    def work(session: Session) -> tuple[int, int]:
+        segment = find_segment(session, segment_id)
+        if not segment.start_char < at < segment.end_char:
+            raise QualcodeError(
+                f"Cannot split segment {segment_id} at {at}: the offset must fall strictly "
+                f"inside {segment.start_char}:{segment.end_char}."
+            )
+        text = session.get_one(Transcript, segment.transcript_id).text
+        renumber_from(session, segment.transcript_id, segment.ordinal + 1, 1)
+        split_time = _interpolate(segment, at)
+        second = Segment(
+            transcript_id=segment.transcript_id,
+            speaker_id=segment.speaker_id,
+            ordinal=segment.ordinal + 1,
+            start_char=at,
+            end_char=segment.end_char,
+            word_count=len(text[at : segment.end_char].split()),
+            start_time=split_time,
+            end_time=segment.end_time,
+        )
+        segment.end_char = at
+        segment.end_time = split_time if split_time is not None else segment.end_time
+        segment.word_count = len(text[segment.start_char : at].split())
+        session.add(second)
+        session.flush()
+        for coding in store.codings_on_segment(session, segment.id):
+            if coding.start_char is None:
+                session.add(_copy(coding, second.id, None, None))
+            elif coding.start_char >= at:
+                coding.segment_id = second.id
+            elif coding.end_char is not None and coding.end_char > at:
+                session.add(_copy(coding, second.id, at, coding.end_char))
+                coding.end_char = at
+        _drop_pending_suggestions(session, [segment.id])
+        return segment.id, second.id
+
+    return project.write(work)
+
+
+def join_segment(project: Project, segment_id: int) -> int:
+    """Join the segment with the next one; returns the id of the joined segment.
+
+    A code that covered both whole turns covers the joined turn; a code that covered one
+    whole turn becomes a span over that turn's text.
+    """
+
+    def work(session: Session) -> int:
+        first = find_segment(session, segment_id)
+        second = store.next_segment(session, first)
+        if second is None:
+            raise QualcodeError(
+                f"Segment {segment_id} is the last of its transcript; nothing to join."
+            )
+        first_whole = _whole_layers(session, first.id)
+        second_whole = _whole_layers(session, second.id)
+        for layer, coding in first_whole.items():
+            if layer not in second_whole:
+                coding.start_char, coding.end_char = first.start_char, first.end_char
+        for layer, coding in second_whole.items():
+            if layer in first_whole:
+                session.delete(coding)
+            else:
+                coding.start_char, coding.end_char = second.start_char, second.end_char
+                coding.segment_id = first.id
+        for coding in store.codings_on_segment(session, second.id):
+            if coding.start_char is not None:
+                coding.segment_id = first.id
+        session.execute(
+            Memo.__table__.update().where(Memo.segment_id == second.id).values(segment_id=first.id)
+        )
+        _drop_pending_suggestions(session, [first.id, second.id])
+        _move_suggestions(session, second.id, first.id)
+        first.end_char = second.end_char
+        first.end_time = second.end_time if second.end_time is not None else first.end_time
+        first.word_count += second.word_count
+        session.flush()
+        session.delete(second)
+        session.flush()
+        renumber_from(session, first.transcript_id, second.ordinal + 1, -1)
+        return first.id
+
+    return project.write(work)
+
+
+def _interpolate(segment: Segment, at: int) -> float | None:
+    """Estimate the time at offset `at`, assuming speech at an even pace within the turn."""
+    if segment.start_time is None or segment.end_time is None:
+        return None
+    share = (at - segment.start_char) / (segment.end_char - segment.start_char)
+    return round(segment.start_time + share * (segment.end_time - segment.start_time), 3)
+
+
+def _copy(coding: Coding, segment_id: int, start: int | None, end: int | None) -> Coding:
+    values = {name: getattr(coding, name) for name in _COPIED}
+    return Coding(segment_id=segment_id, start_char=start, end_char=end, **values)
+
+
+def _whole_layers(session: Session, segment_id: int) -> dict[tuple[int, int], Coding]:
+    return {
+        (coding.coder_id, coding.code_id): coding
+        for coding in store.codings_on_segment(session, segment_id)
+        if coding.start_char is None
+    }
+
+
+def _drop_pending_suggestions(session: Session, segment_ids: list[int]) -> None:
+    """Pending suggestions were computed for the old text; decided ones are kept."""
+    session.execute(
+        delete(Suggestion).where(
+            Suggestion.segment_id.in_(segment_ids), Suggestion.status == "pending"
+        )
+    )
+
+
+def _move_suggestions(session: Session, source: int, target: int) -> None:
+    taken = set(
+        session.execute(
+            select(Suggestion.code_id, Suggestion.coder_id).where(Suggestion.segment_id == target)
+        ).tuples()
+    )
+    for suggestion in session.scalars(select(Suggestion).where(Suggestion.segment_id == source)):
+        if (suggestion.code_id, suggestion.coder_id) in taken:
+            session.delete(suggestion)
+        else:
+            suggestion.segment_id = target

@@ -1,0 +1,1 @@
+"""SQLAlchemy models, engine and repositories; the only place that builds SQL."""

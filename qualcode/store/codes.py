@@ -1,0 +1,88 @@
+"""Codebook, code and coder persistence."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qualcode.store.models import Code, Codebook, Coder, Coding, Setting
+
+ACTIVE_CODEBOOK = "active_codebook"
+
+
+def get_setting(session: Session, key: str) -> dict | None:
+    row = session.get(Setting, key)
+    return row.value if row else None
+
+
+def put_setting(session: Session, key: str, value: dict) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def codebook_by_name(session: Session, name: str) -> Codebook | None:
+    return session.scalar(select(Codebook).where(Codebook.name == name))
+
+
+def active_codebook(session: Session) -> Codebook | None:
+    """The codebook named in the settings, else the most recently loaded one."""
+    setting = get_setting(session, ACTIVE_CODEBOOK)
+    if setting and (book := codebook_by_name(session, setting["name"])):
+        return book
+    return session.scalar(select(Codebook).order_by(Codebook.loaded_at.desc()).limit(1))
+
+
+def codes_of(session: Session, codebook_id: int) -> list[Code]:
+    return list(
+        session.scalars(
+            select(Code).where(Code.codebook_id == codebook_id).order_by(Code.sort_order, Code.key)
+        )
+    )
+
+
+def coding_counts(
+    session: Session, codebook_id: int, coder_id: int | None = None
+) -> dict[int, int]:
+    """Number of codings per code id (of one coder when given)."""
+    query = (
+        select(Coding.code_id, func.count(Coding.id))
+        .join(Code, Code.id == Coding.code_id)
+        .where(Code.codebook_id == codebook_id)
+        .group_by(Coding.code_id)
+    )
+    if coder_id is not None:
+        query = query.where(Coding.coder_id == coder_id)
+    return dict(session.execute(query).tuples().all())
+
+
+def code_by_key(session: Session, codebook_id: int, key: str) -> Code | None:
+    return session.scalar(select(Code).where(Code.codebook_id == codebook_id, Code.key == key))
+
+
+def next_sort_order(session: Session, codebook_id: int) -> int:
+    current = session.scalar(
+        select(func.max(Code.sort_order)).where(Code.codebook_id == codebook_id)
+    )
+    return (current or 0) + 1
+
+
+def coder_by_name(session: Session, name: str) -> Coder | None:
+    return session.scalar(select(Coder).where(Coder.name == name))
+
+
+def ensure_coder(
+    session: Session, name: str, role: str = "coder", *, consensus: bool = False
+) -> Coder:
+    coder = coder_by_name(session, name)
+    if coder is None:
+        coder = Coder(name=name, role=role, is_consensus=consensus)
+        session.add(coder)
+        session.flush()
+    return coder
+
+
+def list_coders(session: Session) -> list[Coder]:
+    return list(session.scalars(select(Coder).order_by(Coder.name)))

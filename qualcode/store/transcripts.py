@@ -1,0 +1,143 @@
+"""Transcript, speaker and segment persistence; bulk inserts for fast imports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from qualcode.store.models import Coding, Segment, Speaker, Transcript
+
+
+def find_by_sha256(session: Session, sha256: str) -> Transcript | None:
+    return session.scalar(select(Transcript).where(Transcript.sha256 == sha256))
+
+
+def insert_transcript(
+    session: Session,
+    *,
+    title: str,
+    source_name: str,
+    sha256: str,
+    text: str,
+    language: str,
+    department: str | None,
+    group_kind: str | None,
+    recorded_on: date | None,
+    attributes: dict[str, Any],
+    speakers: dict[str, str | None],
+    segments: Sequence[dict[str, Any]],
+) -> int:
+    """Insert a transcript with its speakers and segments in a few bulk statements.
+
+    `segments` hold `speaker` (a label or None), `ordinal`, `start_char`, `end_char`, `word_count`,
+    `start_time` and `end_time`.
+    """
+    transcript_id = session.scalar(
+        insert(Transcript)
+        .values(
+            title=title,
+            source_name=source_name,
+            sha256=sha256,
+            text=text,
+            language=language,
+            department=department,
+            group_kind=group_kind,
+            recorded_on=recorded_on,
+            attributes=attributes,
+        )
+        .returning(Transcript.id)
+    )
+    assert transcript_id is not None
+    speaker_ids: dict[str, int] = {}
+    if speakers:
+        rows = session.execute(
+            insert(Speaker).returning(Speaker.id, Speaker.label, sort_by_parameter_order=True),
+            [
+                {"transcript_id": transcript_id, "label": label, "role": role}
+                for label, role in speakers.items()
+            ],
+        )
+        speaker_ids = {label: speaker_id for speaker_id, label in rows}
+    if segments:
+        session.execute(
+            Segment.__table__.insert(),
+            [
+                {
+                    "transcript_id": transcript_id,
+                    "speaker_id": speaker_ids.get(row["speaker"]) if row["speaker"] else None,
+                    "ordinal": row["ordinal"],
+                    "start_char": row["start_char"],
+                    "end_char": row["end_char"],
+                    "word_count": row["word_count"],
+                    "start_time": row["start_time"],
+                    "end_time": row["end_time"],
+                }
+                for row in segments
+            ],
+        )
+    return transcript_id
+
+
+def list_transcripts(session: Session) -> list[tuple[Transcript, int]]:
+    """All transcripts with their number of segments, by department then title."""
+    counts = (
+        select(Segment.transcript_id, func.count(Segment.id).label("n"))
+        .group_by(Segment.transcript_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Transcript, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.transcript_id == Transcript.id)
+        .order_by(Transcript.department, Transcript.title, Transcript.id)
+    )
+    return [(transcript, count) for transcript, count in rows]
+
+
+def coded_segment_counts(session: Session, coder_id: int) -> dict[int, int]:
+    """Per transcript, how many segments the coder has coded at least once."""
+    rows = session.execute(
+        select(Segment.transcript_id, func.count(func.distinct(Coding.segment_id)))
+        .join(Coding, Coding.segment_id == Segment.id)
+        .where(Coding.coder_id == coder_id)
+        .group_by(Segment.transcript_id)
+    )
+    return dict(rows.tuples().all())
+
+
+def get_transcript(session: Session, ref: str | int) -> Transcript | None:
+    """Find a transcript by id, exact title or source file name."""
+    if isinstance(ref, int) or str(ref).isdigit():
+        return session.get(Transcript, int(ref))
+    return session.scalar(
+        select(Transcript)
+        .where((Transcript.title == ref) | (Transcript.source_name == ref))
+        .order_by(Transcript.id)
+        .limit(1)
+    )
+
+
+def segments_of(session: Session, transcript_id: int) -> list[tuple[Segment, Speaker | None]]:
+    rows = session.execute(
+        select(Segment, Speaker)
+        .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
+        .where(Segment.transcript_id == transcript_id)
+        .order_by(Segment.ordinal)
+    )
+    return [(segment, speaker) for segment, speaker in rows]
+
+
+def renumber_from(session: Session, transcript_id: int, ordinal: int, shift: int) -> None:
+    """Shift the ordinals of all segments at or after `ordinal` by `shift`."""
+    session.execute(
+        update(Segment)
+        .where(Segment.transcript_id == transcript_id, Segment.ordinal >= ordinal)
+        .values(ordinal=Segment.ordinal + shift)
+    )
+
+
+def delete_transcript(session: Session, transcript_id: int) -> None:
+    session.execute(delete(Transcript).where(Transcript.id == transcript_id))
