@@ -1,7 +1,7 @@
 """Alembic environment: uses the connection qualcode passes in, or the URL in alembic.ini."""
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Engine, engine_from_config, pool
 
 from qualcode.store.models import Base
 
@@ -21,9 +21,13 @@ def run_with(connection) -> None:
 
 
 def run_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        run_with(connection)
+    given = config.attributes.get("connection")
+    if isinstance(given, Engine):  # pytest-alembic hands over an engine
+        with given.begin() as connection:
+            run_with(connection)
+        return
+    if given is not None:
+        run_with(given)
         return
     engine = engine_from_config(
         config.get_section(config.config_ini_section, {}),

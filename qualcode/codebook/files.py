@@ -140,8 +140,9 @@ def _located(exc: ValidationError, root: MappingNode, data: Any, source: str) ->
 
 def _loc_of(error: ErrorDetails) -> _Loc:
     """Where the error applies; rules spanning several codes carry it in their context."""
-    ctx = error.get("ctx") or {}
-    return tuple(ctx.get("loc", error["loc"]))
+    if error["type"] == "codebook_rule":
+        return tuple(error.get("ctx", {})["loc"])
+    return tuple(error["loc"])
 
 
 def _line_of(root: MappingNode, loc: _Loc) -> int:
@@ -169,8 +170,11 @@ def _describe(error: ErrorDetails, data: Any) -> str:
         message = "is required"
     elif error["type"] == "extra_forbidden":
         message = "is not a codebook field; check its spelling"
+    elif error["type"] == "string_type":
+        # YAML reads yes/no/on/off as booleans and digits as numbers unless quoted.
+        message = "must be text; put the value in quotes"
     else:
-        message = error["msg"]
+        message = error["msg"][:1].lower() + error["msg"][1:]
     where = ""
     if len(loc) >= 2 and loc[0] == "codes" and isinstance(loc[1], int):
         where = f"code {_code_label(data, loc[1])} "

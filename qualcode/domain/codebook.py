@@ -36,7 +36,9 @@ def _no_blank_or_duplicate(items: list[str]) -> list[str]:
         if not item:
             raise PydanticCustomError("blank_entry", "must not contain empty entries")
         if item.casefold() in seen:
-            raise PydanticCustomError("duplicate_entry", "{item} appears twice", {"item": repr(item)})
+            raise PydanticCustomError(
+                "duplicate_entry", "{item} appears twice", {"item": repr(item)}
+            )
         seen.add(item.casefold())
     return items
 
@@ -86,7 +88,9 @@ class CodeSpec(_Model):
     def _check_colour(cls, color: str) -> str:
         if not COLOUR_PATTERN.fullmatch(color):
             raise PydanticCustomError(
-                "hex_colour", "must be a hex colour like #1f77b4, not {color}", {"color": repr(color)}
+                "hex_colour",
+                "must be a hex colour like #1f77b4, not {color}",
+                {"color": repr(color)},
             )
         return color.lower()
 
@@ -120,16 +124,16 @@ def _structure_problems(
             yield ("codes", index, "key"), message
         for language in code.terms:
             if language not in languages:
-                message = f"{language} is not one of the codebook's languages {languages}"
+                message = f"{language!r} is not one of the codebook's languages {languages}"
                 yield ("codes", index, "terms", language), message
         seen.add(code.key)
     if len(favourites) > MAX_FAVOURITES:
         yield ("favourites",), f"at most {MAX_FAVOURITES} favourites fit on the digit keys 1-9"
     for index, key in enumerate(favourites):
         if key not in seen:
-            yield ("favourites", index), f"{key} is not a code key in this codebook"
+            yield ("favourites", index), f"{key!r} is not a code key in this codebook"
         elif key in favourites[:index]:
-            yield ("favourites", index), f"{key} is listed twice"
+            yield ("favourites", index), f"{key!r} is listed twice"
 
 
 class Codebook(_Model):
@@ -162,9 +166,7 @@ class Codebook(_Model):
         if problem is not None:
             loc, message = problem
             # A model validator cannot set pydantic's `loc`; ctx carries it for file loaders.
-            raise PydanticCustomError(
-                "codebook_rule", "{message}", {"message": message, "loc": loc}
-            )
+            raise PydanticCustomError("codebook_rule", message, {"loc": loc})
         return self
 
     def content_hash(self) -> str:
@@ -183,7 +185,7 @@ class Codebook(_Model):
             if code.key == key:
                 return code
         raise NotFoundError(
-            f"The codebook {self.name!r} has no code {key}; check the key against the codebook."
+            f"The codebook {self.name!r} has no code {key!r}; check the key against the codebook."
         )
 
     def children(self, key: str) -> list[CodeSpec]:
@@ -222,7 +224,7 @@ class Codebook(_Model):
         self.get(key)
         if self.children(key):
             raise QualcodeError(
-                f"The code {key} has child codes; remove or move them before removing it."
+                f"The code {key!r} has child codes; remove or move them before removing it."
             )
         return self._replace(
             codes=[code for code in self.codes if code.key != key],

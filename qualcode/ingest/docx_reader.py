@@ -48,8 +48,9 @@ def read_docx(data: bytes, source: str, *, no_speakers: bool = False) -> ParsedT
     """Parse a .docx file's bytes; with ``no_speakers`` every paragraph is a turn."""
     blocks = list(_blocks(_open(data, source)))
     if not blocks:
-        raise InputError(source, "the document contains no text.",
-                         hint="Check that you chose the right file.")
+        raise InputError(
+            source, "the document contains no text.", hint="Check that you chose the right file."
+        )
     bold_names = Counter(name for block in blocks if (name := block.bold_name))
     speakers: set[str | None] = set()
     notes: list[str] = []
@@ -68,8 +69,9 @@ def read_docx(data: bytes, source: str, *, no_speakers: bool = False) -> ParsedT
         else:
             notes.append(block.text)
     if not turns and not no_speakers:
-        raise InputError(source, "no speaker labels such as 'Name: text' were found.",
-                         hint=NO_LABELS_HINT)
+        raise InputError(
+            source, "no speaker labels such as 'Name: text' were found.", hint=NO_LABELS_HINT
+        )
     fill_ends(turns)
     return ParsedTranscript(source, turns, notes)
 
@@ -78,9 +80,11 @@ def _open(data: bytes, source: str) -> Document:
     try:
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError):
-        raise InputError(source, "this is not a Word (.docx) file.",
-                         hint="Save it from Word as .docx, or export it as plain text (.txt).",
-                         ) from None
+        raise InputError(
+            source,
+            "this is not a Word (.docx) file.",
+            hint="Save it from Word as .docx, or export it as plain text (.txt).",
+        ) from None
 
 
 def _turn(
@@ -91,8 +95,11 @@ def _turn(
         try:
             start = label_start(label)
         except ValueError:
-            raise InputError(source, f"the time '{label.clock}' in '{block.text[:60]}' cannot "
-                             "be read.", hint="Write times as h:mm:ss or mm:ss.") from None
+            raise InputError(
+                source,
+                f"the time '{label.clock}' in '{block.text[:60]}' cannot be read.",
+                hint="Write times as h:mm:ss or mm:ss.",
+            ) from None
         return Turn(label.speaker, label.text, start, None, label.role)
     name = block.bold_name
     if name and (bold_names[name] > 1 or name in speakers):

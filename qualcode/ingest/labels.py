@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from qualcode.ingest.timecode import parse_clock
 
-_WORD = r"[^\W_][\w'’.\-]*"
+_WORD = r"[^\W_](?:[^\W_]|['’.\-])*"  # letters and digits (no underscore), ' ’ . -
 NAME_PATTERN = rf"{_WORD}(?: {_WORD}){{0,3}}"
 CLOCK_PATTERN = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d+)?"
 _BOLD = r"(?:\*\*|__)?"  # Markdown bold around the label, as in "**Anne:** text"
@@ -26,13 +26,13 @@ _LABEL = re.compile(
     re.DOTALL,  # a Word paragraph's text may hold line breaks
 )
 MAX_NAME_CHARS = 40
-_PARTICLES = frozenset({"af", "al", "bin", "da", "de", "del", "den", "der", "di", "du", "la",
-                        "le", "ten", "ter", "van", "von"})
-_NOT_SPEAKERS = frozenset({
-    "bemærk", "date", "dato", "duration", "e.g.", "eksempel", "example", "fx", "i.e.", "merk",
-    "name", "navn", "nb", "n.b.", "note", "obs", "p.s.", "ps", "re", "speaker", "subject",
-    "taler", "tid", "time", "title", "titel",
-})
+# The colon comes after at most a clock, a name with role and Markdown bold.
+_COLON_WITHIN = 20 + MAX_NAME_CHARS + 45 + 8
+_PARTICLES = frozenset("af al bin da de del den der di du la le ten ter van von".split())
+_NOT_SPEAKERS = frozenset(
+    "bemærk date dato duration e.g. eksempel example fx i.e. merk name navn nb n.b. note obs "
+    "p.s. ps re speaker subject taler tid time title titel".split()
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -58,12 +58,15 @@ def is_speaker_name(name: str) -> bool:
 
 def parse_label(line: str) -> Label | None:
     """Return the label at the start of a stripped line, or None if it has none."""
+    if line.find(":", 0, _COLON_WITHIN) < 0:  # cheap test first: most text lines fail here
+        return None
     match = _LABEL.match(line)
     if match is None or not is_speaker_name(match["name"]):
         return None
     role = match["role"]
-    return Label(match["name"], role.strip() if role else None, match["text"].strip(),
-                 match["clock"])
+    return Label(
+        match["name"], role.strip() if role else None, match["text"].strip(), match["clock"]
+    )
 
 
 def label_start(label: Label) -> float | None:

@@ -17,7 +17,7 @@ _SNIFF_LINES = 200
 def looks_like_otter(text: str) -> bool:
     """Whether the first lines hold more Otter headers than ``Name: text`` labels."""
     headers = labels = seen = 0
-    for raw in text.split("\n", _SNIFF_LINES * 4):
+    for raw in text[: _SNIFF_LINES * 400].split("\n"):
         line = raw.strip()
         if not line:
             continue
@@ -48,8 +48,12 @@ def read_otter(text: str, source: str) -> ParsedTranscript:
         try:
             start = parse_clock(clock)
         except ValueError:
-            raise InputError(source, f"the time '{clock}' cannot be read.", line=number,
-                             hint="Write times as h:mm:ss or m:ss.") from None
+            raise InputError(
+                source,
+                f"the time '{clock}' cannot be read.",
+                line=number,
+                hint="Write times as h:mm:ss or m:ss.",
+            ) from None
         turns.append(Turn(name, "", start))
         bodies.append([])
     for turn, body in zip(turns, bodies, strict=True):

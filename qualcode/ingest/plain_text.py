@@ -36,14 +36,17 @@ def read_plain_text(text: str, source: str, *, no_speakers: bool = False) -> Par
             start = label_start(label)
         except ValueError:
             raise InputError(
-                source, f"the time '{label.clock}' cannot be read.", line=number,
+                source,
+                f"the time '{label.clock}' cannot be read.",
+                line=number,
                 hint="Write times as h:mm:ss or mm:ss.",
             ) from None
         turns.append(Turn(label.speaker, "", start, None, label.role))
         bodies.append([label.text] if label.text else [])
     if not turns:
-        raise InputError(source, "no speaker labels such as 'Name: text' were found.",
-                         hint=NO_LABELS_HINT)
+        raise InputError(
+            source, "no speaker labels such as 'Name: text' were found.", hint=NO_LABELS_HINT
+        )
     for turn, body in zip(turns, bodies, strict=True):
         turn.text = "\n".join(body)
     fill_ends(turns)

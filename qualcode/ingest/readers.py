@@ -26,11 +26,15 @@ def read_transcript(
     except FileNotFoundError:
         raise InputError(str(path), "the file does not exist.", hint="Check the path.") from None
     except IsADirectoryError:
-        raise InputError(str(path), "this is a folder, not a file.",
-                         hint="Name a transcript file inside it.") from None
+        raise InputError(
+            str(path), "this is a folder, not a file.", hint="Name a transcript file inside it."
+        ) from None
     except OSError as error:
-        raise InputError(str(path), f"the file cannot be read ({error.strerror}).",
-                         hint="Check that it exists and that you may read it.") from None
+        raise InputError(
+            str(path),
+            f"the file cannot be read ({error.strerror}).",
+            hint="Check that it exists and that you may read it.",
+        ) from None
     return read_transcript_bytes(data, path.name, encoding=encoding, no_speakers=no_speakers)
 
 
@@ -59,11 +63,15 @@ def read_transcript_bytes(
             parsed = read_plain_text(text, name, no_speakers=no_speakers)
     else:
         raise InputError(
-            name, f"files ending in '{suffix or '(no extension)'}' cannot be imported.",
+            name,
+            f"files ending in '{suffix or '(no extension)'}' cannot be imported.",
             hint=f"Use one of {', '.join(SUPPORTED_EXTENSIONS)}.",
         )
     parsed.turns = [turn for turn in parsed.turns if turn.text]
     if not parsed.turns:
-        raise InputError(name, "the file contains no transcript text.",
-                         hint="Check that you chose the right file.")
+        raise InputError(
+            name,
+            "the file contains no transcript text.",
+            hint="Check that you chose the right file.",
+        )
     return parsed

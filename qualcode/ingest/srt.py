@@ -33,12 +33,11 @@ def read_srt(text: str, source: str) -> ParsedTranscript:
             cues[-1][2].append(line)
         else:
             raise InputError(
-                source, "this is not a SubRip file: text comes before the first cue.",
-                line=index + 1, hint="Check the file; WebVTT needs the .vtt extension.",
+                source,
+                "this is not a SubRip file: text comes before the first cue.",
+                line=index + 1,
+                hint="Check the file; WebVTT needs the .vtt extension.",
             )
-    if not cues:
-        raise InputError(source, "no subtitle cues were found.",
-                         hint="Check that this is a SubRip (.srt) file.")
     return ParsedTranscript(source, cue_turns(cues))
 
 
@@ -54,10 +53,17 @@ def _cue_times(line: str, source: str, number: int, cue: int) -> tuple[float, fl
             raise ValueError(line)
         start, end = parse_clock(match["start"]), parse_clock(match["end"])
     except ValueError:
-        raise InputError(source, f"cue {cue} has a time that cannot be read: '{line}'.",
-                         line=number, hint=_TIMES_HINT) from None
+        raise InputError(
+            source,
+            f"cue {cue} has a time that cannot be read: '{line}'.",
+            line=number,
+            hint=_TIMES_HINT,
+        ) from None
     if end < start:
-        raise InputError(source, f"cue {cue} ends ({match['end']}) before it starts "
-                         f"({match['start']}).", line=number,
-                         hint="Correct the cue times and import again.")
+        raise InputError(
+            source,
+            f"cue {cue} ends ({match['end']}) before it starts ({match['start']}).",
+            line=number,
+            hint="Correct the cue times and import again.",
+        )
     return start, end

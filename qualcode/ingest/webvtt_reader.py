@@ -20,8 +20,11 @@ def read_webvtt(text: str, source: str) -> ParsedTranscript:
     try:
         captions = webvtt.from_string(text).captions
     except MalformedFileError:
-        raise InputError(source, "this is not a WebVTT file (its first line must be WEBVTT).",
-                         hint="Check the file; SubRip subtitles need the .srt extension.") from None
+        raise InputError(
+            source,
+            "this is not a WebVTT file (its first line must be WEBVTT).",
+            hint="Check the file; SubRip subtitles need the .srt extension.",
+        ) from None
     except MalformedCaptionError as error:
         raise InputError(source, f"a cue cannot be read ({error}).", hint=_TIMES_HINT) from None
     cues = (
@@ -49,8 +52,16 @@ def check_cue_times(text: str, source: str) -> None:
                 raise MalformedCaptionError(line)
             start, end = Timestamp.from_string(match[1]), Timestamp.from_string(match[2])
         except MalformedCaptionError:
-            raise InputError(source, f"cue {cue} has a time that cannot be read: '{line.strip()}'.",
-                             line=number, hint=_TIMES_HINT) from None
+            raise InputError(
+                source,
+                f"cue {cue} has a time that cannot be read: '{line.strip()}'.",
+                line=number,
+                hint=_TIMES_HINT,
+            ) from None
         if end < start:
-            raise InputError(source, f"cue {cue} ends ({match[2]}) before it starts ({match[1]}).",
-                             line=number, hint="Correct the cue times and import again.")
+            raise InputError(
+                source,
+                f"cue {cue} ends ({match[2]}) before it starts ({match[1]}).",
+                line=number,
+                hint="Correct the cue times and import again.",
+            )

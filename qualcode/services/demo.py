@@ -51,7 +51,8 @@ def _apply_fixture(session: Session, path: Path, document: dict[str, Any]) -> in
         for entry in document.get("coders", [])
     }
     transcripts: dict[str, Transcript] = {}
-    created = 0
+    segments: dict[int, list[Segment]] = {}
+    rows: list[dict[str, object]] = []
     for index, entry in enumerate(document.get("codings", []), start=1):
         where = f"entry {index}"
         transcript = transcripts.get(entry["file"])
@@ -61,7 +62,10 @@ def _apply_fixture(session: Session, path: Path, document: dict[str, Any]) -> in
             if found is None:
                 raise InputError(str(path), f"{where}: {entry['file']} has not been imported.")
             transcripts[entry["file"]] = transcript = found
-        segment = _segment_with(session, transcript, entry["turn"], str(path), where)
+            segments[found.id] = [row for row, _ in transcript_store.segments_of(session, found.id)]
+        segment = _segment_with(
+            segments[transcript.id], transcript, entry["turn"], str(path), where
+        )
         for coder_name, coder in coders.items():
             for item in entry.get(coder_name, []) or []:
                 key, span_text = (
@@ -74,26 +78,26 @@ def _apply_fixture(session: Session, path: Path, document: dict[str, Any]) -> in
                 if code is None:
                     raise InputError(str(path), f"{where}: unknown code '{key}'.")
                 start, end = _span(transcript, segment, span_text, str(path), where)
-                _, new = coding_store.add_coding(
-                    session,
-                    coder_id=coder.id,
-                    code_id=code.id,
-                    segment_id=segment.id,
-                    start_char=start,
-                    end_char=end,
-                    origin="imported",
+                rows.append(
+                    {
+                        "coder_id": coder.id,
+                        "code_id": code.id,
+                        "segment_id": segment.id,
+                        "start_char": start,
+                        "end_char": end,
+                        "origin": "imported",
+                    }
                 )
-                created += new
-    return created
+    return coding_store.bulk_add_codings(session, rows)
 
 
 def _segment_with(
-    session: Session, transcript: Transcript, quote: str, source: str, where: str
+    segments: list[Segment], transcript: Transcript, quote: str, source: str, where: str
 ) -> Segment:
     position = transcript.text.find(quote)
     if position < 0:
         raise InputError(source, f"{where}: the quote '{quote}' is not in {transcript.title}.")
-    for segment, _ in transcript_store.segments_of(session, transcript.id):
+    for segment in segments:
         if segment.start_char <= position < segment.end_char:
             return segment
     raise InputError(source, f"{where}: no segment holds '{quote}'.")

@@ -140,7 +140,7 @@ def _move_suggestions(session: Session, source: int, target: int) -> None:
     taken = set(
         session.execute(
             select(Suggestion.code_id, Suggestion.coder_id).where(Suggestion.segment_id == target)
-        ).tuples()
+        )
     )
     for suggestion in session.scalars(select(Suggestion).where(Suggestion.segment_id == source)):
         if (suggestion.code_id, suggestion.coder_id) in taken:

@@ -55,7 +55,7 @@ def coding_counts(
     )
     if coder_id is not None:
         query = query.where(Coding.coder_id == coder_id)
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query).all())
 
 
 def code_by_key(session: Session, codebook_id: int, key: str) -> Code | None:

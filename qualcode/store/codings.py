@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -106,3 +106,31 @@ def list_memos(
     if segment_id is not None:
         query = query.where(Memo.segment_id == segment_id)
     return [(memo, coder, key) for memo, coder, key in session.execute(query)]
+
+
+def bulk_add_codings(session: Session, rows: list[dict[str, object]]) -> int:
+    """Insert many codings at once, skipping those that already exist; returns how many."""
+
+    def identity(row: dict[str, object]) -> tuple[object, ...]:
+        return tuple(row.get(name) for name in _IDENTITY)
+
+    segment_ids = {row["segment_id"] for row in rows}
+    existing = {
+        tuple(found)
+        for found in session.execute(
+            select(*(getattr(Coding, name) for name in _IDENTITY)).where(
+                Coding.segment_id.in_(segment_ids)
+            )
+        )
+    }
+    fresh: dict[tuple[object, ...], dict[str, object]] = {}
+    for row in rows:
+        key = identity(row)
+        if key not in existing:
+            fresh.setdefault(key, row)
+    if fresh:
+        session.execute(insert(Coding), list(fresh.values()))
+    return len(fresh)
+
+
+_IDENTITY = ("coder_id", "code_id", "segment_id", "start_char", "end_char")

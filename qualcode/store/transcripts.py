@@ -105,7 +105,7 @@ def coded_segment_counts(session: Session, coder_id: int) -> dict[int, int]:
         .where(Coding.coder_id == coder_id)
         .group_by(Segment.transcript_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def get_transcript(session: Session, ref: str | int) -> Transcript | None:

@@ -28,7 +28,11 @@ def load_error(path: Path) -> str:
 def test_mini_codebook_loads_in_file_order() -> None:
     codebook = load_codebook(MINI)
     assert [code.key for code in codebook.codes] == [
-        "temporality", "temporality.breaks", "jobcrafting", "jobcrafting.task", "open",
+        "temporality",
+        "temporality.breaks",
+        "jobcrafting",
+        "jobcrafting.task",
+        "open",
     ]
     assert codebook.get("temporality.breaks").terms["da"][-1] == "trække vejret"
 
@@ -73,8 +77,16 @@ def test_ten_favourites_are_too_many(write_variant: WriteVariant) -> None:
     assert load_error(path).startswith(f"{path}, line {line}: field 'favourites': at most 9")
 
 
-@pytest.mark.parametrize("bad_key", ["Jobcrafting.task", "jobcrafting..task", "jobcrafting.2nd",
-                                     "jobcrafting-task", "jobcrafting.task."])
+@pytest.mark.parametrize(
+    "bad_key",
+    [
+        "Jobcrafting.task",
+        "jobcrafting..task",
+        "jobcrafting.2nd",
+        "jobcrafting-task",
+        "jobcrafting.task.",
+    ],
+)
 def test_bad_key_syntax(write_variant: WriteVariant, bad_key: str) -> None:
     path, line = write_variant("- key: jobcrafting.task", f"- key: {bad_key}")
     assert load_error(path).startswith(
@@ -83,7 +95,9 @@ def test_bad_key_syntax(write_variant: WriteVariant, bad_key: str) -> None:
 
 
 def test_yaml_syntax_error_names_file_and_line(write_variant: WriteVariant) -> None:
-    path, line = write_variant("      en: [break, lunch, coffee]", "      en: [break, lunch, coffee")
+    path, line = write_variant(
+        "      en: [break, lunch, coffee]", "      en: [break, lunch, coffee"
+    )
     message = load_error(path)
     assert message.startswith(f"{path}, line ")
     assert "is not valid YAML" in message
@@ -107,7 +121,8 @@ def test_misspelt_field_is_rejected(write_variant: WriteVariant) -> None:
 
 def test_repeated_field_in_one_code_is_rejected(write_variant: WriteVariant) -> None:
     path, line = write_variant(
-        "    definition: Changing one's tasks", "    name: Again\n    definition: Changing one's tasks"
+        "    definition: Changing one's tasks",
+        "    name: Again\n    definition: Changing one's tasks",
     )
     assert load_error(path).startswith(f"{path}, line {line}: the field 'name' appears twice.")
 
@@ -174,7 +189,14 @@ def test_dump_is_readable_block_yaml_in_model_order(tmp_path: Path) -> None:
     assert "trække vejret" in text
     assert "{" not in text
     assert list(yaml.safe_load(text)["codes"][1]) == [
-        "key", "name", "definition", "include", "exclude", "examples", "terms", "color",
+        "key",
+        "name",
+        "definition",
+        "include",
+        "exclude",
+        "examples",
+        "terms",
+        "color",
     ]
 
 
@@ -187,17 +209,30 @@ def test_dump_writes_multi_line_text_as_a_literal_block(tmp_path: Path) -> None:
     assert load_codebook(target) == codebook
 
 
-text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=60) | st.sampled_from(
+text = st.text(
+    st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n\t\r"), max_size=60
+) | st.sampled_from(
     ["yes", "no", "null", "~", "123", "#1f77b4", "- item", "a: b", "'quoted'", "line\nbreak"]
 )
 
 
-@settings(max_examples=60, deadline=None)
-@given(definition=text, example=text.filter(lambda s: s.strip() != ""), title=text.filter(str.strip))
-def test_any_text_round_trips(tmp_path_factory: pytest.TempPathFactory, definition: str,
-                              example: str, title: str) -> None:
+@settings(max_examples=100, deadline=None)
+@given(
+    definition=text, example=text.filter(lambda s: s.strip() != ""), title=text.filter(str.strip)
+)
+def test_any_text_round_trips(
+    tmp_path_factory: pytest.TempPathFactory, definition: str, example: str, title: str
+) -> None:
     spec = CodeSpec(key="open.x", name="X", definition=definition, examples=[example])
     codebook = Codebook(name="x", title=title, codes=[CodeSpec(key="open", name="Open"), spec])
     target = tmp_path_factory.mktemp("roundtrip") / "x.yaml"
     dump_codebook(codebook, target)
     assert load_codebook(target) == codebook
+
+
+def test_unquoted_yaml_boolean_asks_for_quotes(write_variant: WriteVariant) -> None:
+    path, line = write_variant("      en: [break, lunch, coffee]", "      en: [break, no, coffee]")
+    assert load_error(path) == (
+        f"{path}, line {line}: code 'temporality.breaks' field 'terms.en': "
+        "must be text; put the value in quotes."
+    )

@@ -35,9 +35,10 @@ def make_docx() -> Callable[[list[Block]], bytes]:
             elif isinstance(block, tuple):
                 rows = block[1]
                 assert isinstance(rows, list)
-                table = document.add_table(rows=len(rows), cols=len(rows[0]))
+                table = document.add_table(rows=len(rows), cols=max(map(len, rows)))
                 for cells, values in zip(table.rows, rows, strict=True):
-                    for cell, value in zip(cells.cells, values, strict=True):
+                    # Shorter rows leave their last cells empty.
+                    for cell, value in zip(cells.cells, values, strict=False):
                         cell.text = value
             else:
                 paragraph = document.add_paragraph()

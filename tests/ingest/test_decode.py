@@ -14,8 +14,11 @@ def test_utf8_is_read_and_bom_dropped() -> None:
 
 @pytest.mark.parametrize(
     ("bom", "codec"),
-    [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-     (codecs.BOM_UTF32_LE, "utf-32-le")],
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+    ],
 )
 def test_utf16_and_utf32_with_bom(bom: bytes, codec: str) -> None:
     data = bom + "Æble: grød\r\nØrn: så".encode(codec)

@@ -58,8 +58,14 @@ def test_is_speaker_name() -> None:
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("0:09", 9.0), ("12:30", 750.0), ("75:00", 4500.0), ("1:02:03", 3723.0),
-     ("00:00:01,250", 1.25), ("00:00:01.5", 1.5)],
+    [
+        ("0:09", 9.0),
+        ("12:30", 750.0),
+        ("75:00", 4500.0),
+        ("1:02:03", 3723.0),
+        ("00:00:01,250", 1.25),
+        ("00:00:01.5", 1.5),
+    ],
 )
 def test_parse_clock(text: str, seconds: float) -> None:
     assert parse_clock(text) == pytest.approx(seconds)

@@ -18,7 +18,8 @@ def interpret_kappa(value: float | None) -> str:
         return "undefined"
     if value < 0:
         return "poor"
-    for upper, label in ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial")):
+    bands = ((0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial"))
+    for upper, label in bands:
         if value <= upper:
             return label
     return "almost perfect"

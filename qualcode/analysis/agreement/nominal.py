@@ -125,9 +125,7 @@ def _summarise(table: CategoryCounts) -> _Summary:
         agreeing = (counts[paired] * (counts[paired] - 1)) @ ones
         observed = float((agreeing / (r * (r - 1))).mean())
     rated = raters >= 1
-    prevalence = (
-        (counts[rated] / raters[rated, None]).mean(axis=0) if rated.any() else np.zeros(q)
-    )
+    prevalence = (counts[rated] / raters[rated, None]).mean(axis=0) if rated.any() else np.zeros(q)
     return _Summary(observed, n_units, prevalence, q)
 
 

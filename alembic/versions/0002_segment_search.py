@@ -1,0 +1,67 @@
+"""full-text search over segment text (SQLite FTS5)
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-24 10:00:00
+
+On SQLite with FTS5 compiled in, ``segment_fts`` holds each segment's text under the
+segment's id (its rowid). Triggers keep it in sync: a segment's text is always
+``transcript.text[start_char:end_char]`` and the transcript text never changes, so every
+change to a segment's text is an insert, a delete or an update of its offsets on
+``segment`` itself. Triggers catch all of them, including import, split, join and cascaded
+deletes, without a call in any service. PostgreSQL (and SQLite without FTS5) get nothing:
+search there falls back to a portable substring query.
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# SQLite's substr counts characters from 1, as Python's str offsets count code points from 0.
+_TEXT = (
+    "SELECT new.id, substr(t.text, new.start_char + 1, new.end_char - new.start_char) "
+    "FROM transcript AS t WHERE t.id = new.transcript_id"
+)
+STATEMENTS = (
+    "CREATE VIRTUAL TABLE segment_fts USING fts5(text)",
+    "INSERT INTO segment_fts(rowid, text) "
+    "SELECT s.id, substr(t.text, s.start_char + 1, s.end_char - s.start_char) "
+    "FROM segment AS s JOIN transcript AS t ON t.id = s.transcript_id",
+    f"CREATE TRIGGER segment_fts_insert AFTER INSERT ON segment BEGIN "
+    f"INSERT INTO segment_fts(rowid, text) {_TEXT}; END",
+    "CREATE TRIGGER segment_fts_delete AFTER DELETE ON segment BEGIN "
+    "DELETE FROM segment_fts WHERE rowid = old.id; END",
+    f"CREATE TRIGGER segment_fts_update AFTER UPDATE OF start_char, end_char, transcript_id "
+    f"ON segment BEGIN DELETE FROM segment_fts WHERE rowid = old.id; "
+    f"INSERT INTO segment_fts(rowid, text) {_TEXT}; END",
+)
+DROPS = (
+    "DROP TRIGGER IF EXISTS segment_fts_update",
+    "DROP TRIGGER IF EXISTS segment_fts_delete",
+    "DROP TRIGGER IF EXISTS segment_fts_insert",
+    "DROP TABLE IF EXISTS segment_fts",
+)
+
+
+def _has_fts5() -> bool:
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    return bool(bind.exec_driver_sql("SELECT sqlite_compileoption_used('ENABLE_FTS5')").scalar())
+
+
+def upgrade() -> None:
+    if _has_fts5():
+        for statement in STATEMENTS:
+            op.execute(statement)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in DROPS:
+            op.execute(statement)

@@ -1,0 +1,25 @@
+"""Run the real `qualcode` command line in-process against a fresh database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from qualcode.cli import app
+
+
+@pytest.fixture
+def run(database_url: str, monkeypatch) -> Callable[..., Result]:
+    """`run("import", path, ...)` invokes qualcode with --db pointing at the test database."""
+    monkeypatch.delenv("QUALCODE_CODER", raising=False)
+    monkeypatch.setenv("QUALCODE_DB", database_url)
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+
+    def invoke(*args: object, input: str | None = None) -> Result:
+        return runner.invoke(app, [str(arg) for arg in args], input=input)
+
+    return invoke

@@ -1,0 +1,70 @@
+"""Shared fixtures: a fresh project database per test, on the backend the run selects.
+
+`QUALCODE_TEST_DB` unset (default) gives each test a new SQLite file. Set it to a
+PostgreSQL server URL (`postgresql+psycopg://user@host:port/postgres`) to run the same tests
+against PostgreSQL: each test then gets a database of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from qualcode.services.project import Project, open_project
+
+TEST_DB_ENV = "QUALCODE_TEST_DB"
+REPO = Path(__file__).resolve().parents[1]
+CODEBOOK = REPO / "codebooks" / "three_concepts.yaml"
+
+
+def backend() -> str:
+    url = os.environ.get(TEST_DB_ENV, "")
+    return "postgresql" if url.startswith("postgresql") else "sqlite"
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A URL for an empty database of the selected backend."""
+    server = os.environ.get(TEST_DB_ENV)
+    if not server or not server.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    name = f"qc_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def project(database_url: str) -> Iterator[Project]:
+    opened = open_project(database_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+    """Write a small input file into the test's folder and return its path."""
+
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return write

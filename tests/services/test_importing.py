@@ -1,0 +1,200 @@
+"""Importing: segments tile the text, re-imports are no-ops, failures leave nothing behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from qualcode.domain.imports import ImportSpec
+from qualcode.errors import InputError
+from qualcode.ingest.manifest import read_manifest
+from qualcode.services import corpus, importing
+from qualcode.services.project import Project
+from qualcode.store import transcripts as transcript_store
+from qualcode.store.models import Base, Segment, Speaker, Transcript
+
+GOOD = """[00:00:05] Moderator: Please read the first card.
+[00:00:09] Anne (nurse): The opportunity for planning my daily work is good.
+[00:00:15] Bo: I do not agree. We never get a proper lunch break.
+It is the phone, all the time.
+[00:00:31] Anne (nurse): Yes.
+"""
+
+
+def table_counts(project: Project) -> dict[str, int]:
+    def work(session) -> dict[str, int]:
+        return {
+            name: session.scalar(select(func.count()).select_from(table))
+            for name, table in Base.metadata.tables.items()
+        }
+
+    return project.read(work)
+
+
+def spec(path: Path, **extra) -> ImportSpec:
+    return ImportSpec(path=path, department="Outpatient clinic", group_kind="staff", **extra)
+
+
+def test_import_tiles_the_text_with_one_segment_per_turn(project: Project, write_file) -> None:
+    path = write_file("fg1.txt", GOOD)
+    result = importing.import_one(project, spec(path, roles={"Bo": "medical secretary"}))
+    assert result.status == "imported"
+    assert result.turns == 4
+    views = corpus.segments(project, result.transcript_id)
+    assert [view.speaker for view in views] == ["Moderator", "Anne", "Bo", "Anne"]
+    assert [view.role for view in views] == [None, "nurse", "medical secretary", "nurse"]
+    assert (
+        views[2].text
+        == "I do not agree. We never get a proper lunch break.\nIt is the phone, all the time."
+    )
+    assert views[2].start_time == 15.0
+    text = project.read(lambda s: s.get(Transcript, result.transcript_id).text)
+    assert views[0].start_char == 0 and views[-1].end_char == len(text)
+    for left, right in zip(views, views[1:], strict=False):
+        assert left.end_char == right.start_char
+    info = corpus.get_transcript(project, result.transcript_id)
+    assert (info.department, info.group_kind, info.n_segments) == ("Outpatient clinic", "staff", 4)
+    assert info.n_words == len(text.split())
+
+
+def test_reimporting_the_same_bytes_is_a_no_op_that_says_so(project: Project, write_file) -> None:
+    path = write_file("fg1.txt", GOOD)
+    first = importing.import_one(project, spec(path))
+    before = table_counts(project)
+    again = importing.import_one(project, spec(write_file("renamed.txt", GOOD)))
+    assert again.status == "skipped"
+    assert again.transcript_id == first.transcript_id
+    assert "already imported" in again.message
+    assert table_counts(project) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("empty.txt", "", "empty"),
+        ("binary.txt", b"\x00\x01\x02PK\x00\x00binary", "binary"),
+        ("cp1252.txt", "Søren: Det er fint.\n".encode("cp1252"), "--encoding"),
+        (
+            "labels.txt",
+            "Just some prose without any labels at all.\nMore prose.\n",
+            "--no-speakers",
+        ),
+        ("bad.vtt", "WEBVTT\n\n00:00:05.000 --> 00:00:01.000\n<v Anne>Backwards</v>\n", "bad.vtt"),
+        ("notword.docx", b"this is not a zip file", "Word"),
+        ("notes.pdf", b"%PDF-1.4", ".pdf"),
+    ],
+)
+def test_bad_input_names_the_file_and_leaves_the_database_unchanged(
+    project: Project, write_file, name: str, content, problem: str
+) -> None:
+    importing.import_one(project, spec(write_file("ok.txt", GOOD)))
+    before = table_counts(project)
+    path = write_file(name, content)
+    with pytest.raises(InputError) as raised:
+        importing.import_one(project, spec(path))
+    assert name in str(raised.value)
+    assert problem.lower() in str(raised.value).lower()
+    assert table_counts(project) == before
+
+
+def test_undecodable_bytes_import_with_the_named_encoding(project: Project, write_file) -> None:
+    path = write_file("cp1252.txt", "Søren: Det er fint.\nMette: Ja.\n".encode("cp1252"))
+    result = importing.import_one(project, spec(path, encoding="cp1252"))
+    assert corpus.segments(project, result.transcript_id)[0].speaker == "Søren"
+
+
+def test_a_failure_inside_the_transaction_rolls_everything_back(
+    project: Project, write_file, monkeypatch
+) -> None:
+    real_insert = transcript_store.insert_transcript
+
+    def insert_then_fail(session, **values):
+        real_insert(session, **values)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(transcript_store, "insert_transcript", insert_then_fail)
+    before = table_counts(project)
+    with pytest.raises(RuntimeError):
+        importing.import_one(project, spec(write_file("fg1.txt", GOOD)))
+    assert table_counts(project) == before
+
+
+def test_a_batch_stops_at_the_first_failure_unless_keep_going(project: Project, write_file) -> None:
+    good1 = write_file("a.txt", GOOD)
+    bad = write_file("b.txt", "")
+    good2 = write_file("c.txt", GOOD.replace("Bo:", "Carl:"))
+    report = importing.import_files(project, [spec(good1), spec(bad), spec(good2)])
+    assert [result.status for result in report.results] == ["imported", "failed"]
+    assert "b.txt" in report.failures[0].message
+    report = importing.import_files(project, [spec(good1), spec(bad), spec(good2)], keep_going=True)
+    assert [result.status for result in report.results] == ["skipped", "failed", "imported"]
+    assert len(corpus.list_transcripts(project)) == 2
+
+
+def test_no_speakers_imports_unlabelled_text_as_one_speaker(project: Project, write_file) -> None:
+    path = write_file("prose.txt", "First paragraph of notes.\n\nSecond paragraph.\n")
+    result = importing.import_one(project, spec(path), no_speakers=True)
+    views = corpus.segments(project, result.transcript_id)
+    assert views and {view.speaker for view in views} == {None}
+
+
+def test_split_sentences_splits_long_turns_at_sentence_ends(project: Project, write_file) -> None:
+    sentence = "We never get a proper break because the phone keeps ringing all day long. "
+    path = write_file("long.txt", "Anne: " + sentence * 12 + "\nBo: Short.\n")
+    whole = importing.import_one(project, spec(path))
+    assert whole.turns == 2
+    other = write_file("long2.txt", "Anne: " + sentence * 12 + "\nBo: Short!\n")
+    split = importing.import_one(project, spec(other), split=True)
+    assert split.turns > 2
+    views = corpus.segments(project, split.transcript_id)
+    assert all(view.speaker == "Anne" for view in views[:-1])
+    assert all(len(view.text) <= 400 for view in views)
+
+
+def test_manifests_in_yaml_and_csv_carry_metadata_and_roles(project: Project, write_file) -> None:
+    write_file("study/fg1.txt", GOOD)
+    write_file("study/fg2.txt", GOOD.replace("Bo:", "Dorthe:"))
+    manifest = write_file(
+        "study/study.yaml",
+        "transcripts:\n"
+        "  - file: fg1.txt\n    department: Bed ward\n    group_kind: management\n"
+        "    date: 2025-03-04\n    language: en\n    roles: {Bo: manager}\n",
+    )
+    csv_manifest = write_file(
+        "study/study.csv",
+        "file,department,group_kind,date,language,roles\n"
+        "fg2.txt,Dagkirurgi,staff,2025-10-01,da,Dorthe=nurse;Anne=porter\n",
+    )
+    specs = read_manifest(manifest) + read_manifest(csv_manifest)
+    report = importing.import_files(project, specs)
+    assert report.count("imported") == 2
+    infos = {info.department: info for info in corpus.list_transcripts(project)}
+    assert infos["Bed ward"].group_kind == "management"
+    assert str(infos["Bed ward"].recorded_on) == "2025-03-04"
+    assert infos["Dagkirurgi"].language == "da"
+    roles = project.read(
+        lambda session: dict(session.execute(select(Speaker.label, Speaker.role)).all())
+    )
+    assert roles["Bo"] == "manager" and roles["Dorthe"] == "nurse"
+
+
+def test_manifest_errors_name_the_file(write_file) -> None:
+    bad = write_file("m.yaml", "transcripts:\n  - file: a.txt\n    language: xx\n")
+    with pytest.raises(InputError, match="m.yaml.*language 'xx'"):
+        read_manifest(bad)
+
+
+def test_segments_are_indexed_in_order(project: Project, write_file) -> None:
+    result = importing.import_one(project, spec(write_file("fg1.txt", GOOD)))
+    ordinals = project.read(
+        lambda session: list(
+            session.scalars(
+                select(Segment.ordinal)
+                .where(Segment.transcript_id == result.transcript_id)
+                .order_by(Segment.start_char)
+            )
+        )
+    )
+    assert ordinals == [0, 1, 2, 3]

@@ -1,0 +1,137 @@
+"""The schema exists only through Alembic migrations."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_alembic import tests as alembic_tests
+from pytest_alembic.config import Config
+from sqlalchemy import create_engine, inspect
+
+from qualcode.store.engine import make_engine
+from qualcode.store.migrate import downgrade, head_revision, migrations_folder, upgrade
+from qualcode.store.models import Base
+
+DESIGN_TABLES = {
+    "transcript": {
+        "id",
+        "title",
+        "source_name",
+        "sha256",
+        "text",
+        "language",
+        "department",
+        "group_kind",
+        "recorded_on",
+        "attributes",
+    },
+    "speaker": {"id", "transcript_id", "label", "role"},
+    "segment": {
+        "id",
+        "transcript_id",
+        "speaker_id",
+        "ordinal",
+        "start_char",
+        "end_char",
+        "start_time",
+        "end_time",
+    },
+    "codebook": {"id", "name", "version", "content_hash"},
+    "code": {
+        "id",
+        "codebook_id",
+        "key",
+        "name",
+        "parent_id",
+        "definition",
+        "include",
+        "exclude",
+        "examples",
+        "terms",
+        "color",
+        "is_open",
+        "created_by",
+    },
+    "coder": {"id", "name", "role"},
+    "coding": {
+        "id",
+        "coder_id",
+        "code_id",
+        "segment_id",
+        "start_char",
+        "end_char",
+        "origin",
+        "created_at",
+        "updated_at",
+        "memo",
+    },
+    "suggestion": {"segment_id", "code_id", "score", "model_version", "status", "reason"},
+    "memo": {"id", "text"},
+}
+
+
+@pytest.fixture
+def alembic_config() -> Config:
+    return Config(config_options={"script_location": str(migrations_folder())})
+
+
+@pytest.fixture
+def alembic_engine(database_url: str):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+test_single_head_revision = alembic_tests.test_single_head_revision
+test_upgrade = alembic_tests.test_upgrade
+test_model_definitions_match_ddl = alembic_tests.test_model_definitions_match_ddl
+test_up_down_consistency = alembic_tests.test_up_down_consistency
+
+
+def test_upgrade_from_empty_builds_the_design_schema(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    inspector = inspect(engine)
+    tables = set(inspector.get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    for table, columns in DESIGN_TABLES.items():
+        present = {column["name"] for column in inspector.get_columns(table)}
+        assert columns <= present, f"{table} lacks {columns - present}"
+    indexed = {
+        (table, tuple(index["column_names"]))
+        for table in ("coding", "segment", "transcript")
+        for index in inspector.get_indexes(table)
+    }
+    for expected in [
+        ("coding", ("code_id",)),
+        ("coding", ("coder_id",)),
+        ("coding", ("segment_id",)),
+        ("segment", ("transcript_id", "ordinal")),
+        ("transcript", ("department",)),
+    ]:
+        assert expected in indexed
+    downgrade(engine, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+
+
+def test_upgrade_is_idempotent_and_reaches_head(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    upgrade(engine)
+    with engine.connect() as connection:
+        version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    assert version == head_revision()
+    engine.dispose()
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+    engine.dispose()
+    plain = create_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with plain.connect() as connection:  # WAL is a property of the file, not the connection
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    plain.dispose()
