@@ -28,9 +28,10 @@ _LABEL = re.compile(
 MAX_NAME_CHARS = 40
 # The colon comes after at most a clock, a name with role and Markdown bold.
 _COLON_WITHIN = 20 + MAX_NAME_CHARS + 45 + 8
-_PARTICLES = frozenset("af al bin da de del den der di du la le ten ter van von".split())
+# Word lists read best as one string each.
+_PARTICLES = frozenset("af al bin da de del den der di du la le ten ter van von".split())  # noqa: SIM905
 _NOT_SPEAKERS = frozenset(
-    "bemærk date dato duration e.g. eksempel example fx i.e. merk name navn nb n.b. note obs "
+    "bemærk date dato duration e.g. eksempel example fx i.e. merk name navn nb n.b. note obs "  # noqa: SIM905
     "p.s. ps re speaker subject taler tid time title titel".split()
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qualcode.domain.imports import ImportReport, ImportResult, ImportSpec
@@ -34,9 +35,10 @@ def import_files(
     the failures.
     """
     report = ImportReport()
+    known = project.read(store.known_hashes)
     for spec in specs:
         try:
-            result = import_one(project, spec, split=split, no_speakers=no_speakers)
+            result = import_one(project, spec, split=split, no_speakers=no_speakers, known=known)
         except QualcodeError as error:
             result = ImportResult(path=spec.path, status="failed", message=str(error))
             report.results.append(result)
@@ -52,27 +54,47 @@ def import_files(
 
 
 def import_one(
-    project: Project, spec: ImportSpec, *, split: bool = False, no_speakers: bool = False
+    project: Project,
+    spec: ImportSpec,
+    *,
+    split: bool = False,
+    no_speakers: bool = False,
+    known: dict[str, int] | None = None,
 ) -> ImportResult:
+    """Import one file; `known` maps the sha256 of stored sources to transcript ids."""
     try:
         data = spec.path.read_bytes()
     except OSError as error:
         raise InputError(str(spec.path), f"cannot be read ({error.strerror}).") from error
     digest = hashlib.sha256(data).hexdigest()
-    existing = project.read(lambda session: store.find_by_sha256(session, digest))
-    if existing is not None:
-        return ImportResult(
-            path=spec.path,
-            status="skipped",
-            transcript_id=existing.id,
-            message=f"already imported as transcript {existing.id} ({existing.title}).",
-        )
+    if known is None:
+        known = project.read(store.known_hashes)
+    if digest in known:
+        return _skipped(spec, known[digest])
     parsed = read_transcript_bytes(
         data, str(spec.path), encoding=spec.encoding, no_speakers=no_speakers
     )
     if split:
         parsed.turns = split_sentences(parsed.turns, spec.language)
-    return project.write(lambda session: _store(session, spec, parsed, digest))
+    try:
+        result = project.write(lambda session: _store(session, spec, parsed, digest))
+    except IntegrityError:
+        # Another process stored the same source meanwhile: the unique sha256 refused ours.
+        found = project.read(lambda session: store.find_by_sha256(session, digest))
+        if found is None:
+            raise
+        return _skipped(spec, found.id)
+    known[digest] = result.transcript_id or 0
+    return result
+
+
+def _skipped(spec: ImportSpec, transcript_id: int) -> ImportResult:
+    return ImportResult(
+        path=spec.path,
+        status="skipped",
+        transcript_id=transcript_id,
+        message=f"already imported as transcript {transcript_id}.",
+    )
 
 
 def _store(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -11,9 +11,17 @@ from sqlalchemy.orm import Session
 
 from qualcode.store.models import Coding, Segment, Speaker, Transcript
 
+_INSERT_TRANSCRIPT = Transcript.__table__.insert().returning(Transcript.__table__.c.id)
+_INSERT_SEGMENT = Segment.__table__.insert()
+
 
 def find_by_sha256(session: Session, sha256: str) -> Transcript | None:
     return session.scalar(select(Transcript).where(Transcript.sha256 == sha256))
+
+
+def known_hashes(session: Session) -> dict[str, int]:
+    """The sha256 of every stored source, with its transcript id."""
+    return dict(session.execute(select(Transcript.sha256, Transcript.id)).all())
 
 
 def insert_transcript(
@@ -36,21 +44,22 @@ def insert_transcript(
     `segments` hold `speaker` (a label or None), `ordinal`, `start_char`, `end_char`, `word_count`,
     `start_time` and `end_time`.
     """
-    transcript_id = session.scalar(
-        insert(Transcript)
-        .values(
-            title=title,
-            source_name=source_name,
-            sha256=sha256,
-            text=text,
-            language=language,
-            department=department,
-            group_kind=group_kind,
-            recorded_on=recorded_on,
-            attributes=attributes,
-        )
-        .returning(Transcript.id)
-    )
+    # Parameters, not .values(): the statement then compiles once and stays cached.
+    transcript_id = session.execute(
+        _INSERT_TRANSCRIPT,
+        {
+            "title": title,
+            "source_name": source_name,
+            "sha256": sha256,
+            "text": text,
+            "language": language,
+            "department": department,
+            "group_kind": group_kind,
+            "recorded_on": recorded_on,
+            "attributes": attributes,
+            "imported_at": datetime.now().astimezone(),
+        },
+    ).scalar_one()
     assert transcript_id is not None
     speaker_ids: dict[str, int] = {}
     if speakers:
@@ -63,8 +72,8 @@ def insert_transcript(
         )
         speaker_ids = {label: speaker_id for speaker_id, label in rows}
     if segments:
-        session.execute(
-            Segment.__table__.insert(),
+        session.connection().execute(
+            _INSERT_SEGMENT,
             [
                 {
                     "transcript_id": transcript_id,

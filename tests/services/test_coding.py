@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from qualcode.domain.corpus import SegmentView
@@ -21,7 +23,7 @@ def layer(project: Project, coder: str = "anna") -> set[tuple[int, str, int | No
 
 def assert_tiled(views: list[SegmentView], text_length: int) -> None:
     assert views[0].start_char == 0 and views[-1].end_char == text_length
-    for left, right in zip(views, views[1:], strict=False):
+    for left, right in itertools.pairwise(views):
         assert left.end_char == right.start_char
     assert [view.ordinal for view in views] == list(range(len(views)))
 
@@ -103,7 +105,7 @@ def test_split_keeps_codings_with_their_text_and_join_restores_them(
     coding.apply_code(coded_project, turn.id, "temporality.behind_schedule", "anna", span=crossing)
     before = layer(coded_project)
 
-    first, second = segmentation.split_segment(coded_project, turn.id, at)
+    first, _second = segmentation.split_segment(coded_project, turn.id, at)
     views = corpus.segments(coded_project, 1)
     assert_tiled(views, text_length)
     assert len(views) == 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ def test_import_tiles_the_text_with_one_segment_per_turn(project: Project, write
     assert views[2].start_time == 15.0
     text = project.read(lambda s: s.get(Transcript, result.transcript_id).text)
     assert views[0].start_char == 0 and views[-1].end_char == len(text)
-    for left, right in zip(views, views[1:], strict=False):
+    for left, right in itertools.pairwise(views):
         assert left.end_char == right.start_char
     info = corpus.get_transcript(project, result.transcript_id)
     assert (info.department, info.group_kind, info.n_segments) == ("Outpatient clinic", "staff", 4)

@@ -147,6 +147,19 @@ def _gwet_ac1(summary: _Summary) -> ChanceCorrected:
     return _corrected(summary.observed, expected, summary.n_units)
 
 
+def _pool_unanimous(counts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Pool units on which all coders chose one category into one row per category.
+
+    Such a unit with r values adds exactly r to the coincidence o_kk (r(r-1) pairs over
+    r-1) and nothing elsewhere, so a single pseudo-unit holding their summed count gives
+    the same coincidence matrix, and alpha, with far fewer rows for the package: binary
+    presence data are mostly unanimous "absent" units.
+    """
+    unanimous = np.count_nonzero(counts, axis=1) == 1
+    pooled = counts[unanimous].sum(axis=0)
+    return np.vstack([counts[~unanimous], np.diag(pooled)[pooled > 0]])
+
+
 def _alpha(table: CategoryCounts, level: Level) -> Alpha:
     if level not in LEVELS:
         raise QualcodeError(f"Unknown level {level!r}; use one of {', '.join(LEVELS)}.")
@@ -158,7 +171,9 @@ def _alpha(table: CategoryCounts, level: Level) -> Alpha:
         warnings.simplefilter("ignore", RuntimeWarning)
         value = float(
             krippendorff.alpha(
-                value_counts=paired, value_domain=table.domain, level_of_measurement=level
+                value_counts=_pool_unanimous(paired),
+                value_domain=table.domain,
+                level_of_measurement=level,
             )
         )
     return Alpha(value if np.isfinite(value) else None, level, n_units)
@@ -200,9 +215,13 @@ def fleiss_kappa(data: npt.ArrayLike) -> ChanceCorrected:
 
 def brennan_prediger(data: npt.ArrayLike, q: int) -> ChanceCorrected:
     """Brennan & Prediger's (1981) coefficient with chance agreement 1/q for q categories."""
-    if q < 1:
-        raise QualcodeError(f"The number of categories must be at least 1, got {q}.")
-    return _brennan_prediger(_summarise(category_counts(data)), q)
+    table = category_counts(data)
+    if q < max(len(table.domain), 1):
+        raise QualcodeError(
+            f"q = {q} is fewer than the {len(table.domain)} categories in the data; "
+            "pass the number of categories the coders could choose from."
+        )
+    return _brennan_prediger(_summarise(table), q)
 
 
 def gwet_ac1(data: npt.ArrayLike, categories: Sequence[float] | None = None) -> ChanceCorrected:

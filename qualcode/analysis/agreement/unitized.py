@@ -25,16 +25,18 @@ text analysis data", Quality & Quantity 38, 787-800):
   reading of ATLAS.ti's documentation; not checked against ATLAS.ti output).
 
 What was verified, and how: the paper itself could not be consulted here. Eqs. 1, 4, 5a
-and 6 agree with three independent public implementations and reproduce the three-coder
-example of Krippendorff (2019, Content Analysis, 4th ed., Fig. 12.11) as quoted by the
-quallmer R package's tests: uα = .5100 (book .510), |uα = .4136 (book .413). The form of eq. 10 is taken from a
-public transcription (a Python implementation of the 2016 paper); for two coders it reduces
-to the natural self-pairing correction and is checked by hand in the tests, for three or
-more coders it is checked only by properties (perfect agreement gives 1, coder order does
-not matter). Coefficients are `None` where the expected disagreement is 0.
+and 6 match the formulas of three public implementations (quallmer in R, two in Python)
+and reproduce the three-coder example of Krippendorff (2019, Content Analysis, 4th ed.,
+Fig. 12.11) as quoted by quallmer's tests: uα = .5100 (book .510), |uα = .4136 (book .413).
+Eqs. 10, 11 and 13b follow one of the Python implementations; we reproduce the results it
+prints (three decimals) for its own three-coder example. For two coders eq. 10 reduces to
+the natural self-pairing correction and is checked by hand in the tests; for three or more
+coders it is checked only by that example and by properties (perfect agreement gives 1,
+coder order does not matter).
+Coefficients are `None` where the expected disagreement is 0.
 
 Each coder's units must not overlap unless they carry the same value (those are merged);
-code overlapping codes one at a time or by mutually exclusive groups.
+compare overlapping codes one at a time or in mutually exclusive groups.
 """
 
 from collections.abc import Mapping, Sequence

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from qualcode.analysis.agreement import (
+    brennan_prediger,
     coefficients,
     interpret_alpha,
     interpret_kappa,
@@ -49,7 +50,9 @@ def test_alpha_equals_the_package(matrix, level):
     ours = krippendorff_alpha(matrix, level).value
     try:
         with np.errstate(all="ignore"):
-            theirs = float(krippendorff.alpha(reliability_data=matrix.T, level_of_measurement=level))
+            theirs = float(
+                krippendorff.alpha(reliability_data=matrix.T, level_of_measurement=level)
+            )
     except ValueError:  # the package refuses data without two values or pairable units
         theirs = float("nan")
     if np.isfinite(theirs):
@@ -136,6 +139,11 @@ def test_ordinal_alpha_uses_the_declared_category_order():
 def test_values_outside_the_categories_are_rejected():
     with pytest.raises(QualcodeError, match="not among the categories"):
         coefficients(np.array([[0, 1], [2, 1]], dtype=float), categories=(0, 1))
+
+
+def test_brennan_prediger_needs_q_to_cover_the_data():
+    with pytest.raises(QualcodeError, match="q = 2 is fewer than the 3 categories"):
+        brennan_prediger(np.array([[0, 1], [2, 2]], dtype=float), q=2)
 
 
 def test_one_coder_is_rejected():

@@ -129,19 +129,13 @@ def test_fleiss_wikipedia_example():
 def test_fleiss_1971_example():
     """Fleiss (1971), Psychol. Bull. 76, p. 379: 30 patients, 6 psychiatrists, 5 diagnoses;
     P-bar = .556, P-bar_e = .220, kappa = .430."""
-    ratings = np.array(
-        [
-            [4, 4, 4, 4, 4, 4], [2, 2, 2, 5, 5, 5], [2, 3, 3, 3, 3, 5], [5, 5, 5, 5, 5, 5],
-            [2, 2, 2, 4, 4, 4], [1, 1, 3, 3, 3, 3], [3, 3, 3, 3, 5, 5], [1, 1, 3, 3, 3, 4],
-            [1, 1, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5], [1, 4, 4, 4, 4, 4], [1, 2, 4, 4, 4, 4],
-            [2, 2, 2, 3, 3, 3], [1, 4, 4, 4, 4, 4], [2, 2, 4, 4, 4, 5], [3, 3, 3, 3, 3, 5],
-            [1, 1, 1, 4, 5, 5], [1, 1, 1, 1, 1, 2], [2, 2, 4, 4, 4, 4], [1, 3, 3, 5, 5, 5],
-            [5, 5, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], [2, 2, 4, 5, 5, 5], [1, 1, 4, 4, 4, 4],
-            [1, 4, 4, 4, 4, 5], [2, 2, 2, 2, 2, 4], [1, 1, 1, 1, 5, 5], [2, 2, 4, 4, 4, 4],
-            [1, 3, 3, 3, 3, 3], [5, 5, 5, 5, 5, 5],
-        ],  # fmt: skip
-        dtype=float,
+    # One row of six diagnoses (categories 1-5) per patient, in the paper's order.
+    patients = (
+        "444444 222555 233335 555555 222444 113333 333355 113334 114444 555555 "
+        "144444 124444 222333 144444 224445 333335 111455 111112 224444 133555 "
+        "555555 244444 224555 114444 144445 222224 111155 224444 133333 555555"
     )
+    ratings = np.array([[int(c) for c in row] for row in patients.split()], dtype=float)
     result = fleiss_kappa(ratings)
     assert result.observed == pytest.approx(0.556, abs=5e-4)
     assert result.expected == pytest.approx(0.220, abs=5e-4)

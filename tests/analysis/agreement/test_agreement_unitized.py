@@ -25,7 +25,9 @@ def book(rows):
 # code a continuum of 60; transcribed from the quallmer R package's tests.
 ALEX = book([(1, 7, "1"), (8, 13, "2"), (31, 32, "5"), (33, 37, "6"), (38, 44, "6"), (45, 60, "7")])
 PAUL = book([(1, 7, "1"), (8, 13, "3"), (14, 21, "5"), (33, 44, "6")])
-SUZAN = book([(1, 7, "1"), (8, 13, "4"), (14, 21, "5"), (33, 37, "6"), (38, 41, "6"), (42, 44, "6")])
+SUZAN = book(
+    [(1, 7, "1"), (8, 13, "4"), (14, 21, "5"), (33, 37, "6"), (38, 41, "6"), (42, 44, "6")]
+)
 
 
 def test_krippendorff_2019_three_observer_example():
@@ -35,6 +37,22 @@ def test_krippendorff_2019_three_observer_example():
     result = unitizing_alphas(60, [ALEX, PAUL, SUZAN])
     assert result.u_alpha == pytest.approx(0.510, abs=5e-4)
     assert result.binary_u_alpha == pytest.approx(0.413, abs=1e-3)
+
+
+def test_three_coder_cu_alpha_matches_a_public_implementation():
+    """Not a published value: the example and printed results (u .474, |u .433, cu .779,
+    (1)u .769, (2)u .787) of a public Python implementation of the 2016 paper, the source of
+    our reading of eqs. 10-13; this pins cu-alpha and (k)u-alpha for three coders."""
+    coders = [
+        [Unit(2, 5, "1"), Unit(9, 11, "1"), Unit(12, 20, "2")],
+        [Unit(2, 5, "1"), Unit(7, 15, "2")],
+        [Unit(2, 5, "1"), Unit(10, 15, "2")],
+    ]
+    result = unitizing_alphas(20, coders)
+    assert result.u_alpha == pytest.approx(0.474, abs=5e-4)
+    assert result.binary_u_alpha == pytest.approx(0.433, abs=5e-4)
+    assert result.cu_alpha == pytest.approx(0.779, abs=5e-4)
+    assert result.k_u_alpha == pytest.approx({"1": 0.769, "2": 0.787}, abs=5e-4)
 
 
 def test_hand_computed_single_code_example():

@@ -1,0 +1,90 @@
+"""Import benchmark: words/s and peak RSS, against a parse-only baseline in the same run.
+
+    python benchmarks/bench_import.py [--transcripts 1000] [--words 10000] [--db URL]
+
+Generates the corpus (benchmarks/gen_corpus.py) unless it exists, then runs two phases in
+fresh child processes so each has its own peak RSS:
+- baseline: read and parse every file (the same readers), no database;
+- import: `qualcode.services.importing.import_files` into an empty database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen_corpus import generate  # noqa: E402
+
+
+def phase(name: str, manifest: Path, db_url: str) -> dict[str, float]:
+    from qualcode.ingest.manifest import read_manifest
+    from qualcode.ingest.readers import read_transcript_bytes
+
+    specs = read_manifest(manifest)
+    start = time.perf_counter()
+    words = 0
+    if name == "parse":
+        for spec in specs:
+            parsed = read_transcript_bytes(spec.path.read_bytes(), str(spec.path))
+            words += sum(len(turn.text.split()) for turn in parsed.turns)
+    else:
+        from qualcode.services.importing import import_files
+        from qualcode.services.project import open_project
+
+        project = open_project(db_url)
+        start = time.perf_counter()
+        report = import_files(project, specs)
+        assert not report.failures, report.failures[0].message
+        words = sum(result.words for result in report.results)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "words": words, "peak_rss_mb": peak_mb}
+
+
+def run_child(name: str, manifest: Path, db_url: str) -> dict[str, float]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--phase", name, "--manifest", str(manifest), "--db", db_url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--transcripts", type=int, default=1000)
+    parser.add_argument("--words", type=int, default=10_000)
+    parser.add_argument("--corpus", type=Path, default=None)
+    parser.add_argument("--db", default=None, help="Database URL (default: a new SQLite file).")
+    parser.add_argument("--phase", choices=["parse", "import"], help=argparse.SUPPRESS)
+    parser.add_argument("--manifest", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(phase(args.phase, args.manifest, args.db)))
+        return
+    work = Path(tempfile.mkdtemp(prefix="qualcode-bench-"))
+    corpus = args.corpus or work / "corpus"
+    manifest = corpus / "manifest.yaml"
+    if not manifest.exists():
+        generate(corpus, args.transcripts, args.words, seed=7)
+    db_url = args.db or f"sqlite:///{work / 'bench.db'}"
+    parse = run_child("parse", manifest, db_url)
+    imported = run_child("import", manifest, db_url)
+    rate = imported["words"] / imported["seconds"]
+    print(f"corpus: {args.transcripts} transcripts, {imported['words']:,} words ({db_url.split(':')[0]})")
+    print(f"parse only : {parse['seconds']:7.2f} s  {parse['words'] / parse['seconds']:>12,.0f} words/s  peak RSS {parse['peak_rss_mb']:.0f} MB")
+    print(f"import     : {imported['seconds']:7.2f} s  {rate:>12,.0f} words/s  peak RSS {imported['peak_rss_mb']:.0f} MB")
+    print(f"import / parse-only time: {imported['seconds'] / parse['seconds']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

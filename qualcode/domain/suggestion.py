@@ -1,0 +1,114 @@
+"""Read models for code suggestions: ranked codes with reasons, stored suggestions, reports."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+LEARNED = "learned"
+STATUSES = ("pending", "accepted", "rejected")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CodeScore(_Frozen):
+    """One ranked code for a text: a calibrated score in 0..1 and why it was suggested."""
+
+    code: str
+    score: float
+    why: list[str] = Field(default_factory=list)
+
+    @property
+    def concept(self) -> str:
+        return self.code.split(".", 1)[0]
+
+
+class TextSuggestions(_Frozen):
+    text: str
+    suggestions: list[CodeScore]
+
+
+class SuggestionView(_Frozen):
+    """A stored suggestion for one coder on one turn."""
+
+    id: int
+    segment_id: int
+    code_key: str
+    code_name: str
+    coder: str
+    score: float
+    reason: str
+    status: str
+    model_version: str
+
+
+class SuggestRun(_Frozen):
+    """What `suggest` stored: per run, new and refreshed pending suggestions."""
+
+    transcripts: int
+    segments: int
+    created: int
+    updated: int
+    model_version: str
+    warnings: list[str] = Field(default_factory=list)
+
+
+class TrainReport(_Frozen):
+    version: str
+    layer: str
+    language: str
+    n_examples: int
+    n_negative: int
+    labels: list[str]
+    seconds: float
+
+
+class ModelStatus(_Frozen):
+    """The newest model of a language and whether enough new codings invite retraining."""
+
+    language: str
+    version: str | None
+    layer: str | None
+    trained_on: int
+    codings_now: int
+    retrain_advised: bool
+    message: str
+
+
+class MetricRow(_Frozen):
+    """Evaluation figures for one label (a code or a concept), or `all` for the totals."""
+
+    label: str
+    support: int
+    predicted: int
+    true_positive: int
+    precision: float
+    recall: float
+    f1: float
+
+
+class StageEval(_Frozen):
+    """Evaluation of one stage (codebook or combined) at one level (code or concept)."""
+
+    stage: str
+    level: str
+    n_segments: int
+    n_without_suggestion: int
+    precision_at_1: float
+    recall_at_3: float
+    micro_f1: float
+    macro_f1: float
+    rows: list[MetricRow]
+
+
+class EvalReport(_Frozen):
+    layer: str
+    folds: int
+    seed: int
+    threshold: float
+    stages: list[StageEval]
+    warnings: list[str] = Field(default_factory=list)
+
+    def get(self, stage: str, level: str) -> StageEval:
+        return next(item for item in self.stages if item.stage == stage and item.level == level)

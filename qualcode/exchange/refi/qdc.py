@@ -1,0 +1,80 @@
+"""REFI-QDA codebooks (.qdc): nested Code elements, written and read."""
+
+from __future__ import annotations
+
+from xml.etree.ElementTree import Element
+
+from lxml import etree
+
+from qualcode.errors import InputError
+from qualcode.exchange.refi.model import RefiCode
+from qualcode.exchange.refi.safety import parse_xml
+from qualcode.exchange.refi.xmlutil import CODEBOOK_NS, Reader, serialise, sub, text_child
+
+ORIGIN = "qualcode"
+
+
+def write_codes(parent: etree._Element, ns: str, codes: list[RefiCode]) -> None:
+    """Append `codes` (with their children, nested) under `parent` in namespace `ns`."""
+    for code in codes:
+        element = sub(
+            parent,
+            ns,
+            "Code",
+            guid=code.guid,
+            name=code.name,
+            isCodable="true" if code.codable else "false",
+            color=code.color,
+        )
+        text_child(element, ns, "Description", code.description)
+        for note in code.notes:
+            sub(element, ns, "NoteRef", targetGUID=note)
+        write_codes(element, ns, code.children)
+
+
+def read_codes(reader: Reader, parent: Element) -> list[RefiCode]:
+    """The Code elements directly under `parent`, with their children."""
+    codes = []
+    for element in reader.children(parent, "Code"):
+        name = element.get("name")
+        if not name:
+            raise InputError(reader.source, "a Code has no name.", hint="Give every code a name.")
+        codes.append(
+            RefiCode(
+                guid=reader.guid(element),
+                name=name,
+                codable=element.get("isCodable", "true").strip().lower() in ("true", "1"),
+                color=element.get("color"),
+                description=reader.text(element, "Description"),
+                children=read_codes(reader, element),
+                notes=reader.refs(element, "NoteRef"),
+            )
+        )
+    return codes
+
+
+def write_codebook(codes: list[RefiCode]) -> bytes:
+    """A .qdc document holding `codes`."""
+    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
+    root.set("origin", ORIGIN)
+    write_codes(sub(root, CODEBOOK_NS, "Codes"), CODEBOOK_NS, codes)
+    return serialise(root)
+
+
+def read_codebook(data: bytes, source: str) -> tuple[list[RefiCode], list[str]]:
+    """The codes of a .qdc document, and what could not be mapped (code sets)."""
+    root = parse_xml(data, source)
+    if root.tag != f"{{{CODEBOOK_NS}}}CodeBook":
+        raise InputError(
+            source,
+            f"is not a REFI-QDA codebook (its root is {root.tag}).",
+            hint="Choose a .qdc file exported by a QDA tool.",
+        )
+    reader = Reader(CODEBOOK_NS, source)
+    codes_element = reader.child(root, "Codes")
+    codes = read_codes(reader, codes_element) if codes_element is not None else []
+    skipped = [
+        f"code set {element.get('name')!r} (qualcode has no code sets)"
+        for element in reader.grandchildren(root, "Sets", "Set")
+    ]
+    return codes, skipped

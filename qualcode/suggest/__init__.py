@@ -1,0 +1,1 @@
+"""Code suggestions: a codebook matcher, a textcat model trained on the project, evaluation."""
