@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import Engine, engine_from_config, pool
 
+from qualcode.store.migrate import include_name
 from qualcode.store.models import Base
 
 config = context.config
@@ -15,6 +16,7 @@ def run_with(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,  # leaves out the FTS5 search index, a dialect cache
     )
     with context.begin_transaction():
         context.run_migrations()

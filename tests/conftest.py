@@ -29,22 +29,35 @@ def backend() -> str:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A URL for an empty database of the selected backend."""
-    server = os.environ.get(TEST_DB_ENV)
-    if not server or not server.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'test.db'}"
-        return
-    name = f"qc_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
+def database_factory(tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Call it for the URL of another empty database of the selected backend."""
+    server = os.environ.get(TEST_DB_ENV, "") if backend() == "postgresql" else ""
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"qc_test_{uuid.uuid4().hex[:12]}"
+        if not server:
+            return f"sqlite:///{tmp_path / (name + '.db')}"
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+    admin = create_engine(server, isolation_level="AUTOCOMMIT") if server else None
+    try:
+        yield make
+    finally:
+        if admin is not None:
+            with admin.connect() as connection:
+                for name in made:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+@pytest.fixture
+def database_url(database_factory: Callable[[], str]) -> str:
+    """A URL for an empty database of the selected backend."""
+    return database_factory()
 
 
 @pytest.fixture

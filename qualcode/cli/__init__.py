@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from qualcode.cli import codebook, coding, corpus, demo
+from qualcode.cli import agreement as supervision
+from qualcode.cli import codebook, coding, corpus, demo, teams
+from qualcode.cli import exchange as refi_exchange
+from qualcode.cli import suggest as suggesting
+from qualcode.cli import tui as workbench
 
 app = typer.Typer(
     name="qualcode",
@@ -15,6 +19,7 @@ app = typer.Typer(
 )
 
 app.command("demo")(demo.run_demo)
+app.command("tui")(workbench.tui)
 app.command("init")(corpus.init)
 app.command("import")(corpus.import_)
 app.command("transcripts")(corpus.transcripts)
@@ -24,6 +29,19 @@ app.command("uncode")(coding.uncode)
 app.command("open-code")(coding.open_code)
 app.add_typer(coding.memo_app, name="memo")
 app.add_typer(codebook.codebook_app, name="codebook")
+app.add_typer(suggesting.suggest_app, name="suggest")
+app.command("backup")(teams.backup)
+app.command("restore")(teams.restore)
+app.command("transfer")(teams.transfer)
+app.add_typer(teams.coder_app, name="coder")
+app.add_typer(refi_exchange.export_app, name="export")
+app.command("import-qdc")(refi_exchange.import_qdc)
+app.command("import-qdpx")(refi_exchange.import_qdpx)
+app.add_typer(supervision.agree_app, name="agree")
+app.command("disagreements")(supervision.disagreements)
+app.command("adjudicate")(supervision.adjudicate)
+app.command("blind")(supervision.blind_command)
+app.command("audit")(supervision.audit_command)
 
 
 def main() -> None:

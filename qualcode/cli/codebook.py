@@ -23,9 +23,12 @@ def load(
         bool, typer.Option("--retire", help="Retire removed codes that have codings.")
     ] = False,
     db: DbOption = None,
+    coder: CoderOption = None,
 ) -> None:
-    """Load a codebook file; a changed file becomes a new version."""
-    summary = codebooks.load_codebook_file(project(db), path, retire=retire)
+    """Load a codebook file; a changed file becomes a new version (supervisors, once any)."""
+    summary = codebooks.load_codebook_file(
+        project(db), path, retire=retire, actor=coder_name(coder)
+    )
     if summary.unchanged:
         console.print(f"Codebook {summary.name} version {summary.version} is unchanged.")
         return

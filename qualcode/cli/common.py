@@ -16,8 +16,9 @@ from qualcode.services.project import Project, open_project
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: messages hold file paths that must stay whole for copying; tables still fit.
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,

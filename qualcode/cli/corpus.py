@@ -15,7 +15,7 @@ from qualcode.config import coder_name
 from qualcode.domain.imports import LANGUAGES, ImportResult, ImportSpec
 from qualcode.errors import QualcodeError
 from qualcode.ingest.manifest import read_manifest
-from qualcode.services import corpus, importing
+from qualcode.services import blind, corpus, importing
 
 
 @friendly
@@ -149,8 +149,14 @@ def segments(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Show a transcript's segments: id, speaker, time, text and codes."""
-    views = corpus.segments(project(db), transcript, coders=coder or None)
+    """Show a transcript's segments: id, speaker, time, text and codes.
+
+    In blind mode a coder (QUALCODE_CODER, or a single --coder) sees only their own codings.
+    """
+    opened = project(db)
+    who = coder_name(None) or (coder[0] if coder and len(coder) == 1 else None)
+    shown = blind.visible_coders(opened, who, coder or None)
+    views = corpus.segments(opened, transcript, coders=shown)
     table = Table(show_lines=True)
     table.add_column("id", justify="right")
     table.add_column("#", justify="right")

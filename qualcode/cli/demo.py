@@ -1,4 +1,4 @@
-"""`qualcode demo`: build the demo study database and show it."""
+"""`qualcode demo`: build the demo study database and open it in the workbench."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from qualcode.cli.common import console, friendly
+from qualcode.cli.common import CoderOption, console, friendly
+from qualcode.config import coder_name
 from qualcode.services import corpus, demo
 from qualcode.services.project import open_project
 
@@ -20,8 +21,10 @@ DEMO_DB = "qualcode-demo.db"
 def run_demo(
     db: Annotated[str, typer.Option("--db", help="Where to keep the demo database.")] = DEMO_DB,
     reset: Annotated[bool, typer.Option("--reset", help="Rebuild the demo database.")] = False,
+    coder: CoderOption = None,
 ) -> None:
-    """Build the demo study (3 departments x 4 focus groups, two coders) and show it."""
+    """Build the demo study (3 departments x 4 focus groups, two coders) and open it in the
+    coding workbench; without a terminal, print a summary instead."""
     if reset and "://" not in db:
         for suffix in ("", "-wal", "-shm"):
             Path(db + suffix).unlink(missing_ok=True)
@@ -32,6 +35,12 @@ def run_demo(
         console.print(
             f"Imported {report.count('imported')} transcripts and {codings} demo codings into {db}."
         )
+    if sys.stdout.isatty() and sys.stdin.isatty():
+        from qualcode.tui.app import QualcodeApp
+
+        QualcodeApp(project, coder_name(coder)).run()
+        console.print(f"Your codings are saved. Reopen the workbench: qualcode tui --db {db}")
+        return
     table = Table(title="Demo study: transcripts per department")
     for column in ("department", "group kind", "title", "language", "turns", "words"):
         table.add_column(column, justify="right" if column in ("turns", "words") else "left")
@@ -45,5 +54,3 @@ def run_demo(
             str(info.n_words),
         )
     console.print(table)
-    if sys.stdout.isatty():
-        console.print(f"Explore it: qualcode transcripts --db {db}")

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from functools import cache
 from itertools import pairwise
-
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from qualcode.domain.transcript import Turn
 from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 def split_sentences(turns: list[Turn], language: str, max_chars: int = 400) -> list[Turn]:
@@ -39,6 +40,9 @@ def split_sentences(turns: list[Turn], language: str, max_chars: int = 400) -> l
 
 @cache
 def _sentencizer(language: str) -> Language:
+    # Imported here: spaCy takes most of a second to import and only this path needs it.
+    import spacy
+
     try:
         nlp = spacy.blank(language)
     except ImportError:

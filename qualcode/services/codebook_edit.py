@@ -2,7 +2,8 @@
 
 Open codes live only in the database, so their edits are database updates. Codes from the
 codebook file are edited in the file (written with dump_codebook) and the file is loaded
-again as a new codebook version, so the file stays the source of truth.
+again as a new codebook version, so the file stays the source of truth. Like loading a
+codebook, every edit needs a supervisor (`actor`) once the project has one.
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ from qualcode.services.codebooks import (
 )
 from qualcode.services.coding import find_code
 from qualcode.services.project import Project
+from qualcode.services.roles import require_supervisor
 from qualcode.store import code_edit as store
 from qualcode.store.models import Code
+
+CHANGE = "change the codebook"
 
 
 @dataclass(frozen=True)
@@ -48,28 +52,35 @@ def codebook_file(project: Project) -> Path | None:
     return Path(source)
 
 
-def rename_code(project: Project, key: str, name: str, *, path: Path | None = None) -> CodeInfo:
+def rename_code(
+    project: Project, key: str, name: str, *, path: Path | None = None, actor: str | None = None
+) -> CodeInfo:
     """Give the code a new display name (its key, and so its codings, stay)."""
     name = name.strip()
     if not name:
         raise QualcodeError("A code needs a name; type at least one letter.")
-    return _edit(project, key, {"name": name}, path)
+    return _edit(project, key, {"name": name}, path, actor)
 
 
-def recolour_code(project: Project, key: str, color: str, *, path: Path | None = None) -> CodeInfo:
+def recolour_code(
+    project: Project, key: str, color: str, *, path: Path | None = None, actor: str | None = None
+) -> CodeInfo:
     """Give the code a new colour, a hex colour such as #1f77b4."""
     color = color.strip().lower()
     if not COLOUR_PATTERN.fullmatch(color):
         raise QualcodeError(f"{color!r} is not a colour; type a hex colour such as #1f77b4.")
-    return _edit(project, key, {"color": color}, path)
+    return _edit(project, key, {"color": color}, path, actor)
 
 
-def merge_open_code(project: Project, source: str, target: str) -> MergeSummary:
+def merge_open_code(
+    project: Project, source: str, target: str, *, actor: str | None = None
+) -> MergeSummary:
     """Move every coding of the open code `source` to `target`, then delete `source`."""
     if source == target:
         raise QualcodeError("Choose a different code to merge into.")
 
     def work(session: Session) -> MergeSummary:
+        require_supervisor(session, actor, CHANGE)
         code = _open_code(session, source)
         into = find_code(session, target)
         if into.retired:
@@ -82,7 +93,12 @@ def merge_open_code(project: Project, source: str, target: str) -> MergeSummary:
 
 
 def promote_open_code(
-    project: Project, key: str, *, new_key: str | None = None, path: Path | None = None
+    project: Project,
+    key: str,
+    *,
+    new_key: str | None = None,
+    path: Path | None = None,
+    actor: str | None = None,
 ) -> LoadSummary:
     """Write the open code into the codebook file and load the file as a new version.
 
@@ -110,9 +126,9 @@ def promote_open_code(
             raise QualcodeError(f"The codebook file already has '{target_key}'; pick another key.")
         return book.with_code(spec)
 
-    summary = _rewrite_file(project, add, path)
+    summary = _rewrite_file(project, add, path, actor)
     if target_key != key:
-        merge_open_code(project, key, target_key)
+        merge_open_code(project, key, target_key, actor=actor)
     return summary
 
 
@@ -128,24 +144,34 @@ def usage_by_coder(project: Project) -> dict[str, dict[str, int]]:
     return project.read(work)
 
 
-def _edit(project: Project, key: str, values: dict[str, str], path: Path | None) -> CodeInfo:
+def _edit(
+    project: Project, key: str, values: dict[str, str], path: Path | None, actor: str | None
+) -> CodeInfo:
     if _info(project, key).is_open:
-        project.write(
-            lambda session: store.set_code_fields(session, find_code(session, key), **values)
-        )
+
+        def work(session: Session) -> None:
+            require_supervisor(session, actor, CHANGE)
+            store.set_code_fields(session, find_code(session, key), **values)
+
+        project.write(work)
     else:
         _rewrite_file(
             project,
             lambda book: book.with_code(_spec(**(book.get(key).model_dump() | values))),
             path,
+            actor,
         )
     return _info(project, key)
 
 
 def _rewrite_file(
-    project: Project, change: Callable[[Codebook], Codebook], path: Path | None
+    project: Project,
+    change: Callable[[Codebook], Codebook],
+    path: Path | None,
+    actor: str | None,
 ) -> LoadSummary:
     """Apply `change` to the codebook file, write it, and load it as a new version."""
+    project.read(lambda session: require_supervisor(session, actor, CHANGE))
     row = project.read(active_codebook)
     source, digest = row.source_path, row.content_hash
     if source is None:
@@ -166,7 +192,7 @@ def _rewrite_file(
     previous = target.read_text(encoding="utf-8") if target.exists() else None
     dump_codebook(updated, target)
     try:
-        return load_codebook_file(project, target)
+        return load_codebook_file(project, target, actor=actor)
     except Exception:
         if previous is None:
             target.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from qualcode.domain.codebook import OPEN_BRANCH, Codebook, slugify_open_code
 from qualcode.domain.corpus import CodebookInfo, CodeInfo
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.project import Project
+from qualcode.services.roles import require_supervisor
 from qualcode.store import codes as store
 from qualcode.store.models import Code
 from qualcode.store.models import Codebook as CodebookRow
@@ -30,15 +31,23 @@ class LoadSummary:
     retired: list[str] = field(default_factory=list)
 
 
-def load_codebook_file(project: Project, path: Path, *, retire: bool = False) -> LoadSummary:
+def load_codebook_file(
+    project: Project, path: Path, *, retire: bool = False, actor: str | None = None
+) -> LoadSummary:
     """Store the codebook in `path`; a changed file becomes a new version.
 
     Codes keep their identity (and codings) by key. A code missing from the new file is
     deleted when nobody used it; when it has codings the load is refused unless `retire`,
-    which keeps the code and its codings but hides it from coding.
+    which keeps the code and its codings but hides it from coding. Once the project has a
+    supervisor, only a supervisor (`actor`) may load.
     """
     codebook = load_codebook(path)
-    return project.write(lambda session: _store_codebook(session, codebook, path, retire))
+
+    def work(session: Session) -> LoadSummary:
+        require_supervisor(session, actor, "load a codebook")
+        return _store_codebook(session, codebook, path, retire)
+
+    return project.write(work)
 
 
 def _store_codebook(session: Session, codebook: Codebook, path: Path, retire: bool) -> LoadSummary:

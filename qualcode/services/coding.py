@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from qualcode.domain.corpus import CodingView, MemoView
-from qualcode.errors import NotFoundError, QualcodeError
+from qualcode.errors import NotFoundError, PermissionDenied, QualcodeError
+from qualcode.services import roles
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.corpus import coding_view
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
 from qualcode.store import codings as store
-from qualcode.store.models import Code, Coding, Memo, Segment
+from qualcode.store.models import Code, Coder, Coding, Memo, Segment
 
 ORIGINS = ("manual", "suggestion", "imported", "adjudicated")
 
@@ -75,10 +76,12 @@ def apply_code(
     origin: str = "manual",
     memo: str | None = None,
     relative: bool = False,
+    actor: str | None = None,
 ) -> CodingView:
     """Apply `key` to the segment (or a span of it, in transcript offsets) for `coder`.
 
-    Applying the same code twice is a no-op that returns the existing coding.
+    Applying the same code twice is a no-op that returns the existing coding. An `actor`
+    other than `coder` must be a supervisor (see qualcode.services.roles).
     """
     if origin not in ORIGINS:
         raise QualcodeError(f"Unknown origin '{origin}'; use one of {', '.join(ORIGINS)}.")
@@ -89,6 +92,8 @@ def apply_code(
         if code.retired:
             raise QualcodeError(f"The code '{key}' is retired and cannot be applied.")
         coder_row = code_store.ensure_coder(session, coder)
+        if actor is not None and actor != coder:
+            roles.require_layer_access(session, actor, coder_row.id)
         start, end = check_span(segment, span, relative=relative)
         coding, _ = store.add_coding(
             session,
@@ -113,20 +118,22 @@ def remove_code(
     *,
     span: tuple[int, int] | None = None,
     relative: bool = False,
+    actor: str | None = None,
 ) -> list[CodingView]:
     """Remove the coder's codings of `key` on the segment (only the given span, if any).
 
-    Returns what was removed, so that an undo can restore it exactly.
+    Returns what was removed, so that an undo can restore it exactly. An `actor` other than
+    `coder` must be a supervisor.
     """
 
     def work(session: Session) -> list[CodingView]:
         segment = find_segment(session, segment_id)
         code = find_code(session, key)
         coder_id = find_coder(session, coder)
+        if actor is not None and actor != coder:
+            roles.require_layer_access(session, actor, coder_id)
         removed = []
-        for coding in store.codings_on_segment(session, segment.id):
-            if coding.coder_id != coder_id or coding.code_id != code.id:
-                continue
+        for coding in store.layer_codings_for_update(session, segment.id, coder_id, code.id):
             wanted = check_span(segment, span, relative=relative)
             if span is not None and (coding.start_char, coding.end_char) != wanted:
                 continue
@@ -156,17 +163,20 @@ def restore_codings(project: Project, codings: list[CodingView]) -> list[CodingV
 
 
 def delete_coding(project: Project, coding_id: int, coder: str) -> CodingView:
-    """Delete one coding by id; a coder may only delete their own codings."""
+    """Delete one coding by id; a coder may only delete their own codings, a supervisor any."""
 
     def work(session: Session) -> CodingView:
         coding = session.get(Coding, coding_id)
         if coding is None:
             raise NotFoundError(f"No coding {coding_id}.")
         coder_id = find_coder(session, coder)
-        if coding.coder_id != coder_id:
-            raise QualcodeError(f"Coding {coding_id} belongs to another coder; it was not removed.")
+        if coding.coder_id != coder_id and not roles.is_supervisor(session, coder):
+            raise PermissionDenied(
+                f"Coding {coding_id} belongs to another coder; it was not removed."
+            )
         code = session.get(Code, coding.code_id)
-        view = coding_view(coding, code.key if code else "?", coder)
+        owner = session.get_one(Coder, coding.coder_id).name
+        view = coding_view(coding, code.key if code else "?", owner)
         session.delete(coding)
         return view
 

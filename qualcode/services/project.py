@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qualcode.config import database_url
 from qualcode.errors import QualcodeError
-from qualcode.store.engine import make_engine, make_sessionmaker, retrying
+from qualcode.store.engine import lock_for_write, make_engine, make_sessionmaker, retrying
 from qualcode.store.migrate import upgrade
 
 T = TypeVar("T")
@@ -36,6 +36,7 @@ class Project:
 
         def attempt() -> T:
             with self.unit() as session:
+                lock_for_write(session)
                 return work(session)
 
         return retrying(attempt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qualcode.store.models import Code, Codebook, Coder, Coding, Setting
@@ -79,8 +80,15 @@ def ensure_coder(
     coder = coder_by_name(session, name)
     if coder is None:
         coder = Coder(name=name, role=role, is_consensus=consensus)
-        session.add(coder)
-        session.flush()
+        try:  # a savepoint: a concurrent first write by the same coder may have won the race
+            with session.begin_nested():
+                session.add(coder)
+                session.flush()
+        except IntegrityError:
+            found = coder_by_name(session, name)
+            if found is None:
+                raise
+            return found
     return coder
 
 

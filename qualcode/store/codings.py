@@ -73,6 +73,20 @@ def codings_on_segment(session: Session, segment_id: int) -> list[Coding]:
     return list(session.scalars(select(Coding).where(Coding.segment_id == segment_id)))
 
 
+def layer_codings_for_update(
+    session: Session, segment_id: int, coder_id: int, code_id: int
+) -> list[Coding]:
+    """One coder's codings of one code on a segment, locked against concurrent writers.
+
+    On PostgreSQL a concurrent remover then waits and skips rows already deleted (so a
+    removal is reported once); SQLite serialises writers anyway and ignores FOR UPDATE.
+    """
+    query = select(Coding).where(
+        Coding.segment_id == segment_id, Coding.coder_id == coder_id, Coding.code_id == code_id
+    )
+    return list(session.scalars(query.order_by(Coding.id).with_for_update()))
+
+
 def memos_for_segments(
     session: Session, segment_ids: Iterable[int]
 ) -> list[tuple[Memo, str | None]]:

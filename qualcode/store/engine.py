@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from qualcode.errors import DatabaseBusyError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Execution option a write transaction sets on its connection; SQLite then takes the write
+# lock at BEGIN (BEGIN IMMEDIATE) instead of upgrading a read lock later, which can fail with
+# "database is locked" at once, without waiting for the busy timeout.
+WRITE_LOCK = "qualcode_write_lock"
+# PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
+RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 T = TypeVar("T")
 
 
@@ -22,11 +29,15 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite's own transaction handling starts transactions late and breaks SAVEPOINTs;
+    # switch it off and let _sqlite_begin emit BEGIN (SQLAlchemy's documented recipe).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -34,6 +45,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    write = connection.get_execution_options().get(WRITE_LOCK)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def lock_for_write(session: Session) -> None:
+    """Start the session's transaction as a write transaction (see WRITE_LOCK)."""
+    session.connection(execution_options={WRITE_LOCK: True})
 
 
 def _is_memory(dbapi_connection) -> bool:
@@ -47,6 +68,8 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 def is_busy_error(error: OperationalError) -> bool:
     """True when the database refused a write because another process holds a lock."""
+    if getattr(error.orig, "sqlstate", None) in RETRY_SQLSTATES:
+        return True
     message = str(error.orig).lower()
     return (
         "database is locked" in message
@@ -55,8 +78,11 @@ def is_busy_error(error: OperationalError) -> bool:
     )
 
 
-def retrying(action: Callable[[], T], *, attempts: int = 8, first_wait: float = 0.05) -> T:
-    """Run a whole transaction again with backoff when the database is busy."""
+def retrying(action: Callable[[], T], *, attempts: int = 10, first_wait: float = 0.05) -> T:
+    """Run a whole transaction again with backoff when the database is busy.
+
+    The waits are jittered so that processes which collided do not collide again in step.
+    """
     wait = first_wait
     for attempt in range(attempts):
         try:
@@ -68,7 +94,7 @@ def retrying(action: Callable[[], T], *, attempts: int = 8, first_wait: float = 
                         "Another qualcode process is holding the database; try again in a moment."
                     ) from error
                 raise
-            time.sleep(wait)
+            time.sleep(wait * random.uniform(0.5, 1.5))
             wait = min(wait * 2, 1.0)
     raise AssertionError("unreachable")
 

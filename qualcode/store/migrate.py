@@ -14,6 +14,11 @@ from sqlalchemy import Engine
 from qualcode.resources import bundled
 
 
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Autogenerate filter: the SQLite FTS5 search index is a dialect cache, not a model."""
+    return not (type_ == "table" and name is not None and name.startswith("segment_fts"))
+
+
 @cache
 def alembic_config() -> Config:
     config = Config()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from qualcode.codebook.files import load_codebook
-from qualcode.errors import QualcodeError
-from qualcode.services import codebook_edit, codebooks, coding, corpus
+from qualcode.errors import PermissionDenied, QualcodeError
+from qualcode.services import codebook_edit, codebooks, coding, corpus, roles
 from qualcode.services.project import Project
 
 CODER = "anna"
@@ -124,3 +124,18 @@ def test_a_changed_file_is_not_overwritten(coded_project: Project, own_codebook:
     with pytest.raises(QualcodeError, match="changed since it was loaded"):
         codebook_edit.rename_code(coded_project, "temporality", "Time")
     assert "title: Changed" in own_codebook.read_text("utf-8")
+
+
+def test_once_there_is_a_supervisor_only_a_supervisor_edits(
+    coded_project: Project, own_codebook: Path
+) -> None:
+    codebooks.create_open_code(coded_project, "IT system", CODER)
+    roles.add_coder(coded_project, "sam", roles.SUPERVISOR)
+    roles.add_coder(coded_project, "bo", actor="sam")
+    with pytest.raises(PermissionDenied):
+        codebook_edit.rename_code(coded_project, "open.it_system", "IT", actor="bo")
+    with pytest.raises(PermissionDenied):
+        codebook_edit.promote_open_code(coded_project, "open.it_system", actor="bo")
+    assert "open.it_system" not in load_codebook(own_codebook)
+    codebook_edit.promote_open_code(coded_project, "open.it_system", actor="sam")
+    assert "open.it_system" in load_codebook(own_codebook)

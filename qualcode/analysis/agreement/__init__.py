@@ -4,8 +4,11 @@ from qualcode.analysis.agreement.character import (
     CharacterAgreement,
     WeightedAgreement,
     aggregate_by_length,
+    agreement_from_counts,
     compare_characters,
+    merge_spans,
     presence_vector,
+    span_presence_counts,
 )
 from qualcode.analysis.agreement.interpret import interpret_alpha, interpret_kappa
 from qualcode.analysis.agreement.nominal import (
@@ -58,6 +61,7 @@ __all__ = [
     "UnitizingAlphas",
     "WeightedAgreement",
     "aggregate_by_length",
+    "agreement_from_counts",
     "binary_u_alpha",
     "brennan_prediger",
     "coefficients",
@@ -70,11 +74,13 @@ __all__ = [
     "interpret_kappa",
     "k_u_alpha",
     "krippendorff_alpha",
+    "merge_spans",
     "percent_agreement",
     "presence_counts",
     "presence_kappa",
     "presence_vector",
     "segment_agreement",
+    "span_presence_counts",
     "u_alpha",
     "unitizing_alphas",
 ]

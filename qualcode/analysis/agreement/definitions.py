@@ -1,0 +1,97 @@
+"""How each agreement coefficient is defined: written once, used by the audit report and docs."""
+
+from typing import NamedTuple
+
+
+class Definition(NamedTuple):
+    name: str
+    definition: str
+    reference: str
+
+
+DEFINITIONS: tuple[Definition, ...] = (
+    Definition(
+        "Percent agreement",
+        "Share of agreeing coder pairs per unit, averaged over units at least two coders "
+        "coded; for two coders (both + neither) / units. Not corrected for chance.",
+        "-",
+    ),
+    Definition(
+        "Cohen's kappa",
+        "Two coders: (p_o - p_e) / (1 - p_e), with p_e from each coder's own marginal "
+        "distribution over the units both coded.",
+        "Cohen (1960), Educational and Psychological Measurement 20, 37-46.",
+    ),
+    Definition(
+        "Fleiss' kappa",
+        "Any number of coders: (p_o - p_e) / (1 - p_e), with p_e the sum of squared pooled "
+        "category shares; units may have different numbers of coders.",
+        "Fleiss (1971), Psychological Bulletin 76, 378-382; Gwet (2014), ch. 2.",
+    ),
+    Definition(
+        "Krippendorff's alpha",
+        "1 - D_o / D_e: observed over expected disagreement from the coincidence matrix of "
+        "pairable values; any number of coders, missing data allowed.",
+        "Krippendorff (2011), Computing Krippendorff's Alpha-Reliability; Krippendorff "
+        "(2004), Content Analysis, 2nd ed.",
+    ),
+    Definition(
+        "Brennan-Prediger",
+        "(p_o - 1/q) / (1 - 1/q) for q categories: chance agreement assumes every category "
+        "equally likely, so it stays informative for rare codes (kappa's paradox).",
+        "Brennan & Prediger (1981), Educational and Psychological Measurement 41, 687-699.",
+    ),
+    Definition(
+        "Gwet's AC1",
+        "(p_o - p_e) / (1 - p_e) with p_e = sum of pi_k (1 - pi_k) / (q - 1): chance "
+        "agreement shrinks as prevalence becomes extreme, so it resists kappa's paradox.",
+        "Gwet (2008), British Journal of Mathematical and Statistical Psychology 61, 29-48.",
+    ),
+    Definition(
+        "Character percent agreement and kappa",
+        "Every character of a transcript is a unit coded or not coded by each coder; "
+        "percent agreement and Cohen's kappa over characters, averaged over transcripts "
+        "weighted by their length (as NVivo's Coding Comparison).",
+        "QSR NVivo, Coding Comparison query documentation.",
+    ),
+    Definition(
+        "|u-alpha (binary unitizing alpha)",
+        "Krippendorff's alpha over the text continuum for one code: agreement on which "
+        "stretches of text carry the code and which do not.",
+        "Krippendorff, Mathet, Bouvry & Widlöcher (2016), Quality & Quantity 50, 2347-2364, "
+        "eq. 6.",
+    ),
+    Definition(
+        "cu-alpha",
+        "Alpha for the codes of one concept (semantic domain) applied to text that coders "
+        "jointly coded; codes within the concept must not overlap in one coder's layer.",
+        "Krippendorff et al. (2016), eqs. 10-11; as ATLAS.ti's Intercoder Agreement.",
+    ),
+    Definition(
+        "Cu-alpha",
+        "cu-alpha with each code replaced by its concept: agreement on which concept jointly "
+        "coded text belongs to.",
+        "Krippendorff et al. (2016); ATLAS.ti's Intercoder Agreement.",
+    ),
+    Definition(
+        "Segment matching (MAXQDA)",
+        "A coded segment agrees when the other coder coded the same code on a segment that "
+        "overlaps it by at least the minimum share of their union; kappa_n = (p_o - 1/k) / "
+        "(1 - 1/k) for k codes compared.",
+        "MAXQDA manual, Intercoder Agreement; Brennan & Prediger (1981).",
+    ),
+)
+
+BANDS = (
+    "Krippendorff's alpha: >= 0.800 reliable, >= 0.667 tentative (draw tentative "
+    "conclusions only), below that unreliable (Krippendorff 2004, p. 241).",
+    "Kappa-type coefficients: <= 0 poor, <= 0.20 slight, <= 0.40 fair, <= 0.60 moderate, "
+    "<= 0.80 substantial, above almost perfect (Landis & Koch 1977).",
+)
+
+
+def definitions_markdown() -> str:
+    """The definitions as a Markdown table, as docs/agreement.md shows them."""
+    lines = ["| coefficient | definition | reference |", "| --- | --- | --- |"]
+    lines += [f"| {d.name} | {d.definition} | {d.reference} |" for d in DEFINITIONS]
+    return "\n".join(lines) + "\n"

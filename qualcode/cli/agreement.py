@@ -1,0 +1,322 @@
+"""Supervisor commands: agree, disagreements, adjudicate, blind, audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from qualcode.cli.common import DbOption, console, friendly, project
+from qualcode.config import coder_name
+from qualcode.domain.agreement import AgreementOptions, GroupBy, UnitKind
+from qualcode.domain.table import ResultSet
+from qualcode.errors import QualcodeError
+from qualcode.exchange.tables import FORMATS, to_rich, write
+from qualcode.services import adjudication, audit, blind
+from qualcode.services import agreement as agree
+from qualcode.services.project import Project
+
+FORMAT_CHOICES = ("table", *FORMATS)
+
+CodersOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--coders",
+        help="Coders to compare: repeat (--coders anna --coders ben) or a comma list "
+        "(--coders anna,ben). Default: every coder who has coded.",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", help=f"Output: {', '.join(FORMAT_CHOICES)} (table = on screen)."),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", help="Write to this file (the format follows its suffix).", show_default=False
+    ),
+]
+SupervisorOption = Annotated[
+    str | None,
+    typer.Option("--coder", help="Who you are (default: $QUALCODE_CODER).", show_default=False),
+]
+
+agree_app = typer.Typer(
+    help="Inter-coder agreement: coefficients per code, transcript or department.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+def split_names(values: list[str] | None) -> tuple[str, ...] | None:
+    """Names from repeated options and comma lists, in order, without duplicates."""
+    names = [name.strip() for value in values or [] for name in value.split(",")]
+    return tuple(dict.fromkeys(name for name in names if name)) or None
+
+
+def emit(result_set: ResultSet, fmt: str, output: Path | None) -> None:
+    """Show the tables on screen, or write them as `fmt` to `output` (or stdout)."""
+    if fmt == "table" and output is not None:
+        fmt = output.suffix.lstrip(".").lower()
+    if fmt not in FORMAT_CHOICES:
+        raise QualcodeError(f"Unknown format '{fmt}'; choose one of {', '.join(FORMAT_CHOICES)}.")
+    if fmt == "table":
+        for table in result_set.tables:
+            console.print(to_rich(table))
+        return
+    if output is None:
+        if fmt == "xlsx":
+            raise QualcodeError("XLSX is a binary format; give a file with --output report.xlsx.")
+        content = write(result_set, fmt)
+        console.out(Text(str(content).rstrip("\n")), highlight=False)
+        return
+    write(result_set, fmt, output)
+    console.print(f"Wrote {output}.", highlight=False)
+
+
+@agree_app.callback()
+@friendly
+def agree_command(
+    ctx: typer.Context,
+    coders: CodersOption = None,
+    codes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--codes", help="Only these codes (repeat or comma list).", show_default=False
+        ),
+    ] = None,
+    concepts: Annotated[
+        bool, typer.Option("--concepts", help="Roll codes up to their top-level concept.")
+    ] = False,
+    by: Annotated[
+        str, typer.Option("--by", help="Rows per code, transcript or department.")
+    ] = "code",
+    unit: Annotated[
+        str, typer.Option("--unit", help="Unit of agreement: turn, sentence or character.")
+    ] = "turn",
+    overlap: Annotated[
+        float | None,
+        typer.Option(
+            "--overlap",
+            help="Add MAXQDA-style segment matching with this minimum overlap (0-1, e.g. 0.9).",
+            show_default=False,
+        ),
+    ] = None,
+    exclude_uncoded: Annotated[
+        bool,
+        typer.Option("--exclude-uncoded", help="Character level: leave out text nobody coded."),
+    ] = False,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Agreement between coders: percent agreement, kappas, alpha, Brennan-Prediger, AC1.
+
+    Run `qualcode agree matrix FILE.csv` for a reliability matrix from elsewhere.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if by not in ("code", "transcript", "department"):
+        raise QualcodeError(f"--by '{by}' must be code, transcript or department.")
+    if unit not in ("turn", "sentence", "character"):
+        raise QualcodeError(f"--unit '{unit}' must be turn, sentence or character.")
+    options = AgreementOptions(
+        coders=split_names(coders),
+        codes=split_names(codes),
+        concepts=concepts,
+        by=_group(by),
+        unit=_unit(unit),
+        overlap=overlap,
+        exclude_uncoded=exclude_uncoded,
+    )
+    emit(agree.agreement(project(db), options), fmt, output)
+
+
+def _group(by: str) -> GroupBy:
+    return "transcript" if by == "transcript" else "department" if by == "department" else "code"
+
+
+def _unit(unit: str) -> UnitKind:
+    return "sentence" if unit == "sentence" else "character" if unit == "character" else "turn"
+
+
+@agree_app.command("matrix")
+@friendly
+def agree_matrix(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV: one row per unit, one column per coder, "
+            "empty = missing; an optional first row of names."
+        ),
+    ],
+    level: Annotated[
+        str, typer.Option("--level", help="nominal, ordinal, interval or ratio.")
+    ] = "nominal",
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+) -> None:
+    """Coefficients for a reliability-data matrix brought from elsewhere."""
+    if level not in ("nominal", "ordinal", "interval", "ratio"):
+        raise QualcodeError(f"--level '{level}' must be nominal, ordinal, interval or ratio.")
+    emit(agree.matrix_agreement(path, level), fmt, output)  # type: ignore[arg-type]
+
+
+@friendly
+def disagreements(
+    code: Annotated[
+        str | None, typer.Option("--code", help="Only this code.", show_default=False)
+    ] = None,
+    coders: CodersOption = None,
+    transcript: Annotated[
+        str | None,
+        typer.Option(
+            "--transcript", help="Only this transcript (id or title).", show_default=False
+        ),
+    ] = None,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Turns where coders differ about a code, with each coder's codes and the text."""
+    opened = project(db)
+    found = adjudication.disagreements(
+        opened, code=code, coders=split_names(coders), transcript=transcript
+    )
+    if fmt == "table" and output is None:
+        for d in found:
+            status = f" [green]adjudicated: {d.resolution.decision}[/]" if d.resolution else ""
+            console.print(
+                f"[bold]segment {d.segment_id}[/] {d.transcript} #{d.ordinal} "
+                f"{d.speaker or ''}: [cyan]{d.code_key}[/] coded by {', '.join(d.coded_by)}, "
+                f"not by {', '.join(d.not_coded_by)}{status}",
+                highlight=False,
+            )
+            for name, keys in d.codes.items():
+                console.print(f"  {name}: {', '.join(keys) or '(no codes)'}", highlight=False)
+            console.print(Text(f"  {d.text}"), highlight=False)
+        console.print(f"{len(found)} disagreement(s).")
+        return
+    emit(audit.disagreements_report(opened, found, split_names(coders)), fmt, output)
+
+
+@friendly
+def adjudicate(
+    segment: Annotated[str, typer.Argument(help="Segment id, or `undo` to undo an adjudication.")],
+    code: Annotated[str, typer.Argument(help="Code key in dispute (after `undo`: its id).")],
+    take: Annotated[
+        str | None,
+        typer.Option(
+            "--take",
+            help="A or B (the first or second of --coders), a coder name, both or neither.",
+            show_default=False,
+        ),
+    ] = None,
+    other: Annotated[
+        str | None,
+        typer.Option(
+            "--code", help="Apply this code instead of the disputed one.", show_default=False
+        ),
+    ] = None,
+    coders: CodersOption = None,
+    memo: Annotated[str | None, typer.Option("--memo", help="Why.", show_default=False)] = None,
+    supervisor: SupervisorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Settle a disagreement in the consensus layer: --take A|B|both|neither or --code KEY.
+
+    `qualcode adjudicate undo ID` undoes adjudication ID (see `qualcode audit`).
+    """
+    opened = project(db)
+    who = coder_name(supervisor)
+    if segment == "undo":
+        view = adjudication.undo_adjudication(
+            opened, _number(code, "adjudication id"), supervisor=who
+        )
+        console.print(
+            f"Undid adjudication {view.id} ({view.decision} on segment "
+            f"{view.segment_id}); the consensus layer is as before."
+        )
+        return
+    segment_id = _number(segment, "segment id")
+    if (take is None) == (other is None):
+        raise QualcodeError("Give one decision: --take A|B|both|neither or --code KEY.")
+    names = split_names(coders)
+    if other is not None:
+        view = adjudication.adjudicate(
+            opened,
+            segment_id,
+            code,
+            "recode",
+            supervisor=who,
+            other_code=other,
+            coders=names,
+            memo=memo,
+        )
+    elif take in ("both", "neither"):
+        view = adjudication.adjudicate(
+            opened, segment_id, code, take, supervisor=who, coders=names, memo=memo
+        )
+    else:
+        chosen = _coder_for(opened, segment_id, str(take), names)
+        view = adjudication.adjudicate(
+            opened, segment_id, code, "take", supervisor=who, coder=chosen, coders=names, memo=memo
+        )
+    console.print(
+        f"Adjudication {view.id}: {view.decision} for {view.code_key} on segment "
+        f"{view.segment_id} (undo: qualcode adjudicate undo {view.id})."
+    )
+
+
+def _coder_for(opened: Project, segment_id: int, take: str, names: tuple[str, ...] | None) -> str:
+    if take.upper() not in ("A", "B"):
+        return take
+    compared = adjudication.compared_coders(opened, segment_id, names)
+    index = "AB".index(take.upper())
+    if index >= len(compared):
+        raise QualcodeError(
+            f"There is no coder {take.upper()} for segment {segment_id}; name the coder instead."
+        )
+    return compared[index]
+
+
+def _number(value: str, what: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise QualcodeError(f"'{value}' is not a {what}; give a number.") from None
+
+
+@friendly
+def blind_command(
+    state: Annotated[str, typer.Argument(help="on or off.")],
+    supervisor: SupervisorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Blind mode on or off: while on, each coder sees only their own codings."""
+    if state not in ("on", "off"):
+        raise QualcodeError(f"Say `qualcode blind on` or `qualcode blind off`, not '{state}'.")
+    on = blind.set_blind_mode(project(db), state == "on", actor=coder_name(supervisor))
+    console.print(
+        "Blind mode is on: coders see only their own codings." if on else "Blind mode is off."
+    )
+
+
+@friendly
+def audit_command(
+    output: Annotated[
+        Path, typer.Option("--output", help="report.html or report.md (also .json, .xlsx).")
+    ],
+    coders: CodersOption = None,
+    db: DbOption = None,
+) -> None:
+    """Audit report: coverage, agreement per code and department, disagreements,
+    adjudication log, codebook version and coefficient definitions."""
+    fmt = output.suffix.lstrip(".").lower()
+    if fmt not in FORMATS or fmt == "csv":
+        raise QualcodeError(f"Give --output a .html, .md, .json or .xlsx file, not '{output}'.")
+    write(audit.audit_report(project(db), split_names(coders)), fmt, output)
+    console.print(f"Wrote the audit report to {output}.", highlight=False)

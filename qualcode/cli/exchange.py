@@ -1,0 +1,97 @@
+"""REFI-QDA commands: `export codebook`, `export project`, `import-qdc`, `import-qdpx`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
+from qualcode.config import coder_name
+from qualcode.services import exchange
+from qualcode.services.exchange import ExportSummary, ImportSummary
+
+export_app = typer.Typer(
+    help="Export the codebook or the project to other tools.", no_args_is_help=True
+)
+
+
+class CodebookFormat(StrEnum):
+    qdc = "qdc"
+
+
+@export_app.command("codebook")
+@friendly
+def export_codebook(
+    path: Annotated[Path, typer.Argument(help="The file to write, e.g. codebook.qdc.")],
+    fmt: Annotated[
+        CodebookFormat, typer.Option("--format", help="qdc: REFI-QDA codebook XML.")
+    ] = CodebookFormat.qdc,
+    db: DbOption = None,
+) -> None:
+    """Write the active codebook as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA."""
+    summary = exchange.export_codebook_qdc(project(db), path)
+    console.print(f"Wrote {summary.codes} codes to {path}.", highlight=False)
+
+
+@export_app.command("project")
+@friendly
+def export_project(
+    path: Annotated[Path, typer.Argument(help="The file to write, e.g. study.qdpx.")],
+    db: DbOption = None,
+) -> None:
+    """Write the project (transcripts, codebook, every coder's codings, memos) as .qdpx."""
+    summary = exchange.export_project_qdpx(project(db), path)
+    _print_export(summary)
+
+
+@friendly
+def import_qdc(
+    path: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
+    codebook: Annotated[
+        str | None,
+        typer.Option("--codebook", help="Codebook to merge into (default: the active one)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Merge the codes of a REFI-QDA codebook into a codebook; existing keys are kept."""
+    _print_import(exchange.import_qdc(project(db), path, codebook))
+
+
+@friendly
+def import_qdpx(
+    path: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx).")],
+    db: DbOption = None,
+    coder: CoderOption = None,
+) -> None:
+    """Import or merge a REFI-QDA project; codings without a user go to --coder."""
+    _print_import(exchange.import_qdpx(project(db), path, coder_name(coder)))
+
+
+def _print_export(summary: ExportSummary) -> None:
+    console.print(
+        f"Wrote {summary.path}: {summary.sources} sources, {summary.codes} codes, "
+        f"{summary.codings} codings by {summary.users} users, {summary.notes} notes, "
+        f"{summary.cases} cases.",
+        highlight=False,
+    )
+    for warning in summary.warnings:
+        console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+
+
+def _print_import(summary: ImportSummary) -> None:
+    console.print(f"Imported {summary.path} into codebook {summary.codebook}:", highlight=False)
+    lines = [
+        f"codes: {len(summary.codes_added)} added, {summary.codes_matched} already present",
+        f"coders: {', '.join(summary.coders) or 'none'}",
+        f"transcripts: {len(summary.transcripts_added)} added, "
+        f"{len(summary.transcripts_merged)} merged",
+        f"codings: {summary.codings_added} added, {summary.codings_present} already present",
+        f"memos: {summary.memos_added} added",
+    ]
+    for line in lines:
+        console.print(f"  {line}", highlight=False)
+    for warning in summary.warnings:
+        console.print(f"[yellow]Warning:[/] {warning}", highlight=False)

@@ -1,0 +1,188 @@
+"""`qualcode suggest`: store suggestions, rank free text, train the model, evaluate it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.table import Table
+from typer.core import TyperGroup
+
+from qualcode.cli.common import (
+    CoderOption,
+    DbOption,
+    console,
+    err_console,
+    friendly,
+    project,
+    require_coder,
+)
+from qualcode.config import DB_ENV
+from qualcode.domain.suggestion import EvalReport
+from qualcode.errors import QualcodeError
+from qualcode.services import suggestions
+from qualcode.store.suggestions import ALL_CODERS
+
+
+class _DefaultRun(TyperGroup):
+    """`qualcode suggest TRANSCRIPT` and `qualcode suggest --all` mean `suggest run ...`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+suggest_app = typer.Typer(
+    cls=_DefaultRun,
+    help="Suggest codes: `qualcode suggest TRANSCRIPT|--all` stores suggestions for a coder.",
+    no_args_is_help=True,
+)
+
+LayerOption = Annotated[
+    str,
+    typer.Option("--layer", help="Codings to learn from: a coder's name, 'all' or 'consensus'."),
+]
+
+
+@suggest_app.command("run")
+@friendly
+def run(
+    transcript: Annotated[
+        str | None, typer.Argument(help="Transcript id, title or file name.", show_default=False)
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every transcript.")] = False,
+    coder: CoderOption = None,
+    top: Annotated[int, typer.Option(help="At most this many suggestions per turn.")] = 3,
+    min_score: Annotated[float, typer.Option(help="Leave out scores below this.")] = 0.3,
+    db: DbOption = None,
+) -> None:
+    """Store pending suggestions for a coder on one transcript (or --all)."""
+    if (transcript is None) == (not all_):
+        raise QualcodeError("Name one transcript, or give --all.")
+    who = require_coder(coder)
+    opened = project(db)
+    with console.status("Ranking codes for every turn..."):
+        report = suggestions.suggest_transcripts(
+            opened, who, None if all_ else [transcript or ""], top=top, min_score=min_score
+        )
+    for warning in report.warnings:
+        err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    console.print(
+        f"{report.created} new and {report.updated} refreshed suggestions for {who} on "
+        f"{report.segments} turns of {report.transcripts} transcript(s) ({report.model_version})."
+    )
+    for status in suggestions.model_status(opened):
+        if status.retrain_advised:
+            console.print(status.message)
+
+
+@suggest_app.command("text")
+@friendly
+def text(
+    codebook: Annotated[
+        Path | None,
+        typer.Option(help="Codebook file (default: the bundled three-concept codebook)."),
+    ] = None,
+    language: Annotated[str, typer.Option(help="Language of the texts.")] = "en",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    top: Annotated[int, typer.Option(help="Show this many codes per text.")] = 5,
+    db: DbOption = None,
+) -> None:
+    """Rank codes for each line of standard input (with the project's model given --db)."""
+    texts = [line.strip() for line in sys.stdin if line.strip()]
+    use_db = db or os.environ.get(DB_ENV)
+    opened = project(use_db) if use_db else None
+    results, warnings = suggestions.suggest_texts(
+        texts, language=language, codebook=codebook, project=opened
+    )
+    for warning in warnings:
+        err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    for result in results:
+        ranked = [item.model_dump() for item in result.suggestions[:top]]
+        if as_json:
+            line = {"text": result.text, "suggestions": ranked}
+            typer.echo(json.dumps(line, ensure_ascii=False))
+            continue
+        console.print(f"[bold]{result.text}[/]", highlight=False)
+        for item in result.suggestions[:top]:
+            console.print(f"  {item.score:.2f}  {item.code}  [dim]({', '.join(item.why)})[/]")
+        if not result.suggestions:
+            console.print("  [dim](no suggestion)[/]")
+
+
+@suggest_app.command("train")
+@friendly
+def train(
+    layer: LayerOption = ALL_CODERS,
+    epochs: Annotated[int, typer.Option(help="Training passes over the data.")] = 12,
+    db: DbOption = None,
+) -> None:
+    """Train the project's model on a coding layer (rejected suggestions count against)."""
+    with console.status("Training..."):
+        reports = suggestions.train_model(project(db), layer=layer, epochs=epochs)
+    for report in reports:
+        console.print(
+            f"Trained {report.version} on {report.n_examples} turns of layer '{report.layer}' "
+            f"({report.n_negative} with rejections only), {len(report.labels)} codes, "
+            f"in {report.seconds:.1f} s."
+        )
+
+
+@suggest_app.command("eval")
+@friendly
+def eval_(
+    folds: Annotated[int, typer.Option(help="Number of cross-validation folds.")] = 5,
+    layer: LayerOption = ALL_CODERS,
+    seed: Annotated[int, typer.Option(help="Seed for the fold split and training.")] = 13,
+    per_code: Annotated[bool, typer.Option(help="Also show figures per code.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Cross-validate the suggester: precision@1, recall@3, F1 per code and concept."""
+    with console.status("Cross-validating..."):
+        report = suggestions.evaluate(project(db), layer=layer, folds=folds, seed=seed)
+    for warning in report.warnings:
+        err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    _print_eval(report, per_code)
+
+
+def _print_eval(report: EvalReport, per_code: bool) -> None:
+    summary = Table(
+        title=f"Suggestions, {report.folds}-fold CV, layer '{report.layer}', seed {report.seed}"
+    )
+    for name in ("stage", "level", "turns", "none", "P@1", "R@3", "micro F1", "macro F1"):
+        summary.add_column(name, justify="left" if name in ("stage", "level") else "right")
+    for stage in report.stages:
+        summary.add_row(
+            stage.stage,
+            stage.level,
+            str(stage.n_segments),
+            str(stage.n_without_suggestion),
+            f"{stage.precision_at_1:.3f}",
+            f"{stage.recall_at_3:.3f}",
+            f"{stage.micro_f1:.3f}",
+            f"{stage.macro_f1:.3f}",
+        )
+    console.print(summary)
+    for stage in report.stages:
+        if stage.level == "code" and not per_code:
+            continue
+        table = Table(title=f"{stage.stage}, per {stage.level} (score >= {report.threshold})")
+        for name in ("label", "support", "predicted", "correct", "precision", "recall", "F1"):
+            table.add_column(name, justify="left" if name == "label" else "right")
+        for row in stage.rows:
+            table.add_row(
+                row.label,
+                str(row.support),
+                str(row.predicted),
+                str(row.true_positive),
+                f"{row.precision:.3f}",
+                f"{row.recall:.3f}",
+                f"{row.f1:.3f}",
+            )
+        console.print(table)

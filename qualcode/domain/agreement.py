@@ -1,0 +1,115 @@
+"""Read models of inter-coder agreement, disagreements and adjudications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+UnitKind = Literal["turn", "sentence", "character"]
+GroupBy = Literal["code", "transcript", "department"]
+Decision = Literal["take", "both", "neither", "recode"]
+ALL_CODES = "(all codes)"
+OVERALL = "(all)"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class AgreementOptions(_Frozen):
+    """What `qualcode agree` compares: coders, codes, unit, grouping."""
+
+    coders: tuple[str, ...] | None = None
+    codes: tuple[str, ...] | None = None
+    concepts: bool = False
+    by: GroupBy = "code"
+    unit: UnitKind = "turn"
+    overlap: float | None = None
+    exclude_uncoded: bool = False
+
+
+class AgreementRow(_Frozen):
+    """Coefficients of one code (or all codes pooled) within one group of units.
+
+    `both`, `a_only`, `b_only`, `neither` count units for two coders; with more coders
+    `both` counts units every coder coded, `neither` units nobody coded, `split` the rest
+    (and `a_only`/`b_only` are None). Coefficients are None where undefined.
+    """
+
+    group: str
+    code: str
+    coders: tuple[str, ...]
+    n_units: int
+    both: int
+    a_only: int | None
+    b_only: int | None
+    neither: int
+    split: int
+    percent_agreement: float | None
+    cohen_kappa: float | None = None
+    fleiss_kappa: float | None = None
+    krippendorff_alpha: float | None = None
+    brennan_prediger: float | None = None
+    gwet_ac1: float | None = None
+    u_alpha: float | None = None
+
+
+class CoderCoverage(_Frozen):
+    coder: str
+    transcripts: int
+    turns_coded: int
+    codings: int
+    turns_in_coded_transcripts: int
+
+    @property
+    def share(self) -> float | None:
+        if not self.turns_in_coded_transcripts:
+            return None
+        return self.turns_coded / self.turns_in_coded_transcripts
+
+
+class LayerCoding(_Frozen):
+    """A coding as recorded in the adjudication log, enough to restore it exactly."""
+
+    code_key: str
+    start_char: int | None = None
+    end_char: int | None = None
+    origin: str = "adjudicated"
+    memo: str | None = None
+    created_at: datetime | None = None
+
+
+class AdjudicationView(_Frozen):
+    id: int
+    segment_id: int
+    code_key: str | None
+    decision: str
+    supervisor: str | None
+    applied: list[LayerCoding]
+    replaced: list[LayerCoding]
+    memo: str | None
+    created_at: datetime
+    undone_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.undone_at is None
+
+
+class Disagreement(_Frozen):
+    """A turn on which the compared coders differ about one code."""
+
+    segment_id: int
+    transcript_id: int
+    transcript: str
+    department: str | None
+    ordinal: int
+    speaker: str | None
+    text: str
+    code_key: str
+    coded_by: list[str]
+    not_coded_by: list[str]
+    codes: dict[str, list[str]] = Field(default_factory=dict)
+    resolution: AdjudicationView | None = None

@@ -1,0 +1,326 @@
+"""REFI-QDA projects (.qdpx): a zip with project.qde and sources/<GUID>.txt."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from lxml import etree
+
+from qualcode.errors import InputError
+from qualcode.exchange.refi.model import (
+    RefiCase,
+    RefiCoding,
+    RefiNote,
+    RefiProject,
+    RefiSelection,
+    RefiSet,
+    RefiSource,
+    RefiUser,
+    RefiVariable,
+)
+from qualcode.exchange.refi.qdc import ORIGIN, read_codes, write_codes
+from qualcode.exchange.refi.safety import SafeZip, open_zip, parse_xml
+from qualcode.exchange.refi.xmlutil import PROJECT_NS, Reader, serialise, sub, text_child
+
+PROJECT_ENTRY = "project.qde"
+SOURCES_FOLDER = "sources"
+INTERNAL = "internal://"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so that the same project gives the same bytes
+_VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue")
+_OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+
+
+def write_project(project: RefiProject) -> bytes:
+    """The .qdpx archive (as bytes) for `project`; sources are stored as UTF-8 text files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, PROJECT_ENTRY, project_xml(project))
+        for source in project.sources:
+            _add(archive, f"{SOURCES_FOLDER}/{source.guid}.txt", source.text.encode("utf-8"))
+    return buffer.getvalue()
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
+
+
+def project_xml(project: RefiProject) -> bytes:
+    """The project.qde document."""
+    ns = PROJECT_NS
+    root = etree.Element(f"{{{ns}}}Project", nsmap={None: ns})
+    root.set("name", project.name)
+    root.set("origin", project.origin or ORIGIN)
+    if project.users:
+        users = sub(root, ns, "Users")
+        for user in project.users:
+            sub(users, ns, "User", guid=user.guid, name=user.name)
+    if project.codes:
+        write_codes(sub(sub(root, ns, "CodeBook"), ns, "Codes"), ns, project.codes)
+    if project.variables:
+        holder = sub(root, ns, "Variables")
+        for variable in project.variables:
+            sub(
+                holder,
+                ns,
+                "Variable",
+                guid=variable.guid,
+                name=variable.name,
+                typeOfVariable=variable.kind,
+            )
+    if project.cases:
+        holder = sub(root, ns, "Cases")
+        for case in project.cases:
+            element = sub(holder, ns, "Case", guid=case.guid, name=case.name)
+            _write_values(element, case.variables)
+            for guid in case.sources:
+                sub(element, ns, "SourceRef", targetGUID=guid)
+            for guid in case.selections:
+                sub(element, ns, "SelectionRef", targetGUID=guid)
+    if project.sources:
+        holder = sub(root, ns, "Sources")
+        for source in project.sources:
+            _write_source(holder, source)
+    if project.notes:
+        holder = sub(root, ns, "Notes")
+        for note in project.notes:
+            element = sub(
+                holder, ns, "Note", guid=note.guid, name=note.name, creatingUser=note.user
+            )
+            text_child(element, ns, "PlainTextContent", note.text)
+    if project.sets:
+        holder = sub(root, ns, "Sets")
+        for group in project.sets:
+            element = sub(holder, ns, "Set", guid=group.guid, name=group.name)
+            text_child(element, ns, "Description", group.description)
+            for guid in group.codes:
+                sub(element, ns, "MemberCode", targetGUID=guid)
+            for guid in group.sources:
+                sub(element, ns, "MemberSource", targetGUID=guid)
+    text_child(root, ns, "Description", project.description)
+    for guid in project.project_notes:
+        sub(root, ns, "NoteRef", targetGUID=guid)
+    return serialise(root)
+
+
+def _write_source(holder: etree._Element, source: RefiSource) -> None:
+    ns = PROJECT_NS
+    element = sub(
+        holder,
+        ns,
+        "TextSource",
+        guid=source.guid,
+        name=source.name,
+        plainTextPath=f"{INTERNAL}{source.guid}.txt",
+    )
+    text_child(element, ns, "Description", source.description)
+    for selection in source.selections:
+        chosen = sub(
+            element,
+            ns,
+            "PlainTextSelection",
+            guid=selection.guid,
+            name=selection.name or None,
+            startPosition=str(selection.start),
+            endPosition=str(selection.end),
+            creatingUser=selection.user,
+        )
+        _write_codings(chosen, selection.codings)
+        for note in selection.notes:
+            sub(chosen, ns, "NoteRef", targetGUID=note)
+    _write_codings(element, source.codings)
+    for note in source.notes:
+        sub(element, ns, "NoteRef", targetGUID=note)
+    _write_values(element, source.variables)
+
+
+def _write_codings(parent: etree._Element, codings: list[RefiCoding]) -> None:
+    for coding in codings:
+        element = sub(parent, PROJECT_NS, "Coding", guid=coding.guid, creatingUser=coding.user)
+        sub(element, PROJECT_NS, "CodeRef", targetGUID=coding.code)
+        for note in coding.notes:
+            sub(element, PROJECT_NS, "NoteRef", targetGUID=note)
+
+
+def _write_values(parent: etree._Element, values: dict[str, str]) -> None:
+    for guid, value in values.items():
+        element = sub(parent, PROJECT_NS, "VariableValue")
+        sub(element, PROJECT_NS, "VariableRef", targetGUID=guid)
+        sub(element, PROJECT_NS, "TextValue").text = value
+
+
+def read_project(path: Path, **limits: int) -> RefiProject:
+    """Read a .qdpx archive safely (see `safety`); source texts are returned as stored."""
+    archive = open_zip(path, **limits)
+    try:
+        name = archive.find(PROJECT_ENTRY)
+        if name is None:
+            raise InputError(
+                str(path), "has no project.qde inside.", hint="Choose a .qdpx project export."
+            )
+        return parse_project(archive.read(name), f"{path}:{name}", archive)
+    finally:
+        archive.close()
+
+
+def parse_project(data: bytes, source: str, archive: SafeZip | None = None) -> RefiProject:
+    """The project in a project.qde document; source files are read from `archive`."""
+    root = parse_xml(data, source)
+    if root.tag != f"{{{PROJECT_NS}}}Project":
+        raise InputError(source, f"is not a REFI-QDA project (its root is {root.tag}).")
+    r = Reader(PROJECT_NS, source)
+    codebook = r.child(root, "CodeBook")
+    codes_holder = r.child(codebook, "Codes") if codebook is not None else None
+    project = RefiProject(
+        name=root.get("name") or "",
+        origin=root.get("origin") or "",
+        description=r.text(root, "Description"),
+        users=[
+            RefiUser(r.guid(user), user.get("name") or user.get("id") or "")
+            for user in r.grandchildren(root, "Users", "User")
+        ],
+        codes=read_codes(r, codes_holder) if codes_holder is not None else [],
+        variables=[
+            RefiVariable(r.guid(v), v.get("name") or "", v.get("typeOfVariable") or "Text")
+            for v in r.grandchildren(root, "Variables", "Variable")
+        ],
+        cases=[
+            RefiCase(
+                guid=r.guid(case),
+                name=case.get("name") or "",
+                variables=_read_values(r, case),
+                sources=r.refs(case, "SourceRef"),
+                selections=r.refs(case, "SelectionRef"),
+            )
+            for case in r.grandchildren(root, "Cases", "Case")
+        ],
+        notes=[
+            RefiNote(
+                r.guid(note),
+                note.get("name") or "",
+                r.text(note, "PlainTextContent") or _note_text(note, archive, r),
+                r.optional_guid(note, "creatingUser"),
+            )
+            for note in r.grandchildren(root, "Notes", "Note")
+        ],
+        sets=[
+            RefiSet(
+                guid=r.guid(group),
+                name=group.get("name") or "",
+                description=r.text(group, "Description"),
+                codes=r.refs(group, "MemberCode"),
+                sources=r.refs(group, "MemberSource"),
+                notes=r.refs(group, "MemberNote"),
+            )
+            for group in r.grandchildren(root, "Sets", "Set")
+        ],
+        project_notes=r.refs(root, "NoteRef"),
+    )
+    sources = r.child(root, "Sources")
+    for element in list(sources) if sources is not None else []:
+        kind = element.tag.rpartition("}")[2]
+        if kind == "TextSource":
+            text = _source_text(element, archive, r)
+            if text is not None:
+                project.sources.append(_read_source(element, text, r))
+                continue
+            project.unsupported.append(
+                f"text source {element.get('name')!r}: its text is not inside the file"
+            )
+        elif kind in _OTHER_SOURCES:
+            project.unsupported.append(f"{kind} {element.get('name')!r}: qualcode holds text only")
+    if r.child(root, "Links") is not None or r.child(root, "Graphs") is not None:
+        project.unsupported.append("links and graphs: qualcode has no place for them")
+    return project
+
+
+def _read_source(element: Element, text: str, r: Reader) -> RefiSource:
+    source = RefiSource(
+        guid=r.guid(element),
+        name=element.get("name") or "",
+        text=text,
+        description=r.text(element, "Description"),
+        notes=r.refs(element, "NoteRef"),
+        variables=_read_values(r, element),
+        codings=_read_codings(r, element),
+    )
+    for chosen in r.children(element, "PlainTextSelection"):
+        try:
+            start, end = int(chosen.get("startPosition", "")), int(chosen.get("endPosition", ""))
+        except ValueError:
+            raise InputError(
+                r.source, f"a selection in {source.name!r} has no valid positions."
+            ) from None
+        source.selections.append(
+            RefiSelection(
+                guid=r.guid(chosen),
+                start=start,
+                end=end,
+                name=chosen.get("name") or "",
+                user=r.optional_guid(chosen, "creatingUser"),
+                codings=_read_codings(r, chosen),
+                notes=r.refs(chosen, "NoteRef"),
+            )
+        )
+    return source
+
+
+def _read_codings(r: Reader, parent: Element) -> list[RefiCoding]:
+    codings = []
+    for element in r.children(parent, "Coding"):
+        ref = r.child(element, "CodeRef")
+        if ref is None:
+            raise InputError(r.source, "a Coding has no CodeRef.", hint="The file is damaged.")
+        codings.append(
+            RefiCoding(
+                guid=r.guid(element),
+                code=r.guid(ref, "targetGUID"),
+                user=r.optional_guid(element, "creatingUser"),
+                notes=r.refs(element, "NoteRef"),
+            )
+        )
+    return codings
+
+
+def _read_values(r: Reader, parent: Element) -> dict[str, str]:
+    values = {}
+    for element in r.children(parent, "VariableValue"):
+        ref = r.child(element, "VariableRef")
+        if ref is None:
+            continue
+        found = next(
+            (r.child(element, tag) for tag in _VALUE_TAGS if r.child(element, tag) is not None),
+            None,
+        )
+        values[r.guid(ref, "targetGUID")] = (found.text or "") if found is not None else ""
+    return values
+
+
+def _source_text(element: Element, archive: SafeZip | None, r: Reader) -> str | None:
+    inline = r.child(element, "PlainTextContent")
+    if inline is not None:
+        return inline.text or ""
+    return _internal_text(element.get("plainTextPath"), archive, r.source)
+
+
+def _note_text(element: Element, archive: SafeZip | None, r: Reader) -> str:
+    return _internal_text(element.get("plainTextPath"), archive, r.source) or ""
+
+
+def _internal_text(path: str | None, archive: SafeZip | None, source: str) -> str | None:
+    """The text of an `internal://` file (in the archive's sources folder), else None."""
+    if archive is None or not path or not path.lower().startswith(INTERNAL):
+        return None
+    name = archive.find(f"{SOURCES_FOLDER}/{path[len(INTERNAL) :]}")
+    if name is None:
+        raise InputError(source, f"refers to {path}, which is not in the archive.")
+    try:
+        return archive.read(name).decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            source, f"{name} is not UTF-8 text ({error.reason} at byte {error.start})."
+        ) from None

@@ -1,0 +1,546 @@
+"""Suggestion use cases: rank codes for turns, store them for a coder, accept or reject them,
+train the project's model and measure the hit rate."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from sqlalchemy.orm import Session
+
+from qualcode.codebook.files import bundled_codebook_path, load_codebook
+from qualcode.domain.corpus import CodingView
+from qualcode.domain.suggestion import (
+    CodeScore,
+    EvalReport,
+    ModelStatus,
+    SuggestionView,
+    SuggestRun,
+    TextSuggestions,
+    TrainReport,
+)
+from qualcode.errors import NotFoundError, QualcodeError
+from qualcode.services.codebooks import active_codebook
+from qualcode.services.corpus import coding_view, find_transcript
+from qualcode.services.project import Project
+from qualcode.store import codes as code_store
+from qualcode.store import codings as coding_store
+from qualcode.store import suggestions as store
+from qualcode.store.models import Code, Suggestion, SuggestModel
+from qualcode.suggest import evaluate as evaluation
+from qualcode.suggest import learned
+from qualcode.suggest.combine import combine
+from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Hit, Idf, rank
+from qualcode.suggest.pipelines import pipeline
+
+TOP = 3
+MIN_SCORE = 0.3
+# Retraining is worthwhile once the layer has this share more codings (and at least RETRAIN_MIN).
+RETRAIN_SHARE = 0.1
+RETRAIN_MIN = 20
+
+
+@dataclass
+class Suggester:
+    """Everything needed to rank codes for turns of one language."""
+
+    language: str
+    matcher: CodebookMatcher
+    idf: Idf
+    calibration: Calibration
+    model: Language | None
+    version: str
+    known: set[str]
+
+    @property
+    def warning(self) -> str | None:
+        return self.matcher.pipe.warning
+
+    def rank(self, texts: Sequence[str]) -> list[list[CodeScore]]:
+        hits, norms = self.matcher.match(texts)
+        return self.rank_matched(hits, norms)
+
+    def rank_matched(
+        self, hits: Sequence[Sequence[Hit]], norms: Sequence[Sequence[str]]
+    ) -> list[list[CodeScore]]:
+        matched = [rank(found, self.idf, self.calibration) for found in hits]
+        if self.model is None:
+            return matched
+        scores = learned.predict(self.model, norms)
+        return [
+            combine(ranking, score, known=self.known)
+            for ranking, score in zip(matched, scores, strict=True)
+        ]
+
+
+def code_terms(codes: Sequence[Code]) -> list[CodeTerms]:
+    return [
+        CodeTerms(key=code.key, terms=dict(code.terms), examples=list(code.examples))
+        for code in codes
+        if not code.retired
+    ]
+
+
+def _project_suggester(session: Session, language: str) -> Suggester:
+    book = active_codebook(session)
+    codes = code_terms(code_store.codes_of(session, book.id))
+    matcher = CodebookMatcher(pipeline(language), codes)
+    corpus = store.segment_texts(session, language=language)
+    hits, _ = matcher.match(row.text for row in corpus)
+    model_row = store.latest_model(session, language)
+    version = f"codebook-{book.name}-v{book.version}"
+    calibration, model = Calibration(), None
+    if model_row is not None:
+        summary = model_row.data_summary
+        calibration = Calibration(**summary["calibration"])
+        model = learned.from_payload(model_row.payload, summary["config"])
+        version += f"+{model_row.version}"
+    return Suggester(
+        language=language,
+        matcher=matcher,
+        idf=Idf.from_hits(hits),
+        calibration=calibration,
+        model=model,
+        version=version,
+        known={code.key for code in codes},
+    )
+
+
+def suggest_for_transcript(project: Project, transcript: str | int, coder: str) -> SuggestRun:
+    """Store the coder's pending suggestions for every turn of one transcript."""
+    return suggest_transcripts(project, coder, [transcript])
+
+
+def suggest_transcripts(
+    project: Project,
+    coder: str,
+    transcripts: Sequence[str | int] | None = None,
+    *,
+    top: int = TOP,
+    min_score: float = MIN_SCORE,
+) -> SuggestRun:
+    """Store up to `top` pending suggestions scoring at least `min_score` per turn.
+
+    Codes the coder applied to the turn are never suggested; rejected and accepted
+    suggestions stay as they are; stale pending ones are replaced.
+    """
+
+    def work(session: Session) -> SuggestRun:
+        if transcripts is None:
+            ids = store.transcript_ids(session)
+        else:
+            ids = [find_transcript(session, ref).id for ref in transcripts]
+        coder_row = code_store.ensure_coder(session, coder)
+        book = active_codebook(session)
+        code_ids = {code.key: code.id for code in code_store.codes_of(session, book.id)}
+        created = updated = n_segments = 0
+        warnings: list[str] = []
+        versions: list[str] = []
+        for language in sorted(store.languages_of(session, ids)):
+            suggester = _project_suggester(session, language)
+            versions.append(suggester.version)
+            if suggester.warning:
+                warnings.append(suggester.warning)
+            rows = store.segment_texts(session, transcript_ids=ids, language=language)
+            rankings = suggester.rank([row.text for row in rows])
+            segment_ids = [row.id for row in rows]
+            done = store.applied(session, coder_row.id, segment_ids)
+            known = store.existing(session, coder_row.id, segment_ids)
+            stale = {row.id for row in known.values() if row.status == "pending"}
+            for row, ranking in zip(rows, rankings, strict=True):
+                n_segments += 1
+                kept = 0
+                for item in ranking:
+                    code_id = code_ids.get(item.code)
+                    if kept >= top or item.score < min_score:
+                        break
+                    if code_id is None or (row.id, code_id) in done:
+                        continue
+                    kept += 1
+                    found = known.get((row.id, code_id))
+                    reason = ", ".join(item.why)
+                    if found is None:
+                        session.add(
+                            Suggestion(
+                                segment_id=row.id,
+                                code_id=code_id,
+                                coder_id=coder_row.id,
+                                score=item.score,
+                                model_version=suggester.version,
+                                reason=reason,
+                            )
+                        )
+                        created += 1
+                    elif found.status == "pending":
+                        stale.discard(found.id)
+                        found.score, found.reason = item.score, reason
+                        found.model_version = suggester.version
+                        updated += 1
+            store.delete_pending(session, stale)
+        return SuggestRun(
+            transcripts=len(ids),
+            segments=n_segments,
+            created=created,
+            updated=updated,
+            model_version="; ".join(versions),
+            warnings=warnings,
+        )
+
+    return project.write(work)
+
+
+def suggestion_view(suggestion: Suggestion, code: Code, coder: str) -> SuggestionView:
+    return SuggestionView(
+        id=suggestion.id,
+        segment_id=suggestion.segment_id,
+        code_key=code.key,
+        code_name=code.name,
+        coder=coder,
+        score=suggestion.score,
+        reason=suggestion.reason,
+        status=suggestion.status,
+        model_version=suggestion.model_version,
+    )
+
+
+def pending_suggestions(project: Project, segment_id: int, coder: str) -> list[SuggestionView]:
+    """The coder's pending suggestions for a turn, best first."""
+
+    def work(session: Session) -> list[SuggestionView]:
+        coder_row = code_store.coder_by_name(session, coder)
+        if coder_row is None:
+            return []
+        return [
+            suggestion_view(suggestion, code, coder)
+            for suggestion, code in store.pending(session, segment_id, coder_row.id)
+        ]
+
+    return project.read(work)
+
+
+def _own_suggestion(session: Session, suggestion_id: int, coder: str) -> tuple[Suggestion, Code]:
+    suggestion = session.get(Suggestion, suggestion_id)
+    if suggestion is None:
+        raise NotFoundError(f"No suggestion {suggestion_id}; run `qualcode suggest` again.")
+    coder_row = code_store.coder_by_name(session, coder)
+    if coder_row is None or coder_row.id != suggestion.coder_id:
+        raise QualcodeError(f"Suggestion {suggestion_id} was made for another coder.")
+    code = session.get(Code, suggestion.code_id)
+    assert code is not None  # the foreign key cascades deletes
+    return suggestion, code
+
+
+def accept_suggestion(project: Project, suggestion_id: int, coder: str) -> CodingView:
+    """Apply the suggested code to the whole turn (origin `suggestion`) and mark it accepted."""
+
+    def work(session: Session) -> CodingView:
+        suggestion, code = _own_suggestion(session, suggestion_id, coder)
+        if code.retired:
+            raise QualcodeError(f"The code '{code.key}' is retired and cannot be applied.")
+        coding, _ = coding_store.add_coding(
+            session,
+            coder_id=suggestion.coder_id,
+            code_id=code.id,
+            segment_id=suggestion.segment_id,
+            start_char=None,
+            end_char=None,
+            origin="suggestion",
+        )
+        suggestion.status = "accepted"
+        return coding_view(coding, code.key, coder)
+
+    return project.write(work)
+
+
+def reject_suggestion(project: Project, suggestion_id: int, coder: str) -> SuggestionView:
+    """Mark the suggestion rejected: it is not offered again for that turn and trains the
+    model as negative evidence."""
+
+    def work(session: Session) -> SuggestionView:
+        suggestion, code = _own_suggestion(session, suggestion_id, coder)
+        suggestion.status = "rejected"
+        return suggestion_view(suggestion, code, coder)
+
+    return project.write(work)
+
+
+def suggest_texts(
+    texts: Sequence[str],
+    *,
+    language: str = "en",
+    codebook: Path | None = None,
+    project: Project | None = None,
+) -> tuple[list[TextSuggestions], list[str]]:
+    """Rank codes for free texts: with the project's codebook and model when `project` is
+    given and has a codebook, else from the codebook file alone (IDF measured on the texts
+    themselves)."""
+    suggester = None
+    if project is not None and codebook is None:
+        suggester = project.read(
+            lambda session: (
+                _project_suggester(session, language)
+                if code_store.active_codebook(session)
+                else None
+            )
+        )
+    if suggester is None:
+        book = load_codebook(codebook or bundled_codebook_path())
+        codes = [
+            CodeTerms(key=spec.key, terms=dict(spec.terms), examples=list(spec.examples))
+            for spec in book.codes
+        ]
+        matcher = CodebookMatcher(pipeline(language), codes)
+        hits, _ = matcher.match(texts)
+        suggester = Suggester(
+            language=language,
+            matcher=matcher,
+            idf=Idf.from_hits(hits),
+            calibration=Calibration(),
+            model=None,
+            version=f"codebook-{book.name}",
+            known={code.key for code in codes},
+        )
+    rankings = suggester.rank(texts)
+    results = [
+        TextSuggestions(text=text, suggestions=ranking)
+        for text, ranking in zip(texts, rankings, strict=True)
+    ]
+    return results, [suggester.warning] if suggester.warning else []
+
+
+@dataclass
+class _Layer:
+    name: str
+    coder_ids: list[int]
+    gold: dict[int, set[str]]
+    rejected: dict[int, set[str]]
+    n_codings: int
+
+
+def _layer(session: Session, layer: str) -> _Layer:
+    coder_ids = store.layer_coder_ids(session, layer)
+    if not coder_ids:
+        raise NotFoundError(
+            f"No coding layer '{layer}': give a coder's name, '{store.ALL_CODERS}' or "
+            f"'{store.CONSENSUS}'."
+        )
+    gold: dict[int, set[str]] = defaultdict(set)
+    for segment_id, key in store.layer_codings(session, coder_ids):
+        gold[segment_id].add(key)
+    rejected: dict[int, set[str]] = defaultdict(set)
+    for segment_id, key in store.rejected(session, coder_ids):
+        rejected[segment_id].add(key)
+    return _Layer(layer, coder_ids, gold, rejected, store.count_codings(session, coder_ids))
+
+
+def train_model(
+    project: Project,
+    *,
+    layer: str = store.ALL_CODERS,
+    epochs: int = learned.DEFAULT_EPOCHS,
+    seed: int = 0,
+) -> list[TrainReport]:
+    """Train and store one model per language with enough coded turns in the layer."""
+
+    def prepare(session: Session) -> tuple[_Layer, dict[str, list], list[CodeTerms]]:
+        data = _layer(session, layer)
+        wanted = set(data.gold) | set(data.rejected)
+        by_language: dict[str, list] = defaultdict(list)
+        for row in store.segment_texts(session):
+            if row.id in wanted:
+                by_language[row.language].append(row)
+        book = active_codebook(session)
+        return data, by_language, code_terms(code_store.codes_of(session, book.id))
+
+    data, by_language, codes = project.read(prepare)
+    reports = [
+        _train_language(project, data, language, rows, codes, epochs=epochs, seed=seed)
+        for language, rows in sorted(by_language.items())
+        if sum(row.id in data.gold for row in rows) >= learned.MIN_TRAINING_TURNS
+    ]
+    if not reports:
+        raise QualcodeError(
+            f"The layer '{layer}' has fewer than {learned.MIN_TRAINING_TURNS} coded turns in "
+            "every language; code more turns, then train again."
+        )
+    return reports
+
+
+def _train_language(
+    project: Project,
+    data: _Layer,
+    language: str,
+    rows: Sequence[store.SegmentText],
+    codes: Sequence[CodeTerms],
+    *,
+    epochs: int,
+    seed: int,
+) -> TrainReport:
+    """Fit the matcher calibration and the classifier for one language, and store them."""
+    started = time.perf_counter()
+    matcher = CodebookMatcher(pipeline(language), codes)
+    hits, norms = matcher.match(row.text for row in rows)
+    corpus = project.read(lambda session: store.segment_texts(session, language=language))
+    idf = Idf.from_hits(matcher.match(row.text for row in corpus)[0])
+    golds = [frozenset(data.gold.get(row.id, ())) for row in rows]
+    labels = learned.labels_with_support(golds, learned.MIN_LABEL_SUPPORT)
+    examples: list[learned.TrainingExample] = []
+    n_negative = 0
+    for row, words, gold in zip(rows, norms, golds, strict=True):
+        if gold:
+            examples.append(learned.labelled(words, gold, labels))
+            continue
+        cats = {key: 0.0 for key in data.rejected[row.id] if key in labels}
+        if cats:
+            examples.append(learned.TrainingExample(norms=words, cats=cats))
+            n_negative += 1
+    coded = [
+        evaluation.EvalItem(language, found, words, gold)
+        for found, words, gold in zip(hits, norms, golds, strict=True)
+        if gold
+    ]
+    calibration = evaluation.calibrate(coded, {language: idf})
+    nlp = learned.train(language, examples, labels, epochs=epochs, seed=seed)
+    payload, config = learned.to_payload(nlp)
+    seconds = round(time.perf_counter() - started, 2)
+    return project.write(
+        lambda session: _store_model(
+            session,
+            data,
+            language,
+            payload,
+            config,
+            calibration,
+            labels,
+            len(examples),
+            n_negative,
+            seconds,
+        )
+    )
+
+
+def _store_model(
+    session: Session,
+    data: _Layer,
+    language: str,
+    payload: bytes,
+    config: str,
+    calibration: Calibration,
+    labels: list[str],
+    n_examples: int,
+    n_negative: int,
+    seconds: float,
+) -> TrainReport:
+    version = f"textcat-{language}-{store.count_models(session, language) + 1}"
+    session.add(
+        SuggestModel(
+            version=version,
+            layer=data.name,
+            language=language,
+            n_examples=n_examples,
+            data_summary={
+                "config": config,
+                "calibration": {
+                    "slope": calibration.slope,
+                    "intercept": calibration.intercept,
+                },
+                "labels": labels,
+                "codings": data.n_codings,
+                "coded_turns": len(data.gold),
+                "negative_turns": n_negative,
+                "seconds": seconds,
+            },
+            payload=payload,
+        )
+    )
+    return TrainReport(
+        version=version,
+        layer=data.name,
+        language=language,
+        n_examples=n_examples,
+        n_negative=n_negative,
+        labels=labels,
+        seconds=seconds,
+    )
+
+
+def model_status(project: Project) -> list[ModelStatus]:
+    """For each language with a model: whether enough new codings make retraining worthwhile."""
+
+    def work(session: Session) -> list[ModelStatus]:
+        result = []
+        for language in sorted(store.model_languages(session)):
+            row = store.latest_model(session, language)
+            assert row is not None
+            then = int(row.data_summary.get("codings", 0))
+            now = store.count_codings(session, store.layer_coder_ids(session, row.layer))
+            advised = now - then >= max(RETRAIN_MIN, RETRAIN_SHARE * then)
+            message = f"{now - then} new codings in layer '{row.layer}' since {row.version}: " + (
+                "retrain with `qualcode suggest train`." if advised else "no need to retrain."
+            )
+            result.append(
+                ModelStatus(
+                    language=language,
+                    version=row.version,
+                    layer=row.layer,
+                    trained_on=then,
+                    codings_now=now,
+                    retrain_advised=advised,
+                    message=message,
+                )
+            )
+        return result
+
+    return project.read(work)
+
+
+def evaluate(
+    project: Project,
+    *,
+    layer: str = store.ALL_CODERS,
+    folds: int = 5,
+    seed: int = 13,
+    threshold: float = 0.5,
+    epochs: int = learned.DEFAULT_EPOCHS,
+) -> EvalReport:
+    """k-fold cross-validation over the layer's coded turns (see qualcode.suggest.evaluate)."""
+    if folds < 2:
+        raise QualcodeError("Cross-validation needs at least 2 folds; use --folds 5.")
+
+    def prepare(session: Session) -> tuple[_Layer, list, list[CodeTerms]]:
+        book = active_codebook(session)
+        return (
+            _layer(session, layer),
+            store.segment_texts(session),
+            code_terms(code_store.codes_of(session, book.id)),
+        )
+
+    data, rows, codes = project.read(prepare)
+    items: list[evaluation.EvalItem] = []
+    idf: dict[str, Idf] = {}
+    warnings: list[str] = []
+    for language in sorted({row.language for row in rows}):
+        matcher = CodebookMatcher(pipeline(language), codes)
+        if matcher.pipe.warning:
+            warnings.append(matcher.pipe.warning)
+        subset = [row for row in rows if row.language == language]
+        hits, norms = matcher.match(row.text for row in subset)
+        idf[language] = Idf.from_hits(hits)
+        items.extend(
+            evaluation.EvalItem(language, found, words, frozenset(data.gold[row.id]))
+            for row, found, words in zip(subset, hits, norms, strict=True)
+            if row.id in data.gold
+        )
+    if len(items) < folds:
+        raise QualcodeError(
+            f"The layer '{layer}' has {len(items)} coded turns, fewer than {folds} folds; "
+            "code more turns or use fewer folds."
+        )
+    report = evaluation.cross_validate(
+        items, idf, layer=layer, folds=folds, seed=seed, threshold=threshold, epochs=epochs
+    )
+    return report.model_copy(update={"warnings": warnings})

@@ -1,0 +1,199 @@
+"""Queries behind agreement and adjudication: a few GROUP BY / IN selects, rows as tuples.
+
+Everything here returns plain tuples so that services can turn 100,000s of rows into numpy
+arrays without building ORM objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import Row, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from qualcode.store.models import (
+    Adjudication,
+    Code,
+    Coder,
+    Coding,
+    Segment,
+    Speaker,
+    Transcript,
+)
+
+
+def coders(session: Session) -> list[tuple[int, str, str, bool]]:
+    """Every coder as (id, name, role, is_consensus), by name."""
+    query = select(Coder.id, Coder.name, Coder.role, Coder.is_consensus).order_by(Coder.name)
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def transcripts(session: Session) -> list[tuple[int, str, str | None, int, str]]:
+    """Every transcript as (id, title, department, text length, language), by id."""
+    query = select(
+        Transcript.id,
+        Transcript.title,
+        Transcript.department,
+        func.length(Transcript.text),
+        Transcript.language,
+    ).order_by(Transcript.id)
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def transcript_texts(session: Session, ids: Collection[int]) -> dict[int, str]:
+    query = select(Transcript.id, Transcript.text).where(Transcript.id.in_(list(ids)))
+    return dict(session.execute(query).all())  # type: ignore[arg-type]
+
+
+def coverage(session: Session, coder_ids: Collection[int]) -> list[tuple[int, int, int, int]]:
+    """Per coder and transcript: (coder id, transcript id, coded turns, codings)."""
+    query = (
+        select(
+            Coding.coder_id,
+            Segment.transcript_id,
+            func.count(func.distinct(Coding.segment_id)),
+            func.count(Coding.id),
+        )
+        .join(Segment, Segment.id == Coding.segment_id)
+        .where(Coding.coder_id.in_(list(coder_ids)))
+        .group_by(Coding.coder_id, Segment.transcript_id)
+    )
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def segments_of(
+    session: Session, transcript_ids: Collection[int]
+) -> list[tuple[int, int, int, int]]:
+    """(segment id, transcript id, start, end) of the transcripts' segments, in text order."""
+    query = (
+        select(Segment.id, Segment.transcript_id, Segment.start_char, Segment.end_char)
+        .where(Segment.transcript_id.in_(list(transcript_ids)))
+        .order_by(Segment.transcript_id, Segment.ordinal)
+    )
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def coders_with_codings(session: Session) -> list[int]:
+    return list(session.scalars(select(Coding.coder_id).distinct()))
+
+
+def all_segments(session: Session) -> Sequence[Row[tuple[int, int, int, int]]]:
+    """(segment id, transcript id, start, end) of every segment, in text order."""
+    query = select(Segment.id, Segment.transcript_id, Segment.start_char, Segment.end_char)
+    return session.execute(query.order_by(Segment.transcript_id, Segment.ordinal)).all()
+
+
+def turn_presence(
+    session: Session, coder_ids: Collection[int]
+) -> Sequence[Row[tuple[int, int, int]]]:
+    """(segment id, code id, coder id) of the coders' codings: who applied which code where
+    (a plain indexed select: duplicates from several spans are harmless to the caller)."""
+    query = select(Coding.segment_id, Coding.code_id, Coding.coder_id).where(
+        Coding.coder_id.in_(list(coder_ids))
+    )
+    return session.execute(query).all()
+
+
+def coding_spans(
+    session: Session, coder_ids: Collection[int]
+) -> Sequence[Row[tuple[int, int, int, int, int, int]]]:
+    """(transcript id, segment id, code id, coder id, start, end) of every coding of the
+    coders, with whole-turn codings given their segment's bounds."""
+    query = (
+        select(
+            Segment.transcript_id,
+            Coding.segment_id,
+            Coding.code_id,
+            Coding.coder_id,
+            func.coalesce(Coding.start_char, Segment.start_char),
+            func.coalesce(Coding.end_char, Segment.end_char),
+        )
+        .join(Segment, Segment.id == Coding.segment_id)
+        .where(Coding.coder_id.in_(list(coder_ids)))
+    )
+    return session.execute(query).all()
+
+
+def segment_details(
+    session: Session, segment_ids: Collection[int]
+) -> dict[int, tuple[int, int, int, int, str | None]]:
+    """segment id -> (transcript id, ordinal, start, end, speaker label)."""
+    query = (
+        select(
+            Segment.id,
+            Segment.transcript_id,
+            Segment.ordinal,
+            Segment.start_char,
+            Segment.end_char,
+            Speaker.label,
+        )
+        .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
+        .where(Segment.id.in_(list(segment_ids)))
+    )
+    return {row[0]: tuple(row[1:]) for row in session.execute(query)}  # type: ignore[misc]
+
+
+def layer_codings(
+    session: Session, coder_id: int, segment_id: int, code_ids: Collection[int]
+) -> list[Coding]:
+    """One coder's codings of the given codes on one segment, in id order."""
+    query = (
+        select(Coding)
+        .where(
+            Coding.coder_id == coder_id,
+            Coding.segment_id == segment_id,
+            Coding.code_id.in_(list(code_ids)),
+        )
+        .order_by(Coding.id)
+    )
+    return list(session.scalars(query))
+
+
+def delete_layer_codings(
+    session: Session, coder_id: int, segment_id: int, code_ids: Collection[int]
+) -> None:
+    session.execute(
+        delete(Coding).where(
+            Coding.coder_id == coder_id,
+            Coding.segment_id == segment_id,
+            Coding.code_id.in_(list(code_ids)),
+        )
+    )
+
+
+def insert_codings(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(Coding), list(rows))
+
+
+def add_adjudication(session: Session, **values: Any) -> Adjudication:
+    row = Adjudication(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def adjudication_log(
+    session: Session, segment_ids: Collection[int] | None = None
+) -> list[tuple[Adjudication, str | None, str | None]]:
+    """Adjudications (newest last) with the code key and the supervisor's name."""
+    query = (
+        select(Adjudication, Code.key, Coder.name)
+        .outerjoin(Code, Code.id == Adjudication.code_id)
+        .outerjoin(Coder, Coder.id == Adjudication.supervisor_id)
+        .order_by(Adjudication.id)
+    )
+    if segment_ids is not None:
+        query = query.where(Adjudication.segment_id.in_(list(segment_ids)))
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def later_active_adjudications(session: Session, adjudication: Adjudication) -> list[int]:
+    """Ids of adjudications still in force on the same segment made after this one."""
+    query = select(Adjudication.id).where(
+        Adjudication.segment_id == adjudication.segment_id,
+        Adjudication.id > adjudication.id,
+        Adjudication.undone_at.is_(None),
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,77 @@
+"""Queries for REFI-QDA export and import: whole-project reads and merge look-ups."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qualcode.store.models import Code, Coder, Coding, Memo, Segment, Speaker, Transcript
+
+
+def all_transcripts(session: Session) -> list[Transcript]:
+    return list(session.scalars(select(Transcript).order_by(Transcript.title, Transcript.sha256)))
+
+
+def all_segments(session: Session) -> list[tuple[Segment, Speaker | None]]:
+    rows = session.execute(
+        select(Segment, Speaker)
+        .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
+        .order_by(Segment.transcript_id, Segment.ordinal)
+    )
+    return [(segment, speaker) for segment, speaker in rows]
+
+
+def codings_of_codebook(session: Session, codebook_id: int) -> list[tuple[Coding, str, str]]:
+    """Every coding of a code in the codebook, with the code key and the coder's name."""
+    rows = session.execute(
+        select(Coding, Code.key, Coder.name)
+        .join(Code, Code.id == Coding.code_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .where(Code.codebook_id == codebook_id)
+        .order_by(Coding.id)
+    )
+    return [(coding, key, name) for coding, key, name in rows]
+
+
+def count_codings_outside(session: Session, codebook_id: int) -> int:
+    """Codings of codes in other codebooks than this one."""
+    query = (
+        select(func.count(Coding.id))
+        .join(Code, Code.id == Coding.code_id)
+        .where(Code.codebook_id != codebook_id)
+    )
+    return session.scalar(query) or 0
+
+
+def transcript_with_text(session: Session, text: str) -> Transcript | None:
+    return session.scalar(select(Transcript).where(Transcript.text == text).limit(1))
+
+
+def memo_exists(
+    session: Session,
+    *,
+    target: str,
+    text: str,
+    coder_id: int | None,
+    transcript_id: int | None,
+    segment_id: int | None,
+    code_id: int | None,
+) -> bool:
+    def same(column: object, value: int | None) -> object:
+        return column.is_(None) if value is None else column == value  # type: ignore[attr-defined]
+
+    return (
+        session.scalar(
+            select(Memo.id)
+            .where(
+                Memo.target == target,
+                Memo.text == text,
+                same(Memo.coder_id, coder_id),
+                same(Memo.transcript_id, transcript_id),
+                same(Memo.segment_id, segment_id),
+                same(Memo.code_id, code_id),
+            )
+            .limit(1)
+        )
+        is not None
+    )

@@ -1,0 +1,70 @@
+"""Fast reads of one transcript's turns for the coding workbench (Core queries, no ORM).
+
+Loading 3,000 segments as ORM objects takes a few hundred milliseconds; these plain
+row queries take a few tens, which the workbench needs to show a long transcript at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcode.store.models import Code, Coding, Memo, Segment, Speaker, Transcript
+
+
+def transcript_text(session: Session, transcript_id: int) -> str | None:
+    return session.scalar(select(Transcript.text).where(Transcript.id == transcript_id))
+
+
+def turn_rows(session: Session, transcript_id: int, limit: int | None = None) -> list[Any]:
+    """(id, ordinal, start_char, end_char, start_time, end_time, speaker, role) in order."""
+    query = (
+        select(
+            Segment.id,
+            Segment.ordinal,
+            Segment.start_char,
+            Segment.end_char,
+            Segment.start_time,
+            Segment.end_time,
+            Speaker.label,
+            Speaker.role,
+        )
+        .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
+        .where(Segment.transcript_id == transcript_id)
+        .order_by(Segment.ordinal)
+        .limit(limit)
+    )
+    return list(session.execute(query))
+
+
+def coding_rows(session: Session, transcript_id: int, coder_id: int) -> list[Any]:
+    """(id, segment_id, key, start_char, end_char, origin, memo) of one coder, in order."""
+    query = (
+        select(
+            Coding.id,
+            Coding.segment_id,
+            Code.key,
+            Coding.start_char,
+            Coding.end_char,
+            Coding.origin,
+            Coding.memo,
+        )
+        .join(Segment, Segment.id == Coding.segment_id)
+        .join(Code, Code.id == Coding.code_id)
+        .where(Segment.transcript_id == transcript_id, Coding.coder_id == coder_id)
+        .order_by(Coding.segment_id, Code.sort_order, Coding.id)
+    )
+    return list(session.execute(query))
+
+
+def memo_rows(session: Session, transcript_id: int) -> list[Any]:
+    """(segment_id, text) of the memos on the transcript's segments, oldest first."""
+    query = (
+        select(Memo.segment_id, Memo.text)
+        .join(Segment, Segment.id == Memo.segment_id)
+        .where(Segment.transcript_id == transcript_id)
+        .order_by(Memo.id)
+    )
+    return list(session.execute(query))

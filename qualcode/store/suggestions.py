@@ -1,0 +1,147 @@
+"""Persistence for suggestions, trained suggestion models and their training data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from qualcode.store.models import Code, Coder, Coding, Segment, Suggestion, SuggestModel, Transcript
+
+ALL_CODERS = "all"
+CONSENSUS = "consensus"
+
+
+@dataclass(frozen=True)
+class SegmentText:
+    id: int
+    transcript_id: int
+    language: str
+    text: str
+
+
+def segment_texts(
+    session: Session, *, transcript_ids: Iterable[int] | None = None, language: str | None = None
+) -> list[SegmentText]:
+    """Turns with their text, in transcript and turn order."""
+    query = select(Transcript.id, Transcript.language, Transcript.text).order_by(Transcript.id)
+    if transcript_ids is not None:
+        query = query.where(Transcript.id.in_(list(transcript_ids)))
+    if language is not None:
+        query = query.where(Transcript.language == language)
+    texts = {tid: (lang, text) for tid, lang, text in session.execute(query)}
+    rows = session.execute(
+        select(Segment.id, Segment.transcript_id, Segment.start_char, Segment.end_char)
+        .where(Segment.transcript_id.in_(list(texts)))
+        .order_by(Segment.transcript_id, Segment.ordinal)
+    )
+    return [
+        SegmentText(sid, tid, texts[tid][0], texts[tid][1][start:end].strip())
+        for sid, tid, start, end in rows
+    ]
+
+
+def transcript_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Transcript.id).order_by(Transcript.id)))
+
+
+def languages_of(session: Session, transcript_ids: Iterable[int]) -> set[str]:
+    query = select(Transcript.language).where(Transcript.id.in_(list(transcript_ids)))
+    return set(session.scalars(query))
+
+
+def layer_coder_ids(session: Session, layer: str) -> list[int]:
+    """Coders of a layer: one coder by name, `all` coders (not consensus), or `consensus`."""
+    query = select(Coder.id)
+    if layer == ALL_CODERS:
+        query = query.where(Coder.is_consensus.is_(False))
+    elif layer == CONSENSUS:
+        query = query.where(Coder.is_consensus.is_(True))
+    else:
+        query = query.where(Coder.name == layer)
+    return list(session.scalars(query))
+
+
+def layer_codings(session: Session, coder_ids: Iterable[int]) -> list[tuple[int, str]]:
+    """(segment id, code key) of the layer's codings on codes that are not retired."""
+    rows = session.execute(
+        select(Coding.segment_id, Code.key)
+        .join(Code, Code.id == Coding.code_id)
+        .where(Coding.coder_id.in_(list(coder_ids)), Code.retired.is_(False))
+        .distinct()
+    )
+    return [(segment_id, key) for segment_id, key in rows]
+
+
+def count_codings(session: Session, coder_ids: Iterable[int]) -> int:
+    query = select(func.count(Coding.id)).where(Coding.coder_id.in_(list(coder_ids)))
+    return session.scalar(query) or 0
+
+
+def rejected(session: Session, coder_ids: Iterable[int]) -> list[tuple[int, str]]:
+    """(segment id, code key) of suggestions the layer's coders rejected."""
+    rows = session.execute(
+        select(Suggestion.segment_id, Code.key)
+        .join(Code, Code.id == Suggestion.code_id)
+        .where(Suggestion.coder_id.in_(list(coder_ids)), Suggestion.status == "rejected")
+    )
+    return [(segment_id, key) for segment_id, key in rows]
+
+
+def applied(session: Session, coder_id: int, segment_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(segment id, code id) pairs the coder has applied, whole-turn or as a span."""
+    rows = session.execute(
+        select(Coding.segment_id, Coding.code_id).where(
+            Coding.coder_id == coder_id, Coding.segment_id.in_(list(segment_ids))
+        )
+    )
+    return {(segment_id, code_id) for segment_id, code_id in rows}
+
+
+def existing(
+    session: Session, coder_id: int, segment_ids: Iterable[int]
+) -> dict[tuple[int, int], Suggestion]:
+    rows = session.scalars(
+        select(Suggestion).where(
+            Suggestion.coder_id == coder_id, Suggestion.segment_id.in_(list(segment_ids))
+        )
+    )
+    return {(row.segment_id, row.code_id): row for row in rows}
+
+
+def delete_pending(session: Session, ids: Iterable[int]) -> None:
+    session.execute(delete(Suggestion).where(Suggestion.id.in_(list(ids))))
+
+
+def pending(session: Session, segment_id: int, coder_id: int) -> list[tuple[Suggestion, Code]]:
+    rows = session.execute(
+        select(Suggestion, Code)
+        .join(Code, Code.id == Suggestion.code_id)
+        .where(
+            Suggestion.segment_id == segment_id,
+            Suggestion.coder_id == coder_id,
+            Suggestion.status == "pending",
+        )
+        .order_by(Suggestion.score.desc(), Code.key)
+    )
+    return [(suggestion, code) for suggestion, code in rows]
+
+
+def latest_model(session: Session, language: str) -> SuggestModel | None:
+    return session.scalar(
+        select(SuggestModel)
+        .where(SuggestModel.language == language)
+        .order_by(SuggestModel.trained_at.desc(), SuggestModel.id.desc())
+        .limit(1)
+    )
+
+
+def model_languages(session: Session) -> list[str]:
+    return list(session.scalars(select(SuggestModel.language).distinct()))
+
+
+def count_models(session: Session, language: str) -> int:
+    query = select(func.count(SuggestModel.id)).where(SuggestModel.language == language)
+    return session.scalar(query) or 0

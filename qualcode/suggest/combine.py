@@ -1,0 +1,38 @@
+"""One ranked list from matcher evidence and learned scores."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from qualcode.domain.suggestion import LEARNED, CodeScore
+
+# A learned score this high is named as a reason even when terms matched too.
+LEARNED_REASON = 0.3
+# Learned scores below this add nothing worth showing on their own.
+LEARNED_FLOOR = 0.05
+
+
+def combine(
+    matched: Sequence[CodeScore], learned: Mapping[str, float], *, known: set[str] | None = None
+) -> list[CodeScore]:
+    """Noisy-OR of the two stages: a code is likely if either stage finds it likely.
+
+    `known` limits learned labels to codes that still exist (a model may predate a removal).
+    """
+    by_code = {item.code: item for item in matched}
+    codes = set(by_code) | {
+        code
+        for code, score in learned.items()
+        if score >= LEARNED_FLOOR and (known is None or code in known)
+    }
+    combined = []
+    for code in codes:
+        match = by_code.get(code)
+        match_score = match.score if match else 0.0
+        learned_score = learned.get(code, 0.0)
+        score = 1.0 - (1.0 - match_score) * (1.0 - learned_score)
+        why = list(match.why) if match else []
+        if learned_score >= LEARNED_REASON or not why:
+            why.append(LEARNED)
+        combined.append(CodeScore(code=code, score=round(score, 4), why=why))
+    return sorted(combined, key=lambda item: (-item.score, item.code))

@@ -1,0 +1,163 @@
+"""k-fold cross-validation of the suggester over coded turns, at code and concept level.
+
+Each fold fits the matcher calibration and trains the classifier on the other folds only;
+IDF needs no labels and comes from the whole corpus. Precision@1 asks whether the top
+suggestion was applied; recall@3 what share of the applied codes are in the top three;
+F1 counts a code as predicted when its score reaches `threshold`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from qualcode.domain.suggestion import CodeScore, EvalReport, MetricRow, StageEval
+from qualcode.suggest import learned
+from qualcode.suggest.combine import combine
+from qualcode.suggest.matcher import Calibration, Hit, Idf, evidence, rank
+
+CODEBOOK = "codebook"
+COMBINED = "combined"
+LEVELS = ("code", "concept")
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    """One coded turn: its language, matcher hits, lemma norms and the codes applied."""
+
+    language: str
+    hits: list[Hit]
+    norms: list[str]
+    gold: frozenset[str]
+
+
+def cross_validate(
+    items: Sequence[EvalItem],
+    idf: Mapping[str, Idf],
+    *,
+    layer: str,
+    folds: int = 5,
+    seed: int = 13,
+    threshold: float = 0.5,
+    epochs: int = learned.DEFAULT_EPOCHS,
+) -> EvalReport:
+    """Rank every turn with models that never saw it; score both stages."""
+    order = list(range(len(items)))
+    random.Random(seed).shuffle(order)
+    fold_of = {index: position % folds for position, index in enumerate(order)}
+    rankings: dict[str, list[tuple[list[CodeScore], frozenset[str]]]] = defaultdict(list)
+    for fold in range(folds):
+        train = [item for index, item in enumerate(items) if fold_of[index] != fold]
+        test = [item for index, item in enumerate(items) if fold_of[index] == fold]
+        calibration = calibrate(train, idf)
+        models = train_models(train, epochs=epochs, seed=seed)
+        for language in {item.language for item in test}:
+            batch = [item for item in test if item.language == language]
+            model = models.get(language)
+            predicted = learned.predict(model, [item.norms for item in batch]) if model else None
+            for position, item in enumerate(batch):
+                matched = rank(item.hits, idf[language], calibration)
+                rankings[CODEBOOK].append((matched, item.gold))
+                scores = predicted[position] if predicted else {}
+                rankings[COMBINED].append((combine(matched, scores), item.gold))
+    stages = [
+        score_stage(stage, level, rankings[stage], threshold)
+        for stage in (CODEBOOK, COMBINED)
+        for level in LEVELS
+    ]
+    return EvalReport(layer=layer, folds=folds, seed=seed, threshold=threshold, stages=stages)
+
+
+def calibrate(items: Sequence[EvalItem], idf: Mapping[str, Idf]) -> Calibration:
+    xs: list[float] = []
+    ys: list[bool] = []
+    for item in items:
+        for code, (total, _) in evidence(item.hits, idf[item.language]).items():
+            xs.append(total)
+            ys.append(code in item.gold)
+    return Calibration.fit(xs, ys)
+
+
+def train_models(items: Sequence[EvalItem], *, epochs: int, seed: int) -> dict:
+    """One classifier per language with enough coded turns."""
+    models = {}
+    for language in sorted({item.language for item in items}):
+        batch = [item for item in items if item.language == language]
+        golds = [item.gold for item in batch]
+        labels = learned.labels_with_support(golds, learned.MIN_LABEL_SUPPORT)
+        if len(batch) < learned.MIN_TRAINING_TURNS or not labels:
+            continue
+        examples = [learned.labelled(item.norms, item.gold, labels) for item in batch]
+        models[language] = learned.train(language, examples, labels, epochs=epochs, seed=seed)
+    return models
+
+
+def concept_ranking(ranking: Sequence[CodeScore]) -> list[CodeScore]:
+    """Concepts in the order their best code ranks, each with that code's score."""
+    seen: dict[str, CodeScore] = {}
+    for item in ranking:
+        seen.setdefault(item.concept, CodeScore(code=item.concept, score=item.score, why=item.why))
+    return list(seen.values())
+
+
+def score_stage(
+    stage: str,
+    level: str,
+    rankings: Sequence[tuple[list[CodeScore], frozenset[str]]],
+    threshold: float,
+) -> StageEval:
+    hits_at_1 = hits_at_3 = gold_total = empty = 0
+    support: dict[str, int] = defaultdict(int)
+    predicted: dict[str, int] = defaultdict(int)
+    correct: dict[str, int] = defaultdict(int)
+    for ranking, codes in rankings:
+        if level == "concept":
+            ranking = concept_ranking(ranking)
+            codes = frozenset(code.split(".", 1)[0] for code in codes)
+        if not ranking:
+            empty += 1
+        elif ranking[0].code in codes:
+            hits_at_1 += 1
+        hits_at_3 += len({item.code for item in ranking[:3]} & codes)
+        gold_total += len(codes)
+        chosen = {item.code for item in ranking if item.score >= threshold}
+        for code in codes:
+            support[code] += 1
+        for code in chosen:
+            predicted[code] += 1
+            correct[code] += code in codes
+    rows = [
+        _row(label, support[label], predicted[label], correct[label])
+        for label in sorted(set(support) | set(predicted))
+    ]
+    total = _row("all", sum(support.values()), sum(predicted.values()), sum(correct.values()))
+    supported = [row.f1 for row in rows if row.support]
+    n = len(rankings)
+    return StageEval(
+        stage=stage,
+        level=level,
+        n_segments=n,
+        n_without_suggestion=empty,
+        precision_at_1=round(hits_at_1 / n, 4) if n else 0.0,
+        recall_at_3=round(hits_at_3 / gold_total, 4) if gold_total else 0.0,
+        micro_f1=total.f1,
+        macro_f1=round(sum(supported) / len(supported), 4) if supported else 0.0,
+        rows=rows,
+    )
+
+
+def _row(label: str, support: int, predicted: int, correct: int) -> MetricRow:
+    precision = correct / predicted if predicted else 0.0
+    recall = correct / support if support else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return MetricRow(
+        label=label,
+        support=support,
+        predicted=predicted,
+        true_positive=correct,
+        precision=round(precision, 4),
+        recall=round(recall, 4),
+        f1=round(f1, 4),
+    )

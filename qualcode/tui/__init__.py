@@ -1,0 +1,1 @@
+"""The Textual coding workbench; it talks only to qualcode.services."""

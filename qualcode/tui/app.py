@@ -1,0 +1,141 @@
+"""The qualcode workbench: a Textual app over one project, for one coder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from qualcode.domain.corpus import TranscriptInfo
+from qualcode.errors import QualcodeError
+from qualcode.services import corpus
+from qualcode.services.project import Project
+from qualcode.tui.modals.text_prompt import TextPrompt
+from qualcode.tui.navigation import DESTINATIONS, navigation_bindings
+from qualcode.tui.saver import Saver
+from qualcode.tui.screens.codebook import CodebookScreen
+from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.screens.corpus import CorpusScreen
+
+
+class QualcodeApp(App[None]):
+    """Screens: corpus, coding, codebook (see navigation.py); writes go through `saver`."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "qualcode"
+    ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (120, "-wide")]
+    MODES: ClassVar = {"corpus": CorpusScreen, "coding": CodingScreen, "codebook": CodebookScreen}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *navigation_bindings(),
+        Binding("question_mark", "toggle_keys", "Keys", id="app.keys"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        project: Project,
+        coder: str | None = None,
+        *,
+        transcript: int | None = None,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder or ""
+        self.transcript: TranscriptInfo | None = None
+        self._first_transcript = transcript
+        self.saver = Saver(self)
+        self._quitting = False
+        if keymap:
+            self.set_keymap(keymap)
+
+    def on_mount(self) -> None:
+        self.switch_mode("corpus")
+        if not self.coder:
+            self.push_screen(
+                TextPrompt("Who is coding? Your name labels your codings.", placeholder="name"),
+                self._set_coder,
+            )
+        elif self._first_transcript is not None:
+            self.open_first(self._first_transcript)
+
+    @work(thread=True, exit_on_error=False)
+    def open_first(self, transcript_id: int) -> None:
+        """Open the transcript named on the command line."""
+        try:
+            info = corpus.get_transcript(self.project, transcript_id)
+        except QualcodeError as error:
+            self.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.call_from_thread(self.open_transcript, info)
+
+    def _set_coder(self, name: str | None) -> None:
+        if not name:
+            self.exit(message="No coder given; start again with --coder NAME.")
+            return
+        self.coder = name
+        self.screen.refresh_bindings()
+        if isinstance(self.screen, CorpusScreen):
+            self.screen.reload()
+
+    def open_transcript(self, transcript: TranscriptInfo) -> None:
+        """Show the transcript on the coding screen (which loads it when it resumes)."""
+        self.transcript = transcript
+        if self.current_mode == "coding" and isinstance(self.screen, CodingScreen):
+            self.screen.sync()
+        else:
+            self.switch_mode("coding")
+
+    def action_goto(self, mode: str) -> None:
+        if mode == "coding" and self.transcript is None:
+            self.notify("Open a transcript first: choose one and press Enter.", timeout=4)
+            return
+        self.switch_mode(mode)
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers every action of the current screen, and the navigation."""
+        yield from super().get_system_commands(screen)
+        for destination in DESTINATIONS:
+            yield SystemCommand(
+                f"Go to {destination.title}",
+                destination.help,
+                lambda mode=destination.mode: self.action_goto(mode),
+            )
+        seen = {f"goto('{d.mode}')" for d in DESTINATIONS}
+        for _key, active in screen.active_bindings.items():
+            binding = active.binding
+            if active.node is self or binding.action in seen or not binding.description:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                binding.tooltip or f"Key: {self.get_key_display(binding)}",
+                lambda node=active.node, action=binding.action: self.run_action(action, node),
+            )
+
+    async def action_quit(self) -> None:
+        """Quit once every change is saved; a second quit while waiting gives up on them."""
+        if not self.saver.pending:
+            self.exit()
+        elif not self._quitting:
+            self._quitting = True
+            self.notify("Saving your last changes before quitting… (ctrl+q again: quit now)")
+            self.set_interval(0.05, self._exit_when_saved)
+        else:
+            self.saver.stop()
+            self.exit(message="Quit before the database was free; the last change was not saved.")
+
+    def _exit_when_saved(self) -> None:
+        if not self.saver.pending:
+            self.exit()

@@ -1,0 +1,1 @@
+"""Modal screens that return a result: prompts, pickers and the memo editor."""

@@ -1,0 +1,112 @@
+"""Database writes from the TUI: one at a time, in order, off the UI thread, never lost.
+
+Each write runs in a Textual thread worker; a chain of events keeps them in the order the
+user made them (an undo must follow the apply it undoes). When another process holds the
+database the user is told so and the write is retried until it succeeds; errors the user
+can fix (a QualcodeError) are shown as a notification. Results come back on the UI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import OperationalError
+from textual.app import App
+
+from qualcode.errors import DatabaseBusyError, QualcodeError
+
+T = TypeVar("T")
+SLOW_WRITE = 0.4  # seconds before "waiting for the database" is shown
+RETRY_WAIT = 1.0
+
+BUSY = (
+    "Waiting for the database: another program is writing to it. Your change is kept and "
+    "will be saved as soon as it is free."
+)
+
+
+def is_locked(error: Exception) -> bool:
+    if isinstance(error, DatabaseBusyError):
+        return True
+    return isinstance(error, OperationalError) and "locked" in str(error.orig).lower()
+
+
+class Saver:
+    """Runs database writes for the app; `pending` counts writes not yet saved."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self.pending = 0
+        self._tail = threading.Event()
+        self._tail.set()
+        self._busy_shown = False
+        self._stopping = threading.Event()
+
+    def submit(
+        self,
+        work: Callable[[], T],
+        done: Callable[[T], None] | None = None,
+        *,
+        failed: Callable[[QualcodeError], None] | None = None,
+    ) -> None:
+        """Run `work` after every earlier write; call `done(result)` on the UI thread."""
+        previous, finished = self._tail, threading.Event()
+        self._tail = finished
+        self.pending += 1
+        self.app.set_timer(SLOW_WRITE, lambda: self._still_waiting(finished))
+
+        def run() -> None:
+            previous.wait()
+            try:
+                outcome: tuple[str, Any] = ("done", self._attempt(work))
+            except QualcodeError as error:
+                outcome = ("failed", error)
+            finally:
+                finished.set()
+            self.app.call_from_thread(self._finish, outcome, done, failed)
+
+        self.app.run_worker(run, thread=True, group="db-write", name="save")
+
+    def stop(self) -> None:
+        """Stop retrying a busy database (the app is closing)."""
+        self._stopping.set()
+
+    def _attempt(self, work: Callable[[], T]) -> T:
+        while True:
+            try:
+                return work()
+            except (DatabaseBusyError, OperationalError) as error:
+                if not is_locked(error) or self._stopping.is_set():
+                    raise
+                self.app.call_from_thread(self._show_busy)
+                self._stopping.wait(RETRY_WAIT)
+
+    def _still_waiting(self, finished: threading.Event) -> None:
+        if not finished.is_set():
+            self._show_busy()
+
+    def _show_busy(self) -> None:
+        if not self._busy_shown:
+            self._busy_shown = True
+            self.app.notify(BUSY, title="Database busy", severity="warning", timeout=6)
+
+    def _finish(
+        self,
+        outcome: tuple[str, Any],
+        done: Callable[[Any], None] | None,
+        failed: Callable[[QualcodeError], None] | None,
+    ) -> None:
+        self.pending -= 1
+        kind, value = outcome
+        if self._busy_shown and self.pending == 0:
+            self._busy_shown = False
+            self.app.notify("The database is free again; everything is saved.", timeout=3)
+        if kind == "failed":
+            if failed is not None:
+                failed(value)
+            else:
+                self.app.notify(str(value), severity="error", timeout=6)
+        elif done is not None:
+            done(value)

@@ -1,0 +1,1 @@
+"""The workbench's screens: corpus, coding and codebook."""

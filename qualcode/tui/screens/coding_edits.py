@@ -1,0 +1,303 @@
+"""The coding screen's edits: apply, remove, undo, redo, open codes, spans, split, join, memo.
+
+Every edit is one service call run by the app's Saver (in order, off the UI thread, retried
+while the database is busy); the screen redraws only the turns the change touched.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qualcode.domain.corpus import CodebookInfo, CodingView, SegmentView
+from qualcode.services import codebooks, coding, segmentation
+from qualcode.services.history import Change, CodingHistory
+from qualcode.tui.modals.code_picker import Choice, CodePicker
+from qualcode.tui.modals.memo_editor import MemoEditor
+from qualcode.tui.screens.base import WorkbenchScreen
+from qualcode.tui.text_motion import (
+    first_sentence_break,
+    next_word_start,
+    previous_word_start,
+    word_end,
+)
+from qualcode.tui.widgets.inline_prompt import InlinePrompt
+from qualcode.tui.widgets.memo_panel import MemoPanel
+from qualcode.tui.widgets.turn_render import Selection
+
+if TYPE_CHECKING:
+    from qualcode.tui.widgets.code_tree import CodeTree
+    from qualcode.tui.widgets.transcript_view import TranscriptView
+
+SELECTION_ACTIONS = {"caret", "word", "extend", "extend_word"}
+
+
+class CodingEdits(WorkbenchScreen):
+    """Actions that change codings or segments; CodingScreen adds the widgets and loading
+    (`view`, `tree`, `load`, `show_codebook`, `update_status`)."""
+
+    history: CodingHistory | None
+    book: CodebookInfo | None
+    generation: int
+    transcript_id: int | None
+    view: TranscriptView
+    tree: CodeTree
+
+    # -- applying and removing codes ---------------------------------------------------------
+
+    def apply(self, key: str) -> None:
+        """Apply `key` to the selection, or to the whole cursor turn."""
+        turn, history = self.view.current, self.history
+        if turn is None or history is None:
+            return
+        span = self._selected_span(turn)
+        self.saver.submit(lambda: history.apply(turn.id, key, span=span), self.show_change)
+        self._end_selection()
+
+    def action_favourite(self, number: int) -> None:
+        favourites = self.book.favourites if self.book else []
+        if number > len(favourites):
+            self.notify(f"The codebook has {len(favourites)} favourites; use c to pick a code.")
+            return
+        self.apply(favourites[number - 1])
+
+    def action_pick_code(self) -> None:
+        if self.book is None:
+            return
+        choices = [
+            Choice(
+                code.key,
+                f"{code.name}  {code.key}",
+                code.color,
+                " ".join(term for terms in code.terms.values() for term in terms),
+            )
+            for code in self.book.codes
+            if not code.retired
+        ]
+        title = "Code the selection" if self.view.selection else "Code this turn"
+        self.app.push_screen(CodePicker(title, choices), self._picked)
+
+    def _picked(self, key: str | None) -> None:
+        if key:
+            self.apply(key)
+
+    def action_remove_code(self) -> None:
+        turn, history = self.view.current, self.history
+        if turn is None or history is None:
+            return
+        if not turn.codings:
+            self.notify("This turn has no codes of yours to remove.", timeout=3)
+            return
+
+        def remove(coding_id: str | None) -> None:
+            chosen = next((c for c in turn.codings if str(c.id) == coding_id), None)
+            if chosen is not None:
+                span = (chosen.start_char, chosen.end_char)
+                if chosen.start_char is None or chosen.end_char is None:
+                    span = (turn.start_char, turn.end_char)  # only the whole-turn coding
+                self.saver.submit(
+                    lambda: history.remove(turn.id, chosen.code_key, span=span), self.show_change
+                )
+
+        if len(turn.codings) == 1:
+            remove(str(turn.codings[0].id))
+            return
+        choices = [
+            Choice(str(c.id), self._coding_label(turn, c), self._colour(c.code_key))
+            for c in turn.codings
+        ]
+        self.app.push_screen(CodePicker("Remove which code?", choices), remove)
+
+    def action_undo(self) -> None:
+        if self.history is not None:
+            self.saver.submit(self.history.undo, lambda change: self._replayed(change, "undo"))
+
+    def action_redo(self) -> None:
+        if self.history is not None:
+            self.saver.submit(self.history.redo, lambda change: self._replayed(change, "redo"))
+
+    def _replayed(self, change: Change | None, verb: str) -> None:
+        if change is None:
+            self.notify(f"Nothing to {verb}.", timeout=2)
+        else:
+            self.show_change(change)
+            self.notify(change.label.capitalize(), timeout=2)
+
+    def show_change(self, change: Change) -> None:
+        """Redraw the turns a change touched and update the code counts."""
+        self.generation += 1
+        if not change:
+            self.notify(change.label.capitalize() + ".", timeout=2)
+        touched: dict[int, list[CodingView]] = {}
+        for index, turn in enumerate(self.view.turns):
+            if turn.id in change.segment_ids:
+                touched[index] = list(turn.codings)
+        gone = {view.id for view in change.removed}
+        for index, codings in touched.items():
+            turn = self.view.turns[index]
+            kept = [c for c in codings if c.id not in gone]
+            kept += [v for v in change.added if v.segment_id == turn.id]
+            self.view.replace_turn(index, turn.model_copy(update={"codings": kept}))
+        for view in change.removed:
+            self.tree.bump(view.code_key, -1)
+        for view in change.added:
+            self.tree.bump(view.code_key, 1)
+        if change.added:
+            self.tree.select_key(change.added[-1].code_key)
+        self.update_status()
+
+    # -- open codes and memos ----------------------------------------------------------------
+
+    def action_open_code(self) -> None:
+        if self.view.current is not None:
+            prompt = self.query_one(InlinePrompt)
+            prompt.ask("open_code", "name of a new open code; Enter applies it")
+
+    def create_open_code(self, name: str) -> None:
+        turn, history = self.view.current, self.history
+        if turn is None or history is None:
+            return
+        span = self._selected_span(turn)
+
+        def work() -> tuple[CodebookInfo, Change]:
+            code = codebooks.create_open_code(self.project, name, self.coder)
+            change = history.apply(turn.id, code.key, span=span)
+            return codebooks.codebook_info(self.project, self.coder), change
+
+        def done(result: tuple[CodebookInfo, Change]) -> None:
+            self.show_codebook(result[0])
+            self.show_change(result[1])
+
+        self.saver.submit(work, done)
+        self._end_selection()
+
+    def action_memo(self) -> None:
+        turn = self.view.current
+        if turn is not None:
+            title = f"Memo on turn {self.view.cursor + 1} ({turn.speaker or 'no speaker'})"
+            self.app.push_screen(MemoEditor(title), lambda text: self._save_memo(turn, text))
+
+    def _save_memo(self, turn: SegmentView, text: str | None) -> None:
+        if not text:
+            return
+
+        def done(_memo: object) -> None:
+            self.generation += 1
+            index = self.view.index_of(turn.id)
+            if index is not None:
+                current = self.view.turns[index]
+                memos = [*current.memos, text]
+                self.view.replace_turn(index, current.model_copy(update={"memos": memos}))
+                self.query_one(MemoPanel).show(self.view.current.memos if self.view.current else [])
+            self.notify("Memo saved.", timeout=2)
+
+        self.saver.submit(
+            lambda: coding.add_memo(self.project, text, self.coder, segment_id=turn.id), done
+        )
+
+    # -- split and join ----------------------------------------------------------------------
+
+    def action_split(self) -> None:
+        turn, history = self.view.current, self.history
+        if turn is None or history is None:
+            return
+        if self.view.selection is not None:
+            offset: int | None = self.view.selection.caret
+        else:
+            offset = first_sentence_break(turn.text)
+        if not offset:
+            self.notify(
+                "No sentence boundary here: press v, move to where the split goes, then s.",
+                timeout=4,
+            )
+            return
+        at = turn.start_char + offset
+
+        def work() -> None:
+            first, second = segmentation.split_segment(self.project, turn.id, at)
+            history.forget({first, second})
+
+        self._end_selection()
+        self.saver.submit(work, lambda _: self._reload())
+
+    def action_join(self) -> None:
+        turn, history = self.view.current, self.history
+        if turn is None or history is None:
+            return
+        if self.view.cursor + 1 >= len(self.view.turns):
+            self.notify("This is the last turn; there is no next turn to join.", timeout=3)
+            return
+        following = self.view.turns[self.view.cursor + 1]
+
+        def work() -> None:
+            segmentation.join_segment(self.project, turn.id)
+            history.forget({turn.id, following.id})
+
+        self.saver.submit(work, lambda _: self._reload())
+
+    def _reload(self) -> None:
+        if self.transcript_id is not None:
+            self.load(self.transcript_id, self.view.cursor)
+
+    # -- selection inside the turn -----------------------------------------------------------
+
+    def action_select(self) -> None:
+        turn = self.view.current
+        if turn is None or not turn.text:
+            return
+        if self.view.selection is None:
+            self.view.set_selection(Selection(0, 0))
+        else:
+            self.view.set_selection(None)
+        self.refresh_bindings()
+
+    def _move(self, caret: int, *, extend: bool) -> None:
+        selection, turn = self.view.selection, self.view.current
+        if selection is None or turn is None:
+            return
+        caret = max(0, min(caret, len(turn.text) - 1))
+        self.view.set_selection(Selection(selection.anchor if extend else caret, caret))
+
+    def action_caret(self, step: int) -> None:
+        if self.view.selection is not None:
+            self._move(self.view.selection.caret + step, extend=False)
+
+    def action_extend(self, step: int) -> None:
+        if self.view.selection is not None:
+            self._move(self.view.selection.caret + step, extend=True)
+
+    def action_word(self, step: int) -> None:
+        selection, turn = self.view.selection, self.view.current
+        if selection is not None and turn is not None:
+            motion = next_word_start if step > 0 else previous_word_start
+            self._move(motion(turn.text, selection.caret), extend=False)
+
+    def action_extend_word(self, step: int) -> None:
+        selection, turn = self.view.selection, self.view.current
+        if selection is not None and turn is not None:
+            motion = word_end if step > 0 else previous_word_start
+            self._move(motion(turn.text, selection.caret), extend=True)
+
+    def _selected_span(self, turn: SegmentView) -> tuple[int, int] | None:
+        if self.view.selection is None:
+            return None
+        start, end = self.view.selection.span
+        return turn.start_char + start, turn.start_char + min(end, len(turn.text))
+
+    def _end_selection(self) -> None:
+        if self.view.selection is not None:
+            self.view.set_selection(None)
+            self.refresh_bindings()
+
+    # -- labels ------------------------------------------------------------------------------
+
+    def _colour(self, key: str) -> str:
+        code = self.book.get(key) if self.book else None
+        return code.color if code else ""
+
+    def _coding_label(self, turn: SegmentView, view: CodingView) -> str:
+        code = self.book.get(view.code_key) if self.book else None
+        name = code.name if code else view.code_key
+        if view.start_char is None or view.end_char is None:
+            return f"{name}  (whole turn)"
+        excerpt = turn.text[view.start_char - turn.start_char : view.end_char - turn.start_char]
+        return f"{name}  “{excerpt[:40]}”"

@@ -1,0 +1,225 @@
+"""The transcript as a virtual column of turns: only the lines on screen are drawn.
+
+A Line API widget (ScrollView + render_line): every turn is laid out once to know its
+height, its lines are drawn when first shown and cached, and a change to one turn
+redraws only that turn. Mounting one widget per turn is too slow for 3,000 turns.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from itertools import accumulate
+
+from textual import events
+from textual.color import Color
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from qualcode.domain.corpus import SegmentView
+from qualcode.tui.widgets.turn_render import (
+    CodeLook,
+    Selection,
+    TurnLayout,
+    TurnStyles,
+    layout_turn,
+    render_turn,
+)
+
+
+class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Turns with speaker, time, text, coded spans and code chips; a cursor turn.
+
+    It has no key bindings of its own (not even ScrollView's): the coding screen moves the
+    cursor turn by turn, and the view scrolls to keep the cursor turn in sight.
+    """
+
+    COMPONENT_CLASSES = {  # noqa: RUF012 - Textual API
+        "transcript--cursor",
+        "transcript--bar",
+        "transcript--speaker",
+        "transcript--meta",
+        "transcript--selection",
+        "transcript--caret",
+        "transcript--match",
+    }
+
+    class CursorMoved(Message):
+        """The cursor moved to another turn (or the turn under it changed)."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.turns: list[SegmentView] = []
+        self.cursor = 0
+        self.selection: Selection | None = None
+        self.search = ""
+        self._codes: dict[str, tuple[str, str]] = {}
+        self._looks: dict[str, CodeLook] = {}
+        self._styles: TurnStyles | None = None
+        self._layouts: list[TurnLayout] = []
+        self._starts: list[int] = [0]
+        self._turn_strips: dict[int, list[Strip]] = {}
+        self._layout_width = 0
+
+    # -- data -----------------------------------------------------------------------------
+
+    @property
+    def current(self) -> SegmentView | None:
+        return self.turns[self.cursor] if self.turns else None
+
+    def show(self, turns: list[SegmentView], cursor: int = 0) -> None:
+        """Show these turns with the cursor on turn `cursor`."""
+        self.turns = turns
+        self.cursor = max(0, min(cursor, len(turns) - 1))
+        self.selection = None
+        self._relayout()
+        self._scroll_to_cursor()
+        self.post_message(self.CursorMoved(self.cursor))
+
+    def set_codes(self, codes: dict[str, tuple[str, str]]) -> None:
+        """Code key -> (display name, hex colour), for chips and span highlights."""
+        self._codes = codes
+        self._looks = {}
+        self._relayout()
+
+    def replace_turn(self, index: int, turn: SegmentView) -> None:
+        """Redraw one changed turn; the turns after it move if its height changed."""
+        self.turns[index] = turn
+        self._turn_strips.pop(index, None)
+        if self._layout_width:
+            self._layouts[index] = layout_turn(turn, self._layout_width, self._get_looks())
+            self._restack()
+        self.refresh()
+        if index == self.cursor:
+            self.post_message(self.CursorMoved(index))
+
+    def index_of(self, segment_id: int) -> int | None:
+        return next((i for i, turn in enumerate(self.turns) if turn.id == segment_id), None)
+
+    def set_search(self, term: str) -> None:
+        self.search = term
+        self._turn_strips.clear()
+        self.refresh()
+
+    # -- cursor and selection -------------------------------------------------------------
+
+    def move_cursor(self, index: int) -> None:
+        if not self.turns:
+            return
+        index = max(0, min(index, len(self.turns) - 1))
+        if index != self.cursor:
+            self._turn_strips.pop(self.cursor, None)
+            self._turn_strips.pop(index, None)
+            self.cursor = index
+            self.selection = None
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.CursorMoved(index))
+
+    def page(self, direction: int) -> None:
+        """Move the cursor about one screen up (-1) or down (1)."""
+        if self.turns:
+            line = self._starts[self.cursor] + direction * self.scrollable_content_region.height
+            self.move_cursor(self.turn_at_line(max(line, 0)))
+
+    def turn_at_line(self, line: int) -> int:
+        return max(0, min(bisect_right(self._starts, line) - 1, len(self.turns) - 1))
+
+    def set_selection(self, selection: Selection | None) -> None:
+        self.selection = selection
+        self._turn_strips.pop(self.cursor, None)
+        self.refresh()
+
+    # -- layout and drawing ---------------------------------------------------------------
+
+    def _get_styles(self) -> TurnStyles:
+        if self._styles is None:
+            style = self.get_component_rich_style
+            self._styles = TurnStyles(
+                text=self.rich_style,
+                cursor=style("transcript--cursor", partial=True),
+                bar=style("transcript--bar", partial=True),
+                speaker=style("transcript--speaker", partial=True),
+                meta=style("transcript--meta", partial=True),
+                selection=style("transcript--selection", partial=True),
+                caret=style("transcript--caret", partial=True),
+                match=style("transcript--match", partial=True),
+            )
+        return self._styles
+
+    def _get_looks(self) -> dict[str, CodeLook]:
+        if not self._looks and self._codes:
+            background = self.background_colors[1]
+            if background.a == 0:
+                background = Color(0, 0, 0)
+            self._looks = {
+                key: CodeLook.make(name, colour, background)
+                for key, (name, colour) in self._codes.items()
+            }
+        return self._looks
+
+    def _relayout(self) -> None:
+        self._layout_width = self.scrollable_content_region.width
+        self._turn_strips.clear()
+        if not self._layout_width:
+            return
+        looks = self._get_looks()
+        self._layouts = [layout_turn(turn, self._layout_width, looks) for turn in self.turns]
+        self._restack()
+        self.refresh()
+
+    def _restack(self) -> None:
+        self._starts = [0, *accumulate(layout.height for layout in self._layouts)]
+        self.virtual_size = Size(self._layout_width, self._starts[-1])
+
+    def _scroll_to_cursor(self) -> None:
+        if not self._layouts or self.cursor >= len(self._layouts):
+            return
+        top, height = self._starts[self.cursor], self._layouts[self.cursor].height
+        self.scroll_to_region(
+            Region(0, top, self._layout_width, min(height, self.scrollable_content_region.height)),
+            animate=False,
+            immediate=True,
+        )
+
+    def render_line(self, y: int) -> Strip:
+        line = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if not self.turns or line >= self._starts[-1] or width != self._layout_width:
+            return Strip.blank(width, self.rich_style)
+        index = self.turn_at_line(line)
+        strips = self._turn_strips.get(index)
+        if strips is None:
+            strips = render_turn(
+                self.turns[index],
+                index + 1,
+                self._layouts[index],
+                self._layout_width,
+                self._get_styles(),
+                self._get_looks(),
+                cursor=index == self.cursor,
+                selection=self.selection if index == self.cursor else None,
+                search=self.search,
+            )
+            self._turn_strips[index] = strips
+        return strips[line - self._starts[index]]
+
+    def on_resize(self, _event: events.Resize) -> None:
+        if self.scrollable_content_region.width != self._layout_width:
+            self._relayout()
+            self._scroll_to_cursor()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._looks = {}
+        self._turn_strips.clear()
+
+    def on_click(self, event: events.Click) -> None:
+        if self.turns:
+            self.move_cursor(self.turn_at_line(self.scroll_offset.y + event.y))

@@ -1,0 +1,249 @@
+"""Lay out and draw one turn of a transcript as terminal lines (pure functions, no widgets).
+
+The transcript view asks for a turn's layout (how its text wraps, where its code chips go)
+for every turn, to know the height of the whole transcript, and draws only the turns on
+screen. Wrapping is hand-written instead of using rich's Text.wrap because the view needs
+the character offsets of every line (to place coded spans and the selection caret) and
+because it must lay out 3,000 turns in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.strip import Strip
+
+from qualcode.domain.corpus import CodingView, SegmentView
+
+GUTTER = 3  # cursor bar, then two spaces before the text
+_WORD = re.compile(r"\S+\s*|\s+")
+_EXCERPT = 18
+
+
+@dataclass(frozen=True)
+class TurnStyles:
+    """Rich styles the view takes from its component classes (so themes apply)."""
+
+    text: Style
+    cursor: Style
+    bar: Style
+    speaker: Style
+    meta: Style
+    selection: Style
+    caret: Style
+    match: Style
+
+
+@dataclass(frozen=True)
+class CodeLook:
+    """How one code is drawn: its display name, chip style and span highlight style."""
+
+    name: str
+    chip: Style
+    span: Style
+
+    @classmethod
+    def make(cls, name: str, colour: str, background: Color) -> CodeLook:
+        code = Color.parse(colour)
+        chip = Style(color=code.get_contrast_text(1.0).rich_color, bgcolor=code.rich_color)
+        tint = background.blend(code, 0.45)
+        span = Style(bgcolor=tint.rich_color, color=tint.get_contrast_text(1.0).rich_color)
+        return cls(name, chip, span + Style(underline=True))
+
+
+@dataclass
+class TurnLayout:
+    lines: list[tuple[int, int]]
+    chips: list[list[tuple[str, CodingView]]] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        return 1 + len(self.lines) + len(self.chips) + 1
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A selection inside the cursor turn, as offsets into the turn's text."""
+
+    anchor: int
+    caret: int
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """Half-open offsets; like vim's visual mode, both ends are included."""
+        return min(self.anchor, self.caret), max(self.anchor, self.caret) + 1
+
+
+def wrap(text: str, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap: (start, end) offsets of each line; a line keeps its trailing space."""
+    lines: list[tuple[int, int]] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        lines.extend(_wrap_paragraph(paragraph, offset, max(width, 4)))
+        offset += len(paragraph) + 1
+    return lines
+
+
+@lru_cache(maxsize=16)
+def _line_pattern(width: int) -> re.Pattern[str]:
+    """Up to `width` characters ending at a space (or the end), else a cut word."""
+    return re.compile(rf"(?:.{{1,{width}}}(?:\s+|$))|(?:\S{{1,{width}}}\s*)")
+
+
+def _wrap_paragraph(text: str, offset: int, width: int) -> list[tuple[int, int]]:
+    if not text:
+        return [(offset, offset)]
+    if text.isascii() or cell_len(text) == len(text):
+        # One cell per character: a regular expression does the greedy wrap in C.
+        return [(offset + m.start(), offset + m.end()) for m in _line_pattern(width).finditer(text)]
+    return _wrap_wide(text, offset, width)
+
+
+def _wrap_wide(text: str, offset: int, width: int) -> list[tuple[int, int]]:
+    """The same greedy wrap for text with wide (two-cell) characters."""
+    measure = cell_len
+    lines: list[tuple[int, int]] = []
+    start = column = 0
+    for match in _WORD.finditer(text):
+        word_start = match.start()
+        visible = measure(match.group().rstrip())
+        if column and column + visible > width:
+            lines.append((offset + start, offset + word_start))
+            start, column = word_start, 0
+        while visible > width:  # a word longer than a line is cut
+            cut = word_start + 1
+            while measure(text[word_start : cut + 1]) <= width:
+                cut += 1
+            lines.append((offset + word_start, offset + cut))
+            visible -= measure(text[word_start:cut])
+            start = word_start = cut
+        column += measure(text[word_start : match.end()])
+    lines.append((offset + start, offset + len(text)))
+    return lines
+
+
+def layout_turn(turn: SegmentView, width: int, looks: dict[str, CodeLook]) -> TurnLayout:
+    inner = max(width - GUTTER, 4)
+    rows: list[list[tuple[str, CodingView]]] = []
+    column = 0
+    for coding in turn.codings:
+        label = chip_label(turn, coding, looks)
+        size = cell_len(label) + 1
+        if not rows or (column and column + size > inner):
+            rows.append([])
+            column = 0
+        rows[-1].append((label[: inner - 1], coding))
+        column += size
+    return TurnLayout(wrap(turn.text, inner), rows)
+
+
+def chip_label(turn: SegmentView, coding: CodingView, looks: dict[str, CodeLook]) -> str:
+    look = looks.get(coding.code_key)
+    name = look.name if look else coding.code_key
+    if coding.start_char is None or coding.end_char is None:
+        return f" {name} "
+    excerpt = turn.text[coding.start_char - turn.start_char : coding.end_char - turn.start_char]
+    if len(excerpt) > _EXCERPT:
+        excerpt = excerpt[: _EXCERPT - 1].rstrip() + "…"
+    return f" {name} “{excerpt}” "
+
+
+def render_turn(
+    turn: SegmentView,
+    number: int,
+    layout: TurnLayout,
+    width: int,
+    styles: TurnStyles,
+    looks: dict[str, CodeLook],
+    *,
+    cursor: bool = False,
+    selection: Selection | None = None,
+    search: str = "",
+) -> list[Strip]:
+    """The turn's lines: header, wrapped text with coded spans, chips, a blank line."""
+    base = styles.text + styles.cursor if cursor else styles.text
+    bar = Segment("▌  " if cursor else "   ", base + styles.bar)
+    strips = [_line([bar, *_header(turn, number, base, styles)], width, base)]
+    marks = _marks(turn, looks, styles, selection, search)
+    for start, end in layout.lines:
+        strips.append(_line([bar, *_styled(turn.text, start, end, base, marks)], width, base))
+    for row in layout.chips:
+        pieces = [bar]
+        for label, coding in row:
+            look = looks.get(coding.code_key)
+            pieces += [Segment(label, look.chip if look else base), Segment(" ", base)]
+        strips.append(_line(pieces, width, base))
+    strips.append(Strip.blank(width, styles.text))
+    return strips
+
+
+def _header(turn: SegmentView, number: int, base: Style, styles: TurnStyles) -> list[Segment]:
+    pieces = [Segment(f"{number} ", base + styles.meta)]
+    pieces.append(Segment(turn.speaker or "(no speaker)", base + styles.speaker))
+    if turn.role:
+        pieces.append(Segment(f" · {turn.role}", base + styles.meta))
+    if turn.start_time is not None:
+        pieces.append(Segment(f"  {clock(turn.start_time)}", base + styles.meta))
+    if turn.memos:
+        pieces.append(Segment(f"  ✎ {len(turn.memos)}", base + styles.speaker))
+    return pieces
+
+
+def clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
+def _marks(
+    turn: SegmentView,
+    looks: dict[str, CodeLook],
+    styles: TurnStyles,
+    selection: Selection | None,
+    search: str,
+) -> list[tuple[int, int, Style]]:
+    """Styled ranges of the turn's text, later ones drawn over earlier ones."""
+    marks: list[tuple[int, int, Style]] = []
+    for coding in turn.codings:
+        look = looks.get(coding.code_key)
+        if coding.start_char is not None and coding.end_char is not None and look:
+            start = coding.start_char - turn.start_char
+            marks.append((start, coding.end_char - turn.start_char, look.span))
+    if search:
+        folded, needle = turn.text.casefold(), search.casefold()
+        position = folded.find(needle)
+        while position >= 0:
+            marks.append((position, position + len(needle), styles.match))
+            position = folded.find(needle, position + len(needle))
+    if selection is not None:
+        start, end = selection.span
+        marks.append((start, end, styles.selection))
+        marks.append((selection.caret, selection.caret + 1, styles.caret))
+    return marks
+
+
+def _styled(
+    text: str, start: int, end: int, base: Style, marks: list[tuple[int, int, Style]]
+) -> list[Segment]:
+    cuts = {start, end}
+    for mark_start, mark_end, _ in marks:
+        cuts.update(cut for cut in (mark_start, mark_end) if start < cut < end)
+    points = sorted(cuts)
+    pieces = []
+    for left, right in pairwise(points):
+        style = base
+        for mark_start, mark_end, mark in marks:
+            if mark_start <= left and right <= mark_end:
+                style = style + mark
+        pieces.append(Segment(text[left:right], style))
+    return pieces
+
+
+def _line(pieces: list[Segment], width: int, style: Style) -> Strip:
+    return Strip(pieces).crop_extend(0, width, style)

@@ -1,0 +1,68 @@
+"""CLI: suggest text (JSON lines), suggest TRANSCRIPT / --all, train, eval."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from qualcode.services import coding, corpus, suggestions
+from qualcode.services.project import open_project
+
+REPO = Path(__file__).resolve().parents[2]
+CODEBOOK = REPO / "codebooks" / "three_concepts.yaml"
+TEXT = (
+    "Moderator: First card.\n"
+    "Anne (nurse): We skip lunch every day, there is no break.\n"
+    "Bo: The phone rings and I get interrupted all the time.\n"
+)
+
+
+def test_suggest_text_prints_json_lines_from_the_codebook(run) -> None:
+    lines = "We never get a lunch break.\nThe phone rings and I get interrupted.\n"
+    result = run("suggest", "text", "--json", input=lines)
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["text"] == "We never get a lunch break."
+    top = first["suggestions"][0]
+    assert top["code"] == "temporality.breaks" and "lunch break" in top["why"]
+    assert 0 < top["score"] <= 1
+    assert set(top) == {"code", "score", "why"}
+    assert second["suggestions"][0]["code"] == "temporality.interruptions"
+
+
+def test_suggest_transcript_stores_pending_suggestions(run, write_file, database_url) -> None:
+    assert run("codebook", "load", CODEBOOK).exit_code == 0
+    assert run("import", write_file("fg.txt", TEXT)).exit_code == 0
+    result = run("suggest", "1", "--coder", "anna")
+    assert result.exit_code == 0, result.output
+    assert "new" in result.output
+    assert run("suggest", "--all", "--coder", "anna").exit_code == 0
+    project = open_project(database_url)
+    turn = corpus.segments(project, 1)[1]
+    pending = suggestions.pending_suggestions(project, turn.id, "anna")
+    assert pending[0].code_key == "temporality.breaks"
+
+
+def test_suggest_needs_a_transcript_or_all(run) -> None:
+    result = run("suggest", "run", "--coder", "anna")
+    assert result.exit_code == 1
+    assert "--all" in result.output
+
+
+def test_train_and_eval_from_the_command_line(run, write_file, database_url) -> None:
+    assert run("codebook", "load", CODEBOOK).exit_code == 0
+    body = "".join(
+        f"P{i}: {text}\n"
+        for i, text in enumerate(["We skip lunch.", "No break today.", "Phones ring."] * 4)
+    )
+    assert run("import", write_file("fg.txt", body)).exit_code == 0
+    project = open_project(database_url)
+    for turn in corpus.segments(project, 1):
+        key = "temporality.interruptions" if "Phones" in turn.text else "temporality.breaks"
+        coding.apply_code(project, turn.id, key, "anna")
+    trained = run("suggest", "train", "--layer", "anna", "--epochs", "3")
+    assert trained.exit_code == 0, trained.output
+    assert "textcat-en-1" in trained.output
+    evaluated = run("suggest", "eval", "--folds", "2", "--layer", "anna")
+    assert evaluated.exit_code == 0, evaluated.output
+    assert "P@1" in evaluated.output and "temporality" in evaluated.output

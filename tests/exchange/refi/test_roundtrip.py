@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from qualcode.errors import QualcodeError
+from qualcode.services.codebooks import codebook_info
+from qualcode.services.coding import apply_code, list_memos
+from qualcode.services.corpus import list_transcripts, segments
+from qualcode.services.demo import build_demo
+from qualcode.services.exchange import (
+    export_codebook_qdc,
+    export_project_qdpx,
+    import_qdc,
+    import_qdpx,
+)
+from qualcode.services.project import Project
+
+from .conftest import SCHEMAS, SHARED
+
+
+def content(project: Project) -> dict[str, object]:
+    """Transcripts, codes and codings compared by content, not by ids."""
+    result: dict[str, object] = {}
+    for info in list_transcripts(project, None):
+        views = segments(project, info.id)
+        result[info.title] = (
+            info.department,
+            info.group_kind,
+            [(s.speaker, s.role, s.start_char, s.end_char, s.text) for s in views],
+            sorted(
+                (c.coder, c.code_key, s.ordinal, c.start_char, c.end_char, c.memo)
+                for s in views
+                for c in s.codings
+            ),
+        )
+    book = codebook_info(project)
+    result["codes"] = [
+        (c.key, c.name, c.parent_key, c.definition, c.include, c.exclude, c.examples,
+         c.terms, c.color)
+        for c in book.codes
+    ]  # fmt: skip
+    return result
+
+
+def memos(project: Project) -> list[tuple[str, str | None, str | None, str]]:
+    return sorted((m.target, m.coder, m.code_key, m.text) for m in list_memos(project))
+
+
+def validate(xsd: str, document: bytes) -> None:
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / xsd)))
+    schema.assertValid(etree.fromstring(document))
+
+
+def test_schema_copies_equal_shared_originals() -> None:
+    assert SHARED.exists()
+    for name in ("Project.xsd", "Codebook.xsd"):
+        assert (SCHEMAS / name).read_bytes() == (SHARED / name).read_bytes()
+
+
+def test_round_trip_keeps_transcripts_codes_codings_and_memos(
+    coded: Project, other_project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "study.qdpx"
+    summary = export_project_qdpx(coded, path)
+    assert summary.codings == 3 and summary.users == 2
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        validate("Project.xsd", archive.read("project.qde"))
+    assert "project.qde" in names and any(n.startswith("sources/") for n in names)
+    imported = import_qdpx(other_project, path)
+    assert imported.codings_added == 3 and not imported.warnings
+    assert content(other_project) == content(coded)
+    assert memos(other_project) == memos(coded)
+    again = import_qdpx(other_project, path)
+    assert again.codings_added == 0 and again.memos_added == 0
+
+
+def test_export_is_stable(coded: Project, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.qdpx", tmp_path / "b.qdpx"
+    export_project_qdpx(coded, first)
+    export_project_qdpx(coded, second)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_codebook_qdc_round_trip(coded: Project, other_project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "book.qdc"
+    export_codebook_qdc(coded, path)
+    validate("Codebook.xsd", path.read_bytes())
+    assert b'color="#' in path.read_bytes()
+    summary = import_qdc(other_project, path)
+    assert len(summary.codes_added) == len(codebook_info(coded).codes)
+    assert content(other_project)["codes"] == content(coded)["codes"]
+
+
+def test_merge_brings_another_coders_layer(
+    coded: Project, other_project: Project, tmp_path: Path
+) -> None:
+    base = tmp_path / "base.qdpx"
+    export_project_qdpx(coded, base)
+    import_qdpx(other_project, base)
+    first = segments(other_project, "group")[1]
+    apply_code(other_project, first.id, "temporality", "carla")
+    layer = tmp_path / "carla.qdpx"
+    export_project_qdpx(other_project, layer)
+    summary = import_qdpx(coded, layer)
+    assert summary.transcripts_merged == ["group"] and summary.codings_added == 1
+    coders = {c.coder for s in segments(coded, "group") for c in s.codings}
+    assert coders == {"anna", "ben", "carla"}
+
+
+def test_merge_refuses_a_source_with_other_text(
+    coded: Project, other_project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "study.qdpx"
+    export_project_qdpx(coded, path)
+    with zipfile.ZipFile(path) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    source = next(name for name in entries if name.startswith("sources/"))
+    entries[source] = entries[source].replace(b"break", b"brake")
+    changed = tmp_path / "changed.qdpx"
+    with zipfile.ZipFile(changed, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    before = content(coded)
+    with pytest.raises(QualcodeError, match="different text"):
+        import_qdpx(coded, changed)
+    assert content(coded) == before
+
+
+@pytest.mark.slow
+def test_demo_round_trip(project: Project, other_project: Project, tmp_path: Path) -> None:
+    started = time.perf_counter()
+    build_demo(project)
+    path = tmp_path / "demo.qdpx"
+    export_project_qdpx(project, path)
+    with zipfile.ZipFile(path) as archive:
+        validate("Project.xsd", archive.read("project.qde"))
+    import_qdpx(other_project, path)
+    assert content(other_project) == content(project)
+    assert time.perf_counter() - started < 20

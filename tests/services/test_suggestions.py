@@ -1,0 +1,114 @@
+"""Suggestion services: store, accept, reject, never repeat; train; evaluate; free text."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.errors import QualcodeError
+from qualcode.services import coding, corpus, suggestions
+from qualcode.services.project import Project
+
+
+def breaks_turn(project: Project) -> int:
+    return next(s.id for s in corpus.segments(project, 1) if "lunch" in s.text)
+
+
+def test_a_temporality_turn_gets_a_temporality_suggestion_first(coded_project) -> None:
+    run = suggestions.suggest_for_transcript(coded_project, 1, "anna")
+    assert run.segments == 4 and run.created >= 2
+    pending = suggestions.pending_suggestions(coded_project, breaks_turn(coded_project), "anna")
+    assert pending[0].code_key.startswith("temporality.")
+    assert pending[0].reason and pending[0].status == "pending"
+    assert pending == sorted(pending, key=lambda item: -item.score)
+
+
+def test_accept_creates_a_suggestion_coding_and_it_is_not_suggested_again(coded_project) -> None:
+    suggestions.suggest_for_transcript(coded_project, 1, "anna")
+    turn = breaks_turn(coded_project)
+    first = suggestions.pending_suggestions(coded_project, turn, "anna")[0]
+    view = suggestions.accept_suggestion(coded_project, first.id, "anna")
+    assert (view.code_key, view.origin, view.segment_id) == (first.code_key, "suggestion", turn)
+    suggestions.suggest_for_transcript(coded_project, 1, "anna")
+    again = suggestions.pending_suggestions(coded_project, turn, "anna")
+    assert first.code_key not in {item.code_key for item in again}
+
+
+def test_a_rejected_suggestion_stays_rejected(coded_project) -> None:
+    suggestions.suggest_for_transcript(coded_project, 1, "anna")
+    turn = breaks_turn(coded_project)
+    first = suggestions.pending_suggestions(coded_project, turn, "anna")[0]
+    assert suggestions.reject_suggestion(coded_project, first.id, "anna").status == "rejected"
+    suggestions.suggest_for_transcript(coded_project, 1, "anna")
+    again = suggestions.pending_suggestions(coded_project, turn, "anna")
+    assert first.code_key not in {item.code_key for item in again}
+
+
+def test_codes_the_coder_applied_are_never_suggested(coded_project) -> None:
+    turn = breaks_turn(coded_project)
+    coding.apply_code(coded_project, turn, "temporality.breaks", "anna")
+    suggestions.suggest_for_transcript(coded_project, 1, "anna")
+    mine = suggestions.pending_suggestions(coded_project, turn, "anna")
+    assert "temporality.breaks" not in {item.code_key for item in mine}
+    suggestions.suggest_for_transcript(coded_project, 1, "ben")
+    theirs = suggestions.pending_suggestions(coded_project, turn, "ben")
+    assert "temporality.breaks" in {item.code_key for item in theirs}
+
+
+def test_another_coder_cannot_accept_my_suggestion(coded_project) -> None:
+    suggestions.suggest_for_transcript(coded_project, 1, "anna")
+    first = suggestions.pending_suggestions(coded_project, breaks_turn(coded_project), "anna")[0]
+    with pytest.raises(QualcodeError, match="another coder"):
+        suggestions.accept_suggestion(coded_project, first.id, "ben")
+
+
+IT_TURNS = [
+    "The system crashed again this morning.",
+    "Logging into the system takes forever.",
+    "The system is so slow with the records.",
+    "Every update of the system makes it worse.",
+    "The system froze while I was writing.",
+    "Nobody can find anything in the new system.",
+]
+BREAK_TURNS = [
+    "We never get a lunch break.",
+    "Lunch is spent at the desk.",
+    "A coffee break would help.",
+    "I skip lunch most days.",
+    "Our breaks are too short.",
+    "No lunch break again today.",
+]
+
+
+def test_training_on_the_project_changes_the_ranking(coded_project, write_file) -> None:
+    from qualcode.domain.imports import ImportSpec
+    from qualcode.services import codebooks, importing
+
+    lines = [f"P{i}: {text}" for i, text in enumerate(IT_TURNS + BREAK_TURNS)]
+    path = write_file("it.txt", "\n".join(lines) + "\n")
+    importing.import_one(coded_project, ImportSpec(path=path, department="Ward"))
+    codebooks.create_open_code(coded_project, "IT system", "anna")
+    for segment in corpus.segments(coded_project, 2):
+        key = "open.it_system" if "system" in segment.text else "temporality.breaks"
+        coding.apply_code(coded_project, segment.id, key, "anna")
+    probe = ["The system crashed and froze again."]
+    before, _ = suggestions.suggest_texts(probe, project=coded_project)
+    assert "open.it_system" not in {item.code for item in before[0].suggestions}
+    [report] = suggestions.train_model(coded_project, layer="anna", epochs=15)
+    assert report.n_examples == 12 and "open.it_system" in report.labels
+    after, _ = suggestions.suggest_texts(probe, project=coded_project)
+    assert after[0].suggestions[0].code == "open.it_system"
+    assert after[0].suggestions[0].why == ["learned"]
+    [status] = suggestions.model_status(coded_project)
+    assert status.version == report.version and not status.retrain_advised
+
+
+def test_evaluation_reports_both_stages_at_both_levels(coded_project) -> None:
+    for segment in corpus.segments(coded_project, 1):
+        coding.apply_code(coded_project, segment.id, "temporality.breaks", "anna")
+    report = suggestions.evaluate(coded_project, layer="anna", folds=2, epochs=2)
+    assert {(stage.stage, stage.level) for stage in report.stages} == {
+        (stage, level) for stage in ("codebook", "combined") for level in ("code", "concept")
+    }
+    concept = report.get("codebook", "concept")
+    assert concept.n_segments == 4
+    assert [row.label for row in concept.rows if row.support] == ["temporality"]

@@ -1,0 +1,175 @@
+"""Coding from the keyboard; after each action the test checks what the database holds."""
+
+from __future__ import annotations
+
+from qualcode.services import codebooks, coding, corpus
+from qualcode.tui.modals.code_picker import CodePicker
+from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.widgets.transcript_view import TranscriptView
+
+from .conftest import CODER
+
+
+async def open_transcript(pilot, settle) -> CodingScreen:
+    pilot.app.open_transcript(corpus.get_transcript(pilot.app.project, 1))
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CodingScreen)
+    return screen
+
+
+async def test_favourite_keys_apply_and_undo_redo_several_levels(make_app, settle, layer) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await open_transcript(pilot, settle)
+        await pilot.press("j", "1", "j", "2", "j", "3")
+        await settle(pilot)
+        assert layer() == {
+            (2, "temporality.breaks", None),
+            (3, "jobcrafting.workarounds", None),
+            (4, "temporality.interruptions", None),
+        }
+        assert [c.code_key for c in screen.view.turns[1].codings] == ["temporality.breaks"]
+        await pilot.press("u", "u")
+        await settle(pilot)
+        assert layer() == {(2, "temporality.breaks", None)}
+        assert screen.view.turns[2].codings == []
+        await pilot.press("U")
+        await settle(pilot)
+        assert layer() == {(2, "temporality.breaks", None), (3, "jobcrafting.workarounds", None)}
+        await pilot.press("u", "u", "u", "u")
+        await settle(pilot)
+        assert layer() == set()
+
+
+async def test_picker_applies_a_code_found_by_its_terms(make_app, settle, layer) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await open_transcript(pilot, settle)
+        await pilot.press("j", "j", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, CodePicker)
+        await pilot.press(*"paper list", "enter")
+        await settle(pilot)
+        assert layer() == {(3, "jobcrafting.workarounds", None)}
+        assert app.screen.tree.counts["jobcrafting.workarounds"] == 1
+
+
+async def test_remove_asks_which_code_when_there_are_several(
+    make_app, settle, layer, workbench_project
+) -> None:
+    turn = corpus.segments(workbench_project, 1)[1]
+    for key in ("temporality.breaks", "temporality.interruptions"):
+        coding.apply_code(workbench_project, turn.id, key, CODER)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await open_transcript(pilot, settle)
+        await pilot.press("j", "x")
+        await settle(pilot)
+        assert isinstance(app.screen, CodePicker)
+        await pilot.press(*"interr", "enter")
+        await settle(pilot)
+        assert layer() == {(2, "temporality.breaks", None)}
+        await pilot.press("x")  # one code left: removed at once
+        await settle(pilot)
+        assert layer() == set()
+        await pilot.press("u")
+        await settle(pilot)
+        assert layer() == {(2, "temporality.breaks", None)}
+
+
+async def test_open_code_is_created_in_place_and_applied(
+    make_app, settle, layer, workbench_project
+) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await open_transcript(pilot, settle)
+        await pilot.press("j", "j", "j", "j", "n")
+        await pilot.press(*"IT system", "enter")
+        await settle(pilot)
+        assert layer() == {(5, "open.it_system", None)}
+        code = codebooks.codebook_info(workbench_project).get("open.it_system")
+        assert code is not None and code.is_open
+        assert screen.tree.codes["open.it_system"].name == "IT system"
+        assert screen.focused is screen.view
+
+
+async def test_span_coding_codes_only_the_selected_words(make_app, settle, layer) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await open_transcript(pilot, settle)
+        # Turn 2: "We never get a proper lunch break. The phone rings ..."
+        await pilot.press("j", "v", "w", "w", "w", "w", "W", "W", "W")
+        assert screen.view.selection is not None
+        await pilot.press("1")
+        await settle(pilot)
+        assert layer() == {(2, "temporality.breaks", "proper lunch break.")}
+        assert screen.view.selection is None
+        await pilot.press("v", "w", "shift+right", "shift+right", "c", *"interr", "enter")
+        await settle(pilot)
+        assert (2, "temporality.interruptions", "nev") in layer()
+
+
+async def test_split_and_join_keep_codings_on_their_text(
+    make_app, settle, layer, workbench_project
+) -> None:
+    turn = corpus.segments(workbench_project, 1)[1]
+    start = turn.text.index("The phone")
+    span = (turn.start_char + start, turn.start_char + start + len("The phone rings"))
+    coding.apply_code(workbench_project, turn.id, "temporality.interruptions", CODER, span=span)
+    coding.apply_code(workbench_project, turn.id, "temporality.breaks", CODER)
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await open_transcript(pilot, settle)
+        await pilot.press("j", "s")  # at the first sentence boundary
+        await settle(pilot)
+        turns = corpus.segments(workbench_project, 1)
+        assert len(turns) == 9
+        assert turns[1].text == "We never get a proper lunch break."
+        assert layer() == {
+            (2, "temporality.breaks", None),
+            (3, "temporality.breaks", None),
+            (3, "temporality.interruptions", "The phone rings"),
+        }
+        assert len(screen.view.turns) == 9 and screen.view.cursor == 1
+        await pilot.press("J")
+        await settle(pilot)
+        assert len(corpus.segments(workbench_project, 1)) == 8
+        assert layer() == {
+            (2, "temporality.breaks", None),
+            (2, "temporality.interruptions", "The phone rings"),
+        }
+
+
+async def test_split_at_the_caret(make_app, settle, workbench_project) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await open_transcript(pilot, settle)
+        await pilot.press("j", "j", "v", "w", "w", "w", "s")  # "I keep a |paper list ..."
+        await settle(pilot)
+        texts = [turn.text for turn in corpus.segments(workbench_project, 1)]
+        assert texts[2] == "I keep a" and texts[3].startswith("paper list next to the system.")
+
+
+async def test_memo_is_saved_and_shown(make_app, settle, workbench_project) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await open_transcript(pilot, settle)
+        await pilot.press("j", "j", "m")
+        await pilot.press(*"Paper list as a parallel system", "ctrl+s")
+        await settle(pilot)
+        turn = corpus.segments(workbench_project, 1)[2]
+        assert turn.memos == ["Paper list as a parallel system"]
+        assert [memo.coder for memo in coding.list_memos(workbench_project)] == [CODER]
+        assert screen.view.turns[2].memos == turn.memos
+        assert screen.query_one("#memos").display
+
+
+async def test_keymap_remaps_a_binding_by_its_id(make_app, settle, layer) -> None:
+    app = make_app(keymap={"coding.undo": "z"})
+    async with app.run_test() as pilot:
+        await open_transcript(pilot, settle)
+        await pilot.press("1", "z")
+        await settle(pilot)
+        assert layer() == set()
+        assert isinstance(app.screen.query_one(TranscriptView), TranscriptView)

@@ -1,0 +1,41 @@
+"""Another process holds the database: the workbench says so, waits, and then saves."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from qualcode.services import corpus
+from qualcode.services.project import open_project
+from qualcode.tui.app import QualcodeApp
+
+from .conftest import CODER, build_project, read_layer
+
+
+async def test_a_code_applied_while_locked_is_saved_after_release(
+    tmp_path: Path, settle, wait_until
+) -> None:
+    path = tmp_path / "shared.db"
+    project = build_project(open_project(f"sqlite:///{path}"))
+    app = QualcodeApp(project, CODER)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    try:
+        async with app.run_test() as pilot:
+            app.open_transcript(corpus.get_transcript(project, 1))
+            await settle(pilot)
+            blocker.execute("BEGIN IMMEDIATE")  # another program is writing
+            await pilot.press("j", "1")
+            await wait_until(
+                pilot, lambda: any(n.title == "Database busy" for n in app._notifications)
+            )
+            assert read_layer(project) == set()
+            assert app.saver.pending == 1
+            blocker.execute("COMMIT")
+            await settle(pilot)
+            assert read_layer(project) == {(2, "temporality.breaks", None)}
+            assert app.saver.pending == 0
+            assert [c.code_key for c in app.screen.view.turns[1].codings] == ["temporality.breaks"]
+            assert any("everything is saved" in n.message for n in app._notifications)
+    finally:
+        blocker.close()
+        project.close()
