@@ -115,7 +115,8 @@ def main() -> None:
     print(f"top-1 = generating code on {top1 / len(turns):.1%} of synthetic turns")
 
     sample = list(range(args.train))
-    labels = sorted({gold for _, gold in turns[: args.train]})
+    # Code labels and the concept labels the suggester adds (see learned.targets).
+    labels = learned.labels_with_support([{gold} for _, gold in turns[: args.train]], 1)
     examples = [learned.labelled(norms[i], {turns[i][1]}, labels) for i in sample]
     model, _ = timed(
         f"train textcat on {args.train} coded turns (12 epochs)",

@@ -29,7 +29,7 @@ from qualcode.services.project import Project, open_project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
-WORDS = (
+WORDS = (  # noqa: SIM905 - a word list reads better as text
     "we the patients phone lunch break schedule list system time never always ward nurse "
     "doctor secretary round handover morning afternoon waiting planning plan day week shift "
     "colleagues respect goal knowledge share talk call meeting region management decision "
@@ -47,8 +47,10 @@ def transcript_text(rng: random.Random, turns: int) -> str:
             for _ in range(rng.randint(1, 5))
         ]
         t = number * 9
-        lines.append(f"[{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}] "
-                     f"{rng.choice(SPEAKERS)}: {' '.join(sentences)}")
+        lines.append(
+            f"[{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}] "
+            f"{rng.choice(SPEAKERS)}: {' '.join(sentences)}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -56,8 +58,10 @@ def build(folder: Path, turns: int) -> Project:
     project = open_project(f"sqlite:///{folder / 'bench.db'}")
     codebooks.load_codebook_file(project, bundled_codebook_path())
     rng = random.Random(7)
-    keys = codebooks.codebook_info(project).favourites
-    for number in (1, 2):
+    book = codebooks.codebook_info(project)
+    # Pre-code with codes off the digit keys, so that the timed favourite is always new.
+    keys = [code.key for code in book.codes if code.key not in book.favourites][:5]
+    for number in (1, 2, 3):
         path = folder / f"big{number}.txt"
         path.write_text(transcript_text(rng, turns), encoding="utf-8")
         importing.import_one(project, ImportSpec(path=path, department="Bench", title=path.stem))
@@ -67,23 +71,24 @@ def build(folder: Path, turns: int) -> Project:
 
 
 class Clock:
-    """Records when the transcript view draws, to time from a key press to the screen."""
+    """Records when the transcript view draws a line of text, and of which transcript."""
 
     def __init__(self) -> None:
-        self.drawn: list[float] = []
+        self.drawn: list[tuple[float, int]] = []
         original = TranscriptView.render_line
 
         def render_line(view: TranscriptView, y: int):  # type: ignore[no-untyped-def]
             strip = original(view, y)
-            if view.turns:
-                self.drawn.append(time.perf_counter())
+            if view.turns and strip.text.strip():
+                self.drawn.append((time.perf_counter(), view.turns[0].transcript_id))
             return strip
 
         TranscriptView.render_line = render_line  # type: ignore[method-assign]
 
-    def since(self, start: float) -> float:
-        """Milliseconds from `start` to the first draw after it."""
-        return 1000 * (min(t for t in self.drawn if t >= start) - start)
+    def since(self, start: float, transcript: int | None = None) -> float:
+        """Milliseconds from `start` to the first draw (of `transcript`, if given) after it."""
+        times = [t for t, shown in self.drawn if t >= start and transcript in (None, shown)]
+        return 1000 * (min(times) - start)
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -92,57 +97,64 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-async def run(project: Project, size: tuple[int, int], applies: int, pages: int) -> dict:
+async def run(project: Project, size: tuple[int, int], args: argparse.Namespace, first: int):
+    """One session; returns lists of milliseconds per measure."""
     clock = Clock()
     app = QualcodeApp(project, CODER)
-    results: dict[str, object] = {}
+    times: dict[str, list[float]] = {name: [] for name in MEASURES}
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await pilot.press("home")
-        for label in ("open_first_ms", "open_second_ms"):
-            await pilot.press("down")  # the next transcript
+        for transcript in (1, 2, 3):
+            await pilot.press("home", *["down"] * transcript)  # line 0 is the department
+            await settle(pilot)
             start = time.perf_counter()
             await pilot.press("enter")
             await settle(pilot)
-            results[label] = clock.since(start)
-            await pilot.press("f1")
-            await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        apply_times = []
-        for _ in range(applies):
+            label = "open_first" if transcript == 1 else "open_again"
+            times[label].append(clock.since(start, transcript))
+            if transcript < 3:
+                await pilot.press("f1")
+                await settle(pilot)
+        view = app.screen.query_one(TranscriptView)
+        view.move_cursor(first)  # turns no earlier run has coded
+        for _ in range(args.applies):
             await pilot.press("j")
             await settle(pilot)
             start = time.perf_counter()
             await pilot.press("2")
+            shown = clock.since(start)
             await settle(pilot)
-            apply_times.append(clock.since(start))
-        results["apply_ms"] = _summary(apply_times)
-        page_times = []
-        for _ in range(pages):
+            times["apply_shown"].append(shown)
+            times["apply_saved"].append(1000 * (time.perf_counter() - start))
+        for _ in range(args.pages):
             start = time.perf_counter()
             await pilot.press("pagedown")
             await settle(pilot)
-            page_times.append(clock.since(start))
-        results["page_down_ms"] = _summary(page_times)
-        view = app.screen.query_one(TranscriptView)
-        cold = []
-        for _ in range(pages):
+            times["page_down"].append(clock.since(start))
+        for _ in range(args.pages):
             view.move_cursor(random.randrange(len(view.turns)))
             start = time.perf_counter()
             for y in range(view.scrollable_content_region.height):
                 view.render_line(y)
-            cold.append(1000 * (time.perf_counter() - start))
-        results["draw_new_screenful_ms"] = _summary(cold)
-    return results
+            times["draw_screenful"].append(1000 * (time.perf_counter() - start))
+    return times
+
+
+MEASURES = {
+    "open_first": "Enter to first line drawn, first transcript (screen built too)",
+    "open_again": "Enter to first line drawn, another transcript",
+    "apply_shown": "favourite key to the coded turn redrawn",
+    "apply_saved": "favourite key to the coding committed and the screen settled",
+    "page_down": "PageDown to the new screenful drawn",
+    "draw_screenful": "drawing a screenful of turns not drawn before",
+}
 
 
 def _summary(values: list[float]) -> dict[str, float]:
-    return {
-        "median": round(statistics.median(values), 1),
-        "p90": round(sorted(values)[int(0.9 * (len(values) - 1))], 1),
-        "max": round(max(values), 1),
-    }
+    summary = {"median": round(statistics.median(values), 1), "max": round(max(values), 1)}
+    if len(values) >= 10:
+        summary["p90"] = round(statistics.quantiles(values, n=10)[-1], 1)
+    return summary
 
 
 def main() -> None:
@@ -150,17 +162,28 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=3000)
     parser.add_argument("--size", default="120x40", help="terminal COLUMNSxROWS")
     parser.add_argument("--applies", type=int, default=20)
-    parser.add_argument("--pages", type=int, default=60)
+    parser.add_argument("--pages", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=3, help="sessions, each a new app")
     args = parser.parse_args()
     width, height = (int(part) for part in args.size.split("x"))
+    totals: dict[str, list[float]] = {name: [] for name in MEASURES}
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         project = build(Path(folder), args.turns)
-        print(f"built 2 x {args.turns} turns in {time.perf_counter() - started:.1f} s")
-        results = asyncio.run(run(project, (width, height), args.applies, args.pages))
+        print(f"built 3 x {args.turns} turns in {time.perf_counter() - started:.1f} s")
+        for number in range(args.runs):
+            first = 100 + number * (args.applies + 10)
+            times = asyncio.run(run(project, (width, height), args, first))
+            for name, values in times.items():
+                totals[name].extend(values)
         project.close()
-    for name, value in results.items():
-        print(f"{name:24} {value if isinstance(value, dict) else round(value, 1)}")
+    print(f"{'measure (ms)':16} {'median':>7} {'p90':>7} {'max':>7}  n   what")
+    for name, values in totals.items():
+        summary = _summary(values)
+        print(
+            f"{name:16} {summary['median']:7.1f} {summary.get('p90', float('nan')):7.1f} "
+            f"{summary['max']:7.1f} {len(values):3}  {MEASURES[name]}"
+        )
 
 
 if __name__ == "__main__":

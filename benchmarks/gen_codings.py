@@ -39,12 +39,13 @@ CODERS = (("anna", False), ("ben", False), ("carla", False), ("consensus", True)
 CODINGS_PER_LAYER = (3, 3, 2, 2)  # of every 10 codings on a turn: anna, ben, carla, consensus
 SPAN_SHARE = 0.1
 ROUNDS = 2
-VOCABULARY = (
+_WORDS = (
     "the a we they it is was and but so not time break shift patient plan day work team "
     "doctor nurse ward handover meeting rhythm behind schedule interrupted phone system "
     "colleagues respect goal knowledge lunch morning evening round discharge admission "
     "always never often sometimes busy quiet waiting staff management region change again"
-).split()
+)
+VOCABULARY = tuple(_WORDS.split())
 BATCH = 50_000
 CREATED = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -221,8 +222,8 @@ def main() -> None:
         seed=args.seed,
     )
     project.close()
-    print(f"Generated {args.codings:,} codings over {args.turns:,} turns in "
-          f"{time.perf_counter() - started:.1f} s: {url}")  # fmt: skip
+    elapsed = time.perf_counter() - started
+    print(f"Generated {args.codings:,} codings over {args.turns:,} turns in {elapsed:.1f} s: {url}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from qualcode.cli import agreement as supervision
+from qualcode.cli import analysis as analysing
 from qualcode.cli import codebook, coding, corpus, demo, teams
 from qualcode.cli import exchange as refi_exchange
 from qualcode.cli import suggest as suggesting
@@ -29,10 +30,16 @@ app.command("uncode")(coding.uncode)
 app.command("open-code")(coding.open_code)
 app.add_typer(coding.memo_app, name="memo")
 app.add_typer(codebook.codebook_app, name="codebook")
+app.command("freq")(analysing.freq)
+app.command("compare")(analysing.compare)
+app.command("cooccur")(analysing.cooccur)
+app.command("quotes")(analysing.quotes)
+app.command("search")(analysing.search)
 app.add_typer(suggesting.suggest_app, name="suggest")
 app.command("backup")(teams.backup)
 app.command("restore")(teams.restore)
 app.command("transfer")(teams.transfer)
+app.command("delete-transcript")(teams.delete_transcript)
 app.add_typer(teams.coder_app, name="coder")
 app.add_typer(refi_exchange.export_app, name="export")
 app.command("import-qdc")(refi_exchange.import_qdc)

@@ -70,8 +70,7 @@ def emit(result_set: ResultSet, fmt: str, output: Path | None) -> None:
     if output is None:
         if fmt == "xlsx":
             raise QualcodeError("XLSX is a binary format; give a file with --output report.xlsx.")
-        content = write(result_set, fmt)
-        console.out(Text(str(content).rstrip("\n")), highlight=False)
+        typer.echo(str(write(result_set, fmt)), nl=False)  # raw: no wrapping, no markup
         return
     write(result_set, fmt, output)
     console.print(f"Wrote {output}.", highlight=False)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
 from qualcode.config import coder_name
@@ -174,8 +175,8 @@ def segments(
             str(view.ordinal),
             speaker,
             _clock(view.start_time),
-            view.text,
-            "\n".join(codes),
+            Text(view.text),
+            Text("\n".join(codes)),
         )
     console.print(table)
 

@@ -141,19 +141,23 @@ def eval_(
     layer: LayerOption = ALL_CODERS,
     seed: Annotated[int, typer.Option(help="Seed for the fold split and training.")] = 13,
     per_code: Annotated[bool, typer.Option(help="Also show figures per code.")] = False,
+    split: Annotated[
+        str, typer.Option(help="Fold by 'turn', or by 'transcript' to test on unseen groups.")
+    ] = "turn",
     db: DbOption = None,
 ) -> None:
     """Cross-validate the suggester: precision@1, recall@3, F1 per code and concept."""
     with console.status("Cross-validating..."):
-        report = suggestions.evaluate(project(db), layer=layer, folds=folds, seed=seed)
+        report = suggestions.evaluate(project(db), layer=layer, folds=folds, seed=seed, split=split)
     for warning in report.warnings:
         err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
-    _print_eval(report, per_code)
+    _print_eval(report, per_code, split)
 
 
-def _print_eval(report: EvalReport, per_code: bool) -> None:
+def _print_eval(report: EvalReport, per_code: bool, split: str) -> None:
     summary = Table(
-        title=f"Suggestions, {report.folds}-fold CV, layer '{report.layer}', seed {report.seed}"
+        title=f"Suggestions, {report.folds}-fold CV by {split}, layer '{report.layer}', "
+        f"seed {report.seed}"
     )
     for name in ("stage", "level", "turns", "none", "P@1", "R@3", "micro F1", "macro F1"):
         summary.add_column(name, justify="left" if name in ("stage", "level") else "right")

@@ -1,4 +1,4 @@
-"""Team commands: backup, restore, transfer between databases, coders and their roles."""
+"""Team commands: backup, restore, transfer, deleting transcripts, coders and their roles."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rich.table import Table
 from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
 from qualcode.config import coder_name
 from qualcode.services import backup as backups
-from qualcode.services import roles
+from qualcode.services import corpus, roles
 from qualcode.services import transfer as transfers
 
 coder_app = typer.Typer(help="Coders and their roles (coder or supervisor).", no_args_is_help=True)
@@ -71,6 +71,22 @@ def transfer(
         f"Copied {report.rows:,} rows from {report.source} to {report.target}; every table's "
         "row count and sha256 checksum match on both sides."
     )
+
+
+@friendly
+def delete_transcript(
+    ref: Annotated[str, typer.Argument(help="Transcript id, title or file name.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask first.")] = False,
+    db: DbOption = None,
+    coder: CoderOption = None,
+) -> None:
+    """Delete a transcript with all its codings and memos (supervisors, once there are any)."""
+    opened = project(db)
+    if not yes:
+        info = corpus.get_transcript(opened, ref)
+        typer.confirm(f"Delete transcript {info.id} ({info.title}) and its codings?", abort=True)
+    deleted = corpus.delete_transcript(opened, ref, actor=coder_name(coder))
+    console.print(f"Deleted transcript {deleted.id} ({deleted.title}).")
 
 
 @coder_app.command("add")

@@ -193,7 +193,8 @@ def adjudicate(
             ]
         _replace_layer(session, consensus.id, segment.id, affected, applied, keys)
         label = {"take": f"take:{coder}", "recode": f"recode:{other_code}"}.get(decision, decision)
-        supervisor_row = code_store.coder_by_name(session, supervisor) if supervisor else None
+        # The log names who decided, also in single-user mode before anyone has coded.
+        supervisor_row = code_store.ensure_coder(session, supervisor) if supervisor else None
         row = store.add_adjudication(
             session,
             segment_id=segment.id,

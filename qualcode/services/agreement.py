@@ -30,7 +30,6 @@ import qualcode
 from qualcode.analysis.agreement import (
     CharacterAgreement,
     CodedSegment,
-    PresenceCounts,
     Cu_alpha,
     Unit,
     aggregate_by_length,
@@ -38,11 +37,11 @@ from qualcode.analysis.agreement import (
     binary_u_alpha,
     coefficients,
     cu_alpha,
+    document_presence_counts,
     interpret_alpha,
     interpret_kappa,
-    merge_spans,
+    merge_span_arrays,
     segment_agreement,
-    span_presence_counts,
 )
 from qualcode.analysis.agreement.definitions import BANDS
 from qualcode.analysis.agreement.nominal import LEVELS, Level
@@ -211,10 +210,10 @@ def _int_array(rows: Sequence[Sequence[int]], width: int) -> npt.NDArray[np.int6
 def _fill_takers(
     context: Context, coders: npt.NDArray[np.int64], transcripts: npt.NDArray[np.int64]
 ) -> None:
-    pairs = np.unique(np.column_stack([transcripts, coders]), axis=0)
+    m = len(context.coders)
     who: dict[int, set[int]] = defaultdict(set)
-    for tid, coder in pairs.tolist():
-        who[tid].add(coder)
+    for key in np.unique(transcripts * m + coders).tolist():
+        who[key // m].add(key % m)
     context.takers.clear()
     context.takers.update({tid: frozenset(c) for tid, c in who.items() if len(c) >= 2})
 
@@ -292,7 +291,11 @@ def load_sentences(session: Session, context: Context) -> TurnLayers:
 def _sentence_starts(language: str, texts: list[str]) -> list[list[int]]:
     nlp = _sentencizer(language)
     nlp.max_length = max([nlp.max_length, *(len(text) + 1 for text in texts)])
-    return [[sentence.start_char for sentence in doc.sents] for doc in nlp.pipe(texts)]
+    # Whitespace the sentencizer splits off (a turn's trailing newline) joins the sentence before.
+    return [
+        [sentence.start_char for sentence in doc.sents if sentence.text.strip()]
+        for doc in nlp.pipe(texts)
+    ]
 
 
 @cache
@@ -460,7 +463,10 @@ def _binary_u(spans: list[DocSpans], offsets: npt.NDArray[np.int64], total: int)
     for docs, start, end in spans:
         merged_start, merged_end = merge_span_arrays(offsets[docs] + start, offsets[docs] + end)
         units.append(
-            [Unit(s, e, "coded") for s, e in zip(merged_start.tolist(), merged_end.tolist(), strict=True)]
+            [
+                Unit(s, e, "coded")
+                for s, e in zip(merged_start.tolist(), merged_end.tolist(), strict=True)
+            ]
         )
     return binary_u_alpha(total, units)
 
@@ -517,12 +523,15 @@ def unitizing_table(context: Context, layers: SpanLayers) -> ResultTable:
             continue
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         pair = f"{context.coders[a]}/{context.coders[b]}"
+        continuum = (documents, offsets, total)
         for number, concept in enumerate(concepts):
             members = [i for i, c in enumerate(concept_index.tolist()) if c == number]
-            value = _unitized(layers, (a, b), documents, offsets, members, None, notes)
+            value = _unitized(context, layers, (a, b), continuum, members, notes)
             rows.append([pair, concept, "cu-alpha", value, interpret_alpha(value)])
         everything = list(range(len(context.labels)))
-        value = _unitized(layers, (a, b), documents, offsets, everything, concept_index, notes)
+        value = _unitized(
+            context, layers, (a, b), continuum, everything, notes, domains=concept_index
+        )
         rows.append([pair, ALL_CODES, "Cu-alpha", value, interpret_alpha(value)])
     return ResultTable(
         title="Unitizing agreement (ATLAS.ti cu-alpha and Cu-alpha)",
@@ -533,34 +542,111 @@ def unitizing_table(context: Context, layers: SpanLayers) -> ResultTable:
 
 
 def _unitized(
+    context: Context,
     layers: SpanLayers,
     coders: tuple[int, int],
-    documents: npt.NDArray[np.int64],
-    offsets: npt.NDArray[np.int64],
+    continuum: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int],
     labels: list[int],
-    domains: npt.NDArray[np.int64] | None,
     notes: set[str],
+    *,
+    domains: npt.NDArray[np.int64] | None = None,
 ) -> float | None:
-    """cu-alpha over `labels` (or, with `domains`, Cu-alpha with each label's domain as its
-    value); None with a note when a layer has overlapping units of different values."""
-    total = int(offsets[-1] + 0) if len(offsets) else 0
+    """cu-alpha over `labels` (with `domains`: Cu-alpha, each label's domain its value);
+    None with a note when a layer has overlapping units of different values."""
+    documents, offsets, total = continuum
     layer_units = []
     for coder in coders:
         mask = layers.pick(coder, documents, labels)
         docs = np.searchsorted(documents, layers.transcript[mask])
         start, end = offsets[docs] + layers.start[mask], offsets[docs] + layers.end[mask]
-        value = layers.label[mask] if domains is None else domains[layers.label[mask]]
-        if not _exclusive(start, end, value):
+        label = layers.label[mask]
+        if not _exclusive(start, end, label if domains is None else domains[label]):
             notes.add(EXCLUSIVE_NOTE)
             return None
         layer_units.append(
-            [Unit(s, e, str(v)) for s, e, v in zip(start.tolist(), end.tolist(), value.tolist(), strict=True) if s < e]
+            [
+                Unit(s, e, context.labels[k])
+                for s, e, k in zip(start.tolist(), end.tolist(), label.tolist(), strict=True)
+                if s < e
+            ]
         )
-    del total
-    length = int(layers_total(offsets, documents))
     if domains is None:
-        return cu_alpha(length, layer_units)
-    return cu_alpha(length, layer_units)
+        return cu_alpha(total, layer_units)
+    concepts = [label.split(".", 1)[0] for label in context.labels]
+    domain_of = {context.labels[k]: concepts[k] for k in labels}
+    return Cu_alpha(total, layer_units, domain_of)
+
+
+def _exclusive(
+    start: npt.NDArray[np.int64], end: npt.NDArray[np.int64], value: npt.NDArray[np.int64]
+) -> bool:
+    """True when no two spans of different values overlap (spans of one value may: they
+    merge), the condition of `unitized._merged`, checked without building units."""
+    intervals = []
+    for v in np.unique(value):
+        merged = merge_span_arrays(start[value == v], end[value == v])
+        intervals.append(np.column_stack(merged))
+    if not intervals:
+        return True
+    spans = np.vstack(intervals)
+    spans = spans[np.argsort(spans[:, 0], kind="stable")]
+    reach = np.maximum.accumulate(spans[:, 1])
+    return not bool(np.any(spans[1:, 0] < reach[:-1]))
+
+
+def segment_table(context: Context, layers: SpanLayers, overlap: float) -> ResultTable:
+    """MAXQDA-style segment matching per pair of coders with a minimum overlap."""
+    rows: list[list[str | int | float | None]] = []
+    notes = []
+    for a, b in combinations(range(len(context.coders)), 2):
+        tids = _shared(context, a, b)
+        documents: dict[int, tuple[list[CodedSegment], list[CodedSegment]]] = {
+            tid: ([], []) for tid in tids
+        }
+        for side, coder in enumerate((a, b)):
+            mask = layers.pick(coder, np.array(tids, dtype=np.int64))
+            for tid, label, start, end in zip(
+                layers.transcript[mask].tolist(),
+                layers.label[mask].tolist(),
+                layers.start[mask].tolist(),
+                layers.end[mask].tolist(),
+                strict=True,
+            ):
+                if start < end:
+                    documents[tid][side].append(CodedSegment(start, end, context.labels[label]))
+        result = segment_agreement(documents.values(), min_overlap=overlap, codes=context.labels)
+        pair = f"{context.coders[a]}/{context.coders[b]}"
+        for match in result.codes:
+            rows.append(
+                [
+                    pair,
+                    match.code,
+                    match.matched_a,
+                    match.unmatched_a,
+                    match.matched_b,
+                    match.unmatched_b,
+                    match.percent_agreement,
+                ]
+            )
+        notes.append(
+            f"{pair}: {result.matched} of {result.matched + result.unmatched} segments matched "
+            f"(percent agreement {_fmt(result.percent_agreement)}, kappa_n "
+            f"{_fmt(result.kappa)}) at a minimum overlap of {overlap:.0%}."
+        )
+    return ResultTable(
+        title=f"Segment matching (MAXQDA), minimum overlap {overlap:.0%}",
+        columns=[
+            "coders",
+            "code",
+            "A matched",
+            "A unmatched",
+            "B matched",
+            "B unmatched",
+            "percent agreement",
+        ],
+        rows=rows,
+        notes=notes,
+    )
 
 
 def _fmt(value: float | None) -> str:
@@ -679,7 +765,7 @@ def rows_table(rows: list[AgreementRow], options: AgreementOptions) -> ResultTab
                 row.percent_agreement,
                 row.cohen_kappa,
                 row.u_alpha,
-                interpret_alpha(row.u_alpha),
+                "" if row.code == ALL_CODES else interpret_alpha(row.u_alpha),
             ]
         else:
             cells += [

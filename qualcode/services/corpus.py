@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from qualcode.domain.corpus import CodingView, SegmentView, TranscriptInfo
 from qualcode.errors import NotFoundError
 from qualcode.services.project import Project
+from qualcode.services.roles import require_supervisor
 from qualcode.store import codes as code_store
 from qualcode.store import codings as coding_store
 from qualcode.store import transcripts as store
@@ -62,6 +63,21 @@ def get_transcript(project: Project, ref: str | int) -> TranscriptInfo:
         return transcript_info(transcript, len(transcript.segments))
 
     return project.read(work)
+
+
+def delete_transcript(
+    project: Project, ref: str | int, *, actor: str | None = None
+) -> TranscriptInfo:
+    """Delete a transcript with its turns, codings and memos (supervisors, once there are any)."""
+
+    def work(session: Session) -> TranscriptInfo:
+        require_supervisor(session, actor, "delete transcripts")
+        transcript = find_transcript(session, ref)
+        info = transcript_info(transcript, len(transcript.segments))
+        store.delete_transcript(session, transcript.id)
+        return info
+
+    return project.write(work)
 
 
 def segments(

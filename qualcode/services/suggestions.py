@@ -506,10 +506,14 @@ def evaluate(
     seed: int = 13,
     threshold: float = 0.5,
     epochs: int = learned.DEFAULT_EPOCHS,
+    split: str = "turn",
 ) -> EvalReport:
-    """k-fold cross-validation over the layer's coded turns (see qualcode.suggest.evaluate)."""
+    """k-fold cross-validation over the layer's coded turns, split by turn or by transcript
+    (see qualcode.suggest.evaluate)."""
     if folds < 2:
         raise QualcodeError("Cross-validation needs at least 2 folds; use --folds 5.")
+    if split not in evaluation.SPLITS:
+        raise QualcodeError(f"Unknown split '{split}'; use 'turn' or 'transcript'.")
 
     def prepare(session: Session) -> tuple[_Layer, list, list[CodeTerms]]:
         book = active_codebook(session)
@@ -531,16 +535,26 @@ def evaluate(
         hits, norms = matcher.match(row.text for row in subset)
         idf[language] = Idf.from_hits(hits)
         items.extend(
-            evaluation.EvalItem(language, found, words, frozenset(data.gold[row.id]))
+            evaluation.EvalItem(
+                language, found, words, frozenset(data.gold[row.id]), row.transcript_id
+            )
             for row, found, words in zip(subset, hits, norms, strict=True)
             if row.id in data.gold
         )
-    if len(items) < folds:
+    units = len({item.transcript for item in items}) if split == "transcript" else len(items)
+    if units < folds:
         raise QualcodeError(
-            f"The layer '{layer}' has {len(items)} coded turns, fewer than {folds} folds; "
+            f"The layer '{layer}' has {units} coded {split}s, fewer than {folds} folds; "
             "code more turns or use fewer folds."
         )
     report = evaluation.cross_validate(
-        items, idf, layer=layer, folds=folds, seed=seed, threshold=threshold, epochs=epochs
+        items,
+        idf,
+        layer=layer,
+        folds=folds,
+        seed=seed,
+        threshold=threshold,
+        epochs=epochs,
+        split=split,
     )
     return report.model_copy(update={"warnings": warnings})

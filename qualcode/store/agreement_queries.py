@@ -1,7 +1,8 @@
 """Queries behind agreement and adjudication: a few GROUP BY / IN selects, rows as tuples.
 
-Everything here returns plain tuples so that services can turn 100,000s of rows into numpy
-arrays without building ORM objects.
+Everything here returns plain rows so that services can turn 100,000s of them into numpy
+arrays without building ORM objects; the bulk selects run on the session's connection
+(Core), which skips the ORM's per-row loading work.
 """
 
 from __future__ import annotations
@@ -81,7 +82,9 @@ def coders_with_codings(session: Session) -> list[int]:
 def all_segments(session: Session) -> Sequence[Row[tuple[int, int, int, int]]]:
     """(segment id, transcript id, start, end) of every segment, in text order."""
     query = select(Segment.id, Segment.transcript_id, Segment.start_char, Segment.end_char)
-    return session.execute(query.order_by(Segment.transcript_id, Segment.ordinal)).all()
+    return (
+        session.connection().execute(query.order_by(Segment.transcript_id, Segment.ordinal)).all()
+    )
 
 
 def turn_presence(
@@ -92,7 +95,7 @@ def turn_presence(
     query = select(Coding.segment_id, Coding.code_id, Coding.coder_id).where(
         Coding.coder_id.in_(list(coder_ids))
     )
-    return session.execute(query).all()
+    return session.connection().execute(query).all()
 
 
 def coding_spans(
@@ -112,7 +115,7 @@ def coding_spans(
         .join(Segment, Segment.id == Coding.segment_id)
         .where(Coding.coder_id.in_(list(coder_ids)))
     )
-    return session.execute(query).all()
+    return session.connection().execute(query).all()
 
 
 def segment_details(

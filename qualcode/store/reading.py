@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcode.store.models import Code, Coding, Memo, Segment, Speaker, Transcript
@@ -68,3 +68,24 @@ def memo_rows(session: Session, transcript_id: int) -> list[Any]:
         .order_by(Memo.id)
     )
     return list(session.execute(query))
+
+
+def change_stamp(session: Session, transcript_id: int, coder_id: int | None) -> tuple[Any, ...]:
+    """Numbers that change whenever the transcript's segments, memos or the coder's codings
+    change (counts, highest ids, last update), to skip re-reading an unchanged transcript."""
+    segments = session.execute(
+        select(func.count(Segment.id), func.max(Segment.id), func.sum(Segment.end_char)).where(
+            Segment.transcript_id == transcript_id
+        )
+    ).one()
+    codings = session.execute(
+        select(func.count(Coding.id), func.max(Coding.id), func.max(Coding.updated_at))
+        .join(Segment, Segment.id == Coding.segment_id)
+        .where(Segment.transcript_id == transcript_id, Coding.coder_id == coder_id)
+    ).one()
+    memos = session.execute(
+        select(func.count(Memo.id), func.max(Memo.id), func.max(Memo.updated_at))
+        .join(Segment, Segment.id == Memo.segment_id)
+        .where(Segment.transcript_id == transcript_id)
+    ).one()
+    return (*segments, *codings, *memos)

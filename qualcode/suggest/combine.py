@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from qualcode.domain.suggestion import LEARNED, CodeScore
+from qualcode.suggest.learned import CONCEPT_PREFIX
 
 # A learned score this high is named as a reason even when terms matched too.
 LEARNED_REASON = 0.3
@@ -17,13 +18,16 @@ def combine(
 ) -> list[CodeScore]:
     """Noisy-OR of the two stages: a code is likely if either stage finds it likely.
 
-    `known` limits learned labels to codes that still exist (a model may predate a removal).
+    `known` limits learned labels to codes that still exist (a model may predate a removal);
+    concept labels are not codes and are left out.
     """
     by_code = {item.code: item for item in matched}
     codes = set(by_code) | {
         code
         for code, score in learned.items()
-        if score >= LEARNED_FLOOR and (known is None or code in known)
+        if score >= LEARNED_FLOOR
+        and not code.startswith(CONCEPT_PREFIX)
+        and (known is None or code in known)
     }
     combined = []
     for code in codes:

@@ -1,7 +1,9 @@
 """k-fold cross-validation of the suggester over coded turns, at code and concept level.
 
 Each fold fits the matcher calibration and trains the classifier on the other folds only;
-IDF needs no labels and comes from the whole corpus. Precision@1 asks whether the top
+IDF needs no labels and comes from the whole corpus. Folds split the turns (a seeded shuffle)
+or, with `split="transcript"`, whole transcripts, to measure how the model carries over to
+focus groups it never saw. Precision@1 asks whether the top
 suggestion was applied; recall@3 what share of the applied codes are in the top three;
 F1 counts a code as predicted when its score reaches `threshold`.
 """
@@ -13,24 +15,44 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from qualcode.domain.suggestion import CodeScore, EvalReport, MetricRow, StageEval
+from qualcode.domain.suggestion import LEARNED, CodeScore, EvalReport, MetricRow, StageEval
 from qualcode.suggest import learned
-from qualcode.suggest.combine import combine
+from qualcode.suggest.combine import LEARNED_FLOOR, combine
 from qualcode.suggest.matcher import Calibration, Hit, Idf, evidence, rank
 
 CODEBOOK = "codebook"
 COMBINED = "combined"
 LEVELS = ("code", "concept")
+SPLITS = ("turn", "transcript")
+Ranking = tuple[list[CodeScore], frozenset[str], Mapping[str, float]]
 
 
 @dataclass(frozen=True)
 class EvalItem:
-    """One coded turn: its language, matcher hits, lemma norms and the codes applied."""
+    """One coded turn: its language, matcher hits, lemma norms, the codes applied and the
+    transcript it belongs to."""
 
     language: str
     hits: list[Hit]
     norms: list[str]
     gold: frozenset[str]
+    transcript: int = 0
+
+
+def fold_of(items: Sequence[EvalItem], folds: int, seed: int, split: str = "turn") -> list[int]:
+    """The fold of each item: a seeded shuffle of turns, or of whole transcripts."""
+    rng = random.Random(seed)
+    if split == "transcript":
+        groups = sorted({item.transcript for item in items})
+        rng.shuffle(groups)
+        fold = {group: position % folds for position, group in enumerate(groups)}
+        return [fold[item.transcript] for item in items]
+    order = list(range(len(items)))
+    rng.shuffle(order)
+    result = [0] * len(items)
+    for position, index in enumerate(order):
+        result[index] = position % folds
+    return result
 
 
 def cross_validate(
@@ -42,15 +64,14 @@ def cross_validate(
     seed: int = 13,
     threshold: float = 0.5,
     epochs: int = learned.DEFAULT_EPOCHS,
+    split: str = "turn",
 ) -> EvalReport:
     """Rank every turn with models that never saw it; score both stages."""
-    order = list(range(len(items)))
-    random.Random(seed).shuffle(order)
-    fold_of = {index: position % folds for position, index in enumerate(order)}
-    rankings: dict[str, list[tuple[list[CodeScore], frozenset[str]]]] = defaultdict(list)
-    for fold in range(folds):
-        train = [item for index, item in enumerate(items) if fold_of[index] != fold]
-        test = [item for index, item in enumerate(items) if fold_of[index] == fold]
+    assignment = fold_of(items, folds, seed, split)
+    rankings: dict[str, list[Ranking]] = defaultdict(list)
+    for fold in sorted(set(assignment)):
+        train = [item for item, at in zip(items, assignment, strict=True) if at != fold]
+        test = [item for item, at in zip(items, assignment, strict=True) if at == fold]
         calibration = calibrate(train, idf)
         models = train_models(train, epochs=epochs, seed=seed)
         for language in {item.language for item in test}:
@@ -59,9 +80,11 @@ def cross_validate(
             predicted = learned.predict(model, [item.norms for item in batch]) if model else None
             for position, item in enumerate(batch):
                 matched = rank(item.hits, idf[language], calibration)
-                rankings[CODEBOOK].append((matched, item.gold))
+                rankings[CODEBOOK].append((matched, item.gold, {}))
                 scores = predicted[position] if predicted else {}
-                rankings[COMBINED].append((combine(matched, scores), item.gold))
+                rankings[COMBINED].append(
+                    (combine(matched, scores), item.gold, learned.concept_scores(scores))
+                )
     stages = [
         score_stage(stage, level, rankings[stage], threshold)
         for stage in (CODEBOOK, COMBINED)
@@ -94,27 +117,33 @@ def train_models(items: Sequence[EvalItem], *, epochs: int, seed: int) -> dict:
     return models
 
 
-def concept_ranking(ranking: Sequence[CodeScore]) -> list[CodeScore]:
-    """Concepts in the order their best code ranks, each with that code's score."""
-    seen: dict[str, CodeScore] = {}
+def concept_ranking(
+    ranking: Sequence[CodeScore], concepts: Mapping[str, float] | None = None
+) -> list[CodeScore]:
+    """Concepts ranked by their best code's score, or by the model's concept label where that
+    is higher (a concept the model finds likely though none of its codes stands out)."""
+    best: dict[str, CodeScore] = {}
     for item in ranking:
-        seen.setdefault(item.concept, CodeScore(code=item.concept, score=item.score, why=item.why))
-    return list(seen.values())
+        best.setdefault(item.concept, CodeScore(code=item.concept, score=item.score, why=item.why))
+    for concept, score in (concepts or {}).items():
+        if score > (best[concept].score if concept in best else LEARNED_FLOOR):
+            best[concept] = CodeScore(code=concept, score=round(score, 4), why=[LEARNED])
+    return sorted(best.values(), key=lambda item: (-item.score, item.code))
 
 
 def score_stage(
     stage: str,
     level: str,
-    rankings: Sequence[tuple[list[CodeScore], frozenset[str]]],
+    rankings: Sequence[Ranking],
     threshold: float,
 ) -> StageEval:
     hits_at_1 = hits_at_3 = gold_total = empty = 0
     support: dict[str, int] = defaultdict(int)
     predicted: dict[str, int] = defaultdict(int)
     correct: dict[str, int] = defaultdict(int)
-    for ranking, codes in rankings:
+    for ranking, codes, concepts in rankings:
         if level == "concept":
-            ranking = concept_ranking(ranking)
+            ranking = concept_ranking(ranking, concepts)
             codes = frozenset(code.split(".", 1)[0] for code in codes)
         if not ranking:
             empty += 1

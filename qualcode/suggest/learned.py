@@ -9,7 +9,7 @@ pipeline is serialised with `nlp.to_bytes()` and rebuilt from its config.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import spacy
@@ -36,6 +36,10 @@ DEFAULT_EPOCHS = 12
 MIN_LABEL_SUPPORT = 2
 # A language needs this many coded turns before a model is trained for it.
 MIN_TRAINING_TURNS = 10
+# Extra labels, one per top-level concept (`concept:temporality`): a turn has it when any code
+# of the concept was applied. They pool the few examples of each code, so the model ranks
+# concepts better than the best of its code labels does (measured in docs/suggestions.md).
+CONCEPT_PREFIX = "concept:"
 
 
 @dataclass(frozen=True)
@@ -102,19 +106,34 @@ def from_payload(payload: bytes, config: str) -> Language:
     return nlp.from_bytes(payload)
 
 
+def targets(gold: set[str] | frozenset[str]) -> set[str]:
+    """The labels a coded turn has: its codes and the concept label of each."""
+    return set(gold) | {CONCEPT_PREFIX + code.split(".", 1)[0] for code in gold}
+
+
+def concept_scores(scores: Mapping[str, float]) -> dict[str, float]:
+    """The concept labels' scores, keyed by concept."""
+    return {
+        label.removeprefix(CONCEPT_PREFIX): score
+        for label, score in scores.items()
+        if label.startswith(CONCEPT_PREFIX)
+    }
+
+
 def labels_with_support(golds: Sequence[set[str] | frozenset[str]], minimum: int) -> list[str]:
-    """Codes applied to at least `minimum` of the turns: the ones worth a label."""
+    """Codes (and concepts) applied to at least `minimum` of the turns: the ones worth a label."""
     counts: dict[str, int] = {}
     for gold in golds:
-        for code in gold:
-            counts[code] = counts.get(code, 0) + 1
-    return sorted(code for code, count in counts.items() if count >= minimum)
+        for label in targets(gold):
+            counts[label] = counts.get(label, 0) + 1
+    return sorted(label for label, count in counts.items() if count >= minimum)
 
 
 def labelled(
     norms: Sequence[str], gold: set[str] | frozenset[str], labels: Sequence[str]
 ) -> TrainingExample:
-    """A coded turn: every label known, 1.0 where the code was applied."""
+    """A coded turn: every label known, 1.0 where the code (or its concept) was applied."""
+    applied = targets(gold)
     return TrainingExample(
-        norms=list(norms), cats={label: float(label in gold) for label in labels}
+        norms=list(norms), cats={label: float(label in applied) for label in labels}
     )

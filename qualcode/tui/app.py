@@ -86,10 +86,13 @@ class QualcodeApp(App[None]):
     def open_transcript(self, transcript: TranscriptInfo) -> None:
         """Show the transcript on the coding screen (which loads it when it resumes)."""
         self.transcript = transcript
-        if self.current_mode == "coding" and isinstance(self.screen, CodingScreen):
-            self.screen.sync()
-        else:
-            self.switch_mode("coding")
+        try:
+            (screen,) = self.get_screen_stack("coding")
+        except KeyError:
+            screen = None  # built (and then loading) on the first switch to it
+        if isinstance(screen, CodingScreen):
+            screen.sync()  # start reading while the screen switch is drawn
+        self.switch_mode("coding")
 
     def action_goto(self, mode: str) -> None:
         if mode == "coding" and self.transcript is None:

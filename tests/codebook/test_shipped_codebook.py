@@ -109,7 +109,20 @@ def test_parent_codes_carry_a_few_general_terms(codebook: Codebook) -> None:
         terms = codebook.get(root).terms
         assert set(terms) == {"en", "da"}
         assert all(1 <= len(phrases) <= 6 for phrases in terms.values()), root
-    assert codebook.get("open").terms == {}
+
+def test_open_branch_carries_cues_for_the_seed_studys_open_themes(codebook: Codebook) -> None:
+    # Open codes are made while coding, but the branch carries terms for the themes seed 000
+    # reports beyond the three concepts, so that suggestions can point at the open branch.
+    terms = codebook.get("open").terms
+    assert set(terms) == {"en", "da"}
+    assert all(8 <= len(phrases) <= 20 for phrases in terms.values())
+    leaf_terms = {
+        phrase.casefold()
+        for code in concept_leaves(codebook)
+        for phrases in code.terms.values()
+        for phrase in phrases
+    }
+    assert not leaf_terms & {phrase.casefold() for p in terms.values() for phrase in p}
 
 
 def _hue(colour: str) -> float:

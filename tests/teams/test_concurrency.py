@@ -61,7 +61,6 @@ def test_eight_coders_at_once_lose_and_duplicate_nothing(
         process.join(timeout=30)
     assert [process.exitcode for process in processes] == [0] * PROCESSES
     assert time.perf_counter() - started < 120
-    print("seconds per process:", sorted(round(seconds, 1) for _, _, seconds in finished))
 
     layers: dict[str, set] = {}
     for ref in (1, 2):

@@ -112,3 +112,20 @@ def test_cli_roles(team_project: Project, database_url: str, monkeypatch) -> Non
         "kim": "supervisor",
         "sam": "supervisor",
     }
+
+
+def test_only_supervisors_delete_transcripts(supervised: Project, database_url: str) -> None:
+    coding.apply_code(supervised, 2, CODE, "kim")
+    with pytest.raises(PermissionDenied, match="Only a supervisor may delete transcripts"):
+        corpus.delete_transcript(supervised, 1, actor="kim")
+    runner = CliRunner()
+    refused = runner.invoke(
+        app, ["delete-transcript", "fg", "--yes", "--db", database_url, "--coder", "lee"]
+    )
+    assert refused.exit_code == 1 and "Only a supervisor" in refused.output
+    assert len(corpus.list_transcripts(supervised)) == 1
+    done = runner.invoke(
+        app, ["delete-transcript", "fg", "--yes", "--db", database_url, "--coder", "sam"]
+    )
+    assert done.exit_code == 0 and "Deleted transcript 1 (fg)" in done.output
+    assert corpus.list_transcripts(supervised) == []

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import random
-import sys
 import time
 from pathlib import Path
 
+from sqlalchemy import Engine, event
+
+from qualcode.domain.imports import ImportSpec
 from qualcode.errors import NotFoundError
-from qualcode.services import coding
+from qualcode.services import coding, importing
 from qualcode.services.project import open_project
 
 POOL_CODE = "temporality.breaks"
@@ -82,6 +84,14 @@ def apply_batch(url: str, segment_ids: list[int], codes: list[str], progress: st
     project.close()
 
 
-if __name__ == "__main__":  # python workers.py URL SEGMENTS CODES PROGRESS (crash test)
-    url, segments, codes, progress = sys.argv[1:5]
-    apply_batch(url, [int(s) for s in segments.split(",")], codes.split(","), progress)
+def import_and_stall(url: str, path: str, marker: str) -> None:
+    """Import `path`, but stall for good once the transcript row is written and the segments
+    are about to be: the test kills this process there, in the middle of the transaction."""
+
+    def stall(_connection, _cursor, statement: str, *_args) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO SEGMENT"):
+            Path(marker).write_text("writing")
+            time.sleep(600)
+
+    event.listen(Engine, "before_cursor_execute", stall)
+    importing.import_one(open_project(url), ImportSpec(path=Path(path), department="Ward"))

@@ -52,7 +52,7 @@ async def test_picker_applies_a_code_found_by_its_terms(make_app, settle, layer)
         await pilot.press(*"paper list", "enter")
         await settle(pilot)
         assert layer() == {(3, "jobcrafting.workarounds", None)}
-        assert app.screen.tree.counts["jobcrafting.workarounds"] == 1
+        assert app.screen.code_tree.counts["jobcrafting.workarounds"] == 1
 
 
 async def test_remove_asks_which_code_when_there_are_several(
@@ -90,7 +90,7 @@ async def test_open_code_is_created_in_place_and_applied(
         assert layer() == {(5, "open.it_system", None)}
         code = codebooks.codebook_info(workbench_project).get("open.it_system")
         assert code is not None and code.is_open
-        assert screen.tree.codes["open.it_system"].name == "IT system"
+        assert screen.code_tree.codes["open.it_system"].name == "IT system"
         assert screen.focused is screen.view
 
 

@@ -6,9 +6,9 @@ from qualcode.analysis.agreement.character import (
     aggregate_by_length,
     agreement_from_counts,
     compare_characters,
-    merge_spans,
+    document_presence_counts,
+    merge_span_arrays,
     presence_vector,
-    span_presence_counts,
 )
 from qualcode.analysis.agreement.interpret import interpret_alpha, interpret_kappa
 from qualcode.analysis.agreement.nominal import (
@@ -68,19 +68,19 @@ __all__ = [
     "cohen_kappa",
     "compare_characters",
     "cu_alpha",
+    "document_presence_counts",
     "fleiss_kappa",
     "gwet_ac1",
     "interpret_alpha",
     "interpret_kappa",
     "k_u_alpha",
     "krippendorff_alpha",
-    "merge_spans",
+    "merge_span_arrays",
     "percent_agreement",
     "presence_counts",
     "presence_kappa",
     "presence_vector",
     "segment_agreement",
-    "span_presence_counts",
     "u_alpha",
     "unitizing_alphas",
 ]

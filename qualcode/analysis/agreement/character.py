@@ -81,48 +81,6 @@ def agreement_from_counts(
     return CharacterAgreement(length, counts, kappa.observed, kappa.value)
 
 
-def merge_spans(spans: Iterable[Span]) -> list[Span]:
-    """The union of half-open spans as sorted, disjoint spans (empty spans dropped)."""
-    merged: list[Span] = []
-    for start, end in sorted(spans):
-        if start >= end:
-            continue
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def span_presence_counts(
-    length: int, spans_a: Iterable[Span], spans_b: Iterable[Span]
-) -> PresenceCounts:
-    """The 2 x 2 character table of `compare_characters` by interval arithmetic.
-
-    Same counts as tabulating `presence_vector`s, but the work grows with the number of
-    spans rather than the text length, which matters for a corpus of long transcripts.
-    """
-    a, b = merge_spans(spans_a), merge_spans(spans_b)
-    for start, end in (*a[:1], *a[-1:], *b[:1], *b[-1:]):
-        if start < 0 or end > length:
-            raise QualcodeError(
-                f"Span ({start}, {end}) does not lie within a text of {length} characters; "
-                "check the coding offsets against the transcript."
-            )
-    covered_a = sum(end - start for start, end in a)
-    covered_b = sum(end - start for start, end in b)
-    both, i, j = 0, 0, 0
-    while i < len(a) and j < len(b):  # two-pointer sweep over the sorted, disjoint spans
-        both += max(0, min(a[i][1], b[j][1]) - max(a[i][0], b[j][0]))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    a_only, b_only = covered_a - both, covered_b - both
-    return PresenceCounts(both, a_only, b_only, length - both - a_only - b_only)
-
-
 def _weighted_mean(values: Sequence[float | None], weights: Sequence[int]) -> float | None:
     pairs = [(v, w) for v, w in zip(values, weights, strict=True) if v is not None and w > 0]
     if not pairs:
@@ -162,7 +120,7 @@ def document_presence_counts(
     spans_a: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike],
     spans_b: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike],
 ) -> list[PresenceCounts]:
-    """`span_presence_counts` for many documents at once, vectorised.
+    """The 2 x 2 tables of `compare_characters` for many documents at once, vectorised.
 
     Each coder's spans come as (document index, start, end) arrays with offsets inside the
     document. The documents are laid end to end; the intersection of A's and B's unions is

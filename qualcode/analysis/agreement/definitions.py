@@ -58,8 +58,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "|u-alpha (binary unitizing alpha)",
         "Krippendorff's alpha over the text continuum for one code: agreement on which "
         "stretches of text carry the code and which do not.",
-        "Krippendorff, Mathet, Bouvry & Widlöcher (2016), Quality & Quantity 50, 2347-2364, "
-        "eq. 6.",
+        "Krippendorff, Mathet, Bouvry & Widlöcher (2016), Quality & Quantity 50, 2347-2364, eq. 6.",
     ),
     Definition(
         "cu-alpha",

@@ -9,9 +9,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import Matcher
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from qualcode.tui.modals.base import Dialog
 
 TERMS_WEIGHT = 0.8  # a hit in a code's matcher terms ranks below a hit in its key or name
 
@@ -26,7 +27,7 @@ class Choice:
     terms: str = ""
 
 
-class CodePicker(ModalScreen[str | None]):
+class CodePicker(Dialog):
     """A fuzzy picker over codes (or any choices): type to narrow, Enter to pick."""
 
     BINDINGS = [  # noqa: RUF012 - Textual API
@@ -88,11 +89,11 @@ class CodePicker(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         option = options.highlighted_option
         if option is not None:
-            self.dismiss(option.id)
+            self.answer(option.id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
+        self.answer(event.option.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

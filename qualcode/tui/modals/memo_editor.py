@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
+from qualcode.tui.modals.base import Dialog
 
-class MemoEditor(ModalScreen[str | None]):
+
+class MemoEditor(Dialog):
     BINDINGS = [  # noqa: RUF012 - Textual API
         Binding("ctrl+s", "save", "Save memo", id="memo.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="memo.cancel"),
@@ -27,7 +28,7 @@ class MemoEditor(ModalScreen[str | None]):
 
     def action_save(self) -> None:
         text = self.query_one(TextArea).text.strip()
-        self.dismiss(text or None)
+        self.answer(text or None)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

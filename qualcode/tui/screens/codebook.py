@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Tree
+from textual.widgets import Tree
 
 from qualcode.domain.corpus import CodebookInfo, CodeInfo
 from qualcode.errors import QualcodeError
@@ -22,6 +22,7 @@ from qualcode.tui.modals.text_prompt import TextPrompt
 from qualcode.tui.screens.base import WorkbenchScreen
 from qualcode.tui.widgets.code_detail import CodeDetail
 from qualcode.tui.widgets.code_tree import CodeTree
+from qualcode.tui.widgets.key_bar import KeyBar
 from qualcode.tui.widgets.status_bar import StatusBar
 
 
@@ -53,7 +54,7 @@ class CodebookScreen(WorkbenchScreen):
             yield CodeTree(id="codebook-tree", show_retired=True)
             yield CodeDetail(id="codebook-detail")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -76,10 +77,10 @@ class CodebookScreen(WorkbenchScreen):
         self.book, self.usage, self.own_file = message.book, message.usage, message.own_file
         self.query_one(CodeTree).show_codebook(message.book)
         self._show_selected()
-        source = self.own_file.name if self.own_file else "the codebook shipped with qualcode"
+        source = self.own_file.name if self.own_file else "shipped with qualcode"
         self.query_one(StatusBar).show(
             coder=self.coder or "?",
-            title=f"{message.book.title} · version {message.book.version} · {source}",
+            title=f"{message.book.name} version {message.book.version} ({source})",
         )
 
     def on_tree_node_highlighted(self, _event: Tree.NodeHighlighted[str]) -> None:

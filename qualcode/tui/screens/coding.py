@@ -8,6 +8,7 @@ binds a / r and a toggle key; this screen leaves those keys free).
 
 from __future__ import annotations
 
+import threading
 from typing import ClassVar
 
 from textual import work
@@ -15,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Tree
+from textual.widgets import Tree
 
 from qualcode.domain.corpus import CodebookInfo, SegmentView
 from qualcode.errors import QualcodeError
@@ -25,11 +26,13 @@ from qualcode.tui.screens.coding_edits import SELECTION_ACTIONS, CodingEdits
 from qualcode.tui.widgets.code_detail import CodeDetail
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.inline_prompt import InlinePrompt
+from qualcode.tui.widgets.key_bar import KeyBar
 from qualcode.tui.widgets.memo_panel import MemoPanel
 from qualcode.tui.widgets.status_bar import StatusBar
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 FIRST = 60  # turns shown while the rest of a long transcript is read
+Book = tuple[CodebookInfo, dict[str, int]]  # the codebook and the coder's counts per code
 
 
 def _favourite(number: int) -> Binding:
@@ -75,22 +78,25 @@ class CodingScreen(CodingEdits):
     ]
 
     class Loaded(Message):
-        """Turns read by `load`; `complete` is False for the first screenful."""
+        """Turns read by `load` (None: unchanged); `complete` is False for the first screen."""
 
         def __init__(
-            self, transcript_id: int, turns: list[SegmentView], book: CodebookInfo, **state: int
+            self, transcript_id: int, turns: list[SegmentView] | None, book: Book, **state: int
         ) -> None:
             super().__init__()
             self.transcript_id, self.turns, self.book = transcript_id, turns, book
             self.cursor, self.generation = state["cursor"], state["generation"]
             self.complete = bool(state["complete"])
+            self.painted = threading.Event()
+            self.stamp: tuple[object, ...] | None = None  # set on complete reads
 
     def __init__(self) -> None:
         super().__init__()
         self.transcript_id: int | None = None
         self.stale = False
-        self.loading = False
+        self.partial = False
         self.generation = 0  # counts local changes, to notice a read that missed one
+        self.stamp: tuple[object, ...] | None = None  # see reading.change_stamp
         self.book: CodebookInfo | None = None
         self.history: CodingHistory | None = None
 
@@ -105,14 +111,14 @@ class CodingScreen(CodingEdits):
                 yield MemoPanel(id="memos")
                 yield Vertical(id="suggestions-slot")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     @property
     def view(self) -> TranscriptView:
         return self.query_one(TranscriptView)
 
     @property
-    def tree(self) -> CodeTree:
+    def code_tree(self) -> CodeTree:
         return self.query_one(CodeTree)
 
     def on_screen_suspend(self) -> None:
@@ -120,6 +126,12 @@ class CodingScreen(CodingEdits):
 
     def on_screen_resume(self) -> None:
         self.sync()
+        # A newly built screen is laid out at size 0 first, which blurs the view; refocus it.
+        self.call_after_refresh(self._focus_view)
+
+    def _focus_view(self) -> None:
+        if self.focused is None or not self.query_one(InlinePrompt).display:
+            self.view.focus()
 
     def sync(self) -> None:
         """Show the app's open transcript: load a new one, or refresh the one shown."""
@@ -131,39 +143,56 @@ class CodingScreen(CodingEdits):
             self.history = CodingHistory(self.project, self.coder)
             self.load(wanted.id)
         elif self.stale and self.saver.pending == 0:
-            self.load(wanted.id, self.view.cursor)
+            self.load(wanted.id, self.view.cursor, refresh=True)
         self.stale = False
 
     @work(thread=True, exclusive=True, group="coding-load")
-    def load(self, transcript_id: int, cursor: int = 0) -> None:
-        """Read the turns; a new transcript shows its first screenful before the rest."""
+    def load(self, transcript_id: int, cursor: int = 0, *, refresh: bool = False) -> None:
+        """Read the turns; a new transcript shows its first screenful before the rest, and a
+        `refresh` reads them only if they changed since the last read."""
         state = {"cursor": cursor, "generation": self.generation}
         try:
-            book = codebooks.codebook_info(self.project, self.coder)
-            if cursor == 0:
+            book = (
+                codebooks.codebook_info(self.project),
+                reading.code_counts(self.project, self.coder),
+            )
+            stamp = reading.change_stamp(self.project, transcript_id, self.coder)
+            if refresh and stamp == self.stamp:
+                self.post_message(self.Loaded(transcript_id, None, book, **state, complete=1))
+                return
+            if not refresh and cursor == 0:
                 first = reading.coder_turns(self.project, transcript_id, self.coder, first=FIRST)
-                self.post_message(self.Loaded(transcript_id, first, book, **state, complete=0))
+                shown = self.Loaded(transcript_id, first, book, **state, complete=0)
+                self.post_message(shown)
+                # Read the rest once the first screenful is painted, not competing with it.
+                shown.painted.wait(timeout=2)
             turns = reading.coder_turns(self.project, transcript_id, self.coder)
         except QualcodeError as error:
             self.warn_from_thread(error)
             return
-        self.post_message(self.Loaded(transcript_id, turns, book, **state, complete=1))
+        loaded = self.Loaded(transcript_id, turns, book, **state, complete=1)
+        loaded.stamp = stamp
+        self.post_message(loaded)
 
     def on_coding_screen_loaded(self, message: Loaded) -> None:
         if message.transcript_id != self.transcript_id:
             return  # a slower load of the transcript shown before
-        self.loading = not message.complete
+        self.partial = not message.complete
         if message.complete and message.generation != self.generation:
-            self.load(message.transcript_id, self.view.cursor)  # an edit came in meanwhile
-        if not message.complete or self.book != message.book:
+            self.load(message.transcript_id, self.view.cursor, refresh=True)  # missed an edit
+        if not message.complete or (self.book, self.code_tree.counts) != message.book:
             self.show_codebook(message.book)
-        cursor = self.view.cursor if message.complete and self.view.turns else message.cursor
-        self.view.show(message.turns, cursor)
+        if message.turns is not None:
+            self.stamp = message.stamp
+            cursor = self.view.cursor if message.complete and self.view.turns else message.cursor
+            self.view.show(message.turns, cursor)
+        self.call_after_refresh(message.painted.set)
 
-    def show_codebook(self, book: CodebookInfo) -> None:
-        self.book = book
-        self.tree.show_codebook(book)
-        self.view.set_codes({code.key: (code.name, code.color) for code in book.codes})
+    def show_codebook(self, book: Book) -> None:
+        """Show the codebook with the coder's own number of codings per code."""
+        self.book, counts = book
+        self.code_tree.show_codebook(self.book, counts)
+        self.view.set_codes({code.key: (code.name, code.color) for code in self.book.codes})
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -211,10 +240,13 @@ class CodingScreen(CodingEdits):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Selection keys only while selecting; Esc only when there is something to end."""
+        views = self.query(TranscriptView)
+        selecting = bool(views) and views.first().selection is not None
         if action in SELECTION_ACTIONS:
-            return self.view.selection is not None
+            return selecting
         if action == "escape":
-            return self.view.selection is not None or bool(self.view.search)
+            return selecting or (bool(views) and bool(views.first().search))
         return True
 
     # -- events ------------------------------------------------------------------------------
@@ -238,7 +270,7 @@ class CodingScreen(CodingEdits):
             coder=self.coder,
             title=self.workbench.transcript.title if self.workbench.transcript else "",
             position=(self.view.cursor + 1, len(turns)) if turns else None,
-            coded=(sum(1 for turn in turns if turn.codings), len(turns)) if turns else None,
+            coded=(self.view.coded, len(turns)) if turns else None,
             saving=self.saver.pending,
-            loading=self.loading,
+            loading=self.partial,
         )

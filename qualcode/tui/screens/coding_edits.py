@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qualcode.domain.corpus import CodebookInfo, CodingView, SegmentView
+from qualcode.errors import QualcodeError
 from qualcode.services import codebooks, coding, segmentation
 from qualcode.services.history import Change, CodingHistory
 from qualcode.tui.modals.code_picker import Choice, CodePicker
@@ -33,25 +34,54 @@ SELECTION_ACTIONS = {"caret", "word", "extend", "extend_word"}
 
 class CodingEdits(WorkbenchScreen):
     """Actions that change codings or segments; CodingScreen adds the widgets and loading
-    (`view`, `tree`, `load`, `show_codebook`, `update_status`)."""
+    (`view`, `code_tree`, `load`, `show_codebook`, `update_status`)."""
 
     history: CodingHistory | None
     book: CodebookInfo | None
     generation: int
+    pending_ids = 0  # temporary (negative) ids of codings shown before they are saved
     transcript_id: int | None
     view: TranscriptView
-    tree: CodeTree
+    code_tree: CodeTree
 
     # -- applying and removing codes ---------------------------------------------------------
 
     def apply(self, key: str) -> None:
-        """Apply `key` to the selection, or to the whole cursor turn."""
+        """Apply `key` to the selection, or to the whole cursor turn.
+
+        The coding shows at once (with a temporary id) and is swapped for the saved one when
+        the write completes, or taken back if it fails: the screen never waits for the disk.
+        """
         turn, history = self.view.current, self.history
         if turn is None or history is None:
             return
         span = self._selected_span(turn)
-        self.saver.submit(lambda: history.apply(turn.id, key, span=span), self.show_change)
         self._end_selection()
+        start, end = (None, None) if span in (None, (turn.start_char, turn.end_char)) else span
+        if any((c.code_key, c.start_char, c.end_char) == (key, start, end) for c in turn.codings):
+            self.notify(f"{key} is already there.", timeout=2)
+            return
+        self.pending_ids -= 1
+        shown = CodingView(
+            id=self.pending_ids,
+            code_key=key,
+            coder=self.coder,
+            segment_id=turn.id,
+            start_char=start,
+            end_char=end,
+        )
+        self.show_change(Change("", added=(shown,)))
+
+        def saved(change: Change) -> None:
+            self.show_change(Change(change.label, added=change.added, removed=(shown,)))
+            if not change:  # it was saved before (by another program): show the stored state
+                self._reload()
+
+        def failed(error: QualcodeError) -> None:
+            self.show_change(Change("", removed=(shown,)))
+            self.notify(str(error), severity="error", timeout=6)
+
+        self.saver.submit(lambda: history.apply(turn.id, key, span=span), saved, failed=failed)
 
     def action_favourite(self, number: int) -> None:
         favourites = self.book.favourites if self.book else []
@@ -125,24 +155,21 @@ class CodingEdits(WorkbenchScreen):
     def show_change(self, change: Change) -> None:
         """Redraw the turns a change touched and update the code counts."""
         self.generation += 1
-        if not change:
-            self.notify(change.label.capitalize() + ".", timeout=2)
-        touched: dict[int, list[CodingView]] = {}
-        for index, turn in enumerate(self.view.turns):
-            if turn.id in change.segment_ids:
-                touched[index] = list(turn.codings)
         gone = {view.id for view in change.removed}
-        for index, codings in touched.items():
+        for segment_id in change.segment_ids:
+            index = self.view.index_of(segment_id)
+            if index is None:
+                continue
             turn = self.view.turns[index]
-            kept = [c for c in codings if c.id not in gone]
-            kept += [v for v in change.added if v.segment_id == turn.id]
+            kept = [c for c in turn.codings if c.id not in gone]
+            kept += [v for v in change.added if v.segment_id == segment_id]
             self.view.replace_turn(index, turn.model_copy(update={"codings": kept}))
         for view in change.removed:
-            self.tree.bump(view.code_key, -1)
+            self.code_tree.bump(view.code_key, -1)
         for view in change.added:
-            self.tree.bump(view.code_key, 1)
+            self.code_tree.bump(view.code_key, 1)
         if change.added:
-            self.tree.select_key(change.added[-1].code_key)
+            self.code_tree.select_key(change.added[-1].code_key)
         self.update_status()
 
     # -- open codes and memos ----------------------------------------------------------------
@@ -160,11 +187,12 @@ class CodingEdits(WorkbenchScreen):
 
         def work() -> tuple[CodebookInfo, Change]:
             code = codebooks.create_open_code(self.project, name, self.coder)
-            change = history.apply(turn.id, code.key, span=span)
-            return codebooks.codebook_info(self.project, self.coder), change
+            return codebooks.codebook_info(self.project), history.apply(
+                turn.id, code.key, span=span
+            )
 
         def done(result: tuple[CodebookInfo, Change]) -> None:
-            self.show_codebook(result[0])
+            self.show_codebook((result[0], self.code_tree.counts))
             self.show_change(result[1])
 
         self.saver.submit(work, done)

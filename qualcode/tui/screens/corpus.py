@@ -11,13 +11,14 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Footer, Input, Static, Tree
+from textual.widgets import Input, Static, Tree
 
 from qualcode.domain.corpus import TranscriptInfo
 from qualcode.errors import QualcodeError
 from qualcode.services import corpus
 from qualcode.tui.screens.base import WorkbenchScreen
 from qualcode.tui.widgets.code_tree import move_tree_cursor
+from qualcode.tui.widgets.key_bar import KeyBar
 from qualcode.tui.widgets.status_bar import StatusBar, progress_bar
 
 EMPTY = "No transcripts yet. Import some with `qualcode import`, or try `qualcode demo`."
@@ -78,7 +79,7 @@ class CorpusScreen(WorkbenchScreen):
         yield tree
         yield Static(EMPTY, id="corpus-empty")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.reload()

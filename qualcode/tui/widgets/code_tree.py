@@ -5,20 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from qualcode.domain.corpus import CodebookInfo, CodeInfo
 
 
-def code_label(code: CodeInfo, count: int, digit: int | None = None, extra: str = "") -> Text:
-    return Text.assemble(
+def code_label(
+    code: CodeInfo, count: int, width: int, digit: int | None = None, extra: str = ""
+) -> Text:
+    """Swatch, favourite digit and name on the left, the count at the right of `width`."""
+    number = f" {count}" if count else ""
+    label = Text.assemble(
         ("■ ", code.color),
         (f"{digit} " if digit else "", "bold"),
         code.name,
-        (f"  {count}" if count else "", "dim"),
         (extra, "dim italic"),
     )
+    label.truncate(max(width - len(number), 4), overflow="ellipsis", pad=True)
+    label.append(number, "bold")
+    return label
 
 
 def move_tree_cursor(tree: Tree[Any], node: TreeNode[Any]) -> None:
@@ -74,6 +81,12 @@ class CodeTree(Tree[str]):
 
     def _label(self, code: CodeInfo) -> Text:
         digit = self.favourites.index(code.key) + 1 if code.key in self.favourites else None
-        extra = "  (open)" if code.is_open else ""
-        extra += "  (retired)" if code.retired else ""
-        return code_label(code, self.counts.get(code.key, 0), digit, extra)
+        extra = "  (retired)" if code.retired else ""
+        # Two cells of guide or icon come before each label (two more per level), and one
+        # cell is kept for the scrollbar, so that labels fit whether it shows or not.
+        width = self.size.width - 3 - 2 * max(code.depth - 1, 0)
+        return code_label(code, self.counts.get(code.key, 0), width, digit, extra)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        for key, node in self._by_key.items():
+            node.set_label(self._label(self.codes[key]))

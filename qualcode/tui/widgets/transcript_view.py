@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from itertools import accumulate
 
+from rich.style import Style
 from textual import events
 from textual.color import Color
 from textual.geometry import Region, Size
@@ -55,6 +56,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.turns: list[SegmentView] = []
+        self._index: dict[int, int] = {}
+        self.coded = 0  # turns with at least one coding
         self.cursor = 0
         self.selection: Selection | None = None
         self.search = ""
@@ -75,6 +78,8 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
     def show(self, turns: list[SegmentView], cursor: int = 0) -> None:
         """Show these turns with the cursor on turn `cursor`."""
         self.turns = turns
+        self._index = {turn.id: index for index, turn in enumerate(turns)}
+        self.coded = sum(1 for turn in turns if turn.codings)
         self.cursor = max(0, min(cursor, len(turns) - 1))
         self.selection = None
         self._relayout()
@@ -83,23 +88,37 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_codes(self, codes: dict[str, tuple[str, str]]) -> None:
         """Code key -> (display name, hex colour), for chips and span highlights."""
+        renamed = {k: name for k, (name, _) in codes.items()} != {
+            k: name for k, (name, _) in self._codes.items()
+        }
         self._codes = codes
         self._looks = {}
-        self._relayout()
+        if renamed:  # chip widths depend on names, so the turns are laid out again
+            self._relayout()
+        else:
+            self._turn_strips.clear()
+            self.refresh()
 
     def replace_turn(self, index: int, turn: SegmentView) -> None:
         """Redraw one changed turn; the turns after it move if its height changed."""
+        self.coded += bool(turn.codings) - bool(self.turns[index].codings)
         self.turns[index] = turn
         self._turn_strips.pop(index, None)
         if self._layout_width:
+            old = self._layouts[index].height
             self._layouts[index] = layout_turn(turn, self._layout_width, self._get_looks())
-            self._restack()
+            shift = self._layouts[index].height - old
+            if shift:
+                starts = self._starts
+                for later in range(index + 1, len(starts)):
+                    starts[later] += shift
+                self.virtual_size = Size(self._layout_width, starts[-1])
         self.refresh()
         if index == self.cursor:
             self.post_message(self.CursorMoved(index))
 
     def index_of(self, segment_id: int) -> int | None:
-        return next((i for i, turn in enumerate(self.turns) if turn.id == segment_id), None)
+        return self._index.get(segment_id)
 
     def set_search(self, term: str) -> None:
         self.search = term
@@ -139,24 +158,41 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _get_styles(self) -> TurnStyles:
         if self._styles is None:
-            style = self.get_component_rich_style
+            style = self._component_style
             self._styles = TurnStyles(
                 text=self.rich_style,
-                cursor=style("transcript--cursor", partial=True),
-                bar=style("transcript--bar", partial=True),
-                speaker=style("transcript--speaker", partial=True),
-                meta=style("transcript--meta", partial=True),
-                selection=style("transcript--selection", partial=True),
-                caret=style("transcript--caret", partial=True),
-                match=style("transcript--match", partial=True),
+                cursor=style("transcript--cursor"),
+                bar=style("transcript--bar"),
+                speaker=style("transcript--speaker"),
+                meta=style("transcript--meta"),
+                selection=style("transcript--selection"),
+                caret=style("transcript--caret"),
+                match=style("transcript--match"),
             )
         return self._styles
 
+    def _component_style(self, name: str) -> Style:
+        """A component class's style, its translucent colours blended over the background
+        (a Rich style cannot carry transparency, so `$boost` would otherwise turn white)."""
+        styles = self.get_component_styles(name)
+        background = self._background()
+        bgcolor = background + styles.background if styles.has_rule("background") else None
+        color = (bgcolor or background) + styles.color if styles.has_rule("color") else None
+        return (
+            Style(
+                color=color.rich_color if color else None,
+                bgcolor=bgcolor.rich_color if bgcolor else None,
+            )
+            + styles.text_style
+        )
+
+    def _background(self) -> Color:
+        background = self.background_colors[1]
+        return background if background.a else Color(0, 0, 0)
+
     def _get_looks(self) -> dict[str, CodeLook]:
         if not self._looks and self._codes:
-            background = self.background_colors[1]
-            if background.a == 0:
-                background = Color(0, 0, 0)
+            background = self._background()
             self._looks = {
                 key: CodeLook.make(name, colour, background)
                 for key, (name, colour) in self._codes.items()

@@ -25,6 +25,7 @@ from qualcode.domain.corpus import CodingView, SegmentView
 GUTTER = 3  # cursor bar, then two spaces before the text
 _WORD = re.compile(r"\S+\s*|\s+")
 _EXCERPT = 18
+_CHIP_NAME = 28
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,8 @@ def layout_turn(turn: SegmentView, width: int, looks: dict[str, CodeLook]) -> Tu
 def chip_label(turn: SegmentView, coding: CodingView, looks: dict[str, CodeLook]) -> str:
     look = looks.get(coding.code_key)
     name = look.name if look else coding.code_key
+    if len(name) > _CHIP_NAME:
+        name = name[: _CHIP_NAME - 1].rstrip() + "…"
     if coding.start_char is None or coding.end_char is None:
         return f" {name} "
     excerpt = turn.text[coding.start_char - turn.start_char : coding.end_char - turn.start_char]

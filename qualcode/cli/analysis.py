@@ -1,0 +1,241 @@
+"""Analysis commands: freq, compare, cooccur, quotes, search; tables on screen or in files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from qualcode.cli.common import DbOption, console, friendly, project
+from qualcode.domain.table import ResultSet
+from qualcode.errors import QualcodeError
+from qualcode.exchange.tables import FORMATS, to_rich, write
+from qualcode.services import analysis
+from qualcode.services.analysis import LayerChoice, TurnScope
+
+FORMAT_HELP = f"table (the terminal), {', '.join(FORMATS)}; default: from --output's suffix."
+
+FormatOption = Annotated[
+    str | None, typer.Option("--format", "-f", help=FORMAT_HELP, show_default=False)
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the tables to this file.")
+]
+LayerCoderOption = Annotated[
+    str | None,
+    typer.Option("--coder", help="Count only this coder's codings (default: all coders)."),
+]
+ConsensusOption = Annotated[
+    bool, typer.Option("--consensus", help="Count only the consensus layer.")
+]
+DepartmentOption = Annotated[
+    list[str] | None, typer.Option("--department", help="Only these departments (repeatable).")
+]
+GroupKindOption = Annotated[
+    list[str] | None,
+    typer.Option("--group-kind", help="Only these focus-group kinds (repeatable)."),
+]
+RoleOption = Annotated[
+    list[str] | None, typer.Option("--role", help="Only turns of speakers in these roles.")
+]
+CodesOption = Annotated[
+    list[str] | None,
+    typer.Option("--codes", help="Only these codes and the codes below them (KEY,KEY or repeat)."),
+]
+DepthOption = Annotated[
+    int | None, typer.Option("--depth", help="Only codes above this depth (1 = top level).")
+]
+LimitOption = Annotated[int, typer.Option("--limit", help="At most this many turns.")]
+
+
+@friendly
+def freq(
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            help="Columns: department, group-kind, transcript, speaker-role, coder "
+            "(repeat or comma-separate to combine).",
+        ),
+    ] = None,
+    measure: Annotated[
+        str,
+        typer.Option(
+            "--measure",
+            help="turns, transcripts, speakers, words, per1000 (words coded per 1,000 "
+            "words) or percent (of the group's turns).",
+        ),
+    ] = "turns",
+    coder: LayerCoderOption = None,
+    consensus: ConsensusOption = False,
+    department: DepartmentOption = None,
+    group_kind: GroupKindOption = None,
+    role: RoleOption = None,
+    codes: CodesOption = None,
+    depth: DepthOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Code frequencies: codes (parents rolled up) by department, group kind, role, coder."""
+    query = analysis.FrequencyQuery(
+        by=_split(by),
+        measure=measure,
+        layer=LayerChoice(coder, consensus),
+        scope=_scope(department, group_kind, role),
+        codes=_split(codes),
+        depth=depth,
+    )
+    _emit(analysis.frequency(project(db), query), fmt, output)
+
+
+@friendly
+def compare(
+    by: Annotated[
+        str, typer.Option("--by", help="Columns: department, group-kind or speaker-role.")
+    ] = "department",
+    codes: Annotated[
+        list[str] | None,
+        typer.Option("--codes", help="Rows: these codes, rolled up (KEY,KEY or repeat)."),
+    ] = None,
+    level: Annotated[
+        int, typer.Option("--level", help="Rows without --codes: codes at this level (1 = top).")
+    ] = 1,
+    coder: LayerCoderOption = None,
+    consensus: ConsensusOption = False,
+    department: DepartmentOption = None,
+    group_kind: GroupKindOption = None,
+    role: RoleOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Compare groups: coded turns per code, chi-square, residuals, shares with 95 % CIs."""
+    query = analysis.CompareQuery(
+        by=by,
+        layer=LayerChoice(coder, consensus),
+        scope=_scope(department, group_kind, role),
+        codes=_split(codes),
+        level=level,
+    )
+    _emit(analysis.compare(project(db), query).result_set, fmt, output)
+
+
+@friendly
+def cooccur(
+    overlap: Annotated[
+        bool, typer.Option("--overlap", help="Count only overlapping codings, not shared turns.")
+    ] = False,
+    codes: CodesOption = None,
+    depth: DepthOption = None,
+    coder: LayerCoderOption = None,
+    consensus: ConsensusOption = False,
+    department: DepartmentOption = None,
+    group_kind: GroupKindOption = None,
+    role: RoleOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Code co-occurrence in the same turn (or overlapping spans): counts and Jaccard."""
+    query = analysis.CooccurrenceQuery(
+        layer=LayerChoice(coder, consensus),
+        scope=_scope(department, group_kind, role),
+        codes=_split(codes),
+        depth=depth,
+        overlap=overlap,
+    )
+    _emit(analysis.cooccurrence(project(db), query), fmt, output)
+
+
+@friendly
+def quotes(
+    code: Annotated[str, typer.Argument(help="Code key; codes below it are included.")],
+    limit: LimitOption = analysis.DEFAULT_LIMIT,
+    coder: LayerCoderOption = None,
+    consensus: ConsensusOption = False,
+    department: DepartmentOption = None,
+    group_kind: GroupKindOption = None,
+    role: RoleOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Coded turns to quote: text, speaker, role, transcript and time."""
+    query = analysis.QuoteQuery(
+        code=code,
+        layer=LayerChoice(coder, consensus),
+        scope=_scope(department, group_kind, role),
+        limit=limit,
+    )
+    _emit(analysis.quotes(project(db), query).result_set, fmt, output)
+
+
+@friendly
+def search(
+    text: Annotated[
+        str, typer.Argument(help='Words and "phrases" a turn must all hold; word* for prefixes.')
+    ],
+    limit: LimitOption = analysis.DEFAULT_LIMIT,
+    department: DepartmentOption = None,
+    group_kind: GroupKindOption = None,
+    role: RoleOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Full-text search over turns (best matches first), with filters."""
+    query = analysis.SearchQuery(text=text, scope=_scope(department, group_kind, role), limit=limit)
+    _emit(analysis.search(project(db), query).result_set, fmt, output)
+
+
+def _split(values: list[str] | None) -> tuple[str, ...]:
+    """Repeated options and comma-separated values alike."""
+    return tuple(
+        part.strip() for value in values or [] for part in value.split(",") if part.strip()
+    )
+
+
+def _scope(
+    departments: list[str] | None, group_kinds: list[str] | None, roles: list[str] | None
+) -> TurnScope:
+    return TurnScope(
+        departments=tuple(departments or ()),
+        group_kinds=tuple(group_kinds or ()),
+        roles=tuple(roles or ()),
+    )
+
+
+def _emit(result: ResultSet, fmt: str | None, output: Path | None) -> None:
+    """Print rich tables, print a text format, or write a file."""
+    chosen = fmt or (output.suffix.lstrip(".").lower() if output else "table")
+    if chosen == "table":
+        if output is not None:
+            raise QualcodeError(
+                f"--format table prints to the terminal; to write {output} choose "
+                f"--format {' or '.join(FORMATS)}."
+            )
+        query = result.query
+        console.print(
+            Text(
+                f"Codebook {query['codebook']} v{query['codebook_version']}; "
+                f"coder layer: {query['coder_layer']}; filters: {query['filters']}",
+                style="dim",
+            )
+        )
+        for table in result.tables:
+            console.print(to_rich(table))
+        return
+    if chosen not in FORMATS:
+        raise QualcodeError(
+            f"Unknown format '{chosen}'; choose table or one of {', '.join(FORMATS)}."
+        )
+    if output is None:
+        if chosen == "xlsx":
+            raise QualcodeError("XLSX is a binary file; give --output FILE.xlsx.")
+        typer.echo(write(result, chosen), nl=False)
+        return
+    write(result, chosen, output)
+    console.print(f"Wrote {len(result.tables)} table(s) to {output} ({chosen}).", highlight=False)

@@ -1,0 +1,63 @@
+"""The comparison of groups reproduces published chi-square, residual and Wilson examples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qualcode.analysis.comparison import compare_groups, comparison_tables
+from qualcode.analysis.frequency import Facts, Grouping
+from qualcode.store.analysis_queries import CodedTurns, TranscriptFacts, TurnTotals
+
+PARTIES = ["Democrat", "Independent", "Republican"]
+FACTS = Facts.of(
+    {i: TranscriptFacts(i, f"group {i}", party, None) for i, party in enumerate(PARTIES)},
+    {},
+    {},
+)
+CODES = [(1, "female", "Females"), (2, "male", "Males")]
+
+
+def agresti_rows() -> tuple[list[CodedTurns], list[TurnTotals]]:
+    # Agresti (2007), An Introduction to Categorical Data Analysis, 2nd ed., Tables 2.5 and
+    # 2.6: party identification by gender, X² = 30.1 (df 2), standardized residuals
+    # 4.50, 0.70, -5.32 for females. Rows are "codes", parties the groups (departments).
+    counts = {1: [762, 327, 468], 2: [484, 239, 477]}
+    rows = [
+        CodedTurns(code, group, None, None, n, n * 10)
+        for code, row in counts.items()
+        for group, n in enumerate(row)
+    ]
+    totals = [TurnTotals(group, None, 2000, 20000) for group in range(3)]
+    return rows, totals
+
+
+def test_reproduces_agresti_party_identification() -> None:
+    rows, totals = agresti_rows()
+    comparison = compare_groups(CODES, Grouping(("department",), FACTS), rows, totals)
+    assert comparison.groups == PARTIES
+    assert comparison.test is not None
+    assert round(comparison.test.statistic, 1) == 30.1
+    assert comparison.test.dof == 2
+    published = [[4.50, 0.70, -5.32], [-4.50, -0.70, 5.32]]
+    np.testing.assert_allclose(comparison.test.adjusted_residuals, published, atol=0.005)
+    counts = comparison_tables(comparison)[0]
+    # Democrat females over-represented, Republican females under-represented.
+    assert counts.styles is not None
+    assert counts.styles[0] == [None, None, "over", None, "under", None]
+    assert counts.rows[0] == ["female", "Females", 762, 327, 468, 1557]
+
+
+def test_shares_carry_wilson_intervals_of_newcombe_example() -> None:
+    # Newcombe (1998), Statistics in Medicine 17:857-872, Table II: 81/263 has the Wilson
+    # score interval 0.2553 to 0.3662.
+    rows = [CodedTurns(1, 0, None, None, 81, 0), CodedTurns(2, 1, None, None, 15, 0)]
+    totals = [TurnTotals(0, None, 263, 0), TurnTotals(1, None, 148, 0)]
+    comparison = compare_groups(CODES, Grouping(("department",), FACTS), rows, totals)
+    shares = comparison_tables(comparison)[3]
+    first = shares.rows[0]
+    assert first[:6] == ["female", "Females", "Democrat", 81, 263, pytest.approx(81 / 263)]
+    assert first[6:] == pytest.approx([0.2553, 0.3662], abs=5e-5)
+    # 15/148: 0.0624 to 0.1605 (same table).
+    male = next(row for row in shares.rows if row[:3] == ["male", "Males", "Independent"])
+    assert male[6:] == pytest.approx([0.0624, 0.1605], abs=5e-5)

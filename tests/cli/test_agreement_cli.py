@@ -1,0 +1,171 @@
+"""`qualcode agree`, `agree matrix`, `disagreements`, `adjudicate`, `blind`, `audit`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from qualcode.services import adjudication, blind
+from qualcode.services.project import Project, open_project
+
+REPO = Path(__file__).resolve().parents[2]
+TB, JW = "temporality.breaks", "jobcrafting.workarounds"
+TRANSCRIPT = """[00:00:00] Moderator: Please read the first card.
+[00:00:10] Anne (nurse): We never get a proper lunch break. The phone rings all the time.
+[00:00:30] Bo (secretary): I keep a paper list next to the system, otherwise we lose patients.
+[00:00:50] Anne (nurse): Yes.
+"""
+# Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", Annenberg School for
+# Communication, University of Pennsylvania, section C: 4 observers x 12 units with missing
+# values; nominal alpha = 0.743, ordinal 0.815, interval 0.849. Rows = units, columns =
+# observers A-D, empty = missing.
+KRIPPENDORFF_2011 = """A,B,C,D
+1,1,,1
+2,2,3,2
+3,3,3,3
+3,3,3,3
+2,2,2,2
+1,2,3,4
+4,4,4,4
+1,1,2,1
+2,2,2,2
+,5,5,5
+,,1,1
+,3,,
+"""
+
+
+@pytest.fixture
+def coded(run, database_url, write_file) -> Project:
+    """The hand-checked fixture of tests/services/test_agreement.py, through the CLI."""
+    path = write_file("fg.txt", TRANSCRIPT)
+    assert run("codebook", "load", REPO / "codebooks" / "three_concepts.yaml").exit_code == 0
+    assert run("import", path, "--department", "Ward").exit_code == 0
+    for args in (
+        (2, TB, "--coder", "anna"),
+        (3, JW, "--coder", "anna"),
+        (2, TB, "--coder", "ben", "--span", "0:34"),
+        (3, TB, "--coder", "ben"),
+    ):
+        result = run("code", *args)
+        assert result.exit_code == 0, result.output
+    project = open_project(database_url)
+    yield project
+    project.close()
+
+
+def test_agree_matrix_reproduces_krippendorff_2011(run, write_file):
+    path = write_file("k2011.csv", KRIPPENDORFF_2011)
+    result = run("agree", "matrix", path)
+    assert result.exit_code == 0, result.output
+    assert "Krippendorff's alpha (nominal)" in result.output
+    assert "0.743" in result.output
+    ordinal = run("agree", "matrix", path, "--level", "ordinal", "--format", "json")
+    rows = json.loads(ordinal.output)["tables"][0]["rows"]
+    alpha = next(row for row in rows if row[0].startswith("Krippendorff"))
+    assert alpha[1] == pytest.approx(0.815, abs=5e-4)
+    assert alpha[3] == 11  # unit 12 has one value and is not pairable
+
+
+def test_agree_matrix_rejects_bad_input(run, write_file):
+    path = write_file("bad.csv", "A,B\nyes,no\n")
+    result = run("agree", "matrix", path, "--level", "interval")
+    assert result.exit_code == 1
+    assert "non-numeric" in result.output
+
+
+def test_agree_per_code_as_csv(run, coded):
+    repeated = run("agree", "--coders", "anna", "--coders", "ben", "--format", "csv")
+    comma = run("agree", "--coders", "anna,ben", "--format", "csv")
+    assert repeated.exit_code == 0, repeated.output
+    assert repeated.output == comma.output
+    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(repeated.output))}
+    assert set(rows) == {TB, JW, "(all codes)"}
+    assert (rows[TB]["both"], rows[TB]["A only"], rows[TB]["B only"]) == ("1", "0", "1")
+    assert float(rows[TB]["Krippendorff's alpha"]) == pytest.approx(8 / 15)
+    assert rows[TB]["band"] == "unreliable"
+
+
+def test_agree_table_by_department_character_and_overlap(run, coded, tmp_path):
+    table = run("agree", "--by", "department", "--concepts")
+    assert table.exit_code == 0, table.output
+    assert "Ward" in table.output and "temporality" in table.output
+    out = tmp_path / "agree.xlsx"
+    assert run("agree", "--unit", "character", "--overlap", "0.9", "--output", out).exit_code == 0
+    assert out.stat().st_size > 0
+    bad = run("agree", "--unit", "word")
+    assert bad.exit_code == 1 and "turn, sentence or character" in bad.output
+
+
+def test_disagreements_list(run, coded):
+    result = run("disagreements", "--code", TB)
+    assert result.exit_code == 0, result.output
+    assert "segment 3" in result.output and "coded by ben, not by anna" in result.output
+    assert "I keep a paper list" in result.output
+    assert "1 disagreement(s)." in result.output
+    as_json = json.loads(run("disagreements", "--format", "json").output)
+    assert [row[4] for row in as_json["tables"][0]["rows"]] == [JW, TB]
+
+
+def test_adjudicate_and_undo(run, coded):
+    result = run("adjudicate", 3, TB, "--take", "B", "--coder", "sue", "--memo", "breaks")
+    assert result.exit_code == 0, result.output
+    assert "take:ben" in result.output
+    (logged,) = adjudication.adjudication_log(coded)
+    assert (logged.supervisor, logged.memo, logged.undone_at) == ("sue", "breaks", None)
+    assert "adjudicated: take:ben" in run("disagreements", "--code", TB).output
+    undo = run("adjudicate", "undo", logged.id, "--coder", "sue")
+    assert undo.exit_code == 0, undo.output
+    assert adjudication.adjudication_log(coded)[0].undone_at is not None
+    recode = run("adjudicate", 3, TB, "--code", "temporality.rhythm")
+    assert recode.exit_code == 0 and "recode:temporality.rhythm" in recode.output
+    neither = run("adjudicate", 3, JW, "--take", "neither", "--take", "both")
+    assert neither.exit_code == 0
+    none = run("adjudicate", 3, JW)
+    assert none.exit_code == 1 and "Give one decision" in none.output
+
+
+def test_blind_mode_limits_segments_to_own_codings(run, coded, monkeypatch):
+    # Without blind mode turn 2 shows TB for anna and ben, turn 3 for ben: three times.
+    assert run("segments", 1).output.count(TB) == 3
+    assert run("blind", "on", "--coder", "sue").exit_code == 0
+    assert blind.blind_mode(coded) is True
+    monkeypatch.setenv("QUALCODE_CODER", "anna")
+    shown = run("segments", 1)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.count(TB) == 1 and shown.output.count(JW) == 1
+    monkeypatch.delenv("QUALCODE_CODER")
+    assert "Blind mode is on" in run("segments", 1).output
+    assert run("segments", 1, "--coder", "ben").output.count(TB) == 2
+    assert run("blind", "off").exit_code == 0
+    assert run("segments", 1).output.count(TB) == 3
+
+
+@pytest.mark.parametrize("suffix", ["md", "html"])
+def test_audit_report(run, coded, tmp_path, suffix):
+    run("adjudicate", 3, TB, "--take", "ben", "--coder", "sue", "--memo", "agreed in meeting")
+    out = tmp_path / f"report.{suffix}"
+    result = run("audit", "--output", out)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    for heading in (
+        "Coders and coverage",
+        "Agreement per code (turn level)",
+        "Agreement per department (turn level)",
+        "Disagreements",
+        "Adjudication log",
+        "How each coefficient is defined",
+    ):
+        assert heading in text
+    assert "Codebook version" in text and "three_concepts" in text
+    assert "anna" in text and "Ward" in text and "agreed in meeting" in text
+    assert "Gwet" in text and "Krippendorff" in text and "take:ben" in text
+
+
+def test_audit_needs_a_report_file(run, coded, tmp_path):
+    result = run("audit", "--output", tmp_path / "report.csv")
+    assert result.exit_code == 1 and ".html" in result.output

@@ -1,0 +1,166 @@
+"""CLI: freq, compare, cooccur, quotes and search, on screen and in every export format.
+
+The corpus: Ward (staff) turns w1 Anne (nurse) "We skip lunch every day." and w2 Bo
+(physician) "The phone interrupts every break."; Clinic (management) turn c1 Cis (head
+nurse) "We plan the week on Mondays.". anna codes w1 breaks, w2 breaks and interruptions,
+c1 predictability; ben codes w1 breaks. So temporality (rolled up) has Ward 2, Clinic 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from qualcode.domain.imports import ImportSpec
+from qualcode.exchange.tables import read_csv_table, read_xlsx_tables
+from qualcode.services import analysis, codebooks, coding, corpus, importing
+from qualcode.services.project import open_project
+
+REPO = Path(__file__).resolve().parents[2]
+CODEBOOK = REPO / "codebooks" / "three_concepts.yaml"
+WARD = (
+    "Moderator: Welcome.\nAnne (nurse): We skip lunch every day.\n"
+    "Bo (physician): The phone interrupts every break.\n"
+)
+CLINIC = "Moderator: Welcome.\nCis (head nurse): We plan the week on Mondays.\n"
+COMMANDS = ("freq", "compare", "cooccur", "quotes", "search")
+
+
+@pytest.fixture
+def study(database_url: str, write_file) -> str:
+    project = open_project(database_url)
+    codebooks.load_codebook_file(project, CODEBOOK)
+    turns = {}
+    for prefix, text, department, kind in (
+        ("w", WARD, "Ward", "staff"),
+        ("c", CLINIC, "Clinic", "management"),
+    ):
+        path = write_file(f"{department}.txt", text)
+        spec = ImportSpec(path=path, department=department, group_kind=kind)
+        transcript = importing.import_one(project, spec).transcript_id
+        turns |= {f"{prefix}{v.ordinal}": v.id for v in corpus.segments(project, transcript)}
+    for coder, turn, key in [
+        ("anna", "w1", "temporality.breaks"),
+        ("anna", "w2", "temporality.breaks"),
+        ("anna", "w2", "temporality.interruptions"),
+        ("anna", "c1", "temporality.predictability"),
+        ("ben", "w1", "temporality.breaks"),
+    ]:
+        coding.apply_code(project, turns[turn], key, coder)
+    project.close()
+    return database_url
+
+
+def test_freq_prints_a_table_naming_codebook_and_layer(run, study) -> None:
+    result = run("freq", "--by", "department", "--depth", "1")
+    assert result.exit_code == 0, result.output
+    assert "Coded turns by department" in result.output
+    assert "Codebook three_concepts v1" in result.output
+    assert "all coders" in result.output
+    line = next(line for line in result.output.splitlines() if "│ temporality " in line)
+    assert [cell.strip() for cell in line.strip("│").split("│")][2:] == ["1", "2", "3"]
+
+
+def test_freq_csv_on_stdout_with_comma_separated_options(run, study) -> None:
+    result = run("freq", "--by", "department", "--codes", "temporality.breaks,open", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    records = list(csv.reader(io.StringIO(result.output)))
+    assert records[0] == ["Code", "Name", "Clinic", "Ward", "Total"]
+    assert records[1] == ["temporality.breaks", "Breaks and restitution", "0", "2", "2"]
+    assert [record[0] for record in records[1:]] == ["temporality.breaks", "open"]
+
+
+def test_freq_files_read_back_equal_the_service_table(run, study, tmp_path) -> None:
+    xlsx, csv_path = tmp_path / "freq.xlsx", tmp_path / "freq.csv"
+    for path in (xlsx, csv_path):
+        result = run("freq", "--by", "group-kind", "--measure", "percent", "-o", path)
+        assert result.exit_code == 0, result.output
+        assert f"Wrote 1 table(s) to {path}" in result.output.replace("\n", "")
+    expected = analysis.frequency(
+        open_project(study), analysis.FrequencyQuery(by=("group-kind",), measure="percent")
+    ).tables[0]
+    (from_xlsx,) = read_xlsx_tables(xlsx)
+    from_csv = read_csv_table(csv_path)
+    for table in (from_xlsx, from_csv):
+        assert table.columns == expected.columns
+        assert table.rows == [[pytest.approx(v) for v in row] for row in expected.rows]
+
+
+def test_freq_by_coder_for_one_coder(run, study) -> None:
+    result = run("freq", "--by", "coder", "--coder", "ben", "--depth", "1", "-f", "json")
+    payload = json.loads(result.output)
+    assert payload["query"]["coder_layer"] == "coder ben"
+    (table,) = payload["tables"]
+    assert table["columns"] == ["Code", "Name", "ben", "Total"]
+    assert table["rows"][1][2:] == [1, 1]  # temporality: w1
+
+
+def test_compare_json_and_markdown_file(run, study, tmp_path) -> None:
+    result = run("compare", "--by", "department", "-f", "json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    titles = [table["title"] for table in payload["tables"]]
+    assert titles[0] == "Coded turns by department"
+    assert "Chi-square test" in titles
+    counts = {row[0]: row[2:] for row in payload["tables"][0]["rows"]}
+    assert counts["temporality"] == [1, 2, 3]
+    target = tmp_path / "compare.md"
+    assert run("compare", "--by", "speaker-role", "-o", target).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "## Coded turns by speaker-role" in text
+    assert "**Coder layer:** all coders" in text
+
+
+def test_cooccur_and_quotes(run, study) -> None:
+    pairs = run("cooccur", "--codes", "temporality", "--depth", "2", "-f", "csv")
+    assert pairs.exit_code == 0, pairs.output
+    records = list(csv.reader(io.StringIO(pairs.output)))
+    # breaks & interruptions share w2: Jaccard 1 / (2 + 1 - 1) = 0.5.
+    assert ["temporality.breaks", "temporality.interruptions", "1", "2", "1", "0.5"] in records
+    quotes = run("quotes", "temporality.breaks", "--department", "Ward", "-f", "csv")
+    records = list(csv.reader(io.StringIO(quotes.output)))
+    assert records[0][:2] == ["Turn", "Transcript"]
+    assert [record[7] for record in records[1:]] == [
+        "We skip lunch every day.",
+        "The phone interrupts every break.",
+    ]
+    assert records[1][5] == "nurse"
+
+
+def test_search_with_a_filter(run, study) -> None:
+    result = run("search", "every", "--role", "physician")
+    assert result.exit_code == 0, result.output
+    assert "The phone interrupts every break." in result.output
+    assert "We skip lunch" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("freq", "--coder", "nobody"), "No coder 'nobody'"),
+        (("freq", "--by", "ward"), "Cannot group by 'ward'"),
+        (("freq", "--format", "xlsx"), "give --output"),
+        (("freq", "--format", "table", "-o", "x.csv"), "prints to the terminal"),
+        (("freq", "-o", "x.pdf"), "Unknown format 'pdf'"),
+        (("compare", "--by", "transcript"), "Cannot group by 'transcript'"),
+        (("quotes", "nope"), "No code 'nope'"),
+        (("freq", "--consensus"), "no consensus layer"),
+    ],
+)
+def test_mistakes_are_one_clear_error(run, study, args, message) -> None:
+    result = run(*args)
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_and_a_section_in_the_guide(run, command) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "--format" in result.output
+    guide = (REPO / "docs" / "analysis.md").read_text(encoding="utf-8")
+    assert f"qualcode {command}" in guide
