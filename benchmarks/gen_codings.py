@@ -205,13 +205,13 @@ def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True, help="a new SQLite file (or a URL)")
+    parser.add_argument("--db", required=True, help="a new SQLite file, or a database URL")
     parser.add_argument("--turns", type=int, default=100_000)
     parser.add_argument("--codings", type=int, default=1_000_000)
     parser.add_argument("--departments", type=int, default=12)
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
-    url = str(args.db) if "://" in str(args.db) else f"sqlite:///{args.db.resolve()}"
+    url = args.db if "://" in args.db else f"sqlite:///{Path(args.db).resolve()}"
     started = time.perf_counter()
     project = open_project(url)
     generate(

@@ -5,12 +5,13 @@ Revises: 0001
 Create Date: 2026-11-24 10:00:00
 
 On SQLite with FTS5 compiled in, ``segment_fts`` holds each segment's text under the
-segment's id (its rowid). Triggers keep it in sync: a segment's text is always
-``transcript.text[start_char:end_char]`` and the transcript text never changes, so every
-change to a segment's text is an insert, a delete or an update of its offsets on
-``segment`` itself. Triggers catch all of them, including import, split, join and cascaded
-deletes, without a call in any service. PostgreSQL (and SQLite without FTS5) get nothing:
-search there falls back to a portable substring query.
+segment's id (its rowid). A segment's text is always ``transcript.text[start_char:end_char]``
+and the transcript text never changes, so triggers on ``segment`` drop the entry of a deleted
+segment and re-index one whose offsets change (split, join). New segments are indexed lazily
+by ``qualcode.store.search.catch_up`` before each search: an insert trigger would cut each
+segment out of the whole transcript text in SQL (substr scans the UTF-8 from the start) and
+made imports twice as slow. PostgreSQL (and SQLite without FTS5) get nothing: search there
+falls back to a portable substring query.
 """
 
 from collections.abc import Sequence
@@ -32,8 +33,6 @@ STATEMENTS = (
     "INSERT INTO segment_fts(rowid, text) "
     "SELECT s.id, substr(t.text, s.start_char + 1, s.end_char - s.start_char) "
     "FROM segment AS s JOIN transcript AS t ON t.id = s.transcript_id",
-    f"CREATE TRIGGER segment_fts_insert AFTER INSERT ON segment BEGIN "
-    f"INSERT INTO segment_fts(rowid, text) {_TEXT}; END",
     "CREATE TRIGGER segment_fts_delete AFTER DELETE ON segment BEGIN "
     "DELETE FROM segment_fts WHERE rowid = old.id; END",
     f"CREATE TRIGGER segment_fts_update AFTER UPDATE OF start_char, end_char, transcript_id "
@@ -43,7 +42,6 @@ STATEMENTS = (
 DROPS = (
     "DROP TRIGGER IF EXISTS segment_fts_update",
     "DROP TRIGGER IF EXISTS segment_fts_delete",
-    "DROP TRIGGER IF EXISTS segment_fts_insert",
     "DROP TABLE IF EXISTS segment_fts",
 )
 

@@ -296,7 +296,10 @@ def search(project: Project, query: SearchQuery) -> QuoteReport:
 
     def work(session: Session) -> QuoteReport:
         book = active_codebook(session)
-        engine = "FTS5 full-text index" if search_store.has_fts(session) else "substring match"
+        indexed = search_store.has_fts(session)
+        if indexed:
+            search_store.catch_up(session)
+        engine = "FTS5 full-text index" if indexed else "substring match"
         found = [
             Quote(
                 segment_id=hit.segment_id,
@@ -328,7 +331,7 @@ def search(project: Project, query: SearchQuery) -> QuoteReport:
         )
         return QuoteReport(found, result)
 
-    return project.read(work)
+    return project.write(work)  # the search may first catch the index up
 
 
 def scope_for_group(scope: TurnScope, dimension: str, value: str) -> TurnScope:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from sqlalchemy import Integer, Select, and_, column, inspect, select, table
+from sqlalchemy import Integer, Select, and_, column, exists, insert, inspect, select, table
 from sqlalchemy.orm import Session
 
 from qualcode.store.analysis_queries import TurnScope, scoped, segment_text
@@ -63,6 +63,35 @@ def has_fts(session: Session) -> bool:
     """True when this database has the FTS5 index (SQLite with FTS5 compiled in)."""
     bind = session.get_bind()
     return bind.dialect.name == "sqlite" and inspect(session.connection()).has_table(FTS_TABLE)
+
+
+def catch_up(session: Session) -> int:
+    """Index the segments the FTS5 table does not hold yet; returns how many were added.
+
+    Imports do not index (that would double their time); the first search after them does,
+    slicing each turn from its transcript's text in Python, where slicing is O(1).
+    """
+    missing = session.execute(
+        select(Segment.id, Segment.transcript_id, Segment.start_char, Segment.end_char)
+        .where(~exists().where(_fts.c.rowid == Segment.id))
+        .order_by(Segment.transcript_id)
+    ).all()
+    if not missing:
+        return 0
+    transcript_ids = {row.transcript_id for row in missing}
+    texts = dict(
+        session.execute(
+            select(Transcript.id, Transcript.text).where(Transcript.id.in_(transcript_ids))
+        ).all()
+    )
+    session.execute(
+        insert(_fts),
+        [
+            {"rowid": row.id, "text": texts[row.transcript_id][row.start_char : row.end_char]}
+            for row in missing
+        ],
+    )
+    return len(missing)
 
 
 def search_turns(

@@ -74,21 +74,22 @@ def reset_sequences(connection: Connection) -> None:
 
 def fingerprint(connection: Connection, table: Table) -> tuple[int, str]:
     """(number of rows, sha256 of the rows in canonical form ordered by primary key)."""
-    keys = [c.name for c in table.primary_key.columns]
-    lines = [
-        (
-            [row[name] for name in keys],
-            json.dumps([_canonical(row[c.name]) for c in table.columns], ensure_ascii=False),
-        )
+    keys = list(table.primary_key.columns)
+    rows = (
+        json.dumps([_canonical(row[c.name]) for c in table.columns], ensure_ascii=False)
         for batch in _batches(connection, table)
         for row in batch
-    ]
-    # Sorted here, not in SQL: text primary keys collate differently on each backend.
-    lines.sort(key=lambda pair: pair[0])
+    )
+    if not all(isinstance(key.type, Integer) for key in keys):
+        # Text keys collate differently on each backend: order those rows here instead.
+        positions = [list(table.columns).index(key) for key in keys]
+        rows = iter(sorted(rows, key=lambda line: [json.loads(line)[i] for i in positions]))
     digest = hashlib.sha256()
-    for _, line in lines:
+    count = 0
+    for line in rows:
         digest.update(line.encode("utf-8") + b"\n")
-    return len(lines), digest.hexdigest()
+        count += 1
+    return count, digest.hexdigest()
 
 
 def _batches(connection: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:

@@ -14,6 +14,7 @@ from qualcode.domain.corpus import TranscriptInfo
 from qualcode.errors import QualcodeError
 from qualcode.services import corpus
 from qualcode.services.project import Project
+from qualcode.tui.modals.key_help import KeyHelp
 from qualcode.tui.modals.text_prompt import TextPrompt
 from qualcode.tui.navigation import DESTINATIONS, navigation_bindings
 from qualcode.tui.saver import Saver
@@ -32,7 +33,7 @@ class QualcodeApp(App[None]):
     MODES: ClassVar = {"corpus": CorpusScreen, "coding": CodingScreen, "codebook": CodebookScreen}
     BINDINGS: ClassVar[list[BindingType]] = [
         *navigation_bindings(),
-        Binding("question_mark", "toggle_keys", "Keys", id="app.keys"),
+        Binding("question_mark", "show_keys", "Keys", id="app.keys"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -55,6 +56,9 @@ class QualcodeApp(App[None]):
             self.set_keymap(keymap)
 
     def on_mount(self) -> None:
+        # Build the coding screen now, behind the corpus, so that opening the first
+        # transcript only has to read and draw it.
+        self.switch_mode("coding")
         self.switch_mode("corpus")
         if not self.coder:
             self.push_screen(
@@ -100,11 +104,20 @@ class QualcodeApp(App[None]):
             return
         self.switch_mode(mode)
 
-    def action_toggle_keys(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+    def action_show_keys(self) -> None:
+        """List every key the current screen and the app respond to."""
+        rows: dict[str, str] = {}  # description -> keys, in binding order
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description:
+                continue
+            what = binding.group.description if binding.group else binding.description
+            if what not in rows:
+                rows[what] = self.get_key_display(binding)
+            elif binding.group is None:  # another key for the same action, like j and down
+                rows[what] += " " + self.get_key_display(binding)
+        name = type(self.screen).__name__.removesuffix("Screen")
+        self.push_screen(KeyHelp(f"Keys: {name}", [(keys, what) for what, keys in rows.items()]))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette offers every action of the current screen, and the navigation."""
@@ -118,7 +131,8 @@ class QualcodeApp(App[None]):
         seen = {f"goto('{d.mode}')" for d in DESTINATIONS}
         for _key, active in screen.active_bindings.items():
             binding = active.binding
-            if active.node is self or binding.action in seen or not binding.description:
+            skip = active.node is self or not active.enabled or not binding.description
+            if skip or binding.action in seen:
                 continue
             seen.add(binding.action)
             yield SystemCommand(

@@ -38,7 +38,7 @@ from scipy import stats
 from qualcode.domain.imports import ImportSpec
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.exchange.tables import read_csv_table, read_xlsx_tables, write
-from qualcode.services import analysis, codebooks, coding, corpus, importing
+from qualcode.services import analysis, codebooks, coding, corpus, importing, segmentation
 from qualcode.services.analysis import (
     CompareQuery,
     CooccurrenceQuery,
@@ -50,6 +50,7 @@ from qualcode.services.analysis import (
 )
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
+from qualcode.store import search as search_store
 
 CODEBOOK = """name: study
 title: Study codebook
@@ -391,3 +392,22 @@ def test_search_without_fts_falls_back_to_substrings(study: Project, monkeypatch
     # Substring match, case-insensitive, in transcript order (Clinic sorts before Ward).
     assert [hit.speaker for hit in report.quotes] == ["Dan", "Bo"]
     assert "substring" in report.result_set.query["filters"]
+
+
+def test_the_search_index_follows_imports_splits_and_joins(study: Project) -> None:
+    if study.engine.dialect.name != "sqlite":
+        pytest.skip("the FTS5 index exists on SQLite only; PostgreSQL searches substrings")
+    # Imports do not index; the first catch-up indexes every turn, the next has nothing to add.
+    assert study.write(search_store.catch_up) == len(
+        [v for info in corpus.list_transcripts(study) for v in corpus.segments(study, info.id)]
+    )
+    assert study.write(search_store.catch_up) == 0
+    hit = analysis.search(study, SearchQuery(text='"proper break"')).quotes[0]
+    turn = next(v for v in corpus.segments(study, hit.transcript_id) if v.id == hit.segment_id)
+    at = turn.start_char + turn.text.index("proper")
+    first, second = segmentation.split_segment(study, turn.id, at)
+    found = analysis.search(study, SearchQuery(text='"proper break"')).quotes
+    assert [q.segment_id for q in found] == [second]
+    segmentation.join_segment(study, first)
+    found = analysis.search(study, SearchQuery(text='"proper break"')).quotes
+    assert [q.segment_id for q in found] == [first]

@@ -26,7 +26,7 @@ def test_eight_coders_at_once_lose_and_duplicate_nothing(
     team_project: Project, database_url: str, write_file, monkeypatch, assert_consistent
 ) -> None:
     monkeypatch.syspath_prepend(str(Path(__file__).parent))
-    import workers  # a plain module so that spawned processes can import it by name
+    import team_workers as workers  # a plain module so that spawned processes can import it by name
 
     path = write_file("long.txt", long_transcript(46))
     importing.import_one(team_project, ImportSpec(path=path, department="Ward"))

@@ -19,7 +19,7 @@ CODES = ["temporality.breaks", "jobcrafting.task", "relational_coordination.shar
 @pytest.fixture
 def workers(monkeypatch):
     monkeypatch.syspath_prepend(str(Path(__file__).parent))
-    import workers  # a plain module so that spawned processes can import it by name
+    import team_workers as workers  # a plain module so that spawned processes can import it by name
 
     return workers
 

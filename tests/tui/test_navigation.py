@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Tree
 
+from qualcode.tui.modals.key_help import KeyHelp
 from qualcode.tui.modals.text_prompt import TextPrompt
 from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.coding import CodingScreen
@@ -105,14 +106,20 @@ async def test_palette_offers_the_screen_actions(make_app, settle) -> None:
         assert {"Undo", "Redo", "Split", "Join", "Memo", "Open code", "Go to Codebook"} <= titles
 
 
-async def test_question_mark_shows_the_keys(make_app, settle) -> None:
+async def test_question_mark_lists_the_keys_of_the_screen(make_app, settle) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
         await pilot.press("question_mark")
-        assert app.screen.query("HelpPanel")
-        await pilot.press("question_mark")
-        assert not app.screen.query("HelpPanel")
+        assert isinstance(app.screen, KeyHelp)
+        keys = dict((what, key) for key, what in app.screen.keys)
+        assert keys["Next turn"] == "j ↓"
+        assert keys["Apply a favourite code (the codebook lists them)"] == "1-9"
+        assert keys["Caret left (selecting)"] == "← h"  # listed even while not selecting
+        await pilot.press("escape")
+        assert isinstance(app.screen, CodingScreen)
 
 
 async def test_first_run_asks_who_is_coding(make_app, settle) -> None:

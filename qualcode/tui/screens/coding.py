@@ -22,7 +22,8 @@ from qualcode.domain.corpus import CodebookInfo, SegmentView
 from qualcode.errors import QualcodeError
 from qualcode.services import codebooks, reading
 from qualcode.services.history import CodingHistory
-from qualcode.tui.screens.coding_edits import SELECTION_ACTIONS, CodingEdits
+from qualcode.tui.screens.coding_edits import CodingEdits
+from qualcode.tui.screens.coding_selection import SELECTION_ACTIONS
 from qualcode.tui.widgets.code_detail import CodeDetail
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.inline_prompt import InlinePrompt
@@ -33,6 +34,10 @@ from qualcode.tui.widgets.transcript_view import TranscriptView
 
 FIRST = 60  # turns shown while the rest of a long transcript is read
 Book = tuple[CodebookInfo, dict[str, int]]  # the codebook and the coder's counts per code
+SELECTING = "selecting: ← → w b move · shift+→ W extend · 1-9 c n code it · s split · esc"
+
+
+FAVOURITES = Binding.Group("Apply a favourite code (the codebook lists them)")
 
 
 def _favourite(number: int) -> Binding:
@@ -43,6 +48,7 @@ def _favourite(number: int) -> Binding:
         show=number == 1,
         key_display="1-9" if number == 1 else None,
         id=f"coding.favourite_{number}",
+        group=FAVOURITES,
     )
 
 
@@ -66,14 +72,18 @@ class CodingScreen(CodingEdits):
         Binding("s", "split", "Split", id="coding.split"),
         Binding("J", "join", "Join", id="coding.join"),
         Binding("m", "memo", "Memo", id="coding.memo"),
-        Binding("left,h", "caret(-1)", "Left", show=False, id="coding.caret_left"),
-        Binding("right,l", "caret(1)", "Right", show=False, id="coding.caret_right"),
-        Binding("w", "word(1)", "Next word", show=False, id="coding.word_next"),
-        Binding("b", "word(-1)", "Word back", show=False, id="coding.word_back"),
+        Binding(
+            "left,h", "caret(-1)", "Caret left (selecting)", show=False, id="coding.caret_left"
+        ),
+        Binding(
+            "right,l", "caret(1)", "Caret right (selecting)", show=False, id="coding.caret_right"
+        ),
+        Binding("w", "word(1)", "Next word (selecting)", show=False, id="coding.word_next"),
+        Binding("b", "word(-1)", "Word back (selecting)", show=False, id="coding.word_back"),
         Binding("shift+right", "extend(1)", "Extend", id="coding.extend_right"),
         Binding("shift+left", "extend(-1)", "Shrink", show=False, id="coding.extend_left"),
-        Binding("W,e", "extend_word(1)", "Extend word", show=False, id="coding.extend_word"),
-        Binding("B", "extend_word(-1)", "Back word", show=False, id="coding.extend_back"),
+        Binding("W,e", "extend_word(1)", "Extend by a word", show=False, id="coding.extend_word"),
+        Binding("B", "extend_word(-1)", "Shrink by a word", show=False, id="coding.extend_back"),
         Binding("escape", "escape", "Done", id="coding.escape"),
     ]
 
@@ -238,13 +248,15 @@ class CodingScreen(CodingEdits):
         elif self.view.search:
             self.view.set_search("")
         self.refresh_bindings()
+        self.update_status()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Selection keys only while selecting; Esc only when there is something to end."""
+        """Selection keys work only while selecting (None: listed in the help, but off);
+        Esc shows only when there is a selection or search to end."""
         views = self.query(TranscriptView)
         selecting = bool(views) and views.first().selection is not None
         if action in SELECTION_ACTIONS:
-            return selecting
+            return True if selecting else None
         if action == "escape":
             return selecting or (bool(views) and bool(views.first().search))
         return True
@@ -273,4 +285,5 @@ class CodingScreen(CodingEdits):
             coded=(self.view.coded, len(turns)) if turns else None,
             saving=self.saver.pending,
             loading=self.partial,
+            hint=SELECTING if self.view.selection is not None else "",
         )

@@ -11,6 +11,8 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
+FIRST = "app.keys"
+
 
 class KeyBar(Static):
     COMPONENT_CLASSES = {"key-bar--key"}  # noqa: RUF012 - Textual API
@@ -28,8 +30,15 @@ class KeyBar(Static):
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
         line = Text(no_wrap=True, overflow="crop")
         seen: set[str] = set()
-        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
-            if not binding.show or not enabled or binding.action in seen:
+        shown = [
+            binding
+            for _node, binding, enabled, _tooltip in screen.active_bindings.values()
+            if binding.show and enabled
+        ]
+        # The key that lists all keys comes first, so it shows even on a narrow terminal.
+        shown.sort(key=lambda binding: binding.id != FIRST)
+        for binding in shown:
+            if binding.action in seen:
                 continue
             seen.add(binding.action)
             line.append(f" {self.app.get_key_display(binding)} ", key_style)

@@ -21,8 +21,13 @@ class StatusBar(Static):
         coded: tuple[int, int] | None = None,
         saving: int = 0,
         loading: bool = False,
+        hint: str = "",
     ) -> None:
+        """The coder first; then a hint for the current mode, or where the coder is."""
         parts: list[str | tuple[str, str]] = [(f" {coder} ", "reverse bold")]
+        if hint:
+            self.update(Content.assemble(*parts, (f"  {hint}", "bold")))
+            return
         if title:
             parts.append(f"  {title}")
         if position:
