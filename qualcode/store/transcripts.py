@@ -12,7 +12,31 @@ from sqlalchemy.orm import Session
 from qualcode.store.models import Coding, Segment, Speaker, Transcript
 
 _INSERT_TRANSCRIPT = Transcript.__table__.insert().returning(Transcript.__table__.c.id)
-_INSERT_SEGMENT = Segment.__table__.insert()
+_SEGMENT_COLUMNS = (
+    "transcript_id",
+    "speaker_id",
+    "ordinal",
+    "start_char",
+    "end_char",
+    "word_count",
+    "start_time",
+    "end_time",
+)
+
+
+def insert_rows(
+    session: Session, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Bulk insert through the DBAPI's executemany.
+
+    SQLAlchemy's per-row parameter processing costs as much as SQLite's insert itself on an
+    import; plain tuples skip it. Portable: the placeholder follows the driver's paramstyle.
+    """
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    placeholders = ", ".join([mark] * len(columns))
+    statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+    connection.exec_driver_sql(statement, rows)
 
 
 def find_by_sha256(session: Session, sha256: str) -> Transcript | None:
@@ -72,19 +96,21 @@ def insert_transcript(
         )
         speaker_ids = {label: speaker_id for speaker_id, label in rows}
     if segments:
-        session.connection().execute(
-            _INSERT_SEGMENT,
+        insert_rows(
+            session,
+            "segment",
+            _SEGMENT_COLUMNS,
             [
-                {
-                    "transcript_id": transcript_id,
-                    "speaker_id": speaker_ids.get(row["speaker"]) if row["speaker"] else None,
-                    "ordinal": row["ordinal"],
-                    "start_char": row["start_char"],
-                    "end_char": row["end_char"],
-                    "word_count": row["word_count"],
-                    "start_time": row["start_time"],
-                    "end_time": row["end_time"],
-                }
+                (
+                    transcript_id,
+                    speaker_ids.get(row["speaker"]) if row["speaker"] else None,
+                    row["ordinal"],
+                    row["start_char"],
+                    row["end_char"],
+                    row["word_count"],
+                    row["start_time"],
+                    row["end_time"],
+                )
                 for row in segments
             ],
         )

@@ -34,7 +34,7 @@ from qualcode.tui.widgets.transcript_view import TranscriptView
 
 FIRST = 60  # turns shown while the rest of a long transcript is read
 Book = tuple[CodebookInfo, dict[str, int]]  # the codebook and the coder's counts per code
-SELECTING = "selecting: ← → w b move · shift+→ W extend · 1-9 c n code it · s split · esc"
+SELECTING = "selecting: ←→ w b move · shift+→ W extend · 1-9 c n code · s split · esc"
 
 
 FAVOURITES = Binding.Group("Apply a favourite code (the codebook lists them)")
