@@ -1,55 +1,85 @@
-"""The `qualcode` command line: thin commands over qualcode.services."""
+"""The `qualcode` command line: thin commands over qualcode.services.
+
+Command modules are imported only when their command runs: the analysis, agreement and
+suggestion stacks pull in scipy, krippendorff and spaCy, which would otherwise make every
+command take seconds to start. `qualcode --help` (and `from qualcode.cli import app`)
+loads them all.
+"""
 
 from __future__ import annotations
 
+import importlib
+import sys
+from typing import Any
+
 import typer
 
-from qualcode.cli import agreement as supervision
-from qualcode.cli import analysis as analysing
-from qualcode.cli import codebook, coding, corpus, demo, teams
-from qualcode.cli import exchange as refi_exchange
-from qualcode.cli import suggest as suggesting
-from qualcode.cli import tui as workbench
+# name -> (module under qualcode.cli, attribute, "command" or "group")
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "demo": ("demo", "run_demo", "command"),
+    "tui": ("tui", "tui", "command"),
+    "init": ("corpus", "init", "command"),
+    "import": ("corpus", "import_", "command"),
+    "transcripts": ("corpus", "transcripts", "command"),
+    "segments": ("corpus", "segments", "command"),
+    "code": ("coding", "code", "command"),
+    "uncode": ("coding", "uncode", "command"),
+    "open-code": ("coding", "open_code", "command"),
+    "memo": ("coding", "memo_app", "group"),
+    "codebook": ("codebook", "codebook_app", "group"),
+    "freq": ("analysis", "freq", "command"),
+    "compare": ("analysis", "compare", "command"),
+    "cooccur": ("analysis", "cooccur", "command"),
+    "quotes": ("analysis", "quotes", "command"),
+    "search": ("analysis", "search", "command"),
+    "suggest": ("suggest", "suggest_app", "group"),
+    "agree": ("agreement", "agree_app", "group"),
+    "disagreements": ("agreement", "disagreements", "command"),
+    "adjudicate": ("agreement", "adjudicate", "command"),
+    "blind": ("agreement", "blind_command", "command"),
+    "audit": ("agreement", "audit_command", "command"),
+    "export": ("exchange", "export_app", "group"),
+    "import-qdc": ("exchange", "import_qdc", "command"),
+    "import-qdpx": ("exchange", "import_qdpx", "command"),
+    "backup": ("teams", "backup", "command"),
+    "restore": ("teams", "restore", "command"),
+    "transfer": ("teams", "transfer", "command"),
+    "delete-transcript": ("teams", "delete_transcript", "command"),
+    "coder": ("teams", "coder_app", "group"),
+}
 
-app = typer.Typer(
-    name="qualcode",
-    help="Qualitative coding of focus-group and interview transcripts, in the terminal.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
 
-app.command("demo")(demo.run_demo)
-app.command("tui")(workbench.tui)
-app.command("init")(corpus.init)
-app.command("import")(corpus.import_)
-app.command("transcripts")(corpus.transcripts)
-app.command("segments")(corpus.segments)
-app.command("code")(coding.code)
-app.command("uncode")(coding.uncode)
-app.command("open-code")(coding.open_code)
-app.add_typer(coding.memo_app, name="memo")
-app.add_typer(codebook.codebook_app, name="codebook")
-app.command("freq")(analysing.freq)
-app.command("compare")(analysing.compare)
-app.command("cooccur")(analysing.cooccur)
-app.command("quotes")(analysing.quotes)
-app.command("search")(analysing.search)
-app.add_typer(suggesting.suggest_app, name="suggest")
-app.command("backup")(teams.backup)
-app.command("restore")(teams.restore)
-app.command("transfer")(teams.transfer)
-app.command("delete-transcript")(teams.delete_transcript)
-app.add_typer(teams.coder_app, name="coder")
-app.add_typer(refi_exchange.export_app, name="export")
-app.command("import-qdc")(refi_exchange.import_qdc)
-app.command("import-qdpx")(refi_exchange.import_qdpx)
-app.add_typer(supervision.agree_app, name="agree")
-app.command("disagreements")(supervision.disagreements)
-app.command("adjudicate")(supervision.adjudicate)
-app.command("blind")(supervision.blind_command)
-app.command("audit")(supervision.audit_command)
+def build_app(only: str | None = None) -> typer.Typer:
+    """The command line with every command, or only the one named `only`."""
+    built = typer.Typer(
+        name="qualcode",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    # A callback keeps it a group even when it holds one command (typer would flatten it).
+    built.callback()(_root)
+    for name, (module, attribute, kind) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(f"qualcode.cli.{module}"), attribute)
+        if kind == "group":
+            built.add_typer(target, name=name)
+        else:
+            built.command(name)(target)
+    return built
+
+
+def _root() -> None:
+    """Qualitative coding of focus-group and interview transcripts, in the terminal."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app()
+    requested = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    build_app(requested if requested in COMMANDS else None)()

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect
 
 from qualcode.store.engine import make_engine
 from qualcode.store.migrate import (
+    HEAD,
     downgrade,
     head_revision,
     include_name,
@@ -131,6 +132,10 @@ def test_models_match_the_migrated_schema(database_url: str) -> None:
         )
         assert compare_metadata(context, Base.metadata) == []
     engine.dispose()
+
+
+def test_the_pinned_head_is_the_newest_revision() -> None:
+    assert head_revision() == HEAD
 
 
 def test_upgrade_is_idempotent_and_reaches_head(database_url: str) -> None:
