@@ -8,7 +8,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from qualcode.cli import app
+from qualcode.cli import app, common
 
 
 @pytest.fixture
@@ -16,7 +16,9 @@ def run(database_url: str, monkeypatch) -> Callable[..., Result]:
     """`run("import", path, ...)` invokes qualcode with --db pointing at the test database."""
     monkeypatch.delenv("QUALCODE_CODER", raising=False)
     monkeypatch.setenv("QUALCODE_DB", database_url)
-    monkeypatch.setenv("COLUMNS", "200")
+    # Rich reads COLUMNS when a console is made (at import), so set the width on them.
+    for shared in (common.console, common.err_console):
+        monkeypatch.setattr(shared, "width", 200)
     runner = CliRunner()
 
     def invoke(*args: object, input: str | None = None) -> Result:

@@ -22,9 +22,7 @@ def test_coder_turns_equal_corpus_segments(coded_project: Project, turns) -> Non
     )
 
 
-def test_change_stamp_moves_with_codings_memos_and_segments(
-    coded_project: Project, turns
-) -> None:
+def test_change_stamp_moves_with_codings_memos_and_segments(coded_project: Project, turns) -> None:
     stamps = [reading.change_stamp(coded_project, 1, CODER)]
     coding.apply_code(coded_project, turns[1].id, "temporality.breaks", CODER)
     stamps.append(reading.change_stamp(coded_project, 1, CODER))

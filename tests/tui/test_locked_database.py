@@ -39,3 +39,26 @@ async def test_a_code_applied_while_locked_is_saved_after_release(
     finally:
         blocker.close()
         project.close()
+
+
+async def test_quitting_while_a_write_waits_saves_it_first(
+    tmp_path: Path, settle, wait_until
+) -> None:
+    path = tmp_path / "shared.db"
+    project = build_project(open_project(f"sqlite:///{path}"))
+    app = QualcodeApp(project, CODER)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    try:
+        async with app.run_test() as pilot:
+            app.open_transcript(corpus.get_transcript(project, 1))
+            await settle(pilot)
+            blocker.execute("BEGIN IMMEDIATE")
+            await pilot.press("j", "j", "2", "ctrl+q")
+            await wait_until(pilot, lambda: app.saver.pending == 1)
+            assert app.return_code is None  # still open: the coding is not saved yet
+            blocker.execute("COMMIT")
+            await wait_until(pilot, lambda: app.return_code is not None)
+        assert read_layer(project) == {(3, "jobcrafting.workarounds", None)}
+    finally:
+        blocker.close()
+        project.close()

@@ -127,6 +127,20 @@ async def test_first_run_asks_who_is_coding(make_app, settle) -> None:
     async with app.run_test() as pilot:
         await settle(pilot)
         assert isinstance(app.screen, TextPrompt)
-        await pilot.press(*"bo", "enter")
+        await pilot.press(*"bo", "enter", "enter")  # a quick second Enter must not crash it
         await settle(pilot)
-        assert app.coder == "bo" and isinstance(app.screen, CorpusScreen)
+        assert app.coder == "bo" and isinstance(app.screen, CorpusScreen | CodingScreen)
+
+
+async def test_a_dialog_answers_only_once(make_app, settle) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        answers: list[str | None] = []
+        prompt = TextPrompt("Name?")
+        app.push_screen(prompt, answers.append)
+        await pilot.pause()
+        prompt.answer("a")
+        prompt.answer("b")  # e.g. a second Enter that arrives while the dialog closes
+        await settle(pilot)
+        assert answers == ["a"] and isinstance(app.screen, CorpusScreen)
