@@ -287,7 +287,7 @@ def quotes(project: Project, query: QuoteQuery) -> QuoteReport:
 
 
 def search(project: Project, query: SearchQuery) -> QuoteReport:
-    """Turns holding every word or "phrase" of the search text (FTS5 on SQLite)."""
+    """Turns holding every word or "phrase" of the search text (FTS5 or tsvector index)."""
     terms = search_store.parse_terms(query.text)
     if not terms:
         raise QualcodeError('Give words to search for, e.g. qualcode search "break room".')
@@ -296,10 +296,9 @@ def search(project: Project, query: SearchQuery) -> QuoteReport:
 
     def work(session: Session) -> QuoteReport:
         book = active_codebook(session)
-        indexed = search_store.has_fts(session)
-        if indexed:
+        engine = search_store.engine(session)
+        if engine != search_store.SUBSTRING:
             search_store.catch_up(session)
-        engine = "FTS5 full-text index" if indexed else "substring match"
         found = [
             Quote(
                 segment_id=hit.segment_id,

@@ -18,12 +18,16 @@ from qualcode.resources import bundled
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0002"
+HEAD = "0003"
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
-    """Autogenerate filter: the SQLite FTS5 search index is a dialect cache, not a model."""
-    return not (type_ == "table" and name is not None and name.startswith("segment_fts"))
+    """Autogenerate filter: the search indexes (SQLite FTS5, PostgreSQL tsvector) are caches."""
+    return not (
+        type_ == "table"
+        and name is not None
+        and (name.startswith("segment_fts") or name == "segment_search")
+    )
 
 
 def alembic_config() -> Config:

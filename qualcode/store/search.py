@@ -1,9 +1,10 @@
-"""Full-text search over turns: SQLite FTS5 where migration 0002 built the index, else LIKE.
+"""Full-text search over turns: SQLite FTS5 (0002), PostgreSQL tsvector (0003), else LIKE.
 
 Search text is a list of words and "quoted phrases"; a turn must hold all of them. A word
-ending in * matches as a prefix. FTS5 matches whole words, ignoring case and punctuation,
-and ranks the best matches first (bm25). The portable fallback (PostgreSQL, or SQLite built
-without FTS5) matches case-insensitive substrings and lists turns in transcript order.
+ending in * matches as a prefix. Both indexes match whole words, ignoring case and
+punctuation, and rank the best matches first (FTS5 bm25, PostgreSQL ts_rank). The portable
+fallback (SQLite built without FTS5) matches case-insensitive substrings and lists turns in
+transcript order.
 """
 
 from __future__ import annotations
@@ -11,14 +12,41 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from sqlalchemy import Integer, Select, and_, column, exists, insert, inspect, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    column,
+    exists,
+    func,
+    insert,
+    inspect,
+    select,
+    table,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from qualcode.store.analysis_queries import TurnScope, scoped, segment_text
 from qualcode.store.models import Segment, Speaker, Transcript
 
+FTS5 = "FTS5 full-text index"
+TSVECTOR = "PostgreSQL full-text search (tsvector)"
+SUBSTRING = "substring match"
 FTS_TABLE = "segment_fts"
 _fts = table(FTS_TABLE, column("rowid", Integer), column("text"), column("rank"))
+TSV_TABLE = "segment_search"
+_tsv = table(
+    TSV_TABLE,
+    column("segment_id", Integer),
+    column("start_char", Integer),
+    column("end_char", Integer),
+    column("document", postgresql.TSVECTOR),
+)
+# 'simple': lower-cased words, no stemming or stop words, as FTS5's unicode61 (see 0003).
+TS_CONFIG = "simple"
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 
 
@@ -59,18 +87,52 @@ def fts_query(terms: list[Term]) -> str:
     return " ".join(quoted)
 
 
+def tsquery(terms: list[Term]) -> ColumnElement:
+    """The PostgreSQL tsquery for terms: every term ANDed, each word or phrase a phrase query.
+
+    Built per term rather than with websearch_to_tsquery, which would read "or" and a leading
+    "-" as operators where FTS5 sees words. A prefix term is quoted into to_tsquery text
+    (backslash and quote escaped, so no tsquery operator is read) with ``:*`` appended.
+    """
+    parts = [
+        postgresql.to_tsquery(TS_CONFIG, _quoted_prefix(term.text))
+        if term.prefix
+        else postgresql.phraseto_tsquery(TS_CONFIG, term.text)
+        for term in terms
+    ]
+    query = parts[0]
+    for part in parts[1:]:
+        query = query.op("&&")(part)
+    return query
+
+
+def _quoted_prefix(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}':*"
+
+
 def has_fts(session: Session) -> bool:
-    """True when this database has the FTS5 index (SQLite with FTS5 compiled in)."""
-    bind = session.get_bind()
-    return bind.dialect.name == "sqlite" and inspect(session.connection()).has_table(FTS_TABLE)
+    """True when this database has a full-text index (FTS5 on SQLite, tsvector on PostgreSQL)."""
+    name = session.get_bind().dialect.name
+    wanted = {"sqlite": FTS_TABLE, "postgresql": TSV_TABLE}.get(name)
+    return wanted is not None and inspect(session.connection()).has_table(wanted)
+
+
+def engine(session: Session) -> str:
+    """Which of FTS5, TSVECTOR and SUBSTRING a search of this database uses."""
+    if not has_fts(session):
+        return SUBSTRING
+    return TSVECTOR if session.get_bind().dialect.name == "postgresql" else FTS5
 
 
 def catch_up(session: Session) -> int:
-    """Index the segments the FTS5 table does not hold yet; returns how many were added.
+    """Index the turns the full-text index lacks (or holds stale); returns how many were added.
 
     Imports do not index (that would double their time); the first search after them does,
     slicing each turn from its transcript's text in Python, where slicing is O(1).
     """
+    if session.get_bind().dialect.name == "postgresql":
+        return _catch_up_tsvector(session)
     missing = session.execute(
         select(Segment.id, Segment.transcript_id, Segment.start_char, Segment.end_char)
         .where(~exists().where(_fts.c.rowid == Segment.id))
@@ -78,12 +140,7 @@ def catch_up(session: Session) -> int:
     ).all()
     if not missing:
         return 0
-    transcript_ids = {row.transcript_id for row in missing}
-    texts = dict(
-        session.execute(
-            select(Transcript.id, Transcript.text).where(Transcript.id.in_(transcript_ids))
-        ).all()
-    )
+    texts = _texts(session, missing)
     session.execute(
         insert(_fts),
         [
@@ -94,10 +151,59 @@ def catch_up(session: Session) -> int:
     return len(missing)
 
 
+def _catch_up_tsvector(session: Session) -> int:
+    current = and_(
+        _tsv.c.segment_id == Segment.id,
+        _tsv.c.start_char == Segment.start_char,
+        _tsv.c.end_char == Segment.end_char,
+    )
+    missing = session.execute(
+        select(Segment.id, Segment.transcript_id, Segment.start_char, Segment.end_char)
+        .where(~exists().where(current))
+        .order_by(Segment.id)  # one lock order for concurrent catch-ups
+    ).all()
+    if not missing:
+        return 0
+    texts = _texts(session, missing)
+    statement = postgresql.insert(_tsv).values(
+        segment_id=bindparam("id"),
+        start_char=bindparam("start"),
+        end_char=bindparam("end"),
+        document=postgresql.to_tsvector(TS_CONFIG, bindparam("body")),
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[_tsv.c.segment_id],
+        set_={name: statement.excluded[name] for name in ("start_char", "end_char", "document")},
+    )
+    session.execute(
+        statement,
+        [
+            {
+                "id": row.id,
+                "start": row.start_char,
+                "end": row.end_char,
+                "body": texts[row.transcript_id][row.start_char : row.end_char],
+            }
+            for row in missing
+        ],
+    )
+    return len(missing)
+
+
+def _texts(session: Session, rows: list) -> dict[int, str]:
+    """The full text of each transcript these segment rows belong to, by transcript id."""
+    transcript_ids = {row.transcript_id for row in rows}
+    return dict(
+        session.execute(
+            select(Transcript.id, Transcript.text).where(Transcript.id.in_(transcript_ids))
+        ).all()
+    )
+
+
 def search_turns(
     session: Session, terms: list[Term], scope: TurnScope, *, limit: int
 ) -> list[FoundTurn]:
-    """Turns in scope holding every term: best matches first with FTS5, else in order."""
+    """Turns in scope holding every term: best matches first with an index, else in order."""
     base = (
         select(
             Segment.id,
@@ -113,7 +219,8 @@ def search_turns(
         .join(Transcript, Transcript.id == Segment.transcript_id)
         .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
     )
-    query = _with_fts(base, terms) if has_fts(session) else _with_like(base, terms)
+    with_terms = {FTS5: _with_fts, TSVECTOR: _with_tsvector, SUBSTRING: _with_like}
+    query = with_terms[engine(session)](base, terms)
     query = scoped(query, scope).limit(limit)
     return [FoundTurn(*row) for row in session.execute(query)]
 
@@ -121,6 +228,21 @@ def search_turns(
 def _with_fts(base: Select, terms: list[Term]) -> Select:
     hits = select(_fts.c.rowid, _fts.c.rank).where(_fts.c.text.match(fts_query(terms))).subquery()
     return base.join(hits, hits.c.rowid == Segment.id).order_by(hits.c.rank, Segment.id)
+
+
+def _with_tsvector(base: Select, terms: list[Term]) -> Select:
+    query = tsquery(terms)
+    current = and_(
+        _tsv.c.segment_id == Segment.id,
+        _tsv.c.start_char == Segment.start_char,  # a stale vector never matches
+        _tsv.c.end_char == Segment.end_char,
+    )
+    rank = func.ts_rank(_tsv.c.document, query)
+    return (
+        base.join(_tsv, current)
+        .where(_tsv.c.document.bool_op("@@")(query))
+        .order_by(rank.desc(), Segment.id)
+    )
 
 
 def _with_like(base: Select, terms: list[Term]) -> Select:

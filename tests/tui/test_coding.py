@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qualcode.services import codebooks, coding, corpus
 from qualcode.tui.modals.code_picker import CodePicker
 from qualcode.tui.screens.coding import CodingScreen
@@ -173,3 +175,17 @@ async def test_keymap_remaps_a_binding_by_its_id(make_app, settle, layer) -> Non
         await settle(pilot)
         assert layer() == set()
         assert isinstance(app.screen.query_one(TranscriptView), TranscriptView)
+
+
+async def test_picker_stays_quick_with_the_full_codebook(
+    make_app, settle, layer, workbench_project
+) -> None:
+    """The shipped codebook has hundreds of matcher terms; typing must not stall the app."""
+    shipped = Path(__file__).resolve().parents[2] / "codebooks" / "three_concepts.yaml"
+    codebooks.load_codebook_file(workbench_project, shipped)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await open_transcript(pilot, settle)
+        await pilot.press("j", "c", *"reorgan", "enter")
+        await settle(pilot)
+        assert layer() == {(2, "temporality.reorganisation", None)}

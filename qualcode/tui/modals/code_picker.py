@@ -19,12 +19,12 @@ TERMS_WEIGHT = 0.8  # a hit in a code's matcher terms ranks below a hit in its k
 
 @dataclass(frozen=True)
 class Choice:
-    """One pickable item: `label` is shown and matched, `terms` are matched too."""
+    """One pickable item: `label` is shown and matched, each of `terms` is matched too."""
 
     value: str
     label: str
     colour: str = ""
-    terms: str = ""
+    terms: tuple[str, ...] = ()
 
 
 class CodePicker(Dialog):
@@ -62,7 +62,10 @@ class CodePicker(Dialog):
         for order, choice in enumerate(self.choices):
             score = 1.0
             if matcher is not None:
-                score = max(matcher.match(choice.label), TERMS_WEIGHT * matcher.match(choice.terms))
+                # Terms are matched one by one: Textual's fuzzy search tries every way of
+                # placing the query in the candidate, which explodes on one long string.
+                term = max((matcher.match(term) for term in choice.terms), default=0.0)
+                score = max(matcher.match(choice.label), TERMS_WEIGHT * term)
             if score > 0:
                 ranked.append((-score, order, choice))
         ranked.sort(key=lambda item: item[:2])

@@ -90,7 +90,7 @@ class CodingEdits(CodingSelection):
                 code.key,
                 f"{code.name}  {code.key}",
                 code.color,
-                " ".join(term for terms in code.terms.values() for term in terms),
+                tuple(term for terms in code.terms.values() for term in terms),
             )
             for code in self.book.codes
             if not code.retired

@@ -25,7 +25,6 @@ from qualcode.domain.corpus import CodingView, SegmentView
 GUTTER = 3  # cursor bar, then two spaces before the text
 _WORD = re.compile(r"\S+\s*|\s+")
 _EXCERPT = 18
-_CHIP_NAME = 28
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,7 @@ def layout_turn(turn: SegmentView, width: int, looks: dict[str, CodeLook]) -> Tu
     rows: list[list[tuple[str, CodingView]]] = []
     column = 0
     for coding in turn.codings:
-        label = chip_label(turn, coding, looks)
+        label = chip_label(turn, coding, looks, max(16, min(48, inner // 2)))
         size = cell_len(label) + 1
         if not rows or (column and column + size > inner):
             rows.append([])
@@ -145,11 +144,15 @@ def layout_turn(turn: SegmentView, width: int, looks: dict[str, CodeLook]) -> Tu
     return TurnLayout(wrap(turn.text, inner), rows)
 
 
-def chip_label(turn: SegmentView, coding: CodingView, looks: dict[str, CodeLook]) -> str:
+def chip_label(
+    turn: SegmentView, coding: CodingView, looks: dict[str, CodeLook], longest: int
+) -> str:
+    """A chip's text: the code's name (cut after `longest` characters) and, for a span,
+    the start of the coded text."""
     look = looks.get(coding.code_key)
     name = look.name if look else coding.code_key
-    if len(name) > _CHIP_NAME:
-        name = name[: _CHIP_NAME - 1].rstrip() + "…"
+    if len(name) > longest:
+        name = name[: longest - 1].rstrip() + "…"
     if coding.start_char is None or coding.end_char is None:
         return f" {name} "
     excerpt = turn.text[coding.start_char - turn.start_char : coding.end_char - turn.start_char]
