@@ -2,6 +2,7 @@
 
     python benchmarks/gen_codings.py --db /tmp/bench.db
     python benchmarks/bench_queries.py --db /tmp/bench.db
+    python benchmarks/bench_queries.py --db postgresql+psycopg://user@host/bench  # ANALYZEs first
 
 Each scenario runs the qualcode service (the library call the CLI makes: SQL, shaping,
 statistics, the result set) and two hand-written SQL queries that compute the same counts
@@ -13,8 +14,11 @@ statistics, the result set) and two hand-written SQL queries that compute the sa
 - *naive SQL*: what one writes first: a code->ancestor CTE joined to ``coding`` with
   COUNT(DISTINCT segment_id). SQLite runs it with one random row lookup per coding.
 
-Times are the best of --repeat runs, wall clock and process CPU (CPU time is steadier on a
-shared machine). The CLI row adds Python start-up and imports.
+The raw SQL goes through the driver's own connection (sqlite3 or psycopg). Times are the
+best of --repeat runs, wall clock and process CPU (CPU time is steadier on a shared machine;
+on PostgreSQL the server's work is not in it). The CLI row adds Python start-up and imports.
+Last, the full-text search: the catch-up that indexes turns not yet indexed (all of them on
+a fresh corpus), then a few searches through the service.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import sqlite3
 import subprocess
 import sys
 import time
@@ -34,6 +37,7 @@ from sqlalchemy import text
 
 from qualcode.services import analysis
 from qualcode.services.project import Project, open_project
+from qualcode.store import search as search_store
 
 NAIVE_FREQ = """
 WITH ancestors(code_id, ancestor_id) AS (
@@ -47,6 +51,7 @@ JOIN segment AS s ON s.id = cd.segment_id
 JOIN transcript AS t ON t.id = s.transcript_id
 GROUP BY an.ancestor_id, t.department
 """
+SEARCHES = ("phone", '"behind schedule"', "interrupt* lunch handover")
 
 
 @dataclass(frozen=True)
@@ -124,13 +129,19 @@ def best_of(action: Callable[[], object], repeat: int) -> tuple[float, float]:
     return min(walls), min(cpus)
 
 
-def raw_query(path: Path, sql: str) -> Callable[[], object]:
-    connection = sqlite3.connect(path)
-    return lambda: connection.execute(sql).fetchall()
+def raw_query(project: Project, sql: str) -> Callable[[], object]:
+    connection = project.engine.raw_connection()
+
+    def run() -> object:
+        cursor = connection.cursor()
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+    return run
 
 
-def cli_seconds(db: Path, args: list[str], repeat: int) -> float:
-    command = [str(Path(sys.executable).parent / "qualcode"), *args, "--db", str(db), "-f", "csv"]
+def cli_seconds(url: str, args: list[str], repeat: int) -> float:
+    command = [str(Path(sys.executable).parent / "qualcode"), *args, "--db", url, "-f", "csv"]
     walls = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -141,11 +152,17 @@ def cli_seconds(db: Path, args: list[str], repeat: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True, help="a corpus from gen_codings.py")
+    parser.add_argument(
+        "--db", required=True, help="a corpus from gen_codings.py: SQLite file or database URL"
+    )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--naive", action="store_true", help="also time the naive SQL (slow)")
     args = parser.parse_args()
-    project = open_project(f"sqlite:///{args.db.resolve()}")
+    url = args.db if "://" in args.db else f"sqlite:///{Path(args.db).resolve()}"
+    project = open_project(url)
+    if project.engine.dialect.name == "postgresql":
+        with project.engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
     counts = {
         table: project.read(
             lambda s, t=table: s.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar()
@@ -155,7 +172,7 @@ def main() -> None:
     print(
         f"Corpus: {counts['coding']:,} codings, {counts['segment']:,} turns, "
         f"{counts['transcript']} transcripts. Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs, "
+        f"{backend(project)}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} at start.\n"
     )
     print("| Scenario | qualcode wall (CPU) s | tuned SQL wall (CPU) s | ratio (CPU) "
@@ -163,16 +180,39 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     for scenario in scenarios(project):
         ours = best_of(lambda s=scenario: s.service(project), args.repeat)
-        tuned = best_of(raw_query(args.db, scenario.tuned), args.repeat)
-        naive = best_of(raw_query(args.db, scenario.naive), 1)[1] if args.naive else None
-        cli = cli_seconds(args.db, scenario.name.split(), min(args.repeat, 3))
+        tuned = best_of(raw_query(project, scenario.tuned), args.repeat)
+        naive = best_of(raw_query(project, scenario.naive), 1)[1] if args.naive else None
+        cli = cli_seconds(url, scenario.name.split(), min(args.repeat, 3))
         print(
             f"| `{scenario.name}` | {ours[0]:.2f} ({ours[1]:.2f}) | {tuned[0]:.2f} "
             f"({tuned[1]:.2f}) | {ours[1] / tuned[1]:.2f} | "
             f"{f'{naive:.2f}' if naive is not None else 'not run'} | < {scenario.target} | "
             f"{cli:.2f} |"
         )
+    search_timings(project, args.repeat)
     project.close()
+
+
+def backend(project: Project) -> str:
+    with project.engine.connect() as connection:
+        version = connection.dialect.server_version_info or ()
+    return f"{project.engine.dialect.name} {'.'.join(str(part) for part in version)}"
+
+
+def search_timings(project: Project, repeat: int) -> None:
+    """The index catch-up (whatever is not indexed yet), then each of SEARCHES."""
+    started = time.perf_counter()
+    added = project.write(search_store.catch_up)
+    caught_up = time.perf_counter() - started
+    engine = project.read(search_store.engine)
+    print(f"\nSearch with {engine}: the catch-up indexed {added:,} turns in {caught_up:.2f} s.\n")
+    print("| search | hits (limit) | wall (CPU) s |")
+    print("|---|---:|---:|")
+    for phrase in SEARCHES:
+        query = analysis.SearchQuery(text=phrase)
+        hits = len(analysis.search(project, query).quotes)
+        wall, cpu = best_of(lambda q=query: analysis.search(project, q), repeat)
+        print(f"| `{phrase}` | {hits} ({query.limit}) | {wall:.3f} ({cpu:.3f}) |")
 
 
 if __name__ == "__main__":

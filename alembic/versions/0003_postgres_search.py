@@ -17,11 +17,15 @@ a join) is stale: searches ignore it and the next catch-up rebuilds it. This rep
 trigger: nothing runs on segment writes, and a catch-up racing a split in another transaction
 (PostgreSQL's READ COMMITTED) can never leave a stale vector that looks current.
 
-Vectors use the ``simple`` configuration (lower-cased words, no stemming, no stop words), the
-same matching as SQLite's FTS5 ``unicode61`` tokenizer, so a search finds the same turns on
-both backends and after ``qualcode transfer``. Per-language configurations (english, danish,
-norwegian) would stem, but they also drop stop words: ``"we never"`` or ``"I"`` would match
-differently or not at all, and a trailing ``*`` already asks for inflected forms explicitly.
+Vectors use the ``simple`` configuration (lower-cased words, no stemming, no stop words): the
+matching of SQLite's FTS5 ``unicode61`` tokenizer, so a search finds the same turns on both
+backends and after ``qualcode transfer`` (except accents: FTS5 folds them, ``simple`` keeps
+them, and folding would need the ``unaccent`` extension). Per-language configurations
+(english, danish, norwegian, from ``transcript.language``) would stem, but they also drop
+stop words: measured on PostgreSQL 15, ``phraseto_tsquery`` turns ``"ikke tid"`` (danish,
+"no time") into just ``'tid'`` and ``"no time"`` (english) into ``'time'``, so the phrases a
+study of time at work searches for would find every turn about time. Results would also
+differ from SQLite's; a trailing ``*`` asks for inflected forms explicitly instead.
 
 SQLite gets nothing (it has FTS5 from revision 0002).
 """

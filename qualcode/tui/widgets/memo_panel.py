@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.content import Content
+from rich.text import Text
 from textual.widgets import Static
 
 
@@ -11,4 +11,4 @@ class MemoPanel(Static):
         self.display = bool(memos)
         parts: list[str | tuple[str, str]] = [(f"Memos ({len(memos)})", "bold")]
         parts.extend(f"\n✎ {memo}" for memo in memos)
-        self.update(Content.assemble(*parts))
+        self.update(Text.assemble(*parts))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.content import Content
+from rich.text import Text
 from textual.widgets import Static
 
 
@@ -26,7 +26,7 @@ class StatusBar(Static):
         """The coder first; then a hint for the current mode, or where the coder is."""
         parts: list[str | tuple[str, str]] = [(f" {coder} ", "reverse bold")]
         if hint:
-            self.update(Content.assemble(*parts, (f"  {hint}", "bold")))
+            self.update(Text.assemble(*parts, (f"  {hint}", "bold")))
             return
         if title:
             parts.append(f"  {title}")
@@ -40,4 +40,4 @@ class StatusBar(Static):
             parts.append(("  loading…", "italic"))
         if saving:
             parts.append(("  saving…", "italic"))
-        self.update(Content.assemble(*parts))
+        self.update(Text.assemble(*parts))
