@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_corpus import generate  # noqa: E402
+from gen_corpus import generate
 
 
 def phase(name: str, manifest: Path, db_url: str) -> dict[str, float]:
@@ -79,10 +79,14 @@ def main() -> None:
     db_url = args.db or f"sqlite:///{work / 'bench.db'}"
     parse = run_child("parse", manifest, db_url)
     imported = run_child("import", manifest, db_url)
-    rate = imported["words"] / imported["seconds"]
-    print(f"corpus: {args.transcripts} transcripts, {imported['words']:,} words ({db_url.split(':')[0]})")
-    print(f"parse only : {parse['seconds']:7.2f} s  {parse['words'] / parse['seconds']:>12,.0f} words/s  peak RSS {parse['peak_rss_mb']:.0f} MB")
-    print(f"import     : {imported['seconds']:7.2f} s  {rate:>12,.0f} words/s  peak RSS {imported['peak_rss_mb']:.0f} MB")
+    backend = db_url.split(":")[0]
+    print(f"corpus: {args.transcripts} transcripts, {imported['words']:,} words ({backend})")
+    for label, result in (("parse only", parse), ("import", imported)):
+        rate = result["words"] / result["seconds"]
+        print(
+            f"{label:<11}: {result['seconds']:7.2f} s  {rate:>12,.0f} words/s  "
+            f"peak RSS {result['peak_rss_mb']:.0f} MB"
+        )
     print(f"import / parse-only time: {imported['seconds'] / parse['seconds']:.2f}x")
 
 

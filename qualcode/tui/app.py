@@ -20,6 +20,7 @@ from qualcode.tui.navigation import DESTINATIONS, navigation_bindings
 from qualcode.tui.saver import Saver
 from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.screens.compare import CompareScreen
 from qualcode.tui.screens.corpus import CorpusScreen
 
 
@@ -30,7 +31,12 @@ class QualcodeApp(App[None]):
     TITLE = "qualcode"
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (120, "-wide")]
-    MODES: ClassVar = {"corpus": CorpusScreen, "coding": CodingScreen, "codebook": CodebookScreen}
+    MODES: ClassVar = {
+        "corpus": CorpusScreen,
+        "coding": CodingScreen,
+        "codebook": CodebookScreen,
+        "compare": CompareScreen,
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         *navigation_bindings(),
         Binding("question_mark", "show_keys", "Keys", id="app.keys"),
@@ -69,14 +75,14 @@ class QualcodeApp(App[None]):
             self.open_first(self._first_transcript)
 
     @work(thread=True, exit_on_error=False)
-    def open_first(self, transcript_id: int) -> None:
-        """Open the transcript named on the command line."""
+    def open_first(self, transcript_id: int, segment_id: int | None = None) -> None:
+        """Open a transcript by id (named on the command line, or a quote's), at one turn."""
         try:
             info = corpus.get_transcript(self.project, transcript_id)
         except QualcodeError as error:
             self.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.call_from_thread(self.open_transcript, info)
+        self.call_from_thread(self.open_transcript, info, segment_id)
 
     def _set_coder(self, name: str | None) -> None:
         if not name:
@@ -87,8 +93,9 @@ class QualcodeApp(App[None]):
         if isinstance(self.screen, CorpusScreen):
             self.screen.reload()
 
-    def open_transcript(self, transcript: TranscriptInfo) -> None:
-        """Show the transcript on the coding screen (which loads it when it resumes)."""
+    def open_transcript(self, transcript: TranscriptInfo, segment_id: int | None = None) -> None:
+        """Show the transcript on the coding screen (which loads it when it resumes), with
+        the cursor on turn `segment_id` if given."""
         self.transcript = transcript
         try:
             (screen,) = self.get_screen_stack("coding")
@@ -96,6 +103,8 @@ class QualcodeApp(App[None]):
             screen = None  # built (and then loading) on the first switch to it
         if isinstance(screen, CodingScreen):
             screen.sync()  # start reading while the screen switch is drawn
+            if segment_id is not None:
+                screen.show_segment(segment_id)
         self.switch_mode("coding")
 
     def action_goto(self, mode: str) -> None:

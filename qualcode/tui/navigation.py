@@ -23,6 +23,7 @@ DESTINATIONS = (
     Destination("corpus", "Corpus", "f1", "Departments and transcripts, with your progress"),
     Destination("coding", "Coding", "f2", "Read and code the open transcript"),
     Destination("codebook", "Codebook", "f3", "Codes with definitions; rename, merge, promote"),
+    Destination("compare", "Compare", "f4", "Codes across departments, group kinds or roles"),
 )
 
 

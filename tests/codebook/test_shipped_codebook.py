@@ -110,6 +110,7 @@ def test_parent_codes_carry_a_few_general_terms(codebook: Codebook) -> None:
         assert set(terms) == {"en", "da"}
         assert all(1 <= len(phrases) <= 6 for phrases in terms.values()), root
 
+
 def test_open_branch_carries_cues_for_the_seed_studys_open_themes(codebook: Codebook) -> None:
     # Open codes are made while coding, but the branch carries terms for the themes seed 000
     # reports beyond the three concepts, so that suggestions can point at the open branch.

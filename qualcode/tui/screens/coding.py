@@ -22,7 +22,7 @@ from qualcode.domain.corpus import CodebookInfo, SegmentView
 from qualcode.errors import QualcodeError
 from qualcode.services import codebooks, reading
 from qualcode.services.history import CodingHistory
-from qualcode.tui.screens.coding_edits import CodingEdits
+from qualcode.tui.screens.coding_suggestions import CodingSuggestions
 from qualcode.tui.screens.coding_selection import SELECTION_ACTIONS
 from qualcode.tui.widgets.code_detail import CodeDetail
 from qualcode.tui.widgets.code_tree import CodeTree
@@ -52,7 +52,7 @@ def _favourite(number: int) -> Binding:
     )
 
 
-class CodingScreen(CodingEdits):
+class CodingScreen(CodingSuggestions):
     AUTO_FOCUS = "#transcript"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor(1)", "Next turn", show=False, id="coding.next"),
@@ -109,6 +109,7 @@ class CodingScreen(CodingEdits):
         self.stamp: tuple[object, ...] | None = None  # see reading.change_stamp
         self.book: CodebookInfo | None = None
         self.history: CodingHistory | None = None
+        self.target: int | None = None  # a turn to put the cursor on once it is read
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="coding-body"):
@@ -196,6 +197,7 @@ class CodingScreen(CodingEdits):
             self.stamp = message.stamp
             cursor = self.view.cursor if message.complete and self.view.turns else message.cursor
             self.view.show(message.turns, cursor)
+            self._go_to_target(final=message.complete)
         self.call_after_refresh(message.painted.set)
 
     def show_codebook(self, book: Book) -> None:
@@ -205,6 +207,18 @@ class CodingScreen(CodingEdits):
         self.view.set_codes({code.key: (code.name, code.color) for code in self.book.codes})
 
     # -- navigation --------------------------------------------------------------------------
+
+    def show_segment(self, segment_id: int) -> None:
+        """Put the cursor on this turn now, or as soon as the transcript holding it is read."""
+        self.target = segment_id
+        self._go_to_target(final=False)
+
+    def _go_to_target(self, *, final: bool) -> None:
+        index = self.view.index_of(self.target) if self.target is not None else None
+        if index is not None:
+            self.view.move_cursor(index)
+        if index is not None or final:
+            self.target = None
 
     def action_cursor(self, step: int) -> None:
         self.view.move_cursor(self.view.cursor + step)
@@ -286,4 +300,5 @@ class CodingScreen(CodingEdits):
             saving=self.saver.pending,
             loading=self.partial,
             hint=SELECTING if self.view.selection is not None else "",
+            blind=self.blind,
         )

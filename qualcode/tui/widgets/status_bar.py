@@ -22,9 +22,12 @@ class StatusBar(Static):
         saving: int = 0,
         loading: bool = False,
         hint: str = "",
+        blind: bool = False,
     ) -> None:
         """The coder first; then a hint for the current mode, or where the coder is."""
         parts: list[str | tuple[str, str]] = [(f" {coder} ", "reverse bold")]
+        if blind:  # blind mode: the coder sees only their own codings
+            parts.append(("  blind", "bold"))
         if hint:
             self.update(Text.assemble(*parts, (f"  {hint}", "bold")))
             return
