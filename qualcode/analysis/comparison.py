@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.stats.contingency import association
 
 from qualcode.analysis.contingency import (
@@ -45,16 +46,15 @@ class Comparison:
 
     def residual(self, row: int, column: int) -> float | None:
         """The adjusted residual of a cell, None where the test left the row or column out."""
-        if self.test is None:
-            return None
-        try:
-            r = self.test.kept_rows.index(row)
-            c = self.test.kept_columns.index(column)
-        except ValueError:
-            return None
-        return float(self.test.adjusted_residuals[r, c])
+        return self._tested(row, column, lambda test: test.adjusted_residuals)
 
     def expected(self, row: int, column: int) -> float | None:
+        return self._tested(row, column, lambda test: test.expected)
+
+    def _tested(
+        self, row: int, column: int, matrix: Callable[[ChiSquareResult], NDArray[np.float64]]
+    ) -> float | None:
+        """A cell of one of the test's matrices (which hold only the kept rows and columns)."""
         if self.test is None:
             return None
         try:
@@ -62,7 +62,7 @@ class Comparison:
             c = self.test.kept_columns.index(column)
         except ValueError:
             return None
-        return float(self.test.expected[r, c])
+        return float(matrix(self.test)[r, c])
 
     def style(self, row: int, column: int) -> Style:
         value = self.residual(row, column)

@@ -8,7 +8,7 @@ coders together, where a turn counts once per code however many coders coded it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from pydantic import BaseModel, ConfigDict
@@ -175,6 +175,10 @@ class _Context:
                 "see `qualcode codebook show` for the keys."
             )
 
+    def rollup(self, row_ids: Iterable[int]) -> RollUp:
+        """Roll every code of the codebook up into the row codes `row_ids`."""
+        return RollUp.build(((code_id, key) for code_id, key, _ in self.codes), row_ids)
+
 
 def frequency(project: Project, query: FrequencyQuery) -> ResultSet:
     """Code frequencies: rows are codes (rolled up), columns the groups of `query.by`."""
@@ -186,10 +190,9 @@ def frequency(project: Project, query: FrequencyQuery) -> ResultSet:
     _check_depth(query.depth, "--depth")
 
     def work(session: Session) -> ResultSet:
-        context = _context(session, query.layer)
-        context.find(query.codes)
+        context = _context(session, query.layer, query.codes)
         rows = select_codes(context.codes, query.codes, query.depth)
-        rollup = RollUp.build(_ids_keys(context.codes), [code_id for code_id, _, _ in rows])
+        rollup = context.rollup(code_id for code_id, _, _ in rows)
         by_coder = "coder" in query.by
         layer = replace(context.layer, by_coder=by_coder)
         counted = store.coded_turns(session, rollup, layer, query.scope)
@@ -217,10 +220,9 @@ def compare(project: Project, query: CompareQuery) -> ComparisonReport:
     _check_depth(query.level, "--level")
 
     def work(session: Session) -> ComparisonReport:
-        context = _context(session, query.layer)
-        context.find(query.codes)
+        context = _context(session, query.layer, query.codes)
         rows = _comparison_rows(context.codes, query.codes, query.level)
-        rollup = RollUp.build(_ids_keys(context.codes), [code_id for code_id, _, _ in rows])
+        rollup = context.rollup(code_id for code_id, _, _ in rows)
         counted = store.coded_turns(session, rollup, context.layer, query.scope)
         totals = store.turn_totals(session, query.scope)
         grouping = Grouping((query.by,), context.facts)
@@ -242,10 +244,9 @@ def cooccurrence(project: Project, query: CooccurrenceQuery) -> ResultSet:
     _check_depth(query.depth, "--depth")
 
     def work(session: Session) -> ResultSet:
-        context = _context(session, query.layer)
-        context.find(query.codes)
+        context = _context(session, query.layer, query.codes)
         rows = select_codes(context.codes, query.codes, query.depth)
-        rollup = RollUp.build(_ids_keys(context.codes), [code_id for code_id, _, _ in rows])
+        rollup = context.rollup(code_id for code_id, _, _ in rows)
         singles = store.coded_turns(session, rollup, context.layer, query.scope)
         turns: dict[int, int] = {}
         for row in singles:
@@ -270,10 +271,9 @@ def quotes(project: Project, query: QuoteQuery) -> QuoteReport:
         raise QualcodeError("--limit must be at least 1.")
 
     def work(session: Session) -> QuoteReport:
-        context = _context(session, query.layer)
-        context.find([query.code])
+        context = _context(session, query.layer, [query.code])
         code_id = next(code_id for code_id, key, _ in context.codes if key == query.code)
-        rollup = RollUp.build(_ids_keys(context.codes), [code_id])
+        rollup = context.rollup([code_id])
         codings = store.quoted_codings(
             session, rollup.descendants(code_id), context.layer, query.scope, limit=query.limit
         )
@@ -345,12 +345,13 @@ def scope_for_group(scope: TurnScope, dimension: str, value: str) -> TurnScope:
 
 
 # ------------------------------------------------------------------ helpers
-def _context(session: Session, choice: LayerChoice) -> _Context:
+def _context(session: Session, choice: LayerChoice, keys: Sequence[str]) -> _Context:
+    """The context of an analysis whose codes `keys` must all be in the active codebook."""
     book = active_codebook(session)
     layer, label = _layer(session, choice)
     coders = {coder_id: name for coder_id, name, _ in store.coders(session)}
     facts = Facts.of(store.transcript_facts(session), store.speaker_roles(session), coders)
-    return _Context(
+    context = _Context(
         codebook=book.name,
         version=str(book.version),
         codes=store.codes_in_order(session, book.id),
@@ -358,6 +359,8 @@ def _context(session: Session, choice: LayerChoice) -> _Context:
         layer_label=label,
         facts=facts,
     )
+    context.find(keys)
+    return context
 
 
 def _layer(session: Session, choice: LayerChoice) -> tuple[Layer, str]:
@@ -388,10 +391,6 @@ def _layer_coder_names(session: Session, layer: Layer) -> tuple[str, ...]:
         for coder_id, name, _ in store.coders(session)
         if layer.coder_ids is None or coder_id in layer.coder_ids
     )
-
-
-def _ids_keys(codes: Sequence[tuple[int, str, str]]) -> list[tuple[int, str]]:
-    return [(code_id, key) for code_id, key, _ in codes]
 
 
 def _comparison_rows(

@@ -18,6 +18,7 @@ from qualcode.tui.modals.key_help import KeyHelp
 from qualcode.tui.modals.text_prompt import TextPrompt
 from qualcode.tui.navigation import DESTINATIONS, navigation_bindings
 from qualcode.tui.saver import Saver
+from qualcode.tui.screens.agreement import AgreementScreen
 from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.compare import CompareScreen
@@ -35,6 +36,7 @@ class QualcodeApp(App[None]):
         "corpus": CorpusScreen,
         "coding": CodingScreen,
         "codebook": CodebookScreen,
+        "agreement": AgreementScreen,
         "compare": CompareScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [

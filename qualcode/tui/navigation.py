@@ -24,6 +24,7 @@ DESTINATIONS = (
     Destination("coding", "Coding", "f2", "Read and code the open transcript"),
     Destination("codebook", "Codebook", "f3", "Codes with definitions; rename, merge, promote"),
     Destination("compare", "Compare", "f4", "Codes across departments, group kinds or roles"),
+    Destination("agreement", "Agreement", "f5", "Agreement between coders; adjudicate"),
 )
 
 

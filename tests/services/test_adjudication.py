@@ -12,16 +12,6 @@ from qualcode.services.project import Project
 TB, JW, RHYTHM = "temporality.breaks", "jobcrafting.workarounds", "temporality.rhythm"
 
 
-@pytest.fixture
-def two_coders(coded_project: Project) -> Project:
-    """anna: TB on turn 2, JW on turn 3; ben: TB on [29, 63) of turn 2 and on turn 3."""
-    apply_code(coded_project, 2, TB, "anna")
-    apply_code(coded_project, 3, JW, "anna")
-    apply_code(coded_project, 2, TB, "ben", span=(29, 63))
-    apply_code(coded_project, 3, TB, "ben")
-    return coded_project
-
-
 def consensus(project: Project, segment_id: int) -> list[tuple[str, int | None, int | None]]:
     views = corpus.segments(project, 1, coders=["consensus"])
     view = next(v for v in views if v.id == segment_id)

@@ -29,15 +29,6 @@ TB, JW = "temporality.breaks", "jobcrafting.workarounds"
 
 
 @pytest.fixture
-def two_coders(coded_project: Project) -> Project:
-    apply_code(coded_project, 2, TB, "anna")
-    apply_code(coded_project, 3, JW, "anna")
-    apply_code(coded_project, 2, TB, "ben", span=(29, 63))
-    apply_code(coded_project, 3, TB, "ben")
-    return coded_project
-
-
-@pytest.fixture
 def three_coders(two_coders: Project) -> Project:
     apply_code(two_coders, 2, TB, "carla")
     return two_coders

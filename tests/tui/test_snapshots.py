@@ -15,8 +15,10 @@ SIZES = pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "16
 
 async def settled(pilot: Pilot) -> None:
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    # Twice: a finished load starts the suggestions read, which must finish too.
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from qualcode.domain.corpus import CodebookInfo, SegmentView
 from qualcode.errors import QualcodeError
 from qualcode.services import codebooks, reading
 from qualcode.services.history import CodingHistory
-from qualcode.tui.screens.coding_suggestions import CodingSuggestions
 from qualcode.tui.screens.coding_selection import SELECTION_ACTIONS
+from qualcode.tui.screens.coding_suggestions import CodingSuggestions
 from qualcode.tui.widgets.code_detail import CodeDetail
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.inline_prompt import InlinePrompt

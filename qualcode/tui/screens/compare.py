@@ -216,7 +216,8 @@ class CompareScreen(WorkbenchScreen):
             self.warn_from_thread(error)
             return
         where = f" in {group}" if group is not None else ""
-        self.post_message(self.Quotes(f"Quotes for {key}{where} ({len(found)})", found))
+        first = "the first " if len(found) == query.limit else ""
+        self.post_message(self.Quotes(f"Quotes for {key}{where}: {first}{len(found)}", found))
 
     def on_compare_screen_quotes(self, message: Quotes) -> None:
         if not message.quotes:

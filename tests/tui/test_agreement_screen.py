@@ -1,0 +1,118 @@
+"""The Agreement screen: the per-code table, a code's disagreements, adjudication and undo;
+after each action the test checks the consensus layer and the adjudication log."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from qualcode.services import adjudication, coding, corpus, roles
+from qualcode.services.project import Project
+from qualcode.tui.screens.agreement import AgreementScreen, default_pair
+
+SUPERVISOR = "sup"
+SIZES = pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+# (turn ordinal, code) per coder: they agree on turns 1 and 2 and differ about breaks on 6 and 7.
+LAYERS = {
+    "anna": [(1, "temporality.breaks"), (2, "jobcrafting.workarounds"), (6, "temporality.breaks")],
+    "ben": [(1, "temporality.breaks"), (2, "jobcrafting.workarounds"), (7, "temporality.breaks")],
+}
+
+
+@pytest.fixture
+def two_coders(workbench_project: Project) -> Project:
+    turns = corpus.segments(workbench_project, 1)
+    for coder, codings in LAYERS.items():
+        for index, key in codings:
+            coding.apply_code(workbench_project, turns[index].id, key, coder)
+    return workbench_project
+
+
+def consensus(project: Project) -> set[tuple[int, str]]:
+    turns = corpus.segments(project, 1, coders=[adjudication.CONSENSUS])
+    return {(turn.ordinal, c.code_key) for turn in turns for c in turn.codings}
+
+
+async def settled(pilot: Pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_breaks(pilot: Pilot) -> AgreementScreen:
+    await settled(pilot)
+    await pilot.press("f5")
+    await settled(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, AgreementScreen)
+    assert screen.pair == ("anna", "ben")
+    table = screen.query_one("#agreement-codes", DataTable)
+    table.move_cursor(row=[row.code for row in screen.rows].index("temporality.breaks"))
+    await pilot.press("enter")
+    await settled(pilot)
+    return screen
+
+
+def test_default_pair_is_the_two_coders_with_most_codings() -> None:
+    assert default_pair([("carla", 3), ("anna", 9), ("ben", 9)]) == ("anna", "ben")
+    assert default_pair([("anna", 9)]) is None
+
+
+async def test_table_drill_adjudicate_with_memo_and_undo(make_app, two_coders) -> None:
+    app = make_app(coder=SUPERVISOR)
+    async with app.run_test() as pilot:
+        screen = await open_breaks(pilot)
+        breaks = next(row for row in screen.rows if row.code == "temporality.breaks")
+        assert (breaks.both, breaks.a_only, breaks.b_only) == (1, 1, 1)
+        assert [item.ordinal for item in screen.items] == [6, 7]
+        await pilot.press("m", *"anna heard it", "enter")
+        await pilot.press("a")  # take A (anna) on the first disagreement
+        await settled(pilot)
+        assert consensus(two_coders) == {(6, "temporality.breaks")}
+        (entry,) = adjudication.adjudication_log(two_coders)
+        assert (entry.decision, entry.memo, entry.supervisor) == (
+            "take:anna",
+            "anna heard it",
+            "sup",
+        )
+        assert screen.items[0].resolution is not None
+        await pilot.press("down", "n")  # neither, on the second one
+        await settled(pilot)
+        assert consensus(two_coders) == {(6, "temporality.breaks")}
+        assert [e.decision for e in adjudication.adjudication_log(two_coders)] == [
+            "take:anna",
+            "neither",
+        ]
+        await pilot.press("up", "u")
+        await settled(pilot)
+        assert consensus(two_coders) == set()
+        log = adjudication.adjudication_log(two_coders)
+        assert log[0].undone_at is not None and log[1].active
+        await pilot.press("escape")
+        await settled(pilot)
+        assert screen.code is None
+
+
+async def test_a_coder_who_is_not_supervisor_is_refused_without_a_crash(
+    make_app, two_coders
+) -> None:
+    roles.add_coder(two_coders, SUPERVISOR, roles.SUPERVISOR)
+    app = make_app(coder="anna")
+    async with app.run_test() as pilot:
+        await open_breaks(pilot)
+        await pilot.press("o")  # both
+        await settled(pilot)
+        assert any("Only a supervisor" in n.message for n in app._notifications)
+        assert adjudication.adjudication_log(two_coders) == []
+        assert consensus(two_coders) == set()
+
+
+@SIZES
+def test_agreement_screen_snapshot(snap_compare, make_app, two_coders, size) -> None:
+    async def open_screen(pilot: Pilot) -> None:
+        await settled(pilot)
+        await pilot.press("f5")
+        await settled(pilot)
+
+    assert snap_compare(make_app(coder=SUPERVISOR), terminal_size=size, run_before=open_screen)
