@@ -204,7 +204,7 @@ def search_turns(
     session: Session, terms: list[Term], scope: TurnScope, *, limit: int
 ) -> list[FoundTurn]:
     """Turns in scope holding every term: best matches first with an index, else in order."""
-    base = (
+    found = (
         select(
             Segment.id,
             Segment.transcript_id,
@@ -219,29 +219,41 @@ def search_turns(
         .join(Transcript, Transcript.id == Segment.transcript_id)
         .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
     )
-    with_terms = {FTS5: _with_fts, TSVECTOR: _with_tsvector, SUBSTRING: _with_like}
-    query = with_terms[engine(session)](base, terms)
-    query = scoped(query, scope).limit(limit)
+    kind = engine(session)
+    if kind == SUBSTRING:
+        query = scoped(_with_like(found, terms), scope).limit(limit)
+    else:
+        # Rank and cut to `limit` first, then cut the texts: PostgreSQL would otherwise
+        # detoast the transcript text for every match before sorting (minutes, not 0.1 s).
+        ranked = _fts_ranked(terms) if kind == FTS5 else _tsvector_ranked(terms)
+        ranked = ranked.join(Transcript, Transcript.id == Segment.transcript_id)
+        top = scoped(ranked, scope).order_by("score", Segment.id).limit(limit).subquery()
+        query = found.join(top, top.c.id == Segment.id).order_by(top.c.score, Segment.id)
     return [FoundTurn(*row) for row in session.execute(query)]
 
 
-def _with_fts(base: Select, terms: list[Term]) -> Select:
-    hits = select(_fts.c.rowid, _fts.c.rank).where(_fts.c.text.match(fts_query(terms))).subquery()
-    return base.join(hits, hits.c.rowid == Segment.id).order_by(hits.c.rank, Segment.id)
+def _fts_ranked(terms: list[Term]) -> Select:
+    """(id, score) of the matching turns; a lower score is a better match (bm25)."""
+    return (
+        select(Segment.id, _fts.c.rank.label("score"))
+        .select_from(_fts)
+        .join(Segment, Segment.id == _fts.c.rowid)
+        .where(_fts.c.text.match(fts_query(terms)))
+    )
 
 
-def _with_tsvector(base: Select, terms: list[Term]) -> Select:
+def _tsvector_ranked(terms: list[Term]) -> Select:
+    """(id, score) of the matching turns; a lower score is a better match (-ts_rank)."""
     query = tsquery(terms)
     current = and_(
         _tsv.c.segment_id == Segment.id,
         _tsv.c.start_char == Segment.start_char,  # a stale vector never matches
         _tsv.c.end_char == Segment.end_char,
     )
-    rank = func.ts_rank(_tsv.c.document, query)
     return (
-        base.join(_tsv, current)
+        select(Segment.id, (-func.ts_rank(_tsv.c.document, query)).label("score"))
+        .join(_tsv, current)
         .where(_tsv.c.document.bool_op("@@")(query))
-        .order_by(rank.desc(), Segment.id)
     )
 
 

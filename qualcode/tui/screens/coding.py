@@ -1,9 +1,8 @@
 """Coding screen: read a transcript turn by turn and code it from the keyboard.
 
 Layout: the transcript (a virtual list of turns) with an inline prompt under it; beside it
-the codebook tree, the selected code's definition, memos on the cursor turn, and an empty
-`#suggestions-slot` container kept for the suggestions panel (issue 4 mounts it there and
-binds a / r and a toggle key; this screen leaves those keys free).
+the codebook tree, the selected code's definition, memos on the cursor turn, and the
+suggestions panel in `#suggestions-slot` (see coding_suggestions.py).
 """
 
 from __future__ import annotations

@@ -32,9 +32,16 @@ if TYPE_CHECKING:
 
 class CodingSuggestions(CodingEdits):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "accept_suggestion", "Accept", id="coding.accept_suggestion"),
-        Binding("r", "reject_suggestion", "Reject", id="coding.reject_suggestion"),
-        Binding("S", "toggle_suggestions", "Suggestions", id="coding.toggle_suggestions"),
+        # Not in the key bar (the panel names them); `?` and the palette list them.
+        Binding(
+            "a", "accept_suggestion", "Accept suggestion", show=False, id="coding.accept_suggestion"
+        ),
+        Binding(
+            "r", "reject_suggestion", "Reject suggestion", show=False, id="coding.reject_suggestion"
+        ),
+        Binding(
+            "S", "toggle_suggestions", "Suggestions panel", show=False, id="coding.suggestions"
+        ),
     ]
 
     def __init__(self) -> None:

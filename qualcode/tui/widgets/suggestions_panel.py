@@ -11,6 +11,8 @@ from qualcode.domain.suggestion import SuggestionView
 class SuggestionsPanel(Static):
     """Shows suggestions best first; the first one is what `a` accepts and `r` rejects."""
 
+    DEFAULT_CSS = "SuggestionsPanel { padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }"
+
     def __init__(self, **options: str) -> None:
         super().__init__(**options)
         self.suggestions: list[SuggestionView] = []
