@@ -35,6 +35,11 @@ def set_blind_mode(project: Project, on: bool, *, actor: str | None) -> bool:
     return project.write(work)
 
 
+def hides_other_layers(session: Session, coder: str | None) -> bool:
+    """True while blind mode keeps other coders' work (codings, memos) from `coder`."""
+    return _is_on(session) and not is_supervisor(session, coder)
+
+
 def coders_visible_to(project: Project, coder: str | None) -> list[str] | None:
     """The layers `coder` may see: None for all, else just their own.
 
@@ -42,7 +47,7 @@ def coders_visible_to(project: Project, coder: str | None) -> list[str] | None:
     """
 
     def work(session: Session) -> list[str] | None:
-        if not _is_on(session) or is_supervisor(session, coder):
+        if not hides_other_layers(session, coder):
             return None
         if not coder:
             raise QualcodeError(

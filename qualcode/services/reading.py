@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.domain.corpus import SegmentView
 from qualcode.errors import NotFoundError
+from qualcode.services.blind import hides_other_layers
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
 from qualcode.store import reading as store
@@ -83,7 +84,10 @@ def _turns(
                 }
             )
     memos: dict[int, list[str]] = defaultdict(list)
-    for segment_id, memo_text in store.memo_rows(session, transcript_id):
+    # Blind mode keeps other coders' memos hidden too (only one's own, or none before any).
+    own = hides_other_layers(session, coder)
+    memo_author = (coder_row.id if coder_row else -1) if own else None
+    for segment_id, memo_text in store.memo_rows(session, transcript_id, memo_author):
         memos[segment_id].append(memo_text)
     return _TURNS.validate_python(
         [

@@ -59,14 +59,17 @@ def coding_rows(session: Session, transcript_id: int, coder_id: int) -> list[Any
     return list(session.execute(query))
 
 
-def memo_rows(session: Session, transcript_id: int) -> list[Any]:
-    """(segment_id, text) of the memos on the transcript's segments, oldest first."""
+def memo_rows(session: Session, transcript_id: int, author_id: int | None = None) -> list[Any]:
+    """(segment_id, text) of the memos on the transcript's segments (only those written by
+    `author_id` when given), oldest first."""
     query = (
         select(Memo.segment_id, Memo.text)
         .join(Segment, Segment.id == Memo.segment_id)
         .where(Segment.transcript_id == transcript_id)
         .order_by(Memo.id)
     )
+    if author_id is not None:
+        query = query.where(Memo.coder_id == author_id)
     return list(session.execute(query))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qualcode.services import codebooks, coding, corpus, reading, segmentation
+from qualcode.services import blind, codebooks, coding, corpus, reading, segmentation
 from qualcode.services.project import Project
 
 CODER = "anna"
@@ -41,3 +41,13 @@ def test_code_counts_are_the_coders_own(coded_project: Project, turns) -> None:
     assert reading.code_counts(coded_project, CODER) == {"temporality.breaks": 1}
     assert reading.code_counts(coded_project, "nobody") == {}
     assert codebooks.codebook_info(coded_project).get("temporality.breaks").n_codings == 2
+
+
+def test_blind_mode_hides_other_coders_memos(coded_project: Project, turns) -> None:
+    coding.add_memo(coded_project, "anna's thought", "anna", segment_id=turns[1].id)
+    coding.add_memo(coded_project, "ben's thought", "ben", segment_id=turns[1].id)
+    seen = reading.coder_turns(coded_project, 1, "anna")[1].memos
+    assert seen == ["anna's thought", "ben's thought"]
+    blind.set_blind_mode(coded_project, True, actor=None)
+    assert reading.coder_turns(coded_project, 1, "anna")[1].memos == ["anna's thought"]
+    assert reading.coder_turns(coded_project, 1, "carl")[1].memos == []
