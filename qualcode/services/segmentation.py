@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
 from qualcode.services.coding import find_segment
 from qualcode.services.project import Project
 from qualcode.store import codings as store
-from qualcode.store.models import Coding, Memo, Segment, Suggestion, Transcript
+from qualcode.store import segments as segment_store
+from qualcode.store.models import Coding, Segment, Transcript
 from qualcode.store.transcripts import renumber_from
 
 _COPIED = ("coder_id", "code_id", "origin", "memo", "created_at")
@@ -55,7 +55,7 @@ def split_segment(project: Project, segment_id: int, at: int) -> tuple[int, int]
             elif coding.end_char is not None and coding.end_char > at:
                 session.add(_copy(coding, second.id, at, coding.end_char))
                 coding.end_char = at
-        _drop_pending_suggestions(session, [segment.id])
+        segment_store.drop_pending_suggestions(session, [segment.id])
         return segment.id, second.id
 
     return project.write(work)
@@ -89,11 +89,9 @@ def join_segment(project: Project, segment_id: int) -> int:
         for coding in store.codings_on_segment(session, second.id):
             if coding.start_char is not None:
                 coding.segment_id = first.id
-        session.execute(
-            Memo.__table__.update().where(Memo.segment_id == second.id).values(segment_id=first.id)
-        )
-        _drop_pending_suggestions(session, [first.id, second.id])
-        _move_suggestions(session, second.id, first.id)
+        segment_store.move_memos(session, second.id, first.id)
+        segment_store.drop_pending_suggestions(session, [first.id, second.id])
+        segment_store.move_suggestions(session, second.id, first.id)
         first.end_char = second.end_char
         first.end_time = second.end_time if second.end_time is not None else first.end_time
         first.word_count += second.word_count
@@ -125,25 +123,3 @@ def _whole_layers(session: Session, segment_id: int) -> dict[tuple[int, int], Co
         for coding in store.codings_on_segment(session, segment_id)
         if coding.start_char is None
     }
-
-
-def _drop_pending_suggestions(session: Session, segment_ids: list[int]) -> None:
-    """Pending suggestions were computed for the old text; decided ones are kept."""
-    session.execute(
-        delete(Suggestion).where(
-            Suggestion.segment_id.in_(segment_ids), Suggestion.status == "pending"
-        )
-    )
-
-
-def _move_suggestions(session: Session, source: int, target: int) -> None:
-    taken = set(
-        session.execute(
-            select(Suggestion.code_id, Suggestion.coder_id).where(Suggestion.segment_id == target)
-        )
-    )
-    for suggestion in session.scalars(select(Suggestion).where(Suggestion.segment_id == source)):
-        if (suggestion.code_id, suggestion.coder_id) in taken:
-            session.delete(suggestion)
-        else:
-            suggestion.segment_id = target
