@@ -17,6 +17,17 @@ class InputError(QualcodeError):
         self.source = source
         self.line = line
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Parsing runs in a worker process during batch imports: the error must pickle.
+        return (_restore_input_error, (str(self), self.source, self.line))
+
+
+def _restore_input_error(message: str, source: str, line: int | None) -> InputError:
+    error = InputError.__new__(InputError)
+    QualcodeError.__init__(error, message)
+    error.source, error.line = source, line
+    return error
+
 
 class NotFoundError(QualcodeError):
     """A transcript, segment, code or coder the user named does not exist."""

@@ -199,3 +199,33 @@ def test_segments_are_indexed_in_order(project: Project, write_file) -> None:
         )
     )
     assert ordinals == [0, 1, 2, 3]
+
+
+def test_a_large_batch_parses_ahead_in_a_second_process_with_the_same_results(
+    project: Project, write_file
+) -> None:
+    # Six files (PARALLEL_FROM is 4): the pool path, with a bad file, a renamed duplicate
+    # of an earlier file in the same batch, and files after the failure.
+    assert importing.PARALLEL_FROM <= 6
+    files = [write_file(f"g{n}.txt", GOOD.replace("Bo:", f"Person{n}:")) for n in range(3)]
+    bad = write_file("bad.txt", "Søren: ja\n".encode("cp1252"))
+    duplicate = write_file("copy.txt", files[0].read_bytes())
+    later = write_file("later.txt", GOOD.replace("Bo:", "Zed:"))
+    batch = [spec(path) for path in [*files, duplicate, bad, later]]
+    stopped = importing.import_files(project, batch)
+    assert [r.status for r in stopped.results] == ["imported"] * 3 + ["skipped", "failed"]
+    assert "bad.txt" in stopped.results[-1].message
+    assert "--encoding" in stopped.results[-1].message
+    assert stopped.results[3].transcript_id == stopped.results[0].transcript_id
+    kept = importing.import_files(project, batch, keep_going=True)
+    assert [r.status for r in kept.results] == ["skipped"] * 4 + ["failed", "imported"]
+    turns = [len(corpus.segments(project, r.transcript_id)) for r in stopped.results[:3]]
+    assert turns == [4, 4, 4]
+
+
+def test_input_errors_survive_pickling() -> None:
+    import pickle
+
+    error = InputError("fg.vtt", "cue 3 ends before it starts.", line=12, hint="Fix it.")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.source, copy.line) == (str(error), "fg.vtt", 12)
