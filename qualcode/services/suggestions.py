@@ -24,6 +24,7 @@ from qualcode.domain.suggestion import (
     TrainReport,
 )
 from qualcode.errors import NotFoundError, QualcodeError
+from qualcode.services.blind import hides_other_layers
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.corpus import coding_view, find_transcript
 from qualcode.services.project import Project
@@ -85,13 +86,14 @@ def code_terms(codes: Sequence[Code]) -> list[CodeTerms]:
     ]
 
 
-def _project_suggester(session: Session, language: str) -> Suggester:
+def _project_suggester(session: Session, language: str, layer: str | None = None) -> Suggester:
+    """The codebook matcher plus the newest learned model (of `layer` only, when given)."""
     book = active_codebook(session)
     codes = code_terms(code_store.codes_of(session, book.id))
     matcher = CodebookMatcher(pipeline(language), codes)
     corpus = store.segment_texts(session, language=language)
     hits, _ = matcher.match(row.text for row in corpus)
-    model_row = store.latest_model(session, language)
+    model_row = store.latest_model(session, language, layer)
     version = f"codebook-{book.name}-v{book.version}"
     calibration, model = Calibration(), None
     if model_row is not None:
@@ -140,8 +142,10 @@ def suggest_transcripts(
         created = updated = n_segments = 0
         warnings: list[str] = []
         versions: list[str] = []
+        # Blind mode: learn only from the coder's own layer, never from the others'.
+        own_layer = coder if hides_other_layers(session, coder) else None
         for language in sorted(store.languages_of(session, ids)):
-            suggester = _project_suggester(session, language)
+            suggester = _project_suggester(session, language, own_layer)
             versions.append(suggester.version)
             if suggester.warning:
                 warnings.append(suggester.warning)

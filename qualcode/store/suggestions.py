@@ -129,12 +129,13 @@ def pending(session: Session, segment_id: int, coder_id: int) -> list[tuple[Sugg
     return [(suggestion, code) for suggestion, code in rows]
 
 
-def latest_model(session: Session, language: str) -> SuggestModel | None:
+def latest_model(session: Session, language: str, layer: str | None = None) -> SuggestModel | None:
+    """The newest model for the language (trained on `layer` only, when given)."""
+    query = select(SuggestModel).where(SuggestModel.language == language)
+    if layer is not None:
+        query = query.where(SuggestModel.layer == layer)
     return session.scalar(
-        select(SuggestModel)
-        .where(SuggestModel.language == language)
-        .order_by(SuggestModel.trained_at.desc(), SuggestModel.id.desc())
-        .limit(1)
+        query.order_by(SuggestModel.trained_at.desc(), SuggestModel.id.desc()).limit(1)
     )
 
 

@@ -112,3 +112,26 @@ def test_evaluation_reports_both_stages_at_both_levels(coded_project) -> None:
     concept = report.get("codebook", "concept")
     assert concept.n_segments == 4
     assert [row.label for row in concept.rows if row.support] == ["temporality"]
+
+
+def test_in_blind_mode_suggestions_learn_only_from_the_coders_own_layer(
+    coded_project, write_file
+) -> None:
+    from qualcode.domain.imports import ImportSpec
+    from qualcode.services import blind, codebooks, importing
+
+    lines = [f"P{i}: {text}" for i, text in enumerate(IT_TURNS + BREAK_TURNS)]
+    path = write_file("it.txt", "\n".join(lines) + "\n")
+    importing.import_one(coded_project, ImportSpec(path=path, department="Ward"))
+    codebooks.create_open_code(coded_project, "IT system", "anna")
+    for segment in corpus.segments(coded_project, 2):
+        key = "open.it_system" if "system" in segment.text else "temporality.breaks"
+        coding.apply_code(coded_project, segment.id, key, "anna")
+    [report] = suggestions.train_model(coded_project, layer="anna", epochs=5)
+    seen = suggestions.suggest_for_transcript(coded_project, 1, "ben")
+    assert report.version in seen.model_version
+    blind.set_blind_mode(coded_project, True, actor=None)
+    ben = suggestions.suggest_for_transcript(coded_project, 1, "ben")
+    assert report.version not in ben.model_version  # anna's model is not ben's to learn from
+    anna = suggestions.suggest_for_transcript(coded_project, 1, "anna")
+    assert report.version in anna.model_version
