@@ -14,11 +14,14 @@ SIZES = pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "16
 
 
 async def settled(pilot: Pilot) -> None:
+    """Wait until no worker runs: a finished worker may start the next (load, then
+    suggestions; coder pair, then table), so one wait is not enough."""
     await pilot.pause()
-    # Twice: a finished load starts the suggestions read, which must finish too.
-    for _ in range(2):
+    for _ in range(10):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            return
 
 
 @pytest.fixture
