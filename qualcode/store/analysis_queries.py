@@ -141,6 +141,19 @@ class QuotedCoding(NamedTuple):
     coder: str
 
 
+# The columns that place a turn for a reader: id, transcript, group, speaker, time.
+TURN_COLUMNS = (
+    Segment.id,
+    Segment.transcript_id,
+    Transcript.title,
+    Transcript.department,
+    Transcript.group_kind,
+    Speaker.label,
+    Speaker.role,
+    Segment.start_time,
+)
+
+
 def codes_in_order(session: Session, codebook_id: int) -> list[tuple[int, str, str]]:
     """(id, key, name) of the codebook's codes in codebook order."""
     query = (
@@ -261,14 +274,7 @@ def quoted_codings(
         return []
     query = (
         select(
-            Segment.id,
-            Segment.transcript_id,
-            Transcript.title,
-            Transcript.department,
-            Transcript.group_kind,
-            Speaker.label,
-            Speaker.role,
-            Segment.start_time,
+            *TURN_COLUMNS,
             Segment.start_char,
             segment_text().label("text"),
             Coding.start_char,

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from qualcode.store.analysis_queries import TurnScope, scoped, segment_text
+from qualcode.store.analysis_queries import TURN_COLUMNS, TurnScope, scoped, segment_text
 from qualcode.store.models import Segment, Speaker, Transcript
 
 FTS5 = "FTS5 full-text index"
@@ -206,14 +206,7 @@ def search_turns(
     """Turns in scope holding every term: best matches first with an index, else in order."""
     found = (
         select(
-            Segment.id,
-            Segment.transcript_id,
-            Transcript.title,
-            Transcript.department,
-            Transcript.group_kind,
-            Speaker.label,
-            Speaker.role,
-            Segment.start_time,
+            *TURN_COLUMNS,
             segment_text().label("text"),
         )
         .join(Transcript, Transcript.id == Segment.transcript_id)
