@@ -3,62 +3,60 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from qualcode.services import corpus
-from qualcode.services.project import open_project
+from qualcode.services.project import Project, open_project
 from qualcode.tui.app import QualcodeApp
 
 from .conftest import CODER, build_project, read_layer
 
 
+@pytest.fixture
+def shared(tmp_path: Path) -> Iterator[tuple[Project, QualcodeApp, sqlite3.Connection]]:
+    """A project file, the workbench on it, and a second connection that can lock it."""
+    path = tmp_path / "shared.db"
+    project = build_project(open_project(f"sqlite:///{path}"))
+    blocker = sqlite3.connect(path, isolation_level=None)
+    try:
+        yield project, QualcodeApp(project, CODER), blocker
+    finally:
+        blocker.close()
+        project.close()
+
+
 async def test_a_code_applied_while_locked_is_saved_after_release(
-    tmp_path: Path, settle, wait_until
+    shared, settle, wait_until
 ) -> None:
-    path = tmp_path / "shared.db"
-    project = build_project(open_project(f"sqlite:///{path}"))
-    app = QualcodeApp(project, CODER)
-    blocker = sqlite3.connect(path, isolation_level=None)
-    try:
-        async with app.run_test() as pilot:
-            app.open_transcript(corpus.get_transcript(project, 1))
-            await settle(pilot)
-            blocker.execute("BEGIN IMMEDIATE")  # another program is writing
-            await pilot.press("j", "1")
-            await wait_until(
-                pilot, lambda: any(n.title == "Database busy" for n in app._notifications)
-            )
-            assert read_layer(project) == set()
-            assert app.saver.pending == 1
-            blocker.execute("COMMIT")
-            await settle(pilot)
-            assert read_layer(project) == {(2, "temporality.breaks", None)}
-            assert app.saver.pending == 0
-            assert [c.code_key for c in app.screen.view.turns[1].codings] == ["temporality.breaks"]
-            assert any("everything is saved" in n.message for n in app._notifications)
-    finally:
-        blocker.close()
-        project.close()
+    project, app, blocker = shared
+    async with app.run_test() as pilot:
+        app.open_transcript(corpus.get_transcript(project, 1))
+        await settle(pilot)
+        blocker.execute("BEGIN IMMEDIATE")  # another program is writing
+        await pilot.press("j", "1")
+        await wait_until(pilot, lambda: any(n.title == "Database busy" for n in app._notifications))
+        assert read_layer(project) == set()
+        assert app.saver.pending == 1
+        blocker.execute("COMMIT")
+        await settle(pilot)
+        assert read_layer(project) == {(2, "temporality.breaks", None)}
+        assert app.saver.pending == 0
+        assert [c.code_key for c in app.screen.view.turns[1].codings] == ["temporality.breaks"]
+        assert any("everything is saved" in n.message for n in app._notifications)
 
 
-async def test_quitting_while_a_write_waits_saves_it_first(
-    tmp_path: Path, settle, wait_until
-) -> None:
-    path = tmp_path / "shared.db"
-    project = build_project(open_project(f"sqlite:///{path}"))
-    app = QualcodeApp(project, CODER)
-    blocker = sqlite3.connect(path, isolation_level=None)
-    try:
-        async with app.run_test() as pilot:
-            app.open_transcript(corpus.get_transcript(project, 1))
-            await settle(pilot)
-            blocker.execute("BEGIN IMMEDIATE")
-            await pilot.press("j", "j", "2", "ctrl+q")
-            await wait_until(pilot, lambda: app.saver.pending == 1)
-            assert app.return_code is None  # still open: the coding is not saved yet
-            blocker.execute("COMMIT")
-            await wait_until(pilot, lambda: app.return_code is not None)
-        assert read_layer(project) == {(3, "jobcrafting.workarounds", None)}
-    finally:
-        blocker.close()
-        project.close()
+async def test_quitting_while_a_write_waits_saves_it_first(shared, settle, wait_until) -> None:
+    project, app, blocker = shared
+    async with app.run_test() as pilot:
+        app.open_transcript(corpus.get_transcript(project, 1))
+        await settle(pilot)
+        blocker.execute("BEGIN IMMEDIATE")
+        await pilot.press("j", "j", "2", "ctrl+q")
+        await wait_until(pilot, lambda: app.saver.pending == 1)
+        assert app.return_code is None  # still open: the coding is not saved yet
+        blocker.execute("COMMIT")
+        await wait_until(pilot, lambda: app.return_code is not None)
+    assert read_layer(project) == {(3, "jobcrafting.workarounds", None)}
