@@ -26,7 +26,6 @@ from qualcode.config import DB_ENV
 from qualcode.domain.suggestion import EvalReport
 from qualcode.errors import QualcodeError
 from qualcode.services import suggestions
-from qualcode.store.suggestions import ALL_CODERS
 
 
 class _DefaultRun(TyperGroup):
@@ -119,7 +118,7 @@ def text(
 @suggest_app.command("train")
 @friendly
 def train(
-    layer: LayerOption = ALL_CODERS,
+    layer: LayerOption = suggestions.ALL_CODERS,
     epochs: Annotated[int, typer.Option(help="Training passes over the data.")] = 12,
     db: DbOption = None,
 ) -> None:
@@ -138,7 +137,7 @@ def train(
 @friendly
 def eval_(
     folds: Annotated[int, typer.Option(help="Number of cross-validation folds.")] = 5,
-    layer: LayerOption = ALL_CODERS,
+    layer: LayerOption = suggestions.ALL_CODERS,
     seed: Annotated[int, typer.Option(help="Seed for the fold split and training.")] = 13,
     per_code: Annotated[bool, typer.Option(help="Also show figures per code.")] = False,
     split: Annotated[

@@ -44,6 +44,8 @@ MIN_SCORE = 0.3
 RETRAIN_SHARE = 0.1
 RETRAIN_MIN = 20
 
+ALL_CODERS = store.ALL_CODERS  # the layer name meaning every coder's codings
+
 
 @dataclass
 class Suggester:
