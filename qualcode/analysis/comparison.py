@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats.contingency import association
 
 from qualcode.analysis.contingency import (
     RESIDUAL_THRESHOLD,
@@ -183,6 +182,8 @@ def _test_table(comparison: Comparison) -> ResultTable:
             rows=[],
             notes=[comparison.problem or ""],
         )
+    from scipy.stats.contingency import association  # lazily, as in analysis.contingency
+
     rows: list[list[str | int | float | None]] = [
         ["Chi-square (Pearson)", test.statistic],
         ["Degrees of freedom", test.dof],

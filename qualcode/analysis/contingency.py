@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from qualcode.domain.table import Style
 from qualcode.errors import QualcodeError
@@ -70,6 +69,8 @@ def chi_square(
             "A chi-square test needs at least two codes and two groups with codings; "
             "widen the filters or choose more codes."
         )
+    from scipy import stats  # loaded here: a second of start-up that only comparisons need
+
     observed = counts[np.ix_(kept_rows, kept_columns)]
     result = stats.chi2_contingency(observed, correction=False)
     expected = np.asarray(result.expected_freq, dtype=float)
@@ -140,6 +141,8 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     """Wilson score interval (no continuity correction) for the proportion successes / n."""
     if n <= 0 or not 0 <= successes <= n:
         raise ValueError(f"need 0 <= successes <= n and n > 0, got {successes} of {n}")
+    from scipy import stats  # see chi_square
+
     interval = stats.binomtest(successes, n).proportion_ci(
         confidence_level=confidence, method="wilson"
     )

@@ -8,8 +8,9 @@ coders together, where a turn counts once per code however many coders coded it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
@@ -30,12 +31,14 @@ from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
 from qualcode.store import analysis_queries as store
+from qualcode.store import coding_summary as summary
 from qualcode.store import search as search_store
 from qualcode.store.analysis_queries import Layer, RollUp, TurnScope
 
 COMPARE_DIMENSIONS = ("department", "group-kind", "speaker-role")
 ALL_CODERS = "all coders (a turn counts once per code however many coders coded it)"
 DEFAULT_LIMIT = 50
+T = TypeVar("T")
 
 __all__ = [
     "ALL_CODERS",
@@ -195,9 +198,11 @@ def frequency(project: Project, query: FrequencyQuery) -> ResultSet:
         rollup = context.rollup(code_id for code_id, _, _ in rows)
         by_coder = "coder" in query.by
         layer = replace(context.layer, by_coder=by_coder)
-        counted = store.coded_turns(session, rollup, layer, query.scope)
+        counted = summary.coded_turns(session, rollup.own, layer, query.scope)
         overall = (
-            store.coded_turns(session, rollup, context.layer, query.scope) if by_coder else None
+            summary.coded_turns(session, rollup.own, context.layer, query.scope)
+            if by_coder
+            else None
         )
         totals = store.turn_totals(session, query.scope)
         coder_names = _layer_coder_names(session, context.layer)
@@ -211,7 +216,7 @@ def frequency(project: Project, query: FrequencyQuery) -> ResultSet:
         }
         return context.describe([table], filters)
 
-    return project.read(work)
+    return _counting(project, work)
 
 
 def compare(project: Project, query: CompareQuery) -> ComparisonReport:
@@ -223,7 +228,7 @@ def compare(project: Project, query: CompareQuery) -> ComparisonReport:
         context = _context(session, query.layer, query.codes)
         rows = _comparison_rows(context.codes, query.codes, query.level)
         rollup = context.rollup(code_id for code_id, _, _ in rows)
-        counted = store.coded_turns(session, rollup, context.layer, query.scope)
+        counted = summary.coded_turns(session, rollup.own, context.layer, query.scope)
         totals = store.turn_totals(session, query.scope)
         grouping = Grouping((query.by,), context.facts)
         comparison = compare_groups(rows, grouping, counted, totals)
@@ -236,7 +241,7 @@ def compare(project: Project, query: CompareQuery) -> ComparisonReport:
             comparison, context.describe(comparison_tables(comparison), filters)
         )
 
-    return project.read(work)
+    return _counting(project, work)
 
 
 def cooccurrence(project: Project, query: CooccurrenceQuery) -> ResultSet:
@@ -247,7 +252,7 @@ def cooccurrence(project: Project, query: CooccurrenceQuery) -> ResultSet:
         context = _context(session, query.layer, query.codes)
         rows = select_codes(context.codes, query.codes, query.depth)
         rollup = context.rollup(code_id for code_id, _, _ in rows)
-        singles = store.coded_turns(session, rollup, context.layer, query.scope)
+        singles = summary.coded_turns(session, rollup.own, context.layer, query.scope)
         turns: dict[int, int] = {}
         for row in singles:
             turns[row.code_id] = turns.get(row.code_id, 0) + row.turns
@@ -262,7 +267,7 @@ def cooccurrence(project: Project, query: CooccurrenceQuery) -> ResultSet:
         }
         return context.describe(tables, filters)
 
-    return project.read(work)
+    return _counting(project, work)
 
 
 def quotes(project: Project, query: QuoteQuery) -> QuoteReport:
@@ -345,6 +350,13 @@ def scope_for_group(scope: TurnScope, dimension: str, value: str) -> TurnScope:
 
 
 # ------------------------------------------------------------------ helpers
+def _counting(project: Project, work: Callable[[Session], T]) -> T:
+    """Run a read that adds up the coded-turn summary, recounting marked transcripts first."""
+    if project.read(summary.is_stale):
+        project.write(summary.refresh)
+    return project.read(work)
+
+
 def _context(session: Session, choice: LayerChoice, keys: Sequence[str]) -> _Context:
     """The context of an analysis whose codes `keys` must all be in the active codebook."""
     book = active_codebook(session)
@@ -381,7 +393,8 @@ def _layer(session: Session, choice: LayerChoice) -> tuple[Layer, str]:
                 "or choose a coder with --coder."
             )
         names = ", ".join(name for _, name in chosen)
-        return Layer(tuple(coder_id for coder_id, _ in chosen)), f"consensus ({names})"
+        ids = tuple(coder_id for coder_id, _ in chosen)
+        return Layer(ids, consensus=True), f"consensus ({names})"
     return Layer(None), ALL_CODERS
 
 

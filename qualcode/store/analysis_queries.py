@@ -83,10 +83,14 @@ class TurnScope:
 
 @dataclass(frozen=True)
 class Layer:
-    """Whose codings count (None: every coder's) and whether to keep coders apart."""
+    """Whose codings count (None: every coder's) and whether to keep coders apart.
+
+    `consensus` marks coder_ids as every consensus coder (the consensus layer).
+    """
 
     coder_ids: tuple[int, ...] | None = None
     by_coder: bool = False
+    consensus: bool = False
 
 
 class CodedTurns(NamedTuple):
@@ -181,33 +185,6 @@ def speaker_roles(session: Session) -> dict[int, str | None]:
     }
 
 
-def coded_turns(
-    session: Session, rollup: RollUp, layer: Layer, scope: TurnScope
-) -> list[CodedTurns]:
-    """Coded turns and their words per (row code, transcript, speaker[, coder]).
-
-    Transcripts and speakers partition turns, so callers may add these counts up to any
-    coarser group (department, group kind, role) without counting a turn twice.
-    """
-    if not rollup.own:
-        return []
-    units = _units(rollup, layer)
-    pairs = (
-        select(units.c.code_id, units.c.segment_id, units.c.coder_id)
-        .where(units.c.code_id.is_not(None))
-        .group_by(units.c.code_id, units.c.segment_id, units.c.coder_id)
-        .subquery("pairs")
-    )
-    keys = (pairs.c.code_id, Segment.transcript_id, Segment.speaker_id, pairs.c.coder_id)
-    query = (
-        select(*keys, func.count(), func.sum(Segment.word_count))
-        .select_from(pairs)
-        .join(Segment, Segment.id == pairs.c.segment_id)
-        .group_by(*keys)
-    )
-    return [CodedTurns(*row) for row in session.execute(_scoped(query, scope))]
-
-
 def turn_totals(session: Session, scope: TurnScope) -> list[TurnTotals]:
     """Turns and words per (transcript, speaker) in scope: the denominators of the measures."""
     query = select(
@@ -227,7 +204,7 @@ def co_occurrences(
     """
     if not rollup.own:
         return []
-    units = _units(rollup, layer, spans=overlap)
+    units = coding_units(rollup, layer, spans=overlap)
     columns = [units.c.code_id, units.c.segment_id]
     if overlap:
         columns += [
@@ -305,7 +282,7 @@ def scoped(query: Select, scope: TurnScope) -> Select:
     return _scoped(query, scope, joined=True)
 
 
-def _units(rollup: RollUp, layer: Layer, *, spans: bool = False) -> Subquery:
+def coding_units(rollup: RollUp, layer: Layer, *, spans: bool = False) -> Subquery:
     """(code_id, segment_id, coder_id[, start_char, end_char]) per coding and row code.
 
     One scan for codes counting themselves, one per level for ancestors; code_id is NULL

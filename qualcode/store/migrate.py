@@ -18,15 +18,15 @@ from qualcode.resources import bundled
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0003"
+HEAD = "0004"
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
-    """Autogenerate filter: the search indexes (SQLite FTS5, PostgreSQL tsvector) are caches."""
+    """Autogenerate filter: the search indexes and the coded-turn summary are caches."""
     return not (
         type_ == "table"
         and name is not None
-        and (name.startswith("segment_fts") or name == "segment_search")
+        and (name.startswith(("segment_fts", "coding_summary")) or name == "segment_search")
     )
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from qualcode.domain.imports import ImportSpec
-from qualcode.exchange.tables import read_csv_table, read_xlsx_tables
+from qualcode.exchange.tables import read_csv_table
+from qualcode.exchange.xlsx import read_tables
 from qualcode.services import analysis, codebooks, coding, corpus, importing
 from qualcode.services.project import open_project
 
@@ -83,7 +84,7 @@ def test_freq_files_read_back_equal_the_service_table(run, study, tmp_path) -> N
     expected = analysis.frequency(
         open_project(study), analysis.FrequencyQuery(by=("group-kind",), measure="percent")
     ).tables[0]
-    (from_xlsx,) = read_xlsx_tables(xlsx)
+    (from_xlsx,) = read_tables(xlsx)
     from_csv = read_csv_table(csv_path)
     for table in (from_xlsx, from_csv):
         assert table.columns == expected.columns

@@ -16,12 +16,11 @@ from qualcode.errors import QualcodeError
 from qualcode.exchange.tables import (
     format_cell,
     read_csv_table,
-    read_xlsx_tables,
-    sheet_names,
     sidecar_path,
     to_rich,
     write,
 )
+from qualcode.exchange.xlsx import read_tables, sheet_names
 
 FREQUENCIES = ResultTable(
     title="Code frequencies by department",
@@ -129,7 +128,7 @@ def workbook_path(tmp_path: Path) -> Path:
 
 
 def test_xlsx_reads_back_equal(workbook_path: Path) -> None:
-    read = read_xlsx_tables(workbook_path)
+    read = read_tables(workbook_path)
     assert [table.title for table in read] == [FREQUENCIES.title, AGREEMENT.title]
     for table, expected in zip(read, (FREQUENCIES, AGREEMENT), strict=True):
         assert table.columns == expected.columns

@@ -37,7 +37,8 @@ from scipy import stats
 
 from qualcode.domain.imports import ImportSpec
 from qualcode.errors import NotFoundError, QualcodeError
-from qualcode.exchange.tables import read_csv_table, read_xlsx_tables, write
+from qualcode.exchange.tables import read_csv_table, write
+from qualcode.exchange.xlsx import read_tables
 from qualcode.services import analysis, codebooks, coding, corpus, importing, segmentation
 from qualcode.services.analysis import (
     CompareQuery,
@@ -405,7 +406,7 @@ def test_exports_read_back_equal(study: Project, tmp_path: Path) -> None:
     assert back.rows == result.tables[0].rows
     compared = analysis.compare(study, CompareQuery()).result_set
     write(compared, "xlsx", tmp_path / "compare.xlsx")
-    tables = read_xlsx_tables(tmp_path / "compare.xlsx")
+    tables = read_tables(tmp_path / "compare.xlsx")
     assert [t.title for t in tables] == [t.title for t in compared.tables]
     for original, read in zip(compared.tables, tables, strict=True):
         assert read.columns == original.columns
