@@ -12,8 +12,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qualcode.config import database_url
-from qualcode.errors import QualcodeError
-from qualcode.store.engine import lock_for_write, make_engine, make_sessionmaker, retrying
+from qualcode.errors import DatabaseBusyError, QualcodeError
+from qualcode.store.engine import (
+    is_busy_error,
+    lock_for_write,
+    make_engine,
+    make_sessionmaker,
+    retrying,
+)
 from qualcode.store.migrate import upgrade
 
 T = TypeVar("T")
@@ -42,8 +48,22 @@ class Project:
         return retrying(attempt)
 
     def read(self, work: Callable[[Session], T]) -> T:
-        with self.sessions() as session:
-            return work(session)
+        """Run `work` in a read-only session; a database locked by another process raises
+        DatabaseBusyError (callers such as the TUI wait and try again)."""
+        try:
+            with self.sessions() as session:
+                return work(session)
+        except OperationalError as error:
+            if is_busy_error(error):
+                raise DatabaseBusyError(
+                    "Another program is holding the database; try again in a moment."
+                ) from error
+            raise
+
+    @property
+    def name(self) -> str:
+        """The database URL without its password: how messages and files name the project."""
+        return self.engine.url.render_as_string(hide_password=True)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
@@ -11,8 +13,19 @@ from qualcode.store import codings as store
 from qualcode.store import segments as segment_store
 from qualcode.store.models import Coding, Segment, Transcript
 from qualcode.store.transcripts import renumber_from
+from qualcode.store.turn_rows import RowState, read_state
 
 _COPIED = ("coder_id", "code_id", "origin", "memo", "created_at")
+
+
+@dataclass(frozen=True)
+class TurnEdit:
+    """A split or join: the segments it left, and every row of the turns before and after
+    it (all coders' codings, memos, suggestions, adjudications), so it can be undone."""
+
+    segment_ids: tuple[int, ...]
+    before: RowState
+    after: RowState
 
 
 def split_segment(project: Project, segment_id: int, at: int) -> tuple[int, int]:
@@ -21,44 +34,7 @@ def split_segment(project: Project, segment_id: int, at: int) -> tuple[int, int]
     A whole-turn coding applies to both halves; a span coding goes with the half that holds
     its text, and a span that crosses `at` is cut in two.
     """
-
-    def work(session: Session) -> tuple[int, int]:
-        segment = find_segment(session, segment_id)
-        if not segment.start_char < at < segment.end_char:
-            raise QualcodeError(
-                f"Cannot split segment {segment_id} at {at}: the offset must fall strictly "
-                f"inside {segment.start_char}:{segment.end_char}."
-            )
-        text = session.get_one(Transcript, segment.transcript_id).text
-        renumber_from(session, segment.transcript_id, segment.ordinal + 1, 1)
-        split_time = _interpolate(segment, at)
-        second = Segment(
-            transcript_id=segment.transcript_id,
-            speaker_id=segment.speaker_id,
-            ordinal=segment.ordinal + 1,
-            start_char=at,
-            end_char=segment.end_char,
-            word_count=len(text[at : segment.end_char].split()),
-            start_time=split_time,
-            end_time=segment.end_time,
-        )
-        segment.end_char = at
-        segment.end_time = split_time if split_time is not None else segment.end_time
-        segment.word_count = len(text[segment.start_char : at].split())
-        session.add(second)
-        session.flush()
-        for coding in store.codings_on_segment(session, segment.id):
-            if coding.start_char is None:
-                session.add(_copy(coding, second.id, None, None))
-            elif coding.start_char >= at:
-                coding.segment_id = second.id
-            elif coding.end_char is not None and coding.end_char > at:
-                session.add(_copy(coding, second.id, at, coding.end_char))
-                coding.end_char = at
-        segment_store.drop_pending_suggestions(session, [segment.id])
-        return segment.id, second.id
-
-    return project.write(work)
+    return project.write(lambda session: _split(session, segment_id, at))
 
 
 def join_segment(project: Project, segment_id: int) -> int:
@@ -67,41 +43,104 @@ def join_segment(project: Project, segment_id: int) -> int:
     A code that covered both whole turns covers the joined turn; a code that covered one
     whole turn becomes a span over that turn's text.
     """
+    return project.write(lambda session: _join(session, segment_id)[0])
 
-    def work(session: Session) -> int:
-        first = find_segment(session, segment_id)
-        second = store.next_segment(session, first)
-        if second is None:
-            raise QualcodeError(
-                f"Segment {segment_id} is the last of its transcript; nothing to join."
-            )
-        first_whole = _whole_layers(session, first.id)
-        second_whole = _whole_layers(session, second.id)
-        for layer, coding in first_whole.items():
-            if layer not in second_whole:
-                coding.start_char, coding.end_char = first.start_char, first.end_char
-        for layer, coding in second_whole.items():
-            if layer in first_whole:
-                session.delete(coding)
-            else:
-                coding.start_char, coding.end_char = second.start_char, second.end_char
-                coding.segment_id = first.id
-        for coding in store.codings_on_segment(session, second.id):
-            if coding.start_char is not None:
-                coding.segment_id = first.id
-        segment_store.move_memos(session, second.id, first.id)
-        segment_store.drop_pending_suggestions(session, [first.id, second.id])
-        segment_store.move_suggestions(session, second.id, first.id)
-        first.end_char = second.end_char
-        first.end_time = second.end_time if second.end_time is not None else first.end_time
-        first.word_count += second.word_count
-        session.flush()
-        session.delete(second)
-        session.flush()
-        renumber_from(session, first.transcript_id, second.ordinal + 1, -1)
-        return first.id
+
+def split_turn(project: Project, segment_id: int, at: int) -> TurnEdit:
+    """Split as `split_segment` does, and record the rows before and after."""
+
+    def work(session: Session) -> TurnEdit:
+        before = read_state(session, segments=[segment_id])
+        halves = _split(session, segment_id, at)
+        return TurnEdit(halves, before, read_state(session, segments=halves))
 
     return project.write(work)
+
+
+def join_turns(project: Project, segment_id: int) -> TurnEdit:
+    """Join as `join_segment` does, and record the rows before and after."""
+
+    def work(session: Session) -> TurnEdit:
+        both = [segment.id for segment in _pair(session, segment_id)]
+        before = read_state(session, segments=both)
+        joined, _gone = _join(session, segment_id)
+        return TurnEdit((joined,), before, read_state(session, segments=both))
+
+    return project.write(work)
+
+
+def _split(session: Session, segment_id: int, at: int) -> tuple[int, int]:
+    segment = find_segment(session, segment_id)
+    if not segment.start_char < at < segment.end_char:
+        raise QualcodeError(
+            f"Cannot split segment {segment_id} at {at}: the offset must fall strictly "
+            f"inside {segment.start_char}:{segment.end_char}."
+        )
+    text = session.get_one(Transcript, segment.transcript_id).text
+    renumber_from(session, segment.transcript_id, segment.ordinal + 1, 1)
+    split_time = _interpolate(segment, at)
+    second = Segment(
+        transcript_id=segment.transcript_id,
+        speaker_id=segment.speaker_id,
+        ordinal=segment.ordinal + 1,
+        start_char=at,
+        end_char=segment.end_char,
+        word_count=len(text[at : segment.end_char].split()),
+        start_time=split_time,
+        end_time=segment.end_time,
+    )
+    segment.end_char = at
+    segment.end_time = split_time if split_time is not None else segment.end_time
+    segment.word_count = len(text[segment.start_char : at].split())
+    session.add(second)
+    session.flush()
+    for coding in store.codings_on_segment(session, segment.id):
+        if coding.start_char is None:
+            session.add(_copy(coding, second.id, None, None))
+        elif coding.start_char >= at:
+            coding.segment_id = second.id
+        elif coding.end_char is not None and coding.end_char > at:
+            session.add(_copy(coding, second.id, at, coding.end_char))
+            coding.end_char = at
+    segment_store.drop_pending_suggestions(session, [segment.id])
+    return segment.id, second.id
+
+
+def _pair(session: Session, segment_id: int) -> tuple[Segment, Segment]:
+    first = find_segment(session, segment_id)
+    second = store.next_segment(session, first)
+    if second is None:
+        raise QualcodeError(f"Segment {segment_id} is the last of its transcript; nothing to join.")
+    return first, second
+
+
+def _join(session: Session, segment_id: int) -> tuple[int, int]:
+    first, second = _pair(session, segment_id)
+    first_whole = _whole_layers(session, first.id)
+    second_whole = _whole_layers(session, second.id)
+    for layer, coding in first_whole.items():
+        if layer not in second_whole:
+            coding.start_char, coding.end_char = first.start_char, first.end_char
+    for layer, coding in second_whole.items():
+        if layer in first_whole:
+            session.delete(coding)
+        else:
+            coding.start_char, coding.end_char = second.start_char, second.end_char
+            coding.segment_id = first.id
+    for coding in store.codings_on_segment(session, second.id):
+        if coding.start_char is not None:
+            coding.segment_id = first.id
+    segment_store.move_memos(session, second.id, first.id)
+    segment_store.drop_pending_suggestions(session, [first.id, second.id])
+    segment_store.move_suggestions(session, second.id, first.id)
+    first.end_char = second.end_char
+    first.end_time = second.end_time if second.end_time is not None else first.end_time
+    first.word_count += second.word_count
+    session.flush()
+    session.delete(second)
+    session.flush()
+    renumber_from(session, first.transcript_id, second.ordinal + 1, -1)
+    return first.id, second.id
 
 
 def _interpolate(segment: Segment, at: int) -> float | None:

@@ -14,6 +14,7 @@ from qualcode.domain.corpus import TranscriptInfo
 from qualcode.errors import QualcodeError
 from qualcode.services import corpus
 from qualcode.services.project import Project
+from qualcode.tui.coder_memory import memory_path, remember_coder, remembered_coder
 from qualcode.tui.modals.key_help import KeyHelp
 from qualcode.tui.modals.text_prompt import TextPrompt
 from qualcode.tui.navigation import DESTINATIONS, navigation_bindings
@@ -69,6 +70,14 @@ class QualcodeApp(App[None]):
         self.switch_mode("coding")
         self.switch_mode("corpus")
         if not self.coder:
+            self.coder = remembered_coder(self.project.name) or ""
+            if self.coder:
+                self.notify(
+                    f"Coding as {self.coder}, as last time in this project. "
+                    "Start with --coder NAME to code as someone else.",
+                    timeout=5,
+                )
+        if not self.coder:
             self.push_screen(
                 TextPrompt("Who is coding? Your name labels your codings.", placeholder="name"),
                 self._set_coder,
@@ -91,9 +100,13 @@ class QualcodeApp(App[None]):
             self.exit(message="No coder given; start again with --coder NAME.")
             return
         self.coder = name
+        if not remember_coder(self.project.name, name):
+            self.notify(f"Could not write {memory_path()}; you will be asked again next time.")
         self.screen.refresh_bindings()
         if isinstance(self.screen, CorpusScreen):
             self.screen.reload()
+        if self._first_transcript is not None:
+            self.open_first(self._first_transcript)
 
     def open_transcript(self, transcript: TranscriptInfo, segment_id: int | None = None) -> None:
         """Show the transcript on the coding screen (which loads it when it resumes), with

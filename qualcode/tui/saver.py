@@ -12,7 +12,6 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import OperationalError
 from textual.app import App
 
 from qualcode.errors import DatabaseBusyError, QualcodeError
@@ -25,12 +24,6 @@ BUSY = (
     "Waiting for the database: another program is writing to it. Your change is kept and "
     "will be saved as soon as it is free."
 )
-
-
-def is_locked(error: Exception) -> bool:
-    if isinstance(error, DatabaseBusyError):
-        return True
-    return isinstance(error, OperationalError) and "locked" in str(error.orig).lower()
 
 
 class Saver:
@@ -77,8 +70,8 @@ class Saver:
         while True:
             try:
                 return work()
-            except (DatabaseBusyError, OperationalError) as error:
-                if not is_locked(error) or self._stopping.is_set():
+            except DatabaseBusyError:
+                if self._stopping.is_set():
                     raise
                 self.app.call_from_thread(self._show_busy)
                 self._stopping.wait(RETRY_WAIT)

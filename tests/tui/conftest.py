@@ -1,7 +1,8 @@
 """Workbench fixtures: a small fixed project, an app factory, and ways to wait and check.
 
 Everything on screen is deterministic: a fixed codebook and transcript, a fixed coder, no
-clock; cursors do not blink; tests wait for workers instead of sleeping.
+clock; cursors do not blink; tests wait for workers instead of sleeping; remembered coder
+names go to a config directory of the test's own.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CODER = "anna"
 
 Layer = set[tuple[int, str, str | None]]
+
+
+@pytest.fixture(autouse=True)
+def own_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test remembers coder names in a config directory of its own."""
+    config = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    return config
 
 
 @pytest.fixture(autouse=True)

@@ -143,6 +143,67 @@ async def test_split_and_join_keep_codings_on_their_text(
         }
 
 
+async def test_undo_and_redo_split_and_join(make_app, settle, layer, workbench_project) -> None:
+    """Undoing a join puts both turns back with every coding as it was, spans included."""
+    turns = corpus.segments(workbench_project, 1)
+    second, third = turns[1], turns[2]
+    phone = second.start_char + second.text.index("The phone")
+    coding.apply_code(workbench_project, second.id, "temporality.breaks", CODER)
+    coding.apply_code(
+        workbench_project, second.id, "temporality.interruptions", CODER, span=(phone, phone + 15)
+    )
+    coding.apply_code(workbench_project, third.id, "jobcrafting.workarounds", CODER)
+    coding.apply_code(
+        workbench_project,
+        third.id,
+        "temporality.breaks",
+        "ben",
+        span=(third.start_char + 2, third.start_char + 8),
+    )
+    coding.add_memo(workbench_project, "a paper list", CODER, segment_id=third.id)
+    unsplit = all_codings(workbench_project)
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await open_transcript(pilot, settle)
+        await pilot.press("j", "J")  # join turns 2 and 3
+        await settle(pilot)
+        joined = all_codings(workbench_project)
+        assert len(corpus.segments(workbench_project, 1)) == 7
+        assert len(screen.view.turns) == 7
+        await pilot.press("u")
+        await settle(pilot)
+        assert all_codings(workbench_project) == unsplit
+        assert corpus.segments(workbench_project, 1)[2].memos == ["a paper list"]
+        assert [c.code_key for c in screen.view.turns[2].codings] == ["jobcrafting.workarounds"]
+        assert len(screen.view.turns) == 8 and screen.view.cursor == 1
+        await pilot.press("U")
+        await settle(pilot)
+        assert all_codings(workbench_project) == joined
+
+        await pilot.press("u", "s")  # back to two turns; split turn 2 at its first sentence
+        await settle(pilot)
+        assert len(corpus.segments(workbench_project, 1)) == 9
+        assert layer() == {
+            (2, "temporality.breaks", None),
+            (3, "temporality.breaks", None),
+            (3, "temporality.interruptions", "The phone rings"),
+            (4, "jobcrafting.workarounds", None),
+        }
+        await pilot.press("u")
+        await settle(pilot)
+        assert all_codings(workbench_project) == unsplit
+        assert len(screen.view.turns) == 8
+
+
+def all_codings(project) -> list[tuple[object, ...]]:
+    """Every coder's codings with their ids, turns (by bounds), spans and origins."""
+    return sorted(
+        (c.id, turn.start_char, turn.end_char, c.coder, c.code_key, c.start_char, c.end_char)
+        for turn in corpus.segments(project, 1)
+        for c in turn.codings
+    )
+
+
 async def test_split_at_the_caret(make_app, settle, workbench_project) -> None:
     app = make_app()
     async with app.run_test() as pilot:

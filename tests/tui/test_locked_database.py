@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from qualcode.errors import DatabaseBusyError
 from qualcode.services import corpus
 from qualcode.services.project import Project, open_project
+from qualcode.store import engine
 from qualcode.tui.app import QualcodeApp
 
 from .conftest import CODER, build_project, read_layer
@@ -60,3 +62,25 @@ async def test_quitting_while_a_write_waits_saves_it_first(shared, settle, wait_
         blocker.execute("COMMIT")
         await wait_until(pilot, lambda: app.return_code is not None)
     assert read_layer(project) == {(3, "jobcrafting.workarounds", None)}
+
+
+async def test_a_read_refused_by_a_locked_database_waits_too(
+    shared, settle, wait_until, monkeypatch
+) -> None:
+    """Another program locks even readers out; the read before a write waits and retries."""
+    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_MS", 100)  # for connections made below
+    project, app, blocker = shared
+    async with app.run_test() as pilot:
+        app.open_transcript(corpus.get_transcript(project, 1))
+        await settle(pilot)
+        project.engine.dispose()  # idle connections would keep the lock from being taken
+        blocker.execute("PRAGMA locking_mode=EXCLUSIVE")
+        blocker.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(DatabaseBusyError):
+            project.read(lambda session: corpus.segment_views(session, 1))
+        await pilot.press("j", "1")
+        await wait_until(pilot, lambda: any(n.title == "Database busy" for n in app._notifications))
+        assert app.saver.pending == 1
+        blocker.close()
+        await wait_until(pilot, lambda: app.saver.pending == 0)
+        assert read_layer(project) == {(2, "temporality.breaks", None)}

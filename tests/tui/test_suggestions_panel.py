@@ -52,6 +52,32 @@ async def test_opening_generates_and_accept_codes_the_turn(
         assert panel.top is not None and panel.top.code_key == "temporality.interruptions"
 
 
+async def test_undo_takes_an_accepted_suggestion_back(
+    make_app, settle, wait_until, layer, workbench_project
+) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await open_on_second_turn(pilot, settle, wait_until)
+        panel = screen.query_one(SuggestionsPanel)
+        await pilot.press("a")
+        await settle(pilot)
+        assert layer() == {(2, "temporality.breaks", None)}
+        assert "accepted" in statuses(workbench_project).values()
+        await pilot.press("u")
+        await settle(pilot)
+        assert layer() == set()
+        assert set(statuses(workbench_project).values()) == {"pending"}
+        assert screen.view.current.codings == []
+        assert panel.top is not None and panel.top.code_key == "temporality.breaks"
+        await pilot.press("U")
+        await settle(pilot)
+        assert layer() == {(2, "temporality.breaks", None)}
+        assert "accepted" in statuses(workbench_project).values()
+        turn = corpus.segments(workbench_project, 1, coders=[CODER])[1]
+        assert [c.origin for c in turn.codings] == ["suggestion"]
+        assert panel.top is not None and panel.top.code_key == "temporality.interruptions"
+
+
 async def test_reject_marks_it_rejected_and_it_is_not_offered_again(
     make_app, settle, wait_until, workbench_project
 ) -> None:

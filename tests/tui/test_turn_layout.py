@@ -46,3 +46,8 @@ def test_caret_motions_and_selection() -> None:
     assert text[slice(*Selection(9, 13).span)] == "paper"
     assert text[first_sentence_break(text) :] == "Next to it."
     assert first_sentence_break("One sentence only.") is None
+
+
+def test_leading_spaces_before_a_long_word_are_kept() -> None:
+    text = " aaaa"
+    assert [text[a:b] for a, b in wrap(text, 4)] == [" ", "aaaa"]

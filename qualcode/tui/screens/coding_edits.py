@@ -1,7 +1,9 @@
 """The coding screen's edits: apply, remove, undo, redo, open codes, spans, split, join, memo.
 
 Every edit is one service call run by the app's Saver (in order, off the UI thread, retried
-while the database is busy); the screen redraws only the turns the change touched.
+while the database is busy); the screen redraws only the turns the change touched, or reads
+the transcript again after a split or join. Every edit but the memo goes through the
+screen's CodingHistory, so `u` and `U` undo and redo it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from qualcode.domain.corpus import CodebookInfo, CodingView, SegmentView
 from qualcode.errors import QualcodeError
-from qualcode.services import codebooks, coding, segmentation
+from qualcode.services import codebooks, coding
 from qualcode.services.history import Change, CodingHistory
 from qualcode.tui.modals.code_picker import Choice, CodePicker
 from qualcode.tui.modals.memo_editor import MemoEditor
@@ -140,9 +142,12 @@ class CodingEdits(CodingSelection):
     def _replayed(self, change: Change | None, verb: str) -> None:
         if change is None:
             self.notify(f"Nothing to {verb}.", timeout=2)
+            return
+        if change.turns:
+            self._reload(change.turns[0])
         else:
             self.show_change(change)
-            self.notify(change.label.capitalize(), timeout=2)
+        self.notify(change.label.capitalize(), timeout=2)
 
     def show_change(self, change: Change) -> None:
         """Redraw the turns a change touched and update the code counts."""
@@ -231,13 +236,8 @@ class CodingEdits(CodingSelection):
             )
             return
         at = turn.start_char + offset
-
-        def work() -> None:
-            first, second = segmentation.split_segment(self.project, turn.id, at)
-            history.forget({first, second})
-
         self._end_selection()
-        self.saver.submit(work, lambda _: self._reload())
+        self.saver.submit(lambda: history.split(turn.id, at), lambda _: self._reload())
 
     def action_join(self) -> None:
         turn, history = self.view.current, self.history
@@ -246,16 +246,14 @@ class CodingEdits(CodingSelection):
         if self.view.cursor + 1 >= len(self.view.turns):
             self.notify("This is the last turn; there is no next turn to join.", timeout=3)
             return
-        following = self.view.turns[self.view.cursor + 1]
+        self.saver.submit(lambda: history.join(turn.id), lambda _: self._reload())
 
-        def work() -> None:
-            segmentation.join_segment(self.project, turn.id)
-            history.forget({turn.id, following.id})
-
-        self.saver.submit(work, lambda _: self._reload())
-
-    def _reload(self) -> None:
+    def _reload(self, segment_id: int | None = None) -> None:
+        """Read the transcript again (after a split or join), the cursor on `segment_id` if
+        given, else where it is."""
         if self.transcript_id is not None:
+            if segment_id is not None:
+                self.show_segment(segment_id)
             self.load(self.transcript_id, self.view.cursor)
 
     # -- labels ------------------------------------------------------------------------------

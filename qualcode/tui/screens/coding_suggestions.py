@@ -3,9 +3,8 @@
 When a transcript opens, the coder's pending suggestions for it are read in a thread; if
 there are none they are generated first (spaCy, a second or two), never blocking the UI.
 `a` accepts the cursor turn's best suggestion (a coding with origin `suggestion`, shown at
-once like any apply), `r` rejects it, `S` shows or hides the panel. Accepting is not on the
-undo stack: `CodingHistory` records only its own applies and removes, so `x` takes an
-accepted code off again.
+once like any apply; `u` takes it back and the suggestion is pending again), `r` rejects it,
+`S` shows or hides the panel.
 """
 
 from __future__ import annotations
@@ -106,6 +105,11 @@ class CodingSuggestions(CodingEdits):
         super().show_change(change)
         self.show_suggestions()
 
+    def _replayed(self, change: Change | None, verb: str) -> None:
+        super()._replayed(change, verb)
+        if change is not None and (change.suggestions or change.turns) and self.transcript_id:
+            self.read_suggestions(self.transcript_id, generate=False)
+
     # -- actions -----------------------------------------------------------------------------
 
     def _take_top(self) -> SuggestionView | None:
@@ -129,8 +133,9 @@ class CodingSuggestions(CodingEdits):
         self._set_pending(item.segment_id, items)
 
     def action_accept_suggestion(self) -> None:
-        top = self._take_top()
-        if top is None:
+        history = self.history
+        top = self._take_top() if history is not None else None
+        if history is None or top is None:
             return
         self.pending_ids -= 1
         shown = CodingView(
@@ -142,19 +147,15 @@ class CodingSuggestions(CodingEdits):
         )
         self.show_change(Change("", added=(shown,)))
 
-        def saved(view: CodingView) -> None:
-            self.show_change(Change(f"accept {top.code_key}", added=(view,), removed=(shown,)))
+        def saved(change: Change) -> None:
+            self.show_change(Change(change.label, added=change.added, removed=(shown,)))
 
         def failed(error: QualcodeError) -> None:
             self.show_change(Change("", removed=(shown,)))
             self._put_back(top)
             self.notify(str(error), severity="error", timeout=6)
 
-        self.saver.submit(
-            lambda: suggestions.accept_suggestion(self.project, top.id, self.coder),
-            saved,
-            failed=failed,
-        )
+        self.saver.submit(lambda: history.accept(top.segment_id, top.id), saved, failed=failed)
 
     def action_reject_suggestion(self) -> None:
         top = self._take_top()

@@ -46,6 +46,7 @@ class CodeTree(Tree[str]):
         self.counts: dict[str, int] = {}
         self.favourites: list[str] = []
         self._by_key: dict[str, TreeNode[str]] = {}
+        self._indent: dict[str, int] = {}  # cells of guides and icon before each label
 
     def show_codebook(self, info: CodebookInfo, counts: dict[str, int] | None = None) -> None:
         """Fill the tree; `counts` per key default to the codebook's own counts."""
@@ -56,11 +57,17 @@ class CodeTree(Tree[str]):
         self.favourites = list(info.favourites)
         parents = {code.parent_key for code in codes}
         self.clear()
-        self._by_key = {}
+        self._by_key, self._indent, levels = {}, {}, {"": 0}
         for code in codes:
-            parent = self._by_key.get(code.parent_key or "", self.root)
+            parent_key = code.parent_key if code.parent_key in self._by_key else ""
+            parent = self._by_key.get(parent_key, self.root)
+            # Textual draws `guide_depth` cells per level below the (hidden) root, then a
+            # two-cell icon on nodes that expand: the label starts after both.
+            levels[code.key] = levels[parent_key] + 1
+            expands = code.key in parents
+            self._indent[code.key] = self.guide_depth * (levels[code.key] - 1) + 2 * expands
             label = self._label(code)
-            if code.key in parents:
+            if expands:
                 self._by_key[code.key] = parent.add(label, data=code.key, expand=True)
             else:
                 self._by_key[code.key] = parent.add_leaf(label, data=code.key)
@@ -82,9 +89,9 @@ class CodeTree(Tree[str]):
     def _label(self, code: CodeInfo) -> Text:
         digit = self.favourites.index(code.key) + 1 if code.key in self.favourites else None
         extra = "  (retired)" if code.retired else ""
-        # Two cells of guide or icon come before each label (two more per level), and one
-        # cell is kept for the scrollbar, so that labels fit whether it shows or not.
-        width = self.size.width - 3 - 2 * max(code.depth - 1, 0)
+        # The scrollbar's cells are kept free, so that counts stay put when it shows.
+        reserve = self.styles.scrollbar_size_vertical
+        width = self.size.width - reserve - self._indent.get(code.key, 0)
         return code_label(code, self.counts.get(code.key, 0), width, digit, extra)
 
     def on_resize(self, _event: events.Resize) -> None:

@@ -93,8 +93,9 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=16)
 def _line_pattern(width: int) -> re.Pattern[str]:
-    """Up to `width` characters ending at a space (or the end), else a cut word."""
-    return re.compile(rf"(?:.{{1,{width}}}(?:\s+|$))|(?:\S{{1,{width}}}\s*)")
+    """Up to `width` characters ending at a space (or the end), else a cut word, else the
+    spaces before a word too long to share a line with them."""
+    return re.compile(rf"(?:.{{1,{width}}}(?:\s+|$))|(?:\S{{1,{width}}}\s*)|\s+")
 
 
 def _wrap_paragraph(text: str, offset: int, width: int) -> list[tuple[int, int]]:
