@@ -1,8 +1,10 @@
 """Time the suggester: 100,000 turns ranked, a model trained on 5,000 coded turns, peak RSS.
 
 Turns are synthetic English sentences built from the bundled codebook's terms and filler
-words (seeded), so the matcher finds real evidence. Every figure is also given as a ratio to
-a baseline measured in the same run: tokenising the same turns with a blank pipeline.
+words (seeded), so the matcher finds real evidence. They form transcripts of 80 turns in which
+every sixth turn is the moderator's, so each turn is ranked with its conversation context.
+Every figure is also given as a ratio to a baseline measured in the same run: tokenising the
+same turns with a blank pipeline.
 
     python benchmarks/bench_suggest.py [--turns 100000] [--train 5000] [--n-process 1]
 """
@@ -19,9 +21,12 @@ import spacy
 from qualcode.codebook.files import bundled_codebook_path, load_codebook
 from qualcode.suggest import learned
 from qualcode.suggest.combine import combine
+from qualcode.suggest.context import contexts
 from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Idf, rank
 from qualcode.suggest.pipelines import pipeline
 
+TRANSCRIPT_TURNS = 80
+MODERATOR_EVERY = 6
 FILLER = [
     "we",
     "they",
@@ -106,10 +111,18 @@ def main() -> None:
         lambda: matcher.match(texts, batch_size=1000, n_process=args.n_process),
         base,
     )
+    groups = [index // TRANSCRIPT_TURNS for index in range(len(texts))]
+    roles = ["moderator" if index % MODERATOR_EVERY == 0 else None for index in range(len(texts))]
+
+    def ranking() -> list:
+        around = contexts(groups, roles, hits, norms, matcher.pipe.nlp.Defaults.stop_words)
+        return [
+            rank(found, idf, Calibration(), near.hits)
+            for found, near in zip(hits, around, strict=True)
+        ], [words + near.words for words, near in zip(norms, around, strict=True)]
+
     idf = Idf.from_hits(hits)
-    ranked, rank_s = timed(
-        "IDF + calibrated ranking", lambda: [rank(h, idf, Calibration()) for h in hits], base
-    )
+    (ranked, features), rank_s = timed("context + IDF + calibrated ranking", ranking, base)
     print(f"{'codebook suggestions total':<48} {match_s + rank_s:8.2f} s")
     top1 = sum(bool(r) and r[0].code == gold for r, (_, gold) in zip(ranked, turns, strict=True))
     print(f"top-1 = generating code on {top1 / len(turns):.1%} of synthetic turns")
@@ -117,13 +130,15 @@ def main() -> None:
     sample = list(range(args.train))
     # Code labels and the concept labels the suggester adds (see learned.targets).
     labels = learned.labels_with_support([{gold} for _, gold in turns[: args.train]], 1)
-    examples = [learned.labelled(norms[i], {turns[i][1]}, labels) for i in sample]
+    examples = [learned.labelled(features[i], {turns[i][1]}, labels) for i in sample]
     model, _ = timed(
         f"train textcat on {args.train} coded turns (12 epochs)",
         lambda: learned.train("en", examples, labels),
         base,
     )
-    scores, learn_s = timed("learned scores for all turns", lambda: learned.predict(model, norms))
+    scores, learn_s = timed(
+        "learned scores for all turns", lambda: learned.predict(model, features)
+    )
     _, comb_s = timed(
         "combine",
         lambda: [combine(r, s) for r, s in zip(ranked, scores, strict=True)],

@@ -30,11 +30,13 @@ from qualcode.services.corpus import coding_view, find_transcript
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
 from qualcode.store import codings as coding_store
+from qualcode.store import reading
 from qualcode.store import suggestions as store
 from qualcode.store.models import Code, Suggestion, SuggestModel
 from qualcode.suggest import evaluate as evaluation
 from qualcode.suggest import learned
 from qualcode.suggest.combine import combine
+from qualcode.suggest.context import CONTEXT_TURNS, TurnContext, contexts
 from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Hit, Idf, rank
 from qualcode.suggest.pipelines import pipeline
 
@@ -58,6 +60,8 @@ class Suggester:
     model: Language | None
     version: str
     known: set[str]
+    # Whether the model was trained with context features (models stored before had none).
+    model_context: bool = False
 
     @property
     def warning(self) -> str | None:
@@ -68,11 +72,21 @@ class Suggester:
         return self.rank_matched(hits, norms)
 
     def rank_matched(
-        self, hits: Sequence[Sequence[Hit]], norms: Sequence[Sequence[str]]
+        self,
+        hits: Sequence[Sequence[Hit]],
+        norms: Sequence[Sequence[str]],
+        context: Sequence[TurnContext] | None = None,
     ) -> list[list[CodeScore]]:
-        matched = [rank(found, self.idf, self.calibration) for found in hits]
+        """Rank turns from their hits and norms, and their conversation context when given."""
+        around = context or [TurnContext()] * len(hits)
+        matched = [
+            rank(found, self.idf, self.calibration, near.hits)
+            for found, near in zip(hits, around, strict=True)
+        ]
         if self.model is None:
             return matched
+        if self.model_context:
+            norms = [list(words) + near.words for words, near in zip(norms, around, strict=True)]
         scores = learned.predict(self.model, norms)
         return [
             combine(ranking, score, known=self.known)
@@ -97,11 +111,12 @@ def _project_suggester(session: Session, language: str, layer: str | None = None
     hits, _ = matcher.match(row.text for row in corpus)
     model_row = store.latest_model(session, language, layer)
     version = f"codebook-{book.name}-v{book.version}"
-    calibration, model = Calibration(), None
+    calibration, model, model_context = Calibration(), None, False
     if model_row is not None:
         summary = model_row.data_summary
         calibration = Calibration(**summary["calibration"])
         model = learned.from_payload(model_row.payload, summary["config"])
+        model_context = bool(summary.get("context_turns"))
         version += f"+{model_row.version}"
     return Suggester(
         language=language,
@@ -111,7 +126,30 @@ def _project_suggester(session: Session, language: str, layer: str | None = None
         model=model,
         version=version,
         known={code.key for code in codes},
+        model_context=model_context,
     )
+
+
+def _roles(session: Session, transcript_ids: Sequence[int]) -> dict[int, str | None]:
+    """The speaker role of every turn of the transcripts, by segment id."""
+    return {
+        row.id: row.role
+        for transcript_id in transcript_ids
+        for row in reading.turn_rows(session, transcript_id)
+    }
+
+
+def _contexts(
+    rows: Sequence[store.SegmentText],
+    roles: dict[int, str | None],
+    hits: Sequence[Sequence[Hit]],
+    norms: Sequence[Sequence[str]],
+    matcher: CodebookMatcher,
+) -> list[TurnContext]:
+    """The conversation context of each of `rows` (all turns of their transcripts, in order)."""
+    transcripts = [row.transcript_id for row in rows]
+    speakers = [roles.get(row.id) for row in rows]
+    return contexts(transcripts, speakers, hits, norms, matcher.pipe.nlp.Defaults.stop_words)
 
 
 def suggest_for_transcript(project: Project, transcript: str | int, coder: str) -> SuggestRun:
@@ -146,13 +184,16 @@ def suggest_transcripts(
         versions: list[str] = []
         # Blind mode: learn only from the coder's own layer, never from the others'.
         own_layer = coder if hides_other_layers(session, coder) else None
+        roles = _roles(session, ids)
         for language in sorted(store.languages_of(session, ids)):
             suggester = _project_suggester(session, language, own_layer)
             versions.append(suggester.version)
             if suggester.warning:
                 warnings.append(suggester.warning)
             rows = store.segment_texts(session, transcript_ids=ids, language=language)
-            rankings = suggester.rank([row.text for row in rows])
+            hits, norms = suggester.matcher.match(row.text for row in rows)
+            context = _contexts(rows, roles, hits, norms, suggester.matcher)
+            rankings = suggester.rank_matched(hits, norms, context)
             segment_ids = [row.id for row in rows]
             done = store.applied(session, coder_row.id, segment_ids)
             known = store.existing(session, coder_row.id, segment_ids)
@@ -352,19 +393,24 @@ def train_model(
 ) -> list[TrainReport]:
     """Train and store one model per language with enough coded turns in the layer."""
 
-    def prepare(session: Session) -> tuple[_Layer, dict[str, list], list[CodeTerms]]:
-        data = _layer(session, layer)
-        wanted = set(data.gold) | set(data.rejected)
+    def prepare(
+        session: Session,
+    ) -> tuple[_Layer, dict[str, list], dict[int, str | None], list[CodeTerms]]:
         by_language: dict[str, list] = defaultdict(list)
         for row in store.segment_texts(session):
-            if row.id in wanted:
-                by_language[row.language].append(row)
+            by_language[row.language].append(row)
+        roles = _roles(session, store.transcript_ids(session))
         book = active_codebook(session)
-        return data, by_language, code_terms(code_store.codes_of(session, book.id))
+        return (
+            _layer(session, layer),
+            by_language,
+            roles,
+            code_terms(code_store.codes_of(session, book.id)),
+        )
 
-    data, by_language, codes = project.read(prepare)
+    data, by_language, roles, codes = project.read(prepare)
     reports = [
-        _train_language(project, data, language, rows, codes, epochs=epochs, seed=seed)
+        _train_language(project, data, language, rows, roles, codes, epochs=epochs, seed=seed)
         for language, rows in sorted(by_language.items())
         if sum(row.id in data.gold for row in rows) >= learned.MIN_TRAINING_TURNS
     ]
@@ -381,34 +427,37 @@ def _train_language(
     data: _Layer,
     language: str,
     rows: Sequence[store.SegmentText],
+    roles: dict[int, str | None],
     codes: Sequence[CodeTerms],
     *,
     epochs: int,
     seed: int,
 ) -> TrainReport:
-    """Fit the matcher calibration and the classifier for one language, and store them."""
+    """Fit the matcher calibration and the classifier for one language, and store them.
+
+    `rows` are all turns of the language in transcript order: they give IDF and each turn's
+    context; the layer's coded and rejected turns among them are the training data.
+    """
     started = time.perf_counter()
     matcher = CodebookMatcher(pipeline(language), codes)
     hits, norms = matcher.match(row.text for row in rows)
-    corpus = project.read(lambda session: store.segment_texts(session, language=language))
-    idf = Idf.from_hits(matcher.match(row.text for row in corpus)[0])
+    idf = Idf.from_hits(hits)
+    context = _contexts(rows, roles, hits, norms, matcher)
     golds = [frozenset(data.gold.get(row.id, ())) for row in rows]
     labels = learned.labels_with_support(golds, learned.MIN_LABEL_SUPPORT)
     examples: list[learned.TrainingExample] = []
+    coded: list[evaluation.EvalItem] = []
     n_negative = 0
-    for row, words, gold in zip(rows, norms, golds, strict=True):
+    for row, found, words, gold, near in zip(rows, hits, norms, golds, context, strict=True):
+        item = evaluation.EvalItem(language, found, words, gold, row.transcript_id, near)
         if gold:
-            examples.append(learned.labelled(words, gold, labels))
+            examples.append(learned.labelled(item.features, gold, labels))
+            coded.append(item)
             continue
-        cats = {key: 0.0 for key in data.rejected[row.id] if key in labels}
+        cats = {key: 0.0 for key in data.rejected.get(row.id, ()) if key in labels}
         if cats:
-            examples.append(learned.TrainingExample(norms=words, cats=cats))
+            examples.append(learned.TrainingExample(norms=item.features, cats=cats))
             n_negative += 1
-    coded = [
-        evaluation.EvalItem(language, found, words, gold)
-        for found, words, gold in zip(hits, norms, golds, strict=True)
-        if gold
-    ]
     calibration = evaluation.calibrate(coded, {language: idf})
     nlp = learned.train(language, examples, labels, epochs=epochs, seed=seed)
     payload, config = learned.to_payload(nlp)
@@ -458,6 +507,7 @@ def _store_model(
                 "codings": data.n_codings,
                 "coded_turns": len(data.gold),
                 "negative_turns": n_negative,
+                "context_turns": CONTEXT_TURNS,
                 "seconds": seconds,
             },
             payload=payload,
@@ -521,15 +571,16 @@ def evaluate(
     if split not in evaluation.SPLITS:
         raise QualcodeError(f"Unknown split '{split}'; use 'turn' or 'transcript'.")
 
-    def prepare(session: Session) -> tuple[_Layer, list, list[CodeTerms]]:
+    def prepare(session: Session) -> tuple[_Layer, list, dict[int, str | None], list[CodeTerms]]:
         book = active_codebook(session)
         return (
             _layer(session, layer),
             store.segment_texts(session),
+            _roles(session, store.transcript_ids(session)),
             code_terms(code_store.codes_of(session, book.id)),
         )
 
-    data, rows, codes = project.read(prepare)
+    data, rows, roles, codes = project.read(prepare)
     items: list[evaluation.EvalItem] = []
     idf: dict[str, Idf] = {}
     warnings: list[str] = []
@@ -540,11 +591,13 @@ def evaluate(
         subset = [row for row in rows if row.language == language]
         hits, norms = matcher.match(row.text for row in subset)
         idf[language] = Idf.from_hits(hits)
+        # Context is built from every turn's text before any labels are looked at.
+        context = _contexts(subset, roles, hits, norms, matcher)
         items.extend(
             evaluation.EvalItem(
-                language, found, words, frozenset(data.gold[row.id]), row.transcript_id
+                language, found, words, frozenset(data.gold[row.id]), row.transcript_id, near
             )
-            for row, found, words in zip(subset, hits, norms, strict=True)
+            for row, found, words, near in zip(subset, hits, norms, context, strict=True)
             if row.id in data.gold
         )
     units = len({item.transcript for item in items}) if split == "transcript" else len(items)

@@ -38,5 +38,6 @@ def combine(
         why = list(match.why) if match else []
         if learned_score >= LEARNED_REASON or not why:
             why.append(LEARNED)
-        combined.append(CodeScore(code=code, score=round(score, 4), why=why))
+        # Trusted values: skip pydantic validation, as `matcher.rank` does.
+        combined.append(CodeScore.model_construct(code=code, score=round(score, 4), why=why))
     return sorted(combined, key=lambda item: (-item.score, item.code))

@@ -1,7 +1,8 @@
 """k-fold cross-validation of the suggester over coded turns, at code and concept level.
 
 Each fold fits the matcher calibration and trains the classifier on the other folds only;
-IDF needs no labels and comes from the whole corpus. Folds split the turns (a seeded shuffle)
+IDF and each turn's conversation context (its neighbours' text, never their codes) need no
+labels and come from the whole corpus. Folds split the turns (a seeded shuffle)
 or, with `split="transcript"`, whole transcripts, to measure how the model carries over to
 focus groups it never saw. Precision@1 asks whether the top
 suggestion was applied; recall@3 what share of the applied codes are in the top three;
@@ -13,11 +14,12 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qualcode.domain.suggestion import LEARNED, CodeScore, EvalReport, MetricRow, StageEval
 from qualcode.suggest import learned
 from qualcode.suggest.combine import LEARNED_FLOOR, combine
+from qualcode.suggest.context import TurnContext
 from qualcode.suggest.matcher import Calibration, Hit, Idf, evidence, rank
 
 CODEBOOK = "codebook"
@@ -29,14 +31,20 @@ Ranking = tuple[list[CodeScore], frozenset[str], Mapping[str, float]]
 
 @dataclass(frozen=True)
 class EvalItem:
-    """One coded turn: its language, matcher hits, lemma norms, the codes applied and the
-    transcript it belongs to."""
+    """One coded turn: its language, matcher hits, lemma norms, the codes applied, the
+    transcript it belongs to and its conversation context (text only, never codes)."""
 
     language: str
     hits: list[Hit]
     norms: list[str]
     gold: frozenset[str]
     transcript: int = 0
+    context: TurnContext = field(default_factory=TurnContext)
+
+    @property
+    def features(self) -> list[str]:
+        """The learned model's input: the turn's lemmas and its context's prefixed lemmas."""
+        return self.norms + self.context.words
 
 
 def fold_of(items: Sequence[EvalItem], folds: int, seed: int, split: str = "turn") -> list[int]:
@@ -77,9 +85,9 @@ def cross_validate(
         for language in {item.language for item in test}:
             batch = [item for item in test if item.language == language]
             model = models.get(language)
-            predicted = learned.predict(model, [item.norms for item in batch]) if model else None
+            predicted = learned.predict(model, [item.features for item in batch]) if model else None
             for position, item in enumerate(batch):
-                matched = rank(item.hits, idf[language], calibration)
+                matched = rank(item.hits, idf[language], calibration, item.context.hits)
                 rankings[CODEBOOK].append((matched, item.gold, {}))
                 scores = predicted[position] if predicted else {}
                 rankings[COMBINED].append(
@@ -97,7 +105,7 @@ def calibrate(items: Sequence[EvalItem], idf: Mapping[str, Idf]) -> Calibration:
     xs: list[float] = []
     ys: list[bool] = []
     for item in items:
-        for code, (total, _) in evidence(item.hits, idf[item.language]).items():
+        for code, (total, _) in evidence(item.hits, idf[item.language], item.context.hits).items():
             xs.append(total)
             ys.append(code in item.gold)
     return Calibration.fit(xs, ys)
@@ -112,7 +120,7 @@ def train_models(items: Sequence[EvalItem], *, epochs: int, seed: int) -> dict:
         labels = learned.labels_with_support(golds, learned.MIN_LABEL_SUPPORT)
         if len(batch) < learned.MIN_TRAINING_TURNS or not labels:
             continue
-        examples = [learned.labelled(item.norms, item.gold, labels) for item in batch]
+        examples = [learned.labelled(item.features, item.gold, labels) for item in batch]
         models[language] = learned.train(language, examples, labels, epochs=epochs, seed=seed)
     return models
 

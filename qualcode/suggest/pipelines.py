@@ -7,6 +7,7 @@ both work on `token.norm_`, so "Breaks", "breaks" and "break" meet on "break".
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,7 +32,8 @@ class Pipeline:
     warning: str | None = None
 
     def norms(self, doc: Doc) -> list[str]:
-        return [token.norm_ for token in doc]
+        # Interned: each `norm_` is a new string, and a corpus repeats few distinct ones.
+        return [sys.intern(token.norm_) for token in doc]
 
 
 class LemmaNorm:

@@ -135,3 +135,42 @@ def test_in_blind_mode_suggestions_learn_only_from_the_coders_own_layer(
     assert report.version not in ben.model_version  # anna's model is not ben's to learn from
     anna = suggestions.suggest_for_transcript(coded_project, 1, "anna")
     assert report.version in anna.model_version
+
+
+def test_evaluation_context_is_the_turns_text_and_never_their_codes(
+    coded_project, monkeypatch
+) -> None:
+    from qualcode.domain.suggestion import EvalReport
+    from qualcode.suggest import evaluate as evaluation
+    from qualcode.suggest.context import CONTEXT_PREFIX
+
+    runs: list[list] = []
+
+    def record(items, _idf, *, layer: str, folds: int, seed: int, threshold: float, **_):
+        runs.append(list(items))
+        return EvalReport(layer=layer, folds=folds, seed=seed, threshold=threshold, stages=[])
+
+    monkeypatch.setattr(evaluation, "cross_validate", record)
+    _moderator, lunch, paper, yes = [s.id for s in corpus.segments(coded_project, 1)]
+    for turn in (lunch, paper, yes):
+        coding.apply_code(coded_project, turn, "temporality.breaks", "anna")
+    suggestions.evaluate(coded_project, layer="anna", folds=2)
+    coding.apply_code(coded_project, lunch, "jobcrafting.workarounds", "anna")
+    coding.apply_code(coded_project, yes, "open", "anna")
+    suggestions.evaluate(coded_project, layer="anna", folds=2)
+    before, after = runs
+    assert [item.gold for item in before] != [item.gold for item in after]
+    assert [item.context for item in before] == [item.context for item in after]
+    # "Yes." answers the lunch turn and, three turns back, the moderator's card.
+    words = after[2].context.words
+    assert CONTEXT_PREFIX + "lunch" in words and CONTEXT_PREFIX + "card" in words
+    assert {hit.code for hit in after[2].context.hits} >= {"temporality.breaks"}
+    assert not after[2].hits
+
+
+def test_a_turn_is_suggested_the_code_of_the_turns_it_answers(coded_project) -> None:
+    suggestions.suggest_transcripts(coded_project, "anna", [1], min_score=0.05)
+    yes = corpus.segments(coded_project, 1)[3]
+    pending = suggestions.pending_suggestions(coded_project, yes.id, "anna")
+    assert pending and pending[0].code_key.startswith("temporality.")
+    assert "(context)" in pending[0].reason

@@ -8,6 +8,7 @@ from qualcode.domain.suggestion import LEARNED, CodeScore
 from qualcode.suggest import evaluate as evaluation
 from qualcode.suggest import learned
 from qualcode.suggest.combine import combine
+from qualcode.suggest.context import CONTEXT_PREFIX, contexts
 from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Idf
 from qualcode.suggest.pipelines import pipeline
 
@@ -31,6 +32,40 @@ def make_items() -> tuple[list[evaluation.EvalItem], dict[str, Idf]]:
         for index, ((_, code), found, words) in enumerate(zip(TEXTS, hits, norms, strict=True))
     ]
     return items, {"en": Idf.from_hits(hits)}
+
+
+@pytest.mark.parametrize("split", evaluation.SPLITS)
+def test_the_model_trains_on_the_training_turns_with_their_context_text_only(
+    monkeypatch, split: str
+) -> None:
+    matcher = CodebookMatcher(pipeline("en"), CODES)
+    hits, norms = matcher.match(text for text, _ in TEXTS)
+    groups = [index // 6 for index in range(len(TEXTS))]
+    around = contexts(groups, [None] * len(TEXTS), hits, norms)
+    items = [
+        evaluation.EvalItem("en", found, words, frozenset({code}), group, near)
+        for (_, code), found, words, group, near in zip(
+            TEXTS, hits, norms, groups, around, strict=True
+        )
+    ]
+    trained: list[list[tuple[str, ...]]] = []
+    real_train = learned.train
+
+    def spy(language, examples, labels, **options):
+        trained.append(sorted(tuple(example.norms) for example in examples))
+        return real_train(language, examples, labels, **options)
+
+    monkeypatch.setattr(learned, "train", spy)
+    evaluation.cross_validate(
+        items, {"en": Idf.from_hits(hits)}, layer="all", folds=4, seed=1, epochs=1, split=split
+    )
+    assignment = evaluation.fold_of(items, 4, 1, split)
+    for fold, seen in enumerate(trained):
+        train = [item for item, at in zip(items, assignment, strict=True) if at != fold]
+        assert seen == sorted(tuple(item.features) for item in train)
+    assert any(word.startswith(CONTEXT_PREFIX) for item in items for word in item.features)
+    # The model's input is the turn's words and its context's words, nothing else.
+    assert all(item.features == item.norms + item.context.words for item in items)
 
 
 @pytest.mark.parametrize("split", evaluation.SPLITS)
