@@ -10,8 +10,10 @@ library call the CLI makes: summary check, SQL, shaping, statistics, the result 
 hand-written SQL that computes the same counts (coded turns per top-level or every code,
 rolled up, per department, all coders):
 
-- *summary SQL*: a GROUP BY over ``coding_summary``, the table qualcode reads. The ratio to
-  it is what the library adds (SQLAlchemy, the denominators, Python shaping, statistics).
+- *summary SQL*: a GROUP BY over ``coding_summary``, the table qualcode reads, and one over
+  ``segment`` for the denominators (every group's turns and words, which also name the
+  columns). The ratio to it is what the library adds (SQLAlchemy, Python shaping,
+  statistics).
 - *tuned SQL*: the same counts from ``coding`` itself, as fast as we could write them: one
   scan of ``coding`` per hierarchy level, GROUP BY (code, turn), then per department. This
   is what every query cost before the summary, and what a refresh costs per transcript.
@@ -64,7 +66,10 @@ SUMMARY_FREQ = """
 SELECT s.code_id, t.department, SUM(s.turns), SUM(s.words)
 FROM coding_summary AS s JOIN transcript AS t ON t.id = s.transcript_id
 WHERE s.layer = 0 {top}
-GROUP BY s.code_id, t.department
+GROUP BY s.code_id, t.department;
+SELECT t.department, COUNT(*), SUM(s.word_count)
+FROM segment AS s JOIN transcript AS t ON t.id = s.transcript_id
+GROUP BY t.department
 """
 SEARCHES = ("phone", '"behind schedule"', "interrupt* lunch handover")
 
@@ -152,8 +157,11 @@ def raw_query(project: Project, sql: str) -> Callable[[], object]:
 
     def run() -> object:
         cursor = connection.cursor()
-        cursor.execute(sql)
-        return cursor.fetchall()
+        rows = []
+        for statement in sql.split(";"):
+            cursor.execute(statement)
+            rows += cursor.fetchall()
+        return rows
 
     return run
 

@@ -6,19 +6,22 @@ Create Date: 2026-11-26 09:00:00
 
 ``coding_summary`` holds, for every code (rolled up: a code also counts the turns its
 descendants coded) and coder layer, the distinct coded turns and their words per transcript
-and speaker. Layer is a coder id, 0 for "any coder" and -1 for "any consensus coder". The
-frequency and comparison queries read it instead of grouping a million codings per query.
+and speaker. Layer is a coder id, 0 for "any coder" and -1 for "any consensus coder".
+``turn_summary`` holds every transcript's turns and words per speaker, the denominators. The
+frequency and comparison queries read these instead of grouping a million codings (and a
+hundred thousand turns) per query.
 
 Triggers keep a list of the transcripts whose counts may be out of date,
-``coding_summary_stale``: a write to ``coding``, a segment change (split, join, speaker,
-word count) or a deletion marks the transcript; a change to a code's key marks them all.
+``coding_summary_stale``: a write to ``coding``, a new segment (import, split), a segment
+change (speaker, words, offsets) or a deletion marks the transcript; a change to a code's
+key or a coder's consensus flag marks them all.
 ``qualcode.store.coding_summary.refresh`` recounts the marked transcripts before a query
 and removes the marks it saw. The list is a log (one row per mark, with a growing id)
 rather than a set, so that a coding committed while a refresh runs keeps its own mark on
 PostgreSQL's READ COMMITTED: the refresh removes only the marks it could see. On SQLite,
 writes are serialised, so a mark is added only when the transcript has none.
 
-Both tables are caches outside the models (``qualcode transfer`` copies the models' tables;
+The tables are caches outside the models (``qualcode transfer`` copies the models' tables;
 the triggers mark the copied transcripts on the other side). Upgrading marks every existing
 transcript, so the first query after it builds the summary.
 """
@@ -34,6 +37,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 SUMMARY = "coding_summary"
+TURNS = "turn_summary"
 STALE = "coding_summary_stale"
 
 _MARK_SQLITE = (
@@ -54,6 +58,8 @@ SQLITE_TRIGGERS = {
     "coding_summary_update": "AFTER UPDATE OF coder_id, code_id, segment_id, start_char, "
     f"end_char ON coding BEGIN {_MARK_CODING_SQLITE.format(row='old')}; "
     f"{_MARK_CODING_SQLITE.format(row='new')}; END",
+    "segment_summary_insert": "AFTER INSERT ON segment BEGIN "
+    f"{_MARK_SQLITE.format(transcript='new.transcript_id')}; END",
     "segment_summary_update": "AFTER UPDATE OF speaker_id, word_count, start_char, end_char "
     f"ON segment BEGIN {_MARK_SQLITE.format(transcript='new.transcript_id')}; END",
     "segment_summary_delete": "AFTER DELETE ON segment BEGIN "
@@ -87,6 +93,8 @@ BEGIN
     SELECT DISTINCT n.transcript_id FROM new_rows AS n JOIN old_rows AS o ON o.id = n.id
     WHERE n.speaker_id IS DISTINCT FROM o.speaker_id OR n.word_count <> o.word_count
        OR n.start_char <> o.start_char OR n.end_char <> o.end_char;
+  ELSIF TG_OP = 'INSERT' THEN
+    INSERT INTO coding_summary_stale (transcript_id) SELECT DISTINCT transcript_id FROM new_rows;
   ELSE
     INSERT INTO coding_summary_stale (transcript_id) SELECT DISTINCT transcript_id FROM old_rows;
   END IF;
@@ -106,6 +114,8 @@ PG_TRIGGERS = {
     "coding_summary_update": "AFTER UPDATE ON coding "
     "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
     "FOR EACH STATEMENT EXECUTE FUNCTION coding_summary_mark()",
+    "segment_summary_insert": "AFTER INSERT ON segment REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION segment_summary_mark()",
     "segment_summary_update": "AFTER UPDATE ON segment "
     "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
     "FOR EACH STATEMENT EXECUTE FUNCTION segment_summary_mark()",
@@ -120,6 +130,7 @@ _TRIGGER_TABLES = {
     "coding_summary_insert": "coding",
     "coding_summary_delete": "coding",
     "coding_summary_update": "coding",
+    "segment_summary_insert": "segment",
     "segment_summary_update": "segment",
     "segment_summary_delete": "segment",
     "code_summary_key": "code",
@@ -145,6 +156,19 @@ def upgrade() -> None:
     op.create_index("ix_coding_summary_layer_code", SUMMARY, ["layer", "code_id"])
     op.create_index("ix_coding_summary_transcript", SUMMARY, ["transcript_id"])
     op.create_table(
+        TURNS,
+        sa.Column(
+            "transcript_id",
+            sa.Integer(),
+            sa.ForeignKey("transcript.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("speaker_id", sa.Integer(), nullable=True),
+        sa.Column("turns", sa.Integer(), nullable=False),
+        sa.Column("words", sa.Integer(), nullable=False),
+    )
+    op.create_index("ix_turn_summary_transcript", TURNS, ["transcript_id"])
+    op.create_table(
         STALE,
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column("transcript_id", sa.Integer(), nullable=False),
@@ -169,4 +193,5 @@ def downgrade() -> None:
         for name in _PG_FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
     op.drop_table(STALE)
+    op.drop_table(TURNS)
     op.drop_table(SUMMARY)

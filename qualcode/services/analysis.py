@@ -204,7 +204,7 @@ def frequency(project: Project, query: FrequencyQuery) -> ResultSet:
             if by_coder
             else None
         )
-        totals = store.turn_totals(session, query.scope)
+        totals = summary.turn_totals(session, query.scope)
         coder_names = _layer_coder_names(session, context.layer)
         grouping = Grouping(tuple(query.by), context.facts, coder_names)
         table = frequency_table(rows, grouping, query.measure, counted, totals, overall)
@@ -229,7 +229,7 @@ def compare(project: Project, query: CompareQuery) -> ComparisonReport:
         rows = _comparison_rows(context.codes, query.codes, query.level)
         rollup = context.rollup(code_id for code_id, _, _ in rows)
         counted = summary.coded_turns(session, rollup.own, context.layer, query.scope)
-        totals = store.turn_totals(session, query.scope)
+        totals = summary.turn_totals(session, query.scope)
         grouping = Grouping((query.by,), context.facts)
         comparison = compare_groups(rows, grouping, counted, totals)
         filters = {

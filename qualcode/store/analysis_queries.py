@@ -185,14 +185,6 @@ def speaker_roles(session: Session) -> dict[int, str | None]:
     }
 
 
-def turn_totals(session: Session, scope: TurnScope) -> list[TurnTotals]:
-    """Turns and words per (transcript, speaker) in scope: the denominators of the measures."""
-    query = select(
-        Segment.transcript_id, Segment.speaker_id, func.count(), func.sum(Segment.word_count)
-    ).group_by(Segment.transcript_id, Segment.speaker_id)
-    return [TurnTotals(*row) for row in session.execute(_scoped(query, scope))]
-
-
 def co_occurrences(
     session: Session, rollup: RollUp, layer: Layer, scope: TurnScope, *, overlap: bool
 ) -> list[CoOccurrence]:

@@ -2,7 +2,9 @@
 
 Frequency and comparison tables add these rows up instead of grouping every coding per
 query (a million codings took 2-3 s a query; the summary of 96 transcripts has some 60,000
-rows). Triggers mark the transcripts a write touches; `refresh` recounts them for each layer:
+rows), and the denominators come from `turn_summary` (turns and words per transcript and
+speaker). Triggers mark the transcripts a write touches; `refresh` recounts them for each
+layer:
 
 - each coder (layer = coder id), for tables by coder and for one coder's layer;
 - ``ANY_CODER`` (0): a turn counts once per code however many coders coded it;
@@ -25,8 +27,9 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import TableClause
 
-from qualcode.store.analysis_queries import CodedTurns, Layer, TurnScope
+from qualcode.store.analysis_queries import CodedTurns, Layer, TurnScope, TurnTotals
 from qualcode.store.models import Code, Coder, Coding, Segment, Speaker, Transcript
 
 ANY_CODER = 0
@@ -36,6 +39,13 @@ summary = table(
     "coding_summary",
     column("layer", Integer),
     column("code_id", Integer),
+    column("transcript_id", Integer),
+    column("speaker_id", Integer),
+    column("turns", Integer),
+    column("words", Integer),
+)
+turn_summary = table(
+    "turn_summary",
     column("transcript_id", Integer),
     column("speaker_id", Integer),
     column("turns", Integer),
@@ -66,8 +76,17 @@ def refresh(session: Session) -> int:
     transcript_ids = list(session.scalars(marked))
     session.execute(delete(stale).where(stale.c.id <= last))
     for chunk in _chunks(transcript_ids, 10):  # bounds the memory a full rebuild takes
-        session.execute(delete(summary).where(summary.c.transcript_id.in_(chunk)))
+        for cache in (summary, turn_summary):
+            session.execute(delete(cache).where(cache.c.transcript_id.in_(chunk)))
         _count(session, chunk)
+        per_speaker = (Segment.transcript_id, Segment.speaker_id)
+        totals = (
+            select(*per_speaker, func.count(), func.sum(Segment.word_count))
+            .where(Segment.transcript_id.in_(chunk))
+            .group_by(*per_speaker)
+        )
+        names = ("transcript_id", "speaker_id", "turns", "words")
+        session.execute(insert(turn_summary).from_select(names, totals))
     return len(transcript_ids)
 
 
@@ -85,8 +104,19 @@ def coded_turns(
         coder,
         summary.c.turns,
         summary.c.words,
-    ).where(summary.c.code_id.in_(code_ids), *_layer_rows(layer), *_scope_rows(scope))
+    ).where(summary.c.code_id.in_(code_ids), *_layer_rows(layer), *_scope_rows(summary, scope))
     return [CodedTurns(*row) for row in session.execute(query)]
+
+
+def turn_totals(session: Session, scope: TurnScope) -> list[TurnTotals]:
+    """Turns and words per (transcript, speaker) in scope: the denominators of the measures."""
+    query = select(
+        turn_summary.c.transcript_id,
+        turn_summary.c.speaker_id,
+        turn_summary.c.turns,
+        turn_summary.c.words,
+    ).where(*_scope_rows(turn_summary, scope))
+    return [TurnTotals(*row) for row in session.execute(query)]
 
 
 def _count(session: Session, transcript_ids: list[int]) -> None:
@@ -171,7 +201,7 @@ def _layer_rows(layer: Layer) -> list[ColumnElement[bool]]:
     return [summary.c.layer == layer.coder_ids[0]]
 
 
-def _scope_rows(scope: TurnScope) -> list[ColumnElement[bool]]:
+def _scope_rows(cache: TableClause, scope: TurnScope) -> list[ColumnElement[bool]]:
     rows: list[ColumnElement[bool]] = []
     if scope.departments or scope.group_kinds:
         chosen = select(Transcript.id)
@@ -179,13 +209,11 @@ def _scope_rows(scope: TurnScope) -> list[ColumnElement[bool]]:
             chosen = chosen.where(Transcript.department.in_(scope.departments))
         if scope.group_kinds:
             chosen = chosen.where(Transcript.group_kind.in_(scope.group_kinds))
-        rows.append(summary.c.transcript_id.in_(chosen))
+        rows.append(cache.c.transcript_id.in_(chosen))
     if scope.transcript_ids:
-        rows.append(summary.c.transcript_id.in_(scope.transcript_ids))
+        rows.append(cache.c.transcript_id.in_(scope.transcript_ids))
     if scope.roles:
-        rows.append(
-            summary.c.speaker_id.in_(select(Speaker.id).where(Speaker.role.in_(scope.roles)))
-        )
+        rows.append(cache.c.speaker_id.in_(select(Speaker.id).where(Speaker.role.in_(scope.roles))))
     return rows
 
 

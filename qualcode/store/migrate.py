@@ -26,7 +26,10 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
     return not (
         type_ == "table"
         and name is not None
-        and (name.startswith(("segment_fts", "coding_summary")) or name == "segment_search")
+        and (
+            name.startswith(("segment_fts", "coding_summary"))
+            or name in ("segment_search", "turn_summary")
+        )
     )
 
 

@@ -74,7 +74,7 @@ def assert_summary_matches(project: Project, scope: TurnScope = TurnScope()) -> 
                 (tuple(row) for row in session.execute(_direct_counts(rollup, layer))),
                 key=_sortable,
             )
-            expected = [row for row in expected if _in_scope(session, scope, row)]
+            expected = [row for row in expected if _in_scope(scope, row[1])]
             found = sorted(
                 (
                     tuple(row)
@@ -83,6 +83,12 @@ def assert_summary_matches(project: Project, scope: TurnScope = TurnScope()) -> 
                 key=_sortable,
             )
             assert found == expected, layer
+        per_speaker = (Segment.transcript_id, Segment.speaker_id)
+        turns = select(*per_speaker, func.count(), func.sum(Segment.word_count))
+        expected = [tuple(row) for row in session.execute(turns.group_by(*per_speaker))]
+        expected = [row for row in expected if _in_scope(scope, row[0])]
+        found = [tuple(row) for row in coding_summary.turn_totals(session, scope)]
+        assert sorted(found, key=_sortable) == sorted(expected, key=_sortable)
 
 
 def _direct_counts(rollup: RollUp, layer: Layer) -> Select:
@@ -108,10 +114,8 @@ def _sortable(row: tuple) -> tuple:
     return tuple(-2 if value is None else value for value in row)
 
 
-def _in_scope(session: Session, scope: TurnScope, row: tuple) -> bool:
-    if not scope.transcript_ids:
-        return True
-    return row[1] in scope.transcript_ids
+def _in_scope(scope: TurnScope, transcript_id: int) -> bool:
+    return not scope.transcript_ids or transcript_id in scope.transcript_ids
 
 
 def _random_writes(project: Project, rng: random.Random, steps: int) -> None:
@@ -265,6 +269,8 @@ def test_a_coding_committed_during_a_refresh_is_counted(corpus_project: Project)
         "UPDATE segment SET speaker_id = NULL WHERE id = 2",
         "UPDATE segment SET end_char = end_char - 1 WHERE id = 2",
         "DELETE FROM segment WHERE id = 3",
+        "INSERT INTO segment (transcript_id, ordinal, start_char, end_char, word_count) "
+        "VALUES (1, 99, 0, 5, 1)",
         "UPDATE coding SET code_id = (SELECT id FROM code WHERE key = 'temporality.rhythm')",
         "UPDATE coding SET segment_id = 4 WHERE segment_id = 2",
         "DELETE FROM coding WHERE segment_id = 2",
