@@ -18,6 +18,7 @@ from qualcode.store.engine import (
     lock_for_write,
     make_engine,
     make_sessionmaker,
+    privileges_explained,
     retrying,
 )
 from qualcode.store.migrate import upgrade
@@ -45,13 +46,14 @@ class Project:
                 lock_for_write(session)
                 return work(session)
 
-        return retrying(attempt)
+        with privileges_explained(self.engine.url.username):
+            return retrying(attempt)
 
     def read(self, work: Callable[[Session], T]) -> T:
         """Run `work` in a read-only session; a database locked by another process raises
         DatabaseBusyError (callers such as the TUI wait and try again)."""
         try:
-            with self.sessions() as session:
+            with privileges_explained(self.engine.url.username), self.sessions() as session:
                 return work(session)
         except OperationalError as error:
             if is_busy_error(error):

@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from qualcode.errors import DatabaseBusyError
+from qualcode.errors import DatabaseBusyError, QualcodeError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Execution option a write transaction sets on its connection; SQLite then takes the write
@@ -21,6 +21,7 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 WRITE_LOCK = "qualcode_write_lock"
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock not available.
 RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+PERMISSION_DENIED = "42501"  # PostgreSQL's insufficient_privilege
 T = TypeVar("T")
 
 
@@ -76,6 +77,21 @@ def is_busy_error(error: OperationalError) -> bool:
         or "could not serialize" in message
         or ("deadlock detected" in message)
     )
+
+
+@contextmanager
+def privileges_explained(user: str | None) -> Iterator[None]:
+    """Turn the server refusing a statement for lack of privileges into a clear error."""
+    try:
+        yield
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != PERMISSION_DENIED:
+            raise
+        reason = str(error.orig).strip().splitlines()[0]
+        raise QualcodeError(
+            f"The database refused user '{user}': {reason}. Ask the project's owner to grant "
+            "the privileges listed in docs/teams.md ('Let PostgreSQL enforce the roles too')."
+        ) from error
 
 
 def retrying(action: Callable[[], T], *, attempts: int = 10, first_wait: float = 0.05) -> T:
