@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice, repeat
 from pathlib import Path
 
 from spacy.language import Language
@@ -35,9 +36,17 @@ from qualcode.store import suggestions as store
 from qualcode.store.models import Code, Suggestion, SuggestModel
 from qualcode.suggest import evaluate as evaluation
 from qualcode.suggest import learned
-from qualcode.suggest.combine import combine
+from qualcode.suggest.combine import combine_scored
 from qualcode.suggest.context import CONTEXT_TURNS, TurnContext, contexts
-from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Hit, Idf, rank
+from qualcode.suggest.matcher import (
+    Calibration,
+    CodebookMatcher,
+    CodeTerms,
+    Hit,
+    Idf,
+    rank,
+    scored,
+)
 from qualcode.suggest.pipelines import pipeline
 
 TOP = 3
@@ -45,6 +54,9 @@ MIN_SCORE = 0.3
 # Retraining is worthwhile once the layer has this share more codings (and at least RETRAIN_MIN).
 RETRAIN_SHARE = 0.1
 RETRAIN_MIN = 20
+# Turns ranked at a time: bounds the rankings, classifier inputs and scores held in memory
+# (100,000 turns at once took over 1 GB; see docs/benchmarks.md) at no cost in speed.
+CHUNK_TURNS = 5000
 
 ALL_CODERS = store.ALL_CODERS  # the layer name meaning every coder's codings
 
@@ -69,29 +81,42 @@ class Suggester:
 
     def rank(self, texts: Sequence[str]) -> list[list[CodeScore]]:
         hits, norms = self.matcher.match(texts)
-        return self.rank_matched(hits, norms)
+        return list(self.rank_matched(hits, norms))
 
     def rank_matched(
         self,
         hits: Sequence[Sequence[Hit]],
         norms: Sequence[Sequence[str]],
-        context: Sequence[TurnContext] | None = None,
-    ) -> list[list[CodeScore]]:
-        """Rank turns from their hits and norms, and their conversation context when given."""
-        around = context or [TurnContext()] * len(hits)
-        matched = [
-            rank(found, self.idf, self.calibration, near.hits)
-            for found, near in zip(hits, around, strict=True)
-        ]
+        context: Iterable[TurnContext] | None = None,
+        *,
+        chunk_size: int = CHUNK_TURNS,
+    ) -> Iterator[list[CodeScore]]:
+        """Rank turns from their hits and norms, and their conversation context when given.
+
+        The classifier scores `chunk_size` turns at a time and each ranking is made as the
+        caller takes it, so only one chunk's contexts and learned scores are held at once.
+        """
+        around = iter(context) if context is not None else repeat(TurnContext())
+        for start in range(0, len(hits), chunk_size):
+            chunk = hits[start : start + chunk_size]
+            near = list(islice(around, len(chunk)))
+            scores = self._learned(norms[start : start + len(chunk)], near)
+            for found, turn_context, score in zip(chunk, near, scores, strict=True):
+                if score is None:
+                    yield rank(found, self.idf, self.calibration, turn_context.hits)
+                else:
+                    matched = scored(found, self.idf, self.calibration, turn_context.hits)
+                    yield combine_scored(matched, score, known=self.known)
+
+    def _learned(
+        self, norms: Sequence[Sequence[str]], around: Sequence[TurnContext]
+    ) -> list[dict[str, float]] | list[None]:
+        """The model's label scores for each turn, or None for each when there is no model."""
         if self.model is None:
-            return matched
+            return [None] * len(around)
         if self.model_context:
             norms = [list(words) + near.words for words, near in zip(norms, around, strict=True)]
-        scores = learned.predict(self.model, norms)
-        return [
-            combine(ranking, score, known=self.known)
-            for ranking, score in zip(matched, scores, strict=True)
-        ]
+        return learned.predict(self.model, norms)
 
 
 def code_terms(codes: Sequence[Code]) -> list[CodeTerms]:
@@ -145,8 +170,9 @@ def _contexts(
     hits: Sequence[Sequence[Hit]],
     norms: Sequence[Sequence[str]],
     matcher: CodebookMatcher,
-) -> list[TurnContext]:
-    """The conversation context of each of `rows` (all turns of their transcripts, in order)."""
+) -> Iterator[TurnContext]:
+    """The conversation context of each of `rows` (all turns of their transcripts, in order),
+    one at a time."""
     transcripts = [row.transcript_id for row in rows]
     speakers = [roles.get(row.id) for row in rows]
     return contexts(transcripts, speakers, hits, norms, matcher.pipe.nlp.Defaults.stop_words)

@@ -21,8 +21,20 @@ def combine(
     `known` limits learned labels to codes that still exist (a model may predate a removal);
     concept labels are not codes and are left out.
     """
-    by_code = {item.code: item for item in matched}
-    codes = set(by_code) | {
+    return combine_scored(
+        {item.code: (item.score, item.why) for item in matched}, learned, known=known
+    )
+
+
+def combine_scored(
+    matched: Mapping[str, tuple[float, Sequence[str]]],
+    learned: Mapping[str, float],
+    *,
+    known: set[str] | None = None,
+) -> list[CodeScore]:
+    """`combine`, from the matcher's (score, terms) per code (`matcher.scored`): ranking many
+    turns this way skips building a `CodeScore` for each matched code twice."""
+    codes = set(matched) | {
         code
         for code, score in learned.items()
         if score >= LEARNED_FLOOR
@@ -31,11 +43,10 @@ def combine(
     }
     combined = []
     for code in codes:
-        match = by_code.get(code)
-        match_score = match.score if match else 0.0
+        match_score, terms = matched.get(code, (0.0, ()))
         learned_score = learned.get(code, 0.0)
         score = 1.0 - (1.0 - match_score) * (1.0 - learned_score)
-        why = list(match.why) if match else []
+        why = list(terms)
         if learned_score >= LEARNED_REASON or not why:
             why.append(LEARNED)
         # Trusted values: skip pydantic validation, as `matcher.rank` does.

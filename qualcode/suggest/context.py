@@ -11,7 +11,7 @@ carries another turn's codes.
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from qualcode.suggest.matcher import Hit
@@ -39,19 +39,20 @@ def contexts(
     hits: Sequence[Sequence[Hit]],
     norms: Sequence[Sequence[str]],
     stop_words: Collection[str] = frozenset(),
-) -> list[TurnContext]:
-    """The context of each turn, from the hits and norms of all turns in transcript order."""
+) -> Iterator[TurnContext]:
+    """The context of each turn, from the hits and norms of all turns in transcript order.
+
+    One turn at a time: ranking many turns in chunks holds only a chunk's contexts.
+    """
     # Each turn's prefixed words are made once and shared by the turns it is context for.
     prefixed = [context_words([words], stop_words) for words in norms]
-    return [
-        TurnContext(
+    for indices in context_turns(transcripts, roles):
+        yield TurnContext(
             # Only codebook terms: example words are weak evidence even in the turn itself,
             # and from three turns around they would put most codes in every ranking.
             hits=[hit for at in indices for hit in hits[at] if not hit.example],
             words=[word for at in indices for word in prefixed[at]],
         )
-        for indices in context_turns(transcripts, roles)
-    ]
 
 
 def context_turns(

@@ -209,6 +209,16 @@ def evidence(
     return result
 
 
+def scored(
+    hits: Sequence[Hit], idf: Idf, calibration: Calibration, context: Sequence[Hit] = ()
+) -> dict[str, tuple[float, list[str]]]:
+    """Per code: its calibrated score, rounded as shown, and the matched terms."""
+    return {
+        code: (round(calibration(total), 4), terms)
+        for code, (total, terms) in evidence(hits, idf, context).items()
+    }
+
+
 def rank(
     hits: Sequence[Hit], idf: Idf, calibration: Calibration, context: Sequence[Hit] = ()
 ) -> list[CodeScore]:
@@ -216,7 +226,7 @@ def rank(
     # model_construct skips pydantic validation: the values are built right here, and
     # validating them took a third of the time of ranking 100,000 turns.
     scores = [
-        CodeScore.model_construct(code=code, score=round(calibration(total), 4), why=terms)
-        for code, (total, terms) in evidence(hits, idf, context).items()
+        CodeScore.model_construct(code=code, score=score, why=terms)
+        for code, (score, terms) in scored(hits, idf, calibration, context).items()
     ]
     return sorted(scores, key=lambda item: (-item.score, item.code))

@@ -174,3 +174,50 @@ def test_a_turn_is_suggested_the_code_of_the_turns_it_answers(coded_project) -> 
     pending = suggestions.pending_suggestions(coded_project, yes.id, "anna")
     assert pending and pending[0].code_key.startswith("temporality.")
     assert "(context)" in pending[0].reason
+
+
+def test_ranking_in_chunks_gives_the_rankings_of_ranking_all_turns_at_once() -> None:
+    from qualcode.suggest import learned
+    from qualcode.suggest.combine import combine
+    from qualcode.suggest.context import contexts
+    from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Idf, rank
+    from qualcode.suggest.pipelines import pipeline
+
+    codes = [
+        CodeTerms("temporality.breaks", {"en": ["lunch", "break"]}, ["We had no time to eat."]),
+        CodeTerms("open.it_system", {"en": ["system"]}),
+    ]
+    matcher = CodebookMatcher(pipeline("en"), codes)
+    texts = [
+        turn
+        for pair in zip(IT_TURNS, BREAK_TURNS, strict=True)
+        for turn in ("Moderator: what about this card?", *pair, "Yes, exactly.")
+    ]
+    groups = [index // 8 for index in range(len(texts))]
+    roles = ["moderator" if text.startswith("Moderator") else None for text in texts]
+    hits, norms = matcher.match(texts)
+    stop_words = matcher.pipe.nlp.Defaults.stop_words
+    around = list(contexts(groups, roles, hits, norms, stop_words))
+    features = [words + near.words for words, near in zip(norms, around, strict=True)]
+    gold = [{"open.it_system"} if "system" in text else {"temporality.breaks"} for text in texts]
+    labels = learned.labels_with_support(gold, 1)
+    examples = [learned.labelled(f, g, labels) for f, g in zip(features, gold, strict=True)]
+    model = learned.train("en", examples, labels, epochs=3)
+    idf, known = Idf.from_hits(hits), {code.key for code in codes}
+    # Reference: every turn ranked at once by the per-turn functions.
+    matched = [
+        rank(found, idf, Calibration(), near.hits) for found, near in zip(hits, around, strict=True)
+    ]
+    scores = learned.predict(model, features)
+    reference = [combine(r, s, known=known) for r, s in zip(matched, scores, strict=True)]
+    reasons = {reason for ranking in reference for item in ranking for reason in item.why}
+    assert "learned" in reasons and "lunch (context)" in reasons
+    for model_or_none, expected in ((model, reference), (None, matched)):
+        suggester = suggestions.Suggester(
+            "en", matcher, idf, Calibration(), model_or_none, "test", known, True
+        )
+        for chunk_size in (1, 5, len(texts)):
+            ranked = suggester.rank_matched(
+                hits, norms, contexts(groups, roles, hits, norms, stop_words), chunk_size=chunk_size
+            )
+            assert list(ranked) == expected

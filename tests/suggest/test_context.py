@@ -45,7 +45,7 @@ def test_a_term_in_the_context_counts_less_and_says_where_it_was_found() -> None
     texts = ["Moderator: what about lunch?", "We never get one.", "No lunch today."]
     hits, norms = matcher.match(texts)
     idf = Idf(n_docs=0, df={})
-    around = contexts([1, 1, 1], ["moderator", "nurse", "nurse"], hits, norms)
+    around = list(contexts([1, 1, 1], ["moderator", "nurse", "nurse"], hits, norms))
     assert around[1].words[:2] == [CONTEXT_PREFIX + "moderator", CONTEXT_PREFIX + "what"]
     own_total, own_why = evidence(hits[2], idf)["temporality.breaks"]
     near_total, near_why = evidence(hits[1], idf, around[1].hits)["temporality.breaks"]
