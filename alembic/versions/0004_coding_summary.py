@@ -138,34 +138,33 @@ _TRIGGER_TABLES = {
 }
 
 
+def _counts_per_speaker() -> list[sa.Column]:
+    """The columns both summaries share: where (transcript, speaker) and how much."""
+    return [
+        sa.Column(
+            "transcript_id",
+            sa.Integer(),
+            sa.ForeignKey("transcript.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("speaker_id", sa.Integer(), nullable=True),
+        sa.Column("turns", sa.Integer(), nullable=False),
+        sa.Column("words", sa.Integer(), nullable=False),
+    ]
+
+
 def upgrade() -> None:
     op.create_table(
         SUMMARY,
         sa.Column("layer", sa.Integer(), nullable=False),
         sa.Column("code_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "transcript_id",
-            sa.Integer(),
-            sa.ForeignKey("transcript.id", ondelete="CASCADE"),
-            nullable=False,
-        ),
-        sa.Column("speaker_id", sa.Integer(), nullable=True),
-        sa.Column("turns", sa.Integer(), nullable=False),
-        sa.Column("words", sa.Integer(), nullable=False),
+        *_counts_per_speaker(),
     )
     op.create_index("ix_coding_summary_layer_code", SUMMARY, ["layer", "code_id"])
     op.create_index("ix_coding_summary_transcript", SUMMARY, ["transcript_id"])
     op.create_table(
         TURNS,
-        sa.Column(
-            "transcript_id",
-            sa.Integer(),
-            sa.ForeignKey("transcript.id", ondelete="CASCADE"),
-            nullable=False,
-        ),
-        sa.Column("speaker_id", sa.Integer(), nullable=True),
-        sa.Column("turns", sa.Integer(), nullable=False),
-        sa.Column("words", sa.Integer(), nullable=False),
+        *_counts_per_speaker(),
     )
     op.create_index("ix_turn_summary_transcript", TURNS, ["transcript_id"])
     op.create_table(
