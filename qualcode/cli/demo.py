@@ -23,7 +23,7 @@ def run_demo(
     reset: Annotated[bool, typer.Option("--reset", help="Rebuild the demo database.")] = False,
     coder: CoderOption = None,
 ) -> None:
-    """Build the demo study (3 departments x 4 focus groups, two coders) and open it in the
+    """Build the demo study (3 departments x 4 focus groups, three coders) and open it in the
     coding workbench; without a terminal, print a summary instead."""
     if reset and "://" not in db:
         for suffix in ("", "-wal", "-shm"):

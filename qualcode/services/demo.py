@@ -1,4 +1,4 @@
-"""The demo study: the bundled codebook, transcripts and two coders' codings."""
+"""The demo study: the bundled codebook, transcripts and three coders' codings."""
 
 from __future__ import annotations
 
