@@ -3,7 +3,8 @@
     python benchmarks/bench_import.py [--transcripts 1000] [--words 10000] [--db URL]
 
 Generates the corpus (benchmarks/gen_corpus.py) unless it exists, then runs two phases in
-fresh child processes so each has its own peak RSS:
+fresh child processes so each has its own peak RSS (a PostgreSQL `--db` names a server: the
+import goes into a new database there, dropped afterwards):
 - baseline: read and parse every file (the same readers), no database;
 - import: `qualcode.services.importing.import_files` into an empty database.
 """
@@ -17,6 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -51,6 +55,24 @@ def phase(name: str, manifest: Path, db_url: str) -> dict[str, float]:
     return {"seconds": seconds, "words": words, "peak_rss_mb": peak_mb, "worker_rss_mb": worker_mb}
 
 
+@contextmanager
+def fresh_database(url: str) -> Iterator[str]:
+    """A new empty database on the PostgreSQL server of `url`, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"qualcode_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def run_child(name: str, manifest: Path, db_url: str) -> dict[str, float]:
     output = subprocess.run(
         [sys.executable, __file__, "--phase", name, "--manifest", str(manifest), "--db", db_url],
@@ -66,7 +88,11 @@ def main() -> None:
     parser.add_argument("--transcripts", type=int, default=1000)
     parser.add_argument("--words", type=int, default=10_000)
     parser.add_argument("--corpus", type=Path, default=None)
-    parser.add_argument("--db", default=None, help="Database URL (default: a new SQLite file).")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="Database URL (default: a new SQLite file); for PostgreSQL, a server URL.",
+    )
     parser.add_argument("--phase", choices=["parse", "import"], help=argparse.SUPPRESS)
     parser.add_argument("--manifest", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -80,7 +106,11 @@ def main() -> None:
         generate(corpus, args.transcripts, args.words, seed=7)
     db_url = args.db or f"sqlite:///{work / 'bench.db'}"
     parse = run_child("parse", manifest, db_url)
-    imported = run_child("import", manifest, db_url)
+    if db_url.startswith("postgresql"):
+        with fresh_database(db_url) as url:
+            imported = run_child("import", manifest, url)
+    else:
+        imported = run_child("import", manifest, db_url)
     backend = db_url.split(":")[0]
     print(f"corpus: {args.transcripts} transcripts, {imported['words']:,} words ({backend})")
     for label, result in (("parse only", parse), ("import", imported)):

@@ -27,9 +27,9 @@ def find_segment(session: Session, segment_id: int) -> Segment:
 
 
 def find_code(session: Session, key: str) -> Code:
-    book = active_codebook(session)
-    code = code_store.code_by_key(session, book.id, key)
+    code = code_store.active_code(session, key)
     if code is None:
+        book = active_codebook(session)  # says so when no codebook is loaded
         raise NotFoundError(
             f"No code '{key}' in codebook '{book.name}'. See `qualcode codebook show`, "
             "or create an open code with `qualcode open-code`."
@@ -42,6 +42,15 @@ def find_coder(session: Session, name: str) -> int:
     if coder is None:
         raise NotFoundError(f"No coder '{name}'. Coders are created when they first code.")
     return coder.id
+
+
+def find_target(
+    session: Session, segment_id: int, key: str, coder: str
+) -> tuple[Segment, Code, Coder | None]:
+    """The segment and code a write is about, and the coder if known, in one query; a
+    missing segment or code raises the same NotFoundError as find_segment and find_code."""
+    segment, code, coder_row = store.coding_target(session, segment_id, key, coder)
+    return segment or find_segment(session, segment_id), code or find_code(session, key), coder_row
 
 
 def check_span(
@@ -87,11 +96,10 @@ def apply_code(
         raise QualcodeError(f"Unknown origin '{origin}'; use one of {', '.join(ORIGINS)}.")
 
     def work(session: Session) -> CodingView:
-        segment = find_segment(session, segment_id)
-        code = find_code(session, key)
+        segment, code, coder_row = find_target(session, segment_id, key, coder)
         if code.retired:
             raise QualcodeError(f"The code '{key}' is retired and cannot be applied.")
-        coder_row = code_store.ensure_coder(session, coder)
+        coder_row = coder_row or code_store.ensure_coder(session, coder)
         if actor is not None and actor != coder:
             roles.require_layer_access(session, actor, coder_row.id)
         start, end = check_span(segment, span, relative=relative)
@@ -127,21 +135,15 @@ def remove_code(
     """
 
     def work(session: Session) -> list[CodingView]:
-        segment = find_segment(session, segment_id)
-        code = find_code(session, key)
-        coder_id = find_coder(session, coder)
+        segment, code, coder_row = find_target(session, segment_id, key, coder)
+        coder_id = coder_row.id if coder_row else find_coder(session, coder)
         if actor is not None and actor != coder:
             roles.require_layer_access(session, actor, coder_id)
-        removed = []
-        for coding in store.layer_codings_for_update(session, segment.id, coder_id, code.id):
-            wanted = check_span(segment, span, relative=relative)
-            if span is not None and (coding.start_char, coding.end_char) != wanted:
-                continue
-            removed.append(coding_view(coding, code.key, coder))
-            session.delete(coding)
+        wanted = check_span(segment, span, relative=relative) if span is not None else None
+        removed = store.delete_layer_codings(session, segment.id, coder_id, code.id, wanted)
         if not removed:
             raise NotFoundError(f"Segment {segment_id} has no coding '{key}' by {coder}.")
-        return removed
+        return [coding_view(coding, code.key, coder) for coding in removed]
 
     return project.write(work)
 

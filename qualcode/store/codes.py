@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,25 @@ def active_codebook(session: Session) -> Codebook | None:
     if setting and (book := codebook_by_name(session, setting["name"])):
         return book
     return session.scalar(select(Codebook).order_by(Codebook.loaded_at.desc()).limit(1))
+
+
+# The id of the active codebook (as `active_codebook` finds it), for one-query lookups.
+ACTIVE_CODEBOOK_ID = func.coalesce(
+    select(Codebook.id)
+    .join(Setting, Setting.key == ACTIVE_CODEBOOK)
+    .where(Codebook.name == Setting.value["name"].as_string())
+    .scalar_subquery(),
+    select(Codebook.id).order_by(Codebook.loaded_at.desc()).limit(1).scalar_subquery(),
+)
+_ACTIVE_CODE = select(Code).where(
+    Code.key == bindparam("key"), Code.codebook_id == ACTIVE_CODEBOOK_ID
+)
+_CODER_BY_NAME = select(Coder).where(Coder.name == bindparam("name"))
+
+
+def active_code(session: Session, key: str) -> Code | None:
+    """The code `key` of the active codebook, in one query built once."""
+    return session.scalar(_ACTIVE_CODE, {"key": key})
 
 
 def codes_of(session: Session, codebook_id: int) -> list[Code]:
@@ -71,7 +90,7 @@ def next_sort_order(session: Session, codebook_id: int) -> int:
 
 
 def coder_by_name(session: Session, name: str) -> Coder | None:
-    return session.scalar(select(Coder).where(Coder.name == name))
+    return session.scalar(_CODER_BY_NAME, {"name": name})
 
 
 def ensure_coder(

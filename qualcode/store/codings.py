@@ -4,11 +4,64 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, load_only
 
+from qualcode.store.codes import ACTIVE_CODEBOOK_ID
 from qualcode.store.models import Code, Coder, Coding, Memo, Segment
+
+# The write path's statements, built once: building a statement costs more than SQLite
+# takes to run it. A span is matched as the unique index sees it, so -1 stands for a
+# whole-turn coding's NULL span.
+_LAYER = (
+    Coding.segment_id == bindparam("segment_id"),
+    Coding.coder_id == bindparam("coder_id"),
+    Coding.code_id == bindparam("code_id"),
+)
+_SPAN = (
+    func.coalesce(Coding.start_char, -1) == bindparam("start"),
+    func.coalesce(Coding.end_char, -1) == bindparam("end"),
+)
+_FIND = select(Coding).where(*_LAYER, *_SPAN)
+_DELETE_LAYER = (
+    delete(Coding)
+    .where(*_LAYER)
+    .returning(Coding)
+    .execution_options(synchronize_session=False)  # RETURNING reports the rows; no pre-select
+)
+_DELETE_SPAN = _DELETE_LAYER.where(*_SPAN)
+_TARGET = (
+    select(Segment, Code, Coder)
+    .select_from(Segment)
+    .outerjoin(Code, and_(Code.key == bindparam("key"), Code.codebook_id == ACTIVE_CODEBOOK_ID))
+    .outerjoin(Coder, Coder.name == bindparam("coder"))
+    .where(Segment.id == bindparam("segment_id"))
+    # Only what a write needs: every column costs time on every write.
+    .options(
+        load_only(Segment.transcript_id, Segment.start_char, Segment.end_char),
+        load_only(Code.key, Code.retired),
+        load_only(Coder.name, Coder.role),
+    )
+)
+# INSERT ... ON CONFLICT DO NOTHING, which SQLAlchemy spells per dialect.
+_INSERT_OR_SKIP = {
+    "postgresql": postgresql.insert(Coding).on_conflict_do_nothing().returning(Coding),
+    "sqlite": sqlite.insert(Coding).on_conflict_do_nothing().returning(Coding),
+}
+
+
+def _span(start: int | None, end: int | None) -> dict[str, int]:
+    return {"start": -1 if start is None else start, "end": -1 if end is None else end}
+
+
+def coding_target(
+    session: Session, segment_id: int, key: str, coder: str
+) -> tuple[Segment | None, Code | None, Coder | None]:
+    """The segment, the active codebook's code `key` and the coder `coder`, each None when
+    missing, in one query: every apply and remove needs all three."""
+    row = session.execute(_TARGET, {"segment_id": segment_id, "key": key, "coder": coder}).first()
+    return (None, None, None) if row is None else (row[0], row[1], row[2])
 
 
 def find_coding(
@@ -20,37 +73,49 @@ def find_coding(
     start_char: int | None,
     end_char: int | None,
 ) -> Coding | None:
-    query = select(Coding).where(
-        Coding.coder_id == coder_id, Coding.code_id == code_id, Coding.segment_id == segment_id
-    )
-    query = query.where(
-        Coding.start_char.is_(None) if start_char is None else Coding.start_char == start_char,
-        Coding.end_char.is_(None) if end_char is None else Coding.end_char == end_char,
-    )
-    return session.scalar(query)
+    layer = {"segment_id": segment_id, "coder_id": coder_id, "code_id": code_id}
+    return session.scalar(_FIND, layer | _span(start_char, end_char))
 
 
 def add_coding(session: Session, **values: object) -> tuple[Coding, bool]:
     """Insert a coding unless the same one exists; returns (coding, created).
 
-    A savepoint keeps the surrounding transaction usable when a concurrent writer inserted
-    the same coding first and the unique index refuses ours.
+    One INSERT ... ON CONFLICT DO NOTHING: when a concurrent writer stored the same coding
+    first, the unique index makes the insert a no-op (PostgreSQL waits for that writer's
+    commit) instead of an error, so the transaction needs no savepoint.
     """
     keys = ("coder_id", "code_id", "segment_id", "start_char", "end_char")
-    existing = find_coding(session, **{key: values.get(key) for key in keys})  # type: ignore[arg-type]
-    if existing is not None:
-        return existing, False
-    coding = Coding(**values)
-    try:
-        with session.begin_nested():
-            session.add(coding)
-            session.flush()
-    except IntegrityError:
+    statement = _INSERT_OR_SKIP[session.get_bind().dialect.name]
+    while True:
+        coding = session.scalars(statement, [values]).first()
+        if coding is not None:
+            return coding, True
         found = find_coding(session, **{key: values.get(key) for key in keys})  # type: ignore[arg-type]
-        if found is None:
-            raise
-        return found, False
-    return coding, True
+        if found is not None:
+            return found, False
+        # The coding that was in the way has been removed since: insert it after all.
+
+
+def delete_layer_codings(
+    session: Session,
+    segment_id: int,
+    coder_id: int,
+    code_id: int,
+    span: tuple[int | None, int | None] | None = None,
+) -> list[Coding]:
+    """Delete one coder's codings of one code on a segment (only those with `span`, in
+    transcript offsets, if given) and return them, by id.
+
+    One DELETE ... RETURNING: on PostgreSQL a concurrent remover of the same rows waits for
+    the first and then finds them gone, so a removal is reported once; SQLite serialises
+    writers anyway.
+    """
+    layer = {"segment_id": segment_id, "coder_id": coder_id, "code_id": code_id}
+    if span is None:
+        removed = session.scalars(_DELETE_LAYER, layer).all()
+    else:
+        removed = session.scalars(_DELETE_SPAN, layer | _span(*span)).all()
+    return sorted(removed, key=lambda coding: coding.id)
 
 
 def codings_for_segments(
@@ -71,20 +136,6 @@ def codings_for_segments(
 
 def codings_on_segment(session: Session, segment_id: int) -> list[Coding]:
     return list(session.scalars(select(Coding).where(Coding.segment_id == segment_id)))
-
-
-def layer_codings_for_update(
-    session: Session, segment_id: int, coder_id: int, code_id: int
-) -> list[Coding]:
-    """One coder's codings of one code on a segment, locked against concurrent writers.
-
-    On PostgreSQL a concurrent remover then waits and skips rows already deleted (so a
-    removal is reported once); SQLite serialises writers anyway and ignores FOR UPDATE.
-    """
-    query = select(Coding).where(
-        Coding.segment_id == segment_id, Coding.coder_id == coder_id, Coding.code_id == code_id
-    )
-    return list(session.scalars(query.order_by(Coding.id).with_for_update()))
 
 
 def memos_for_segments(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from qualcode.store.models import Coding, Segment, Speaker, Transcript
@@ -27,16 +27,35 @@ _SEGMENT_COLUMNS = (
 def insert_rows(
     session: Session, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:
-    """Bulk insert through the DBAPI's executemany.
+    """Bulk insert in the session's transaction: COPY on PostgreSQL, else the DBAPI's
+    executemany.
 
     SQLAlchemy's per-row parameter processing costs as much as SQLite's insert itself on an
     import; plain tuples skip it. Portable: the placeholder follows the driver's paramstyle.
     """
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy_rows(connection, table, columns, rows)
+        return
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     placeholders = ", ".join([mark] * len(columns))
     statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
     connection.exec_driver_sql(statement, rows)
+
+
+def _copy_rows(
+    connection: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """PostgreSQL only: COPY FROM STDIN through psycopg 3's `Cursor.copy`, which streams the
+    rows in one command instead of a round of statements per batch. It runs on the session's
+    own DBAPI connection, so it is part of the same transaction (all or nothing)."""
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    with dbapi_connection.cursor() as cursor:
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with cursor.copy(statement) as copy:  # type: ignore[attr-defined]  # psycopg 3
+            for row in rows:
+                copy.write_row(row)
 
 
 def find_by_sha256(session: Session, sha256: str) -> Transcript | None:

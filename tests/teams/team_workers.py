@@ -2,76 +2,93 @@
 
 from __future__ import annotations
 
-import contextlib
 import random
 import time
 from pathlib import Path
-
-from sqlalchemy import Engine, event
 
 from qualcode.domain.imports import ImportSpec
 from qualcode.errors import NotFoundError
 from qualcode.services import coding, importing
 from qualcode.services.project import open_project
+from qualcode.store import transcripts
 
-POOL_CODE = "temporality.breaks"
-TEAM_CODE = "relational_coordination"
+SHARED = "team"  # the layer every process applies to and removes from
+SHARED_CODES = ("temporality.breaks", "relational_coordination.communication")
+SPANS: tuple[tuple[int, int] | None, ...] = (None, (0, 4))  # whole turn, first four characters
 
-Op = tuple[str, int, str, tuple[int, int] | None]  # (apply|remove, segment, code, span)
+Unit = tuple[int, str, tuple[int, int] | None]  # (segment, code, span relative to the turn)
+Op = tuple[str, str, Unit]  # (apply|remove, layer, unit)
+# What an operation saw: for an apply, its own memo token and the memo of the coding it got
+# back (the token itself if it stored a new coding, another's if the coding was there);
+# for a removal, "" and the memos of the codings it removed.
+Outcome = tuple[str, list[str | None]]
 
 
-def own_plan(index: int, segment_ids: list[int], codes: list[str], n: int) -> list[Op]:
-    """A coder's own work: apply `n` codings (whole turns and spans); every third step also
-    removes the coding applied just before it. Deterministic, so the end state is known."""
-    units = [(s, c, span) for s in segment_ids for c in codes for span in (None, (0, 4))]
-    random.Random(index).shuffle(units)
+def units(segment_ids: list[int], codes: list[str] | tuple[str, ...]) -> list[Unit]:
+    return [(segment, code, span) for segment in segment_ids for code in codes for span in SPANS]
+
+
+def plan(index: int, segment_ids: list[int], codes: list[str], pairs: int) -> list[Op]:
+    """`pairs` applies and as many removals, alternating between the coder's own layer and
+    the shared one. Own work removes one of its last few applies (perhaps already removed);
+    shared work picks any shared unit, which the other processes apply and remove too."""
+    rng = random.Random(index)
+    me, own, shared = f"coder{index}", units(segment_ids, codes), units(segment_ids, SHARED_CODES)
+    applied: list[Unit] = []
     ops: list[Op] = []
-    for step, (segment, code, span) in enumerate(units[:n]):
-        ops.append(("apply", segment, code, span))
-        if step % 3 == 2:
-            _, previous, previous_code, previous_span = ops[-2]
-            ops.append(("remove", previous, previous_code, previous_span))
+    for step in range(pairs):
+        if step % 2:
+            ops += [("apply", SHARED, rng.choice(shared)), ("remove", SHARED, rng.choice(shared))]
+        else:
+            applied.append(rng.choice(own))
+            ops += [("apply", me, applied[-1]), ("remove", me, rng.choice(applied[-8:]))]
     return ops
 
 
-def expected_layer(ops: list[Op]) -> set[tuple[int, str, tuple[int, int] | None]]:
-    layer: set[tuple[int, str, tuple[int, int] | None]] = set()
-    for kind, segment, code, span in ops:
+def expected_layer(ops: list[Op], layer: str) -> set[Unit]:
+    """The codings a layer ends with when only these operations touch it."""
+    found: set[Unit] = set()
+    for kind, op_layer, unit in ops:
+        if op_layer != layer:
+            continue
         if kind == "apply":
-            layer.add((segment, code, span))
-        elif span is not None:
-            layer.discard((segment, code, span))
+            found.add(unit)
+        elif unit[2] is not None:
+            found.discard(unit)
         else:  # removing a code without a span removes all of it from the turn
-            layer -= {unit for unit in layer if unit[:2] == (segment, code)}
-    return layer
+            found -= {other for other in found if other[:2] == unit[:2]}
+    return found
 
 
 def contend(
-    url: str, index: int, segment_ids: list[int], codes: list[str], n: int, barrier, results
+    url: str, index: int, segment_ids: list[int], codes: list[str], pairs: int, barrier, results
 ) -> None:
-    """One coder of eight: own layer, plus the shared 'pool' and 'team' layers everyone edits."""
-    project = open_project(url)
-    me = f"coder{index}"
-    shuffled = random.Random(100 + index).sample(segment_ids, len(segment_ids))
-    barrier.wait()
-    started = time.perf_counter()
-    team_removed = 0
-    for step, (kind, segment, code, span) in enumerate(own_plan(index, segment_ids, codes, n)):
-        if kind == "apply":
-            coding.apply_code(project, segment, code, me, span=span, relative=True)
-        else:
-            coding.remove_code(project, segment, code, me, span=span, relative=True)
-        if step % 20 == 0 and shuffled:  # interleave the contended work with the own work
-            shared = shuffled.pop()
-            coding.apply_code(project, shared, POOL_CODE, "pool")
-            with contextlib.suppress(NotFoundError):  # another coder removed it first
-                team_removed += len(coding.remove_code(project, shared, TEAM_CODE, "team"))
-    for shared in shuffled:
-        coding.apply_code(project, shared, POOL_CODE, "pool")
-        with contextlib.suppress(NotFoundError):
-            team_removed += len(coding.remove_code(project, shared, TEAM_CODE, "team"))
-    project.close()
-    results.put((index, team_removed, time.perf_counter() - started))
+    """One coder of eight: run the plan, each operation its own transaction through the
+    services, as the CLI and TUI call them; report every outcome (or the error)."""
+    try:
+        project = open_project(url)
+        ops = plan(index, segment_ids, codes, pairs)
+        outcomes: list[Outcome] = []
+        barrier.wait()
+        for step, (kind, layer, (segment, code, span)) in enumerate(ops):
+            if kind == "apply":
+                token = f"{index}:{step}"
+                view = coding.apply_code(
+                    project, segment, code, layer, span=span, relative=True, memo=token
+                )
+                outcomes.append((token, [view.memo]))
+                continue
+            try:
+                removed = coding.remove_code(
+                    project, segment, code, layer, span=span, relative=True
+                )
+            except NotFoundError:  # nothing (left) to remove
+                removed = []
+            outcomes.append(("", [view.memo for view in removed]))
+        project.close()
+        results.put((index, outcomes, None))
+    except Exception as error:  # reported to the test, which fails with it
+        results.put((index, [], repr(error)))
 
 
 def apply_batch(url: str, segment_ids: list[int], codes: list[str], progress: str) -> None:
@@ -87,11 +104,13 @@ def apply_batch(url: str, segment_ids: list[int], codes: list[str], progress: st
 def import_and_stall(url: str, path: str, marker: str) -> None:
     """Import `path`, but stall for good once the transcript row is written and the segments
     are about to be: the test kills this process there, in the middle of the transaction."""
+    insert_rows = transcripts.insert_rows
 
-    def stall(_connection, _cursor, statement: str, *_args) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO SEGMENT"):
+    def stall(session, table: str, *args) -> None:
+        if table == "segment":
             Path(marker).write_text("writing")
             time.sleep(600)
+        insert_rows(session, table, *args)
 
-    event.listen(Engine, "before_cursor_execute", stall)
+    transcripts.insert_rows = stall  # the store's bulk insert (executemany or COPY)
     importing.import_one(open_project(url), ImportSpec(path=Path(path), department="Ward"))

@@ -1,17 +1,21 @@
-"""Eight processes code the same transcripts at once; the end state is exactly as planned."""
+"""Eight processes code the same transcripts at once; the end state is exactly what their
+operations imply: nothing lost, nothing duplicated, no error reaching a coder."""
 
 from __future__ import annotations
 
 import multiprocessing
-import time
+from collections import Counter
 from pathlib import Path
+
+from sqlalchemy import select
 
 from qualcode.domain.imports import ImportSpec
 from qualcode.services import coding, corpus, importing
 from qualcode.services.project import Project
+from qualcode.store.models import Code, Coder, Coding, Segment
 
 PROCESSES = 8
-OWN_APPLIES = 210  # + 70 removals + 100 shared writes: 380 writes a process
+PAIRS = 1_000  # applies and as many removals a process: 2,000 transactions each
 
 
 def long_transcript(turns: int) -> str:
@@ -20,6 +24,23 @@ def long_transcript(turns: int) -> str:
         for i in range(turns)
     ]
     return "\n".join(lines) + "\n"
+
+
+def stored_codings(project: Project) -> list[tuple[str, tuple, str | None]]:
+    """Every coding as (layer, unit with a turn-relative span, memo)."""
+    query = (
+        select(Coder.name, Coding.segment_id, Code.key, Coding.start_char, Coding.end_char)
+        .add_columns(Segment.start_char, Coding.memo)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .join(Code, Code.id == Coding.code_id)
+        .join(Segment, Segment.id == Coding.segment_id)
+    )
+    with project.engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return [
+        (layer, (segment, key, None if start is None else (start - base, end - base)), memo)
+        for layer, segment, key, start, end, base, memo in rows
+    ]
 
 
 def test_eight_coders_at_once_lose_and_duplicate_nothing(
@@ -41,41 +62,55 @@ def test_eight_coders_at_once_lose_and_duplicate_nothing(
         }.items()
         for leaf in leaves
     ]
-    for segment in segment_ids:  # every coder will try to remove these; each goes once
-        coding.apply_code(team_project, segment, workers.TEAM_CODE, "team")
+    seeds = set()  # the shared layer starts full: every unit coded once
+    for segment, code, span in workers.units(segment_ids, workers.SHARED_CODES):
+        seed = f"seed:{segment}:{code}:{span}"
+        coding.apply_code(
+            team_project, segment, code, workers.SHARED, span=span, relative=True, memo=seed
+        )
+        seeds.add(seed)
 
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(PROCESSES), context.Queue()
     processes = [
         context.Process(
             target=workers.contend,
-            args=(database_url, i, segment_ids, codes, OWN_APPLIES, barrier, results),
+            args=(database_url, i, segment_ids, codes, PAIRS, barrier, results),
         )
         for i in range(PROCESSES)
     ]
-    started = time.perf_counter()
     for process in processes:
         process.start()
-    finished = [results.get(timeout=120) for _ in processes]
+    finished = [results.get(timeout=300) for _ in processes]
     for process in processes:
         process.join(timeout=30)
+    assert [error for *_, error in finished] == [None] * PROCESSES
     assert [process.exitcode for process in processes] == [0] * PROCESSES
-    assert time.perf_counter() - started < 120
 
-    layers: dict[str, set] = {}
-    for ref in (1, 2):
-        for turn in corpus.segments(team_project, ref):
-            for view in turn.codings:
-                span = None
-                if view.start_char is not None:
-                    span = (view.start_char - turn.start_char, view.end_char - turn.start_char)
-                unit = (turn.id, view.code_key, span)
-                assert unit not in layers.setdefault(view.coder, set()), "duplicated coding"
-                layers[view.coder].add(unit)
+    outcomes = [outcome for _, logged, _ in finished for outcome in logged]
+    assert len(outcomes) == PROCESSES * 2 * PAIRS
+    answers = [(token, memos[0]) for token, memos in outcomes if token]
+    created = {token for token, memo in answers if memo == token}
+    removed = [memo for token, memos in outcomes if not token for memo in memos]
+    assert len(removed) == len(set(removed)), "a coding was reported removed twice"
+    assert set(removed) <= created | seeds
+    assert {memo for _, memo in answers} <= created | seeds
+    stored = stored_codings(team_project)
+    assert Counter(memo for *_, memo in stored) == Counter((created | seeds) - set(removed))
+    assert len(stored) == len(seeds) + len(created) - len(removed)
+    units = Counter((layer, unit) for layer, unit, _ in stored)
+    assert max(units.values()) == 1, "duplicated coding"
     for i in range(PROCESSES):
-        plan = workers.own_plan(i, segment_ids, codes, OWN_APPLIES)
-        assert layers[f"coder{i}"] == workers.expected_layer(plan)
-    assert layers["pool"] == {(s, workers.POOL_CODE, None) for s in segment_ids}
-    assert "team" not in layers
-    assert sum(removed for _, removed, _ in finished) == len(segment_ids)
+        expected = workers.expected_layer(workers.plan(i, segment_ids, codes, PAIRS), f"coder{i}")
+        assert {unit for (layer, unit) in units if layer == f"coder{i}"} == expected
+    # The processes really worked on each other's codings: found them when applying the
+    # same one, and removed them.
+    others = Counter(
+        "found" if token else "removed"
+        for index, logged, _ in finished
+        for token, memos in logged
+        for memo in memos
+        if memo and memo.split(":")[0] not in ("seed", str(index))
+    )
+    assert min(others["found"], others["removed"]) > PROCESSES * PAIRS // 20, others
     assert_consistent(team_project)
