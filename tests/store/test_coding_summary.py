@@ -18,6 +18,7 @@ from qualcode.domain.imports import ImportSpec
 from qualcode.errors import QualcodeError
 from qualcode.services import analysis, codebooks, corpus, importing
 from qualcode.services.coding import apply_code, remove_code
+from qualcode.services.history import CodingHistory
 from qualcode.services.project import Project
 from qualcode.services.segmentation import join_segment, split_segment
 from qualcode.store import coding_summary
@@ -269,8 +270,6 @@ def test_a_coding_committed_during_a_refresh_is_counted(corpus_project: Project)
         "UPDATE segment SET speaker_id = NULL WHERE id = 2",
         "UPDATE segment SET end_char = end_char - 1 WHERE id = 2",
         "DELETE FROM segment WHERE id = 3",
-        "INSERT INTO segment (transcript_id, ordinal, start_char, end_char, word_count) "
-        "VALUES (1, 99, 0, 5, 1)",
         "UPDATE coding SET code_id = (SELECT id FROM code WHERE key = 'temporality.rhythm')",
         "UPDATE coding SET segment_id = 4 WHERE segment_id = 2",
         "DELETE FROM coding WHERE segment_id = 2",
@@ -308,4 +307,23 @@ def test_two_refreshes_at_once_count_each_turn_once(corpus_project: Project):
     for thread in threads:
         thread.join()
     assert not corpus_project.read(coding_summary.is_stale)
+    assert_summary_matches(corpus_project)
+
+
+def test_undoing_and_redoing_splits_and_joins_keeps_the_totals(corpus_project: Project):
+    """Turns appear in a transcript only by import, split or the undo of a join; each also
+    marks the transcript, so the turn totals follow."""
+    history = CodingHistory(corpus_project, "anna")
+    turns = corpus.segments(corpus_project, 1)
+    history.apply(turns[1].id, "temporality.breaks")
+    history.join(turns[1].id)
+    assert_summary_matches(corpus_project)
+    history.undo()
+    assert_summary_matches(corpus_project)
+    history.redo()
+    assert_summary_matches(corpus_project)
+    middle = (turns[4].start_char + turns[4].end_char) // 2
+    history.split(turns[4].id, middle)
+    assert_summary_matches(corpus_project)
+    history.undo()
     assert_summary_matches(corpus_project)
