@@ -195,14 +195,12 @@ def frequency(project: Project, query: FrequencyQuery) -> ResultSet:
     def work(session: Session) -> ResultSet:
         context = _context(session, query.layer, query.codes)
         rows = select_codes(context.codes, query.codes, query.depth)
-        rollup = context.rollup(code_id for code_id, _, _ in rows)
+        row_ids = [code_id for code_id, _, _ in rows]  # the summary rolls codes up
         by_coder = "coder" in query.by
         layer = replace(context.layer, by_coder=by_coder)
-        counted = summary.coded_turns(session, rollup.own, layer, query.scope)
+        counted = summary.coded_turns(session, row_ids, layer, query.scope)
         overall = (
-            summary.coded_turns(session, rollup.own, context.layer, query.scope)
-            if by_coder
-            else None
+            summary.coded_turns(session, row_ids, context.layer, query.scope) if by_coder else None
         )
         totals = summary.turn_totals(session, query.scope)
         coder_names = _layer_coder_names(session, context.layer)
@@ -227,8 +225,8 @@ def compare(project: Project, query: CompareQuery) -> ComparisonReport:
     def work(session: Session) -> ComparisonReport:
         context = _context(session, query.layer, query.codes)
         rows = _comparison_rows(context.codes, query.codes, query.level)
-        rollup = context.rollup(code_id for code_id, _, _ in rows)
-        counted = summary.coded_turns(session, rollup.own, context.layer, query.scope)
+        row_ids = [code_id for code_id, _, _ in rows]
+        counted = summary.coded_turns(session, row_ids, context.layer, query.scope)
         totals = summary.turn_totals(session, query.scope)
         grouping = Grouping((query.by,), context.facts)
         comparison = compare_groups(rows, grouping, counted, totals)

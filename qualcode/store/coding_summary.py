@@ -60,33 +60,25 @@ def is_stale(session: Session) -> bool:
 
 
 def refresh(session: Session) -> int:
-    """Recount the marked transcripts and clear the marks seen; returns how many transcripts.
+    """Recount the marked transcripts and clear their marks; returns how many transcripts.
 
-    Run it in a write transaction. Marks added by writes that commit meanwhile have higher ids
-    (or are invisible here) and stay for the next refresh.
+    Run it in a write transaction. The marks are taken in one DELETE ... RETURNING, so a mark
+    whose writer has not committed yet (on PostgreSQL, whatever its id) stays for the next
+    refresh, and the recount, which reads after the DELETE, sees every write it clears.
     """
     if session.get_bind().dialect.name == "postgresql":
         # One refresh at a time (SQLite's write lock already does this): two at once would
         # each delete the rows the other cannot see yet, and both insert theirs.
         session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK)))
-    last = session.scalar(select(func.max(stale.c.id)))
-    if last is None:
+    transcript_ids = sorted(set(session.scalars(delete(stale).returning(stale.c.transcript_id))))
+    if not transcript_ids:
         return 0
-    marked = select(stale.c.transcript_id).where(stale.c.id <= last).distinct()
-    transcript_ids = list(session.scalars(marked))
-    session.execute(delete(stale).where(stale.c.id <= last))
+    lineage = _lineage(session)
+    consensus = set(session.scalars(select(Coder.id).where(Coder.is_consensus)))
     for chunk in _chunks(transcript_ids, 10):  # bounds the memory a full rebuild takes
         for cache in (summary, turn_summary):
             session.execute(delete(cache).where(cache.c.transcript_id.in_(chunk)))
-        _count(session, chunk)
-        per_speaker = (Segment.transcript_id, Segment.speaker_id)
-        totals = (
-            select(*per_speaker, func.count(), func.sum(Segment.word_count))
-            .where(Segment.transcript_id.in_(chunk))
-            .group_by(*per_speaker)
-        )
-        names = ("transcript_id", "speaker_id", "turns", "words")
-        session.execute(insert(turn_summary).from_select(names, totals))
+        _count(session, chunk, lineage, consensus)
     return len(transcript_ids)
 
 
@@ -119,14 +111,38 @@ def turn_totals(session: Session, scope: TurnScope) -> list[TurnTotals]:
     return [TurnTotals(*row) for row in session.execute(query)]
 
 
-def _count(session: Session, transcript_ids: list[int]) -> None:
-    """Insert the summary rows of every layer for the codings of these transcripts.
+def _count(
+    session: Session,
+    transcript_ids: list[int],
+    lineage: dict[int, tuple[int, ...]],
+    consensus: set[int],
+) -> None:
+    """Insert the turn totals and the coded-turn rows of every layer for these transcripts.
 
-    Counted in Python from one read of the codings: the per-layer GROUP BYs in SQL took four
-    times as long, and a refresh usually recounts the one transcript a coder just changed.
+    Counted in Python from one read of their turns and one of their codings: the per-layer
+    GROUP BYs in SQL took four times as long, and a refresh usually recounts the one
+    transcript a coder just changed.
     """
-    lineage = _lineage(session)
-    consensus = set(session.scalars(select(Coder.id).where(Coder.is_consensus)))
+    turns: dict[int, tuple[int, int | None, int]] = {}
+    totals: dict[tuple[int, int | None], list[int]] = {}
+    for segment_id, transcript_id, speaker_id, words in session.execute(
+        select(Segment.id, Segment.transcript_id, Segment.speaker_id, Segment.word_count).where(
+            Segment.transcript_id.in_(transcript_ids)
+        )
+    ):
+        turns[segment_id] = (transcript_id, speaker_id, words)
+        total = totals.setdefault((transcript_id, speaker_id), [0, 0])
+        total[0] += 1
+        total[1] += words
+    if not totals:
+        return
+    session.execute(
+        insert(turn_summary),
+        [
+            {"transcript_id": transcript_id, "speaker_id": speaker_id, "turns": n, "words": words}
+            for (transcript_id, speaker_id), (n, words) in totals.items()
+        ],
+    )
     codings = session.execute(
         select(Coding.segment_id, Coding.code_id, Coding.coder_id)
         .join(Segment, Segment.id == Coding.segment_id)
@@ -142,14 +158,6 @@ def _count(session: Session, transcript_ids: list[int]) -> None:
                 units.add((layer, code, segment_id))
     if not units:
         return
-    turns = {
-        segment_id: (transcript_id, speaker_id, words)
-        for segment_id, transcript_id, speaker_id, words in session.execute(
-            select(Segment.id, Segment.transcript_id, Segment.speaker_id, Segment.word_count).where(
-                Segment.transcript_id.in_(transcript_ids)
-            )
-        )
-    }
     counts: dict[tuple[int, int, int, int | None], list[int]] = {}
     for layer, code, segment_id in units:
         transcript_id, speaker_id, words = turns[segment_id]
