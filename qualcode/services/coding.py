@@ -148,22 +148,6 @@ def remove_code(
     return project.write(work)
 
 
-def restore_codings(project: Project, codings: list[CodingView]) -> list[CodingView]:
-    """Put removed codings back with their original origin, span and memo (for undo)."""
-    return [
-        apply_code(
-            project,
-            coding.segment_id,
-            coding.code_key,
-            coding.coder,
-            span=(coding.start_char, coding.end_char) if coding.start_char is not None else None,
-            origin=coding.origin,
-            memo=coding.memo,
-        )
-        for coding in codings
-    ]
-
-
 def delete_coding(project: Project, coding_id: int, coder: str) -> CodingView:
     """Delete one coding by id; a coder may only delete their own codings, a supervisor any."""
 

@@ -114,12 +114,12 @@ class CodingHistory:
         return Change(label, added=added, suggestions=True)
 
     def split(self, segment_id: int, at: int) -> Change:
-        """Split the turn at transcript offset `at` (see segmentation.split_segment)."""
+        """Split the turn at transcript offset `at` (see segmentation.split_turn)."""
         edit = segmentation.split_turn(self.project, segment_id, at)
         return self._record("turns", "split", edit.before, edit.after, turns=edit.segment_ids)
 
     def join(self, segment_id: int) -> Change:
-        """Join the turn with the next one (see segmentation.join_segment)."""
+        """Join the turn with the next one (see segmentation.join_turns)."""
         edit = segmentation.join_turns(self.project, segment_id)
         return self._record("turns", "join", edit.before, edit.after, turns=edit.segment_ids)
 

@@ -28,26 +28,12 @@ class TurnEdit:
     after: RowState
 
 
-def split_segment(project: Project, segment_id: int, at: int) -> tuple[int, int]:
-    """Split the segment at transcript offset `at`; returns the ids of both halves.
+def split_turn(project: Project, segment_id: int, at: int) -> TurnEdit:
+    """Split the turn at transcript offset `at` into two, recording the rows before and after.
 
     A whole-turn coding applies to both halves; a span coding goes with the half that holds
     its text, and a span that crosses `at` is cut in two.
     """
-    return project.write(lambda session: _split(session, segment_id, at))
-
-
-def join_segment(project: Project, segment_id: int) -> int:
-    """Join the segment with the next one; returns the id of the joined segment.
-
-    A code that covered both whole turns covers the joined turn; a code that covered one
-    whole turn becomes a span over that turn's text.
-    """
-    return project.write(lambda session: _join(session, segment_id)[0])
-
-
-def split_turn(project: Project, segment_id: int, at: int) -> TurnEdit:
-    """Split as `split_segment` does, and record the rows before and after."""
 
     def work(session: Session) -> TurnEdit:
         before = read_state(session, segments=[segment_id])
@@ -58,13 +44,18 @@ def split_turn(project: Project, segment_id: int, at: int) -> TurnEdit:
 
 
 def join_turns(project: Project, segment_id: int) -> TurnEdit:
-    """Join as `join_segment` does, and record the rows before and after."""
+    """Join the turn with the next one, recording the rows before and after.
+
+    A code that covered both whole turns covers the joined turn; a code that covered one
+    whole turn becomes a span over that turn's text.
+    """
 
     def work(session: Session) -> TurnEdit:
-        both = [segment.id for segment in _pair(session, segment_id)]
+        first, second = _pair(session, segment_id)
+        both = [first.id, second.id]
         before = read_state(session, segments=both)
-        joined, _gone = _join(session, segment_id)
-        return TurnEdit((joined,), before, read_state(session, segments=both))
+        _join(session, first, second)
+        return TurnEdit((first.id,), before, read_state(session, segments=both))
 
     return project.write(work)
 
@@ -114,8 +105,9 @@ def _pair(session: Session, segment_id: int) -> tuple[Segment, Segment]:
     return first, second
 
 
-def _join(session: Session, segment_id: int) -> tuple[int, int]:
-    first, second = _pair(session, segment_id)
+def _join(session: Session, first: Segment, second: Segment) -> None:
+    """Merge `second` into `first`, the turn before it, with every coding, memo and
+    suggestion."""
     first_whole = _whole_layers(session, first.id)
     second_whole = _whole_layers(session, second.id)
     for layer, coding in first_whole.items():
@@ -140,7 +132,6 @@ def _join(session: Session, segment_id: int) -> tuple[int, int]:
     session.delete(second)
     session.flush()
     renumber_from(session, first.transcript_id, second.ordinal + 1, -1)
-    return first.id, second.id
 
 
 def _interpolate(segment: Segment, at: int) -> float | None:

@@ -433,7 +433,7 @@ def test_the_search_index_follows_imports_splits_and_joins(study: Project) -> No
     hit = analysis.search(study, SearchQuery(text='"proper break"')).quotes[0]
     turn = next(v for v in corpus.segments(study, hit.transcript_id) if v.id == hit.segment_id)
     at = turn.start_char + turn.text.index("proper")
-    first, second = segmentation.split_segment(study, turn.id, at)
+    first, second = segmentation.split_turn(study, turn.id, at).segment_ids
     # Before any catch-up, the turn whose offsets changed is not found by its old text.
     stale = study.read(
         lambda session: search_store.search_turns(
@@ -443,6 +443,6 @@ def test_the_search_index_follows_imports_splits_and_joins(study: Project) -> No
     assert stale == []
     found = analysis.search(study, SearchQuery(text='"proper break"')).quotes
     assert [q.segment_id for q in found] == [second]
-    segmentation.join_segment(study, first)
+    segmentation.join_turns(study, first)
     found = analysis.search(study, SearchQuery(text='"proper break"')).quotes
     assert [q.segment_id for q in found] == [first]

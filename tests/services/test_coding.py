@@ -40,8 +40,6 @@ def test_apply_is_idempotent_and_remove_returns_what_it_removed(
     assert [view.code_key for view in removed] == ["temporality.breaks"]
     assert layer(coded_project) == set()
     assert layer(coded_project, "ben") == {(1, "temporality.breaks", None, None)}
-    coding.restore_codings(coded_project, removed)
-    assert layer(coded_project) == {(1, "temporality.breaks", None, None)}
 
 
 def test_span_codings_are_checked_against_the_segment(coded_project: Project, turns) -> None:
@@ -105,7 +103,7 @@ def test_split_keeps_codings_with_their_text_and_join_restores_them(
     coding.apply_code(coded_project, turn.id, "temporality.behind_schedule", "anna", span=crossing)
     before = layer(coded_project)
 
-    first, _second = segmentation.split_segment(coded_project, turn.id, at)
+    first, _second = segmentation.split_turn(coded_project, turn.id, at).segment_ids
     views = corpus.segments(coded_project, 1)
     assert_tiled(views, text_length)
     assert len(views) == 5
@@ -122,7 +120,7 @@ def test_split_keeps_codings_with_their_text_and_join_restores_them(
     }
     assert views[1].start_time == 10.0 and 10.0 < views[2].start_time < 30.0
 
-    joined = segmentation.join_segment(coded_project, first)
+    (joined,) = segmentation.join_turns(coded_project, first).segment_ids
     assert joined == first
     views = corpus.segments(coded_project, 1)
     assert_tiled(views, text_length)
@@ -143,7 +141,7 @@ def test_join_turns_a_whole_turn_coding_on_one_side_into_a_span(
     coded_project: Project, turns
 ) -> None:
     coding.apply_code(coded_project, turns[2].id, "jobcrafting.workarounds", "anna")
-    segmentation.join_segment(coded_project, turns[1].id)
+    segmentation.join_turns(coded_project, turns[1].id)
     assert layer(coded_project) == {
         (1, "jobcrafting.workarounds", turns[2].start_char, turns[2].end_char)
     }
@@ -151,6 +149,6 @@ def test_join_turns_a_whole_turn_coding_on_one_side_into_a_span(
 
 def test_split_and_join_refuse_impossible_requests(coded_project: Project, turns) -> None:
     with pytest.raises(QualcodeError, match="strictly inside"):
-        segmentation.split_segment(coded_project, turns[1].id, turns[1].start_char)
+        segmentation.split_turn(coded_project, turns[1].id, turns[1].start_char)
     with pytest.raises(QualcodeError, match="last of its transcript"):
-        segmentation.join_segment(coded_project, turns[-1].id)
+        segmentation.join_turns(coded_project, turns[-1].id)

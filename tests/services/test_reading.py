@@ -28,7 +28,7 @@ def test_change_stamp_moves_with_codings_memos_and_segments(coded_project: Proje
     stamps.append(reading.change_stamp(coded_project, 1, CODER))
     coding.add_memo(coded_project, "note", CODER, segment_id=turns[1].id)
     stamps.append(reading.change_stamp(coded_project, 1, CODER))
-    segmentation.split_segment(coded_project, turns[1].id, turns[1].start_char + 5)
+    segmentation.split_turn(coded_project, turns[1].id, turns[1].start_char + 5)
     stamps.append(reading.change_stamp(coded_project, 1, CODER))
     coding.apply_code(coded_project, turns[0].id, "temporality.breaks", "bo")  # another layer
     stamps.append(reading.change_stamp(coded_project, 1, CODER))

@@ -20,7 +20,7 @@ from qualcode.services import analysis, codebooks, corpus, importing
 from qualcode.services.coding import apply_code, remove_code
 from qualcode.services.history import CodingHistory
 from qualcode.services.project import Project
-from qualcode.services.segmentation import join_segment, split_segment
+from qualcode.services.segmentation import join_turns, split_turn
 from qualcode.store import coding_summary
 from qualcode.store.analysis_queries import Layer, RollUp, TurnScope, coding_units
 from qualcode.store.models import Code, Coder, Coding, Segment
@@ -143,9 +143,9 @@ def _random_writes(project: Project, rng: random.Random, steps: int) -> None:
                     for v in corpus.segments(project, _transcript_of(project, turn))
                     if v.id == turn
                 )
-                split_segment(project, turn, (view.start_char + view.end_char) // 2)
+                split_turn(project, turn, (view.start_char + view.end_char) // 2)
             else:
-                join_segment(project, turn)
+                join_turns(project, turn)
         except QualcodeError:
             pass  # a join at the last turn, a split of a tiny turn: refused, as users see
 
