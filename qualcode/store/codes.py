@@ -28,15 +28,8 @@ def codebook_by_name(session: Session, name: str) -> Codebook | None:
     return session.scalar(select(Codebook).where(Codebook.name == name))
 
 
-def active_codebook(session: Session) -> Codebook | None:
-    """The codebook named in the settings, else the most recently loaded one."""
-    setting = get_setting(session, ACTIVE_CODEBOOK)
-    if setting and (book := codebook_by_name(session, setting["name"])):
-        return book
-    return session.scalar(select(Codebook).order_by(Codebook.loaded_at.desc()).limit(1))
-
-
-# The id of the active codebook (as `active_codebook` finds it), for one-query lookups.
+# The id of the active codebook: the one named in the settings, else the most recently loaded
+# one. A SQL expression, so that writes can find a code of it in the same query.
 ACTIVE_CODEBOOK_ID = func.coalesce(
     select(Codebook.id)
     .join(Setting, Setting.key == ACTIVE_CODEBOOK)
@@ -44,6 +37,13 @@ ACTIVE_CODEBOOK_ID = func.coalesce(
     .scalar_subquery(),
     select(Codebook.id).order_by(Codebook.loaded_at.desc()).limit(1).scalar_subquery(),
 )
+
+
+def active_codebook(session: Session) -> Codebook | None:
+    """The codebook named in the settings, else the most recently loaded one."""
+    return session.scalar(select(Codebook).where(Codebook.id == ACTIVE_CODEBOOK_ID))
+
+
 _ACTIVE_CODE = select(Code).where(
     Code.key == bindparam("key"), Code.codebook_id == ACTIVE_CODEBOOK_ID
 )
