@@ -75,6 +75,33 @@ def check_span(
     return start, end
 
 
+def add_coding(
+    session: Session,
+    code: Code,
+    coder_id: int,
+    segment_id: int,
+    span: tuple[int | None, int | None] = (None, None),
+    *,
+    origin: str,
+    memo: str | None = None,
+) -> Coding:
+    """Store a coding of `code` (or return the same one already stored); never of a retired
+    code. Applying by key and accepting a suggestion both go through it."""
+    if code.retired:
+        raise QualcodeError(f"The code '{code.key}' is retired and cannot be applied.")
+    coding, _ = store.add_coding(
+        session,
+        coder_id=coder_id,
+        code_id=code.id,
+        segment_id=segment_id,
+        start_char=span[0],
+        end_char=span[1],
+        origin=origin,
+        memo=memo,
+    )
+    return coding
+
+
 def apply_code(
     project: Project,
     segment_id: int,
@@ -97,21 +124,12 @@ def apply_code(
 
     def work(session: Session) -> CodingView:
         segment, code, coder_row = find_target(session, segment_id, key, coder)
-        if code.retired:
-            raise QualcodeError(f"The code '{key}' is retired and cannot be applied.")
         coder_row = coder_row or code_store.ensure_coder(session, coder)
         if actor is not None and actor != coder:
             roles.require_layer_access(session, actor, coder_row.id)
         start, end = check_span(segment, span, relative=relative)
-        coding, _ = store.add_coding(
-            session,
-            coder_id=coder_row.id,
-            code_id=code.id,
-            segment_id=segment.id,
-            start_char=start,
-            end_char=end,
-            origin=origin,
-            memo=memo,
+        coding = add_coding(
+            session, code, coder_row.id, segment.id, (start, end), origin=origin, memo=memo
         )
         return coding_view(coding, code.key, coder_row.name)
 

@@ -27,10 +27,10 @@ from qualcode.domain.suggestion import (
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.blind import hides_other_layers
 from qualcode.services.codebooks import active_codebook
+from qualcode.services.coding import add_coding
 from qualcode.services.corpus import coding_view, find_transcript
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
-from qualcode.store import codings as coding_store
 from qualcode.store import reading
 from qualcode.store import suggestions as store
 from qualcode.store.models import Code, Suggestion, SuggestModel
@@ -312,16 +312,8 @@ def accept_suggestion(project: Project, suggestion_id: int, coder: str) -> Codin
 
     def work(session: Session) -> CodingView:
         suggestion, code = _own_suggestion(session, suggestion_id, coder)
-        if code.retired:
-            raise QualcodeError(f"The code '{code.key}' is retired and cannot be applied.")
-        coding, _ = coding_store.add_coding(
-            session,
-            coder_id=suggestion.coder_id,
-            code_id=code.id,
-            segment_id=suggestion.segment_id,
-            start_char=None,
-            end_char=None,
-            origin="suggestion",
+        coding = add_coding(
+            session, code, suggestion.coder_id, suggestion.segment_id, origin="suggestion"
         )
         suggestion.status = "accepted"
         return coding_view(coding, code.key, coder)
