@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import typer
+
+from qualcode import __version__
+from qualcode.cli.parsing import QualcodeGroup
 
 # name -> (module under qualcode.cli, attribute, "command" or "group")
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -53,6 +56,7 @@ def build_app(only: str | None = None) -> typer.Typer:
     """The command line with every command, or only the one named `only`."""
     built = typer.Typer(
         name="qualcode",
+        cls=QualcodeGroup,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=False,
@@ -70,7 +74,20 @@ def build_app(only: str | None = None) -> typer.Typer:
     return built
 
 
-def _root() -> None:
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"qualcode {__version__}")
+        raise typer.Exit()
+
+
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
     """Qualitative coding of focus-group and interview transcripts, in the terminal."""
 
 
@@ -81,5 +98,8 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:  # answered before any command module loads
+        print(f"qualcode {__version__}")
+        return
     requested = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
     build_app(requested if requested in COMMANDS else None)()

@@ -9,16 +9,14 @@ import typer
 from rich.text import Text
 
 from qualcode.cli.common import DbOption, console, friendly, project
+from qualcode.cli.output import FormatOption, OutputOption, TableOption, choose_format, emit
 from qualcode.config import coder_name
 from qualcode.domain.agreement import AgreementOptions, GroupBy, UnitKind
-from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
-from qualcode.exchange.tables import FORMATS, to_rich, write
-from qualcode.services import adjudication, audit, blind
+from qualcode.exchange.tables import FORMATS, write
+from qualcode.services import adjudication, audit, blind, corpus
 from qualcode.services import agreement as agree
 from qualcode.services.project import Project
-
-FORMAT_CHOICES = ("table", *FORMATS)
 
 CodersOption = Annotated[
     list[str] | None,
@@ -27,16 +25,6 @@ CodersOption = Annotated[
         help="Coders to compare: repeat (--coders anna --coders ben) or a comma list "
         "(--coders anna,ben). Default: every coder who has coded.",
         show_default=False,
-    ),
-]
-FormatOption = Annotated[
-    str,
-    typer.Option("--format", help=f"Output: {', '.join(FORMAT_CHOICES)} (table = on screen)."),
-]
-OutputOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", help="Write to this file (the format follows its suffix).", show_default=False
     ),
 ]
 SupervisorOption = Annotated[
@@ -55,25 +43,6 @@ def split_names(values: list[str] | None) -> tuple[str, ...] | None:
     """Names from repeated options and comma lists, in order, without duplicates."""
     names = [name.strip() for value in values or [] for name in value.split(",")]
     return tuple(dict.fromkeys(name for name in names if name)) or None
-
-
-def emit(result_set: ResultSet, fmt: str, output: Path | None) -> None:
-    """Show the tables on screen, or write them as `fmt` to `output` (or stdout)."""
-    if fmt == "table" and output is not None:
-        fmt = output.suffix.lstrip(".").lower()
-    if fmt not in FORMAT_CHOICES:
-        raise QualcodeError(f"Unknown format '{fmt}'; choose one of {', '.join(FORMAT_CHOICES)}.")
-    if fmt == "table":
-        for table in result_set.tables:
-            console.print(to_rich(table))
-        return
-    if output is None:
-        if fmt == "xlsx":
-            raise QualcodeError("XLSX is a binary format; give a file with --output report.xlsx.")
-        typer.echo(str(write(result_set, fmt)), nl=False)  # raw: no wrapping, no markup
-        return
-    write(result_set, fmt, output)
-    console.print(f"Wrote {output}.", highlight=False)
 
 
 @agree_app.callback()
@@ -108,8 +77,9 @@ def agree_command(
         bool,
         typer.Option("--exclude-uncoded", help="Character level: leave out text nobody coded."),
     ] = False,
-    fmt: FormatOption = "table",
+    fmt: FormatOption = None,
     output: OutputOption = None,
+    table: TableOption = None,
     db: DbOption = None,
 ) -> None:
     """Agreement between coders: percent agreement, kappas, alpha, Brennan-Prediger, AC1.
@@ -131,7 +101,7 @@ def agree_command(
         overlap=overlap,
         exclude_uncoded=exclude_uncoded,
     )
-    emit(agree.agreement(project(db), options), fmt, output)
+    emit(agree.agreement(project(db), options), fmt, output, table=table)
 
 
 def _group(by: str) -> GroupBy:
@@ -155,13 +125,14 @@ def agree_matrix(
     level: Annotated[
         str, typer.Option("--level", help="nominal, ordinal, interval or ratio.")
     ] = "nominal",
-    fmt: FormatOption = "table",
+    fmt: FormatOption = None,
     output: OutputOption = None,
+    table: TableOption = None,
 ) -> None:
     """Coefficients for a reliability-data matrix brought from elsewhere."""
     if level not in ("nominal", "ordinal", "interval", "ratio"):
         raise QualcodeError(f"--level '{level}' must be nominal, ordinal, interval or ratio.")
-    emit(agree.matrix_agreement(path, level), fmt, output)  # type: ignore[arg-type]
+    emit(agree.matrix_agreement(path, level), fmt, output, table=table)  # type: ignore[arg-type]
 
 
 @friendly
@@ -176,8 +147,9 @@ def disagreements(
             "--transcript", help="Only this transcript (id or title).", show_default=False
         ),
     ] = None,
-    fmt: FormatOption = "table",
+    fmt: FormatOption = None,
     output: OutputOption = None,
+    table: TableOption = None,
     db: DbOption = None,
 ) -> None:
     """Turns where coders differ about a code, with each coder's codes and the text."""
@@ -185,26 +157,33 @@ def disagreements(
     found = adjudication.disagreements(
         opened, code=code, coders=split_names(coders), transcript=transcript
     )
-    if fmt == "table" and output is None:
+    if choose_format(fmt, output) == "table":
         for d in found:
-            status = f" [green]adjudicated: {d.resolution.decision}[/]" if d.resolution else ""
+            status = f"  adjudicated: {d.resolution.decision}" if d.resolution else ""
             console.print(
-                f"[bold]segment {d.segment_id}[/] {d.transcript} #{d.ordinal} "
-                f"{d.speaker or ''}: [cyan]{d.code_key}[/] coded by {', '.join(d.coded_by)}, "
-                f"not by {', '.join(d.not_coded_by)}{status}",
-                highlight=False,
+                Text.assemble(
+                    (f"{d.transcript}, turn {d.turn}", "bold"),
+                    (f" · {d.speaker or 'no speaker'} · segment {d.segment_id} ({d.ref})", "dim"),
+                    "\n  ",
+                    (d.code_key, "cyan"),
+                    f" coded by {', '.join(d.coded_by)}, not by {', '.join(d.not_coded_by)}",
+                    (status, "green"),
+                )
             )
             for name, keys in d.codes.items():
-                console.print(f"  {name}: {', '.join(keys) or '(no codes)'}", highlight=False)
-            console.print(Text(f"  {d.text}"), highlight=False)
+                console.print(Text(f"  {name}: {', '.join(keys) or '(no codes)'}"))
+            console.print(Text(f"  {d.text}"))
         console.print(f"{len(found)} disagreement(s).")
         return
-    emit(audit.disagreements_report(opened, found, split_names(coders)), fmt, output)
+    emit(audit.disagreements_report(opened, found, split_names(coders)), fmt, output, table=table)
 
 
 @friendly
 def adjudicate(
-    segment: Annotated[str, typer.Argument(help="Segment id, or `undo` to undo an adjudication.")],
+    segment: Annotated[
+        str,
+        typer.Argument(help="The turn (T8:4 or a segment id), or `undo` to undo an adjudication."),
+    ],
     code: Annotated[str, typer.Argument(help="Code key in dispute (after `undo`: its id).")],
     take: Annotated[
         str | None,
@@ -240,7 +219,7 @@ def adjudicate(
             f"{view.segment_id}); the consensus layer is as before."
         )
         return
-    segment_id = _number(segment, "segment id")
+    segment_id = corpus.segment_id(opened, segment)
     if (take is None) == (other is None):
         raise QualcodeError("Give one decision: --take A|B|both|neither or --code KEY.")
     names = split_names(coders)

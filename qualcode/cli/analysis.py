@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Annotated
 
@@ -9,20 +10,21 @@ import typer
 from rich.text import Text
 
 from qualcode.cli.common import DbOption, console, friendly, project
+from qualcode.cli.output import (
+    FormatOption,
+    OutputOption,
+    TableOption,
+    emit,
+    fits,
+    query_line,
+    short_codes,
+    show_tables,
+)
 from qualcode.domain.table import ResultSet
-from qualcode.errors import QualcodeError
-from qualcode.exchange.tables import FORMATS, to_rich, write
+from qualcode.domain.turns import clock
 from qualcode.services import analysis
-from qualcode.services.analysis import LayerChoice, TurnScope
+from qualcode.services.analysis import LayerChoice, Quote, QuoteReport, TurnScope
 
-FORMAT_HELP = f"table (the terminal), {', '.join(FORMATS)}; default: from --output's suffix."
-
-FormatOption = Annotated[
-    str | None, typer.Option("--format", "-f", help=FORMAT_HELP, show_default=False)
-]
-OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the tables to this file.")
-]
 LayerCoderOption = Annotated[
     str | None,
     typer.Option("--coder", help="Count only this coder's codings (default: all coders)."),
@@ -77,6 +79,7 @@ def freq(
     depth: DepthOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    table: TableOption = None,
     db: DbOption = None,
 ) -> None:
     """Code frequencies: codes (parents rolled up) by department, group kind, role, coder."""
@@ -88,7 +91,7 @@ def freq(
         codes=_split(codes),
         depth=depth,
     )
-    _emit(analysis.frequency(project(db), query), fmt, output)
+    emit(analysis.frequency(project(db), query), fmt, output, table=table)
 
 
 @friendly
@@ -110,6 +113,7 @@ def compare(
     role: RoleOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    table: TableOption = None,
     db: DbOption = None,
 ) -> None:
     """Compare groups: coded turns per code, chi-square, residuals, shares with 95 % CIs."""
@@ -120,7 +124,7 @@ def compare(
         codes=_split(codes),
         level=level,
     )
-    _emit(analysis.compare(project(db), query).result_set, fmt, output)
+    emit(analysis.compare(project(db), query).result_set, fmt, output, table=table)
 
 
 @friendly
@@ -137,6 +141,7 @@ def cooccur(
     role: RoleOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    table: TableOption = None,
     db: DbOption = None,
 ) -> None:
     """Code co-occurrence in the same turn (or overlapping spans): counts and Jaccard."""
@@ -147,7 +152,7 @@ def cooccur(
         depth=depth,
         overlap=overlap,
     )
-    _emit(analysis.cooccurrence(project(db), query), fmt, output)
+    emit(analysis.cooccurrence(project(db), query), fmt, output, table=table, show=_show_cooccur)
 
 
 @friendly
@@ -161,6 +166,7 @@ def quotes(
     role: RoleOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    table: TableOption = None,
     db: DbOption = None,
 ) -> None:
     """Coded turns to quote: text, speaker, role, transcript and time."""
@@ -170,7 +176,7 @@ def quotes(
         scope=_scope(department, group_kind, role),
         limit=limit,
     )
-    _emit(analysis.quotes(project(db), query).result_set, fmt, output)
+    _emit_quotes(analysis.quotes(project(db), query), fmt, output, table)
 
 
 @friendly
@@ -184,11 +190,12 @@ def search(
     role: RoleOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    table: TableOption = None,
     db: DbOption = None,
 ) -> None:
     """Full-text search over turns (best matches first), with filters."""
     query = analysis.SearchQuery(text=text, scope=_scope(department, group_kind, role), limit=limit)
-    _emit(analysis.search(project(db), query).result_set, fmt, output)
+    _emit_quotes(analysis.search(project(db), query), fmt, output, table)
 
 
 def _split(values: list[str] | None) -> tuple[str, ...]:
@@ -208,34 +215,50 @@ def _scope(
     )
 
 
-def _emit(result: ResultSet, fmt: str | None, output: Path | None) -> None:
-    """Print rich tables, print a text format, or write a file."""
-    chosen = fmt or (output.suffix.lstrip(".").lower() if output else "table")
-    if chosen == "table":
-        if output is not None:
-            raise QualcodeError(
-                f"--format table prints to the terminal; to write {output} choose "
-                f"--format {' or '.join(FORMATS)}."
-            )
-        query = result.query
-        console.print(
-            Text(
-                f"Codebook {query['codebook']} v{query['codebook_version']}; "
-                f"coder layer: {query['coder_layer']}; filters: {query['filters']}",
-                style="dim",
-            )
-        )
-        for table in result.tables:
-            console.print(to_rich(table))
+def _show_cooccur(result: ResultSet) -> None:
+    """Co-occurrence tables with short code labels and a legend when the codes are too wide."""
+    if fits(result, console):
+        show_tables(result)
         return
-    if chosen not in FORMATS:
-        raise QualcodeError(
-            f"Unknown format '{chosen}'; choose table or one of {', '.join(FORMATS)}."
-        )
-    if output is None:
-        if chosen == "xlsx":
-            raise QualcodeError("XLSX is a binary file; give --output FILE.xlsx.")
-        typer.echo(write(result, chosen), nl=False)
-        return
-    write(result, chosen, output)
-    console.print(f"Wrote {len(result.tables)} table(s) to {output} ({chosen}).", highlight=False)
+    shortened, legend = short_codes(result, code_columns=2)
+    show_tables(shortened)
+    console.print(legend)
+
+
+def _emit_quotes(
+    report: QuoteReport, fmt: str | None, output: Path | None, table: str | None
+) -> None:
+    """Quotes in the terminal as blocks (a header line, then the text); else as a table."""
+
+    def show(result: ResultSet) -> None:
+        console.print(query_line(result))
+        (described,) = result.tables
+        console.print(Text(f"{described.title}: {len(report.quotes)} turn(s)", style="bold"))
+        for quote in report.quotes:
+            console.print()
+            console.print(quote_header(quote))
+            if quote.codes:
+                codes = f"{', '.join(quote.codes)} ({', '.join(quote.coders)})"
+                console.print(Text(indented(codes), style="cyan"))
+            console.print(Text(indented(quote.text)))
+
+    emit(report.result_set, fmt, output, table=table, show=show)
+
+
+def indented(text: str) -> str:
+    """The text wrapped to the terminal's width, every line indented by four spaces."""
+    width = max(console.width - 1, 20)
+    return "\n".join(textwrap.wrap(text, width, initial_indent="    ", subsequent_indent="    "))
+
+
+def quote_header(quote: Quote) -> Text:
+    """`Ward.txt, turn 2 · Anne (nurse) · 00:01:02 · Ward, staff · segment 2`."""
+    who = quote.speaker or "no speaker"
+    if quote.role:
+        who += f" ({quote.role})"
+    group = ", ".join(part for part in (quote.department, quote.group_kind) if part)
+    details = [who, clock(quote.start_time), group, f"segment {quote.segment_id}"]
+    return Text.assemble(
+        (f"{quote.transcript}, turn {quote.turn}", "bold"),
+        (" · " + " · ".join(part for part in details if part), "dim"),
+    )

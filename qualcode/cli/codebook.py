@@ -10,6 +10,7 @@ from rich.tree import Tree
 
 from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
 from qualcode.config import coder_name
+from qualcode.errors import QualcodeError
 from qualcode.services import codebooks
 
 codebook_app = typer.Typer(help="Load and show codebooks.", no_args_is_help=True)
@@ -18,7 +19,17 @@ codebook_app = typer.Typer(help="Load and show codebooks.", no_args_is_help=True
 @codebook_app.command("load")
 @friendly
 def load(
-    path: Annotated[Path, typer.Argument(help="A codebook YAML file.")],
+    path: Annotated[
+        Path | None, typer.Argument(help="A codebook YAML file.", show_default=False)
+    ] = None,
+    bundled: Annotated[
+        str | None,
+        typer.Option(
+            "--bundled",
+            help="A codebook shipped with qualcode instead of a file: three_concepts.",
+            show_default=False,
+        ),
+    ] = None,
     retire: Annotated[
         bool, typer.Option("--retire", help="Retire removed codes that have codings.")
     ] = False,
@@ -26,8 +37,13 @@ def load(
     coder: CoderOption = None,
 ) -> None:
     """Load a codebook file; a changed file becomes a new version (supervisors, once any)."""
+    if (path is None) == (bundled is None):
+        raise QualcodeError(
+            "Name one codebook: a YAML file, or --bundled three_concepts for the shipped one."
+        )
+    source = path or codebooks.bundled_codebook(str(bundled))
     summary = codebooks.load_codebook_file(
-        project(db), path, retire=retire, actor=coder_name(coder)
+        project(db), source, retire=retire, actor=coder_name(coder)
     )
     if summary.unchanged:
         console.print(f"Codebook {summary.name} version {summary.version} is unchanged.")

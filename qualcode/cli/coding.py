@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from qualcode.cli.common import (
     CoderOption,
@@ -15,8 +16,16 @@ from qualcode.cli.common import (
     project,
     require_coder,
 )
-from qualcode.services import codebooks, coding
+from qualcode.domain.corpus import AppliedCoding
+from qualcode.services import codebooks, coding, corpus
 
+TurnArgument = Annotated[
+    str,
+    typer.Argument(
+        help="The turn: T8:4 (transcript 8, turn 4) or a segment id (see `qualcode segments`).",
+        show_default=False,
+    ),
+]
 SpanOption = Annotated[
     str | None,
     typer.Option(
@@ -29,33 +38,47 @@ SpanOption = Annotated[
 
 @friendly
 def code(
-    segment: Annotated[int, typer.Argument(help="Segment id (see `qualcode segments`).")],
+    segment: TurnArgument,
     key: Annotated[str, typer.Argument(help="Code key, e.g. temporality.breaks.")],
     coder: CoderOption = None,
     span: SpanOption = None,
     db: DbOption = None,
 ) -> None:
-    """Apply a code to a segment, or to a span inside it."""
-    view = coding.apply_code(
-        project(db), segment, key, require_coder(coder), span=parse_span(span), relative=True
+    """Apply a code to a turn, or to a span inside it; says what text was coded."""
+    opened = project(db)
+    applied = coding.code_turn(
+        opened, corpus.segment_id(opened, segment), key, require_coder(coder), span=parse_span(span)
     )
-    where = f" [{view.start_char}:{view.end_char}]" if view.is_span else ""
-    console.print(f"Coded segment {segment}{where} as {view.code_key} ({view.coder}).")
+    console.print(coded_line(applied))
+
+
+def coded_line(applied: AppliedCoding, limit: int = 70) -> Text:
+    """`Coded T1:2 (segment 2) 8:13 "lunch" as temporality.breaks (anna).`"""
+    view = applied.coding
+    where = f"{applied.ref} (segment {view.segment_id})"
+    if applied.span is not None:
+        where += f" {applied.span[0]}:{applied.span[1]}"
+    quoted = applied.text if len(applied.text) <= limit else applied.text[: limit - 1] + "…"
+    return Text(f'Coded {where} "{quoted}" as {view.code_key} ({view.coder}).')
 
 
 @friendly
 def uncode(
-    segment: Annotated[int, typer.Argument(help="Segment id.")],
+    segment: TurnArgument,
     key: Annotated[str, typer.Argument(help="Code key to remove.")],
     coder: CoderOption = None,
     span: SpanOption = None,
     db: DbOption = None,
 ) -> None:
-    """Remove a coder's code from a segment (only the given span, if any)."""
+    """Remove a coder's code from a turn (only the given span, if any)."""
+    opened = project(db)
+    segment_id = corpus.segment_id(opened, segment)
     removed = coding.remove_code(
-        project(db), segment, key, require_coder(coder), span=parse_span(span), relative=True
+        opened, segment_id, key, require_coder(coder), span=parse_span(span), relative=True
     )
-    console.print(f"Removed {len(removed)} coding(s) of {key} from segment {segment}.")
+    console.print(
+        Text(f"Removed {len(removed)} coding(s) of {key} from {segment} (segment {segment_id}).")
+    )
 
 
 @friendly
@@ -63,18 +86,19 @@ def open_code(
     name: Annotated[str, typer.Argument(help="Name of the new open code, e.g. 'IT system'.")],
     coder: CoderOption = None,
     segment: Annotated[
-        int | None, typer.Option(help="Also apply it to this segment.", show_default=False)
+        str | None,
+        typer.Option(help="Also apply it to this turn (T8:4 or a segment id).", show_default=False),
     ] = None,
     db: DbOption = None,
 ) -> None:
     """Create an open code (open.<slug>) and optionally apply it."""
     who = require_coder(coder)
     opened = project(db)
+    segment_id = corpus.segment_id(opened, segment) if segment is not None else None
     info = codebooks.create_open_code(opened, name, who)
-    console.print(f"Open code {info.key} ({info.name}) is ready.")
-    if segment is not None:
-        coding.apply_code(opened, segment, info.key, who)
-        console.print(f"Coded segment {segment} as {info.key} ({who}).")
+    console.print(Text(f"Open code {info.key} ({info.name}) is ready."))
+    if segment_id is not None:
+        console.print(coded_line(coding.code_turn(opened, segment_id, info.key, who)))
 
 
 memo_app = typer.Typer(help="Write and read memos.", no_args_is_help=True)
@@ -84,18 +108,21 @@ memo_app = typer.Typer(help="Write and read memos.", no_args_is_help=True)
 @friendly
 def memo_add(
     text: Annotated[str, typer.Argument(help="The memo text.")],
-    segment: Annotated[int | None, typer.Option(help="On this segment.")] = None,
+    segment: Annotated[
+        str | None, typer.Option(help="On this turn (T8:4 or a segment id).", show_default=False)
+    ] = None,
     transcript: Annotated[int | None, typer.Option(help="On this transcript.")] = None,
     code_key: Annotated[str | None, typer.Option("--code", help="On this code.")] = None,
     coder: CoderOption = None,
     db: DbOption = None,
 ) -> None:
     """Write a memo on a segment, transcript, code, or (none given) the project."""
+    opened = project(db)
     memo = coding.add_memo(
-        project(db),
+        opened,
         text,
         require_coder(coder),
-        segment_id=segment,
+        segment_id=corpus.segment_id(opened, segment) if segment is not None else None,
         transcript_id=transcript,
         code_key=code_key,
     )
@@ -105,11 +132,20 @@ def memo_add(
 @memo_app.command("list")
 @friendly
 def memo_list(
-    segment: Annotated[int | None, typer.Option(help="Only memos on this segment.")] = None,
+    segment: Annotated[
+        str | None,
+        typer.Option(help="Only memos on this turn (T8:4 or a segment id).", show_default=False),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """List memos."""
-    for memo in coding.list_memos(project(db), segment_id=segment):
+    opened = project(db)
+    segment_id = corpus.segment_id(opened, segment) if segment is not None else None
+    for memo in coding.list_memos(opened, segment_id=segment_id):
         where = memo.target if memo.target == "project" else f"{memo.target} "
         ref = memo.segment_id or memo.transcript_id or memo.code_key or ""
-        console.print(f"[bold]{memo.id}[/] {where}{ref} ({memo.coder or '-'}): {memo.text}")
+        console.print(
+            Text.assemble(
+                (str(memo.id), "bold"), f" {where}{ref} ({memo.coder or '-'}): ", memo.text
+            )
+        )

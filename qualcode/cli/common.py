@@ -51,8 +51,9 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def project(db: str | None) -> Project:
-    return open_project(db)
+def project(db: str | None, *, create: bool = False) -> Project:
+    """The project at --db; only commands that make one (init, import, restore) create it."""
+    return open_project(db, create=create)
 
 
 def require_coder(name: str | None) -> str:

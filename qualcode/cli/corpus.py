@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
+import sys
+import textwrap
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.progress import Progress
 from rich.table import Table
-from rich.text import Text
 
 from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
 from qualcode.config import coder_name
+from qualcode.domain.corpus import SegmentView
 from qualcode.domain.imports import LANGUAGES, ImportResult, ImportSpec
+from qualcode.domain.turns import clock
 from qualcode.errors import QualcodeError
 from qualcode.ingest.manifest import read_manifest
 from qualcode.services import blind, corpus, importing
@@ -22,7 +29,7 @@ from qualcode.services import blind, corpus, importing
 @friendly
 def init(db: DbOption = None) -> None:
     """Create the database (or bring it to the newest schema)."""
-    opened = project(db)
+    opened = project(db, create=True)
     console.print(f"Database ready: {opened.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -77,7 +84,7 @@ def import_(
         specs = [spec.model_copy(update={"encoding": spec.encoding or encoding}) for spec in specs]
     if not specs:
         raise QualcodeError("Name files to import, or a --manifest.")
-    opened = project(db)
+    opened = project(db, create=True)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Importing", total=len(specs))
 
@@ -142,47 +149,126 @@ def transcripts(db: DbOption = None, coder: CoderOption = None) -> None:
     console.print(table)
 
 
+SEGMENT_FORMATS = ("text", "tsv", "json")
+
+
 @friendly
 def segments(
     transcript: Annotated[str, typer.Argument(help="Transcript id, title or file name.")],
     coder: Annotated[
         list[str] | None, typer.Option("--coder", help="Show only these coders' codings.")
     ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="text (one block per turn), tsv or json (one row per turn)."
+        ),
+    ] = "text",
     db: DbOption = None,
 ) -> None:
-    """Show a transcript's segments: id, speaker, time, text and codes.
+    """Show a transcript's turns: number, segment id, speaker, time, text and codes.
 
-    In blind mode a coder (QUALCODE_CODER, or a single --coder) sees only their own codings.
+    Span codings show their characters in the turn, e.g. temporality.breaks[14:44]. A long
+    listing opens in a pager when the output is a terminal. In blind mode a coder
+    (QUALCODE_CODER, or a single --coder) sees only their own codings.
     """
+    if fmt not in SEGMENT_FORMATS:
+        raise QualcodeError(f"--format '{fmt}' must be one of {', '.join(SEGMENT_FORMATS)}.")
     opened = project(db)
     who = coder_name(None) or (coder[0] if coder and len(coder) == 1 else None)
     shown = blind.visible_coders(opened, who, coder or None)
     views = corpus.segments(opened, transcript, coders=shown)
-    table = Table(show_lines=True)
-    table.add_column("id", justify="right")
-    table.add_column("#", justify="right")
-    table.add_column("speaker")
-    table.add_column("time")
-    table.add_column("text", ratio=3)
-    table.add_column("codes")
+    terminal = sys.stdout.isatty()
+    if fmt == "json":
+        listing = json.dumps([turn_record(view) for view in views], ensure_ascii=False) + "\n"
+    elif fmt == "tsv":
+        listing = "".join(tsv_lines(views))
+    else:
+        width = shutil.get_terminal_size().columns if terminal else None
+        listing = "".join(turn_block(view, width) for view in views)
+    if terminal and fmt == "text" and listing.count("\n") >= shutil.get_terminal_size().lines:
+        click.echo_via_pager(listing)
+    else:
+        sys.stdout.write(listing)
+        sys.stdout.flush()
+
+
+def coding_labels(view: SegmentView) -> dict[str, list[str]]:
+    """Each coder's codes on the turn, spans as `key[start:end]` in offsets into the turn."""
+    labels: dict[str, list[str]] = {}
+    for coding in sorted(view.codings, key=lambda c: (c.coder, c.code_key, c.start_char or 0)):
+        label = coding.code_key
+        if coding.start_char is not None and coding.end_char is not None:
+            label += f"[{coding.start_char - view.start_char}:{coding.end_char - view.start_char}]"
+        labels.setdefault(coding.coder, []).append(label)
+    return labels
+
+
+def turn_block(view: SegmentView, width: int | None) -> str:
+    """`turn 4 · Pernille (nurse) · 00:12:31 · segment 606`, then the text and codes."""
+    speaker = view.speaker or "no speaker"
+    if view.role:
+        speaker += f" ({view.role})"
+    head = [f"turn {view.turn}", speaker, clock(view.start_time), f"segment {view.id}"]
+    lines = [" · ".join(part for part in head if part)]
+    body = [view.text]
+    body += [f"{name}: {', '.join(keys)}" for name, keys in coding_labels(view).items()]
+    body += [f"memo: {memo}" for memo in view.memos]
+    for paragraph in body:
+        if width is None:
+            lines.append("    " + paragraph.replace("\n", " "))
+        else:
+            lines += textwrap.wrap(
+                paragraph, width - 1, initial_indent="    ", subsequent_indent="    "
+            )
+    return "\n".join(lines) + "\n\n"
+
+
+TSV_COLUMNS = ("turn", "segment_id", "speaker", "role", "time", "text", "codes")
+
+
+def tsv_lines(views: list[SegmentView]) -> list[str]:
+    """A header and one tab-separated line per turn; tabs and newlines in text become spaces."""
+    rows = ["\t".join(TSV_COLUMNS) + "\n"]
     for view in views:
-        speaker = view.speaker or ""
-        if view.role:
-            speaker += f" ({view.role})"
-        codes = sorted({f"{coding.code_key} [{coding.coder}]" for coding in view.codings})
-        table.add_row(
-            str(view.id),
-            str(view.ordinal),
-            speaker,
-            _clock(view.start_time),
-            Text(view.text),
-            Text("\n".join(codes)),
+        codes = "; ".join(
+            f"{name}: {', '.join(keys)}" for name, keys in coding_labels(view).items()
         )
-    console.print(table)
+        cells = [
+            str(view.turn),
+            str(view.id),
+            view.speaker or "",
+            view.role or "",
+            clock(view.start_time) or "",
+            view.text,
+            codes,
+        ]
+        rows.append("\t".join(_TSV_SPACE.sub(" ", cell) for cell in cells) + "\n")
+    return rows
 
 
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    whole = int(seconds)
-    return f"{whole // 3600:d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+_TSV_SPACE = re.compile(r"[\t\r\n]+")
+
+
+def turn_record(view: SegmentView) -> dict[str, object]:
+    """One turn as JSON: numbers, text, and codings with spans in offsets into the turn."""
+    return {
+        "turn": view.turn,
+        "ref": view.ref,
+        "segment_id": view.id,
+        "speaker": view.speaker,
+        "role": view.role,
+        "start_time": view.start_time,
+        "text": view.text,
+        "codings": [
+            {
+                "code": coding.code_key,
+                "coder": coding.coder,
+                "span": None
+                if coding.start_char is None or coding.end_char is None
+                else [coding.start_char - view.start_char, coding.end_char - view.start_char],
+            }
+            for coding in view.codings
+        ],
+        "memos": view.memos,
+    }

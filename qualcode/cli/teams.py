@@ -46,7 +46,7 @@ def restore(
     coder: CoderOption = None,
 ) -> None:
     """Replace the whole project with the backup in FILE (supervisors only, once there are any)."""
-    opened = project(db)
+    opened = project(db, create=True)
     where = opened.engine.url.render_as_string(hide_password=True)
     if not yes:
         typer.confirm(f"Replace everything in {where} with {path}?", abort=True)

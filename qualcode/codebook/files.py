@@ -14,13 +14,16 @@ from qualcode.domain.codebook import Codebook
 from qualcode.errors import InputError, NotFoundError
 from qualcode.resources import bundled
 
-BUNDLED_CODEBOOK = "codebooks/three_concepts.yaml"
+BUNDLED_CODEBOOK = "three_concepts"
 _Loc = tuple[str | int, ...]
 
 
-def bundled_codebook_path() -> Path:
-    """The three-concept codebook shipped with qualcode."""
-    return bundled(BUNDLED_CODEBOOK)
+def bundled_codebook_path(name: str = BUNDLED_CODEBOOK) -> Path:
+    """A codebook shipped with qualcode, by name (default: the three-concept codebook)."""
+    shipped = sorted(path.stem for path in bundled("codebooks").glob("*.yaml"))
+    if name not in shipped:
+        raise NotFoundError(f"No bundled codebook '{name}'; qualcode ships {', '.join(shipped)}.")
+    return bundled(f"codebooks/{name}.yaml")
 
 
 def load_codebook(path: str | Path) -> Codebook:

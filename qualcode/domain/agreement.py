@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qualcode.domain.turns import turn_number, turn_ref
+
 UnitKind = Literal["turn", "sentence", "character"]
 GroupBy = Literal["code", "transcript", "department"]
 Decision = Literal["take", "both", "neither", "recode"]
@@ -113,3 +115,13 @@ class Disagreement(_Frozen):
     not_coded_by: list[str]
     codes: dict[str, list[str]] = Field(default_factory=dict)
     resolution: AdjudicationView | None = None
+
+    @property
+    def turn(self) -> int:
+        """The 1-based turn number a person reads."""
+        return turn_number(self.ordinal)
+
+    @property
+    def ref(self) -> str:
+        """`T8:4`: how a command names this turn (besides its segment id)."""
+        return turn_ref(self.transcript_id, self.ordinal)

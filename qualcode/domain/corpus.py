@@ -6,6 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qualcode.domain.turns import turn_number, turn_ref
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -40,6 +42,15 @@ class CodingView(_Frozen):
         return self.start_char is not None
 
 
+class AppliedCoding(_Frozen):
+    """A coding just applied, in the coordinates of its turn: what a person is told."""
+
+    coding: CodingView
+    ref: str
+    span: tuple[int, int] | None
+    text: str
+
+
 class SegmentView(_Frozen):
     id: int
     transcript_id: int
@@ -53,6 +64,16 @@ class SegmentView(_Frozen):
     text: str
     codings: list[CodingView] = Field(default_factory=list)
     memos: list[str] = Field(default_factory=list)
+
+    @property
+    def turn(self) -> int:
+        """The 1-based turn number a person reads."""
+        return turn_number(self.ordinal)
+
+    @property
+    def ref(self) -> str:
+        """`T8:4`: how a command names this turn (besides its segment id)."""
+        return turn_ref(self.transcript_id, self.ordinal)
 
     @property
     def code_keys(self) -> list[str]:

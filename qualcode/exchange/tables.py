@@ -1,4 +1,4 @@
-"""Write result sets as CSV, XLSX, Markdown, JSON or HTML; show a table with rich.
+"""Write result sets as CSV, XLSX, Markdown, JSON or HTML.
 
 Every format carries the query metadata (codebook, its version, coder layer, filters, date,
 qualcode version) so that a table can be traced back, except CSV: spreadsheet and pandas
@@ -17,15 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rich.table import Table
-from rich.text import Text
-
 from qualcode.domain.table import ResultSet, ResultTable, Style
 from qualcode.errors import InputError, QualcodeError
 
 FORMATS = ("csv", "xlsx", "md", "json", "html")
 LEGEND = {"over": "used more than expected", "under": "used less than expected"}
-RICH_STYLES = {"over": "bold green", "under": "red"}
 _INT = re.compile(r"-?\d+")
 _FLOAT = re.compile(r"-?(\d+\.\d*|\.\d+|\d+(?=[eE]))([eE][+-]?\d+)?")
 
@@ -70,36 +66,19 @@ def format_cell(value: str | int | float | None) -> str:
     return str(value)
 
 
-def to_rich(table: ResultTable) -> Table:
-    """A rich table; over-used cells bold green, under-used red (rich honours NO_COLOR)."""
-    numeric = _numeric_columns(table)
-    # Text objects, not str: rich would read "[...]" in code names as console markup.
-    caption = Text("\n".join(table.notes)) if table.notes else None
-    view = Table(title=Text(table.title), caption=caption)
-    for column, is_number in zip(table.columns, numeric, strict=True):
-        view.add_column(Text(column), justify="right" if is_number else "left")
-    for r, row in enumerate(table.rows):
-        view.add_row(
-            *(
-                Text(format_cell(value), style=RICH_STYLES.get(table.style(r, c) or "", ""))
-                for c, value in enumerate(row)
-            )
-        )
-    return view
-
-
 # ---------------------------------------------------------------- CSV
 def _csv(result_set: ResultSet) -> str:
+    if len(result_set.tables) != 1:
+        titles = ", ".join(table.title for table in result_set.tables)
+        raise QualcodeError(
+            f"A CSV file holds one table; this result has {len(result_set.tables)} "
+            f"({titles}): write each table to its own file."
+        )
+    (table,) = result_set.tables
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    several = len(result_set.tables) > 1
-    for index, table in enumerate(result_set.tables):
-        if several:
-            if index:
-                writer.writerow([])
-            writer.writerow([table.title])
-        writer.writerow(table.columns)
-        writer.writerows(_csv_row(row) for row in table.rows)
+    writer.writerow(table.columns)
+    writer.writerows(_csv_row(row) for row in table.rows)
     return buffer.getvalue()
 
 
@@ -154,7 +133,7 @@ def _xlsx(result_set: ResultSet) -> bytes:
 def _markdown(result_set: ResultSet) -> str:
     lines = [f"- **{query_label(key)}:** {_md(value)}" for key, value in result_set.query.items()]
     for table in result_set.tables:
-        numeric = _numeric_columns(table)
+        numeric = numeric_columns(table)
         lines += ["", f"## {_md(table.title)}", ""]
         lines.append("| " + " | ".join(_md(column) for column in table.columns) + " |")
         lines.append("| " + " | ".join("---:" if n else "---" for n in numeric) + " |")
@@ -208,7 +187,7 @@ def _html(result_set: ResultSet) -> str:
         parts.append(f"<dt>{esc(query_label(key))}</dt><dd>{esc(value)}</dd>")
     parts.append("</dl>")
     for table in result_set.tables:
-        numeric = _numeric_columns(table)
+        numeric = numeric_columns(table)
         parts += ["<section>", f"<h2>{esc(table.title)}</h2>", "<table>", "<thead><tr>"]
         parts += [f"<th>{esc(column)}</th>" for column in table.columns]
         parts += ["</tr></thead>", "<tbody>"]
@@ -232,7 +211,7 @@ def query_label(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
-def _numeric_columns(table: ResultTable) -> list[bool]:
+def numeric_columns(table: ResultTable) -> list[bool]:
     """A column is numeric when it has a number and nothing but numbers or blanks."""
     numeric = []
     for c in range(len(table.columns)):

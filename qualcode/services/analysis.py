@@ -27,6 +27,7 @@ from qualcode.analysis.frequency import (
     select_codes,
 )
 from qualcode.domain.table import ResultSet, ResultTable
+from qualcode.domain.turns import clock, turn_number, turn_ref
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
@@ -125,6 +126,7 @@ class Quote(BaseModel):
 
     segment_id: int
     transcript_id: int
+    ordinal: int
     transcript: str
     department: str | None
     group_kind: str | None
@@ -134,6 +136,16 @@ class Quote(BaseModel):
     text: str
     codes: list[str] = []
     coders: list[str] = []
+
+    @property
+    def turn(self) -> int:
+        """The 1-based turn number a person reads."""
+        return turn_number(self.ordinal)
+
+    @property
+    def ref(self) -> str:
+        """`T8:4`: how a command names this turn (besides its segment id)."""
+        return turn_ref(self.transcript_id, self.ordinal)
 
 
 @dataclass(frozen=True)
@@ -306,6 +318,7 @@ def search(project: Project, query: SearchQuery) -> QuoteReport:
             Quote(
                 segment_id=hit.segment_id,
                 transcript_id=hit.transcript_id,
+                ordinal=hit.ordinal,
                 transcript=hit.title,
                 department=hit.department,
                 group_kind=hit.group_kind,
@@ -472,6 +485,7 @@ def _quotes(codings: Sequence[store.QuotedCoding]) -> list[Quote]:
             Quote(
                 segment_id=first.segment_id,
                 transcript_id=first.transcript_id,
+                ordinal=first.ordinal,
                 transcript=first.title,
                 department=first.department,
                 group_kind=first.group_kind,
@@ -497,14 +511,16 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _quote_table(title: str, found: Sequence[Quote], *, codes: bool) -> ResultTable:
-    columns = ["Turn", "Transcript", "Department", "Group kind", "Speaker", "Role", "Time", "Text"]
+    columns = ["Transcript", "Turn", "Segment id", "Department", "Group kind", "Speaker"]
+    columns += ["Role", "Time", "Text"]
     if codes:
         columns += ["Codes", "Coders"]
     rows = []
     for quote in found:
         row: list[str | int | float | None] = [
-            quote.segment_id,
             quote.transcript,
+            quote.turn,
+            quote.segment_id,
             quote.department,
             quote.group_kind,
             quote.speaker,
@@ -516,11 +532,3 @@ def _quote_table(title: str, found: Sequence[Quote], *, codes: bool) -> ResultTa
             row += [", ".join(quote.codes), ", ".join(quote.coders)]
         rows.append(row)
     return ResultTable(title=title, columns=columns, rows=rows)
-
-
-def clock(seconds: float | None) -> str | None:
-    """h:mm:ss of a time in seconds from the start of the recording."""
-    if seconds is None:
-        return None
-    whole = int(seconds)
-    return f"{whole // 3600:d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

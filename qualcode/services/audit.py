@@ -80,9 +80,9 @@ def disagreements_table(found: list[Disagreement]) -> ResultTable:
         decision = d.resolution.decision if d.resolution else ""
         rows.append(
             [
-                d.segment_id,
                 d.transcript,
-                d.ordinal,
+                d.turn,
+                d.segment_id,
                 d.speaker,
                 d.code_key,
                 ", ".join(d.coded_by),
@@ -94,9 +94,9 @@ def disagreements_table(found: list[Disagreement]) -> ResultTable:
     return ResultTable(
         title="Disagreements",
         columns=[
-            "segment",
             "transcript",
-            "#",
+            "turn",
+            "segment id",
             "speaker",
             "code",
             "coded by",

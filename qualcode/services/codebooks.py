@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from qualcode.codebook.files import load_codebook
+from qualcode.codebook.files import bundled_codebook_path, load_codebook
 from qualcode.domain.codebook import OPEN_BRANCH, Codebook, slugify_open_code
 from qualcode.domain.corpus import CodebookInfo, CodeInfo
 from qualcode.errors import NotFoundError, QualcodeError
@@ -29,6 +29,11 @@ class LoadSummary:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+
+
+def bundled_codebook(name: str) -> Path:
+    """The file of a codebook shipped with qualcode, e.g. `three_concepts`."""
+    return bundled_codebook_path(name)
 
 
 def load_codebook_file(
@@ -127,7 +132,8 @@ def active_codebook(session: Session) -> CodebookRow:
     row = store.active_codebook(session)
     if row is None:
         raise NotFoundError(
-            "No codebook is loaded; run `qualcode codebook load codebooks/three_concepts.yaml`."
+            "No codebook is loaded; run `qualcode codebook load --bundled three_concepts` "
+            "(or load your own YAML file)."
         )
     return row
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from qualcode.domain.corpus import CodingView, MemoView
+from qualcode.domain.corpus import AppliedCoding, CodingView, MemoView
+from qualcode.domain.turns import turn_ref
 from qualcode.errors import NotFoundError, PermissionDenied, QualcodeError
 from qualcode.services import roles
 from qualcode.services.codebooks import active_codebook
@@ -56,19 +57,20 @@ def find_target(
 def check_span(
     segment: Segment, span: tuple[int, int] | None, *, relative: bool = False
 ) -> tuple[int | None, int | None]:
-    """Validate a span in transcript offsets (or, if `relative`, offsets into the segment).
+    """Validate a span in transcript offsets (or, if `relative`, offsets into the segment);
+    an error names the span and the bounds in the offsets the caller gave.
 
     A span that covers the whole segment is stored as a whole-turn coding (None, None).
     """
     if span is None:
         return None, None
-    start, end = span
-    if relative:
-        start, end = start + segment.start_char, end + segment.start_char
+    shift = segment.start_char if relative else 0
+    start, end = span[0] + shift, span[1] + shift
     if not segment.start_char <= start < end <= segment.end_char:
+        low, high = segment.start_char - shift, segment.end_char - shift
         raise QualcodeError(
-            f"Span {start}:{end} is not inside segment {segment.id} "
-            f"({segment.start_char}:{segment.end_char}); give START < END within the segment."
+            f"Span {span[0]}:{span[1]} is not inside segment {segment.id}, whose text is "
+            f"{low}:{high}; give START < END within it."
         )
     if (start, end) == (segment.start_char, segment.end_char):
         return None, None
@@ -123,17 +125,60 @@ def apply_code(
         raise QualcodeError(f"Unknown origin '{origin}'; use one of {', '.join(ORIGINS)}.")
 
     def work(session: Session) -> CodingView:
-        segment, code, coder_row = find_target(session, segment_id, key, coder)
-        coder_row = coder_row or code_store.ensure_coder(session, coder)
-        if actor is not None and actor != coder:
-            roles.require_layer_access(session, actor, coder_row.id)
-        start, end = check_span(segment, span, relative=relative)
-        coding = add_coding(
-            session, code, coder_row.id, segment.id, (start, end), origin=origin, memo=memo
-        )
-        return coding_view(coding, code.key, coder_row.name)
+        return _apply(session, segment_id, key, coder, span, origin, memo, relative, actor)[0]
 
     return project.write(work)
+
+
+def code_turn(
+    project: Project,
+    segment_id: int,
+    key: str,
+    coder: str,
+    *,
+    span: tuple[int, int] | None = None,
+) -> AppliedCoding:
+    """Apply `key` for `coder` to the segment or to a span given in offsets into its text,
+    and say what was coded in those offsets: the turn, the span and the quoted text."""
+
+    def work(session: Session) -> AppliedCoding:
+        view, segment = _apply(session, segment_id, key, coder, span, "manual", None, True, None)
+        start = segment.start_char if view.start_char is None else view.start_char
+        end = segment.end_char if view.end_char is None else view.end_char
+        quoted = store.transcript_slice(session, segment.transcript_id, start, end)
+        relative = None
+        if view.start_char is not None:
+            relative = (start - segment.start_char, end - segment.start_char)
+        return AppliedCoding(
+            coding=view,
+            ref=turn_ref(segment.transcript_id, segment.ordinal),
+            span=relative,
+            text=quoted.strip(),
+        )
+
+    return project.write(work)
+
+
+def _apply(
+    session: Session,
+    segment_id: int,
+    key: str,
+    coder: str,
+    span: tuple[int, int] | None,
+    origin: str,
+    memo: str | None,
+    relative: bool,
+    actor: str | None,
+) -> tuple[CodingView, Segment]:
+    segment, code, coder_row = find_target(session, segment_id, key, coder)
+    coder_row = coder_row or code_store.ensure_coder(session, coder)
+    if actor is not None and actor != coder:
+        roles.require_layer_access(session, actor, coder_row.id)
+    start, end = check_span(segment, span, relative=relative)
+    coding = add_coding(
+        session, code, coder_row.id, segment.id, (start, end), origin=origin, memo=memo
+    )
+    return coding_view(coding, code.key, coder_row.name), segment
 
 
 def remove_code(

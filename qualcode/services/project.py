@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qualcode.config import database_url
-from qualcode.errors import DatabaseBusyError, QualcodeError
+from qualcode.errors import DatabaseBusyError, NotFoundError, QualcodeError
 from qualcode.store.engine import (
     is_busy_error,
     lock_for_write,
@@ -71,9 +73,12 @@ class Project:
         self.engine.dispose()
 
 
-def open_project(url: str | None = None) -> Project:
-    """Open (and create or migrate) the database at `url` or from the environment."""
+def open_project(url: str | None = None, *, create: bool = True) -> Project:
+    """Open (and migrate) the database at `url` or from the environment; a SQLite file that
+    does not exist is created, or with `create=False` refused with the nearest one named."""
     resolved = database_url(url)
+    if not create:
+        require_existing(resolved)
     engine = make_engine(resolved)
     try:
         retrying(lambda: upgrade(engine))
@@ -84,3 +89,31 @@ def open_project(url: str | None = None) -> Project:
             f"{error.orig}. Check --db or QUALCODE_DB."
         ) from error
     return Project(url=resolved, engine=engine, sessions=make_sessionmaker(engine))
+
+
+def require_existing(url: str) -> None:
+    """Refuse a SQLite file that does not exist, naming the nearest existing `.db` file."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    path = Path(parsed.database)
+    if parsed.database == ":memory:" or path.exists():
+        return
+    nearest = nearest_database(path)
+    hint = f"Did you mean {nearest}? " if nearest else ""
+    raise NotFoundError(
+        f"There is no database {path}. {hint}Check --db or QUALCODE_DB; "
+        "`qualcode init`, `import`, `demo` and `restore` create one."
+    )
+
+
+def nearest_database(path: Path) -> Path | None:
+    """The existing `.db` file in the folder of `path` (else the working folder) whose name
+    is most like it."""
+    folder = path.parent if path.parent.is_dir() else Path.cwd()
+    candidates = sorted(folder.glob("*.db"))
+    if not candidates:
+        return None
+    names = [candidate.name for candidate in candidates]
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.0)
+    return folder / close[0] if close else candidates[0]

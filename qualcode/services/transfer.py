@@ -50,7 +50,7 @@ def transfer(
     source_url, target_url = database_url(source_url), database_url(target_url)
     if make_url(source_url) == make_url(target_url):
         raise QualcodeError("--from and --to name the same database; give two different ones.")
-    source, target = open_project(source_url), open_project(target_url)
+    source, target = open_project(source_url, create=False), open_project(target_url)
     try:
         revision = current_revision(source.engine) or ""
         options = {"isolation_level": "REPEATABLE READ"} if _is_pg(source_url) else {}

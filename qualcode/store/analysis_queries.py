@@ -131,6 +131,7 @@ class QuotedCoding(NamedTuple):
 
     segment_id: int
     transcript_id: int
+    ordinal: int
     title: str
     department: str | None
     group_kind: str | None
@@ -145,10 +146,11 @@ class QuotedCoding(NamedTuple):
     coder: str
 
 
-# The columns that place a turn for a reader: id, transcript, group, speaker, time.
+# The columns that place a turn for a reader: id, transcript, turn, group, speaker, time.
 TURN_COLUMNS = (
     Segment.id,
     Segment.transcript_id,
+    Segment.ordinal,
     Transcript.title,
     Transcript.department,
     Transcript.group_kind,

@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, load_only
 
 from qualcode.store.codes import ACTIVE_CODEBOOK_ID
-from qualcode.store.models import Code, Coder, Coding, Memo, Segment
+from qualcode.store.models import Code, Coder, Coding, Memo, Segment, Transcript
 
 # The write path's statements, built once: building a statement costs more than SQLite
 # takes to run it. A span is matched as the unique index sees it, so -1 stands for a
@@ -148,6 +148,16 @@ def memos_for_segments(
         .order_by(Memo.id)
     )
     return [(memo, name) for memo, name in session.execute(query)]
+
+
+def transcript_slice(session: Session, transcript_id: int, start: int, end: int) -> str:
+    """Characters start..end of the transcript's text (SQL substr counts from 1)."""
+    text = session.scalar(
+        select(func.substr(Transcript.text, start + 1, end - start)).where(
+            Transcript.id == transcript_id
+        )
+    )
+    return text or ""
 
 
 def next_segment(session: Session, segment: Segment) -> Segment | None:

@@ -58,6 +58,7 @@ class Term(NamedTuple):
 class FoundTurn(NamedTuple):
     segment_id: int
     transcript_id: int
+    ordinal: int
     title: str
     department: str | None
     group_kind: str | None

@@ -184,6 +184,22 @@ def segments_of(session: Session, transcript_id: int) -> list[tuple[Segment, Spe
     return [(segment, speaker) for segment, speaker in rows]
 
 
+def segment_at(session: Session, transcript_id: int, ordinal: int) -> int | None:
+    """The id of the transcript's segment at `ordinal`, if there is one."""
+    return session.scalar(
+        select(Segment.id).where(Segment.transcript_id == transcript_id, Segment.ordinal == ordinal)
+    )
+
+
+def segment_count(session: Session, transcript_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Segment).where(Segment.transcript_id == transcript_id)
+        )
+        or 0
+    )
+
+
 def renumber_from(session: Session, transcript_id: int, ordinal: int, shift: int) -> None:
     """Shift the ordinals of all segments at or after `ordinal` by `shift`."""
     session.execute(

@@ -81,8 +81,9 @@ def test_agree_matrix_rejects_bad_input(run, write_file):
 def test_agree_per_code_as_csv(run, coded):
     repeated = run("agree", "--coders", "anna", "--coders", "ben", "--format", "csv")
     comma = run("agree", "--coders", "anna,ben", "--format", "csv")
+    spaced = run("agree", "--coders", "anna", "ben", "--format", "csv")
     assert repeated.exit_code == 0, repeated.output
-    assert repeated.output == comma.output
+    assert repeated.output == comma.output == spaced.output
     rows = {row["code"]: row for row in csv.DictReader(io.StringIO(repeated.output))}
     assert set(rows) == {TB, JW, "(all codes)"}
     assert (rows[TB]["both"], rows[TB]["A only"], rows[TB]["B only"]) == ("1", "0", "1")
@@ -104,11 +105,14 @@ def test_agree_table_by_department_character_and_overlap(run, coded, tmp_path):
 def test_disagreements_list(run, coded):
     result = run("disagreements", "--code", TB)
     assert result.exit_code == 0, result.output
-    assert "segment 3" in result.output and "coded by ben, not by anna" in result.output
+    assert "fg, turn 3 · Bo · segment 3 (T1:3)" in result.output
+    assert "coded by ben, not by anna" in result.output
     assert "I keep a paper list" in result.output
     assert "1 disagreement(s)." in result.output
-    as_json = json.loads(run("disagreements", "--format", "json").output)
-    assert [row[4] for row in as_json["tables"][0]["rows"]] == [JW, TB]
+    as_json = json.loads(run("disagreements", "--coders", "anna", "ben", "-f", "json").output)
+    (table,) = as_json["tables"]
+    assert table["columns"][:3] == ["transcript", "turn", "segment id"]
+    assert [row[1:3] + row[4:5] for row in table["rows"]] == [[3, 3, JW], [3, 3, TB]]
 
 
 def test_adjudicate_and_undo(run, coded):
@@ -121,7 +125,7 @@ def test_adjudicate_and_undo(run, coded):
     undo = run("adjudicate", "undo", logged.id, "--coder", "sue")
     assert undo.exit_code == 0, undo.output
     assert adjudication.adjudication_log(coded)[0].undone_at is not None
-    recode = run("adjudicate", 3, TB, "--code", "temporality.rhythm")
+    recode = run("adjudicate", "T1:3", TB, "--code", "temporality.rhythm")
     assert recode.exit_code == 0 and "recode:temporality.rhythm" in recode.output
     neither = run("adjudicate", 3, JW, "--take", "neither", "--take", "both")
     assert neither.exit_code == 0

@@ -80,7 +80,7 @@ def test_freq_files_read_back_equal_the_service_table(run, study, tmp_path) -> N
     for path in (xlsx, csv_path):
         result = run("freq", "--by", "group-kind", "--measure", "percent", "-o", path)
         assert result.exit_code == 0, result.output
-        assert f"Wrote 1 table(s) to {path}" in result.output.replace("\n", "")
+        assert f"Wrote 1 table to {path}" in result.output.replace("\n", "")
     expected = analysis.frequency(
         open_project(study), analysis.FrequencyQuery(by=("group-kind",), measure="percent")
     ).tables[0]
@@ -117,19 +117,48 @@ def test_compare_json_and_markdown_file(run, study, tmp_path) -> None:
 
 
 def test_cooccur_and_quotes(run, study) -> None:
-    pairs = run("cooccur", "--codes", "temporality", "--depth", "2", "-f", "csv")
+    pairs = run("cooccur", "--codes", "temporality", "--depth", "2", "-f", "csv", "--table", "1")
     assert pairs.exit_code == 0, pairs.output
     records = list(csv.reader(io.StringIO(pairs.output)))
     # breaks & interruptions share w2: Jaccard 1 / (2 + 1 - 1) = 0.5.
     assert ["temporality.breaks", "temporality.interruptions", "1", "2", "1", "0.5"] in records
     quotes = run("quotes", "temporality.breaks", "--department", "Ward", "-f", "csv")
     records = list(csv.reader(io.StringIO(quotes.output)))
-    assert records[0][:2] == ["Turn", "Transcript"]
-    assert [record[7] for record in records[1:]] == [
+    assert records[0][:3] == ["Transcript", "Turn", "Segment id"]
+    assert [record[8] for record in records[1:]] == [
         "We skip lunch every day.",
         "The phone interrupts every break.",
     ]
-    assert records[1][5] == "nurse"
+    # Anne's is the second turn of the Ward transcript (after the moderator's), segment 2.
+    assert records[1][1:3] == ["2", "2"] and records[1][6] == "nurse"
+
+
+def test_quotes_in_the_terminal_are_blocks_under_a_header_line(run, study) -> None:
+    result = run("quotes", "temporality.breaks", "--department", "Ward")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    header = next(line for line in lines if line.startswith("Ward, turn 2"))
+    assert "Anne (nurse)" in header and "segment 2" in header
+    below = lines[lines.index(header) + 1 : lines.index(header) + 3]
+    assert below == ["    temporality.breaks (anna, ben)", "    We skip lunch every day."]
+    assert "┃" not in result.output  # no table squeezing the quote
+
+
+def test_several_tables_go_to_one_csv_file_each_or_one_by_name(run, study, tmp_path) -> None:
+    target = tmp_path / "compare.csv"
+    result = run("compare", "--by", "department", "-o", target)
+    assert result.exit_code == 0, result.output
+    written = sorted(path.name for path in tmp_path.glob("compare-*.csv"))
+    assert "compare-coded-turns-by-department.csv" in written
+    assert "compare-chi-square-test.csv" in written and len(written) > 2
+    counts = read_csv_table(tmp_path / "compare-coded-turns-by-department.csv")
+    assert counts.title == "Coded turns by department"
+    assert counts.columns == ["Code", "Name", "Clinic", "Ward", "Total"]
+    stacked = run("compare", "--by", "department", "-f", "csv")
+    assert stacked.exit_code == 1 and "--table NAME" in stacked.output
+    one = run("compare", "--by", "department", "-f", "csv", "--table", "chi-square")
+    assert one.exit_code == 0, one.output
+    assert next(csv.reader(io.StringIO(one.output)))[0] != "Code"
 
 
 def test_search_with_a_filter(run, study) -> None:
@@ -144,7 +173,7 @@ def test_search_with_a_filter(run, study) -> None:
     [
         (("freq", "--coder", "nobody"), "No coder 'nobody'"),
         (("freq", "--by", "ward"), "Cannot group by 'ward'"),
-        (("freq", "--format", "xlsx"), "give --output"),
+        (("freq", "--format", "xlsx"), "give a file: --output"),
         (("freq", "--format", "table", "-o", "x.csv"), "prints to the terminal"),
         (("freq", "-o", "x.pdf"), "Unknown format 'pdf'"),
         (("compare", "--by", "transcript"), "Cannot group by 'transcript'"),

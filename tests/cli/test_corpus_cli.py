@@ -46,7 +46,7 @@ def test_import_then_code_from_the_command_line(run, write_file, database_url) -
     )
     assert [c.code_key for c in views[2].codings] == ["open.skipping_meals"]
 
-    assert "temporality.rhythm [anna]" in run("segments", "fg").output
+    assert "    anna: temporality.breaks[8:13], temporality.rhythm" in run("segments", "fg").output
     removed = run("uncode", 2, "temporality.rhythm", "--coder", "anna")
     assert removed.exit_code == 0
     assert {c.code_key for c in corpus.segments(project, 1)[1].codings} == {"temporality.breaks"}

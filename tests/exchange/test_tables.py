@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 from pydantic import ValidationError
-from rich.console import Console
 
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import QualcodeError
@@ -17,7 +16,6 @@ from qualcode.exchange.tables import (
     format_cell,
     read_csv_table,
     sidecar_path,
-    to_rich,
     write,
 )
 from qualcode.exchange.xlsx import read_tables, sheet_names
@@ -104,19 +102,9 @@ def test_csv_sidecar_carries_the_query(tmp_path: Path) -> None:
     assert sidecar["tables"][0]["notes"] == FREQUENCIES.notes
 
 
-def test_several_tables_in_one_csv_are_titled_sections() -> None:
-    text = write(result_set(), "csv")
-    assert isinstance(text, str)
-    records = list(csv.reader(io.StringIO(text)))
-    assert records[0] == [FREQUENCIES.title]
-    assert records[1] == FREQUENCIES.columns
-    gap = 2 + len(FREQUENCIES.rows)
-    assert records[gap] == []
-    assert records[gap + 1 :] == [
-        [AGREEMENT.title],
-        AGREEMENT.columns,
-        ["relational.respect", "0.71"],
-    ]
+def test_a_csv_holds_one_table_and_several_are_refused_by_title() -> None:
+    with pytest.raises(QualcodeError, match=r"one table; this result has 2 \(Code frequencies"):
+        write(result_set(), "csv")
 
 
 # ---------------------------------------------------------------- XLSX
@@ -263,24 +251,6 @@ def test_unknown_format_and_unwritable_path_are_user_errors(tmp_path: Path) -> N
         write(result_set(), "pdf")
     with pytest.raises(QualcodeError, match="Could not write"):
         write(result_set(), "json", tmp_path / "missing" / "out.json")
-
-
-def test_rich_table_styles_residual_cells_and_keeps_brackets_literal() -> None:
-    table = ResultTable(
-        title="[bold]literal",
-        columns=["Code", "n"],
-        rows=[["[x]", 5], ["y", 1]],
-        styles=[[None, "over"], [None, "under"]],
-        notes=["a note"],
-    )
-    view = to_rich(table)
-    cells = list(view.columns[1].cells)
-    assert [str(cell.style) for cell in cells] == ["bold green", "red"]
-    assert view.columns[1].justify == "right" and view.columns[0].justify == "left"
-    console = Console(file=io.StringIO(), width=60, no_color=True)
-    console.print(view)
-    output = console.file.getvalue()
-    assert "[bold]" in output and "[x]" in output and "a note" in output
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,9 @@ def test_span_codings_are_checked_against_the_segment(coded_project: Project, tu
     )
     text = coded_project.read(lambda session: session.get_one(Transcript, 1).text)
     assert text[view.start_char : view.end_char] == "proper lunch break"
-    with pytest.raises(QualcodeError, match="not inside segment"):
+    with pytest.raises(
+        QualcodeError, match=r"Span 0:10000 is not inside segment \d+, whose text is 0:\d+"
+    ):
         coding.apply_code(
             coded_project, turn.id, "temporality.breaks", "anna", span=(0, 10_000), relative=True
         )

@@ -11,7 +11,8 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from qualcode.services.analysis import Quote, clock
+from qualcode.domain.turns import clock
+from qualcode.services.analysis import Quote
 from qualcode.tui.modals.base import Dialog
 
 

@@ -21,6 +21,7 @@ from textual.color import Color
 from textual.strip import Strip
 
 from qualcode.domain.corpus import CodingView, SegmentView
+from qualcode.domain.turns import clock
 
 GUTTER = 3  # cursor bar, then two spaces before the text
 _WORD = re.compile(r"\S+\s*|\s+")
@@ -201,11 +202,6 @@ def _header(turn: SegmentView, number: int, base: Style, styles: TurnStyles) -> 
     if turn.memos:
         pieces.append(Segment(f"  ✎ {len(turn.memos)}", base + styles.speaker))
     return pieces
-
-
-def clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
 def _marks(
