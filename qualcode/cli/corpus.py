@@ -54,6 +54,13 @@ def import_(
     no_speakers: Annotated[
         bool, typer.Option("--no-speakers", help="Import a file without speaker labels.")
     ] = False,
+    allow_unordered: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unordered",
+            help="Keep subtitle cues that are out of time order (in the file's order).",
+        ),
+    ] = False,
     update_metadata: Annotated[
         bool,
         typer.Option(
@@ -88,6 +95,8 @@ def import_(
     ]
     if encoding:
         specs = [spec.model_copy(update={"encoding": spec.encoding or encoding}) for spec in specs]
+    if allow_unordered:
+        specs = [spec.model_copy(update={"allow_unordered": True}) for spec in specs]
     if not specs:
         raise QualcodeError("Name files to import, or a --manifest.")
     if dry_run:
