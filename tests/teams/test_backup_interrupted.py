@@ -31,7 +31,6 @@ def test_an_interrupted_backup_removes_its_partial_file(
     with pytest.raises(KeyboardInterrupt):
         backups.backup(project, target)
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
-    )
     assert not target.exists()
     assert not target.with_name(target.name + ".partial").exists()
 
