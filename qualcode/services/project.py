@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qualcode.config import database_url
 from qualcode.errors import DatabaseBusyError, NotFoundError, QualcodeError
 from qualcode.store.engine import (
+    check_backend,
     is_busy_error,
     lock_for_write,
     make_engine,
@@ -77,17 +78,32 @@ def open_project(url: str | None = None, *, create: bool = True) -> Project:
     """Open (and migrate) the database at `url` or from the environment; a SQLite file that
     does not exist is created, or with `create=False` refused with the nearest one named."""
     resolved = database_url(url)
+    check_backend(resolved)
     if not create:
         require_existing(resolved)
     engine = make_engine(resolved)
+    where = engine.url
+    shown = (
+        where.database
+        if where.get_backend_name() == "sqlite"
+        else where.render_as_string(hide_password=True)
+    )
     try:
         retrying(lambda: upgrade(engine))
     except OperationalError as error:
         engine.dispose()
         raise QualcodeError(
-            f"Cannot open the database {engine.url.render_as_string(hide_password=True)}: "
-            f"{error.orig}. Check --db or QUALCODE_DB."
+            f"Cannot open the database {shown}: {error.orig}. Check --db or QUALCODE_DB."
         ) from error
+    except DatabaseError as error:
+        engine.dispose()
+        raise QualcodeError(
+            f"{shown} is not a qualcode database ({error.orig}). Check --db or QUALCODE_DB: "
+            "give a project's .db file or a PostgreSQL URL."
+        ) from error
+    except QualcodeError:
+        engine.dispose()
+        raise
     return Project(url=resolved, engine=engine, sessions=make_sessionmaker(engine))
 
 
