@@ -5,9 +5,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import re
 from pathlib import Path
 
 HEADER = """# Command reference
@@ -21,29 +19,42 @@ named `T8:4` (transcript 8, turn 4; turns are numbered from 1) or by its segment
 
 
 def help_text(*words: str) -> str:
-    env = {**os.environ, "COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
-    done = subprocess.run(
-        [str(Path(sys.executable).with_name("qualcode")), *words, "--help"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    return "\n".join(line.rstrip() for line in done.stdout.rstrip().splitlines())
+    from typer.testing import CliRunner
+
+    from qualcode.cli import app
+
+    env = {"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
+    done = CliRunner().invoke(app, [*words, "--help"], env=env)
+    assert done.exit_code == 0, done.output
+    return "\n".join(line.rstrip() for line in done.output.rstrip().splitlines())
+
+
+def prose(text: str) -> dict[str, str]:
+    """The paragraphs written between each heading and its help block, to keep them."""
+    kept: dict[str, str] = {}
+    for section in re.split(r"^#{2,3} ", text, flags=re.M)[1:]:
+        heading, _, body = section.partition("\n")
+        words = body.split("```", 1)[0].strip()
+        if words:
+            kept[heading.strip()] = words + "\n\n"
+    return kept
 
 
 def main() -> None:
     from qualcode.cli import COMMANDS, app
 
+    target = Path(__file__).with_name("cli.md")
+    kept = prose(target.read_text(encoding="utf-8")) if target.exists() else {}
     groups = {group.name: group.typer_instance for group in app.registered_groups}
     parts = [HEADER]
     for name in COMMANDS:
-        parts.append(f"## {name}\n\n```\n{help_text(name)}\n```\n")
+        parts.append(f"## {name}\n\n{kept.get(name, '')}```\n{help_text(name)}\n```\n")
         for command in groups[name].registered_commands if name in groups else []:
             assert command.callback is not None
             sub = command.name or command.callback.__name__.replace("_", "-")
-            parts.append(f"### {name} {sub}\n\n```\n{help_text(name, sub)}\n```\n")
-    target = Path(__file__).with_name("cli.md")
+            heading = f"{name} {sub}"
+            block = help_text(name, sub)
+            parts.append(f"### {heading}\n\n{kept.get(heading, '')}```\n{block}\n```\n")
     target.write_text("\n".join(parts), encoding="utf-8")
 
 

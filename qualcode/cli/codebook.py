@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 from rich.tree import Tree
 
 from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
@@ -64,12 +65,17 @@ def load(
 def show(db: DbOption = None, coder: CoderOption = None) -> None:
     """Print the codebook tree with the number of codings per code."""
     info = codebooks.codebook_info(project(db), coder_name(coder))
-    tree = Tree(f"[bold]{info.title or info.name}[/] (version {info.version})")
+    tree = Tree(Text.assemble((info.title or info.name, "bold"), f" (version {info.version})"))
     nodes: dict[str, Tree] = {}
     for code in info.codes:
         parent = nodes.get(code.parent_key or "", tree)
-        flags = " [dim](open)[/]" if code.is_open else ""
-        flags += " [dim](retired)[/]" if code.retired else ""
-        label = f"[{code.color}]■[/] {code.key}  {code.name}  [cyan]{code.n_codings}[/]{flags}"
+        flags = " (open)" if code.is_open else ""
+        flags += " (retired)" if code.retired else ""
+        label = Text.assemble(
+            ("■", code.color),
+            f" {code.key}  {code.name}  ",
+            (str(code.n_codings), "cyan"),
+            (flags, "dim"),
+        )
         nodes[code.key] = parent.add(label)
     console.print(tree)

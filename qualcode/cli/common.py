@@ -11,6 +11,7 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from qualcode.errors import QualcodeError
 from qualcode.services.project import Project, open_project
@@ -19,8 +20,10 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 # soft_wrap: messages hold file paths that must stay whole for copying; tables still fit.
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+# markup=False: names, titles, quotes and paths are the user's and may hold "[...]"; what
+# qualcode styles it styles with Text, never with console markup.
+console = Console(soft_wrap=True, markup=False)
+err_console = Console(stderr=True, soft_wrap=True, markup=False)
 
 DbOption = Annotated[
     str | None,
@@ -47,10 +50,15 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
         except QualcodeError as error:
             if os.environ.get("QUALCODE_DEBUG"):
                 raise
-            err_console.print(f"[bold red]Error:[/] {error}", highlight=False)
+            err_console.print(Text.assemble(("Error:", "bold red"), f" {error}"), highlight=False)
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def labelled(label: str, style: str, message: str) -> Text:
+    """`Warning: message` with the label styled and the message as it is."""
+    return Text.assemble((label, style), f" {message}")
 
 
 def project(db: str | None, *, create: bool = False) -> Project:

@@ -16,7 +16,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
+from qualcode.cli.common import CoderOption, DbOption, console, friendly, labelled, project
 from qualcode.config import coder_name
 from qualcode.domain.corpus import SegmentView
 from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
@@ -127,19 +127,18 @@ def import_(
         )
     for result in report.results:
         if result.status == "imported":
-            console.print(
-                f"[green]imported[/] {result.path.name}: transcript {result.transcript_id}, "
-                f"{result.turns} turns, {result.words} words",
-                highlight=False,
+            message = (
+                f"{result.path.name}: transcript {result.transcript_id}, "
+                f"{result.turns} turns, {result.words} words"
             )
+            console.print(labelled("imported", "green", message), highlight=False)
         elif result.status in ("skipped", "updated"):
-            console.print(
-                f"[yellow]{result.status}[/] {result.path.name}: {result.message}", highlight=False
-            )
+            message = f"{result.path.name}: {result.message}"
+            console.print(labelled(result.status, "yellow", message), highlight=False)
         else:
-            console.print(f"[bold red]failed[/] {result.message}", highlight=False)
+            console.print(labelled("failed", "bold red", result.message or ""), highlight=False)
         for warning in result.warnings:
-            console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+            console.print(labelled("Warning:", "yellow", warning), highlight=False)
     updated = f", {report.count('updated')} updated" if report.count("updated") else ""
     console.print(
         f"{report.count('imported')} imported, {report.count('skipped')} already there"
@@ -157,7 +156,7 @@ def _print_preview(previews: list[FilePreview]) -> None:
     """The dry run: each file's turns and speakers (with their turn counts)."""
     for preview in previews:
         if preview.error:
-            console.print(f"[bold red]failed[/] {preview.error}", highlight=False)
+            console.print(labelled("failed", "bold red", preview.error), highlight=False)
             continue
         console.print(
             f"{preview.path.name}: {preview.turns} turns, {preview.words} words, "

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
+from qualcode.cli.common import CoderOption, DbOption, console, friendly, labelled, project
 from qualcode.config import coder_name
 from qualcode.services import exchange
 from qualcode.services.exchange import ExportSummary, ImportSummary
@@ -78,7 +78,7 @@ def _print_export(summary: ExportSummary) -> None:
         highlight=False,
     )
     for warning in summary.warnings:
-        console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+        console.print(labelled("Warning:", "yellow", warning), highlight=False)
 
 
 def _print_import(summary: ImportSummary) -> None:
@@ -94,4 +94,4 @@ def _print_import(summary: ImportSummary) -> None:
     for line in lines:
         console.print(f"  {line}", highlight=False)
     for warning in summary.warnings:
-        console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+        console.print(labelled("Warning:", "yellow", warning), highlight=False)

@@ -11,6 +11,7 @@ from typing import Annotated
 import click
 import typer
 from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 
 from qualcode.cli.common import (
@@ -19,6 +20,7 @@ from qualcode.cli.common import (
     console,
     err_console,
     friendly,
+    labelled,
     project,
     require_coder,
 )
@@ -71,7 +73,7 @@ def run(
             opened, who, None if all_ else [transcript or ""], top=top, min_score=min_score
         )
     for warning in report.warnings:
-        err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+        err_console.print(labelled("Warning:", "yellow", warning), highlight=False)
     console.print(
         f"{report.created} new and {report.updated} refreshed suggestions for {who} on "
         f"{report.segments} turns of {report.transcripts} transcript(s) ({report.model_version})."
@@ -101,18 +103,19 @@ def text(
         texts, language=language, codebook=codebook, project=opened
     )
     for warning in warnings:
-        err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+        err_console.print(labelled("Warning:", "yellow", warning), highlight=False)
     for result in results:
         ranked = [item.model_dump() for item in result.suggestions[:top]]
         if as_json:
             line = {"text": result.text, "suggestions": ranked}
             typer.echo(json.dumps(line, ensure_ascii=False))
             continue
-        console.print(f"[bold]{result.text}[/]", highlight=False)
+        console.print(Text(result.text, style="bold"), highlight=False)
         for item in result.suggestions[:top]:
-            console.print(f"  {item.score:.2f}  {item.code}  [dim]({', '.join(item.why)})[/]")
+            why = f"({', '.join(item.why)})"
+            console.print(Text.assemble(f"  {item.score:.2f}  {item.code}  ", (why, "dim")))
         if not result.suggestions:
-            console.print("  [dim](no suggestion)[/]")
+            console.print(Text("  (no suggestion)", style="dim"))
 
 
 @suggest_app.command("train")
@@ -149,7 +152,7 @@ def eval_(
     with console.status("Cross-validating..."):
         report = suggestions.evaluate(project(db), layer=layer, folds=folds, seed=seed, split=split)
     for warning in report.warnings:
-        err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+        err_console.print(labelled("Warning:", "yellow", warning), highlight=False)
     _print_eval(report, per_code, split)
 
 

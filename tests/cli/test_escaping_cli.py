@@ -1,0 +1,35 @@
+"""User values print as they are: "[...]" in a code, a name or a file name is not markup."""
+
+from __future__ import annotations
+
+TEXT = "Moderator: First card.\nAnne (nurse): We skip lunch [laughs] every day.\n"
+
+
+def test_a_code_key_with_brackets_is_named_in_the_error(run, write_file) -> None:
+    run("codebook", "load", "--bundled", "three_concepts")
+    run("import", write_file("fg.txt", TEXT))
+    result = run("code", "1", "x[/]", "--coder", "anna")
+    assert result.exit_code == 1
+    assert "No code 'x[/]'" in result.output and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_an_open_code_name_with_brackets_shows_in_the_codebook(run) -> None:
+    run("codebook", "load", "--bundled", "three_concepts")
+    made = run("open-code", "Bad [/] name [bold]", "--coder", "anna")
+    assert made.exit_code == 0, made.output
+    assert "(Bad [/] name [bold]) is ready." in made.output
+    shown = run("codebook", "show")
+    assert shown.exit_code == 0, shown.output
+    assert "Bad [/] name [bold]" in shown.output
+
+
+def test_a_file_name_with_brackets_is_reported_and_listed(run, write_file) -> None:
+    path = write_file("FG1 [draft].txt", TEXT)
+    imported = run("import", path, "--department", "Ward [A]")
+    assert imported.exit_code == 0, imported.output
+    assert "imported FG1 [draft].txt: transcript 1, 2 turns" in imported.output
+    listing = run("transcripts")
+    assert "FG1 [draft]" in listing.output and "Ward [A]" in listing.output
+    turns = run("segments", "1")
+    assert "We skip lunch [laughs] every day." in turns.output
