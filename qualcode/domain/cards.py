@@ -12,6 +12,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from qualcode.domain.imports import LANGUAGES
+
 OPENING = "opening"
 ORIGINS = ("detected", "manual")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -41,14 +43,19 @@ class Card(_Frozen):
     @classmethod
     def _statement(cls, value: dict[str, str]) -> dict[str, str]:
         cleaned = {language: text.strip() for language, text in value.items() if text.strip()}
+        unknown = [language for language in cleaned if language not in LANGUAGES]
+        if unknown:
+            raise ValueError(f"language '{unknown[0]}' is not one of {', '.join(LANGUAGES)}")
         if not cleaned:
             raise ValueError("a card needs a statement in at least one language")
         return cleaned
 
     def text(self, language: str) -> str:
         """The statement in `language`, else in English, else in the first language given."""
-        return self.statement.get(language) or self.statement.get("en") or next(
-            iter(self.statement.values())
+        return (
+            self.statement.get(language)
+            or self.statement.get("en")
+            or next(iter(self.statement.values()))
         )
 
 

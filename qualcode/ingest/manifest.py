@@ -119,13 +119,6 @@ def read_deck(path: Path) -> list[Card]:
         statement = entry["statement"]
         if isinstance(statement, str):
             statement = {"en": statement}
-        unknown = [language for language in statement if language not in LANGUAGES]
-        if unknown:
-            raise InputError(
-                str(path),
-                f"{where} ('{entry['key']}'): language '{unknown[0]}' is not one of "
-                f"{', '.join(LANGUAGES)}.",
-            )
         try:
             card = Card(
                 key=str(entry["key"]),
@@ -134,6 +127,6 @@ def read_deck(path: Path) -> list[Card]:
             )
         except ValidationError as error:
             message = error.errors()[0]["msg"].removeprefix("Value error, ")
-            raise InputError(str(path), f"{where}: {message}.") from error
+            raise InputError(str(path), f"{where} ('{entry['key']}'): {message}.") from error
         deck.setdefault(card.key, card)
     return list(deck.values())

@@ -31,6 +31,17 @@ Progress = Callable[[DetectionReport], None]
 # -- the deck ------------------------------------------------------------------------------
 
 
+def make_card(key: str, statement: dict[str, str], concepts: Sequence[str] = ()) -> Card:
+    """A valid card, or a QualcodeError in one sentence naming what is wrong."""
+    from pydantic import ValidationError
+
+    try:
+        return Card(key=key, statement=statement, concepts=list(concepts))
+    except ValidationError as error:
+        message = error.errors()[0]["msg"].removeprefix("Value error, ")
+        raise QualcodeError(f"Card '{key}': {message}.") from None
+
+
 def load_deck(project: Project, cards: Sequence[Card]) -> tuple[int, int]:
     """Add the deck's new cards and update changed ones, by key; returns (added, updated)."""
 
@@ -87,9 +98,7 @@ def edit_card(
     def work(session: Session) -> CardInfo:
         row = _card(session, key)
         statement = {**row.statement, **(statements or {})}
-        card = Card(
-            key=key, statement=statement, concepts=row.concepts if concepts is None else concepts
-        )
+        card = make_card(key, statement, row.concepts if concepts is None else concepts)
         row.statement, row.concepts = dict(card.statement), list(card.concepts)
         return _info(row, store.section_counts(session).get(row.id, 0))
 
@@ -132,13 +141,17 @@ def detect(
 
 def _store(session: Session, transcript_id: int, title: str, readings: list) -> DetectionReport:
     keys = {row.key: row.id for row in store.cards(session)}
-    manual = [start for start in store.starts_of(session, transcript_id) if start.origin == "manual"]
+    manual = [
+        start for start in store.starts_of(session, transcript_id) if start.origin == "manual"
+    ]
     manual_at = {start.segment_id for start in manual}
     accepted = [
         reading for reading in readings if reading.accepted and reading.segment_id not in manual_at
     ]
     ruled_out = [_detection(reading) for reading in readings if not reading.accepted]
-    ordinals = {segment_id: index for index, segment_id in enumerate(store.turn_ids(session, transcript_id))}
+    ordinals = {
+        segment_id: index for index, segment_id in enumerate(store.turn_ids(session, transcript_id))
+    }
     events = sorted(
         [(ordinals[s.segment_id], s) for s in manual]
         + [(ordinals[r.segment_id], r) for r in accepted if r.segment_id in ordinals],
@@ -208,10 +221,14 @@ def set_section_start(
             raise QualcodeError(f"No segment {segment_id}; see `qualcode segments TRANSCRIPT`.")
         card_id = _card(session, card_key).id if card_key else None
         before = _section_rows(session, segment.transcript_id)
-        starts = [s for s in store.starts_of(session, segment.transcript_id) if s.segment_id != segment_id]
+        starts = [
+            s for s in store.starts_of(session, segment.transcript_id) if s.segment_id != segment_id
+        ]
         if card_key is not None:
             starts.append(store.Start(segment_id, card_id, "manual", None))
-        elif not any(s.segment_id == segment_id for s in store.starts_of(session, segment.transcript_id)):
+        elif not any(
+            s.segment_id == segment_id for s in store.starts_of(session, segment.transcript_id)
+        ):
             raise QualcodeError(f"Turn {segment.ordinal} opens no section; nothing to remove.")
         store.write_sections(session, segment.transcript_id, starts)
         return before, _section_rows(session, segment.transcript_id)

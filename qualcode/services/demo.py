@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from qualcode.domain.imports import ImportReport
 from qualcode.errors import InputError
 from qualcode.ingest.manifest import read_deck, read_manifest
-from qualcode.services import cards
 from qualcode.resources import bundled
+from qualcode.services import cards
 from qualcode.services.codebooks import active_codebook, ensure_open_code, load_codebook_file
 from qualcode.services.importing import import_files
 from qualcode.services.project import Project

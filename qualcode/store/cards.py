@@ -32,9 +32,9 @@ def card_by_key(session: Session, key: str) -> Card | None:
 def section_counts(session: Session) -> dict[int, int]:
     """Sections per card id."""
     rows = session.execute(
-        select(Section.card_id, func.count()).where(Section.card_id.is_not(None)).group_by(
-            Section.card_id
-        )
+        select(Section.card_id, func.count())
+        .where(Section.card_id.is_not(None))
+        .group_by(Section.card_id)
     )
     return {card_id: count for card_id, count in rows.all()}
 
@@ -55,9 +55,9 @@ def turn_ids(session: Session, transcript_id: int) -> list[int]:
     """A transcript's segment ids in reading order."""
     return list(
         session.scalars(
-            select(Segment.id).where(Segment.transcript_id == transcript_id).order_by(
-                Segment.ordinal
-            )
+            select(Segment.id)
+            .where(Segment.transcript_id == transcript_id)
+            .order_by(Segment.ordinal)
         )
     )
 
@@ -82,7 +82,9 @@ def write_sections(session: Session, transcript_id: int, starts: Sequence[Start]
         chosen.insert(0, Start(order[0], None, "detected"))
     for index, start in enumerate(chosen):
         end = (
-            position[chosen[index + 1].segment_id] - 1 if index + 1 < len(chosen) else len(order) - 1
+            position[chosen[index + 1].segment_id] - 1
+            if index + 1 < len(chosen)
+            else len(order) - 1
         )
         session.add(
             Section(

@@ -38,8 +38,36 @@ START_TOKENS = 8
 PREFIX = 5
 
 FILLERS = frozenset(
-    "uh um uhm er erm hm hmm mm mhm ah oh okay ok so well yeah yes right like "
-    "øh øhm æh hmm nå ja altså jamen så".split()
+    [
+        "uh",
+        "um",
+        "uhm",
+        "er",
+        "erm",
+        "hm",
+        "hmm",
+        "mm",
+        "mhm",
+        "ah",
+        "oh",
+        "okay",
+        "ok",
+        "so",
+        "well",
+        "yeah",
+        "yes",
+        "right",
+        "like",
+        "øh",
+        "øhm",
+        "æh",
+        "hmm",
+        "nå",
+        "ja",
+        "altså",
+        "jamen",
+        "så",
+    ]
 )
 _READ_CUE = re.compile(
     r"[\"“”„«»]|\b(says|it reads|next one|next card|the card|reads)\b|"
