@@ -150,6 +150,54 @@ def assign(
     console.print(f"Segment {segment} now opens {what} (origin manual).")
 
 
+@cards_app.command("report")
+@friendly
+def report(
+    card: Annotated[str, typer.Argument(help="The card's key.")],
+    quotes: Annotated[int, typer.Option(help="How many quotes to show.")] = 3,
+    db: DbOption = None,
+) -> None:
+    """What a card drew per department and group kind: talk, codes and the telling quotes."""
+    from qualcode.domain.cards import QUOTE_RANKING
+
+    result = cards.card_report(project(db), card, quotes=quotes)
+    console.print(f"[bold]{result.card.key}[/]: {result.card.text('en')}", highlight=False)
+    talk = Table(title="Talk in the card's sections (participant turns; moderators left out)")
+    for column in ("department", "group kind", "groups", "turns", "words", "coded turns"):
+        talk.add_column(
+            column, justify="left" if column in ("department", "group kind") else "right"
+        )
+    for group in result.groups:
+        talk.add_row(
+            group.department or "",
+            group.group_kind or "",
+            str(group.transcripts),
+            str(group.turns),
+            str(group.words),
+            str(group.coded_turns),
+        )
+    console.print(talk)
+    used = Table(title="Codes applied (participant turns with the code, any coder)")
+    used.add_column("code")
+    used.add_column("turns", justify="right")
+    used.add_column("share", justify="right")
+    for use in result.codes:
+        share = use.turns / result.participant_turns if result.participant_turns else 0
+        used.add_row(use.code_key, str(use.turns), f"{share:.1%}")
+    console.print(used)
+    console.print(
+        f"share: of the card's {result.participant_turns} participant turns.", highlight=False
+    )
+    console.print(f"[bold]Most telling quotes[/] ({QUOTE_RANKING}):", highlight=False)
+    for number, quote in enumerate(result.quotes, start=1):
+        who = f"{quote.speaker or '?'} ({quote.role})" if quote.role else quote.speaker or "?"
+        console.print(
+            f"{number}. {quote.transcript}, {who}, segment {quote.segment_id}; "
+            f'{quote.coders} coders, codes {", ".join(quote.codes)}:\n   "{quote.text}"',
+            highlight=False,
+        )
+
+
 def _print_report(report: DetectionReport, *, verbose: bool) -> None:
     console.print(f"[bold]{report.title}[/] (transcript {report.transcript_id})", highlight=False)
     for detection in report.detections:

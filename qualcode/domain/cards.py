@@ -102,3 +102,50 @@ class DetectionReport(_Frozen):
     detections: list[Detection]
     sections: list[SectionView]
     skipped: list[Detection] = Field(default_factory=list)
+
+
+# Speakers with these roles lead the group; a card report counts the participants' talk.
+MODERATOR_ROLES = frozenset({"moderator", "facilitator", "interviewer"})
+QUOTE_RANKING = (
+    "turns coded by the most coders first, then with the most distinct codes, then the "
+    "longest (words), then the earliest"
+)
+
+
+class GroupTalk(_Frozen):
+    """How much talk a card drew in one department and group kind (participant turns)."""
+
+    department: str | None
+    group_kind: str | None
+    transcripts: int
+    turns: int
+    words: int
+    coded_turns: int
+
+
+class CodeUse(_Frozen):
+    """A code applied in a card's sections: participant turns with it (any coder)."""
+
+    code_key: str
+    turns: int
+
+
+class CardQuote(_Frozen):
+    segment_id: int
+    transcript: str
+    department: str | None
+    group_kind: str | None
+    speaker: str | None
+    role: str | None
+    text: str
+    coders: int
+    codes: list[str]
+    words: int
+
+
+class CardReport(_Frozen):
+    card: Card
+    groups: list[GroupTalk]
+    codes: list[CodeUse]
+    quotes: list[CardQuote]
+    participant_turns: int

@@ -154,3 +154,72 @@ def follow_join(session: Session, first: Segment, second_id: int) -> None:
     for section in session.scalars(select(Section).where(Section.last_segment_id == second_id)):
         section.last_segment_id = first.id
     session.flush()
+
+
+@dataclass(frozen=True)
+class CardTurn:
+    """A turn inside a section of a card, with what a card report groups and ranks by."""
+
+    segment_id: int
+    transcript_id: int
+    title: str
+    department: str | None
+    group_kind: str | None
+    speaker: str | None
+    role: str | None
+    words: int
+    text: str
+
+
+def card_turns(session: Session, card_id: int) -> list[CardTurn]:
+    """Every turn in the sections of the card, in transcript and turn order."""
+    from sqlalchemy.orm import aliased
+
+    from qualcode.store.models import Speaker, Transcript
+
+    first, last = aliased(Segment), aliased(Segment)
+    rows = session.execute(
+        select(
+            Segment.id,
+            Transcript.id,
+            Transcript.title,
+            Transcript.department,
+            Transcript.group_kind,
+            Speaker.label,
+            Speaker.role,
+            Segment.word_count,
+            func.substr(
+                Transcript.text, Segment.start_char + 1, Segment.end_char - Segment.start_char
+            ),
+        )
+        .select_from(Section)
+        .join(first, first.id == Section.first_segment_id)
+        .join(last, last.id == Section.last_segment_id)
+        .join(
+            Segment,
+            (Segment.transcript_id == Section.transcript_id)
+            & (Segment.ordinal >= first.ordinal)
+            & (Segment.ordinal <= last.ordinal),
+        )
+        .join(Transcript, Transcript.id == Section.transcript_id)
+        .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
+        .where(Section.card_id == card_id)
+        .order_by(Transcript.id, Segment.ordinal)
+    )
+    return [CardTurn(*row) for row in rows.all()]
+
+
+def codings_on(session: Session, segment_ids: Sequence[int]) -> list[tuple[int, str, int]]:
+    """(segment id, code key, coder id) of every coding on the segments."""
+    from qualcode.store.models import Code, Coding
+
+    found: list[tuple[int, str, int]] = []
+    ids = list(segment_ids)
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Coding.segment_id, Code.key, Coding.coder_id)
+            .join(Code, Code.id == Coding.code_id)
+            .where(Coding.segment_id.in_(ids[start : start + 500]))
+        )
+        found += [(segment_id, key, coder_id) for segment_id, key, coder_id in rows.all()]
+    return found
