@@ -62,7 +62,8 @@ def labelled(label: str, style: str, message: str) -> Text:
 
 
 def project(db: str | None, *, create: bool = False) -> Project:
-    """The project at --db; only commands that make one (init, import, restore) create it."""
+    """The project at --db; only commands that make one (init, import, import-qdpx, restore,
+    and demo with its own database) create it."""
     return open_project(db, create=create)
 
 

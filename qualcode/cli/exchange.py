@@ -67,7 +67,7 @@ def import_qdpx(
     coder: CoderOption = None,
 ) -> None:
     """Import or merge a REFI-QDA project; codings without a user go to --coder."""
-    _print_import(exchange.import_qdpx(project(db), path, coder_name(coder)))
+    _print_import(exchange.import_qdpx(project(db, create=True), path, coder_name(coder)))
 
 
 def _print_export(summary: ExportSummary) -> None:

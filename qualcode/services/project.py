@@ -119,7 +119,7 @@ def require_existing(url: str) -> None:
     hint = f"Did you mean {nearest}? " if nearest else ""
     raise NotFoundError(
         f"There is no database {path}. {hint}Check --db or QUALCODE_DB; "
-        "`qualcode init`, `import`, `demo` and `restore` create one."
+        "`qualcode init`, `import`, `import-qdpx`, `demo` and `restore` create one."
     )
 
 
