@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "cooccur": ("analysis", "cooccur", "command"),
     "quotes": ("analysis", "quotes", "command"),
     "search": ("analysis", "search", "command"),
+    "report": ("report", "report", "command"),
+    "pin": ("report", "pin", "command"),
     "suggest": ("suggest", "suggest_app", "group"),
     "agree": ("agreement", "agree_app", "group"),
     "disagreements": ("agreement", "disagreements", "command"),
