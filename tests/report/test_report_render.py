@@ -52,14 +52,18 @@ def test_libreoffice_converts_the_docx(ward, tmp_path: Path) -> None:
     )
     pdf = tmp_path / "ward.pdf"
     info = subprocess.run([tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True)
-    pages = int(next(line for line in info.stdout.splitlines() if line.startswith("Pages:")).split()[1])
+    pages = int(
+        next(line for line in info.stdout.splitlines() if line.startswith("Pages:")).split()[1]
+    )
     assert pages >= 3  # provenance, three charts, the concepts and their quotes
-    text = subprocess.run(
-        [tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    assert "Ward: analysis of the focus groups" in text
-    assert "We never get a proper lunch break" in " ".join(text.split())
-    assert "How the quotes were chosen" in text
+    words = " ".join(
+        subprocess.run(
+            [tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert "Ward: analysis of the focus groups" in words
+    assert "We never get a proper lunch break" in words
+    assert "How the quotes were chosen" in words
 
 
 def test_chromium_renders_the_html(ward, tmp_path: Path) -> None:
