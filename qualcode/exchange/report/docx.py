@@ -24,7 +24,7 @@ def write_docx(report: Report, path: Path) -> None:
     document = docx.Document()
     document.core_properties.title = report.title
     document.add_heading(report.title, level=0)
-    _table(document, ("", ""), [list(pair) for pair in report.provenance])
+    _table(document, (), [list(pair) for pair in report.provenance])
     document.add_heading("How the quotes were chosen", level=1)
     document.add_paragraph(report.ranking_rule)
     document.add_heading("Figures", level=1)
@@ -87,10 +87,11 @@ def _quote(document: Document, text: str, source: str) -> None:
 
 
 def _table(document: Document, headers: tuple[str, ...], rows: list[list[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(headers))
+    table = document.add_table(rows=1 if headers else 0, cols=len(headers or rows[0]))
     table.style = document.styles[TABLE_STYLE]
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = header
+    if headers:
+        for cell, header in zip(table.rows[0].cells, headers, strict=True):
+            cell.text = header
     for row in rows:
         for cell, value in zip(table.add_row().cells, row, strict=True):
             cell.text = value

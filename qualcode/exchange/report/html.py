@@ -36,7 +36,7 @@ def render_html(report: Report) -> str:
         "</head>",
         "<body>",
         f"<h1>{escape(report.title)}</h1>",
-        _table(("", ""), [list(pair) for pair in report.provenance]),
+        _table((), [list(pair) for pair in report.provenance]),
         "<h2>How the quotes were chosen</h2>",
         f"<p>{escape(report.ranking_rule)}</p>",
         "<h2>Figures</h2>",
@@ -138,6 +138,7 @@ def _figure(svg: str | bytes, caption: str) -> str:
 
 def _table(headers: tuple[str, ...], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    thead = f"<thead><tr>{head}</tr></thead>" if headers else ""
     body = "".join(
         "<tr>"
         + "".join(
@@ -147,7 +148,7 @@ def _table(headers: tuple[str, ...], rows: list[list[str]]) -> str:
         + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<table>{thead}<tbody>{body}</tbody></table>"
 
 
 def _numeric(cell: str) -> bool:

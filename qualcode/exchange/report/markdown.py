@@ -8,7 +8,7 @@ from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text, 
 
 def render_markdown(report: Report) -> str:
     lines = [f"# {report.title}", ""]
-    lines += _table(("", ""), [list(pair) for pair in report.provenance])
+    lines += _table(("About this report", ""), [list(pair) for pair in report.provenance])
     lines += ["", "## How the quotes were chosen", "", report.ranking_rule, ""]
     lines += ["## Concepts and codes", ""]
     for section in report.sections:
