@@ -52,7 +52,9 @@ async def test_preview_shows_the_reports_structure(coded: Project, make_app, set
             assert key in footer
 
 
-async def test_write_asks_where_and_writes(coded: Project, make_app, settle, tmp_path: Path) -> None:
+async def test_write_asks_where_and_writes(
+    coded: Project, make_app, settle, tmp_path: Path
+) -> None:
     app = make_app()
     target = tmp_path / "ward.md"
     async with app.run_test(size=(80, 24)) as pilot:
