@@ -15,7 +15,14 @@ from qualcode.analysis.contingency import RESIDUAL_THRESHOLD, wilson_interval
 from qualcode.analysis.pseudonymise import Pseudonymiser
 from qualcode.analysis.quote_ranking import Candidate, QuoteRule, rank_quotes
 from qualcode.domain.corpus import CodeInfo
-from qualcode.domain.report import CodeSection, MemoEntry, Report, ReportQuote, Share
+from qualcode.domain.report import (
+    CardEntry,
+    CodeSection,
+    MemoEntry,
+    Report,
+    ReportQuote,
+    Share,
+)
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services import analysis
 from qualcode.services.analysis import (
@@ -84,6 +91,7 @@ def build_report(project: Project, query: ReportQuery) -> Report:
     concept_sections = tuple(s for s in sections if not _is_open(s.key))
     open_sections = tuple(s for s in sections if _is_open(s.key) and s.depth > 1 and s.here.coded)
     memos = _memos(project, query.department, [code.id for code in rows])
+    cards = _cards(project, query, pseudonymiser)
     pairs = analysis.cooccurrence(
         project,
         CooccurrenceQuery(layer=query.layer, scope=TurnScope(departments=(query.department,))),
@@ -107,6 +115,7 @@ def build_report(project: Project, query: ReportQuery) -> Report:
         sections=concept_sections,
         open_codes=open_sections,
         memos=tuple(memos),
+        cards=cards,
         cooccurrences=tuple((str(r[0]), str(r[1]), int(r[2] or 0)) for r in pairs.rows),
         replacements=pseudonymiser.report() if pseudonymiser else (),
     )
@@ -282,6 +291,45 @@ def _memos(project: Project, department: str, code_ids: list[int]) -> list[MemoE
         return entries
 
     return project.read(work)
+
+
+def _cards(
+    project: Project, query: ReportQuery, pseudonymiser: Pseudonymiser | None
+) -> tuple[CardEntry, ...]:
+    """Each card discussed in the department: its participant turns, codes and best quote."""
+    from qualcode.services import cards
+
+    entries = []
+    for card in cards.list_cards(project):
+        found = cards.card_report(project, card.key, quotes=1, department=query.department)
+        if not found.participant_turns:
+            continue
+        quote = None
+        if found.quotes:
+            best = found.quotes[0]
+            turns = project.read(lambda s, i=best.segment_id: report_data.turn_numbers(s, [i]))
+            role = best.role or "Participant"
+            quote = ReportQuote(
+                segment_id=best.segment_id,
+                turn=turns[best.segment_id],
+                text=pseudonymiser(best.text) if pseudonymiser else best.text,
+                speaker=f"{best.speaker} ({role})" if query.names and best.speaker else role,
+                group_kind=best.group_kind,
+                transcript=best.transcript,
+                time=None,
+                coders=best.coders,
+            )
+        statement = found.card.statement.get("en") or next(iter(found.card.statement.values()))
+        entries.append(
+            CardEntry(
+                key=card.key,
+                statement=statement,
+                turns=found.participant_turns,
+                codes=tuple((use.code_key, use.turns) for use in found.codes[:5]),
+                quote=quote,
+            )
+        )
+    return tuple(entries)
 
 
 def _pseudonymiser(project: Project, query: ReportQuery) -> Pseudonymiser | None:

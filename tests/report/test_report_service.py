@@ -94,3 +94,23 @@ def test_by_group_kind_and_the_summary(study: Project) -> None:
 def test_unknown_department_is_named(study: Project) -> None:
     with pytest.raises(NotFoundError, match="No department 'Ward 9'.*Clinic, Ward"):
         build_report(study, ReportQuery(department="Ward 9"))
+
+
+def test_statement_cards_discussed_in_the_department(study: Project) -> None:
+    from qualcode.services import cards
+
+    cards.add_card(
+        study, cards.make_card("planning", {"en": "The opportunity for planning my daily work."})
+    )
+    cards.set_section_start(study, 2, "planning")  # Ward's turns 2-5 discuss the card
+    ward = build_report(study, ReportQuery(department="Ward"))
+    (card,) = ward.cards
+    assert (card.key, card.turns) == ("planning", 4)
+    assert card.codes == (
+        ("temporality.breaks", 2),
+        ("jobcrafting.workarounds", 1),
+        ("temporality.rhythm", 1),
+    )
+    # turn 5 is coded by two coders with two codes: the cards' ranking puts it first
+    assert card.quote is not None and card.quote.turn == 5
+    assert build_report(study, ReportQuery(department="Clinic")).cards == ()
