@@ -5,42 +5,35 @@ department, assembled from the analysis services so that every figure matches `c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from qualcode import __version__
 from qualcode.analysis.contingency import RESIDUAL_THRESHOLD, wilson_interval
-from qualcode.analysis.pseudonymise import Pseudonymiser
-from qualcode.analysis.quote_ranking import Candidate, QuoteRule, rank_quotes
+from qualcode.analysis.quote_ranking import QuoteRule
 from qualcode.domain.corpus import CodeInfo
-from qualcode.domain.report import (
-    CardEntry,
-    CodeSection,
-    MemoEntry,
-    Report,
-    ReportQuote,
-    Share,
-)
+from qualcode.domain.report import CodeSection, Report, Share
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services import analysis
-from qualcode.services.analysis import (
-    CompareQuery,
-    CooccurrenceQuery,
-    LayerChoice,
-    Quote,
-    QuoteQuery,
-    TurnScope,
-)
+from qualcode.services.analysis import CompareQuery, CooccurrenceQuery, LayerChoice, TurnScope
 from qualcode.services.codebooks import codebook_info
 from qualcode.services.project import Project
+from qualcode.services.report_parts import (
+    Citing,
+    card_entries,
+    code_depth,
+    code_section,
+    compare_figures,
+    memo_entries,
+    pseudonymiser_for,
+)
 from qualcode.services.roles import require_supervisor
 from qualcode.store import codes as code_store
 from qualcode.store import report_data
 
 OPEN = "open"
-CANDIDATES = 500  # quotes read per code before ranking
 
 
 @dataclass(frozen=True)
@@ -72,9 +65,9 @@ def build_report(project: Project, query: ReportQuery) -> Report:
         )
     book = codebook_info(project)
     rows = _row_codes(book.codes, query)
-    by_department = _compare(project, CompareQuery(by="department", layer=query.layer), rows)
+    by_department = compare_figures(project, CompareQuery(by="department", layer=query.layer), rows)
     by_group = (
-        _compare(
+        compare_figures(
             project,
             CompareQuery(
                 by=query.by, layer=query.layer, scope=TurnScope(departments=(query.department,))
@@ -84,14 +77,17 @@ def build_report(project: Project, query: ReportQuery) -> Report:
         if query.by
         else None
     )
-    pseudonymiser = _pseudonymiser(project, query)
-    sections = [
-        _section(project, query, code, by_department, by_group, pseudonymiser) for code in rows
-    ]
+    pseudonymiser = (
+        pseudonymiser_for(project, query.department, query.extra_names)
+        if query.pseudonymise
+        else None
+    )
+    citing = Citing(query.department, query.layer, query.rule, query.names, pseudonymiser)
+    sections = [code_section(project, citing, code, by_department, by_group) for code in rows]
     concept_sections = tuple(s for s in sections if not _is_open(s.key))
     open_sections = tuple(s for s in sections if _is_open(s.key) and s.depth > 1 and s.here.coded)
-    memos = _memos(project, query.department, [code.id for code in rows])
-    cards = _cards(project, query, pseudonymiser)
+    memos = memo_entries(project, query.department, [code.id for code in rows])
+    cards = card_entries(project, citing)
     pairs = analysis.cooccurrence(
         project,
         CooccurrenceQuery(layer=query.layer, scope=TurnScope(departments=(query.department,))),
@@ -154,210 +150,11 @@ def _row_codes(codes: Sequence[CodeInfo], query: ReportQuery) -> list[CodeInfo]:
     return [code for code in live if code.key.count(".") <= 1]
 
 
-@dataclass(frozen=True)
-class _Figures:
-    """Comparisons of the report's codes across groups, one per code depth."""
-
-    reports: tuple[analysis.ComparisonReport, ...]
-
-    @property
-    def query(self) -> dict[str, object]:
-        return dict(self.reports[0].result_set.query) if self.reports else {}
-
-    def shares(self, key: str) -> list[Share]:
-        for report in self.reports:
-            comparison = report.comparison
-            keys = [k for _, k, _ in comparison.codes]
-            if key not in keys:
-                continue
-            row = keys.index(key)
-            shares = []
-            for column, group in enumerate(comparison.groups):
-                coded, turns = comparison.counts[row][column], comparison.group_turns[column]
-                low, high = wilson_interval(coded, turns) if turns else (None, None)
-                shares.append(
-                    Share(group, coded, turns, low, high, comparison.residual(row, column))
-                )
-            return shares
-        return []
-
-
-def _compare(project: Project, query: CompareQuery, rows: Sequence[CodeInfo]) -> _Figures:
-    """One comparison per depth (the rows of one comparison may not contain each other)."""
-    reports = []
-    for depth in sorted({_depth(code.key) for code in rows}):
-        keys = tuple(code.key for code in rows if _depth(code.key) == depth)
-        reports.append(analysis.compare(project, replace(query, codes=keys)))
-    return _Figures(tuple(reports))
-
-
-def _section(
-    project: Project,
-    query: ReportQuery,
-    code: CodeInfo,
-    by_department: _Figures,
-    by_group: _Figures | None,
-    pseudonymiser: Pseudonymiser | None,
-) -> CodeSection:
-    shares = by_department.shares(code.key)
-    here = next(
-        (s for s in shares if s.group == query.department),
-        Share(query.department, 0, 0, None, None),
-    )
-    return CodeSection(
-        key=code.key,
-        name=code.name,
-        definition=code.definition,
-        depth=_depth(code.key),
-        here=here,
-        others=tuple(s for s in shares if s.group != query.department),
-        by_group=tuple(by_group.shares(code.key)) if by_group else (),
-        stands_out=_stands_out(here),
-        quotes=tuple(_quotes(project, query, code, pseudonymiser)) if here.coded else (),
-    )
-
-
-def _stands_out(here: Share) -> str:
-    if here.residual is None:
-        return "not tested (too few coded turns for the comparison)"
-    if here.residual > RESIDUAL_THRESHOLD:
-        return f"more talk than in the other departments (adjusted residual {here.residual:.2f})"
-    if here.residual < -RESIDUAL_THRESHOLD:
-        return f"less talk than in the other departments (adjusted residual {here.residual:.2f})"
-    return f"no clear difference from the other departments (adjusted residual {here.residual:.2f})"
-
-
-def _quotes(
-    project: Project, query: ReportQuery, code: CodeInfo, pseudonymiser: Pseudonymiser | None
-) -> list[ReportQuote]:
-    found = analysis.quotes(
-        project,
-        QuoteQuery(
-            code=code.key,
-            layer=query.layer,
-            scope=TurnScope(departments=(query.department,)),
-            limit=CANDIDATES,
-        ),
-    ).quotes
-    by_id = {quote.segment_id: quote for quote in found}
-    choices = _choices(project, code.id)
-    ranked = rank_quotes(
-        [Candidate(q.segment_id, q.transcript_id, q.text, len(q.coders)) for q in found],
-        query.rule,
-        pinned=choices.pinned,
-        excluded=choices.excluded,
-    )
-    ids = [c.segment_id for c in ranked]
-    turns = project.read(lambda session: report_data.turn_numbers(session, ids))
-    return [
-        _cited(by_id[i], turns[i], query.names, pseudonymiser, i in choices.pinned) for i in ids
-    ]
-
-
-def _cited(
-    quote: Quote, turn: int, names: bool, pseudonymiser: Pseudonymiser | None, pinned: bool
-) -> ReportQuote:
-    role = quote.role or "Participant"
-    speaker = f"{quote.speaker} ({role})" if names and quote.speaker else role
-    text = pseudonymiser(quote.text) if pseudonymiser else quote.text
-    return ReportQuote(
-        segment_id=quote.segment_id,
-        turn=turn,
-        text=text,
-        speaker=speaker,
-        group_kind=quote.group_kind,
-        transcript=quote.transcript,
-        time=analysis.clock(quote.start_time),
-        coders=len(quote.coders),
-        pinned=pinned,
-    )
-
-
-def _choices(project: Project, code_id: int) -> report_data.Choices:
-    return project.read(lambda session: report_data.choices(session, [code_id])[code_id])
-
-
-def _memos(project: Project, department: str, code_ids: list[int]) -> list[MemoEntry]:
-    def work(session: Session) -> list[MemoEntry]:
-        entries = []
-        for row in report_data.department_memos(session, department, code_ids):
-            if row.target == "code":
-                about = f"code {row.code_key}"
-            elif row.turn is not None:
-                about = f"{row.transcript}, turn {row.turn}"
-            else:
-                about = str(row.transcript or row.target)
-            entries.append(MemoEntry(about, row.author, row.text))
-        return entries
-
-    return project.read(work)
-
-
-def _cards(
-    project: Project, query: ReportQuery, pseudonymiser: Pseudonymiser | None
-) -> tuple[CardEntry, ...]:
-    """Each card discussed in the department: its participant turns, codes and best quote."""
-    from qualcode.services import cards
-
-    entries = []
-    for card in cards.list_cards(project):
-        found = cards.card_report(project, card.key, quotes=1, department=query.department)
-        if not found.participant_turns:
-            continue
-        quote = None
-        if found.quotes:
-            best = found.quotes[0]
-            turns = project.read(lambda s, i=best.segment_id: report_data.turn_numbers(s, [i]))
-            role = best.role or "Participant"
-            quote = ReportQuote(
-                segment_id=best.segment_id,
-                turn=turns[best.segment_id],
-                text=pseudonymiser(best.text) if pseudonymiser else best.text,
-                speaker=f"{best.speaker} ({role})" if query.names and best.speaker else role,
-                group_kind=best.group_kind,
-                transcript=best.transcript,
-                time=None,
-                coders=best.coders,
-            )
-        statement = found.card.statement.get("en") or next(iter(found.card.statement.values()))
-        entries.append(
-            CardEntry(
-                key=card.key,
-                statement=statement,
-                turns=found.participant_turns,
-                codes=tuple((use.code_key, use.turns) for use in found.codes[:5]),
-                quote=quote,
-            )
-        )
-    return tuple(entries)
-
-
-def _pseudonymiser(project: Project, query: ReportQuery) -> Pseudonymiser | None:
-    if not query.pseudonymise:
-        return None
-
-    def work(session: Session) -> dict[str, str]:
-        ids = report_data.department_transcripts(session, query.department)
-        return report_data.speaker_names(session, ids)
-
-    labels = project.read(work)
-    labels.update({name: "Name" for name in query.extra_names if name not in labels})
-    return Pseudonymiser(labels)
-
-
-def _depth(key: str) -> int:
-    return key.count(".") + 1
-
-
-def _is_open(key: str) -> bool:
-    return key == OPEN or key.startswith(OPEN + ".")
-
-
 def build_summary(project: Project, query: ReportQuery) -> Report:
     """The cross-department summary: each code's share in every department, side by side."""
     book = codebook_info(project)
     rows = _row_codes(book.codes, query)
-    figures = _compare(project, CompareQuery(by="department", layer=query.layer), rows)
+    figures = compare_figures(project, CompareQuery(by="department", layer=query.layer), rows)
     sections = []
     for code in rows:
         shares = figures.shares(code.key)
@@ -373,7 +170,7 @@ def build_summary(project: Project, query: ReportQuery) -> Report:
                 key=code.key,
                 name=code.name,
                 definition=code.definition,
-                depth=_depth(code.key),
+                depth=code_depth(code.key),
                 here=Share("All departments", coded, turns, low, high),
                 others=tuple(shares),
                 by_group=(),
@@ -404,3 +201,7 @@ def build_summary(project: Project, query: ReportQuery) -> Report:
         memos=(),
         here_label="Across the departments",
     )
+
+
+def _is_open(key: str) -> bool:
+    return key == OPEN or key.startswith(OPEN + ".")
