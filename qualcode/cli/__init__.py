@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "search": ("analysis", "search", "command"),
     "report": ("report", "report", "command"),
     "pin": ("report", "pin", "command"),
+    "matrix": ("matrix", "matrix_app", "group"),
     "suggest": ("suggest", "suggest_app", "group"),
     "agree": ("agreement", "agree_app", "group"),
     "disagreements": ("agreement", "disagreements", "command"),
