@@ -119,6 +119,16 @@ def set_summary(
     project.write(work)
 
 
+def summary_of(project: Project, rows: str, row: str, column: str) -> tuple[str, list[int]]:
+    """The stored summary of one cell and its quotes (empty when none was written)."""
+
+    def work(session: Session) -> tuple[str, list[int]]:
+        cell = _summaries(session, rows).get((row, column))
+        return (cell.summary, list(cell.quotes)) if cell else ("", [])
+
+    return project.read(work)
+
+
 def _summaries(session: Session, rows: str) -> dict[tuple[str, str], report_data.CellRow]:
     return {(cell.row_key, cell.column_key): cell for cell in report_data.cells(session, rows)}
 

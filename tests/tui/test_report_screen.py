@@ -68,3 +68,33 @@ async def test_write_asks_where_and_writes(
         await pilot.press("enter")
         await settle(pilot)
     assert target.read_text(encoding="utf-8").startswith("# Ward: analysis of the focus groups")
+
+
+async def test_s_writes_the_matrix_summary_of_the_code_under_the_cursor(
+    coded: Project, make_app, settle
+) -> None:
+    from qualcode.services.matrix import summary_of
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await settle(pilot)
+        tree = app.screen.query_one(Tree)
+        node = next(n for n in _nodes(tree.root) if n.data == "temporality")
+        tree.move_cursor(node)
+        await pilot.press("s")
+        await settle(pilot)
+        prompt = app.screen.query_one(Input)
+        prompt.value = "Breaks are lost to the phone."
+        await pilot.press("enter")
+        await settle(pilot)
+    assert summary_of(coded, "department", "Ward", "temporality") == (
+        "Breaks are lost to the phone.",
+        [],
+    )
+
+
+def _nodes(node):  # type: ignore[no-untyped-def]
+    yield node
+    for child in node.children:
+        yield from _nodes(child)

@@ -1,8 +1,10 @@
 """Report screen: preview a department's report (its structure, figures and quotes) and write it.
 
 d steps through the departments, f through the formats, n and p switch names and
-pseudonymisation, w writes the file (asking where). The preview is the report the file will
-hold, built by the same service as `qualcode report`.
+pseudonymisation, w writes the file (asking where); s on a code writes its framework-matrix
+summary for the department (the cell `qualcode matrix --rows department --cell summary`
+shows). The preview is the report the file will hold, built by the same service as
+`qualcode report`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from qualcode.domain.report import CodeSection, Report
 from qualcode.errors import QualcodeError
 from qualcode.exchange.report import FORMATS, write_report
 from qualcode.exchange.report.text import share_text, source_text
+from qualcode.services import matrix
 from qualcode.services import report as service
 from qualcode.tui.modals.text_prompt import TextPrompt
 from qualcode.tui.screens.base import WorkbenchScreen
@@ -48,6 +51,7 @@ class ReportScreen(WorkbenchScreen):
         Binding("n", "toggle('names')", "Names", id="report.names"),
         Binding("p", "toggle('pseudonymise')", "Pseudonymise", id="report.pseudonymise"),
         Binding("w", "write", "Write", id="report.write"),
+        Binding("s", "summary", "Summary", id="report.summary"),
         Binding("ctrl+r", "reload", "Refresh", id="report.reload"),
     ]
 
@@ -148,6 +152,42 @@ class ReportScreen(WorkbenchScreen):
             return
         self.app.call_from_thread(self.notify, f"Wrote {path}.", timeout=5)
 
+    def action_summary(self) -> None:
+        """Write the framework-matrix summary of this department x the code under the cursor."""
+        node = self.query_one(Tree).cursor_node
+        key = node.data if node is not None else None
+        if not key or not self.choice.department:
+            self.notify("Put the cursor on a code to write its summary for this department.")
+            return
+        self.edit_summary(self.choice.department, key)
+
+    @work(thread=True, exclusive=True, group="report-summary")
+    def edit_summary(self, department: str, key: str) -> None:
+        try:
+            text, quotes = matrix.summary_of(self.project, "department", department, key)
+        except QualcodeError as error:
+            self.warn_from_thread(error)
+            return
+        prompt = TextPrompt(f"Summary of {key} in {department} (framework matrix):", value=text)
+        self.app.call_from_thread(
+            self.app.push_screen, prompt, lambda answer: self._save(department, key, answer, quotes)
+        )
+
+    def _save(self, department: str, key: str, answer: str | None, quotes: list[int]) -> None:
+        if answer is not None:
+            self.save_summary(department, key, answer, quotes)
+
+    @work(thread=True, exclusive=True, group="report-summary-save")
+    def save_summary(self, department: str, key: str, text: str, quotes: list[int]) -> None:
+        try:
+            matrix.set_summary(
+                self.project, "department", department, key, text, quotes, self.coder
+            )
+        except QualcodeError as error:
+            self.warn_from_thread(error)
+            return
+        self.app.call_from_thread(self.notify, f"Saved the summary of {key} in {department}.")
+
     # -- drawing -------------------------------------------------------------------------------
 
     def _preview(self) -> None:
@@ -163,7 +203,7 @@ class ReportScreen(WorkbenchScreen):
         for section in report.sections:
             concept = section.key.split(".")[0]
             parent = nodes.get(concept, concepts) if section.depth > 1 else concepts
-            node = parent.add(_section_label(section), expand=section.depth == 1)
+            node = parent.add(_section_label(section), data=section.key, expand=section.depth == 1)
             nodes.setdefault(section.key, node)
             for quote in section.quotes:
                 node.add_leaf(f"“{_clip(quote.text)}” {source_text(quote)}")
