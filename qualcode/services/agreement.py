@@ -20,7 +20,11 @@ import qualcode
 from qualcode.analysis.agreement import coefficients
 from qualcode.analysis.agreement._counts import CategoryCounts
 from qualcode.analysis.agreement.bootstrap import Bootstrap
-from qualcode.analysis.agreement.continuum import segment_table, unitizing_table
+from qualcode.analysis.agreement.continuum import (
+    all_coders_table,
+    segment_table,
+    unitizing_table,
+)
 from qualcode.analysis.agreement.layers import (
     Context,
     SpanLayers,
@@ -196,6 +200,8 @@ def agreement(project: Project, options: AgreementOptions) -> ResultSet:
             tables.append(intervals_table(rows, options, Bootstrap()))
         if spans is not None and options.unit == "character" and not options.concepts:
             tables.append(unitizing_table(context, spans))
+            everyone = all_coders_table(context, spans)
+            tables += [everyone] if everyone is not None else []
         if spans is not None and options.overlap is not None:
             tables.append(segment_table(context, spans, options.overlap))
         return describe(context, tables, options)

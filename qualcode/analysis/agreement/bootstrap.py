@@ -1,5 +1,4 @@
-"""Bootstrap intervals: Krippendorff's algorithm for alpha, and resampling units for
-coefficients without a variance formula (Light's kappa).
+"""Bootstrap intervals for Krippendorff's alpha (Krippendorff's algorithm).
 
 Alpha (Krippendorff 2006/2011, "Algorithm for bootstrapping a distribution of alpha";
 Hayes & Krippendorff 2007, Communication Methods and Measures 1, 77-89): from the observed
@@ -16,7 +15,6 @@ a multinomial does not need, so qualcode does not cap it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,25 +103,4 @@ def alpha_interval(
     alphas[at_one[: min(indeterminate, len(at_one))]] = 0.0
     tail = (1 - confidence) / 2
     low, high = np.quantile(alphas, [tail, 1 - tail])
-    return float(low), float(high)
-
-
-def unit_interval(
-    data: npt.NDArray[np.float64],
-    statistic: Callable[[npt.NDArray[np.float64]], float | None],
-    *,
-    bootstrap: Bootstrap = Bootstrap(),
-    confidence: float = 0.95,
-) -> tuple[float | None, float | None]:
-    """Percentile interval of `statistic` over resamples of the rows (units) of `data`."""
-    rng = np.random.default_rng(bootstrap.seed)
-    n = len(data)
-    if n < 2:
-        return None, None
-    values = [statistic(data[rng.integers(0, n, n)]) for _ in range(bootstrap.resamples)]
-    defined = np.array([v for v in values if v is not None], dtype=np.float64)
-    if len(defined) < bootstrap.resamples / 2:
-        return None, None
-    tail = (1 - confidence) / 2
-    low, high = np.quantile(defined, [tail, 1 - tail])
     return float(low), float(high)

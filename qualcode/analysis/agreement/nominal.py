@@ -25,9 +25,9 @@ import numpy as np
 import numpy.typing as npt
 
 from qualcode.analysis.agreement._counts import CategoryCounts, as_matrix, category_counts
-from qualcode.analysis.agreement.bootstrap import Bootstrap, alpha_interval, unit_interval
+from qualcode.analysis.agreement.bootstrap import Bootstrap, alpha_interval
 from qualcode.analysis.agreement.multirater import ChanceCorrected, category_kappas, family
-from qualcode.analysis.agreement.raters import cohen, cohen_table, conger, light
+from qualcode.analysis.agreement.raters import cohen, cohen_table, conger, light, light_interval
 from qualcode.analysis.agreement.weights import Weighting, weight_matrix
 from qualcode.errors import QualcodeError
 
@@ -274,9 +274,7 @@ def coefficients(
     if result.weights == "identity":
         light_kappa = light(matrix, domain)
         if bootstrap is not None and light_kappa.value is not None:
-            low, high = unit_interval(
-                matrix, lambda rows: light(rows, domain).value, bootstrap=bootstrap
-            )
+            low, high = light_interval(matrix, domain, bootstrap.resamples, bootstrap.seed)
             light_kappa = replace(light_kappa, ci_low=low, ci_high=high)
     return replace(
         result, conger_kappa=conger(matrix, domain, w, confidence), light_kappa=light_kappa

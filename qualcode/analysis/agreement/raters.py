@@ -137,9 +137,51 @@ def conger(
     return ChanceCorrected(kappa, pa, pe, n2, se, low, high)
 
 
+def light_interval(
+    data: npt.ArrayLike,
+    domain: npt.ArrayLike,
+    resamples: int,
+    seed: int,
+    confidence: float = 0.95,
+) -> tuple[float | None, float | None]:
+    """Percentile interval of Light's kappa over resamples of the units (rows), all pairs'
+    contingency tables drawn at once (resample weights times one-hot cells)."""
+    matrix = np.asarray(data, dtype=np.float64)
+    values = np.asarray(domain, dtype=np.float64)
+    n, q = len(matrix), len(values)
+    if n < 2 or q == 0:
+        return None, None
+    rng = np.random.default_rng(seed)
+    weights = rng.multinomial(n, np.full(n, 1 / n), size=resamples).astype(np.float64)
+    at = _positions(matrix, values)
+    kappas = []
+    for i, j in combinations(range(matrix.shape[1]), 2):
+        both = (at[:, i] >= 0) & (at[:, j] >= 0)
+        cells = np.zeros((n, q * q))
+        cells[np.flatnonzero(both), (at[both, i] * q + at[both, j])] = 1.0
+        tables = (weights @ cells).reshape(resamples, q, q)
+        total = tables.sum(axis=(1, 2))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = tables / total[:, None, None]
+            observed = np.trace(p, axis1=1, axis2=2)
+            expected = np.einsum("xk,xk->x", p.sum(axis=2), p.sum(axis=1))
+            kappas.append(
+                np.where(
+                    1 - expected > _UNDEFINED_MARGIN, (observed - expected) / (1 - expected), np.nan
+                )
+            )
+    means = np.mean(kappas, axis=0)
+    defined = means[~np.isnan(means)]
+    if len(defined) < resamples / 2:
+        return None, None
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(defined, [tail, 1 - tail])
+    return float(low), float(high)
+
+
 def light(data: npt.ArrayLike, domain: npt.ArrayLike) -> ChanceCorrected:
     """Light's (1971) kappa: the mean of the pairwise Cohen's kappas (undefined when any
-    pair's kappa is). Its interval comes from a bootstrap over units (`bootstrap.unit_interval`)."""
+    pair's kappa is). Its interval comes from a bootstrap over units (`light_interval`)."""
     matrix = np.asarray(data, dtype=np.float64)
     kappas = [
         cohen(matrix[:, i], matrix[:, j], domain)

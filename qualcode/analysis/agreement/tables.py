@@ -16,13 +16,12 @@ from qualcode.analysis.agreement.nominal import AgreementResult
 from qualcode.domain.agreement import ALL_CODES, AgreementOptions, AgreementRow
 from qualcode.domain.table import Cell, ResultTable
 
-LOW_PREVALENCE = 0.10
+LOW_PREVALENCE = 0.05
 """Below this share of units coded by anyone, kappa and alpha are unstable."""
 
 LOW_PREVALENCE_NOTE = (
-    f"low prevalence (< {LOW_PREVALENCE:.0%} of units coded by anyone): kappa and alpha "
-    "swing with a few units (Feinstein & Cicchetti 1990); read the counts, AC1 and "
-    "Brennan-Prediger"
+    f"prevalence < {LOW_PREVALENCE:.0%}: kappa and alpha are unstable; read the counts, "
+    "AC1 and Brennan-Prediger"
 )
 
 UNIT_NAMES = {"turn": "turns", "sentence": "sentences", "character": "characters"}
@@ -211,6 +210,9 @@ def intervals_table(
         notes=[
             f"Intervals: {method}.",
             "No band for percent agreement: it is not chance-corrected.",
+            f"Warning where fewer than {LOW_PREVALENCE:.0%} of the units were coded by "
+            "anyone: kappa and alpha then swing with a few units (Feinstein & Cicchetti "
+            "1990).",
             *BANDS,
         ],
     )

@@ -67,8 +67,8 @@ def test_intervals_narrow_as_units_grow(matrix):
     errors shrink with n; the alpha bootstrap draws four times the pairs). Degenerate alpha
     intervals are left out: at the floor of -1, or pulled to 0 by Krippendorff's rule for
     resamples without variation, which applies less often as pairs grow."""
-    small = coefficients(matrix, bootstrap=Bootstrap())
-    large = coefficients(np.tile(matrix, (4, 1)), bootstrap=Bootstrap())
+    small = coefficients(matrix, bootstrap=Bootstrap(resamples=400))
+    large = coefficients(np.tile(matrix, (4, 1)), bootstrap=Bootstrap(resamples=400))
     for name in ("fleiss_kappa", "gwet_ac1", "brennan_prediger", "krippendorff_alpha"):
         a, b = getattr(small, name), getattr(large, name)
         if a.ci_low is None or b.ci_low is None:
