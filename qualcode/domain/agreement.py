@@ -72,6 +72,7 @@ class AgreementRow(_Frozen):
     brennan_prediger: float | None = None
     gwet_ac1: float | None = None
     u_alpha: float | None = None
+    alpha_u: float | None = None  # Krippendorff's (1995) alpha_U, character level
     prevalence: float | None = None
     intervals: dict[str, tuple[float | None, float | None]] = Field(default_factory=dict)
     """95 % interval per coefficient field name (e.g. "krippendorff_alpha")."""

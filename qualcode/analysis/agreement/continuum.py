@@ -9,6 +9,7 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 
+from qualcode.analysis.agreement.alpha_u import disagreements
 from qualcode.analysis.agreement.character import merge_span_arrays
 from qualcode.analysis.agreement.interpret import interpret_alpha
 from qualcode.analysis.agreement.layers import Context, SpanLayers
@@ -66,9 +67,10 @@ def unitizing_table(context: Context, layers: SpanLayers) -> ResultTable:
 
 
 def all_coders_table(context: Context, layers: SpanLayers) -> ResultTable | None:
-    """Three or more coders at once: |u-alpha per code and u-alpha per concept (its codes
-    as values) over the transcripts every compared coder took part in (Krippendorff et al.
-    2016, eqs. 5a and 6 for m coders). None with fewer than three coders."""
+    """Three or more coders at once: |u-alpha and alpha-U per code, u-alpha per concept (its
+    codes as values) and alpha-U over all codes, over the transcripts every compared coder
+    took part in (Krippendorff et al. 2016, eqs. 5a and 6, and Krippendorff 1995, for m
+    coders). None with fewer than three coders."""
     m = len(context.coders)
     if m < 3:
         return None
@@ -82,6 +84,7 @@ def all_coders_table(context: Context, layers: SpanLayers) -> ResultTable | None
     rows: list[list[str | int | float | None]] = []
     notes: set[str] = set()
     coders = tuple(range(m))
+    measured: list[tuple[float, float]] = []
     if total:
         for label, name in enumerate(context.labels):
             spans = []
@@ -96,13 +99,21 @@ def all_coders_table(context: Context, layers: SpanLayers) -> ResultTable | None
                 )
             value = binary_u_from_spans(spans, offsets, total)
             rows.append([name, "|u-alpha", value, interpret_alpha(value), total])
+            merged = [merge_span_arrays(offsets[d] + a, offsets[d] + b) for d, a, b in spans]
+            d_o, d_e = disagreements(total, merged)
+            measured.append((d_o, d_e))
+            value = 1 - d_o / d_e if d_e > 0 else None
+            rows.append([name, "alpha-U", value, interpret_alpha(value), total])
         concept_names = [label.split(".", 1)[0] for label in context.labels]
         for concept in dict.fromkeys(concept_names):
             members = [i for i, c in enumerate(concept_names) if c == concept]
             value = _unitized(context, layers, coders, continuum, members, notes, measure=u_alpha)
             rows.append([concept, "u-alpha", value, interpret_alpha(value), total])
+        mean_o, mean_e = np.mean(measured, axis=0)
+        value = 1 - float(mean_o) / float(mean_e) if mean_e > 0 else None
+        rows.append([ALL_CODES, "alpha-U", value, interpret_alpha(value), total])
     return ResultTable(
-        title=f"Unitizing agreement of all {m} coders (|u-alpha, u-alpha)",
+        title=f"Unitizing agreement of all {m} coders (|u-alpha, alpha-U, u-alpha)",
         columns=["code or concept", "coefficient", "value", "band", "characters"],
         rows=rows,
         notes=[

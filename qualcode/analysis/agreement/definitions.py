@@ -98,6 +98,14 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Krippendorff, Mathet, Bouvry & Widlöcher (2016), Quality & Quantity 50, 2347-2364, eq. 6.",
     ),
     Definition(
+        "alpha-U (Krippendorff 1995)",
+        "Per code, coders' units compared by their boundaries: squared differences of the "
+        "starts and ends of overlapping units, a unit's squared length where the other coder "
+        "has a gap; over all codes the mean observed over the mean expected disagreement.",
+        "Krippendorff (1995), Sociological Methodology 25, 47-76; Krippendorff (2004), "
+        "Content Analysis 2nd ed., pp. 251-256 (p. 254 example reproduced).",
+    ),
+    Definition(
         "cu-alpha",
         "Alpha for the codes of one concept (semantic domain) applied to text that coders "
         "jointly coded; codes within the concept must not overlap in one coder's layer.",

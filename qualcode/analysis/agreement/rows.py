@@ -9,12 +9,14 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 
+from qualcode.analysis.agreement.alpha_u import disagreements
 from qualcode.analysis.agreement.bootstrap import Bootstrap
 from qualcode.analysis.agreement.character import (
     CharacterAgreement,
     aggregate,
     agreement_from_counts,
     document_presence_counts,
+    merge_span_arrays,
 )
 from qualcode.analysis.agreement.layers import Context, SpanLayers, Takers, TurnLayers
 from qualcode.analysis.agreement.multirater import ChanceCorrected
@@ -129,6 +131,8 @@ def character_rows(
             offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
             mine = [layers.pick(coder, documents) for coder in (a, b)]
             pooled: list[CharacterAgreement] = []
+            disagreement: list[tuple[float, float]] = []
+            total = int(sum(lengths))
             for label, name in enumerate(context.labels):
                 spans = [_doc_spans(layers, m & (layers.label == label), documents) for m in mine]
                 counts = document_presence_counts(lengths, spans[0], spans[1])
@@ -137,12 +141,21 @@ def character_rows(
                     for n, c in zip(lengths, counts, strict=True)
                 ]
                 pooled += results
-                u = binary_u_from_spans(spans, offsets, int(sum(lengths)))
-                rows.append(_character_row(group, name, pair, results, u, options, bootstrap))
+                u = binary_u_from_spans(spans, offsets, total)
+                row = _character_row(group, name, pair, results, u, options, bootstrap)
+                if total:
+                    merged = [
+                        merge_span_arrays(offsets[d] + s, offsets[d] + e) for d, s, e in spans
+                    ]
+                    d_o, d_e = disagreements(total, merged)
+                    disagreement.append((d_o, d_e))
+                    row = row.model_copy(update={"alpha_u": 1 - d_o / d_e if d_e > 0 else None})
+                rows.append(row)
             if len(context.labels) > 1:
-                rows.append(
-                    _character_row(group, ALL_CODES, pair, pooled, None, options, bootstrap)
-                )
+                row = _character_row(group, ALL_CODES, pair, pooled, None, options, bootstrap)
+                mean_o, mean_e = np.mean(disagreement, axis=0) if disagreement else (0.0, 0.0)
+                aggregated = 1 - float(mean_o) / float(mean_e) if mean_e > 0 else None
+                rows.append(row.model_copy(update={"alpha_u": aggregated}))
     return rows
 
 

@@ -67,7 +67,7 @@ def rows_table(rows: list[AgreementRow], options: AgreementOptions) -> ResultTab
     counts = ["both", "A only", "B only", "neither"] if two else ["all", "some", "none"]
     interval = ["ci_low", "ci_high"] if options.intervals else []
     if character:
-        coefficients = ["percent agreement", "kappa", *interval, "|u-alpha", "band"]
+        coefficients = ["percent agreement", "kappa", *interval, "|u-alpha", "band", "alpha-U"]
         columns = [*group, "coders", "code", "characters", *counts, "prevalence", *coefficients]
     else:
         kappa = ["Cohen's kappa"] if two else []
@@ -105,6 +105,7 @@ def rows_table(rows: list[AgreementRow], options: AgreementOptions) -> ResultTab
             cells += [
                 row.u_alpha,
                 "" if row.code == ALL_CODES else interpret_alpha(row.u_alpha),
+                row.alpha_u,
             ]
         else:
             low, high = row.intervals.get("krippendorff_alpha", (None, None))
