@@ -128,6 +128,15 @@ def agree_command(
         bool,
         typer.Option("--intervals/--no-intervals", help="95 % intervals for every coefficient."),
     ] = True,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            help="Treat --codes as the ordered levels of one rating and report weighted "
+            "agreement: linear, quadratic, ordinal or ratio.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
     db: DbOption = None,
@@ -144,6 +153,8 @@ def agree_command(
         raise QualcodeError(f"--unit '{unit}' must be turn, sentence or character.")
     if average not in ("pooled", "weighted", "unweighted"):
         raise QualcodeError(f"--average '{average}' must be pooled, weighted or unweighted.")
+    if weights is not None and weights not in ("linear", "quadratic", "ordinal", "ratio"):
+        raise QualcodeError(f"--weights '{weights}' must be linear, quadratic, ordinal or ratio.")
     options = AgreementOptions(
         coders=split_names(coders),
         codes=split_names(codes),
@@ -155,6 +166,7 @@ def agree_command(
         average=average,  # type: ignore[arg-type]
         empty_as_one=nvivo_empty,
         intervals=intervals,
+        weights=weights,  # type: ignore[arg-type]
     )
     emit(agree.agreement(project(db), options), fmt, output)
 

@@ -34,6 +34,8 @@ class AgreementOptions(_Frozen):
     average: Average = "pooled"
     empty_as_one: bool = False  # NVivo: kappa 1 for a transcript neither coder coded
     intervals: bool = True
+    weights: Literal["linear", "quadratic", "ordinal", "ratio"] | None = None
+    """With `codes` naming the ordered levels of one code set: weighted agreement on them."""
 
 
 class MatrixOptions(_Frozen):

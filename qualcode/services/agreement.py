@@ -37,7 +37,12 @@ from qualcode.analysis.agreement.layers import (
 )
 from qualcode.analysis.agreement.nominal import counts_coefficients
 from qualcode.analysis.agreement.rows import character_rows, nominal_rows
-from qualcode.analysis.agreement.tables import intervals_table, matrix_table, rows_table
+from qualcode.analysis.agreement.tables import (
+    intervals_table,
+    matrix_table,
+    ordinal_table,
+    rows_table,
+)
 from qualcode.domain.agreement import (
     AgreementOptions,
     AgreementRow,
@@ -123,6 +128,8 @@ def _labels(
             raise NotFoundError(
                 f"No {kind} {', '.join(unknown)} in the codebook; see `qualcode codebook show`."
             )
+        if options.weights:  # the levels of a rating, in the order given
+            return tuple(dict.fromkeys(options.codes))
         return tuple(key for key in ordered if key in options.codes)
     used: set[str] = set()
     for coder_id in coder_ids:
@@ -191,6 +198,9 @@ def agreement(project: Project, options: AgreementOptions) -> ResultSet:
 
     def work(session: Session) -> ResultSet:
         context = load_context(session, options)
+        if options.weights is not None:
+            table = ordinal_table(context, load_turns(session, context), options)
+            return describe(context, [table], options)
         spans = None
         if options.unit == "character" or options.overlap is not None:
             spans = load_spans(session, context)
@@ -217,6 +227,8 @@ def describe(context: Context, tables: list[ResultTable], options: AgreementOpti
         filters["codes"] = "rolled up to concepts"
     if options.exclude_uncoded:
         filters["uncoded text"] = "excluded"
+    if options.weights:
+        filters["weights"] = options.weights
     return ResultSet.describe(
         tables,
         codebook=context.codebook,

@@ -256,3 +256,21 @@ def test_audit_states_design_and_rounds(two_coders):
     pooled = rows_by_code(two_coders)[ALL_CODES]
     assert rounds.rows[0][3] == pooled.n_units
     assert rounds.rows[0][6] == pytest.approx(pooled.krippendorff_alpha)
+
+
+def test_weights_rate_turns_on_an_ordinal_code_set(two_coders):
+    """TB and JW taken as levels 1 and 2 of one rating: anna rates turn 2 as 1, turn 3 as 2;
+    ben turn 2 as 1, turn 3 as 1 (turns 1 and 4 unrated). Two pairable turns: p_o = 1/2;
+    A's levels (1/2, 1/2), B's (1, 0): p_e = 1/2, Cohen's kappa 0 (two levels: linear
+    weights are the identity). Levels follow the order of --codes, not the codebook's."""
+    options = AgreementOptions(codes=(TB, JW), weights="linear")
+    result = agreement.agreement(two_coders, options)
+    table = result.tables[0]
+    rows = {row[0]: row for row in table.rows}
+    assert rows["percent agreement (linear weights)"][1] == pytest.approx(0.5)
+    assert rows["Cohen's kappa (linear weights)"][1] == pytest.approx(0.0)
+    assert rows["percent agreement (linear weights)"][6] == 2
+    assert result.query["filters"].endswith("weights = linear")
+    assert any("1 = temporality.breaks, 2 = jobcrafting" in note for note in table.notes)
+    with pytest.raises(Exception, match="name its levels in order"):
+        agreement.agreement(two_coders, AgreementOptions(weights="linear"))

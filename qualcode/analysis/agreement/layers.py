@@ -184,3 +184,15 @@ def sentence_layers(
             i += 1
     cover = covered(spans.takers, m, sentences[:, 0])
     return TurnLayers(sentences[:, 3], sentences[:, 0], present & cover[None], cover, spans.takers)
+
+
+def ordinal_values(layers: TurnLayers) -> tuple[npt.NDArray[np.float64], int]:
+    """Units x coders rating matrix from presence layers whose labels are ordered levels
+    (label k is value k + 1): NaN where a coder applied no level, or did not take part, or
+    applied two or more levels to the unit; returns the matrix and how many (unit, coder)
+    cells had two or more levels."""
+    present = layers.present & layers.covered[None]
+    count = present.sum(axis=0)  # units x coders
+    value = np.argmax(present, axis=0).astype(np.float64) + 1
+    value[count != 1] = np.nan
+    return value, int(np.count_nonzero(count > 1))

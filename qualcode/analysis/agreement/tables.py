@@ -12,9 +12,11 @@ from qualcode.analysis.agreement.interpret import (
     interpret_alpha,
     interpret_interval,
 )
-from qualcode.analysis.agreement.nominal import AgreementResult
+from qualcode.analysis.agreement.layers import Context, TurnLayers, ordinal_values
+from qualcode.analysis.agreement.nominal import AgreementResult, coefficients
 from qualcode.domain.agreement import ALL_CODES, AgreementOptions, AgreementRow
 from qualcode.domain.table import Cell, ResultTable
+from qualcode.errors import QualcodeError
 
 LOW_PREVALENCE = 0.05
 """Below this share of units coded by anyone, kappa and alpha are unstable."""
@@ -269,3 +271,35 @@ def matrix_table(
         rows=rows,
         notes=[*notes, *BANDS],
     )
+
+
+def ordinal_table(context: Context, layers: TurnLayers, options: AgreementOptions) -> ResultTable:
+    """The codes of `options.codes` as the ordered levels of one rating (turn level), with
+    `options.weights`."""
+    if not options.codes or len(context.labels) < 2 or options.unit != "turn":
+        raise QualcodeError(
+            "--weights rates turns on an ordinal code set: name its levels in order with "
+            "--codes (e.g. --codes pace.slow,pace.steady,pace.rushed), at turn level."
+        )
+    values, ambiguous = ordinal_values(layers)
+    result = coefficients(
+        values,
+        level="ordinal",
+        categories=list(range(1, len(context.labels) + 1)),
+        weights=options.weights,
+        bootstrap=Bootstrap() if options.intervals else None,
+    )
+    levels = [f"{i + 1} = {label}" for i, label in enumerate(context.labels)]
+    table = matrix_table(
+        f"Ordinal agreement on {', '.join(context.labels)} (turn level)",
+        list(context.coders),
+        len(values),
+        result,
+        levels,
+    )
+    note = (
+        f"A turn's value is the level a coder applied to it; missing where the coder applied "
+        f"none or did not take part; {ambiguous} (turn, coder) cells with two or more levels "
+        "are left out as missing."
+    )
+    return table.model_copy(update={"notes": [note, *table.notes]})
