@@ -238,3 +238,15 @@ def turn_counts(session: Session) -> dict[int, int]:
 
 def codebook(session: Session, codebook_id: int) -> Codebook | None:
     return session.get(Codebook, codebook_id)
+
+
+def segments_of_roles(session: Session, roles: Collection[str]) -> list[int]:
+    """Ids of the segments whose speaker's role, trimmed and in lower case, is in `roles`."""
+    if not roles:
+        return []
+    query = (
+        select(Segment.id)
+        .join(Speaker, Speaker.id == Segment.speaker_id)
+        .where(func.lower(func.trim(Speaker.role)).in_(list(roles)))
+    )
+    return list(session.scalars(query))
