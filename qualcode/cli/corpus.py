@@ -15,8 +15,8 @@ from qualcode.cli.common import CoderOption, DbOption, console, friendly, projec
 from qualcode.config import coder_name
 from qualcode.domain.imports import LANGUAGES, ImportResult, ImportSpec
 from qualcode.errors import QualcodeError
-from qualcode.ingest.manifest import read_manifest
-from qualcode.services import blind, corpus, importing
+from qualcode.ingest.manifest import read_manifest, read_moderator_roles
+from qualcode.services import blind, corpus, importing, scope
 
 
 @friendly
@@ -78,6 +78,7 @@ def import_(
     if not specs:
         raise QualcodeError("Name files to import, or a --manifest.")
     opened = project(db)
+    moderators = read_moderator_roles(manifest) if manifest else None
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Importing", total=len(specs))
 
@@ -92,6 +93,9 @@ def import_(
             no_speakers=no_speakers,
             progress=advance,
         )
+    if moderators is not None and report.count("imported"):
+        stored = scope.set_moderator_roles(opened, moderators)
+        console.print(f"Moderator roles of the study: {', '.join(stored) or 'none'}.")
     for result in report.results:
         if result.status == "imported":
             console.print(

@@ -6,6 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qualcode.domain.codekey import CodeKey
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -85,11 +87,11 @@ class CodeInfo(_Frozen):
 
     @property
     def depth(self) -> int:
-        return self.key.count(".")
+        return CodeKey(self.key).depth
 
     @property
     def concept(self) -> str:
-        return self.key.split(".", 1)[0]
+        return CodeKey(self.key).concept
 
 
 class CodebookInfo(_Frozen):
