@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "transcripts": ("corpus", "transcripts", "command"),
     "segments": ("corpus", "segments", "command"),
     "transcript": ("transcript", "transcript_app", "group"),
+    "speaker": ("transcript", "speaker_app", "group"),
     "code": ("coding", "code", "command"),
     "uncode": ("coding", "uncode", "command"),
     "open-code": ("coding", "open_code", "command"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
+from qualcode.domain.text import one_line, without_controls
 from qualcode.domain.transcript import ParsedTranscript
 from qualcode.errors import InputError
 from qualcode.ingest.decode import decode_bytes
@@ -18,7 +19,11 @@ SUPPORTED_EXTENSIONS = (*PLAIN_TEXT_EXTENSIONS, ".vtt", ".srt", ".docx")
 
 
 def read_transcript(
-    path: Path, *, encoding: str | None = None, no_speakers: bool = False
+    path: Path,
+    *,
+    encoding: str | None = None,
+    no_speakers: bool = False,
+    allow_unordered: bool = False,
 ) -> ParsedTranscript:
     """Read and parse the file at ``path`` (see ``read_transcript_bytes``)."""
     try:
@@ -35,18 +40,30 @@ def read_transcript(
             f"the file cannot be read ({error.strerror}).",
             hint="Check that it exists and that you may read it.",
         ) from None
-    return read_transcript_bytes(data, path.name, encoding=encoding, no_speakers=no_speakers)
+    return read_transcript_bytes(
+        data,
+        path.name,
+        encoding=encoding,
+        no_speakers=no_speakers,
+        allow_unordered=allow_unordered,
+    )
 
 
 def read_transcript_bytes(
-    data: bytes, name: str, *, encoding: str | None = None, no_speakers: bool = False
+    data: bytes,
+    name: str,
+    *,
+    encoding: str | None = None,
+    no_speakers: bool = False,
+    allow_unordered: bool = False,
 ) -> ParsedTranscript:
     """Parse a transcript file's bytes; ``name``'s extension chooses the format.
 
     ``.txt``, ``.text`` and ``.md`` are speaker-labelled text (Otter exports are recognised
     by their content), ``.vtt`` WebVTT, ``.srt`` SubRip, ``.docx`` Word. ``encoding`` applies
     to the text formats; ``no_speakers`` reads text and Word files as paragraphs without
-    speakers. Turns without text are dropped.
+    speakers; ``allow_unordered`` keeps subtitle cues that are out of time order. Control
+    characters are removed (qualcode.domain.text) and turns without text dropped.
     """
     suffix = PurePath(name).suffix.lower()
     if suffix == ".docx":
@@ -54,9 +71,9 @@ def read_transcript_bytes(
     elif suffix in (".vtt", ".srt", *PLAIN_TEXT_EXTENSIONS):
         text = decode_bytes(data, name, encoding)
         if suffix == ".vtt":
-            parsed = read_webvtt(text, name)
+            parsed = read_webvtt(text, name, allow_unordered=allow_unordered)
         elif suffix == ".srt":
-            parsed = read_srt(text, name)
+            parsed = read_srt(text, name, allow_unordered=allow_unordered)
         elif not no_speakers and looks_like_otter(text):
             parsed = read_otter(text, name)
         else:
@@ -67,6 +84,10 @@ def read_transcript_bytes(
             f"files ending in '{suffix or '(no extension)'}' cannot be imported.",
             hint=f"Use one of {', '.join(SUPPORTED_EXTENSIONS)}.",
         )
+    for turn in parsed.turns:
+        turn.text = without_controls(turn.text)
+        turn.speaker = one_line(turn.speaker) or None if turn.speaker else None
+        turn.role = one_line(turn.role) or None if turn.role else None
     parsed.turns = [turn for turn in parsed.turns if turn.text]
     if not parsed.turns:
         raise InputError(
