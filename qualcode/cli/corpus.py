@@ -15,8 +15,8 @@ from qualcode.cli.common import CoderOption, DbOption, console, friendly, projec
 from qualcode.config import coder_name
 from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
 from qualcode.errors import QualcodeError
-from qualcode.ingest.manifest import read_manifest, read_moderator_roles
-from qualcode.services import blind, corpus, importing, scope
+from qualcode.ingest.manifest import read_deck, read_manifest, read_moderator_roles
+from qualcode.services import blind, cards, corpus, importing, scope
 
 
 @friendly
@@ -104,6 +104,11 @@ def import_(
         return
     opened = project(db)
     moderators = read_moderator_roles(manifest) if manifest else None
+    deck = read_deck(manifest) if manifest else []
+    if deck:
+        added, updated = cards.load_deck(opened, deck)
+        if added or updated:
+            console.print(f"Deck: {added} cards added, {updated} updated from the manifest.")
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Importing", total=len(specs))
 
@@ -142,6 +147,14 @@ def import_(
         f"{report.count('imported')} imported, {report.count('skipped')} already there"
         f"{updated}, {report.count('failed')} failed."
     )
+    new = [r.transcript_id for r in report.results if r.status == "imported" and r.transcript_id]
+    if new and cards.list_cards(opened):
+        found = cards.detect(opened, new)
+        readings = sum(len(result.detections) for result in found)
+        console.print(
+            f"Cards: {readings} readings found in {len(found)} transcripts "
+            "(`qualcode cards sections TRANSCRIPT` shows them)."
+        )
     if report.failures:
         if not keep_going:
             console.print("Nothing of the failed file was stored; fix it and run the import again.")

@@ -1,7 +1,7 @@
 """done marks: a coder marks a transcript done; the all-coders summary layer leaves out consensus
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02 12:00:00
 
 ``transcript_done`` holds one row per (transcript, coder) that the coder marked done: the
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
