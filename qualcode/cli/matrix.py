@@ -12,12 +12,15 @@ from qualcode.cli.analysis import (
     FormatOption,
     GroupKindOption,
     LayerCoderOption,
+    ModeratorsOption,
     OutputOption,
     RoleOption,
+    ScopeOption,
     _emit,
     _scope,
 )
 from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
+from qualcode.domain.scope import Coverage
 
 matrix_app = typer.Typer(
     help="The Framework Method's charting matrix (Gale et al. 2013): rows x codes.",
@@ -49,6 +52,8 @@ def matrix(
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
     role: RoleOption = None,
+    scope: ScopeOption = Coverage.CODED,
+    include_moderators: ModeratorsOption = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     db: DbOption = None,
@@ -56,7 +61,7 @@ def matrix(
     """Write the charting matrix: a row per transcript or department, a column per code."""
     if ctx.invoked_subcommand is not None:
         return
-    from qualcode.services.analysis import LayerChoice
+    from qualcode.domain.layer import Layer
     from qualcode.services.matrix import MatrixQuery
     from qualcode.services.matrix import matrix as build
 
@@ -64,8 +69,8 @@ def matrix(
         rows=rows,
         cols=cols,
         cell=cell,
-        layer=LayerChoice(coder, consensus),
-        scope=_scope(department, group_kind, role),
+        layer=Layer.of_options(coder, consensus),
+        scope=_scope(department, group_kind, role, scope, include_moderators),
     )
     _emit(build(project(db), query), fmt, output)
 

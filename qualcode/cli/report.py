@@ -8,8 +8,16 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli.analysis import ConsensusOption, LayerCoderOption, _split
+from qualcode.cli.analysis import (
+    ConsensusOption,
+    LayerCoderOption,
+    ModeratorsOption,
+    ScopeOption,
+    _scope,
+    _split,
+)
 from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
+from qualcode.domain.scope import Coverage
 from qualcode.errors import QualcodeError
 
 
@@ -44,6 +52,8 @@ def report(
     ] = False,
     coder: LayerCoderOption = None,
     consensus: ConsensusOption = False,
+    scope: ScopeOption = Coverage.CODED,
+    include_moderators: ModeratorsOption = False,
     quotes: Annotated[int, typer.Option("--quotes", help="Quotes per code.")] = 3,
     min_words: Annotated[int, typer.Option("--min-words", help="Preferred shortest quote.")] = 8,
     max_words: Annotated[int, typer.Option("--max-words", help="Preferred longest quote.")] = 150,
@@ -73,9 +83,9 @@ def report(
 ) -> None:
     """Write the analysis of a department as a document: figures, quotes, open codes, memos."""
     from qualcode.analysis.quote_ranking import QuoteRule
+    from qualcode.domain.layer import Layer
     from qualcode.exchange.report import report_format, write_report
     from qualcode.services import report as service
-    from qualcode.services.analysis import LayerChoice
 
     if (department is None) == (not all_departments):
         raise QualcodeError("Say which department: --department NAME, or --all-departments.")
@@ -85,13 +95,14 @@ def report(
         by=by,
         codes=_split(codes),
         concepts=concepts,
-        layer=LayerChoice(coder, consensus),
+        layer=Layer.of_options(coder, consensus),
         rule=QuoteRule(
             per_code=quotes, min_words=min_words, max_words=max_words, max_per_transcript=per_group
         ),
         names=names,
         pseudonymise=pseudonymise,
         extra_names=_names(names_file),
+        scope=_scope(None, None, None, scope, include_moderators),
     )
     opened = project(db)
     if not all_departments:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from qualcode.domain.layer import Layer
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import QualcodeError
 from qualcode.services import analysis
-from qualcode.services.analysis import FrequencyQuery, LayerChoice, TurnScope
+from qualcode.services.analysis import FrequencyQuery, TurnScope
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
 from qualcode.store import report_data
@@ -35,7 +36,7 @@ class MatrixQuery:
     rows: str = "transcript"
     cols: str = "concept"
     cell: str = "count"
-    layer: LayerChoice = field(default_factory=LayerChoice)
+    layer: Layer = field(default_factory=Layer)
     scope: TurnScope = field(default_factory=TurnScope)
 
 

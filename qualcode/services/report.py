@@ -5,7 +5,7 @@ department, assembled from the analysis services so that every figure matches `c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -14,10 +14,11 @@ from qualcode import __version__
 from qualcode.analysis.contingency import RESIDUAL_THRESHOLD, wilson_interval
 from qualcode.analysis.quote_ranking import QuoteRule
 from qualcode.domain.corpus import CodeInfo
+from qualcode.domain.layer import Layer
 from qualcode.domain.report import CodeSection, Report, Share
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services import analysis
-from qualcode.services.analysis import CompareQuery, CooccurrenceQuery, LayerChoice, TurnScope
+from qualcode.services.analysis import CompareQuery, CooccurrenceQuery, TurnScope
 from qualcode.services.codebooks import codebook_info
 from qualcode.services.project import Project
 from qualcode.services.report_parts import (
@@ -42,11 +43,16 @@ class ReportQuery:
     by: str | None = None  # "group-kind" for figures per focus-group kind within the department
     codes: tuple[str, ...] = ()
     concepts: bool = False
-    layer: LayerChoice = field(default_factory=LayerChoice)
+    layer: Layer = field(default_factory=Layer)
     rule: QuoteRule = field(default_factory=QuoteRule)
     names: bool = False
     pseudonymise: bool = False
     extra_names: tuple[str, ...] = ()
+    scope: TurnScope = field(default_factory=TurnScope)  # coverage and moderators; no filters
+
+    def within(self, department: str | None = None) -> TurnScope:
+        """The report's scope, narrowed to one department when given."""
+        return replace(self.scope, departments=(department,) if department else ())
 
 
 def departments(project: Project) -> list[str]:
@@ -65,13 +71,13 @@ def build_report(project: Project, query: ReportQuery) -> Report:
         )
     book = codebook_info(project)
     rows = _row_codes(book.codes, query)
-    by_department = compare_figures(project, CompareQuery(by="department", layer=query.layer), rows)
+    by_department = compare_figures(
+        project, CompareQuery(by="department", layer=query.layer, scope=query.within()), rows
+    )
     by_group = (
         compare_figures(
             project,
-            CompareQuery(
-                by=query.by, layer=query.layer, scope=TurnScope(departments=(query.department,))
-            ),
+            CompareQuery(by=query.by, layer=query.layer, scope=query.within(query.department)),
             rows,
         )
         if query.by
@@ -82,7 +88,9 @@ def build_report(project: Project, query: ReportQuery) -> Report:
         if query.pseudonymise
         else None
     )
-    citing = Citing(query.department, query.layer, query.rule, query.names, pseudonymiser)
+    citing = Citing(
+        query.within(query.department), query.layer, query.rule, query.names, pseudonymiser
+    )
     sections = [code_section(project, citing, code, by_department, by_group) for code in rows]
     concept_sections = tuple(s for s in sections if not _is_open(s.key))
     open_sections = tuple(s for s in sections if _is_open(s.key) and s.depth > 1 and s.here.coded)
@@ -90,7 +98,7 @@ def build_report(project: Project, query: ReportQuery) -> Report:
     cards = card_entries(project, citing)
     pairs = analysis.cooccurrence(
         project,
-        CooccurrenceQuery(layer=query.layer, scope=TurnScope(departments=(query.department,))),
+        CooccurrenceQuery(layer=query.layer, scope=query.within(query.department)),
     ).tables[0]
     provenance = by_department.query
     return Report(
@@ -101,7 +109,8 @@ def build_report(project: Project, query: ReportQuery) -> Report:
             ("Codebook", f"{provenance.get('codebook')} v{provenance.get('codebook_version')}"),
             ("Coder layer", str(provenance.get("coder_layer"))),
             ("Unit", "turn (a speaker's turn in a focus group)"),
-            ("Share", "turns coded with the code / the group's turns; 95 % Wilson interval"),
+            ("Scope", query.scope.describe()),
+            ("Share", "coded turns / the group's turns in scope; 95 % Wilson interval"),
             ("Compared with", "the other departments (adjusted residuals, Agresti 2013)"),
             ("Quotes attributed by", "name and role" if query.names else "role only"),
             ("Date", date.today().isoformat()),
@@ -154,7 +163,9 @@ def build_summary(project: Project, query: ReportQuery) -> Report:
     """The cross-department summary: each code's share in every department, side by side."""
     book = codebook_info(project)
     rows = _row_codes(book.codes, query)
-    figures = compare_figures(project, CompareQuery(by="department", layer=query.layer), rows)
+    figures = compare_figures(
+        project, CompareQuery(by="department", layer=query.layer, scope=query.within()), rows
+    )
     sections = []
     for code in rows:
         shares = figures.shares(code.key)
@@ -191,7 +202,8 @@ def build_summary(project: Project, query: ReportQuery) -> Report:
             ("Codebook", f"{provenance.get('codebook')} v{provenance.get('codebook_version')}"),
             ("Coder layer", str(provenance.get("coder_layer"))),
             ("Unit", "turn (a speaker's turn in a focus group)"),
-            ("Share", "turns coded with the code / the group's turns; 95 % Wilson interval"),
+            ("Scope", query.scope.describe()),
+            ("Share", "coded turns / the group's turns in scope; 95 % Wilson interval"),
             ("Date", date.today().isoformat()),
             ("qualcode", __version__),
         ),

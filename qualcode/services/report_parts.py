@@ -12,9 +12,10 @@ from qualcode.analysis.contingency import RESIDUAL_THRESHOLD, wilson_interval
 from qualcode.analysis.pseudonymise import Pseudonymiser
 from qualcode.analysis.quote_ranking import Candidate, QuoteRule, rank_quotes
 from qualcode.domain.corpus import CodeInfo
+from qualcode.domain.layer import Layer
 from qualcode.domain.report import CardEntry, CodeSection, MemoEntry, ReportQuote, Share
 from qualcode.services import analysis
-from qualcode.services.analysis import CompareQuery, LayerChoice, Quote, QuoteQuery, TurnScope
+from qualcode.services.analysis import CompareQuery, Quote, QuoteQuery, TurnScope
 from qualcode.services.project import Project
 from qualcode.store import report_data
 
@@ -23,13 +24,18 @@ CANDIDATES = 500  # quotes read per code before ranking
 
 @dataclass(frozen=True)
 class Citing:
-    """How a report cites: the department, the layer, the ranking rule, names, renaming."""
+    """How a report cites: the department's scope, the layer, the ranking rule, names,
+    renaming."""
 
-    department: str
-    layer: LayerChoice
+    scope: TurnScope
+    layer: Layer
     rule: QuoteRule
     names: bool
     pseudonymiser: Pseudonymiser | None
+
+    @property
+    def department(self) -> str:
+        return self.scope.departments[0]
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,7 @@ def _quotes(project: Project, citing: Citing, code: CodeInfo) -> list[ReportQuot
         QuoteQuery(
             code=code.key,
             layer=citing.layer,
-            scope=TurnScope(departments=(citing.department,)),
+            scope=citing.scope,
             limit=CANDIDATES,
         ),
     ).quotes
