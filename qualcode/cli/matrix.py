@@ -34,7 +34,10 @@ matrix_app = typer.Typer(
 def matrix(
     ctx: typer.Context,
     rows: Annotated[
-        str, typer.Option("--rows", help="transcript or department (one row each).")
+        str,
+        typer.Option(
+            "--rows", help="transcript, speaker (transcript: label) or department (a row each)."
+        ),
     ] = "transcript",
     cols: Annotated[
         str, typer.Option("--cols", help="concept (top-level codes) or code (their codes).")
@@ -78,10 +81,15 @@ def matrix(
 @matrix_app.command("set")
 @friendly
 def set_cell(
-    row: Annotated[str, typer.Argument(help="The row: a transcript title or a department.")],
+    row: Annotated[
+        str,
+        typer.Argument(help="The row: a transcript title, 'title: speaker' or a department."),
+    ],
     code: Annotated[str, typer.Argument(help="The column: a code key.")],
     summary: Annotated[str, typer.Argument(help="Your summary of what the row says about it.")],
-    rows: Annotated[str, typer.Option("--rows", help="transcript or department.")] = "transcript",
+    rows: Annotated[
+        str, typer.Option("--rows", help="transcript, speaker or department.")
+    ] = "transcript",
     quote: Annotated[
         list[int] | None,
         typer.Option("--quote", help="Segment id of a quote behind the summary (repeatable)."),

@@ -22,7 +22,7 @@ from qualcode.services.project import Project
 from qualcode.store import codes as code_store
 from qualcode.store import report_data
 
-ROWS = {"transcript": "transcript", "department": "department"}
+ROWS = {"transcript": "transcript", "speaker": "speaker", "department": "department"}
 COLUMNS = {"concept": 1, "code": 2}
 CELLS = ("count", "share", "summary")
 SUMMARY_NOTE = (
@@ -41,7 +41,8 @@ class MatrixQuery:
 
 
 def matrix(project: Project, query: MatrixQuery) -> ResultSet:
-    """The matrix as one table: a row per transcript (or department), a column per code."""
+    """The matrix as one table: a row per transcript, speaker or department, a column per
+    code; a speaker's row is named `transcript: label`."""
     _check(query)
     measure = "percent" if query.cell == "share" else "turns"
     counts = analysis.frequency(

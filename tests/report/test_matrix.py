@@ -45,7 +45,9 @@ def test_summaries_are_stored_and_empty_cells_count_what_waits(study: Project) -
 
 
 def test_bad_choices_are_named(study: Project) -> None:
-    with pytest.raises(QualcodeError, match="--rows must be one of transcript, department"):
+    with pytest.raises(
+        QualcodeError, match="--rows must be one of transcript, speaker, department"
+    ):
         matrix(study, MatrixQuery(rows="room"))
     with pytest.raises(QualcodeError, match="No code 'tempo'"):
         set_summary(study, "department", "Ward", "tempo", "x", [], None)
@@ -69,3 +71,13 @@ def test_cli_writes_the_matrix_and_sets_a_cell(run, study: Project, tmp_path) ->
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "Ward,(1 coded turns),Breaks get lost. [2],(0 coded turns),(0 coded turns)" in text
+
+
+def test_a_row_per_speaker(study: Project) -> None:
+    found = cells(study, rows="speaker", cols="concept")
+    # Anne's turns 2 (temporality) and 4; Bo's turn 3 (jobcrafting); Cai's turn 5 (temporality)
+    assert found["ward: Anne"] == [0, 1, 0, 0]
+    assert found["ward: Bo"] == [1, 0, 0, 0]
+    assert found["ward: Cai"] == [0, 1, 0, 0]
+    assert found["clinic: Eva"] == [0, 0, 0, 1]
+    assert "ward: Moderator" not in found  # moderators are outside the scope
