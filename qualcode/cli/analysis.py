@@ -20,10 +20,12 @@ from qualcode.cli.output import (
     short_codes,
     show_tables,
 )
+from qualcode.domain.layer import Layer
+from qualcode.domain.scope import Coverage, TurnScope
 from qualcode.domain.table import ResultSet
 from qualcode.domain.turns import clock
 from qualcode.services import analysis
-from qualcode.services.analysis import LayerChoice, Quote, QuoteReport, TurnScope
+from qualcode.services.analysis import Quote, QuoteReport
 
 LayerCoderOption = Annotated[
     str | None,
@@ -50,6 +52,21 @@ DepthOption = Annotated[
     int | None, typer.Option("--depth", help="Only codes above this depth (1 = top level).")
 ]
 LimitOption = Annotated[int, typer.Option("--limit", help="At most this many turns.")]
+ScopeOption = Annotated[
+    Coverage,
+    typer.Option(
+        "--scope",
+        help="coded: only transcripts the layer has coded (a coding or a done mark); "
+        "all: every transcript.",
+    ),
+]
+ModeratorsOption = Annotated[
+    bool,
+    typer.Option(
+        "--include-moderators",
+        help="Count moderators' turns too (default: participant turns only).",
+    ),
+]
 
 
 @friendly
@@ -58,7 +75,7 @@ def freq(
         list[str] | None,
         typer.Option(
             "--by",
-            help="Columns: department, group-kind, transcript, speaker-role, coder "
+            help="Columns: department, group-kind, transcript, speaker, speaker-role, coder "
             "(repeat or comma-separate to combine).",
         ),
     ] = None,
@@ -75,6 +92,8 @@ def freq(
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
     role: RoleOption = None,
+    scope: ScopeOption = Coverage.CODED,
+    include_moderators: ModeratorsOption = False,
     codes: CodesOption = None,
     depth: DepthOption = None,
     fmt: FormatOption = None,
@@ -86,8 +105,8 @@ def freq(
     query = analysis.FrequencyQuery(
         by=_split(by),
         measure=measure,
-        layer=LayerChoice(coder, consensus),
-        scope=_scope(department, group_kind, role),
+        layer=Layer.of_options(coder, consensus),
+        scope=_scope(department, group_kind, role, scope, include_moderators),
         codes=_split(codes),
         depth=depth,
     )
@@ -111,6 +130,8 @@ def compare(
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
     role: RoleOption = None,
+    scope: ScopeOption = Coverage.CODED,
+    include_moderators: ModeratorsOption = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     table: TableOption = None,
@@ -119,8 +140,8 @@ def compare(
     """Compare groups: coded turns per code, chi-square, residuals, shares with 95 % CIs."""
     query = analysis.CompareQuery(
         by=by,
-        layer=LayerChoice(coder, consensus),
-        scope=_scope(department, group_kind, role),
+        layer=Layer.of_options(coder, consensus),
+        scope=_scope(department, group_kind, role, scope, include_moderators),
         codes=_split(codes),
         level=level,
     )
@@ -139,6 +160,8 @@ def cooccur(
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
     role: RoleOption = None,
+    scope: ScopeOption = Coverage.CODED,
+    include_moderators: ModeratorsOption = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     table: TableOption = None,
@@ -146,8 +169,8 @@ def cooccur(
 ) -> None:
     """Code co-occurrence in the same turn (or overlapping spans): counts and Jaccard."""
     query = analysis.CooccurrenceQuery(
-        layer=LayerChoice(coder, consensus),
-        scope=_scope(department, group_kind, role),
+        layer=Layer.of_options(coder, consensus),
+        scope=_scope(department, group_kind, role, scope, include_moderators),
         codes=_split(codes),
         depth=depth,
         overlap=overlap,
@@ -164,6 +187,8 @@ def quotes(
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
     role: RoleOption = None,
+    scope: ScopeOption = Coverage.CODED,
+    include_moderators: ModeratorsOption = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     table: TableOption = None,
@@ -172,8 +197,8 @@ def quotes(
     """Coded turns to quote: text, speaker, role, transcript and time."""
     query = analysis.QuoteQuery(
         code=code,
-        layer=LayerChoice(coder, consensus),
-        scope=_scope(department, group_kind, role),
+        layer=Layer.of_options(coder, consensus),
+        scope=_scope(department, group_kind, role, scope, include_moderators),
         limit=limit,
     )
     _emit_quotes(analysis.quotes(project(db), query), fmt, output, table)
@@ -206,12 +231,18 @@ def _split(values: list[str] | None) -> tuple[str, ...]:
 
 
 def _scope(
-    departments: list[str] | None, group_kinds: list[str] | None, roles: list[str] | None
+    departments: list[str] | None,
+    group_kinds: list[str] | None,
+    roles: list[str] | None,
+    coverage: Coverage = Coverage.CODED,
+    include_moderators: bool = False,
 ) -> TurnScope:
     return TurnScope(
         departments=tuple(departments or ()),
         group_kinds=tuple(group_kinds or ()),
         roles=tuple(roles or ()),
+        coverage=coverage,
+        include_moderators=include_moderators,
     )
 
 
