@@ -148,10 +148,11 @@ def test_agree_matrix_rejects_bad_input(run, write_file):
 
 
 def test_agree_per_code_as_csv(run, coded):
-    repeated = run("agree", "--coders", "anna", "--coders", "ben", "--format", "csv")
-    comma = run("agree", "--coders", "anna,ben", "--format", "csv")
+    first = ("--format", "csv", "--table", "1")
+    repeated = run("agree", "--coders", "anna", "--coders", "ben", *first)
+    comma = run("agree", "--coders", "anna,ben", *first)
     plain = run("agree", "--coders", "anna,ben", "--no-intervals", "--format", "csv")
-    spaced = run("agree", "--coders", "anna", "ben", "--format", "csv")
+    spaced = run("agree", "--coders", "anna", "ben", *first)
     assert repeated.exit_code == 0, repeated.output
     assert repeated.output == comma.output == spaced.output
     rows = {row["code"]: row for row in csv.DictReader(io.StringIO(plain.output))}
