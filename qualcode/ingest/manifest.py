@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from qualcode.domain.imports import LANGUAGES, ImportSpec
@@ -31,6 +30,8 @@ def read_manifest(path: Path) -> list[ImportSpec]:
 
 
 def _read_yaml(path: Path) -> list[ImportSpec]:
+    import yaml  # only when a YAML manifest is read, not whenever `import` is loaded
+
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
