@@ -60,6 +60,8 @@ COMMANDS: dict[str, Command] = {
         "command",
         "Show a transcript's segments: id, speaker, time, text and codes.",
     ),
+    "transcript": Command("transcript", "transcript_app", "group", "Fix a transcript's metadata."),
+    "speaker": Command("transcript", "speaker_app", "group", "Fix a speaker's role."),
     "code": Command(
         "coding", "code", "command", "Apply a code to a segment, or to a span inside it."
     ),
@@ -77,6 +79,12 @@ COMMANDS: dict[str, Command] = {
     ),
     "memo": Command("coding", "memo_app", "group", "Write and read memos."),
     "codebook": Command("codebook", "codebook_app", "group", "Load and show codebooks."),
+    "cards": Command(
+        "cards",
+        "cards_app",
+        "group",
+        "Statement cards: the deck, where each is read, and the sections they open.",
+    ),
     "freq": Command(
         "analysis",
         "freq",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from qualcode.domain.text import one_line, within_limit
 
 
 class _Frozen(BaseModel):
@@ -23,6 +25,46 @@ class TranscriptInfo(_Frozen):
     n_words: int = 0
     n_coded_segments: int = 0
     notes: list[str] = Field(default_factory=list)
+    # REFI-QDA variables of the source and of its cases (name -> value), as imported.
+    variables: dict[str, str] = Field(default_factory=dict)
+
+
+METADATA_FIELDS = ("title", "department", "group_kind", "recorded_on", "language")
+
+
+class MetadataUpdate(_Frozen):
+    """New values for a transcript's metadata; only the fields set are changed, and a field
+    set to None is cleared (the title cannot be cleared)."""
+
+    title: str | None = None
+    department: str | None = None
+    group_kind: str | None = None
+    recorded_on: date | None = None
+    language: str | None = None
+
+    @field_validator("title", "department", "group_kind")
+    @classmethod
+    def _one_line(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """No terminal control characters, and no value longer than its column."""
+        cleaned = None if value is None else one_line(value) or None
+        return within_limit(str(info.field_name).replace("_", " "), cleaned)
+
+
+class MetadataChange(_Frozen):
+    """One metadata field of a transcript (or a speaker's role) as stored and as wanted."""
+
+    field: str
+    old: str | None
+    new: str | None
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.old or '(empty)'} -> {self.new or '(empty)'}"
+
+
+class SpeakerInfo(_Frozen):
+    label: str
+    role: str | None
+    n_turns: int = 0
 
 
 class CodingView(_Frozen):

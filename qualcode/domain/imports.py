@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from qualcode.domain.text import one_line, within_limit
 
 LANGUAGES = ("en", "da", "nb")
 
@@ -23,15 +25,53 @@ class ImportSpec(BaseModel):
     title: str | None = None
     roles: dict[str, str] = Field(default_factory=dict)
     encoding: str | None = None
+    allow_unordered: bool = False  # cues out of time order are kept in file order
+
+    @field_validator("department", "group_kind", "title")
+    @classmethod
+    def _one_line(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """No terminal control characters in metadata (see qualcode.domain.text), and no
+        value longer than its column."""
+        cleaned = None if value is None else one_line(value) or None
+        return within_limit(str(info.field_name).replace("_", " "), cleaned)
+
+    @field_validator("roles")
+    @classmethod
+    def _clean_roles(cls, roles: dict[str, str]) -> dict[str, str]:
+        return {
+            str(within_limit("speaker label", one_line(label))): str(
+                within_limit("speaker role", one_line(role))
+            )
+            for label, role in roles.items()
+        }
 
 
 class ImportResult(BaseModel):
     path: Path
-    status: str  # imported | skipped | failed
+    status: str  # imported | skipped | updated | failed
     transcript_id: int | None = None
     turns: int = 0
     words: int = 0
     message: str = ""
+    # For a file already stored: metadata the import names differently ("field old -> new").
+    differences: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class SpeakerCount(BaseModel):
+    label: str
+    role: str | None = None
+    turns: int = 0
+
+
+class FilePreview(BaseModel):
+    """What importing one file would store (`qualcode import --dry-run`)."""
+
+    path: Path
+    turns: int = 0
+    words: int = 0
+    speakers: list[SpeakerCount] = Field(default_factory=list)
+    error: str = ""
 
 
 class ImportReport(BaseModel):
@@ -40,6 +80,11 @@ class ImportReport(BaseModel):
     @property
     def failures(self) -> list[ImportResult]:
         return [result for result in self.results if result.status == "failed"]
+
+    @property
+    def unapplied(self) -> list[ImportResult]:
+        """Files already stored whose new metadata was not applied (no --update-metadata)."""
+        return [r for r in self.results if r.status == "skipped" and r.differences]
 
     def count(self, status: str) -> int:
         return sum(result.status == status for result in self.results)
