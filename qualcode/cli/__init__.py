@@ -60,7 +60,12 @@ COMMANDS: dict[str, Command] = {
         "command",
         "Show a transcript's segments: id, speaker, time, text and codes.",
     ),
-    "transcript": Command("transcript", "transcript_app", "group", "Fix a transcript's metadata."),
+    "transcript": Command(
+        "transcript",
+        "transcript_app",
+        "group",
+        "Commands on one transcript: its metadata, your done mark.",
+    ),
     "speaker": Command("transcript", "speaker_app", "group", "Fix a speaker's role."),
     "code": Command(
         "coding", "code", "command", "Apply a code to a segment, or to a span inside it."
