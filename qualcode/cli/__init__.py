@@ -120,6 +120,24 @@ COMMANDS: dict[str, Command] = {
         "command",
         "Full-text search over turns (best matches first), with filters.",
     ),
+    "report": Command(
+        "report",
+        "report",
+        "command",
+        "Write the analysis of a department as a document: figures, quotes, open codes, memos.",
+    ),
+    "pin": Command(
+        "report",
+        "pin",
+        "command",
+        "Pin a turn as a report quote for a code (a supervisor's choice), or exclude it.",
+    ),
+    "matrix": Command(
+        "matrix",
+        "matrix_app",
+        "group",
+        "The Framework Method's charting matrix (Gale et al. 2013): rows x codes.",
+    ),
     "suggest": Command(
         "suggest",
         "suggest_app",
