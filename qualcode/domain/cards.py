@@ -9,6 +9,7 @@ opening section, which has no card.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -64,6 +65,16 @@ class CardInfo(Card):
 
     id: int
     n_sections: int = 0
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Where a turn stands in its transcript's text: segment id, ordinal, [start, end)."""
+
+    segment_id: int
+    ordinal: int
+    start: int
+    end: int
 
 
 class Detection(_Frozen):
