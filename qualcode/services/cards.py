@@ -17,10 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.domain.cards import (
+    MODERATOR_ROLES,
     Card,
     CardInfo,
+    CardQuote,
+    CardReport,
+    CodeUse,
     Detection,
     DetectionReport,
+    GroupTalk,
     SectionView,
 )
 from qualcode.errors import QualcodeError
@@ -323,3 +328,82 @@ def _info(row: CardRow, sections: int) -> CardInfo:
 
 def _all_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Transcript.id).order_by(Transcript.id)))
+
+
+# -- a card's report -------------------------------------------------------------------------
+
+
+def card_report(project: Project, key: str, *, quotes: int = 3) -> CardReport:
+    """What a card drew: participant turns and words per department and group kind, the codes
+    applied (every coder's codings; a turn counts once per code) and the most telling quotes
+    (ranked by QUOTE_RANKING). Moderators' turns are left out."""
+
+    def work(session: Session) -> CardReport:
+        row = _card(session, key)
+        turns = [
+            turn
+            for turn in store.card_turns(session, row.id)
+            if (turn.role or "").lower() not in MODERATOR_ROLES
+        ]
+        codings = store.codings_on(session, [turn.segment_id for turn in turns])
+        coders: dict[int, set[int]] = {}
+        codes: dict[int, set[str]] = {}
+        for segment_id, code_key, coder_id in codings:
+            coders.setdefault(segment_id, set()).add(coder_id)
+            codes.setdefault(segment_id, set()).add(code_key)
+        groups: dict[tuple[str | None, str | None], list] = {}
+        for turn in turns:
+            groups.setdefault((turn.department, turn.group_kind), []).append(turn)
+        talk = [
+            GroupTalk(
+                department=department,
+                group_kind=group_kind,
+                transcripts=len({turn.transcript_id for turn in members}),
+                turns=len(members),
+                words=sum(turn.words for turn in members),
+                coded_turns=sum(turn.segment_id in codes for turn in members),
+            )
+            for (department, group_kind), members in sorted(
+                groups.items(), key=lambda item: (item[0][0] or "", item[0][1] or "")
+            )
+        ]
+        uses: dict[str, int] = {}
+        for keys in codes.values():
+            for code_key in keys:
+                uses[code_key] = uses.get(code_key, 0) + 1
+        ranked = sorted(
+            (turn for turn in turns if turn.segment_id in codes),
+            key=lambda turn: (
+                -len(coders[turn.segment_id]),
+                -len(codes[turn.segment_id]),
+                -turn.words,
+                turn.transcript_id,
+                turn.segment_id,
+            ),
+        )
+        return CardReport(
+            card=_card_model(row),
+            groups=talk,
+            codes=[
+                CodeUse(code_key=code_key, turns=count)
+                for code_key, count in sorted(uses.items(), key=lambda item: (-item[1], item[0]))
+            ],
+            quotes=[
+                CardQuote(
+                    segment_id=turn.segment_id,
+                    transcript=turn.title,
+                    department=turn.department,
+                    group_kind=turn.group_kind,
+                    speaker=turn.speaker,
+                    role=turn.role,
+                    text=turn.text.strip(),
+                    coders=len(coders[turn.segment_id]),
+                    codes=sorted(codes[turn.segment_id]),
+                    words=turn.words,
+                )
+                for turn in ranked[:quotes]
+            ],
+            participant_turns=len(turns),
+        )
+
+    return project.read(work)
