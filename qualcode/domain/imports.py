@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from qualcode.domain.text import one_line
+from qualcode.domain.text import one_line, within_limit
 
 LANGUAGES = ("en", "da", "nb")
 
@@ -29,14 +29,21 @@ class ImportSpec(BaseModel):
 
     @field_validator("department", "group_kind", "title")
     @classmethod
-    def _one_line(cls, value: str | None) -> str | None:
-        """No terminal control characters in metadata (see qualcode.domain.text)."""
-        return None if value is None else one_line(value) or None
+    def _one_line(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """No terminal control characters in metadata (see qualcode.domain.text), and no
+        value longer than its column."""
+        cleaned = None if value is None else one_line(value) or None
+        return within_limit(str(info.field_name).replace("_", " "), cleaned)
 
     @field_validator("roles")
     @classmethod
     def _clean_roles(cls, roles: dict[str, str]) -> dict[str, str]:
-        return {one_line(label): one_line(role) for label, role in roles.items()}
+        return {
+            str(within_limit("speaker label", one_line(label))): str(
+                within_limit("speaker role", one_line(role))
+            )
+            for label, role in roles.items()
+        }
 
 
 class ImportResult(BaseModel):

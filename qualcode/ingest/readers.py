@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-from qualcode.domain.text import one_line, without_controls
-from qualcode.domain.transcript import ParsedTranscript
-from qualcode.errors import InputError
+from qualcode.domain.text import (
+    MAX_FILE_BYTES,
+    MAX_TURN_CHARS,
+    one_line,
+    within_limit,
+    without_controls,
+)
+from qualcode.domain.transcript import ParsedTranscript, Turn
+from qualcode.errors import InputError, QualcodeError
 from qualcode.ingest.decode import decode_bytes
 from qualcode.ingest.docx_reader import read_docx
 from qualcode.ingest.otter import looks_like_otter, read_otter
@@ -27,7 +33,8 @@ def read_transcript(
 ) -> ParsedTranscript:
     """Read and parse the file at ``path`` (see ``read_transcript_bytes``)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # bounded whatever the file claims
     except FileNotFoundError:
         raise InputError(str(path), "the file does not exist.", hint="Check the path.") from None
     except IsADirectoryError:
@@ -40,6 +47,12 @@ def read_transcript(
             f"the file cannot be read ({error.strerror}).",
             hint="Check that it exists and that you may read it.",
         ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(
+            str(path),
+            f"the file is larger than {MAX_FILE_BYTES // 2**20} MB, far more than a transcript.",
+            hint="Check that you chose the right file, or split it into one file per focus group.",
+        )
     return read_transcript_bytes(
         data,
         path.name,
@@ -84,10 +97,11 @@ def read_transcript_bytes(
             f"files ending in '{suffix or '(no extension)'}' cannot be imported.",
             hint=f"Use one of {', '.join(SUPPORTED_EXTENSIONS)}.",
         )
-    for turn in parsed.turns:
+    for number, turn in enumerate(parsed.turns, start=1):
         turn.text = without_controls(turn.text)
         turn.speaker = one_line(turn.speaker) or None if turn.speaker else None
         turn.role = one_line(turn.role) or None if turn.role else None
+        _check_turn(name, number, turn)
     parsed.turns = [turn for turn in parsed.turns if turn.text]
     if not parsed.turns:
         raise InputError(
@@ -96,3 +110,19 @@ def read_transcript_bytes(
             hint="Check that you chose the right file.",
         )
     return parsed
+
+
+def _check_turn(source: str, number: int, turn: Turn) -> None:
+    """Refuse a turn too long to be one person's turn, or a label longer than its column."""
+    if len(turn.text) > MAX_TURN_CHARS:
+        raise InputError(
+            source,
+            f"turn {number} is {len(turn.text):,} characters long (at most "
+            f"{MAX_TURN_CHARS:,}): the file seems to have no line breaks or speaker labels.",
+            hint="Check the file; label each turn with its speaker (Name: text).",
+        )
+    try:
+        within_limit("speaker label", turn.speaker)
+        within_limit("speaker role", turn.role)
+    except QualcodeError as error:
+        raise InputError(source, f"turn {number}: {error}") from None

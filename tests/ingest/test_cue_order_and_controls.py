@@ -94,3 +94,26 @@ def test_control_characters_never_reach_the_database() -> None:
     assert spec.department == "Ward[31m B"
     assert spec.title == "Titlegnp.exe"
     assert spec.roles == {"Anne": "nurse"}
+
+
+def test_values_longer_than_their_column_are_refused_on_every_backend() -> None:
+    from qualcode.domain.corpus import MetadataUpdate
+    from qualcode.errors import QualcodeError
+
+    with pytest.raises(QualcodeError, match=r"the department 'D{40}…' is 5,000 characters long"):
+        ImportSpec(path=Path("fg.txt"), department="D" * 5000)
+    with pytest.raises(QualcodeError, match=r"the title .* at most 300"):
+        MetadataUpdate(title="T" * 301)
+    voice = "V" * 250
+    vtt = f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v {voice}>Hello.\n"
+    with pytest.raises(InputError, match=r"fg.vtt: turn 1: the speaker label 'V{40}…' is 250"):
+        read_transcript_bytes(vtt.encode(), "fg.vtt")
+
+
+def test_a_file_without_turns_cannot_become_one_huge_turn(tmp_path: Path) -> None:
+    from qualcode.ingest.readers import read_transcript
+
+    path = tmp_path / "one_line.txt"
+    path.write_text("Anne: " + "word " * 50_000, encoding="utf-8")
+    with pytest.raises(InputError, match=r"turn 1 is 249,999 characters long \(at most 200,000\)"):
+        read_transcript(path)
