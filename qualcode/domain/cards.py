@@ -17,6 +17,7 @@ from qualcode.domain.imports import LANGUAGES
 
 OPENING = "opening"
 ORIGINS = ("detected", "manual")
+KEY_LENGTH = 100  # the card.key column
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
@@ -34,9 +35,10 @@ class Card(_Frozen):
     @field_validator("key")
     @classmethod
     def _key(cls, value: str) -> str:
-        if not _KEY.match(value):
+        if not _KEY.match(value) or len(value) > KEY_LENGTH:
             raise ValueError(
-                f"card key '{value}' must be lowercase letters, digits, '_', '.' or '-'"
+                f"card key '{value}' must be at most {KEY_LENGTH} lowercase letters, digits, "
+                "'_', '.' or '-'"
             )
         return value
 
