@@ -1,9 +1,11 @@
 """Code frequencies by statement card (and department or group kind): `freq --by card`.
 
-The unit is a participant turn inside a card's section. Scope: turns of speakers whose
-role is not a moderator role, in transcripts the coder layer has coded (at least one
-coding), in a section of a card (the opening is left out). A row code counts the turns
-coded with it or a code below it, once per turn however many coders coded it.
+The unit is a participant turn inside a card's section. Scope (the analysis scope rule):
+turns of speakers whose role is not one of the study's moderator roles (unless moderators
+are included), in transcripts the coder layer has coded (at least one coding; every
+transcript with coverage all), in a section of a card (the opening is left out). A row
+code counts the turns coded with it or a code below it, once per turn however many coders
+coded it.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode import __version__
-from qualcode.domain.cards import MODERATOR_ROLES
+from qualcode.domain.scope import Coverage, is_moderator
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import QualcodeError
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
+from qualcode.services.scope import study_moderator_roles
 from qualcode.store import cards as store
 from qualcode.store import codes as code_store
 from qualcode.store.models import Coder, Coding, Segment
@@ -36,6 +39,8 @@ class CardFrequencyQuery:
     coder: str | None = None
     codes: tuple[str, ...] = ()
     depth: int | None = None
+    coverage: Coverage = Coverage.CODED
+    include_moderators: bool = False
 
 
 def card_frequency(project: Project, query: CardFrequencyQuery) -> ResultSet:
@@ -65,14 +70,16 @@ def card_frequency(project: Project, query: CardFrequencyQuery) -> ResultSet:
         missing = set(query.cards) - {row.key for row in deck}
         if missing:
             raise QualcodeError(f"No card '{sorted(missing)[0]}' in the deck; see `cards list`.")
-        coded = _coded_transcripts(session, coder_ids)
+        coded = _coded_transcripts(session, coder_ids, query.coverage)
+        moderators = () if query.include_moderators else study_moderator_roles(session)
         columns: dict[tuple[str, ...], set[int]] = defaultdict(set)
         keys_of: dict[int, set[str]] = {}
         for card in deck:
             turns = [
                 turn
                 for turn in store.card_turns(session, card.id)
-                if turn.transcript_id in coded and (turn.role or "").lower() not in MODERATOR_ROLES
+                if (coded is None or turn.transcript_id in coded)
+                and not is_moderator(turn.role, moderators)
             ]
             for segment_id, key, coder_id in store.codings_on(
                 session, [turn.segment_id for turn in turns]
@@ -138,7 +145,12 @@ def _layer(session: Session, coder: str | None) -> set[int] | None:
     return {found.id}
 
 
-def _coded_transcripts(session: Session, coder_ids: Sequence[int] | set[int] | None) -> set[int]:
+def _coded_transcripts(
+    session: Session, coder_ids: Sequence[int] | set[int] | None, coverage: Coverage
+) -> set[int] | None:
+    """Transcripts the layer has coded (None: every transcript, with --scope all)."""
+    if coverage is Coverage.ALL:
+        return None
     statement = (
         select(Segment.transcript_id)
         .join(Coding, Coding.segment_id == Segment.id)
