@@ -18,7 +18,7 @@ from qualcode.resources import bundled
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0004"
+HEAD = "0005"
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
