@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from qualcode.errors import InputError, QualcodeError
 from qualcode.exchange.refi import qdc, qdpx
+from qualcode.exchange.refi.code_import import CodeImport, target_codebook
 from qualcode.exchange.refi.exporter import (
     CODEBOOK_MARKER,
-    ExportSummary,
     active_or_fail,
     build_project,
     code_guid,
@@ -25,13 +25,10 @@ from qualcode.exchange.refi.exporter import (
     code_tree,
     count,
 )
-from qualcode.exchange.refi.importer import (
-    Importer,
-    ImportOptions,
-    ImportSummary,
-    target_codebook,
-)
+from qualcode.exchange.refi.importer import Importer, ImportOptions
+from qualcode.exchange.refi.kept import keep_sets
 from qualcode.exchange.refi.positions import CODEPOINTS, UTF16
+from qualcode.exchange.refi.summary import ExportSummary, ImportSummary
 from qualcode.ingest.plain_text import turn_spans
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
@@ -114,9 +111,8 @@ def import_qdc(
 
     def work(session: Session) -> ImportSummary:
         book = target_codebook(session, codebook, path.stem, data)
-        importer = Importer(session, summary, ImportOptions(FALLBACK_CODER, turn_spans))
-        importer.codes(book, codes)
-        importer.keep_sets(sets)
+        CodeImport(session, summary).merge(book, codes)
+        keep_sets(session, sets)
         summary.kept = {"sets": len(sets)}
         return _settle(summary, allow_partial)
 

@@ -8,23 +8,17 @@ out again beside the ones qualcode makes (department sets, a case per speaker).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
 from qualcode.exchange.refi import metadata, qdc
+from qualcode.exchange.refi.code_import import slug
 from qualcode.exchange.refi.description import CodeText, pack_description, unpack_description
 from qualcode.exchange.refi.guids import stable_guid
-from qualcode.exchange.refi.importer import (
-    DEPARTMENT,
-    DEPARTMENT_SET,
-    GROUP_KIND,
-    PROJECT_SETTING,
-    ROLE,
-    slug,
-)
+from qualcode.exchange.refi.importer import PROJECT_SETTING
+from qualcode.exchange.refi.kept import DEPARTMENT, DEPARTMENT_SET, GROUP_KIND, ROLE
 from qualcode.exchange.refi.model import (
     RefiCase,
     RefiCode,
@@ -37,25 +31,13 @@ from qualcode.exchange.refi.model import (
     RefiUser,
     RefiVariable,
 )
+from qualcode.exchange.refi.summary import ExportSummary
 from qualcode.store import codes as code_store
 from qualcode.store import codings as coding_store
 from qualcode.store import exchange as store
 from qualcode.store.models import Code, Codebook, Coder, Coding, Memo, Segment, Speaker, Transcript
 
 CODEBOOK_MARKER = "qualcode-codebook: "
-
-
-@dataclass
-class ExportSummary:
-    path: Path
-    codes: int = 0
-    users: int = 0
-    sources: int = 0
-    codings: int = 0
-    notes: int = 0
-    cases: int = 0
-    sets: int = 0
-    warnings: list[str] = field(default_factory=list)
 
 
 def active_or_fail(session: Session) -> Codebook:

@@ -11,24 +11,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from qualcode.domain.codebook import KEY_PATTERN, slugify_open_code
 from qualcode.errors import QualcodeError
-from qualcode.exchange.refi import metadata
-from qualcode.exchange.refi.description import CodeText, unpack_description
+from qualcode.exchange.refi import kept, metadata
+from qualcode.exchange.refi.code_import import CodeImport
 from qualcode.exchange.refi.guids import stable_guid
-from qualcode.exchange.refi.model import (
-    RefiCode,
-    RefiNote,
-    RefiProject,
-    RefiSelection,
-    RefiSet,
-    RefiSource,
-)
+from qualcode.exchange.refi.model import RefiNote, RefiProject, RefiSelection, RefiSource
 from qualcode.exchange.refi.positions import (
     CODEPOINTS,
     UTF16,
@@ -38,18 +29,14 @@ from qualcode.exchange.refi.positions import (
     utf16_length,
     utf16_origin,
 )
+from qualcode.exchange.refi.summary import ImportSummary
 from qualcode.store import codes as code_store
 from qualcode.store import codings as coding_store
 from qualcode.store import exchange as store
 from qualcode.store import transcripts as transcript_store
-from qualcode.store.models import Code, Codebook, Memo, Transcript
+from qualcode.store.models import Codebook, Memo, Transcript
 
-DEPARTMENT = "Department"
-GROUP_KIND = "Group kind"
-ROLE = "Participant role"
-DEPARTMENT_SET = "Department: "
-FALLBACK_COLOR = "#7f7f7f"
-PROJECT_SETTING = "refi_project"
+PROJECT_SETTING = "refi_project"  # the name and origin of the file a project came from
 
 # (start, end, speaker, role) of each turn of a text, tiling it.
 Segmenter = Callable[[str], list[tuple[int, int, str | None, str | None]]]
@@ -61,24 +48,6 @@ class ImportOptions:
     segmenter: Segmenter
     positions: str | None = None  # codepoints | utf16; None: detect
     merge_by_text: bool = False
-
-
-@dataclass
-class ImportSummary:
-    path: Path
-    codebook: str = ""
-    codes_added: list[str] = field(default_factory=list)
-    codes_matched: int = 0
-    coders: list[str] = field(default_factory=list)
-    transcripts_added: list[str] = field(default_factory=list)
-    transcripts_merged: list[str] = field(default_factory=list)
-    codings_added: int = 0
-    codings_present: int = 0
-    memos_added: int = 0
-    kept: dict[str, int] = field(default_factory=dict)  # sets, cases, variables
-    positions: str = ""
-    not_imported: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -95,7 +64,7 @@ class Importer:
         self.session = session
         self.summary = summary
         self.options = options
-        self.codes_by_guid: dict[str, Code] = {}
+        self.codes = CodeImport(session, summary)
         self.coders_by_guid: dict[str, int] = {}
         self.fallback_codings = 0
         self.notes: dict[str, RefiNote] = {}
@@ -103,102 +72,8 @@ class Importer:
         self.identities: dict[str, int] | None = None  # source GUID -> transcript id
         self.utf16: set[str] = set()  # sources whose positions count UTF-16 code units
 
-    # codes
-    def codes(self, book: Codebook, codes: list[RefiCode]) -> None:
-        self.summary.codebook = book.name
-        existing = {code.key: code for code in code_store.codes_of(self.session, book.id)}
-        claimed: dict[str, str] = {}  # key -> the GUID of the code of this file that has it
-        order = code_store.next_sort_order(self.session, book.id)
-        added = False
-        stack: list[tuple[RefiCode, Code | None]] = [(code, None) for code in reversed(codes)]
-        while stack:
-            refi, parent = stack.pop()
-            if refi.guid in self.codes_by_guid:
-                self.summary.not_imported.append(
-                    f"code {refi.name!r}: its GUID {refi.guid} is used twice; its codings went "
-                    "to the first code with that GUID"
-                )
-                continue
-            text = unpack_description(refi.description)
-            key = self._key(refi, text.key, parent, existing, claimed)
-            claimed[key] = refi.guid
-            code = existing.get(key)
-            if code is None:
-                code = self._new_code(book, refi, text, key, parent, order)
-                existing[key] = code
-                order += 1
-                added = True
-                self.summary.codes_added.append(key)
-            else:
-                self.summary.codes_matched += 1
-            self.codes_by_guid[refi.guid] = code
-            stack.extend((child, code) for child in reversed(refi.children))
-        if added:
-            book.version += 1
-
-    def _key(
-        self,
-        refi: RefiCode,
-        packed: str | None,
-        parent: Code | None,
-        existing: dict[str, Code],
-        claimed: dict[str, str],
-    ) -> str:
-        prefix = f"{parent.key}." if parent else ""
-        if packed and KEY_PATTERN.fullmatch(packed) and packed.rpartition(".")[0] == prefix[:-1]:
-            return packed
-        key = f"{prefix}{slug(refi.name)}"
-        if not key.rpartition(".")[2][0].isalpha():
-            key = f"{prefix}code_{key.rpartition('.')[2]}"
-        candidate, number = key, 2
-        # A key another code of this file took, or a stored code of another name, is taken.
-        while candidate in claimed or (
-            candidate in existing and existing[candidate].name != refi.name
-        ):
-            candidate, number = f"{key}_{number}", number + 1
-        if candidate != key and key in claimed:
-            self.summary.warnings.append(
-                f"codes {refi.name!r} under {parent.key if parent else 'the top'} share a "
-                f"name; they were kept apart as {key} and {candidate}."
-            )
-        return candidate
-
-    def _new_code(
-        self,
-        book: Codebook,
-        refi: RefiCode,
-        text: CodeText,
-        key: str,
-        parent: Code | None,
-        order: int,
-    ) -> Code:
-        color = (refi.color or "").lower()
-        if len(color) == 4:  # #rgb -> #rrggbb
-            color = "#" + "".join(2 * c for c in color[1:])
-        code = Code(
-            codebook_id=book.id,
-            key=key,
-            name=refi.name,
-            parent_id=parent.id if parent else None,
-            definition=text.definition,
-            include=text.include,
-            exclude=text.exclude,
-            examples=text.examples,
-            terms=text.terms,
-            color=color or FALLBACK_COLOR,
-            color_given=bool(color),
-            is_open=key.startswith("open."),
-            retired=not refi.codable and key.startswith("open."),
-            sort_order=order,
-            refi_guid=refi.guid,
-        )
-        self.session.add(code)
-        self.session.flush()
-        return code
-
-    # project
     def project(self, book: Codebook, refi: RefiProject) -> None:
-        self.codes(book, refi.codes)
+        self.codes.merge(book, refi.codes)
         for user in refi.users:
             name = user.name.strip() or f"user-{user.guid[:8]}"
             self.coders_by_guid[user.guid] = self._coder(name, user.guid)
@@ -215,12 +90,12 @@ class Importer:
             transcript = self.source(source)
             if transcript is not None:
                 sources[source.guid] = transcript
-        self.keep(refi, sources)
+        self.summary.kept = kept.keep(self.session, refi, sources)
         for guid in refi.project_notes:
             self.memo(guid, "project")
         for code in refi.all_codes():
             for guid in code.notes:
-                self.memo(guid, "code", code_id=self.codes_by_guid[code.guid].id)
+                self.memo(guid, "code", code_id=self.codes.by_guid[code.guid].id)
         for guid, note in self.notes.items():
             if guid not in self.used_notes:
                 self.summary.warnings.append(
@@ -438,7 +313,7 @@ class Importer:
                     f"{len(pieces)} turns; each turn got its part."
                 )
             for coding in selection.codings:
-                code = self.codes_by_guid.get(coding.code)
+                code = self.codes.by_guid.get(coding.code)
                 if code is None:
                     self.summary.not_imported.append(
                         f"{where}: the coding {coding.guid} points at the code {coding.code}, "
@@ -507,89 +382,6 @@ class Importer:
         if not store.memo_exists(self.session, **values):  # type: ignore[arg-type]
             self.session.add(Memo(**values))
             self.summary.memos_added += 1
-
-    # variables, cases, sets
-    def keep(self, refi: RefiProject, sources: dict[str, Transcript]) -> None:
-        """Keep the file's variables, cases and sets (to be exported again), and show the
-        variables of each source and of its cases on its transcript."""
-        names = {variable.guid: variable.name for variable in refi.variables}
-        objects = [(v.guid, "variable", v.name, {"type": v.kind}) for v in refi.variables]
-        objects += [
-            (
-                case.guid,
-                "case",
-                case.name,
-                {
-                    "variables": case.variables,
-                    "sources": case.sources,
-                    "selections": case.selections,
-                },
-            )
-            for case in refi.cases
-        ]
-        store.keep_refi_objects(self.session, objects)
-        self.keep_sets(refi.sets)
-        self.summary.kept = {
-            "variables": len(refi.variables),
-            "cases": len(refi.cases),
-            "sets": len(refi.sets),
-        }
-        by_guid = {source.guid: source for source in refi.sources}
-        for guid, transcript in sources.items():
-            source = by_guid[guid]
-            selections = {s.guid for s in source.selections}
-            values = {names.get(v, v): value for v, value in source.variables.items()}
-            for case in refi.cases:
-                if guid in case.sources or selections & set(case.selections):
-                    values |= {names.get(k, k): v for k, v in case.variables.items()}
-            shown = {k: v for k, v in values.items() if k not in (DEPARTMENT, GROUP_KIND, ROLE)}
-            transcript.attributes = dict(transcript.attributes) | {
-                "variables": shown,
-                "refi_values": source.variables,
-            }
-            if metadata.extract(source.description)[0] is not None:
-                continue  # qualcode's own source: its department came with its facts
-            transcript.department = transcript.department or values.get(DEPARTMENT)
-            transcript.group_kind = transcript.group_kind or values.get(GROUP_KIND)
-            for group in refi.sets:
-                if group.name.startswith(DEPARTMENT_SET) and guid in group.sources:
-                    transcript.department = transcript.department or group.name.removeprefix(
-                        DEPARTMENT_SET
-                    )
-
-    def keep_sets(self, sets: list[RefiSet]) -> None:
-        payload = {"description": "", "codes": [], "sources": [], "notes": []}
-        store.keep_refi_objects(
-            self.session,
-            [(g.guid, "set", g.name, payload | {k: getattr(g, k) for k in payload}) for g in sets],
-        )
-
-
-def target_codebook(session: Session, name: str | None, fallback: str, data: bytes) -> Codebook:
-    """The codebook `name`, else the active one, else a new active codebook named `fallback`
-    (`data` gives its content hash)."""
-    book = code_store.codebook_by_name(session, name) if name else None
-    if book is None and name is None:
-        book = code_store.active_codebook(session)
-    if book is None:
-        book = Codebook(
-            name=slug(name or fallback),
-            title=name or fallback,
-            version=1,
-            content_hash=hashlib.sha256(data).hexdigest(),
-        )
-        session.add(book)
-        session.flush()
-        code_store.put_setting(session, code_store.ACTIVE_CODEBOOK, {"name": book.name})
-    return book
-
-
-def slug(name: str) -> str:
-    """A key part for a name (the open-code slug rules, without the open. prefix)."""
-    try:
-        return slugify_open_code(name).removeprefix("open.")
-    except QualcodeError:
-        return "code"
 
 
 def _convention(name: str) -> str:
