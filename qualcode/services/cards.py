@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.domain.cards import (
-    MODERATOR_ROLES,
     Card,
     CardInfo,
     CardQuote,
@@ -28,9 +27,11 @@ from qualcode.domain.cards import (
     GroupTalk,
     SectionView,
 )
+from qualcode.domain.scope import is_moderator
 from qualcode.errors import QualcodeError
 from qualcode.services.corpus import find_transcript
 from qualcode.services.project import Project
+from qualcode.services.scope import study_moderator_roles
 from qualcode.store import cards as store
 from qualcode.store.models import Card as CardRow
 from qualcode.store.models import Section, Segment, Transcript
@@ -312,17 +313,22 @@ def _turns(session: Session, transcript_id: int) -> tuple[str, str, list]:
 # -- a card's report -------------------------------------------------------------------------
 
 
-def card_report(project: Project, key: str, *, quotes: int = 3) -> CardReport:
+def card_report(
+    project: Project, key: str, *, quotes: int = 3, department: str | None = None
+) -> CardReport:
     """What a card drew: participant turns and words per department and group kind, the codes
     applied (every coder's codings; a turn counts once per code) and the most telling quotes
-    (ranked by QUOTE_RANKING). Moderators' turns are left out."""
+    (ranked by QUOTE_RANKING). Moderators' turns are left out; `department` keeps only its
+    turns."""
 
     def work(session: Session) -> CardReport:
         row = _card(session, key)
+        moderators = study_moderator_roles(session)
         turns = [
             turn
             for turn in store.card_turns(session, row.id)
-            if (turn.role or "").lower() not in MODERATOR_ROLES
+            if not is_moderator(turn.role, moderators)
+            and (department is None or turn.department == department)
         ]
         codings = store.codings_on(session, [turn.segment_id for turn in turns])
         coders: dict[int, set[int]] = {}

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.codebook.files import bundled_codebook_path, load_codebook
 from qualcode.domain.corpus import CodingView
+from qualcode.domain.layer import ALL, CONSENSUS, Layer, LayerKind
 from qualcode.domain.suggestion import (
     CodeScore,
     EvalReport,
@@ -33,6 +34,7 @@ from qualcode.services.project import Project
 from qualcode.store import codes as code_store
 from qualcode.store import reading
 from qualcode.store import suggestions as store
+from qualcode.store.layers import layer_coder_ids
 from qualcode.store.models import Code, Suggestion, SuggestModel
 from qualcode.suggest import evaluate as evaluation
 from qualcode.suggest import learned
@@ -57,8 +59,6 @@ RETRAIN_MIN = 20
 # Turns ranked at a time: bounds the rankings, classifier inputs and scores held in memory
 # (100,000 turns at once took over 1 GB; see docs/benchmarks.md) at no cost in speed.
 CHUNK_TURNS = 5000
-
-ALL_CODERS = store.ALL_CODERS  # the layer name meaning every coder's codings
 
 
 @dataclass
@@ -387,11 +387,11 @@ class _Layer:
 
 
 def _layer(session: Session, layer: str) -> _Layer:
-    coder_ids = store.layer_coder_ids(session, layer)
+    parsed = Layer.parse(layer)
+    coder_ids = [] if parsed.kind is LayerKind.MODEL else layer_coder_ids(session, parsed)
     if not coder_ids:
         raise NotFoundError(
-            f"No coding layer '{layer}': give a coder's name, '{store.ALL_CODERS}' or "
-            f"'{store.CONSENSUS}'."
+            f"No coding layer '{layer}': give a coder's name, '{ALL}' or '{CONSENSUS}'."
         )
     gold: dict[int, set[str]] = defaultdict(set)
     for segment_id, key in store.layer_codings(session, coder_ids):
@@ -405,7 +405,7 @@ def _layer(session: Session, layer: str) -> _Layer:
 def train_model(
     project: Project,
     *,
-    layer: str = store.ALL_CODERS,
+    layer: str = ALL,
     epochs: int = learned.DEFAULT_EPOCHS,
     seed: int = 0,
 ) -> list[TrainReport]:
@@ -551,7 +551,7 @@ def model_status(project: Project) -> list[ModelStatus]:
             row = store.latest_model(session, language)
             assert row is not None
             then = int(row.data_summary.get("codings", 0))
-            now = store.count_codings(session, store.layer_coder_ids(session, row.layer))
+            now = store.count_codings(session, layer_coder_ids(session, Layer.parse(row.layer)))
             advised = now - then >= max(RETRAIN_MIN, RETRAIN_SHARE * then)
             message = f"{now - then} new codings in layer '{row.layer}' since {row.version}: " + (
                 "retrain with `qualcode suggest train`." if advised else "no need to retrain."
@@ -575,7 +575,7 @@ def model_status(project: Project) -> list[ModelStatus]:
 def evaluate(
     project: Project,
     *,
-    layer: str = store.ALL_CODERS,
+    layer: str = ALL,
     folds: int = 5,
     seed: int = 13,
     threshold: float = 0.5,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qualcode.analysis.contingency import RESIDUAL_THRESHOLD
+from qualcode.domain.layer import ALL, CONSENSUS, Layer
 from qualcode.domain.table import Style
 from qualcode.services import analysis, blind, roles
 from qualcode.services.analysis import (
@@ -18,13 +19,9 @@ from qualcode.services.analysis import (
     CompareQuery,
     ComparisonReport,
     FrequencyQuery,
-    LayerChoice,
 )
 from qualcode.services.project import Project
 
-ALL = "all"
-CONSENSUS = "consensus"
-CODER = "coder:"  # a layer value "coder:NAME" is that coder's own layer
 LEVEL = 1  # rows are the top-level codes, each with its children rolled up
 DIMENSION_LABELS = {"department": "Department", "group-kind": "Group kind", "speaker-role": "Role"}
 Number = int | float | None
@@ -39,24 +36,22 @@ class Choice:
     layer: str = ALL
 
     @property
-    def layer_choice(self) -> LayerChoice:
-        if self.layer == CONSENSUS:
-            return LayerChoice(consensus=True)
-        if self.layer.startswith(CODER):
-            return LayerChoice(coder=self.layer.removeprefix(CODER))
-        return LayerChoice()
+    def layer_choice(self) -> Layer:
+        return Layer.parse(self.layer)
 
 
 def layer_options(project: Project, coder: str) -> list[tuple[str, str]]:
     """(label, value) of each layer the coder may look at; blind mode leaves their own."""
     visible = blind.coders_visible_to(project, coder or None)
     if visible is not None:
-        return [(f"coder {name}", CODER + name) for name in visible]
+        return [(Layer.coder(name).label, name) for name in visible]
     coders = roles.list_coders(project)
     options = [("all coders", ALL)]
     if any(info.is_consensus for info in coders):
         options.append(("consensus", CONSENSUS))
-    options += [(f"coder {info.name}", CODER + info.name) for info in coders]
+    options += [
+        (Layer.coder(info.name).label, info.name) for info in coders if not info.is_consensus
+    ]
     return options
 
 

@@ -1,7 +1,7 @@
 """REFI-QDA identity: GUIDs that came in from a peer file, and its sets, cases and variables
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 12:00:00
 
 A code, coder or coding imported from a REFI-QDA file keeps the GUID it came with
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
