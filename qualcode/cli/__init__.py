@@ -94,7 +94,7 @@ COMMANDS: dict[str, Command] = {
         "analysis",
         "freq",
         "command",
-        "Code frequencies: codes (parents rolled up) by department, group kind, role, coder.",
+        "Code frequencies: codes (parents rolled up) by department, group kind, role, coder, card.",
     ),
     "compare": Command(
         "analysis",
@@ -182,7 +182,7 @@ COMMANDS: dict[str, Command] = {
         "exchange",
         "import_qdc",
         "command",
-        "Merge the codes of a REFI-QDA codebook into a codebook; existing keys are kept.",
+        "Merge the codes and code sets of a REFI-QDA codebook; existing keys are kept.",
     ),
     "import-qdpx": Command(
         "exchange",
