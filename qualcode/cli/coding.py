@@ -92,6 +92,7 @@ def open_code(
     db: DbOption = None,
 ) -> None:
     """Create an open code (open.<slug>) and optionally apply it."""
+
     who = require_coder(coder)
     opened = project(db)
     segment_id = corpus.segment_id(opened, segment) if segment is not None else None

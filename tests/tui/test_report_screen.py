@@ -44,7 +44,7 @@ async def test_preview_shows_the_reports_structure(coded: Project, make_app, set
         assert isinstance(app.screen, ReportScreen)
         shown = labels(app.screen.query_one(Tree))
         assert shown[0] == "Ward: analysis of the focus groups"
-        assert any(label.startswith("Temporality: 2 of ") for label in shown)
+        assert any(label.startswith("Temporality · 2/") for label in shown)
         assert any(label.startswith("“We never get a proper lunch break") for label in shown)
         assert "Memos (0)" in shown
         footer = str(app.screen.query_one("#keys").render())

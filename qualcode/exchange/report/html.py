@@ -36,7 +36,7 @@ def render_html(report: Report) -> str:
         "</head>",
         "<body>",
         f"<h1>{escape(report.title)}</h1>",
-        _table((), [list(pair) for pair in report.provenance]),
+        _table((), [list(pair) for pair in report.provenance], numeric=False),
         "<h2>How the quotes were chosen</h2>",
         f"<p>{escape(report.ranking_rule)}</p>",
         "<h2>Figures</h2>",
@@ -136,13 +136,15 @@ def _figure(svg: str | bytes, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
-def _table(headers: tuple[str, ...], rows: list[list[str]]) -> str:
+def _table(headers: tuple[str, ...], rows: list[list[str]], *, numeric: bool = True) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     thead = f"<thead><tr>{head}</tr></thead>" if headers else ""
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td class="n">{escape(c)}</td>' if _numeric(c) else f"<td>{escape(c)}</td>"
+            f'<td class="n">{escape(c)}</td>'
+            if numeric and _numeric(c)
+            else f"<td>{escape(c)}</td>"
             for c in row
         )
         + "</tr>"

@@ -24,7 +24,7 @@ from textual.widgets.tree import TreeNode
 from qualcode.domain.report import CodeSection, Report
 from qualcode.errors import QualcodeError
 from qualcode.exchange.report import FORMATS, write_report
-from qualcode.exchange.report.text import share_text, source_text
+from qualcode.exchange.report.text import percent, source_text
 from qualcode.services import matrix
 from qualcode.services import report as service
 from qualcode.tui.modals.text_prompt import TextPrompt
@@ -32,7 +32,7 @@ from qualcode.tui.screens.base import WorkbenchScreen
 from qualcode.tui.widgets.key_bar import KeyBar
 from qualcode.tui.widgets.status_bar import StatusBar
 
-QUOTE_WIDTH = 70
+QUOTE_WIDTH = 48
 
 
 @dataclass(frozen=True)
@@ -240,7 +240,12 @@ def _query(choice: ReportChoice) -> service.ReportQuery:
 
 
 def _section_label(section: CodeSection) -> str:
-    return f"{section.name}: {share_text(section.here)}"
+    """Compact for 80 columns: `Temporality · 52/123 turns · 42.3 % [33.9–51.1]`."""
+    here = section.here
+    if not here.turns:
+        return f"{section.name} · no turns in scope"
+    interval = f"[{100 * (here.low or 0):.1f}–{100 * (here.high or 0):.1f}]"
+    return f"{section.name} · {here.coded}/{here.turns} turns · {percent(here.value)} {interval}"
 
 
 def _clip(text: str) -> str:
