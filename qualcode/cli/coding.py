@@ -17,7 +17,7 @@ from qualcode.cli.common import (
     require_coder,
 )
 from qualcode.domain.corpus import AppliedCoding
-from qualcode.services import codebooks, coding, corpus
+from qualcode.services import coding, corpus
 
 TurnArgument = Annotated[
     str,
@@ -92,6 +92,8 @@ def open_code(
     db: DbOption = None,
 ) -> None:
     """Create an open code (open.<slug>) and optionally apply it."""
+
+    from qualcode.services import codebooks  # the codebook model: only this command needs it
 
     who = require_coder(coder)
     opened = project(db)
