@@ -8,7 +8,7 @@ the statistic is the between-group sum of squares of those shares, sum_g n_g (me
 mean)^2, and its p-value is the share of all arrangements of the transcripts into groups of
 the same sizes whose statistic is at least the observed one. With few transcripts every
 arrangement is enumerated (an exact test); past `EXACT_LIMIT` arrangements, a Monte-Carlo
-sample of them is used (scipy.stats.permutation_test).
+sample of them is used. (scipy.stats.permutation_test needs two transcripts per group.)
 
 With two or three focus groups per group the number of arrangements is small, so the
 smallest p-value the test can give may be above 5 %: `ClusterTest.smallest_p` says so.
@@ -59,30 +59,61 @@ def cluster_test(shares: Sequence[Sequence[float]]) -> ClusterTest:
     if all(len(group) == 1 for group in kept):
         return ClusterTest(groups, problem="one transcript per group: nothing to compare within")
     import numpy as np
-    from scipy import stats
 
-    count = arrangements([len(group) for group in kept])
-    exact = count <= EXACT_LIMIT
-    result = stats.permutation_test(
-        [np.asarray(group, dtype=float) for group in kept],
-        _between,
-        permutation_type="independent",
-        vectorized=True,
-        n_resamples=np.inf if exact else RESAMPLES,
-        alternative="greater",
-        rng=np.random.default_rng(SEED),
-    )
-    null = np.asarray(result.null_distribution, dtype=float)
-    # The most extreme arrangement(s): their share is the smallest p-value possible.
-    smallest = float(np.mean(null >= null.max() * (1 - 1e-12))) if null.size else None
+    sizes = [len(group) for group in kept]
+    labels, exact = _arrangements(tuple(sizes))
+    values = np.array([value for group in kept for value in group], dtype=float)
+    null = _between(labels, values, np.array(sizes, dtype=float))
+    observed = float(null[0])  # the first arrangement is the observed one
+    tolerance = 1e-12 * max(1.0, abs(observed))
     return ClusterTest(
         groups,
-        statistic=float(result.statistic),
-        p_value=float(result.pvalue),
-        arrangements=count if exact else RESAMPLES,
+        statistic=observed,
+        p_value=float(np.mean(null >= observed - tolerance)),
+        arrangements=len(null),
         exact=exact,
-        smallest_p=smallest,
+        smallest_p=float(np.mean(null >= null.max() - tolerance)),
     )
+
+
+def _arrangements(sizes: tuple[int, ...]) -> tuple[object, bool]:
+    """Group labels of every arrangement of the units (exact), or of the observed one and
+    `RESAMPLES` random ones; row 0 is the observed arrangement."""
+    import numpy as np
+
+    observed = np.repeat(np.arange(len(sizes)), sizes)
+    if arrangements(sizes) > EXACT_LIMIT:
+        rng = np.random.default_rng(SEED)
+        shuffled = [rng.permutation(observed) for _ in range(RESAMPLES)]
+        return np.array([observed, *shuffled]), False
+    found: list[list[int]] = []
+
+    def place(labels: list[int], left: list[int]) -> None:
+        if len(labels) == len(observed):
+            found.append(list(labels))
+            return
+        for group, count in enumerate(left):
+            if count:
+                left[group] -= 1
+                labels.append(group)
+                place(labels, left)
+                labels.pop()
+                left[group] += 1
+
+    place([], list(sizes))
+    return np.array(found), True
+
+
+def _between(labels: object, values: object, sizes: object) -> object:
+    """Between-group sum of squares, sum_g n_g (mean_g - mean)^2, for each arrangement."""
+    import numpy as np
+
+    grid = np.asarray(labels)
+    groups = len(np.asarray(sizes))
+    onehot = grid[:, None, :] == np.arange(groups)[None, :, None]
+    means = (onehot @ np.asarray(values)) / np.asarray(sizes)
+    grand = np.asarray(values).mean()
+    return ((means - grand) ** 2 * np.asarray(sizes)).sum(axis=1)
 
 
 def power_note(tests: Sequence[ClusterTest], dimension: str) -> str | None:
@@ -108,11 +139,3 @@ def power_note(tests: Sequence[ClusterTest], dimension: str) -> str | None:
         )
     return None
 
-
-def _between(*samples: object, axis: int = -1) -> object:
-    """Between-group sum of squares of the per-transcript shares (vectorized for scipy)."""
-    import numpy as np
-
-    arrays = [np.asarray(sample, dtype=float) for sample in samples]
-    grand = np.concatenate(arrays, axis=axis).mean(axis=axis)
-    return sum(a.shape[axis] * (a.mean(axis=axis) - grand) ** 2 for a in arrays)

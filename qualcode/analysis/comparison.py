@@ -150,10 +150,7 @@ def _cluster_tests(
             members[grouping.turn_key(transcript_id, None)].append(transcript_id)
     return [
         cluster_test(
-            [
-                [coded[(code_id, t)] / turns[t] for t in members.get(group, [])]
-                for group in groups
-            ]
+            [[coded[(code_id, t)] / turns[t] for t in members.get(group, [])] for group in groups]
         )
         for code_id, _, _ in codes
     ]
@@ -282,7 +279,7 @@ def _tests_table(comparison: Comparison) -> ResultTable:
     )
 
 
-def _cell_table(comparison: Comparison, title: str, value) -> ResultTable:  # noqa: ANN001
+def _cell_table(comparison: Comparison, title: str, value) -> ResultTable:
     rows, styles = [], []
     columns = range(len(comparison.groups))
     for r, (_, key, name) in enumerate(comparison.codes):
@@ -320,9 +317,7 @@ def _clusters_table(comparison: Comparison, clusters: list[ClusterTest]) -> Resu
     rows: list[list[str | int | float | None]] = []
     for (_, key, name), test, p_holm in zip(comparison.codes, clusters, adjusted, strict=True):
         means = [mean for mean in test.means]
-        rows.append(
-            [key, name, *means, test.p_value, p_holm, test.smallest_p, test.problem]
-        )
+        rows.append([key, name, *means, test.p_value, p_holm, test.smallest_p, test.problem])
     sizes = [len(group) for group in clusters[0].shares] if clusters else []
     header = [f"{group} (n = {size})" for group, size in zip(comparison.groups, sizes, strict=True)]
     arrangements = next((test.arrangements for test in clusters if test.p_value is not None), 0)

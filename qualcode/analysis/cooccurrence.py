@@ -31,6 +31,7 @@ def cooccurrence_tables(
     pairs: Sequence[CoOccurrence],
     *,
     overlap: bool,
+    same_coder: bool = True,
 ) -> list[ResultTable]:
     """A table of pairs (most frequent first) and a code x code matrix of counts."""
     keys = {code_id: key for code_id, key, _ in codes}
@@ -40,6 +41,7 @@ def cooccurrence_tables(
         if not related(keys[pair.first_id], keys[pair.second_id])
     }
     unit = "overlapping codings" if overlap else "the same turn"
+    unit += ", both applied by one coder" if same_coder else ", by any coders of the layer"
     pair_rows = []
     for i, (first_id, first_key, _) in enumerate(codes):
         for second_id, second_key, _ in codes[i + 1 :]:
