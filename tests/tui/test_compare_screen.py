@@ -129,7 +129,10 @@ async def test_table_shows_the_services_numbers_for_each_choice(make_app, compar
         everyone = Layer()
         assert shown_groups(table) == ["Pharmacy", "Ward"]
         assert shown_rows(table) == expected_rows(compared, "department", "turns", everyone)
-        assert "χ² = " in str(screen.query_one("#compare-test").render())
+        shown = str(screen.query_one("#compare-test").render())
+        assert "Scope: participant turns (not moderator, facilitator, interviewer)" in shown
+        assert "Unit: turn; N = " in shown
+        assert "° expected count below 5: not judged" in shown
 
         await pilot.press("d")  # by group kind
         await settle(pilot)
@@ -161,7 +164,7 @@ async def test_enter_on_a_cell_lists_its_quotes_and_a_quote_opens_its_turn(
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, QuotesDialog))
         dialog = app.screen
-        scope = analysis.scope_for_group(TurnScope(), "department", "Pharmacy")
+        scope = quotes.scope_for_group(TurnScope(), "department", "Pharmacy")
         expected = quotes.quotes(compared, QuoteQuery(code="jobcrafting", scope=scope)).quotes
         assert len(expected) == 2
         assert dialog.quotes == expected
