@@ -176,7 +176,7 @@ def comparison_tables(comparison: Comparison) -> list[ResultTable]:
 
 def unit_note(comparison: Comparison) -> str:
     return (
-        f"Unit: the participant turn; N = {comparison.turns} turns in scope, each counted "
+        f"Unit: the turn; N = {comparison.turns} turns in scope, each counted "
         "once per code."
     )
 
@@ -270,7 +270,7 @@ def _tests_table(comparison: Comparison) -> ResultTable:
         ],
         rows=rows,
         notes=[
-            "Per code, a 2 x k table of participant turns with and without the code per "
+            "Per code, a 2 x k table of the turns in scope with and without the code per "
             "group. p from Pearson's chi-square when every expected count is at least 5, "
             "else Fisher's exact test (2 x 2) or a Monte-Carlo test with the same margins; "
             "Holm's adjustment over the codes tested (Holm 1979).",
