@@ -138,4 +138,3 @@ def power_note(tests: Sequence[ClusterTest], dimension: str) -> str | None:
             "alike."
         )
     return None
-

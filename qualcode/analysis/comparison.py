@@ -175,10 +175,7 @@ def comparison_tables(comparison: Comparison) -> list[ResultTable]:
 
 
 def unit_note(comparison: Comparison) -> str:
-    return (
-        f"Unit: the turn; N = {comparison.turns} turns in scope, each counted "
-        "once per code."
-    )
+    return f"Unit: the turn; N = {comparison.turns} turns in scope, each counted once per code."
 
 
 def _counts_table(comparison: Comparison) -> ResultTable:

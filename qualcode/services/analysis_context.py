@@ -69,7 +69,12 @@ def read_context(
     book = active_codebook(session)
     check_layer(session, layer)
     coders = {coder_id: name for coder_id, name, _ in store.coders(session)}
-    facts = Facts.of(store.transcript_facts(session), store.speaker_roles(session), coders)
+    facts = Facts.of(
+        store.transcript_facts(session),
+        store.speaker_roles(session),
+        coders,
+        store.speaker_labels(session),
+    )
     context = AnalysisContext(
         codebook=book.name,
         version=str(book.version),
