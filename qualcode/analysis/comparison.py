@@ -21,7 +21,7 @@ from qualcode.analysis.contingency import (
     wilson_interval,
 )
 from qualcode.analysis.frequency import TOTAL, Grouping, cells, denominators, label
-from qualcode.domain.table import ResultTable, Style
+from qualcode.domain.table import Cell, ResultTable, Style
 from qualcode.errors import QualcodeError
 from qualcode.store.analysis_queries import CodedTurns, TurnTotals
 
@@ -116,12 +116,18 @@ def comparison_tables(comparison: Comparison) -> list[ResultTable]:
 
 
 def _counts_table(comparison: Comparison) -> ResultTable:
-    rows, styles = [], []
+    rows: list[list[Cell]] = []
+    styles: list[list[Style]] = []
     for r, (_, key, name) in enumerate(comparison.codes):
         counts = comparison.counts[r]
         rows.append([key, name, *counts, sum(counts)])
         styles.append([None, None, *(comparison.style(r, c) for c in range(len(counts))), None])
-    group_row = [None, "Turns in group", *comparison.group_turns, sum(comparison.group_turns)]
+    group_row: list[Cell] = [
+        None,
+        "Turns in group",
+        *comparison.group_turns,
+        sum(comparison.group_turns),
+    ]
     return ResultTable(
         title=f"Coded turns by {comparison.dimension}",
         columns=["Code", "Name", *comparison.groups, TOTAL],
@@ -134,7 +140,8 @@ def _counts_table(comparison: Comparison) -> ResultTable:
 def _cell_table(
     comparison: Comparison, title: str, value: Callable[[int, int], float | None]
 ) -> ResultTable:
-    rows, styles = [], []
+    rows: list[list[Cell]] = []
+    styles: list[list[Style]] = []
     for r, (_, key, name) in enumerate(comparison.codes):
         columns = range(len(comparison.groups))
         rows.append([key, name, *(value(r, c) for c in columns)])
@@ -149,7 +156,7 @@ def _cell_table(
 
 
 def _shares_table(comparison: Comparison) -> ResultTable:
-    rows = []
+    rows: list[list[Cell]] = []
     for r, (_, key, name) in enumerate(comparison.codes):
         for c, group in enumerate(comparison.groups):
             coded, turns = comparison.counts[r][c], comparison.group_turns[c]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from qualcode.domain.table import ResultTable
+from qualcode.domain.table import Cell, ResultTable
 from qualcode.store.analysis_queries import CoOccurrence
 
 
@@ -39,18 +39,19 @@ def cooccurrence_tables(
         if not related(keys[pair.first_id], keys[pair.second_id])
     }
     unit = "overlapping codings" if overlap else "the same turn"
-    pair_rows = []
+    ranked: list[tuple[str, str, int, int, int, float | None]] = []
     for i, (first_id, first_key, _) in enumerate(codes):
         for second_id, second_key, _ in codes[i + 1 :]:
             both = found.get(frozenset((first_id, second_id)), 0)
             if not both:
                 continue
             a, b = turns.get(first_id, 0), turns.get(second_id, 0)
-            pair_rows.append([first_key, second_key, both, a, b, jaccard(both, a, b)])
-    pair_rows.sort(key=lambda row: (-row[2], row[0], row[1]))
+            ranked.append((first_key, second_key, both, a, b, jaccard(both, a, b)))
+    ranked.sort(key=lambda pair: (-pair[2], pair[0], pair[1]))
+    pair_rows: list[list[Cell]] = [list(pair) for pair in ranked]
     matrix_rows = []
     for first_id, first_key, _ in codes:
-        row: list[str | int | None] = [first_key]
+        row: list[Cell] = [first_key]
         for second_id, second_key, _ in codes:
             if first_id == second_id:
                 row.append(turns.get(first_id, 0))

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from qualcode.cli.common import DbOption, console, friendly, project
 from qualcode.config import coder_name
-from qualcode.domain.agreement import AgreementOptions, GroupBy, UnitKind
+from qualcode.domain.agreement import AgreementOptions, Decision, GroupBy, UnitKind
 from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
 from qualcode.exchange.tables import FORMATS, to_rich, write
@@ -256,8 +256,9 @@ def adjudicate(
             memo=memo,
         )
     elif take in ("both", "neither"):
+        decision: Decision = "both" if take == "both" else "neither"
         view = adjudication.adjudicate(
-            opened, segment_id, code, take, supervisor=who, coders=names, memo=memo
+            opened, segment_id, code, decision, supervisor=who, coders=names, memo=memo
         )
     else:
         chosen = _coder_for(opened, segment_id, str(take), names)

@@ -6,12 +6,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 from rich.table import Table
 from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from typer._click.core import Context  # the click that typer bundles
 
 from qualcode.cli.common import (
     CoderOption,
@@ -31,7 +33,7 @@ from qualcode.services import suggestions
 class _DefaultRun(TyperGroup):
     """`qualcode suggest TRANSCRIPT` and `qualcode suggest --all` mean `suggest run ...`."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["run", *args]
         return super().parse_args(ctx, args)

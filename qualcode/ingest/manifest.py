@@ -34,7 +34,8 @@ def _read_yaml(path: Path) -> list[ImportSpec]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
-        line = error.problem_mark.line + 1 if getattr(error, "problem_mark", None) else None
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
         raise InputError(str(path), "is not valid YAML.", line=line) from error
     if not isinstance(document, dict):
         raise InputError(str(path), "must be a mapping with a 'transcripts' list.")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain, combinations
@@ -201,7 +201,7 @@ def load_turns(session: Session, context: Context) -> TurnLayers:
     return TurnLayers(units[:, 0], units[:, 1], present & covered[None], covered)
 
 
-def _int_array(rows: Sequence[Sequence[int]], width: int) -> npt.NDArray[np.int64]:
+def _int_array(rows: Sequence[Iterable[int]], width: int) -> npt.NDArray[np.int64]:
     # np.array over SQLAlchemy rows is very slow; a flat iterator is not.
     flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
     return flat.reshape(-1, width)
@@ -384,7 +384,7 @@ class SpanLayers:
         self, coder: int, tids: npt.NDArray[np.int64], labels: Sequence[int] | None = None
     ) -> npt.NDArray[np.bool_]:
         """Mask of one coder's spans in the transcripts (of the labels, if given)."""
-        mask = (self.coder == coder) & np.isin(self.transcript, tids)
+        mask: npt.NDArray[np.bool_] = (self.coder == coder) & np.isin(self.transcript, tids)
         return mask & np.isin(self.label, labels) if labels is not None else mask
 
 
@@ -698,7 +698,7 @@ def agreement(project: Project, options: AgreementOptions) -> ResultSet:
 
 
 def describe(context: Context, tables: list[ResultTable], options: AgreementOptions) -> ResultSet:
-    filters = {"unit": options.unit, "by": options.by}
+    filters: dict[str, str] = {"unit": options.unit, "by": options.by}
     if options.codes:
         filters["codes"] = ", ".join(options.codes)
     if options.concepts:
@@ -806,7 +806,7 @@ def coverage(project: Project, coders: tuple[str, ...] | None = None) -> list[Co
     def work(session: Session) -> list[CoderCoverage]:
         rows = store.coverage(session, [cid for cid, *_ in store.coders(session)])
         names = {cid: name for cid, name, _, consensus in store.coders(session)}
-        turns = defaultdict(int)
+        turns: defaultdict[int, int] = defaultdict(int)
         for _, tid, _, _ in store.segments_of(session, {tid for _, tid, _, _ in rows}):
             turns[tid] += 1
         result = []

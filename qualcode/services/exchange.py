@@ -302,7 +302,7 @@ def _source(
             guid=stable_guid("case", sha, label),
             name=f"{label} ({transcript.title})",
             variables=_values(variables, transcript.department, transcript.group_kind)
-            | ({variables[ROLE]: roles[label]} if roles.get(label) else {}),
+            | ({variables[ROLE]: roles[label] or ""} if roles.get(label) else {}),
             selections=guids,
         )
         for label, guids in turns_of.items()
@@ -730,7 +730,9 @@ def _pieces(text: str, segments: list[_Segment], start: int, end: int) -> list[t
     return content or pieces[:1]
 
 
-def _segment_text(text: str) -> tuple[list[tuple[int, int, str | None, None, None]], dict]:
+def _segment_text(
+    text: str,
+) -> tuple[list[tuple[int, int, str | None, float | None, float | None]], dict[str, str | None]]:
     """Segments tiling a foreign source's text: one per speaker-labelled line if the text has
     labels (`Name: text`, as the plain-text reader finds them), else one per paragraph."""
     starts: list[tuple[int, str | None]] = []

@@ -39,12 +39,12 @@ def transcripts(session: Session) -> list[tuple[int, str, str | None, int, str]]
         func.length(Transcript.text),
         Transcript.language,
     ).order_by(Transcript.id)
-    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+    return [row.tuple() for row in session.execute(query)]
 
 
 def transcript_texts(session: Session, ids: Collection[int]) -> dict[int, str]:
     query = select(Transcript.id, Transcript.text).where(Transcript.id.in_(list(ids)))
-    return dict(session.execute(query).all())  # type: ignore[arg-type]
+    return {transcript_id: text for transcript_id, text in session.execute(query)}
 
 
 def coverage(session: Session, coder_ids: Collection[int]) -> list[tuple[int, int, int, int]]:
@@ -79,7 +79,7 @@ def coders_with_codings(session: Session) -> list[int]:
     return list(session.scalars(select(Coding.coder_id).distinct()))
 
 
-def all_segments(session: Session) -> Sequence[Row[tuple[int, int, int, int]]]:
+def all_segments(session: Session) -> Sequence[Row[int, int, int, int]]:
     """(segment id, transcript id, start, end) of every segment, in text order."""
     query = select(Segment.id, Segment.transcript_id, Segment.start_char, Segment.end_char)
     return (
@@ -87,9 +87,7 @@ def all_segments(session: Session) -> Sequence[Row[tuple[int, int, int, int]]]:
     )
 
 
-def turn_presence(
-    session: Session, coder_ids: Collection[int]
-) -> Sequence[Row[tuple[int, int, int]]]:
+def turn_presence(session: Session, coder_ids: Collection[int]) -> Sequence[Row[int, int, int]]:
     """(segment id, code id, coder id) of the coders' codings: who applied which code where
     (a plain indexed select: duplicates from several spans are harmless to the caller)."""
     query = select(Coding.segment_id, Coding.code_id, Coding.coder_id).where(
@@ -100,7 +98,7 @@ def turn_presence(
 
 def coding_spans(
     session: Session, coder_ids: Collection[int]
-) -> Sequence[Row[tuple[int, int, int, int, int, int]]]:
+) -> Sequence[Row[int, int, int, int, int, int]]:
     """(transcript id, segment id, code id, coder id, start, end) of every coding of the
     coders, with whole-turn codings given their segment's bounds."""
     query = (

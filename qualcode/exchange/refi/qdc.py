@@ -55,7 +55,7 @@ def read_codes(reader: Reader, parent: Element) -> list[RefiCode]:
 
 def write_codebook(codes: list[RefiCode]) -> bytes:
     """A .qdc document holding `codes`."""
-    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
+    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})  # type: ignore[dict-item]  # lxml-stubs: default namespace
     root.set("origin", ORIGIN)
     write_codes(sub(root, CODEBOOK_NS, "Codes"), CODEBOOK_NS, codes)
     return serialise(root)

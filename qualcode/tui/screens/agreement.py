@@ -234,10 +234,12 @@ class AgreementScreen(WorkbenchScreen):
         def second(first: str | None) -> None:
             if first:
                 rest = [choice for choice in choices if choice.value != first]
-                self.app.push_screen(
-                    CodePicker("Coder B", rest),
-                    lambda other: other and self._set_pair(first, other),
-                )
+
+                def pair(other: str | None) -> None:
+                    if other:
+                        self._set_pair(first, other)
+
+                self.app.push_screen(CodePicker("Coder B", rest), pair)
 
         self.app.push_screen(CodePicker("Coder A", choices), second)
 
@@ -268,10 +270,12 @@ class AgreementScreen(WorkbenchScreen):
             for code in book.codes
             if code.key != self.code and not code.retired
         ]
-        self.app.push_screen(
-            CodePicker("Apply which code instead?", choices),
-            lambda key: key and self._decide("recode", other_code=key),
-        )
+
+        def recode(key: str | None) -> None:
+            if key:
+                self._decide("recode", other_code=key)
+
+        self.app.push_screen(CodePicker("Apply which code instead?", choices), recode)
 
     def action_memo(self) -> None:
         self.app.push_screen(

@@ -23,7 +23,6 @@ from qualcode.tui.widgets.memo_panel import MemoPanel
 
 if TYPE_CHECKING:
     from qualcode.tui.widgets.code_tree import CodeTree
-    from qualcode.tui.widgets.transcript_view import TranscriptView
 
 
 class CodingEdits(CodingSelection):
@@ -35,8 +34,17 @@ class CodingEdits(CodingSelection):
     generation: int
     pending_ids = 0  # temporary (negative) ids of codings shown before they are saved
     transcript_id: int | None
-    view: TranscriptView
-    code_tree: CodeTree
+
+    if TYPE_CHECKING:
+
+        @property
+        def code_tree(self) -> CodeTree: ...
+
+        def show_codebook(self, book: tuple[CodebookInfo, dict[str, int]]) -> None: ...
+
+        def show_segment(self, segment_id: int) -> None: ...
+
+        def load(self, transcript_id: int, cursor: int = 0, *, refresh: bool = False) -> object: ...
 
     # -- applying and removing codes ---------------------------------------------------------
 
@@ -115,9 +123,10 @@ class CodingEdits(CodingSelection):
         def remove(coding_id: str | None) -> None:
             chosen = next((c for c in turn.codings if str(c.id) == coding_id), None)
             if chosen is not None:
-                span = (chosen.start_char, chosen.end_char)
                 if chosen.start_char is None or chosen.end_char is None:
                     span = (turn.start_char, turn.end_char)  # only the whole-turn coding
+                else:
+                    span = (chosen.start_char, chosen.end_char)
                 self.saver.submit(
                     lambda: history.remove(turn.id, chosen.code_key, span=span), self.show_change
                 )

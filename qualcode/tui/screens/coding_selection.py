@@ -20,7 +20,12 @@ class CodingSelection(WorkbenchScreen):
     shift+arrows, W and B extend it (both ends included, like vim's visual mode).
     Mixed into CodingScreen, which provides `view` and `update_status`."""
 
-    view: TranscriptView
+    if TYPE_CHECKING:
+
+        @property
+        def view(self) -> TranscriptView: ...
+
+        def update_status(self) -> None: ...
 
     def action_select(self) -> None:
         turn = self.view.current
