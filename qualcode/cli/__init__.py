@@ -22,6 +22,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "import": ("corpus", "import_", "command"),
     "transcripts": ("corpus", "transcripts", "command"),
     "segments": ("corpus", "segments", "command"),
+    "transcript": ("transcript", "transcript_app", "group"),
+    "speaker": ("transcript", "speaker_app", "group"),
     "code": ("coding", "code", "command"),
     "uncode": ("coding", "uncode", "command"),
     "open-code": ("coding", "open_code", "command"),

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
 from qualcode.config import coder_name
-from qualcode.domain.imports import LANGUAGES, ImportResult, ImportSpec
+from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
 from qualcode.errors import QualcodeError
 from qualcode.ingest.manifest import read_manifest
 from qualcode.services import blind, corpus, importing
@@ -33,7 +33,9 @@ def import_(
     group_kind: Annotated[
         str | None, typer.Option("--group-kind", help="Focus-group kind, e.g. management.")
     ] = None,
-    language: Annotated[str, typer.Option(help="Language: en, da or nb.")] = "en",
+    language: Annotated[
+        str | None, typer.Option(help="Language: en, da or nb (default en).", show_default=False)
+    ] = None,
     recorded: Annotated[
         str | None, typer.Option("--date", help="Recording date, YYYY-MM-DD.")
     ] = None,
@@ -52,10 +54,21 @@ def import_(
     no_speakers: Annotated[
         bool, typer.Option("--no-speakers", help="Import a file without speaker labels.")
     ] = False,
+    update_metadata: Annotated[
+        bool,
+        typer.Option(
+            "--update-metadata",
+            help="For files already imported, replace their stored metadata with these values.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show each file's speakers and turns; write nothing."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Import transcripts (.txt, .vtt, .srt, .docx, Otter exports): one transaction per file."""
-    if language not in LANGUAGES:
+    if language is not None and language not in LANGUAGES:
         raise QualcodeError(f"--language must be one of {', '.join(LANGUAGES)}.")
     specs = read_manifest(manifest) if manifest else []
     try:
@@ -67,9 +80,9 @@ def import_(
             path=path,
             department=department,
             group_kind=group_kind,
-            language=language,
             recorded_on=recorded_on,
             encoding=encoding,
+            **({"language": language} if language else {}),
         )
         for path in paths or []
     ]
@@ -77,6 +90,9 @@ def import_(
         specs = [spec.model_copy(update={"encoding": spec.encoding or encoding}) for spec in specs]
     if not specs:
         raise QualcodeError("Name files to import, or a --manifest.")
+    if dry_run:
+        _print_preview(importing.preview(specs, split=split_sentences, no_speakers=no_speakers))
+        return
     opened = project(db)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Importing", total=len(specs))
@@ -90,6 +106,7 @@ def import_(
             keep_going=keep_going,
             split=split_sentences,
             no_speakers=no_speakers,
+            update_metadata=update_metadata,
             progress=advance,
         )
     for result in report.results:
@@ -99,19 +116,43 @@ def import_(
                 f"{result.turns} turns, {result.words} words",
                 highlight=False,
             )
-        elif result.status == "skipped":
+        elif result.status in ("skipped", "updated"):
             console.print(
-                f"[yellow]skipped[/] {result.path.name}: {result.message}", highlight=False
+                f"[yellow]{result.status}[/] {result.path.name}: {result.message}", highlight=False
             )
         else:
             console.print(f"[bold red]failed[/] {result.message}", highlight=False)
+        for warning in result.warnings:
+            console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    updated = f", {report.count('updated')} updated" if report.count("updated") else ""
     console.print(
-        f"{report.count('imported')} imported, {report.count('skipped')} already there, "
-        f"{report.count('failed')} failed."
+        f"{report.count('imported')} imported, {report.count('skipped')} already there"
+        f"{updated}, {report.count('failed')} failed."
     )
     if report.failures:
         if not keep_going:
             console.print("Nothing of the failed file was stored; fix it and run the import again.")
+        raise typer.Exit(1)
+    if report.unapplied:
+        raise typer.Exit(1)
+
+
+def _print_preview(previews: list[FilePreview]) -> None:
+    """The dry run: each file's turns and speakers (with their turn counts)."""
+    for preview in previews:
+        if preview.error:
+            console.print(f"[bold red]failed[/] {preview.error}", highlight=False)
+            continue
+        console.print(
+            f"{preview.path.name}: {preview.turns} turns, {preview.words} words, "
+            f"{len(preview.speakers)} speakers",
+            highlight=False,
+        )
+        for speaker in preview.speakers:
+            role = f" ({speaker.role})" if speaker.role else ""
+            console.print(f"  {speaker.label}{role}: {speaker.turns} turns", highlight=False)
+    console.print("Dry run: nothing was written.")
+    if any(preview.error for preview in previews):
         raise typer.Exit(1)
 
 

@@ -23,6 +23,39 @@ class TranscriptInfo(_Frozen):
     n_words: int = 0
     n_coded_segments: int = 0
     notes: list[str] = Field(default_factory=list)
+    # REFI-QDA variables of the source and of its cases (name -> value), as imported.
+    variables: dict[str, str] = Field(default_factory=dict)
+
+
+METADATA_FIELDS = ("title", "department", "group_kind", "recorded_on", "language")
+
+
+class MetadataUpdate(_Frozen):
+    """New values for a transcript's metadata; only the fields set are changed, and a field
+    set to None is cleared (the title cannot be cleared)."""
+
+    title: str | None = None
+    department: str | None = None
+    group_kind: str | None = None
+    recorded_on: date | None = None
+    language: str | None = None
+
+
+class MetadataChange(_Frozen):
+    """One metadata field of a transcript (or a speaker's role) as stored and as wanted."""
+
+    field: str
+    old: str | None
+    new: str | None
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.old or '(empty)'} -> {self.new or '(empty)'}"
+
+
+class SpeakerInfo(_Frozen):
+    label: str
+    role: str | None
+    n_turns: int = 0
 
 
 class CodingView(_Frozen):

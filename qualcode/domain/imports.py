@@ -27,11 +27,30 @@ class ImportSpec(BaseModel):
 
 class ImportResult(BaseModel):
     path: Path
-    status: str  # imported | skipped | failed
+    status: str  # imported | skipped | updated | failed
     transcript_id: int | None = None
     turns: int = 0
     words: int = 0
     message: str = ""
+    # For a file already stored: metadata the import names differently ("field old -> new").
+    differences: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class SpeakerCount(BaseModel):
+    label: str
+    role: str | None = None
+    turns: int = 0
+
+
+class FilePreview(BaseModel):
+    """What importing one file would store (`qualcode import --dry-run`)."""
+
+    path: Path
+    turns: int = 0
+    words: int = 0
+    speakers: list[SpeakerCount] = Field(default_factory=list)
+    error: str = ""
 
 
 class ImportReport(BaseModel):
@@ -40,6 +59,11 @@ class ImportReport(BaseModel):
     @property
     def failures(self) -> list[ImportResult]:
         return [result for result in self.results if result.status == "failed"]
+
+    @property
+    def unapplied(self) -> list[ImportResult]:
+        """Files already stored whose new metadata was not applied (no --update-metadata)."""
+        return [r for r in self.results if r.status == "skipped" and r.differences]
 
     def count(self, status: str) -> int:
         return sum(result.status == status for result in self.results)

@@ -81,7 +81,7 @@ def _spec(manifest: Path, entry: Any, where: str) -> ImportSpec:
             path=manifest.parent / entry["file"],
             department=entry.get("department"),
             group_kind=entry.get("group_kind"),
-            language=language,
+            **({"language": language} if "language" in entry else {}),
             recorded_on=date.fromisoformat(str(recorded)) if recorded else None,
             title=entry.get("title"),
             roles={str(key): str(value) for key, value in (entry.get("roles") or {}).items()},

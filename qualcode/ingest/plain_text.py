@@ -1,7 +1,10 @@
-"""Speaker-labelled plain text: ``Name: text``, ``Name (role): text``, optionally timed.
+"""Speaker-labelled plain text: ``Name: text``, ``Name (role): text``, ``[id1] text``,
+optionally timed.
 
-Lines without a label continue the open turn (joined with a line break); lines before the
-first label become notes. Timed turns end where the next timed turn starts.
+Which labels are speakers is decided once per file (`LabelRule`). Lines without a label
+continue the open turn (joined with a line break); lines before the first label become
+notes. Timed turns end where the next timed turn starts. Text without labels is read as
+one turn per paragraph (paragraphs are separated by blank lines).
 """
 
 from __future__ import annotations
@@ -10,10 +13,10 @@ import re
 
 from qualcode.domain.transcript import ParsedTranscript, Turn
 from qualcode.errors import InputError
-from qualcode.ingest.labels import label_start, parse_label
+from qualcode.ingest.labels import LabelRule, label_start
 from qualcode.ingest.timecode import fill_ends
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t]*\n)+")
 NO_LABELS_HINT = "Re-run with --no-speakers to import the text without speakers."
 
 
@@ -24,11 +27,12 @@ def read_plain_text(text: str, source: str, *, no_speakers: bool = False) -> Par
     notes: list[str] = []
     turns: list[Turn] = []
     bodies: list[list[str]] = []  # the lines of each turn, joined once at the end
-    for number, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
+    lines = [raw.strip() for raw in text.split("\n")]
+    rule = LabelRule.of_lines(lines)
+    for number, line in enumerate(lines, 1):
         if not line:
             continue
-        label = parse_label(line)
+        label = rule.label(line)
         if label is None:
             (bodies[-1] if bodies else notes).append(line)
             continue
@@ -62,3 +66,29 @@ def paragraph_turns(text: str) -> list[Turn]:
         if paragraph:
             turns.append(Turn(None, paragraph))
     return turns
+
+
+Span = tuple[int, int, str | None, str | None]
+
+
+def turn_spans(text: str) -> list[Span]:
+    """(start, end, speaker, role) of each turn, tiling ``text`` itself (offsets into it):
+    a turn per labelled line with the lines after it, as `read_plain_text` reads them, else
+    a turn per paragraph; text before the first turn is a turn without speaker."""
+    starts: list[tuple[int, str | None, str | None]] = []
+    lines = text.split("\n")
+    rule = LabelRule.of_lines(line.strip() for line in lines)
+    position = 0
+    for line in lines:
+        label = rule.label(line.strip()) if line.strip() else None
+        if label is not None:
+            starts.append((position, label.speaker, label.role))
+        position += len(line) + 1
+    if not starts:
+        starts = [(0, None, None)]
+        starts += [(match.end(), None, None) for match in _PARAGRAPH_BREAK.finditer(text)]
+    if starts[0][0] != 0:
+        starts.insert(0, (0, None, None))
+    ends = [start for start, _, _ in starts[1:]] + [len(text)]
+    spans = [(start, end, who, role) for (start, who, role), end in zip(starts, ends, strict=True)]
+    return [span for span in spans if span[1] > span[0]]

@@ -44,6 +44,7 @@ def transcript_info(transcript: Transcript, n_segments: int, n_coded: int = 0) -
         n_words=attributes.get("words", 0),
         n_coded_segments=n_coded,
         notes=list(attributes.get("notes", [])),
+        variables=dict(attributes.get("variables", {})),
     )
 
 

@@ -11,11 +11,18 @@ from contextlib import contextmanager
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from qualcode.domain.imports import ImportReport, ImportResult, ImportSpec
+from qualcode.domain.imports import (
+    FilePreview,
+    ImportReport,
+    ImportResult,
+    ImportSpec,
+    SpeakerCount,
+)
 from qualcode.domain.transcript import ParsedTranscript, layout
 from qualcode.errors import InputError, QualcodeError
 from qualcode.ingest.readers import read_transcript_bytes
 from qualcode.ingest.segmenter import split_sentences
+from qualcode.services import metadata
 from qualcode.services.project import Project
 from qualcode.store import transcripts as store
 
@@ -35,6 +42,7 @@ def import_files(
     keep_going: bool = False,
     split: bool = False,
     no_speakers: bool = False,
+    update_metadata: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import each file in its own transaction.
@@ -57,6 +65,7 @@ def import_files(
                 else:
                     digest, parsed = outcome
                     result = _save(project, spec, parsed, digest, known)
+                result = _checked(project, spec, result, update_metadata)
             except QualcodeError as error:
                 result = ImportResult(path=spec.path, status="failed", message=str(error))
             report.results.append(result)
@@ -73,6 +82,7 @@ def import_one(
     *,
     split: bool = False,
     no_speakers: bool = False,
+    update_metadata: bool = False,
     known: dict[str, int] | None = None,
 ) -> ImportResult:
     """Import one file; `known` maps the sha256 of stored sources to transcript ids."""
@@ -80,9 +90,69 @@ def import_one(
         known = project.read(store.known_hashes)
     data, digest = _read(spec)
     if digest in known:
-        return _skipped(spec, known[digest])
-    parsed = parse(data, spec, split=split, no_speakers=no_speakers)
-    return _save(project, spec, parsed, digest, known)
+        result = _skipped(spec, known[digest])
+    else:
+        parsed = parse(data, spec, split=split, no_speakers=no_speakers)
+        result = _save(project, spec, parsed, digest, known)
+    return _checked(project, spec, result, update_metadata)
+
+
+def preview(
+    specs: Iterable[ImportSpec], *, split: bool = False, no_speakers: bool = False
+) -> list[FilePreview]:
+    """What each file would import as: turns, words and speakers (nothing is written)."""
+    previews = []
+    for spec in specs:
+        try:
+            data, _ = _read(spec)
+            parsed = parse(data, spec, split=split, no_speakers=no_speakers)
+        except QualcodeError as error:
+            previews.append(FilePreview(path=spec.path, error=str(error)))
+            continue
+        speakers: dict[str, SpeakerCount] = {}
+        for turn in parsed.turns:
+            if turn.speaker is not None:
+                role = spec.roles.get(turn.speaker) or turn.role
+                count = speakers.setdefault(
+                    turn.speaker, SpeakerCount(label=turn.speaker, role=role)
+                )
+                count.turns += 1
+        previews.append(
+            FilePreview(
+                path=spec.path,
+                turns=len(parsed.turns),
+                words=sum(len(turn.text.split()) for turn in parsed.turns),
+                speakers=list(speakers.values()),
+            )
+        )
+    return previews
+
+
+def _checked(
+    project: Project, spec: ImportSpec, result: ImportResult, update_metadata: bool
+) -> ImportResult:
+    """A skipped file's metadata differences (applied when asked); a missing department."""
+    if result.status == "skipped" and result.transcript_id:
+        changes = metadata.reconcile(project, result.transcript_id, spec, apply=update_metadata)
+        said = "; ".join(str(change) for change in changes)
+        if changes and update_metadata:
+            return result.model_copy(
+                update={"status": "updated", "message": f"metadata updated: {said}."}
+            )
+        if changes:
+            message = (
+                f"{result.message} The stored metadata differs: {said}. Run the import again "
+                "with --update-metadata to apply it."
+            )
+            differences = [str(change) for change in changes]
+            return result.model_copy(update={"message": message, "differences": differences})
+    if result.status == "imported" and spec.department is None:
+        warning = (
+            f"{spec.path.name} has no department; set it with `qualcode transcript set "
+            f"{result.transcript_id} --department NAME`."
+        )
+        return result.model_copy(update={"warnings": [warning]})
+    return result
 
 
 def parse(data: bytes, spec: ImportSpec, *, split: bool, no_speakers: bool) -> ParsedTranscript:

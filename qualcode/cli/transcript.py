@@ -1,0 +1,84 @@
+"""Metadata commands: `transcript set` and `speaker set` (codings are never touched)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from qualcode.cli.common import DbOption, console, friendly, project
+from qualcode.domain.corpus import MetadataUpdate
+from qualcode.errors import QualcodeError
+from qualcode.services import metadata
+
+transcript_app = typer.Typer(help="Fix a transcript's metadata.", no_args_is_help=True)
+speaker_app = typer.Typer(help="Fix a speaker's role.", no_args_is_help=True)
+
+TranscriptArgument = Annotated[str, typer.Argument(help="Transcript id, title or file name.")]
+
+
+@transcript_app.command("set")
+@friendly
+def set_transcript(
+    transcript: TranscriptArgument,
+    department: Annotated[
+        str | None, typer.Option(help="Department; an empty value clears it.")
+    ] = None,
+    group_kind: Annotated[
+        str | None, typer.Option("--group-kind", help="Focus-group kind; empty clears it.")
+    ] = None,
+    recorded: Annotated[
+        str | None, typer.Option("--date", help="Recording date, YYYY-MM-DD; empty clears it.")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="Language: en, da or nb.")] = None,
+    title: Annotated[str | None, typer.Option(help="A new title.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Change a transcript's department, group kind, date, language or title."""
+    values: dict[str, object] = {}
+    if department is not None:
+        values["department"] = department.strip() or None
+    if group_kind is not None:
+        values["group_kind"] = group_kind.strip() or None
+    if recorded is not None:
+        values["recorded_on"] = _date(recorded)
+    if language is not None:
+        values["language"] = language
+    if title is not None:
+        values["title"] = title.strip()
+    if not values:
+        raise QualcodeError(
+            "Say what to change: --department, --group-kind, --date, --language or --title."
+        )
+    info, changes = metadata.set_transcript_metadata(
+        project(db), transcript, MetadataUpdate(**values)
+    )
+    if not changes:
+        console.print(f"Transcript {info.id} ({info.title}) already had these values.")
+    for change in changes:
+        console.print(f"Transcript {info.id} ({info.title}): {change}", highlight=False)
+
+
+@speaker_app.command("set")
+@friendly
+def set_speaker(
+    transcript: TranscriptArgument,
+    label: Annotated[str, typer.Argument(help="The speaker's label as written, e.g. P3.")],
+    role: Annotated[
+        str, typer.Option(help="Role, e.g. nurse or moderator; an empty value clears it.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Set a speaker's role (moderator roles are left out of analysis denominators)."""
+    change = metadata.set_speaker_role(project(db), transcript, label, role)
+    console.print(f"Speaker {label} in {transcript}: {change}", highlight=False)
+
+
+def _date(value: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise QualcodeError(f"--date '{value}' must be YYYY-MM-DD.") from None

@@ -1,0 +1,132 @@
+"""Metadata that can be fixed: transcript fields and speaker roles change, codings do not."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from qualcode.domain.corpus import MetadataUpdate
+from qualcode.domain.imports import ImportSpec
+from qualcode.errors import NotFoundError, QualcodeError
+from qualcode.services import corpus, importing, metadata
+from qualcode.services.codebooks import load_codebook_file
+from qualcode.services.coding import apply_code
+from qualcode.services.project import Project
+
+from ..conftest import CODEBOOK
+
+TEXT = "Moderator: Welcome.\nAnne: We never get a break.\nBo: The phone rings.\n"
+
+
+@pytest.fixture
+def stored(project: Project, tmp_path: Path) -> tuple[Project, Path]:
+    path = tmp_path / "fg1.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    load_codebook_file(project, CODEBOOK)
+    result = importing.import_one(project, ImportSpec(path=path, department="Ward A"))
+    views = corpus.segments(project, result.transcript_id)
+    apply_code(project, views[1].id, "temporality", "anna", span=(views[1].start_char, 30))
+    return project, path
+
+
+def codings(project: Project) -> list[tuple[str, str, int | None, int | None]]:
+    return [
+        (c.coder, c.code_key, c.start_char, c.end_char)
+        for v in corpus.segments(project, "fg1")
+        for c in v.codings
+    ]
+
+
+def test_set_transcript_metadata_changes_fields_and_keeps_codings(stored) -> None:
+    project, _ = stored
+    before = codings(project)
+    update = MetadataUpdate(department="Ward B", group_kind="staff", recorded_on=date(2024, 3, 1))
+    info, changes = metadata.set_transcript_metadata(project, "fg1", update)
+    assert [str(c) for c in changes] == [
+        "department Ward A -> Ward B",
+        "group_kind (empty) -> staff",
+        "recorded_on (empty) -> 2024-03-01",
+    ]
+    assert (info.department, info.group_kind, info.recorded_on) == (
+        "Ward B", "staff", date(2024, 3, 1),
+    )  # fmt: skip
+    _, cleared = metadata.set_transcript_metadata(project, info.id, MetadataUpdate(department=None))
+    assert corpus.get_transcript(project, info.id).department is None and len(cleared) == 1
+    assert codings(project) == before
+
+
+def test_bad_title_and_language_are_refused(stored) -> None:
+    project, _ = stored
+    with pytest.raises(QualcodeError, match="title cannot be empty"):
+        metadata.set_transcript_metadata(project, "fg1", MetadataUpdate(title=" "))
+    with pytest.raises(QualcodeError, match="one of en, da, nb"):
+        metadata.set_transcript_metadata(project, "fg1", MetadataUpdate(language="fr"))
+    assert corpus.get_transcript(project, "fg1").language == "en"
+
+
+def test_speaker_role_is_set_and_cleared(stored) -> None:
+    project, _ = stored
+    before = codings(project)
+    change = metadata.set_speaker_role(project, "fg1", "Moderator", "moderator")
+    assert (change.old, change.new) == (None, "moderator")
+    assert [(s.label, s.role, s.n_turns) for s in metadata.speakers(project, "fg1")] == [
+        ("Moderator", "moderator", 1),
+        ("Anne", None, 1),
+        ("Bo", None, 1),
+    ]
+    assert corpus.segments(project, "fg1")[0].role == "moderator"
+    metadata.set_speaker_role(project, "fg1", "Moderator", "")
+    assert corpus.segments(project, "fg1")[0].role is None
+    with pytest.raises(NotFoundError, match="its speakers are Anne, Bo, Moderator"):
+        metadata.set_speaker_role(project, "fg1", "Nobody", "x")
+    assert codings(project) == before
+
+
+def test_reimport_with_other_metadata_says_what_differs(stored) -> None:
+    project, path = stored
+    spec = ImportSpec(path=path, department="Ward B", language="da", roles={"Bo": "secretary"})
+    again = importing.import_one(project, spec)
+    assert again.status == "skipped"
+    assert again.differences == [
+        "department Ward A -> Ward B",
+        "language en -> da",
+        "role of Bo (empty) -> secretary",
+    ]
+    assert "--update-metadata" in again.message
+    assert corpus.get_transcript(project, "fg1").department == "Ward A"
+    updated = importing.import_one(project, spec, update_metadata=True)
+    assert updated.status == "updated"
+    info = corpus.get_transcript(project, "fg1")
+    assert (info.department, info.language) == ("Ward B", "da")
+    assert corpus.segments(project, "fg1")[2].role == "secretary"
+    # The same metadata again: nothing differs, nothing to say.
+    assert importing.import_one(project, spec).differences == []
+
+
+def test_import_without_department_warns_and_names_the_command(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "fg2.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    result = importing.import_one(project, ImportSpec(path=path))
+    assert result.warnings == [
+        f"fg2.txt has no department; set it with `qualcode transcript set "
+        f"{result.transcript_id} --department NAME`."
+    ]
+
+
+def test_preview_counts_speakers_and_turns_without_writing(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "fg3.txt"
+    path.write_text(TEXT + "Anne: Yes.\n", encoding="utf-8")
+    (preview,) = importing.preview([ImportSpec(path=path, roles={"Bo": "secretary"})])
+    assert preview.turns == 4
+    assert [(s.label, s.role, s.turns) for s in preview.speakers] == [
+        ("Moderator", None, 1),
+        ("Anne", None, 2),
+        ("Bo", "secretary", 1),
+    ]
+    assert corpus.list_transcripts(project) == []
