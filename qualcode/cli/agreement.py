@@ -110,6 +110,7 @@ def agree_command(
     ] = False,
     fmt: FormatOption = "table",
     output: OutputOption = None,
+    supervisor: SupervisorOption = None,
     db: DbOption = None,
 ) -> None:
     """Agreement between coders: percent agreement, kappas, alpha, Brennan-Prediger, AC1.
@@ -131,7 +132,7 @@ def agree_command(
         overlap=overlap,
         exclude_uncoded=exclude_uncoded,
     )
-    emit(agree.agreement(project(db), options), fmt, output)
+    emit(agree.agreement(project(db), options, actor=coder_name(supervisor)), fmt, output)
 
 
 def _group(by: str) -> GroupBy:
@@ -178,12 +179,14 @@ def disagreements(
     ] = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
+    supervisor: SupervisorOption = None,
     db: DbOption = None,
 ) -> None:
     """Turns where coders differ about a code, with each coder's codes and the text."""
     opened = project(db)
+    who = coder_name(supervisor)
     found = adjudication.disagreements(
-        opened, code=code, coders=split_names(coders), transcript=transcript
+        opened, code=code, coders=split_names(coders), transcript=transcript, actor=who
     )
     if fmt == "table" and output is None:
         for d in found:
@@ -311,6 +314,7 @@ def audit_command(
         Path, typer.Option("--output", help="report.html or report.md (also .json, .xlsx).")
     ],
     coders: CodersOption = None,
+    supervisor: SupervisorOption = None,
     db: DbOption = None,
 ) -> None:
     """Audit report: coverage, agreement per code and department, disagreements,
@@ -318,5 +322,6 @@ def audit_command(
     fmt = output.suffix.lstrip(".").lower()
     if fmt not in FORMATS or fmt == "csv":
         raise QualcodeError(f"Give --output a .html, .md, .json or .xlsx file, not '{output}'.")
-    write(audit.audit_report(project(db), split_names(coders)), fmt, output)
+    report = audit.audit_report(project(db), split_names(coders), actor=coder_name(supervisor))
+    write(report, fmt, output)
     console.print(f"Wrote the audit report to {output}.", highlight=False)

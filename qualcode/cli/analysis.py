@@ -9,6 +9,7 @@ import typer
 from rich.text import Text
 
 from qualcode.cli.common import DbOption, console, friendly, project
+from qualcode.config import coder_name
 from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
 from qualcode.exchange.tables import FORMATS, to_rich, write
@@ -88,7 +89,7 @@ def freq(
         codes=_split(codes),
         depth=depth,
     )
-    _emit(analysis.frequency(project(db), query), fmt, output)
+    _emit(analysis.frequency(project(db), query, actor=_actor(coder)), fmt, output)
 
 
 @friendly
@@ -120,7 +121,7 @@ def compare(
         codes=_split(codes),
         level=level,
     )
-    _emit(analysis.compare(project(db), query).result_set, fmt, output)
+    _emit(analysis.compare(project(db), query, actor=_actor(coder)).result_set, fmt, output)
 
 
 @friendly
@@ -147,7 +148,7 @@ def cooccur(
         depth=depth,
         overlap=overlap,
     )
-    _emit(analysis.cooccurrence(project(db), query), fmt, output)
+    _emit(analysis.cooccurrence(project(db), query, actor=_actor(coder)), fmt, output)
 
 
 @friendly
@@ -170,7 +171,7 @@ def quotes(
         scope=_scope(department, group_kind, role),
         limit=limit,
     )
-    _emit(analysis.quotes(project(db), query).result_set, fmt, output)
+    _emit(analysis.quotes(project(db), query, actor=_actor(coder)).result_set, fmt, output)
 
 
 @friendly
@@ -189,6 +190,11 @@ def search(
     """Full-text search over turns (best matches first), with filters."""
     query = analysis.SearchQuery(text=text, scope=_scope(department, group_kind, role), limit=limit)
     _emit(analysis.search(project(db), query).result_set, fmt, output)
+
+
+def _actor(layer_coder: str | None) -> str | None:
+    """Who is asking: $QUALCODE_CODER, else the coder whose layer is asked for."""
+    return coder_name(None) or layer_coder
 
 
 def _split(values: list[str] | None) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from qualcode.domain.agreement import (
 )
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.agreement import load_context, load_turns
+from qualcode.services.blind import visibility
 from qualcode.services.coding import find_code, find_segment
 from qualcode.services.corpus import find_transcript
 from qualcode.services.project import Project
@@ -44,12 +45,14 @@ def disagreements(
     coders: tuple[str, ...] | None = None,
     transcript: str | int | None = None,
     concepts: bool = False,
+    actor: str | None = None,
 ) -> list[Disagreement]:
     """Turns where the compared coders differ about a code, in text order, each with every
     coder's codes on the turn and the adjudication in force, if any."""
     options = AgreementOptions(coders=coders, codes=(code,) if code else None, concepts=concepts)
 
     def work(session: Session) -> list[Disagreement]:
+        visibility(session, actor).require_every_layer("disagreements between coders")
         context = load_context(session, options)
         layers = load_turns(session, context)
         keep = np.ones(len(layers.segment_ids), dtype=bool)

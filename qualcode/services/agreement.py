@@ -59,6 +59,7 @@ from qualcode.domain.agreement import (
 )
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import InputError, NotFoundError, QualcodeError
+from qualcode.services.blind import visibility
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
 from qualcode.store import agreement_queries as store
@@ -654,9 +655,16 @@ def _fmt(value: float | None) -> str:
 
 
 # ---------------------------------------------------------------- public use cases
-def agreement_rows(project: Project, options: AgreementOptions) -> list[AgreementRow]:
+def agreement_rows(
+    project: Project, options: AgreementOptions, *, actor: str | None = None
+) -> list[AgreementRow]:
     """The coefficients as rows (the TUI's per-code table uses `by="code"`)."""
-    return project.read(lambda session: _rows(session, load_context(session, options), options))
+
+    def work(session: Session) -> list[AgreementRow]:
+        visibility(session, actor).require_every_layer("agreement between coders")
+        return _rows(session, load_context(session, options), options)
+
+    return project.read(work)
 
 
 def _rows(
@@ -676,13 +684,16 @@ def _rows(
     return nominal_rows(context, layers, options.by)
 
 
-def agreement(project: Project, options: AgreementOptions) -> ResultSet:
+def agreement(
+    project: Project, options: AgreementOptions, *, actor: str | None = None
+) -> ResultSet:
     """Agreement tables for `qualcode agree`: coefficients, plus unitizing alphas at
     character level and segment matching when `options.overlap` is set."""
     if options.overlap is not None and not 0 < options.overlap <= 1:
         raise QualcodeError(f"--overlap must lie in (0, 1], got {options.overlap}; try 0.9.")
 
     def work(session: Session) -> ResultSet:
+        visibility(session, actor).require_every_layer("agreement between coders")
         context = load_context(session, options)
         spans = None
         if options.unit == "character" or options.overlap is not None:

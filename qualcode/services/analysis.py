@@ -28,6 +28,7 @@ from qualcode.analysis.frequency import (
 )
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import NotFoundError, QualcodeError
+from qualcode.services.blind import visibility
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
 from qualcode.store import analysis_queries as store
@@ -183,7 +184,7 @@ class _Context:
         return RollUp.build(((code_id, key) for code_id, key, _ in self.codes), row_ids)
 
 
-def frequency(project: Project, query: FrequencyQuery) -> ResultSet:
+def frequency(project: Project, query: FrequencyQuery, *, actor: str | None = None) -> ResultSet:
     """Code frequencies: rows are codes (rolled up), columns the groups of `query.by`."""
     _check_dimensions(query.by, DIMENSIONS)
     if query.measure not in MEASURES:
@@ -193,7 +194,7 @@ def frequency(project: Project, query: FrequencyQuery) -> ResultSet:
     _check_depth(query.depth, "--depth")
 
     def work(session: Session) -> ResultSet:
-        context = _context(session, query.layer, query.codes)
+        context = _context(session, query.layer, query.codes, actor)
         rows = select_codes(context.codes, query.codes, query.depth)
         row_ids = [code_id for code_id, _, _ in rows]  # the summary rolls codes up
         by_coder = "coder" in query.by
@@ -217,13 +218,13 @@ def frequency(project: Project, query: FrequencyQuery) -> ResultSet:
     return _counting(project, work)
 
 
-def compare(project: Project, query: CompareQuery) -> ComparisonReport:
+def compare(project: Project, query: CompareQuery, *, actor: str | None = None) -> ComparisonReport:
     """Codes x groups of coded turns with chi-square, residuals and Wilson intervals."""
     _check_dimensions((query.by,), COMPARE_DIMENSIONS)
     _check_depth(query.level, "--level")
 
     def work(session: Session) -> ComparisonReport:
-        context = _context(session, query.layer, query.codes)
+        context = _context(session, query.layer, query.codes, actor)
         rows = _comparison_rows(context.codes, query.codes, query.level)
         row_ids = [code_id for code_id, _, _ in rows]
         counted = summary.coded_turns(session, row_ids, context.layer, query.scope)
@@ -242,12 +243,14 @@ def compare(project: Project, query: CompareQuery) -> ComparisonReport:
     return _counting(project, work)
 
 
-def cooccurrence(project: Project, query: CooccurrenceQuery) -> ResultSet:
+def cooccurrence(
+    project: Project, query: CooccurrenceQuery, *, actor: str | None = None
+) -> ResultSet:
     """Pairs of codes in the same turn (or overlapping spans): counts and Jaccard."""
     _check_depth(query.depth, "--depth")
 
     def work(session: Session) -> ResultSet:
-        context = _context(session, query.layer, query.codes)
+        context = _context(session, query.layer, query.codes, actor)
         rows = select_codes(context.codes, query.codes, query.depth)
         rollup = context.rollup(code_id for code_id, _, _ in rows)
         singles = summary.coded_turns(session, rollup.own, context.layer, query.scope)
@@ -268,13 +271,13 @@ def cooccurrence(project: Project, query: CooccurrenceQuery) -> ResultSet:
     return _counting(project, work)
 
 
-def quotes(project: Project, query: QuoteQuery) -> QuoteReport:
+def quotes(project: Project, query: QuoteQuery, *, actor: str | None = None) -> QuoteReport:
     """Turns coded with the code (or a code below it), with speaker, role, place and time."""
     if query.limit < 1:
         raise QualcodeError("--limit must be at least 1.")
 
     def work(session: Session) -> QuoteReport:
-        context = _context(session, query.layer, [query.code])
+        context = _context(session, query.layer, [query.code], actor)
         code_id = next(code_id for code_id, key, _ in context.codes if key == query.code)
         rollup = context.rollup([code_id])
         codings = store.quoted_codings(
@@ -355,10 +358,14 @@ def _counting(project: Project, work: Callable[[Session], T]) -> T:
     return project.read(work)
 
 
-def _context(session: Session, choice: LayerChoice, keys: Sequence[str]) -> _Context:
-    """The context of an analysis whose codes `keys` must all be in the active codebook."""
+def _context(
+    session: Session, choice: LayerChoice, keys: Sequence[str], actor: str | None
+) -> _Context:
+    """The context of an analysis whose codes `keys` must all be in the active codebook,
+    counting the layer `actor` may see (blind mode: their own)."""
     book = active_codebook(session)
-    layer, label = _layer(session, choice)
+    own = visibility(session, actor).layer_coder(choice.coder, consensus=choice.consensus)
+    layer, label = _layer(session, replace(choice, coder=own) if own else choice)
     coders = {coder_id: name for coder_id, name, _ in store.coders(session)}
     facts = Facts.of(store.transcript_facts(session), store.speaker_roles(session), coders)
     context = _Context(

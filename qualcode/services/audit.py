@@ -14,15 +14,19 @@ from qualcode.services.project import Project
 TEXT_CHARS = 200
 
 
-def audit_report(project: Project, coders: tuple[str, ...] | None = None) -> ResultSet:
+def audit_report(
+    project: Project, coders: tuple[str, ...] | None = None, *, actor: str | None = None
+) -> ResultSet:
     """Every table of the audit, described with the codebook and its version."""
-    by_code = agree.agreement(project, AgreementOptions(coders=coders))
-    by_department = agree.agreement(project, AgreementOptions(coders=coders, by="department"))
+    by_code = agree.agreement(project, AgreementOptions(coders=coders), actor=actor)
+    by_department = agree.agreement(
+        project, AgreementOptions(coders=coders, by="department"), actor=actor
+    )
     tables = [
         coverage_table(project, coders),
         *by_code.tables,
         *by_department.tables,
-        disagreements_table(adjudication.disagreements(project, coders=coders)),
+        disagreements_table(adjudication.disagreements(project, coders=coders, actor=actor)),
         adjudication_table(project),
         definitions_table(),
     ]

@@ -33,6 +33,7 @@ from qualcode.exchange.refi.model import (
 )
 from qualcode.exchange.refi.positions import PositionMap, normalise_text
 from qualcode.ingest.labels import parse_label
+from qualcode.services.blind import visibility
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
 from qualcode.store import codings as coding_store
@@ -90,10 +91,15 @@ def export_codebook_qdc(project: Project, path: Path) -> ExportSummary:
     return ExportSummary(path, codes=_count(codes))
 
 
-def export_project_qdpx(project: Project, path: Path) -> ExportSummary:
+def export_project_qdpx(project: Project, path: Path, *, actor: str | None = None) -> ExportSummary:
     """Write the whole project (all coders' layers) as a REFI-QDA project (.qdpx)."""
     summary = ExportSummary(path)
-    refi = project.read(lambda session: _build_project(session, summary))
+
+    def work(session: Session) -> RefiProject:
+        visibility(session, actor).require_every_layer("every coder's codings")
+        return _build_project(session, summary)
+
+    refi = project.read(work)
     path.write_bytes(qdpx.write_project(refi))
     summary.codes = _count(refi.codes)
     summary.users = len(refi.users)

@@ -39,7 +39,10 @@ def transcripts(session: Session) -> list[tuple[int, str, str | None, int, str]]
         func.length(Transcript.text),
         Transcript.language,
     ).order_by(Transcript.id)
-    return [row.tuple() for row in session.execute(query)]
+    return [
+        (tid, title, dept, length, lang)
+        for tid, title, dept, length, lang in session.execute(query)
+    ]
 
 
 def transcript_texts(session: Session, ids: Collection[int]) -> dict[int, str]:

@@ -136,7 +136,7 @@ class CompareScreen(WorkbenchScreen):
     @work(thread=True, exclusive=True, group="compare-read")
     def read(self, choice: Choice) -> None:
         try:
-            view = read_view(self.project, choice)
+            view = read_view(self.project, choice, self.coder or None)
         except QualcodeError as error:
             self.warn_from_thread(error)
             return
@@ -211,7 +211,7 @@ class CompareScreen(WorkbenchScreen):
             scope = analysis.scope_for_group(scope, choice.by, group)
         query = QuoteQuery(code=key, layer=choice.layer_choice, scope=scope)
         try:
-            found = analysis.quotes(self.project, query).quotes
+            found = analysis.quotes(self.project, query, actor=self.coder or None).quotes
         except QualcodeError as error:
             self.warn_from_thread(error)
             return
