@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "open-code": ("coding", "open_code", "command"),
     "memo": ("coding", "memo_app", "group"),
     "codebook": ("codebook", "codebook_app", "group"),
+    "cards": ("cards", "cards_app", "group"),
     "freq": ("analysis", "freq", "command"),
     "compare": ("analysis", "compare", "command"),
     "cooccur": ("analysis", "cooccur", "command"),

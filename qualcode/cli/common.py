@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
@@ -72,3 +74,18 @@ def parse_span(value: str | None) -> tuple[int, int] | None:
     except ValueError:
         raise QualcodeError(f"--span '{value}' must be START:END, e.g. 10:42.") from None
     return start, end
+
+
+@contextlib.contextmanager
+def stop_on_terminate() -> Iterator[None]:
+    """Within the block, SIGTERM raises SystemExit(143) like Ctrl-C raises KeyboardInterrupt,
+    so that the work cleans up after itself (Python's default is to die on the spot)."""
+
+    def stop(_signal: int, _frame: object) -> None:
+        raise SystemExit(128 + signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

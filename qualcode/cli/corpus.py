@@ -15,8 +15,8 @@ from qualcode.cli.common import CoderOption, DbOption, console, friendly, projec
 from qualcode.config import coder_name
 from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
 from qualcode.errors import QualcodeError
-from qualcode.ingest.manifest import read_manifest
-from qualcode.services import blind, corpus, importing
+from qualcode.ingest.manifest import read_deck, read_manifest
+from qualcode.services import blind, cards, corpus, importing
 
 
 @friendly
@@ -54,6 +54,13 @@ def import_(
     no_speakers: Annotated[
         bool, typer.Option("--no-speakers", help="Import a file without speaker labels.")
     ] = False,
+    allow_unordered: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unordered",
+            help="Keep subtitle cues that are out of time order (in the file's order).",
+        ),
+    ] = False,
     update_metadata: Annotated[
         bool,
         typer.Option(
@@ -88,12 +95,19 @@ def import_(
     ]
     if encoding:
         specs = [spec.model_copy(update={"encoding": spec.encoding or encoding}) for spec in specs]
+    if allow_unordered:
+        specs = [spec.model_copy(update={"allow_unordered": True}) for spec in specs]
     if not specs:
         raise QualcodeError("Name files to import, or a --manifest.")
     if dry_run:
         _print_preview(importing.preview(specs, split=split_sentences, no_speakers=no_speakers))
         return
     opened = project(db)
+    deck = read_deck(manifest) if manifest else []
+    if deck:
+        added, updated = cards.load_deck(opened, deck)
+        if added or updated:
+            console.print(f"Deck: {added} cards added, {updated} updated from the manifest.")
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Importing", total=len(specs))
 
@@ -124,11 +138,19 @@ def import_(
             console.print(f"[bold red]failed[/] {result.message}", highlight=False)
         for warning in result.warnings:
             console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
-    updated = f", {report.count('updated')} updated" if report.count("updated") else ""
+    refreshed = f", {report.count('updated')} updated" if report.count("updated") else ""
     console.print(
         f"{report.count('imported')} imported, {report.count('skipped')} already there"
-        f"{updated}, {report.count('failed')} failed."
+        f"{refreshed}, {report.count('failed')} failed."
     )
+    new = [r.transcript_id for r in report.results if r.status == "imported" and r.transcript_id]
+    if new and cards.list_cards(opened):
+        found = cards.detect(opened, new)
+        readings = sum(len(result.detections) for result in found)
+        console.print(
+            f"Cards: {readings} readings found in {len(found)} transcripts "
+            "(`qualcode cards sections TRANSCRIPT` shows them)."
+        )
     if report.failures:
         if not keep_going:
             console.print("Nothing of the failed file was stored; fix it and run the import again.")

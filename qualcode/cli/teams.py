@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
+from qualcode.cli.common import (
+    CoderOption,
+    DbOption,
+    console,
+    friendly,
+    project,
+    stop_on_terminate,
+)
 from qualcode.config import coder_name
 from qualcode.services import backup as backups
 from qualcode.services import corpus, roles
@@ -30,7 +37,8 @@ def backup(
     db: DbOption = None,
 ) -> None:
     """Write a consistent copy of the project to FILE (SQLite backup API, or pg_dump)."""
-    result = backups.backup(project(db), path, overwrite=overwrite)
+    with stop_on_terminate():
+        result = backups.backup(project(db), path, overwrite=overwrite)
     console.print(
         f"Backed up the {result.backend} project to {result.path} ({result.size:,} bytes)."
     )

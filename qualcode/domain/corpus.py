@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from qualcode.domain.text import one_line, within_limit
 
 
 class _Frozen(BaseModel):
@@ -39,6 +41,13 @@ class MetadataUpdate(_Frozen):
     group_kind: str | None = None
     recorded_on: date | None = None
     language: str | None = None
+
+    @field_validator("title", "department", "group_kind")
+    @classmethod
+    def _one_line(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """No terminal control characters, and no value longer than its column."""
+        cleaned = None if value is None else one_line(value) or None
+        return within_limit(str(info.field_name).replace("_", " "), cleaned)
 
 
 class MetadataChange(_Frozen):

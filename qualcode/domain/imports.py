@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from qualcode.domain.text import one_line, within_limit
 
 LANGUAGES = ("en", "da", "nb")
 
@@ -23,6 +25,25 @@ class ImportSpec(BaseModel):
     title: str | None = None
     roles: dict[str, str] = Field(default_factory=dict)
     encoding: str | None = None
+    allow_unordered: bool = False  # cues out of time order are kept in file order
+
+    @field_validator("department", "group_kind", "title")
+    @classmethod
+    def _one_line(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """No terminal control characters in metadata (see qualcode.domain.text), and no
+        value longer than its column."""
+        cleaned = None if value is None else one_line(value) or None
+        return within_limit(str(info.field_name).replace("_", " "), cleaned)
+
+    @field_validator("roles")
+    @classmethod
+    def _clean_roles(cls, roles: dict[str, str]) -> dict[str, str]:
+        return {
+            str(within_limit("speaker label", one_line(label))): str(
+                within_limit("speaker role", one_line(role))
+            )
+            for label, role in roles.items()
+        }
 
 
 class ImportResult(BaseModel):

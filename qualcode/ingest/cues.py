@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 from qualcode.domain.transcript import Turn, merge_consecutive
+from qualcode.errors import InputError
 from qualcode.ingest.labels import parse_label
+from qualcode.ingest.timecode import format_clock
 
 _VOICE = re.compile(r"<v(?:\.[\w-]+)*[ \t]+([^>]+)>")
 _TAG = re.compile(r"<[^>]*>")
@@ -51,3 +53,54 @@ def _clean(line: str) -> str:
     if "&" in line:
         line = html.unescape(line)
     return line.strip()
+
+
+class CueOrder:
+    """Checks that cues come in time order, as a reader meets them.
+
+    A cue that starts before the cue above it started is refused (its turns would be stored
+    out of order with wrong times) unless ``allow_unordered``, which keeps the file's order
+    and notes it; a cue that starts before the cue above it ended overlaps it, which is
+    allowed (people talk over each other) and noted once with the number of overlaps.
+    """
+
+    def __init__(self, source: str, *, allow_unordered: bool = False) -> None:
+        self.source = source
+        self.allow_unordered = allow_unordered
+        self.previous: tuple[int, float, float] | None = None
+        self.unordered: list[int] = []
+        self.overlaps: list[int] = []
+
+    def check(self, cue: int, line: int, start: float, end: float) -> None:
+        previous = self.previous
+        self.previous = (cue, start, end)
+        if previous is None:
+            return
+        number, before_start, before_end = previous
+        if start < before_start:
+            if not self.allow_unordered:
+                raise InputError(
+                    self.source,
+                    f"cue {cue} starts at {format_clock(start)}, before cue {number} "
+                    f"({format_clock(before_start)}): the cues are out of time order.",
+                    line=line,
+                    hint="Sort the cues by time, or import with --allow-unordered to keep "
+                    "the file's order.",
+                )
+            self.unordered.append(cue)
+        elif start < before_end:
+            self.overlaps.append(cue)
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.unordered:
+            notes.append(
+                f"{len(self.unordered)} cue(s) start before the cue above them (first: cue "
+                f"{self.unordered[0]}); kept in the file's order (--allow-unordered)."
+            )
+        if self.overlaps:
+            notes.append(
+                f"{len(self.overlaps)} cue(s) overlap the cue above them in time (first: cue "
+                f"{self.overlaps[0]}); their turns are kept in the file's order."
+            )
+        return notes

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from qualcode.domain.cards import Card
 from qualcode.domain.imports import LANGUAGES, ImportSpec
 from qualcode.errors import InputError
 
@@ -89,3 +90,44 @@ def _spec(manifest: Path, entry: Any, where: str) -> ImportSpec:
         )
     except (ValueError, ValidationError) as error:
         raise InputError(str(manifest), f"{where}: {error}") from error
+
+
+def read_deck(path: Path) -> list[Card]:
+    """The statement cards a YAML manifest (and those it includes) declares, in order.
+
+    `cards: [{key, statement: {language: text}, concepts: [...]}]`; a key declared twice
+    keeps its first declaration. A CSV manifest declares no cards.
+    """
+    if path.suffix.lower() == ".csv" or not path.exists():
+        return []
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise InputError(str(path), "is not valid YAML.") from error
+    if not isinstance(document, dict):
+        return []
+    deck: dict[str, Card] = {}
+    for included in document.get("include", []) or []:
+        for card in read_deck(path.parent / included):
+            deck.setdefault(card.key, card)
+    entries = document.get("cards", []) or []
+    if not isinstance(entries, list):
+        raise InputError(str(path), "'cards' must be a list of {key, statement, concepts}.")
+    for index, entry in enumerate(entries, start=1):
+        where = f"card {index}"
+        if not isinstance(entry, dict) or "key" not in entry or "statement" not in entry:
+            raise InputError(str(path), f"{where} needs a 'key' and a 'statement'.")
+        statement = entry["statement"]
+        if isinstance(statement, str):
+            statement = {"en": statement}
+        try:
+            card = Card(
+                key=str(entry["key"]),
+                statement={str(k): str(v) for k, v in statement.items()},
+                concepts=[str(concept) for concept in entry.get("concepts", []) or []],
+            )
+        except ValidationError as error:
+            message = error.errors()[0]["msg"].removeprefix("Value error, ")
+            raise InputError(str(path), f"{where} ('{entry['key']}'): {message}.") from error
+        deck.setdefault(card.key, card)
+    return list(deck.values())

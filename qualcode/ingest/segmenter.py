@@ -9,6 +9,8 @@ the last the end, and the pieces between have no times.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -36,6 +38,36 @@ def split_sentences(turns: list[Turn], language: str, max_chars: int = 400) -> l
         sentence_starts = [sentence.start_char for sentence in next(docs).sents]
         result.extend(_pieces(turn, _cuts(sentence_starts, len(turn.text), max_chars)))
     return result
+
+
+def sentence_bounds(
+    segments: Iterable[tuple[int, int, int, int]],
+    texts: Mapping[int, str],
+    language_of: Mapping[int, str],
+) -> list[tuple[int, int, int, int]]:
+    """Every sentence of the segments as (transcript, start, end, segment), sorted.
+
+    `segments` are (id, transcript, start, end) rows; `texts` and `language_of` map a
+    transcript id to its text and language. Whitespace the sentencizer splits off (a
+    turn's trailing newline) joins the sentence before.
+    """
+    by_language: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
+    for segment in segments:
+        by_language[language_of[segment[1]]].append(segment)
+    bounds: list[tuple[int, int, int, int]] = []
+    for language, group in by_language.items():
+        nlp = _sentencizer(language)
+        pieces = [texts[tid][start:end] for _, tid, start, end in group]
+        nlp.max_length = max([nlp.max_length, *(len(piece) + 1 for piece in pieces)])
+        for (sid, tid, start, end), doc in zip(group, nlp.pipe(pieces), strict=True):
+            cuts = [
+                start + sentence.start_char
+                for sentence in doc.sents
+                if sentence.text.strip() and sentence.start_char > 0
+            ]
+            for begin, finish in zip([start, *cuts], [*cuts, end], strict=True):
+                bounds.append((tid, begin, finish, sid))
+    return sorted(bounds)
 
 
 @cache

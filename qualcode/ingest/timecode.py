@@ -33,3 +33,9 @@ def fill_ends(turns: list[Turn]) -> None:
     for turn, following in pairwise(turns):
         if turn.end is None and turn.start is not None and following.start is not None:
             turn.end = following.start
+
+
+def format_clock(seconds: float) -> str:
+    """``h:mm:ss.fff`` for a time in seconds (as cue times are written)."""
+    whole, millis = divmod(round(seconds * 1000), 1000)
+    return f"{whole // 3600:d}:{whole % 3600 // 60:02d}:{whole % 60:02d}.{millis:03d}"

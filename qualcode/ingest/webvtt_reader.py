@@ -9,14 +9,16 @@ from webvtt.vtt import WebVTTCueBlock
 
 from qualcode.domain.transcript import ParsedTranscript
 from qualcode.errors import InputError
-from qualcode.ingest.cues import cue_turns
+from qualcode.ingest.cues import CueOrder, cue_turns
 
 _TIMES_HINT = "Write cue times as hh:mm:ss.ttt --> hh:mm:ss.ttt and import again."
 
 
-def read_webvtt(text: str, source: str) -> ParsedTranscript:
-    """Parse decoded WebVTT text into turns, refusing cues with unreadable or reversed times."""
-    check_cue_times(text, source)
+def read_webvtt(text: str, source: str, *, allow_unordered: bool = False) -> ParsedTranscript:
+    """Parse decoded WebVTT text into turns, refusing cues with unreadable or reversed times
+    and cues out of time order (unless `allow_unordered`); overlapping cues are noted."""
+    order = CueOrder(source, allow_unordered=allow_unordered)
+    check_cue_times(text, source, order)
     try:
         captions = webvtt.from_string(text).captions
     except MalformedFileError:
@@ -31,10 +33,10 @@ def read_webvtt(text: str, source: str) -> ParsedTranscript:
         (c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000, c.lines)
         for c in captions
     )
-    return ParsedTranscript(source, cue_turns(cues))
+    return ParsedTranscript(source, cue_turns(cues), notes=order.notes())
 
 
-def check_cue_times(text: str, source: str) -> None:
+def check_cue_times(text: str, source: str, order: CueOrder) -> None:
     """Raise InputError naming the cue and line of the first bad cue timing line.
 
     webvtt-py silently skips cues whose times it cannot read, accepts cues that end before
@@ -65,3 +67,4 @@ def check_cue_times(text: str, source: str) -> None:
                 line=number,
                 hint="Correct the cue times and import again.",
             )
+        order.check(cue, number, start.in_milliseconds() / 1000, end.in_milliseconds() / 1000)

@@ -33,10 +33,14 @@ def backup(project: Project, path: Path, *, overwrite: bool = False) -> BackupRe
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
-    if backend_of(project) == "sqlite":
-        store.sqlite_backup(project.engine, partial)
-    else:
-        store.pg_dump(project.engine.url, partial)
+    try:
+        if backend_of(project) == "sqlite":
+            store.sqlite_backup(project.engine, partial)
+        else:
+            store.pg_dump(project.engine.url, partial)
+    except BaseException:  # an error, Ctrl-C or SIGTERM (see stop_on_terminate): no leftovers
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(path)  # a backup file exists only once it is complete
     return BackupResult(path=path, backend=backend_of(project), size=path.stat().st_size)
 

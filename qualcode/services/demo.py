@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from qualcode.domain.imports import ImportReport
 from qualcode.errors import InputError
-from qualcode.ingest.manifest import read_manifest
+from qualcode.ingest.manifest import read_deck, read_manifest
 from qualcode.resources import bundled
+from qualcode.services import cards
 from qualcode.services.codebooks import active_codebook, ensure_open_code, load_codebook_file
 from qualcode.services.importing import import_files
 from qualcode.services.project import Project
@@ -29,7 +30,9 @@ def build_demo(project: Project) -> tuple[ImportReport, int]:
     """Load the codebook, import the study and its demo codings; returns (report, codings)."""
     corpus = bundled("transcripts")
     load_codebook_file(project, bundled("codebooks") / DEMO_CODEBOOK)
+    cards.load_deck(project, read_deck(corpus / DEMO_MANIFEST))
     report = import_files(project, read_manifest(corpus / DEMO_MANIFEST))
+    cards.detect(project, [r.transcript_id for r in report.results if r.transcript_id])
     loaded = sum(load_codings_file(project, path) for path in sorted(corpus.glob("*/codings.yaml")))
     return report, loaded
 

@@ -151,14 +151,18 @@ def _checked(
             f"{spec.path.name} has no department; set it with `qualcode transcript set "
             f"{result.transcript_id} --department NAME`."
         )
-        return result.model_copy(update={"warnings": [warning]})
+        return result.model_copy(update={"warnings": [*result.warnings, warning]})
     return result
 
 
 def parse(data: bytes, spec: ImportSpec, *, split: bool, no_speakers: bool) -> ParsedTranscript:
     """Read one file's bytes into turns (and split long turns when asked)."""
     parsed = read_transcript_bytes(
-        data, str(spec.path), encoding=spec.encoding, no_speakers=no_speakers
+        data,
+        str(spec.path),
+        encoding=spec.encoding,
+        no_speakers=no_speakers,
+        allow_unordered=spec.allow_unordered,
     )
     if split:
         parsed.turns = split_sentences(parsed.turns, spec.language)
@@ -336,4 +340,5 @@ def _store(
         transcript_id=transcript_id,
         turns=len(segments),
         words=words,
+        warnings=list(parsed.notes),
     )

@@ -18,6 +18,7 @@ from qualcode.domain.corpus import (
     TranscriptInfo,
 )
 from qualcode.domain.imports import LANGUAGES, ImportSpec
+from qualcode.domain.text import one_line, within_limit
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.corpus import find_transcript, transcript_info
 from qualcode.services.project import Project
@@ -93,7 +94,7 @@ def set_speaker_role(
                 f"Transcript {transcript.title!r} has no speaker {label!r}; its speakers are "
                 f"{known}."
             )
-        cleaned = (role or "").strip() or None
+        cleaned = within_limit("speaker role", one_line(role or "") or None)
         change = MetadataChange(field=f"role of {label}", old=speaker.role, new=cleaned)
         speaker.role = cleaned
         return change

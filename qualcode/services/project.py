@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qualcode.config import database_url
 from qualcode.errors import DatabaseBusyError, QualcodeError
 from qualcode.store.engine import (
+    check_backend,
     is_busy_error,
     lock_for_write,
     make_engine,
@@ -74,13 +75,28 @@ class Project:
 def open_project(url: str | None = None) -> Project:
     """Open (and create or migrate) the database at `url` or from the environment."""
     resolved = database_url(url)
+    check_backend(resolved)
     engine = make_engine(resolved)
+    where = engine.url
+    shown = (
+        where.database
+        if where.get_backend_name() == "sqlite"
+        else where.render_as_string(hide_password=True)
+    )
     try:
         retrying(lambda: upgrade(engine))
     except OperationalError as error:
         engine.dispose()
         raise QualcodeError(
-            f"Cannot open the database {engine.url.render_as_string(hide_password=True)}: "
-            f"{error.orig}. Check --db or QUALCODE_DB."
+            f"Cannot open the database {shown}: {error.orig}. Check --db or QUALCODE_DB."
         ) from error
+    except DatabaseError as error:
+        engine.dispose()
+        raise QualcodeError(
+            f"{shown} is not a qualcode database ({error.orig}). Check --db or QUALCODE_DB: "
+            "give a project's .db file or a PostgreSQL URL."
+        ) from error
+    except QualcodeError:
+        engine.dispose()
+        raise
     return Project(url=resolved, engine=engine, sessions=make_sessionmaker(engine))

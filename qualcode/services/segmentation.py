@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from qualcode.errors import QualcodeError
 from qualcode.services.coding import find_segment
 from qualcode.services.project import Project
+from qualcode.store import cards as card_store
 from qualcode.store import codings as store
 from qualcode.store import segments as segment_store
 from qualcode.store.models import Coding, Segment, Transcript
@@ -38,7 +39,7 @@ def split_turn(project: Project, segment_id: int, at: int) -> TurnEdit:
     def work(session: Session) -> TurnEdit:
         before = read_state(session, segments=[segment_id])
         halves = _split(session, segment_id, at)
-        return TurnEdit(halves, before, read_state(session, segments=halves))
+        return TurnEdit(halves, before, read_state(session, segments=halves, ids=_ids(before)))
 
     return project.write(work)
 
@@ -55,7 +56,8 @@ def join_turns(project: Project, segment_id: int) -> TurnEdit:
         both = [first.id, second.id]
         before = read_state(session, segments=both)
         _join(session, first, second)
-        return TurnEdit((first.id,), before, read_state(session, segments=both))
+        after = read_state(session, segments=both, ids=_ids(before))
+        return TurnEdit((first.id,), before, after)
 
     return project.write(work)
 
@@ -85,6 +87,7 @@ def _split(session: Session, segment_id: int, at: int) -> tuple[int, int]:
     segment.word_count = len(text[segment.start_char : at].split())
     session.add(second)
     session.flush()
+    card_store.follow_split(session, segment.id, second.id)
     for coding in store.codings_on_segment(session, segment.id):
         if coding.start_char is None:
             session.add(_copy(coding, second.id, None, None))
@@ -128,10 +131,16 @@ def _join(session: Session, first: Segment, second: Segment) -> None:
     first.end_char = second.end_char
     first.end_time = second.end_time if second.end_time is not None else first.end_time
     first.word_count += second.word_count
+    card_store.follow_join(session, first, second.id)
     session.flush()
     session.delete(second)
     session.flush()
     renumber_from(session, first.transcript_id, second.ordinal + 1, -1)
+
+
+def _ids(state: RowState) -> dict[str, set[int]]:
+    """The section rows a turn edit touched, read again afterwards even if they moved away."""
+    return {"section": set(state.table("section"))}
 
 
 def _interpolate(segment: Segment, at: int) -> float | None:

@@ -15,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -93,6 +94,22 @@ def pg_restore(url: URL, source: Path) -> None:
     )
 
 
+def die_with_parent() -> None:
+    """In the child: ask Linux to stop it when qualcode dies (even by SIGKILL).
+
+    subprocess.run already kills the tool when qualcode raises (an error, Ctrl-C, SIGTERM);
+    this covers a killed parent. Hand-written with ctypes: prctl(PR_SET_PDEATHSIG) has no
+    wrapper in the standard library. Elsewhere than Linux it does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _run_pg_tool(tool: str, url: URL, options: list[str], *arguments: str) -> None:
     program = shutil.which(tool)
     if program is None:
@@ -111,6 +128,7 @@ def _run_pg_tool(tool: str, url: URL, options: list[str], *arguments: str) -> No
         capture_output=True,
         text=True,
         check=False,
+        preexec_fn=die_with_parent,
     )
     if completed.returncode != 0:
         detail = completed.stderr.strip().splitlines()

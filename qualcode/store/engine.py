@@ -26,6 +26,29 @@ PERMISSION_DENIED = "42501"  # PostgreSQL's insufficient_privilege
 T = TypeVar("T")
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def check_backend(url: str) -> None:
+    """Refuse, in one sentence, a URL for a database qualcode does not run on."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise QualcodeError(
+            f"'{url}' is not a database URL; give a .db file path or a "
+            "postgresql+psycopg://user@host/database URL."
+        ) from None
+    if parsed.get_backend_name() not in BACKENDS:
+        raise QualcodeError(
+            f"qualcode runs on SQLite files and PostgreSQL servers, not on "
+            f"{parsed.get_backend_name()} ({parsed.render_as_string(hide_password=True)}); "
+            "give a .db file path or a postgresql+psycopg:// URL."
+        )
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; for SQLite, set the pragmas every connection needs."""
     if url.startswith("sqlite"):

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from qualcode.errors import QualcodeError
 from qualcode.resources import bundled
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0004"
+HEAD = "0005"
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
@@ -57,11 +58,23 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (a no-op when it is already there)."""
-    if revision == "head" and current_revision(engine) == HEAD:
+    current = current_revision(engine)
+    if revision == "head" and current == HEAD:
         return
     from alembic import command
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
 
     config = alembic_config()
+    if current is not None:
+        try:
+            ScriptDirectory.from_config(config).get_revision(current)
+        except CommandError:
+            raise QualcodeError(
+                f"This database was made by a newer qualcode (schema revision {current}; "
+                f"this qualcode knows revisions up to {HEAD}). Upgrade qualcode to open it "
+                "(pip install -U qualcode); nothing was changed."
+            ) from None
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

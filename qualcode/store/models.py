@@ -251,3 +251,35 @@ class SuggestModel(Base):
     data_summary: Mapped[dict] = mapped_column(default=dict)
     payload: Mapped[bytes] = mapped_column(LargeBinary)
     trained_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Card(Base):
+    """A statement card of the study's deck: its statement per language, as JSON."""
+
+    __tablename__ = "card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    statement: Mapped[dict] = mapped_column(default=dict)
+    concepts: Mapped[list] = mapped_column(default=list)
+
+
+class Section(Base):
+    """The turns from a card's reading to the turn before the next card (card null: the
+    opening). `origin` is detected or manual; `score` is the detection's."""
+
+    __tablename__ = "section"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcript.id", ondelete="CASCADE"), index=True
+    )
+    card_id: Mapped[int | None] = mapped_column(
+        ForeignKey("card.id", ondelete="SET NULL"), index=True
+    )
+    first_segment_id: Mapped[int] = mapped_column(
+        ForeignKey("segment.id", ondelete="CASCADE"), unique=True
+    )
+    last_segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
+    origin: Mapped[str] = mapped_column(String(20), default="detected")
+    score: Mapped[float | None] = mapped_column(Float)

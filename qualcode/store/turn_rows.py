@@ -16,15 +16,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
-from qualcode.store.models import Adjudication, Coding, Memo, Segment, Suggestion
+from qualcode.store.models import Adjudication, Coding, Memo, Section, Segment, Suggestion
 from qualcode.store.transcripts import renumber_from
 
 Row = Mapping[str, Any]
 SEGMENT: Table = Segment.__table__  # type: ignore[assignment]
-# Every table with a segment_id, in the order rows are inserted.
+# Every table whose rows point at segments, in the order rows are inserted.
 DEPENDANTS: dict[str, Table] = {
     model.__tablename__: model.__table__  # type: ignore[misc]
-    for model in (Coding, Memo, Suggestion, Adjudication)
+    for model in (Coding, Memo, Suggestion, Adjudication, Section)
 }
 TABLES: dict[str, Table] = {"segment": SEGMENT, **DEPENDANTS}
 
@@ -60,7 +60,7 @@ def read_state(
     if wanted:
         _collect(rows["segment"], session, SEGMENT, SEGMENT.c.id.in_(wanted))
         for name, table in DEPENDANTS.items():
-            _collect(rows[name], session, table, table.c.segment_id.in_(wanted))
+            _collect(rows[name], session, table, _touching(table, wanted))
     for name, row_ids in (ids or {}).items():
         missing = set(row_ids) - set(rows[name])
         if missing:
@@ -124,6 +124,13 @@ def write_state(session: Session, current: RowState, wanted: RowState) -> list[t
     except IntegrityError as error:
         raise RowsChanged("a code, coder or turn it needs is gone") from error
     return changes
+
+
+def _touching(table: Table, segments: frozenset[int]) -> Any:
+    """Rows of `table` that point at any of the segments (a section at its first or last)."""
+    if table.name == "section":
+        return table.c.first_segment_id.in_(segments) | table.c.last_segment_id.in_(segments)
+    return table.c.segment_id.in_(segments)
 
 
 def _collect(into: dict[int, Row], session: Session, table: Table, where: Any) -> None:

@@ -75,6 +75,16 @@ DESIGN_TABLES = {
     },
     "suggestion": {"segment_id", "code_id", "score", "model_version", "status", "reason"},
     "memo": {"id", "text"},
+    "card": {"id", "key", "statement", "concepts"},
+    "section": {
+        "id",
+        "transcript_id",
+        "card_id",
+        "first_segment_id",
+        "last_segment_id",
+        "origin",
+        "score",
+    },
 }
 
 

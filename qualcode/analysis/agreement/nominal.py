@@ -91,14 +91,17 @@ class AgreementResult:
     gwet_ac1: ChanceCorrected | None
 
 
-def _corrected(observed: float | None, expected: float | None, n_units: int) -> ChanceCorrected:
+def chance_corrected(
+    observed: float | None, expected: float | None, n_units: int
+) -> ChanceCorrected:
+    """(p_o - p_e) / (1 - p_e), None where p_o or p_e is missing or p_e is 1."""
     if observed is None or expected is None or 1.0 - expected < _UNDEFINED_MARGIN:
         return ChanceCorrected(None, observed, expected, n_units)
     return ChanceCorrected((observed - expected) / (1.0 - expected), observed, expected, n_units)
 
 
 @dataclass(frozen=True)
-class _Summary:
+class Summary:
     """Observed agreement and category prevalences shared by the kappa family."""
 
     observed: float | None
@@ -107,7 +110,7 @@ class _Summary:
     q: int
 
 
-def _summarise(table: CategoryCounts) -> _Summary:
+def summarise(table: CategoryCounts) -> Summary:
     """Gwet's (2014) multi-rater p_a and pi_k for a varying number of raters per unit.
 
     p_a is the mean share of agreeing ordered coder pairs over units with two or more
@@ -126,25 +129,25 @@ def _summarise(table: CategoryCounts) -> _Summary:
         observed = float((agreeing / (r * (r - 1))).mean())
     rated = raters >= 1
     prevalence = (counts[rated] / raters[rated, None]).mean(axis=0) if rated.any() else np.zeros(q)
-    return _Summary(observed, n_units, prevalence, q)
+    return Summary(observed, n_units, prevalence, q)
 
 
-def _fleiss(summary: _Summary) -> ChanceCorrected:
+def fleiss_from(summary: Summary) -> ChanceCorrected:
     expected = float((summary.prevalence**2).sum()) if summary.n_units else None
-    return _corrected(summary.observed, expected, summary.n_units)
+    return chance_corrected(summary.observed, expected, summary.n_units)
 
 
-def _brennan_prediger(summary: _Summary, q: int) -> ChanceCorrected:
+def brennan_prediger_from(summary: Summary, q: int) -> ChanceCorrected:
     expected = 1.0 / q if summary.n_units and q >= 1 else None
-    return _corrected(summary.observed, expected, summary.n_units)
+    return chance_corrected(summary.observed, expected, summary.n_units)
 
 
-def _gwet_ac1(summary: _Summary) -> ChanceCorrected:
+def gwet_ac1_from(summary: Summary) -> ChanceCorrected:
     if not summary.n_units or summary.q < 2:
         return ChanceCorrected(None, summary.observed, None, summary.n_units)
     pi = summary.prevalence
     expected = float((pi * (1.0 - pi)).sum() / (summary.q - 1))
-    return _corrected(summary.observed, expected, summary.n_units)
+    return chance_corrected(summary.observed, expected, summary.n_units)
 
 
 def _pool_unanimous(counts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -160,7 +163,7 @@ def _pool_unanimous(counts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.vstack([counts[~unanimous], np.diag(pooled)[pooled > 0]])
 
 
-def _alpha(table: CategoryCounts, level: Level) -> Alpha:
+def alpha_from_counts(table: CategoryCounts, level: Level) -> Alpha:
     if level not in LEVELS:
         raise QualcodeError(f"Unknown level {level!r}; use one of {', '.join(LEVELS)}.")
     paired = table.counts[table.raters >= 2]
@@ -181,7 +184,7 @@ def _alpha(table: CategoryCounts, level: Level) -> Alpha:
 
 def percent_agreement(data: npt.ArrayLike) -> PercentAgreement:
     """Pairwise percent agreement over units that at least two coders coded."""
-    summary = _summarise(category_counts(data))
+    summary = summarise(category_counts(data))
     return PercentAgreement(summary.observed, summary.n_units)
 
 
@@ -205,12 +208,12 @@ def cohen_kappa(a: npt.ArrayLike, b: npt.ArrayLike) -> ChanceCorrected:
     confusion = np.bincount(first * q + second, minlength=q * q).reshape(q, q) / n
     observed = float(np.trace(confusion))
     expected = float(confusion.sum(axis=1) @ confusion.sum(axis=0))
-    return _corrected(observed, expected, n)
+    return chance_corrected(observed, expected, n)
 
 
 def fleiss_kappa(data: npt.ArrayLike) -> ChanceCorrected:
     """Fleiss' (1971) kappa; units may have different numbers of coders (see module doc)."""
-    return _fleiss(_summarise(category_counts(data)))
+    return fleiss_from(summarise(category_counts(data)))
 
 
 def brennan_prediger(data: npt.ArrayLike, q: int) -> ChanceCorrected:
@@ -221,19 +224,19 @@ def brennan_prediger(data: npt.ArrayLike, q: int) -> ChanceCorrected:
             f"q = {q} is fewer than the {len(table.domain)} categories in the data; "
             "pass the number of categories the coders could choose from."
         )
-    return _brennan_prediger(_summarise(table), q)
+    return brennan_prediger_from(summarise(table), q)
 
 
 def gwet_ac1(data: npt.ArrayLike, categories: Sequence[float] | None = None) -> ChanceCorrected:
     """Gwet's (2008) AC1 over the observed categories, or over `categories` if given."""
-    return _gwet_ac1(_summarise(category_counts(data, categories)))
+    return gwet_ac1_from(summarise(category_counts(data, categories)))
 
 
 def krippendorff_alpha(
     data: npt.ArrayLike, level: Level = "nominal", categories: Sequence[float] | None = None
 ) -> Alpha:
     """Krippendorff's alpha via the `krippendorff` package; `None` where it is undefined."""
-    return _alpha(category_counts(data, categories), level)
+    return alpha_from_counts(category_counts(data, categories), level)
 
 
 def presence_counts(a: npt.ArrayLike, b: npt.ArrayLike) -> PresenceCounts:
@@ -259,7 +262,7 @@ def presence_kappa(counts: PresenceCounts) -> ChanceCorrected:
     observed = (counts.both + counts.neither) / n
     p_a = (counts.both + counts.a_only) / n
     p_b = (counts.both + counts.b_only) / n
-    return _corrected(observed, p_a * p_b + (1 - p_a) * (1 - p_b), n)
+    return chance_corrected(observed, p_a * p_b + (1 - p_a) * (1 - p_b), n)
 
 
 def coefficients(
@@ -275,16 +278,16 @@ def coefficients(
     """
     matrix = as_matrix(data)
     table = category_counts(matrix, categories)
-    summary = _summarise(table)
+    summary = summarise(table)
     nominal = level == "nominal"
     two_coders = matrix.shape[1] == 2
     return AgreementResult(
         n_units=summary.n_units,
         n_coders=matrix.shape[1],
         percent_agreement=PercentAgreement(summary.observed, summary.n_units),
-        krippendorff_alpha=_alpha(table, level),
+        krippendorff_alpha=alpha_from_counts(table, level),
         cohen_kappa=cohen_kappa(matrix[:, 0], matrix[:, 1]) if nominal and two_coders else None,
-        fleiss_kappa=_fleiss(summary) if nominal else None,
-        brennan_prediger=_brennan_prediger(summary, summary.q) if nominal else None,
-        gwet_ac1=_gwet_ac1(summary) if nominal else None,
+        fleiss_kappa=fleiss_from(summary) if nominal else None,
+        brennan_prediger=brennan_prediger_from(summary, summary.q) if nominal else None,
+        gwet_ac1=gwet_ac1_from(summary) if nominal else None,
     )

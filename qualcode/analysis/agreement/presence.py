@@ -2,12 +2,13 @@
 
 Presence data (did each coder apply the code to the unit?) has few distinct unit patterns:
 a unit is described by r, the number of coders who coded it, and p, how many of them
-applied the code (and, for two coders, which one). Counting units per (r, p) once and
-evaluating the same formulas as `nominal.py` on the weighted patterns gives the same
-numbers as `coefficients(matrix)` in microseconds instead of a pass over a 100,000 x m
-matrix per code, and pooling codes is adding their counts. Krippendorff's alpha still comes
-from the `krippendorff` package (over the disagreeing units plus one pooled row per
-category for the unanimous ones, as `nominal._alpha` does). Tests check equality with
+applied the code (and, for two coders, which one). Counting units per (r, p) once gives
+the observed agreement and prevalences of `nominal.summarise` from the weighted patterns;
+the coefficients then come from the same `nominal` functions as `coefficients(matrix)`, in
+microseconds instead of a pass over a 100,000 x m matrix per code, and pooling codes is
+adding their counts. Krippendorff's alpha still comes from the `krippendorff` package
+(`nominal.alpha_from_counts` over the disagreeing units plus one pooled row per category
+for the unanimous ones). Tests check equality with
 `coefficients()` on random matrices.
 """
 
@@ -22,11 +23,13 @@ from qualcode.analysis.agreement._counts import CategoryCounts
 from qualcode.analysis.agreement.nominal import (
     AgreementResult,
     Alpha,
-    ChanceCorrected,
     PercentAgreement,
     PresenceCounts,
-    _alpha,
-    _corrected,
+    Summary,
+    alpha_from_counts,
+    brennan_prediger_from,
+    fleiss_from,
+    gwet_ac1_from,
     presence_kappa,
 )
 
@@ -97,26 +100,21 @@ def pattern_coefficients(patterns: PresencePatterns) -> AgreementResult:
         if n_rated
         else np.zeros(q)
     )
-    fleiss = _corrected(agreement, float((prevalence**2).sum()) if n_units else None, n_units)
-    bp = _corrected(agreement, 1.0 / q if n_units and q >= 1 else None, n_units)
-    if not n_units or q < 2:
-        ac1 = ChanceCorrected(None, agreement, None, n_units)
-    else:
-        ac1 = _corrected(agreement, float((prevalence * (1 - prevalence)).sum() / (q - 1)), n_units)
+    summary = Summary(agreement, n_units, prevalence, q)
     return AgreementResult(
         n_units=n_units,
         n_coders=m,
         percent_agreement=PercentAgreement(agreement, n_units),
         krippendorff_alpha=Alpha(_pattern_alpha(w, observed), "nominal", n_units),
         cohen_kappa=presence_kappa(patterns.pair) if m == 2 else None,
-        fleiss_kappa=fleiss,
-        brennan_prediger=bp,
-        gwet_ac1=ac1,
+        fleiss_kappa=fleiss_from(summary),
+        brennan_prediger=brennan_prediger_from(summary, q),
+        gwet_ac1=gwet_ac1_from(summary),
     )
 
 
 def _pattern_alpha(w: npt.NDArray[np.float64], observed: list[int]) -> float | None:
-    """Alpha via `nominal._alpha`: value counts of every disagreeing unit, and each
+    """Alpha via `nominal.alpha_from_counts`: value counts of every disagreeing unit, and each
     unanimous pattern pooled into one row (which leaves the coincidences unchanged)."""
     rows: list[npt.NDArray[np.float64]] = []
     for r in range(2, w.shape[0]):
@@ -132,4 +130,4 @@ def _pattern_alpha(w: npt.NDArray[np.float64], observed: list[int]) -> float | N
         return None
     counts = np.vstack(rows)[:, observed]
     table = CategoryCounts(counts=counts, domain=np.array(observed, dtype=np.float64), n_coders=0)
-    return _alpha(table, "nominal").value
+    return alpha_from_counts(table, "nominal").value

@@ -46,9 +46,13 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from qualcode.analysis.agreement.character import merge_span_arrays
 from qualcode.errors import QualcodeError
 
 _RELATIVE_EPSILON = 1e-12
+
+DocSpans = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
+"""One coder's spans as (document index, start, end) arrays, offsets inside the document."""
 
 
 class Unit(NamedTuple):
@@ -273,3 +277,22 @@ def Cu_alpha(
         )
     domains = [[u._replace(value=domain_of[u.value]) for u in coder] for coder in units]
     return cu_alpha(length, domains)
+
+
+def binary_u_from_spans(
+    spans: Sequence[DocSpans], offsets: npt.NDArray[np.int64], total: int
+) -> float | None:
+    """|u-alpha of one code over documents laid end to end (document d starts at
+    `offsets[d]`, `total` characters in all), one `DocSpans` per coder."""
+    if total == 0:
+        return None
+    units = []
+    for docs, start, end in spans:
+        merged_start, merged_end = merge_span_arrays(offsets[docs] + start, offsets[docs] + end)
+        units.append(
+            [
+                Unit(s, e, "coded")
+                for s, e in zip(merged_start.tolist(), merged_end.tolist(), strict=True)
+            ]
+        )
+    return binary_u_alpha(total, units)

@@ -1,0 +1,170 @@
+"""Agreement over the text continuum per pair of coders: ATLAS.ti's cu-alpha and Cu-alpha
+(Krippendorff et al. 2016) and MAXQDA's segment matching."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import numpy.typing as npt
+
+from qualcode.analysis.agreement.character import merge_span_arrays
+from qualcode.analysis.agreement.interpret import interpret_alpha
+from qualcode.analysis.agreement.layers import Context, SpanLayers
+from qualcode.analysis.agreement.segment_match import CodedSegment, segment_agreement
+from qualcode.analysis.agreement.unitized import Cu_alpha, Unit, cu_alpha
+from qualcode.domain.agreement import ALL_CODES
+from qualcode.domain.table import ResultTable
+
+EXCLUSIVE_NOTE = (
+    "Empty where a coder's layer has overlapping codes of different values: cu-alpha and "
+    "Cu-alpha need mutually exclusive values (Krippendorff et al. 2016); compare such codes "
+    "one at a time (|u-alpha per code)."
+)
+
+
+def unitizing_table(context: Context, layers: SpanLayers) -> ResultTable:
+    """ATLAS.ti's cu-alpha per concept (its codes as values) and Cu-alpha (concepts as values),
+    per pair of coders over the transcripts both coded."""
+    concept_names = [label.split(".", 1)[0] for label in context.labels]
+    concepts = list(dict.fromkeys(concept_names))
+    concept_index = np.array([concepts.index(c) for c in concept_names], dtype=np.int64)
+    rows: list[list[str | int | float | None]] = []
+    notes: set[str] = set()
+    for a, b in combinations(range(len(context.coders)), 2):
+        tids = layers.shared(a, b)
+        documents = np.array(tids, dtype=np.int64)
+        lengths = [context.transcripts[tid].length for tid in tids]
+        total = int(sum(lengths))
+        if total == 0:
+            continue
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        pair = f"{context.coders[a]}/{context.coders[b]}"
+        continuum = (documents, offsets, total)
+        for number, concept in enumerate(concepts):
+            members = [i for i, c in enumerate(concept_index.tolist()) if c == number]
+            value = _unitized(context, layers, (a, b), continuum, members, notes)
+            rows.append([pair, concept, "cu-alpha", value, interpret_alpha(value)])
+        everything = list(range(len(context.labels)))
+        value = _unitized(
+            context, layers, (a, b), continuum, everything, notes, domains=concept_index
+        )
+        rows.append([pair, ALL_CODES, "Cu-alpha", value, interpret_alpha(value)])
+    return ResultTable(
+        title="Unitizing agreement (ATLAS.ti cu-alpha and Cu-alpha)",
+        columns=["coders", "concept", "coefficient", "value", "band"],
+        rows=rows,
+        notes=sorted(notes),
+    )
+
+
+def _unitized(
+    context: Context,
+    layers: SpanLayers,
+    coders: tuple[int, int],
+    continuum: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int],
+    labels: list[int],
+    notes: set[str],
+    *,
+    domains: npt.NDArray[np.int64] | None = None,
+) -> float | None:
+    """cu-alpha over `labels` (with `domains`: Cu-alpha, each label's domain its value);
+    None with a note when a layer has overlapping units of different values."""
+    documents, offsets, total = continuum
+    layer_units = []
+    for coder in coders:
+        mask = layers.pick(coder, documents, labels)
+        docs = np.searchsorted(documents, layers.transcript[mask])
+        start, end = offsets[docs] + layers.start[mask], offsets[docs] + layers.end[mask]
+        label = layers.label[mask]
+        if not _exclusive(start, end, label if domains is None else domains[label]):
+            notes.add(EXCLUSIVE_NOTE)
+            return None
+        layer_units.append(
+            [
+                Unit(s, e, context.labels[k])
+                for s, e, k in zip(start.tolist(), end.tolist(), label.tolist(), strict=True)
+                if s < e
+            ]
+        )
+    if domains is None:
+        return cu_alpha(total, layer_units)
+    concepts = [label.split(".", 1)[0] for label in context.labels]
+    domain_of = {context.labels[k]: concepts[k] for k in labels}
+    return Cu_alpha(total, layer_units, domain_of)
+
+
+def _exclusive(
+    start: npt.NDArray[np.int64], end: npt.NDArray[np.int64], value: npt.NDArray[np.int64]
+) -> bool:
+    """True when no two spans of different values overlap (spans of one value may: they
+    merge), the condition of `unitized._merged`, checked without building units."""
+    intervals = []
+    for v in np.unique(value):
+        merged = merge_span_arrays(start[value == v], end[value == v])
+        intervals.append(np.column_stack(merged))
+    if not intervals:
+        return True
+    spans = np.vstack(intervals)
+    spans = spans[np.argsort(spans[:, 0], kind="stable")]
+    reach = np.maximum.accumulate(spans[:, 1])
+    return not bool(np.any(spans[1:, 0] < reach[:-1]))
+
+
+def segment_table(context: Context, layers: SpanLayers, overlap: float) -> ResultTable:
+    """MAXQDA-style segment matching per pair of coders with a minimum overlap."""
+    rows: list[list[str | int | float | None]] = []
+    notes = []
+    for a, b in combinations(range(len(context.coders)), 2):
+        tids = layers.shared(a, b)
+        documents: dict[int, tuple[list[CodedSegment], list[CodedSegment]]] = {
+            tid: ([], []) for tid in tids
+        }
+        for side, coder in enumerate((a, b)):
+            mask = layers.pick(coder, np.array(tids, dtype=np.int64))
+            for tid, label, start, end in zip(
+                layers.transcript[mask].tolist(),
+                layers.label[mask].tolist(),
+                layers.start[mask].tolist(),
+                layers.end[mask].tolist(),
+                strict=True,
+            ):
+                if start < end:
+                    documents[tid][side].append(CodedSegment(start, end, context.labels[label]))
+        result = segment_agreement(documents.values(), min_overlap=overlap, codes=context.labels)
+        pair = f"{context.coders[a]}/{context.coders[b]}"
+        for match in result.codes:
+            rows.append(
+                [
+                    pair,
+                    match.code,
+                    match.matched_a,
+                    match.unmatched_a,
+                    match.matched_b,
+                    match.unmatched_b,
+                    match.percent_agreement,
+                ]
+            )
+        notes.append(
+            f"{pair}: {result.matched} of {result.matched + result.unmatched} segments matched "
+            f"(percent agreement {_fmt(result.percent_agreement)}, kappa_n "
+            f"{_fmt(result.kappa)}) at a minimum overlap of {overlap:.0%}."
+        )
+    return ResultTable(
+        title=f"Segment matching (MAXQDA), minimum overlap {overlap:.0%}",
+        columns=[
+            "coders",
+            "code",
+            "A matched",
+            "A unmatched",
+            "B matched",
+            "B unmatched",
+            "percent agreement",
+        ],
+        rows=rows,
+        notes=notes,
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.3f}"

@@ -1,0 +1,162 @@
+"""Agreement rows per group and label: turn and sentence units (every coefficient from
+unit-pattern counts) and NVivo-style character comparison per pair of coders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+import numpy as np
+import numpy.typing as npt
+
+from qualcode.analysis.agreement.character import (
+    CharacterAgreement,
+    aggregate_by_length,
+    agreement_from_counts,
+    document_presence_counts,
+)
+from qualcode.analysis.agreement.layers import Context, SpanLayers, Takers, TurnLayers
+from qualcode.analysis.agreement.presence import (
+    PresencePatterns,
+    pattern_coefficients,
+    presence_patterns,
+)
+from qualcode.analysis.agreement.unitized import DocSpans, binary_u_from_spans
+from qualcode.domain.agreement import ALL_CODES, OVERALL, AgreementRow
+
+
+def nominal_rows(context: Context, layers: TurnLayers, by: str) -> list[AgreementRow]:
+    """Per group, one row per label and one for all labels pooled (units x labels)."""
+    rows = []
+    for group, mask in _groups(context, layers.takers, layers.transcript_ids, by):
+        covered = layers.covered[mask]
+        pooled = None
+        for index, label in enumerate(context.labels):
+            patterns = presence_patterns(layers.present[index][mask], covered)
+            pooled = patterns if pooled is None else pooled + patterns
+            rows.append(_nominal_row(context, group, label, patterns))
+        if pooled is not None and len(context.labels) > 1:
+            rows.append(_nominal_row(context, group, ALL_CODES, pooled))
+    return rows
+
+
+def _groups(
+    context: Context, takers: Takers, transcript_ids: npt.NDArray[np.int64], by: str
+) -> list[tuple[str, npt.NDArray[np.bool_]]]:
+    if by == "code":
+        return [(OVERALL, np.ones(len(transcript_ids), dtype=bool))]
+    names: dict[str, list[int]] = defaultdict(list)
+    for tid in sorted(takers):
+        meta = context.transcripts[tid]
+        key = meta.title if by == "transcript" else meta.department or "(no department)"
+        names[key].append(tid)
+    return [(name, np.isin(transcript_ids, tids)) for name, tids in names.items()]
+
+
+def _nominal_row(
+    context: Context, group: str, label: str, patterns: PresencePatterns
+) -> AgreementRow:
+    """Coefficients and the four counts (units with two or more coders) of one label."""
+    w = patterns.weights
+    m = patterns.n_coders
+    pairable = w[2:]
+    both = int(sum(w[r, r] for r in range(2, m + 1)))
+    neither = int(pairable[:, 0].sum())
+    split = int(pairable.sum()) - both - neither
+    two = m == 2
+    result = pattern_coefficients(patterns)
+    return AgreementRow(
+        group=group,
+        code=label,
+        coders=context.coders,
+        n_units=result.n_units,
+        both=both,
+        a_only=patterns.pair.a_only if two else None,
+        b_only=patterns.pair.b_only if two else None,
+        neither=neither,
+        split=split,
+        percent_agreement=result.percent_agreement.value,
+        cohen_kappa=result.cohen_kappa.value if result.cohen_kappa else None,
+        fleiss_kappa=result.fleiss_kappa.value if result.fleiss_kappa else None,
+        krippendorff_alpha=result.krippendorff_alpha.value,
+        brennan_prediger=result.brennan_prediger.value if result.brennan_prediger else None,
+        gwet_ac1=result.gwet_ac1.value if result.gwet_ac1 else None,
+    )
+
+
+def character_rows(
+    context: Context, layers: SpanLayers, by: str, *, exclude_uncoded: bool = False
+) -> list[AgreementRow]:
+    """NVivo-style rows per pair of coders, group and label, with the binary u-alpha."""
+    rows = []
+    for a, b in combinations(range(len(context.coders)), 2):
+        pair = (context.coders[a], context.coders[b])
+        for group, tids in _transcript_groups(context, layers.shared(a, b), by):
+            documents = np.array(tids, dtype=np.int64)
+            lengths = [context.transcripts[tid].length for tid in tids]
+            offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+            mine = [layers.pick(coder, documents) for coder in (a, b)]
+            pooled: list[CharacterAgreement] = []
+            for label, name in enumerate(context.labels):
+                spans = [_doc_spans(layers, m & (layers.label == label), documents) for m in mine]
+                counts = document_presence_counts(lengths, spans[0], spans[1])
+                results = [
+                    agreement_from_counts(n, c, exclude_uncoded=exclude_uncoded)
+                    for n, c in zip(lengths, counts, strict=True)
+                ]
+                pooled += results
+                u = binary_u_from_spans(spans, offsets, int(sum(lengths)))
+                rows.append(_character_row(group, name, pair, results, u))
+            if len(context.labels) > 1:
+                rows.append(_character_row(group, ALL_CODES, pair, pooled, None))
+    return rows
+
+
+def _doc_spans(
+    layers: SpanLayers, mask: npt.NDArray[np.bool_], documents: npt.NDArray[np.int64]
+) -> DocSpans:
+    """(document index, start, end) of the masked spans; `documents` is sorted."""
+    return (
+        np.searchsorted(documents, layers.transcript[mask]),
+        layers.start[mask],
+        layers.end[mask],
+    )
+
+
+def _transcript_groups(context: Context, tids: list[int], by: str) -> list[tuple[str, list[int]]]:
+    if by == "code":
+        return [(OVERALL, tids)]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for tid in tids:
+        meta = context.transcripts[tid]
+        key = meta.title if by == "transcript" else meta.department or "(no department)"
+        groups[key].append(tid)
+    return list(groups.items())
+
+
+def _character_row(
+    group: str,
+    label: str,
+    pair: tuple[str, str],
+    results: list[CharacterAgreement],
+    u: float | None,
+) -> AgreementRow:
+    weighted = aggregate_by_length(results)
+    both = sum(r.counts.both for r in results)
+    a_only = sum(r.counts.a_only for r in results)
+    b_only = sum(r.counts.b_only for r in results)
+    neither = sum(r.counts.neither for r in results)
+    return AgreementRow(
+        group=group,
+        code=label,
+        coders=pair,
+        n_units=both + a_only + b_only + neither,
+        both=both,
+        a_only=a_only,
+        b_only=b_only,
+        neither=neither,
+        split=a_only + b_only,
+        percent_agreement=weighted.percent_agreement,
+        cohen_kappa=weighted.kappa,
+        u_alpha=u,
+    )

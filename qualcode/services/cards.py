@@ -1,0 +1,389 @@
+"""Statement cards: the deck, finding where each card is read, and the sections they open.
+
+Which readings open a section (the policy):
+- the turn with the best accepted reading opens a section for that card;
+- reading again the card of the section one is in (a participant re-reads it during the
+  talk) opens nothing; a card the group comes back to after another card opens a new one;
+- a reference back ("like the card said ...") is never a reading;
+- sections set by hand (origin manual) stay when detection runs again; a detected reading
+  inside a manual section of the same card opens nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcode.domain.cards import (
+    MODERATOR_ROLES,
+    Card,
+    CardInfo,
+    CardQuote,
+    CardReport,
+    CodeUse,
+    Detection,
+    DetectionReport,
+    GroupTalk,
+    SectionView,
+)
+from qualcode.errors import QualcodeError
+from qualcode.services.corpus import find_transcript
+from qualcode.services.project import Project
+from qualcode.store import cards as store
+from qualcode.store.models import Card as CardRow
+from qualcode.store.models import Section, Segment, Transcript
+from qualcode.store.turn_rows import RowState, read_state
+
+Progress = Callable[[DetectionReport], None]
+
+
+# -- the deck ------------------------------------------------------------------------------
+
+
+def make_card(key: str, statement: dict[str, str], concepts: Sequence[str] = ()) -> Card:
+    """A valid card, or a QualcodeError in one sentence naming what is wrong."""
+    from pydantic import ValidationError
+
+    try:
+        return Card(key=key, statement=statement, concepts=list(concepts))
+    except ValidationError as error:
+        message = error.errors()[0]["msg"].removeprefix("Value error, ")
+        raise QualcodeError(f"Card '{key}': {message}.") from None
+
+
+def load_deck(project: Project, cards: Sequence[Card]) -> tuple[int, int]:
+    """Add the deck's new cards and update changed ones, by key; returns (added, updated)."""
+
+    def work(session: Session) -> tuple[int, int]:
+        added = updated = 0
+        for card in cards:
+            row = store.card_by_key(session, card.key)
+            if row is None:
+                session.add(CardRow(key=card.key, statement=card.statement, concepts=card.concepts))
+                added += 1
+            elif row.statement != card.statement or row.concepts != card.concepts:
+                row.statement, row.concepts = dict(card.statement), list(card.concepts)
+                updated += 1
+        return added, updated
+
+    return project.write(work)
+
+
+def list_cards(project: Project) -> list[CardInfo]:
+    """The deck in the order the cards were added, with the sections each opens."""
+
+    def work(session: Session) -> list[CardInfo]:
+        counts = store.section_counts(session)
+        return [_info(row, counts.get(row.id, 0)) for row in store.cards(session)]
+
+    return project.read(work)
+
+
+def add_card(project: Project, card: Card) -> CardInfo:
+    """Add one card; refuses a key already in the deck."""
+
+    def work(session: Session) -> CardInfo:
+        if store.card_by_key(session, card.key) is not None:
+            raise QualcodeError(
+                f"A card '{card.key}' is already in the deck; use `qualcode cards edit`."
+            )
+        row = CardRow(key=card.key, statement=card.statement, concepts=card.concepts)
+        session.add(row)
+        session.flush()
+        return _info(row, 0)
+
+    return project.write(work)
+
+
+def edit_card(
+    project: Project,
+    key: str,
+    *,
+    statements: dict[str, str] | None = None,
+    concepts: list[str] | None = None,
+) -> CardInfo:
+    """Set a card's statement in the languages given (others kept) and/or its concepts."""
+
+    def work(session: Session) -> CardInfo:
+        row = _card(session, key)
+        statement = {**row.statement, **(statements or {})}
+        card = make_card(key, statement, row.concepts if concepts is None else concepts)
+        row.statement, row.concepts = dict(card.statement), list(card.concepts)
+        return _info(row, store.section_counts(session).get(row.id, 0))
+
+    return project.write(work)
+
+
+# -- detection -----------------------------------------------------------------------------
+
+
+def detect(
+    project: Project,
+    transcripts: Iterable[int] | None = None,
+    *,
+    progress: Progress | None = None,
+) -> list[DetectionReport]:
+    """Find the card readings of the transcripts (all when None) and store their sections.
+
+    Each transcript is one transaction. Detected sections are replaced; manual ones stay.
+    """
+    from qualcode.suggest.cards import CardDetector
+    from qualcode.suggest.pipelines import pipeline
+
+    deck = project.read(lambda session: [_card_model(row) for row in store.cards(session)])
+    ids = list(transcripts) if transcripts is not None else project.read(_all_ids)
+    detectors: dict[str, CardDetector] = {}
+    reports = []
+    for transcript_id in ids:
+        language, title, turns = project.read(partial(_turns, transcript_id=transcript_id))
+        if language not in detectors:
+            detectors[language] = CardDetector(pipeline(language), deck)
+        readings = detectors[language].detect(turns) if deck else []
+        report = project.write(
+            partial(_store, transcript_id=transcript_id, title=title, readings=readings)
+        )
+        reports.append(report)
+        if progress:
+            progress(report)
+    return reports
+
+
+def _store(session: Session, transcript_id: int, title: str, readings: list) -> DetectionReport:
+    keys = {row.key: row.id for row in store.cards(session)}
+    manual = [
+        start for start in store.starts_of(session, transcript_id) if start.origin == "manual"
+    ]
+    manual_at = {start.segment_id for start in manual}
+    accepted = [
+        reading for reading in readings if reading.accepted and reading.segment_id not in manual_at
+    ]
+    ruled_out = [_detection(reading) for reading in readings if not reading.accepted]
+    ordinals = {
+        segment_id: index for index, segment_id in enumerate(store.turn_ids(session, transcript_id))
+    }
+    events = sorted(
+        [(ordinals[s.segment_id], s) for s in manual]
+        + [(ordinals[r.segment_id], r) for r in accepted if r.segment_id in ordinals],
+        key=lambda pair: pair[0],
+    )
+    starts: list[store.Start] = []
+    detections: list[Detection] = []
+    current: int | None = None
+    for _, event in events:
+        if isinstance(event, store.Start):
+            starts.append(event)
+            current = event.card_id
+            continue
+        card_id = keys.get(event.card_key)
+        if card_id == current:
+            ruled_out.append(
+                _detection(event, "the card of the section it is in, read again: no new section")
+            )
+            continue
+        detections.append(_detection(event))
+        starts.append(store.Start(event.segment_id, card_id, "detected", event.score))
+        current = card_id
+    store.write_sections(session, transcript_id, starts)
+    return DetectionReport(
+        transcript_id=transcript_id,
+        title=title,
+        detections=detections,
+        sections=_sections(session, transcript_id),
+        skipped=sorted(ruled_out, key=lambda detection: detection.ordinal),
+    )
+
+
+def _detection(reading: object, reason: str | None = None) -> Detection:
+    from qualcode.suggest.cards import Reading
+
+    assert isinstance(reading, Reading)
+    return Detection(
+        segment_id=reading.segment_id,
+        ordinal=reading.ordinal,
+        card_key=reading.card_key,
+        score=reading.score,
+        reason=f"{reading.reason}; {reason}" if reason else reading.reason,
+    )
+
+
+# -- sections ------------------------------------------------------------------------------
+
+
+def sections(project: Project, transcript: str) -> list[SectionView]:
+    """A transcript's sections in reading order (the opening first)."""
+
+    def work(session: Session) -> list[SectionView]:
+        return _sections(session, find_transcript(session, transcript).id)
+
+    return project.read(work)
+
+
+def set_section_start(
+    project: Project, segment_id: int, card_key: str | None
+) -> tuple[RowState, RowState]:
+    """By hand: the turn opens a section of `card_key` (None: the turn opens no section, it
+    joins the section before). Returns the rows before and after, for undo."""
+
+    def work(session: Session) -> tuple[RowState, RowState]:
+        segment = session.get(Segment, segment_id)
+        if segment is None:
+            raise QualcodeError(f"No segment {segment_id}; see `qualcode segments TRANSCRIPT`.")
+        card_id = _card(session, card_key).id if card_key else None
+        before = _section_rows(session, segment.transcript_id)
+        starts = [
+            s for s in store.starts_of(session, segment.transcript_id) if s.segment_id != segment_id
+        ]
+        if card_key is not None:
+            starts.append(store.Start(segment_id, card_id, "manual", None))
+        elif not any(
+            s.segment_id == segment_id for s in store.starts_of(session, segment.transcript_id)
+        ):
+            raise QualcodeError(f"Turn {segment.ordinal} opens no section; nothing to remove.")
+        store.write_sections(session, segment.transcript_id, starts)
+        return before, _section_rows(session, segment.transcript_id)
+
+    return project.write(work)
+
+
+def _section_rows(session: Session, transcript_id: int) -> RowState:
+    ids = session.scalars(select(Section.id).where(Section.transcript_id == transcript_id))
+    return read_state(session, ids={"section": list(ids)})
+
+
+def _sections(session: Session, transcript_id: int) -> list[SectionView]:
+    keys = {row.id: row.key for row in store.cards(session)}
+    return [
+        SectionView(
+            id=section.id,
+            transcript_id=transcript_id,
+            card_key=keys.get(section.card_id) if section.card_id is not None else None,
+            first_segment_id=section.first_segment_id,
+            last_segment_id=section.last_segment_id,
+            first_ordinal=first,
+            last_ordinal=last,
+            origin=section.origin,
+            score=section.score,
+        )
+        for section, first, last in store.sections_of(session, transcript_id)
+    ]
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _card(session: Session, key: str) -> CardRow:
+    row = store.card_by_key(session, key)
+    if row is None:
+        known = ", ".join(card.key for card in store.cards(session)) or "none yet"
+        raise QualcodeError(f"No card '{key}' in the deck (cards: {known}).")
+    return row
+
+
+def _card_model(row: CardRow) -> Card:
+    return Card(key=row.key, statement=row.statement, concepts=row.concepts)
+
+
+def _info(row: CardRow, sections: int) -> CardInfo:
+    return CardInfo(
+        id=row.id, key=row.key, statement=row.statement, concepts=row.concepts, n_sections=sections
+    )
+
+
+def _all_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Transcript.id).order_by(Transcript.id)))
+
+
+def _turns(session: Session, transcript_id: int) -> tuple[str, str, list]:
+    from qualcode.suggest.cards import Turn
+
+    transcript = session.get_one(Transcript, transcript_id)
+    rows = session.execute(
+        select(Segment.id, Segment.ordinal, Segment.start_char, Segment.end_char)
+        .where(Segment.transcript_id == transcript_id)
+        .order_by(Segment.ordinal)
+    )
+    text = transcript.text
+    turns = [Turn(segment_id, ordinal, text[start:end]) for segment_id, ordinal, start, end in rows]
+    return transcript.language, transcript.title, turns
+
+
+# -- a card's report -------------------------------------------------------------------------
+
+
+def card_report(project: Project, key: str, *, quotes: int = 3) -> CardReport:
+    """What a card drew: participant turns and words per department and group kind, the codes
+    applied (every coder's codings; a turn counts once per code) and the most telling quotes
+    (ranked by QUOTE_RANKING). Moderators' turns are left out."""
+
+    def work(session: Session) -> CardReport:
+        row = _card(session, key)
+        turns = [
+            turn
+            for turn in store.card_turns(session, row.id)
+            if (turn.role or "").lower() not in MODERATOR_ROLES
+        ]
+        codings = store.codings_on(session, [turn.segment_id for turn in turns])
+        coders: dict[int, set[int]] = {}
+        codes: dict[int, set[str]] = {}
+        for segment_id, code_key, coder_id in codings:
+            coders.setdefault(segment_id, set()).add(coder_id)
+            codes.setdefault(segment_id, set()).add(code_key)
+        groups: dict[tuple[str | None, str | None], list] = {}
+        for turn in turns:
+            groups.setdefault((turn.department, turn.group_kind), []).append(turn)
+        talk = [
+            GroupTalk(
+                department=department,
+                group_kind=group_kind,
+                transcripts=len({turn.transcript_id for turn in members}),
+                turns=len(members),
+                words=sum(turn.words for turn in members),
+                coded_turns=sum(turn.segment_id in codes for turn in members),
+            )
+            for (department, group_kind), members in sorted(
+                groups.items(), key=lambda item: (item[0][0] or "", item[0][1] or "")
+            )
+        ]
+        uses: dict[str, int] = {}
+        for keys in codes.values():
+            for code_key in keys:
+                uses[code_key] = uses.get(code_key, 0) + 1
+        ranked = sorted(
+            (turn for turn in turns if turn.segment_id in codes),
+            key=lambda turn: (
+                -len(coders[turn.segment_id]),
+                -len(codes[turn.segment_id]),
+                -turn.words,
+                turn.transcript_id,
+                turn.segment_id,
+            ),
+        )
+        return CardReport(
+            card=_card_model(row),
+            groups=talk,
+            codes=[
+                CodeUse(code_key=code_key, turns=count)
+                for code_key, count in sorted(uses.items(), key=lambda item: (-item[1], item[0]))
+            ],
+            quotes=[
+                CardQuote(
+                    segment_id=turn.segment_id,
+                    transcript=turn.title,
+                    department=turn.department,
+                    group_kind=turn.group_kind,
+                    speaker=turn.speaker,
+                    role=turn.role,
+                    text=turn.text.strip(),
+                    coders=len(coders[turn.segment_id]),
+                    codes=sorted(codes[turn.segment_id]),
+                    words=turn.words,
+                )
+                for turn in ranked[:quotes]
+            ],
+            participant_turns=len(turns),
+        )
+
+    return project.read(work)

@@ -1,0 +1,225 @@
+"""Card and section persistence: the deck, and the sections that tile a transcript."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from qualcode.store.models import Card, Section, Segment
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where a section starts: the turn, its card (None: the opening), origin and score."""
+
+    segment_id: int
+    card_id: int | None
+    origin: str
+    score: float | None = None
+
+
+def cards(session: Session) -> list[Card]:
+    return list(session.scalars(select(Card).order_by(Card.id)))
+
+
+def card_by_key(session: Session, key: str) -> Card | None:
+    return session.scalar(select(Card).where(Card.key == key))
+
+
+def section_counts(session: Session) -> dict[int, int]:
+    """Sections per card id."""
+    rows = session.execute(
+        select(Section.card_id, func.count())
+        .where(Section.card_id.is_not(None))
+        .group_by(Section.card_id)
+    )
+    return {card_id: count for card_id, count in rows.all() if card_id is not None}
+
+
+def sections_of(session: Session, transcript_id: int) -> list[tuple[Section, int, int]]:
+    """A transcript's sections in reading order, with their first and last ordinals."""
+    first = select(Segment.ordinal).where(Segment.id == Section.first_segment_id)
+    last = select(Segment.ordinal).where(Segment.id == Section.last_segment_id)
+    rows = session.execute(
+        select(Section, first.scalar_subquery(), last.scalar_subquery())
+        .where(Section.transcript_id == transcript_id)
+        .order_by(first.scalar_subquery())
+    )
+    return [(section, first_ordinal, last_ordinal) for section, first_ordinal, last_ordinal in rows]
+
+
+def turn_ids(session: Session, transcript_id: int) -> list[int]:
+    """A transcript's segment ids in reading order."""
+    return list(
+        session.scalars(
+            select(Segment.id)
+            .where(Segment.transcript_id == transcript_id)
+            .order_by(Segment.ordinal)
+        )
+    )
+
+
+def write_sections(session: Session, transcript_id: int, starts: Sequence[Start]) -> None:
+    """Replace a transcript's sections with those opened by `starts` (any order).
+
+    The sections tile the transcript: each runs to the turn before the next start, the last
+    to the final turn; turns before the first start form the opening (no card).
+    """
+    order = turn_ids(session, transcript_id)
+    session.execute(delete(Section).where(Section.transcript_id == transcript_id))
+    session.flush()
+    if not order:
+        return
+    position = {segment_id: index for index, segment_id in enumerate(order)}
+    chosen = sorted(
+        (start for start in starts if start.segment_id in position),
+        key=lambda start: position[start.segment_id],
+    )
+    if not chosen or position[chosen[0].segment_id] > 0:
+        chosen.insert(0, Start(order[0], None, "detected"))
+    for index, start in enumerate(chosen):
+        end = (
+            position[chosen[index + 1].segment_id] - 1
+            if index + 1 < len(chosen)
+            else len(order) - 1
+        )
+        session.add(
+            Section(
+                transcript_id=transcript_id,
+                card_id=start.card_id,
+                first_segment_id=start.segment_id,
+                last_segment_id=order[end],
+                origin=start.origin,
+                score=start.score,
+            )
+        )
+    session.flush()
+
+
+def starts_of(session: Session, transcript_id: int) -> list[Start]:
+    """The stored section starts of a transcript."""
+    return [
+        Start(section.first_segment_id, section.card_id, section.origin, section.score)
+        for section, _, _ in sections_of(session, transcript_id)
+    ]
+
+
+def section_of_turns(session: Session, segment_ids: Sequence[int]) -> list[Section]:
+    """Sections that begin or end at any of the segments."""
+    if not segment_ids:
+        return []
+    return list(
+        session.scalars(
+            select(Section).where(
+                Section.first_segment_id.in_(segment_ids) | Section.last_segment_id.in_(segment_ids)
+            )
+        )
+    )
+
+
+def follow_split(session: Session, segment_id: int, second_id: int) -> None:
+    """A turn was split: a section that ended at it now ends at its second half."""
+    for section in session.scalars(select(Section).where(Section.last_segment_id == segment_id)):
+        section.last_segment_id = second_id
+    session.flush()
+
+
+def follow_join(session: Session, first: Segment, second_id: int) -> None:
+    """`second_id` is about to be joined into `first` (and deleted).
+
+    A section read in the second turn now starts at the joined turn (the reading is in it),
+    so the section that held the first turn ends one turn earlier; if the first turn was all
+    it held, it goes (undoing the join brings it back). A section that ended at the second
+    turn now ends at the joined one.
+    """
+    opened = session.scalar(select(Section).where(Section.first_segment_id == second_id))
+    if opened is not None:
+        earlier = session.scalar(select(Section).where(Section.last_segment_id == first.id))
+        if earlier is not None and earlier.first_segment_id == first.id:
+            session.delete(earlier)
+            session.flush()
+        elif earlier is not None:
+            before = session.scalar(
+                select(Segment.id).where(
+                    Segment.transcript_id == first.transcript_id,
+                    Segment.ordinal == first.ordinal - 1,
+                )
+            )
+            if before is not None:
+                earlier.last_segment_id = before
+        opened.first_segment_id = first.id
+    for section in session.scalars(select(Section).where(Section.last_segment_id == second_id)):
+        section.last_segment_id = first.id
+    session.flush()
+
+
+@dataclass(frozen=True)
+class CardTurn:
+    """A turn inside a section of a card, with what a card report groups and ranks by."""
+
+    segment_id: int
+    transcript_id: int
+    title: str
+    department: str | None
+    group_kind: str | None
+    speaker: str | None
+    role: str | None
+    words: int
+    text: str
+
+
+def card_turns(session: Session, card_id: int) -> list[CardTurn]:
+    """Every turn in the sections of the card, in transcript and turn order."""
+    from sqlalchemy.orm import aliased
+
+    from qualcode.store.models import Speaker, Transcript
+
+    first, last = aliased(Segment), aliased(Segment)
+    rows = session.execute(
+        select(
+            Segment.id,
+            Transcript.id,
+            Transcript.title,
+            Transcript.department,
+            Transcript.group_kind,
+            Speaker.label,
+            Speaker.role,
+            Segment.word_count,
+            func.substr(
+                Transcript.text, Segment.start_char + 1, Segment.end_char - Segment.start_char
+            ),
+        )
+        .select_from(Section)
+        .join(first, first.id == Section.first_segment_id)
+        .join(last, last.id == Section.last_segment_id)
+        .join(
+            Segment,
+            (Segment.transcript_id == Section.transcript_id)
+            & (Segment.ordinal >= first.ordinal)
+            & (Segment.ordinal <= last.ordinal),
+        )
+        .join(Transcript, Transcript.id == Section.transcript_id)
+        .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
+        .where(Section.card_id == card_id)
+        .order_by(Transcript.id, Segment.ordinal)
+    )
+    return [CardTurn(*row) for row in rows.all()]
+
+
+def codings_on(session: Session, segment_ids: Sequence[int]) -> list[tuple[int, str, int]]:
+    """(segment id, code key, coder id) of every coding on the segments."""
+    from qualcode.store.models import Code, Coding
+
+    found: list[tuple[int, str, int]] = []
+    ids = list(segment_ids)
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Coding.segment_id, Code.key, Coding.coder_id)
+            .join(Code, Code.id == Coding.code_id)
+            .where(Coding.segment_id.in_(ids[start : start + 500]))
+        )
+        found += [(segment_id, key, coder_id) for segment_id, key, coder_id in rows.all()]
+    return found

@@ -1,0 +1,107 @@
+"""The `qualcode cards` commands and `cards report`, with figures counted by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qualcode.services import cards, codebooks, coding
+from qualcode.services.project import open_project
+
+CODEBOOK = Path(__file__).resolve().parents[2] / "codebooks" / "three_concepts.yaml"
+MANIFEST = """\
+transcripts:
+  - file: fg.txt
+    department: Ward
+    group_kind: staff
+    roles: {Moderator: moderator, Anne: nurse, Bo: physician}
+cards:
+  - key: planning
+    statement:
+      en: "The opportunity for planning my daily work is good."
+    concepts: [temporality]
+  - key: disturbed
+    statement: "We are frequently disturbed while doing tasks that require full attention."
+"""
+
+TRANSCRIPT = """\
+Moderator: Welcome, here are the cards.
+Anne: The opportunity for planning my daily work is good. Not here.
+Bo: My list is gone by nine every day.
+Moderator: Next card.
+Bo: We are frequently disturbed while doing tasks that require full attention.
+Anne: The phone rings all the time, even in the break.
+Bo: Yes.
+"""
+
+
+@pytest.fixture
+def study(tmp_path: Path, run) -> Path:
+    (tmp_path / "fg.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    manifest = tmp_path / "study.yaml"
+    manifest.write_text(MANIFEST, encoding="utf-8")
+    result = run("import", "--manifest", manifest)
+    assert result.exit_code == 0, result.output
+    assert "Deck: 2 cards added" in result.output
+    assert "Cards: 2 readings found in 1 transcripts" in result.output
+    return manifest
+
+
+def test_import_reads_the_deck_and_finds_the_sections(study: Path, run) -> None:
+    listed = run("cards", "list")
+    assert listed.exit_code == 0
+    assert "planning" in listed.output and "temporality" in listed.output
+    sections = run("cards", "sections", "1")
+    lines = [line for line in sections.output.splitlines() if "detected" in line]
+    assert [line.split("│")[2].strip() for line in lines] == ["opening", "planning", "disturbed"]
+    assert [line.split("│")[3].strip() for line in lines] == ["0-0", "1-3", "4-6"]
+
+
+def test_add_edit_assign_and_their_errors(study: Path, run, database_url: str) -> None:
+    added = run("cards", "add", "breaks", "--statement", "en=I get the breaks I need.")
+    assert added.exit_code == 0, added.output
+    bad = run("cards", "add", "x", "--statement", "xx=hello")
+    assert bad.exit_code == 1 and "language 'xx' is not one of" in bad.output
+    assert run("cards", "edit", "breaks", "--concept", "temporality").exit_code == 0
+    assert run("cards", "assign", "6", "breaks").exit_code == 0
+    missing = run("cards", "assign", "6", "nope")
+    assert missing.exit_code == 1 and "No card 'nope'" in missing.output
+    project = open_project(database_url)
+    spans = [(s.label, s.first_ordinal, s.origin) for s in cards.sections(project, "1")]
+    assert spans[-1] == ("breaks", 5, "manual")
+    [breaks] = [c for c in cards.list_cards(project) if c.key == "breaks"]
+    assert breaks.concepts == ["temporality"] and breaks.n_sections == 1
+    project.close()
+
+
+def test_report_counts_participant_turns_words_codes_and_ranks_quotes(
+    study: Path, database_url: str, run
+) -> None:
+    project = open_project(database_url)
+    codebooks.load_codebook_file(project, CODEBOOK)
+    # segment ids follow the turn order: 1 is the moderator's welcome
+    coding.apply_code(project, 6, "temporality.interruptions", "anna")  # "The phone rings ..."
+    coding.apply_code(project, 6, "temporality.interruptions", "ben")
+    coding.apply_code(project, 6, "temporality.breaks", "ben")
+    coding.apply_code(project, 7, "temporality.interruptions", "anna")  # "Yes."
+    coding.apply_code(project, 5, "temporality.interruptions", "anna")  # the reading
+    report = cards.card_report(project, "disturbed")
+    # disturbed: turns 4-6 = Bo's reading (11 words), Anne (10 words), Bo "Yes." (1 word)
+    [group] = report.groups
+    assert (group.department, group.group_kind, group.transcripts) == ("Ward", "staff", 1)
+    assert (group.turns, group.words, group.coded_turns) == (3, 22, 3)
+    assert [(use.code_key, use.turns) for use in report.codes] == [
+        ("temporality.interruptions", 3),
+        ("temporality.breaks", 1),
+    ]
+    # two coders on turn 6 first; then turns 5 and 7 (one coder, one code) by length
+    assert [quote.segment_id for quote in report.quotes] == [6, 5, 7]
+    planning = cards.card_report(project, "planning")
+    # planning: turns 1-3 less the moderator's "Next card." (turn 3): 11 + 8 words
+    assert [(g.turns, g.words) for g in planning.groups] == [(2, 19)]
+    project.close()
+    shown = run("cards", "report", "disturbed")
+    assert shown.exit_code == 0, shown.output
+    assert "turns coded by the most coders first" in shown.output
+    assert "of the card's 3 participant turns" in shown.output
