@@ -27,7 +27,7 @@ from qualcode.cli.common import (
 from qualcode.config import DB_ENV
 from qualcode.domain.suggestion import EvalReport
 from qualcode.errors import QualcodeError
-from qualcode.services import suggestions
+from qualcode.services import suggest_training, suggestions
 
 
 class _DefaultRun(TyperGroup):
@@ -78,7 +78,7 @@ def run(
         f"{report.created} new and {report.updated} refreshed suggestions for {who} on "
         f"{report.segments} turns of {report.transcripts} transcript(s) ({report.model_version})."
     )
-    for status in suggestions.model_status(opened):
+    for status in suggest_training.model_status(opened):
         if status.retrain_advised:
             console.print(status.message)
 
@@ -120,13 +120,13 @@ def text(
 @suggest_app.command("train")
 @friendly
 def train(
-    layer: LayerOption = suggestions.ALL_CODERS,
+    layer: LayerOption = suggest_training.ALL_CODERS,
     epochs: Annotated[int, typer.Option(help="Training passes over the data.")] = 12,
     db: DbOption = None,
 ) -> None:
     """Train the project's model on a coding layer (rejected suggestions count against)."""
     with console.status("Training..."):
-        reports = suggestions.train_model(project(db), layer=layer, epochs=epochs)
+        reports = suggest_training.train_model(project(db), layer=layer, epochs=epochs)
     for report in reports:
         console.print(
             f"Trained {report.version} on {report.n_examples} turns of layer '{report.layer}' "
@@ -139,7 +139,7 @@ def train(
 @friendly
 def eval_(
     folds: Annotated[int, typer.Option(help="Number of cross-validation folds.")] = 5,
-    layer: LayerOption = suggestions.ALL_CODERS,
+    layer: LayerOption = suggest_training.ALL_CODERS,
     seed: Annotated[int, typer.Option(help="Seed for the fold split and training.")] = 13,
     per_code: Annotated[bool, typer.Option(help="Also show figures per code.")] = False,
     split: Annotated[
@@ -149,7 +149,9 @@ def eval_(
 ) -> None:
     """Cross-validate the suggester: precision@1, recall@3, F1 per code and concept."""
     with console.status("Cross-validating..."):
-        report = suggestions.evaluate(project(db), layer=layer, folds=folds, seed=seed, split=split)
+        report = suggest_training.evaluate(
+            project(db), layer=layer, folds=folds, seed=seed, split=split
+        )
     for warning in report.warnings:
         err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
     _print_eval(report, per_code, split)
