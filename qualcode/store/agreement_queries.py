@@ -7,12 +7,14 @@ arrays without building ORM objects; the bulk selects run on the session's conne
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from qualcode.domain.agreement import LayerCoding
 from qualcode.store.models import (
     Adjudication,
     Code,
@@ -154,9 +156,16 @@ def layer_codings(
     return list(session.scalars(query))
 
 
-def delete_layer_codings(
-    session: Session, coder_id: int, segment_id: int, code_ids: Collection[int]
+def replace_layer_codings(
+    session: Session,
+    coder_id: int,
+    segment_id: int,
+    code_ids: Collection[int],
+    codings: Sequence[LayerCoding],
+    id_of: Mapping[str, int],
 ) -> None:
+    """Make one coder's codings of `code_ids` on the segment exactly `codings` (code ids by
+    key in `id_of`), keeping their origin, memo and creation time."""
     session.execute(
         delete(Coding).where(
             Coding.coder_id == coder_id,
@@ -164,11 +173,27 @@ def delete_layer_codings(
             Coding.code_id.in_(list(code_ids)),
         )
     )
-
-
-def insert_codings(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    now = datetime.now().astimezone()
+    rows = [
+        {
+            "coder_id": coder_id,
+            "code_id": id_of[c.code_key],
+            "segment_id": segment_id,
+            "start_char": c.start_char,
+            "end_char": c.end_char,
+            "origin": c.origin,
+            "memo": c.memo,
+            "created_at": c.created_at or now,
+            "updated_at": now,
+        }
+        for c in codings
+    ]
     if rows:
-        session.execute(insert(Coding), list(rows))
+        session.execute(insert(Coding), rows)
+
+
+def mark_undone(adjudication: Adjudication) -> None:
+    adjudication.undone_at = datetime.now().astimezone()
 
 
 def add_adjudication(session: Session, **values: Any) -> Adjudication:
