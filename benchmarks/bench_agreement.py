@@ -12,6 +12,9 @@ turn. Then it times, end to end from the database (a fresh project each time):
   pooled (percent agreement, Fleiss' kappa, Krippendorff's alpha, Brennan-Prediger, AC1);
 - character level: the same with unit="character" (NVivo percent agreement and kappa per
   pair, code and transcript, |u-alpha per code, cu-alpha and Cu-alpha).
+Each step runs with intervals off (comparable with the figures before intervals existed)
+and then on (Gwet's standard errors, Krippendorff's bootstrap for alpha, the bootstrap over
+transcripts at character level), to show their cost.
 """
 
 from __future__ import annotations
@@ -178,15 +181,21 @@ def main() -> None:
         project.close()
 
     timed("baseline: raw SELECT of codings and segments", baseline)
-    timed("turn level, all coefficients, per code + pooled", lambda: run(AgreementOptions()))
-    timed(
-        "turn level, by department (12 x 50 codes)",
-        lambda: run(AgreementOptions(by="department")),
-    )
-    timed(
-        "character level, 3 pairs x 50 codes x transcripts",
-        lambda: run(AgreementOptions(unit="character")),
-    )
+    for intervals in (False, True):
+        on = "intervals on" if intervals else "intervals off"
+        steps = (
+            ("turn level, per code + pooled", AgreementOptions(intervals=intervals)),
+            (
+                "turn level, by department (12 x 50)",
+                AgreementOptions(by="department", intervals=intervals),
+            ),
+            (
+                "character level, 3 pairs x 50 codes",
+                AgreementOptions(unit="character", intervals=intervals),
+            ),
+        )
+        for label, options in steps:
+            timed(f"{label}, {on}", lambda options=options: run(options))
 
 
 if __name__ == "__main__":

@@ -21,9 +21,9 @@ from qualcode.analysis.contingency import (
     wilson_interval,
 )
 from qualcode.analysis.frequency import TOTAL, Grouping, cells, denominators, label
+from qualcode.domain.counts import CodedTurns, TurnTotals
 from qualcode.domain.table import Cell, ResultTable, Style
 from qualcode.errors import QualcodeError
-from qualcode.store.analysis_queries import CodedTurns, TurnTotals
 
 CAVEAT = (
     "A turn can hold several codes, so codes are not exclusive categories: read the test "

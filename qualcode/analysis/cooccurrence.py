@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from qualcode.domain.codekey import CodeKey
+from qualcode.domain.counts import CoOccurrence
 from qualcode.domain.table import Cell, ResultTable
-from qualcode.store.analysis_queries import CoOccurrence
 
 
 def jaccard(both: int, first: int, second: int) -> float | None:
@@ -21,7 +22,7 @@ def jaccard(both: int, first: int, second: int) -> float | None:
 
 def related(first: str, second: str) -> bool:
     """True when one key is the other or one of its ancestors."""
-    return first == second or first.startswith(second + ".") or second.startswith(first + ".")
+    return CodeKey(first).related(second)
 
 
 def cooccurrence_tables(

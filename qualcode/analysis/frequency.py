@@ -18,8 +18,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from qualcode.domain.codekey import CodeKey
+from qualcode.domain.counts import CodedTurns, TranscriptFacts, TurnTotals
 from qualcode.domain.table import ResultTable
-from qualcode.store.analysis_queries import CodedTurns, TranscriptFacts, TurnTotals
 
 DIMENSIONS = ("department", "group-kind", "transcript", "speaker-role", "coder")
 MEASURES = {
@@ -245,10 +246,10 @@ def select_codes(
     """The row codes: those under (or equal to) any of `keys`, above `depth` levels."""
     chosen = []
     for code in codes:
-        key = code[1]
-        if keys and not any(key == k or key.startswith(k + ".") for k in keys):
+        key = CodeKey(code[1])
+        if keys and not any(key.within(k) for k in keys):
             continue
-        if depth is not None and key.count(".") >= depth:
+        if depth is not None and key.depth >= depth:
             continue
         chosen.append(code)
     return chosen

@@ -10,7 +10,13 @@ from rich.text import Text
 
 from qualcode.cli.common import DbOption, console, friendly, project
 from qualcode.config import coder_name
-from qualcode.domain.agreement import AgreementOptions, Decision, GroupBy, UnitKind
+from qualcode.domain.agreement import (
+    AgreementOptions,
+    Decision,
+    GroupBy,
+    MatrixOptions,
+    UnitKind,
+)
 from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
 from qualcode.exchange.tables import FORMATS, to_rich, write
@@ -108,6 +114,35 @@ def agree_command(
         bool,
         typer.Option("--exclude-uncoded", help="Character level: leave out text nobody coded."),
     ] = False,
+    average: Annotated[
+        str,
+        typer.Option(
+            "--average",
+            help="Character level across transcripts: pooled (kappa of the summed counts), "
+            "or NVivo's weighted (by length) or unweighted mean of per-transcript kappas.",
+        ),
+    ] = "pooled",
+    nvivo_empty: Annotated[
+        bool,
+        typer.Option(
+            "--nvivo-empty",
+            help="Count a transcript neither coder coded as kappa 1 in the means (NVivo); "
+            "by default it is undefined.",
+        ),
+    ] = False,
+    intervals: Annotated[
+        bool,
+        typer.Option("--intervals/--no-intervals", help="95 % intervals for every coefficient."),
+    ] = True,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            help="Treat --codes as the ordered levels of one rating and report weighted "
+            "agreement: linear, quadratic, ordinal or ratio.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
     supervisor: SupervisorOption = None,
@@ -123,6 +158,10 @@ def agree_command(
         raise QualcodeError(f"--by '{by}' must be code, transcript or department.")
     if unit not in ("turn", "sentence", "character"):
         raise QualcodeError(f"--unit '{unit}' must be turn, sentence or character.")
+    if average not in ("pooled", "weighted", "unweighted"):
+        raise QualcodeError(f"--average '{average}' must be pooled, weighted or unweighted.")
+    if weights is not None and weights not in ("linear", "quadratic", "ordinal", "ratio"):
+        raise QualcodeError(f"--weights '{weights}' must be linear, quadratic, ordinal or ratio.")
     options = AgreementOptions(
         coders=split_names(coders),
         codes=split_names(codes),
@@ -131,6 +170,10 @@ def agree_command(
         unit=_unit(unit),
         overlap=overlap,
         exclude_uncoded=exclude_uncoded,
+        average=average,
+        empty_as_one=nvivo_empty,
+        intervals=intervals,
+        weights=weights,
     )
     emit(agree.agreement(project(db), options, actor=coder_name(supervisor)), fmt, output)
 
@@ -149,20 +192,63 @@ def agree_matrix(
     path: Annotated[
         Path,
         typer.Argument(
-            help="CSV: one row per unit, one column per coder, "
-            "empty = missing; an optional first row of names."
+            help="CSV: one row per unit, one column per coder, empty = missing; an optional "
+            "first row of names. With --counts: one column per category, how many raters "
+            "chose it."
         ),
     ],
     level: Annotated[
         str, typer.Option("--level", help="nominal, ordinal, interval or ratio.")
     ] = "nominal",
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            help="Weighted kappa, AC2 and Brennan-Prediger: linear, quadratic, ordinal or ratio.",
+            show_default=False,
+        ),
+    ] = None,
+    counts: Annotated[
+        bool, typer.Option("--counts", help="The file is a counts table (Fleiss 1971).")
+    ] = False,
+    categories: Annotated[
+        str | None,
+        typer.Option(
+            "--categories",
+            help="Every possible category, in order (a,b,c): Brennan-Prediger and AC1 depend "
+            "on how many there are, weights on their order.",
+            show_default=False,
+        ),
+    ] = None,
+    header: Annotated[
+        bool | None,
+        typer.Option(
+            "--header/--no-header",
+            help="The first row names coders (or categories). Default: decided from the data.",
+            show_default=False,
+        ),
+    ] = None,
+    intervals: Annotated[
+        bool,
+        typer.Option("--intervals/--no-intervals", help="95 % intervals for every coefficient."),
+    ] = True,
     fmt: FormatOption = "table",
     output: OutputOption = None,
 ) -> None:
-    """Coefficients for a reliability-data matrix brought from elsewhere."""
+    """Coefficients for a reliability-data matrix or counts table brought from elsewhere."""
     if level not in ("nominal", "ordinal", "interval", "ratio"):
         raise QualcodeError(f"--level '{level}' must be nominal, ordinal, interval or ratio.")
-    emit(agree.matrix_agreement(path, level), fmt, output)  # type: ignore[arg-type]
+    if weights is not None and weights not in ("linear", "quadratic", "ordinal", "ratio"):
+        raise QualcodeError(f"--weights '{weights}' must be linear, quadratic, ordinal or ratio.")
+    options = MatrixOptions(
+        level=level,
+        weights=weights,
+        counts=counts,
+        categories=split_names([categories]) if categories else None,
+        header=header,
+        intervals=intervals,
+    )
+    emit(agree.matrix_agreement(path, options), fmt, output)
 
 
 @friendly

@@ -10,11 +10,12 @@ from rich.text import Text
 
 from qualcode.cli.common import DbOption, console, friendly, project
 from qualcode.config import coder_name
+from qualcode.domain.layer import Layer
+from qualcode.domain.scope import Coverage, TurnScope
 from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
 from qualcode.exchange.tables import FORMATS, to_rich, write
 from qualcode.services import analysis
-from qualcode.services.analysis import LayerChoice, TurnScope
 
 FORMAT_HELP = f"table (the terminal), {', '.join(FORMATS)}; default: from --output's suffix."
 
@@ -49,6 +50,21 @@ DepthOption = Annotated[
     int | None, typer.Option("--depth", help="Only codes above this depth (1 = top level).")
 ]
 LimitOption = Annotated[int, typer.Option("--limit", help="At most this many turns.")]
+ScopeOption = Annotated[
+    Coverage,
+    typer.Option(
+        "--scope",
+        help="coded: only transcripts the layer has coded (a coding or a done mark); "
+        "all: every transcript.",
+    ),
+]
+ModeratorsOption = Annotated[
+    bool,
+    typer.Option(
+        "--include-moderators",
+        help="Count moderators' turns too (default: participant turns only).",
+    ),
+]
 
 
 @friendly
@@ -74,6 +90,8 @@ def freq(
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
     role: RoleOption = None,
+    scope: ScopeOption = Coverage.CODED,
+    include_moderators: ModeratorsOption = False,
     codes: CodesOption = None,
     depth: DepthOption = None,
     fmt: FormatOption = None,
@@ -84,8 +102,8 @@ def freq(
     query = analysis.FrequencyQuery(
         by=_split(by),
         measure=measure,
-        layer=LayerChoice(coder, consensus),
-        scope=_scope(department, group_kind, role),
+        layer=Layer.of_options(coder, consensus),
+        scope=_scope(department, group_kind, role, scope, include_moderators),
         codes=_split(codes),
         depth=depth,
     )
@@ -109,6 +127,8 @@ def compare(
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
     role: RoleOption = None,
+    scope: ScopeOption = Coverage.CODED,
+    include_moderators: ModeratorsOption = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     db: DbOption = None,
@@ -116,8 +136,8 @@ def compare(
     """Compare groups: coded turns per code, chi-square, residuals, shares with 95 % CIs."""
     query = analysis.CompareQuery(
         by=by,
-        layer=LayerChoice(coder, consensus),
-        scope=_scope(department, group_kind, role),
+        layer=Layer.of_options(coder, consensus),
+        scope=_scope(department, group_kind, role, scope, include_moderators),
         codes=_split(codes),
         level=level,
     )
@@ -136,14 +156,16 @@ def cooccur(
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
     role: RoleOption = None,
+    scope: ScopeOption = Coverage.CODED,
+    include_moderators: ModeratorsOption = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Code co-occurrence in the same turn (or overlapping spans): counts and Jaccard."""
     query = analysis.CooccurrenceQuery(
-        layer=LayerChoice(coder, consensus),
-        scope=_scope(department, group_kind, role),
+        layer=Layer.of_options(coder, consensus),
+        scope=_scope(department, group_kind, role, scope, include_moderators),
         codes=_split(codes),
         depth=depth,
         overlap=overlap,
@@ -160,6 +182,8 @@ def quotes(
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
     role: RoleOption = None,
+    scope: ScopeOption = Coverage.CODED,
+    include_moderators: ModeratorsOption = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     db: DbOption = None,
@@ -167,8 +191,8 @@ def quotes(
     """Coded turns to quote: text, speaker, role, transcript and time."""
     query = analysis.QuoteQuery(
         code=code,
-        layer=LayerChoice(coder, consensus),
-        scope=_scope(department, group_kind, role),
+        layer=Layer.of_options(coder, consensus),
+        scope=_scope(department, group_kind, role, scope, include_moderators),
         limit=limit,
     )
     _emit(analysis.quotes(project(db), query, actor=_actor(coder)).result_set, fmt, output)
@@ -205,12 +229,18 @@ def _split(values: list[str] | None) -> tuple[str, ...]:
 
 
 def _scope(
-    departments: list[str] | None, group_kinds: list[str] | None, roles: list[str] | None
+    departments: list[str] | None,
+    group_kinds: list[str] | None,
+    roles: list[str] | None,
+    coverage: Coverage = Coverage.CODED,
+    include_moderators: bool = False,
 ) -> TurnScope:
     return TurnScope(
         departments=tuple(departments or ()),
         group_kinds=tuple(group_kinds or ()),
         roles=tuple(roles or ()),
+        coverage=coverage,
+        include_moderators=include_moderators,
     )
 
 

@@ -15,8 +15,8 @@ from qualcode.cli.common import CoderOption, DbOption, console, friendly, projec
 from qualcode.config import coder_name
 from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
 from qualcode.errors import QualcodeError
-from qualcode.ingest.manifest import read_deck, read_manifest
-from qualcode.services import blind, cards, corpus, importing
+from qualcode.ingest.manifest import read_deck, read_manifest, read_moderator_roles
+from qualcode.services import blind, cards, corpus, importing, scope
 
 
 @friendly
@@ -103,6 +103,7 @@ def import_(
         _print_preview(importing.preview(specs, split=split_sentences, no_speakers=no_speakers))
         return
     opened = project(db)
+    moderators = read_moderator_roles(manifest) if manifest else None
     deck = read_deck(manifest) if manifest else []
     if deck:
         added, updated = cards.load_deck(opened, deck)
@@ -123,6 +124,9 @@ def import_(
             update_metadata=update_metadata,
             progress=advance,
         )
+    if moderators is not None and report.count("imported"):
+        stored = scope.set_moderator_roles(opened, moderators)
+        console.print(f"Moderator roles of the study: {', '.join(stored) or 'none'}.")
     for result in report.results:
         if result.status == "imported":
             console.print(

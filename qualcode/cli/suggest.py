@@ -25,6 +25,7 @@ from qualcode.cli.common import (
     require_coder,
 )
 from qualcode.config import DB_ENV
+from qualcode.domain.layer import ALL
 from qualcode.domain.suggestion import EvalReport
 from qualcode.errors import QualcodeError
 from qualcode.services import suggest_training, suggestions
@@ -120,7 +121,7 @@ def text(
 @suggest_app.command("train")
 @friendly
 def train(
-    layer: LayerOption = suggest_training.ALL_CODERS,
+    layer: LayerOption = ALL,
     epochs: Annotated[int, typer.Option(help="Training passes over the data.")] = 12,
     db: DbOption = None,
 ) -> None:
@@ -139,7 +140,7 @@ def train(
 @friendly
 def eval_(
     folds: Annotated[int, typer.Option(help="Number of cross-validation folds.")] = 5,
-    layer: LayerOption = suggest_training.ALL_CODERS,
+    layer: LayerOption = ALL,
     seed: Annotated[int, typer.Option(help="Seed for the fold split and training.")] = 13,
     per_code: Annotated[bool, typer.Option(help="Also show figures per code.")] = False,
     split: Annotated[

@@ -1,4 +1,5 @@
-"""Metadata commands: `transcript set` and `speaker set` (codings are never touched)."""
+"""Commands on one transcript: `transcript set` and `speaker set` (metadata; codings are
+never touched) and `transcript done` (a coder's done mark)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from typing import Annotated
 
 import typer
 
-from qualcode.cli.common import DbOption, console, friendly, project
+from qualcode.cli.common import CoderOption, DbOption, console, friendly, project, require_coder
 from qualcode.domain.corpus import MetadataUpdate
 from qualcode.errors import QualcodeError
+from qualcode.services import done as done_service
 from qualcode.services import metadata
 
-transcript_app = typer.Typer(help="Fix a transcript's metadata.", no_args_is_help=True)
+transcript_app = typer.Typer(
+    help="Commands on one transcript: its metadata, your done mark.", no_args_is_help=True
+)
 speaker_app = typer.Typer(help="Fix a speaker's role.", no_args_is_help=True)
 
 TranscriptArgument = Annotated[str, typer.Argument(help="Transcript id, title or file name.")]
@@ -58,6 +62,24 @@ def set_transcript(
         console.print(f"Transcript {info.id} ({info.title}) already had these values.")
     for change in changes:
         console.print(f"Transcript {info.id} ({info.title}): {change}", highlight=False)
+
+
+@transcript_app.command("done")
+@friendly
+def done(
+    transcript: TranscriptArgument,
+    undo: Annotated[bool, typer.Option("--undo", help="Remove your done mark.")] = False,
+    coder: CoderOption = None,
+    db: DbOption = None,
+) -> None:
+    """Mark a transcript done for you: it enters your coded scope even where you coded nothing."""
+    mark = done_service.mark_done(project(db), transcript, require_coder(coder), undo=undo)
+    state = "done" if mark.done else "not done"
+    already = "" if mark.changed else " (it already was)"
+    console.print(
+        f"Transcript {mark.transcript_id} ({mark.title}) is {state} for {mark.coder}{already}.",
+        highlight=False,
+    )
 
 
 @speaker_app.command("set")

@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 UnitKind = Literal["turn", "sentence", "character"]
 GroupBy = Literal["code", "transcript", "department"]
+Average = Literal["pooled", "weighted", "unweighted"]
+"""Character level across transcripts: kappa of the pooled counts (default), or NVivo's
+length-weighted or plain mean of per-transcript kappas."""
 Decision = Literal["take", "both", "neither", "recode"]
 ALL_CODES = "(all codes)"
 OVERALL = "(all)"
@@ -28,6 +31,22 @@ class AgreementOptions(_Frozen):
     unit: UnitKind = "turn"
     overlap: float | None = None
     exclude_uncoded: bool = False
+    average: Average = "pooled"
+    empty_as_one: bool = False  # NVivo: kappa 1 for a transcript neither coder coded
+    intervals: bool = True
+    weights: Literal["linear", "quadratic", "ordinal", "ratio"] | None = None
+    """With `codes` naming the ordered levels of one code set: weighted agreement on them."""
+
+
+class MatrixOptions(_Frozen):
+    """What `qualcode agree matrix FILE` reads and computes."""
+
+    level: Literal["nominal", "ordinal", "interval", "ratio"] = "nominal"
+    weights: Literal["identity", "linear", "quadratic", "ordinal", "ratio"] | None = None
+    counts: bool = False  # a counts table (units x categories) instead of units x coders
+    categories: tuple[str, ...] | None = None
+    header: bool | None = None  # None: decide from the first row
+    intervals: bool = True
 
 
 class AgreementRow(_Frozen):
@@ -35,7 +54,8 @@ class AgreementRow(_Frozen):
 
     `both`, `a_only`, `b_only`, `neither` count units for two coders; with more coders
     `both` counts units every coder coded, `neither` units nobody coded, `split` the rest
-    (and `a_only`/`b_only` are None). Coefficients are None where undefined.
+    (and `a_only`/`b_only` are None). Coefficients are None where undefined. `prevalence`
+    is the share of the units that anyone coded with the code.
     """
 
     group: str
@@ -54,6 +74,10 @@ class AgreementRow(_Frozen):
     brennan_prediger: float | None = None
     gwet_ac1: float | None = None
     u_alpha: float | None = None
+    alpha_u: float | None = None  # Krippendorff's (1995) alpha_U, character level
+    prevalence: float | None = None
+    intervals: dict[str, tuple[float | None, float | None]] = Field(default_factory=dict)
+    """95 % interval per coefficient field name (e.g. "krippendorff_alpha")."""
 
 
 class CoderCoverage(_Frozen):

@@ -104,8 +104,6 @@ class DetectionReport(_Frozen):
     skipped: list[Detection] = Field(default_factory=list)
 
 
-# Speakers with these roles lead the group; a card report counts the participants' talk.
-MODERATOR_ROLES = frozenset({"moderator", "facilitator", "interviewer"})
 QUOTE_RANKING = (
     "turns coded by the most coders first, then with the most distinct codes, then the "
     "longest (words), then the earliest"

@@ -12,6 +12,7 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from qualcode.domain.codekey import CodeKey
 from qualcode.errors import NotFoundError, QualcodeError
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
@@ -97,18 +98,17 @@ class CodeSpec(_Model):
     @property
     def parent_key(self) -> str | None:
         """The key of the parent code, or None for a top-level code."""
-        parent, _, _ = self.key.rpartition(".")
-        return parent or None
+        return CodeKey(self.key).parent
 
     @property
     def depth(self) -> int:
         """0 for a top-level code, 1 for its children, and so on."""
-        return self.key.count(".")
+        return CodeKey(self.key).depth
 
     @property
     def concept(self) -> str:
         """The key of the top-level code this code belongs to."""
-        return self.key.split(".", 1)[0]
+        return CodeKey(self.key).concept
 
 
 def _structure_problems(
@@ -205,16 +205,11 @@ class Codebook(_Model):
         else:
             if spec.parent_key is not None:
                 self.get(spec.parent_key)
-            prefix = f"{spec.parent_key}." if spec.parent_key else ""
             position = len(codes)
-            if prefix:
+            parent = spec.parent_key
+            if parent:
                 position = (
-                    max(
-                        i
-                        for i, code in enumerate(codes)
-                        if code.key == spec.parent_key or code.key.startswith(prefix)
-                    )
-                    + 1
+                    max(i for i, code in enumerate(codes) if CodeKey(code.key).within(parent)) + 1
                 )
             codes.insert(position, spec)
         return self._replace(codes=codes)

@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from qualcode.domain.codekey import CodeKey
 from qualcode.domain.text import one_line, within_limit
 
 
@@ -127,11 +128,11 @@ class CodeInfo(_Frozen):
 
     @property
     def depth(self) -> int:
-        return self.key.count(".")
+        return CodeKey(self.key).depth
 
     @property
     def concept(self) -> str:
-        return self.key.split(".", 1)[0]
+        return CodeKey(self.key).concept
 
 
 class CodebookInfo(_Frozen):

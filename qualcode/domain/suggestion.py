@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qualcode.domain.codekey import CodeKey
+
 LEARNED = "learned"
 STATUSES = ("pending", "accepted", "rejected")
 
@@ -21,7 +23,7 @@ class CodeScore(_Frozen):
 
     @property
     def concept(self) -> str:
-        return self.code.split(".", 1)[0]
+        return CodeKey(self.code).concept
 
 
 class TextSuggestions(_Frozen):

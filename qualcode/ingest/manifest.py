@@ -31,7 +31,23 @@ def read_manifest(path: Path) -> list[ImportSpec]:
     return _read_yaml(path)
 
 
-def _read_yaml(path: Path) -> list[ImportSpec]:
+def read_moderator_roles(path: Path) -> tuple[str, ...] | None:
+    """The study's moderator roles a YAML manifest declares (`moderator_roles: [...]`), or
+    None when it declares none (CSV manifests cannot)."""
+    if path.suffix.lower() == ".csv":
+        return None
+    document = _yaml_document(path)
+    roles = document.get("moderator_roles")
+    if roles is None:
+        return None
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise InputError(
+            str(path), "'moderator_roles' must be a list of roles, e.g. [moderator, facilitator]."
+        )
+    return tuple(roles)
+
+
+def _yaml_document(path: Path) -> dict[str, Any]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
@@ -40,6 +56,11 @@ def _read_yaml(path: Path) -> list[ImportSpec]:
         raise InputError(str(path), "is not valid YAML.", line=line) from error
     if not isinstance(document, dict):
         raise InputError(str(path), "must be a mapping with a 'transcripts' list.")
+    return document
+
+
+def _read_yaml(path: Path) -> list[ImportSpec]:
+    document = _yaml_document(path)
     specs: list[ImportSpec] = []
     for included in document.get("include", []) or []:
         specs.extend(read_manifest(path.parent / included))

@@ -28,13 +28,22 @@ class Ratings:
     categories: list[str] | None
     domain: npt.NDArray[np.float64] | None
 
+    @property
+    def names(self) -> list[str]:
+        """The category names, or the values that occur."""
+        if self.categories is not None:
+            return self.categories
+        return [f"{v:g}" for v in np.unique(self.values[~np.isnan(self.values)])]
+
 
 @dataclass(frozen=True)
 class Counts:
-    """A counts table: `counts[u, k]` raters put unit u into category k."""
+    """A counts table: `counts[u, k]` raters put unit u into category k; `domain` holds
+    the categories' values (numbers when every name is one, else 0, 1, ...)."""
 
     categories: list[str]
     counts: npt.NDArray[np.float64]
+    domain: npt.NDArray[np.float64]
 
 
 def _records(path: Path) -> list[tuple[int, list[str]]]:
@@ -139,10 +148,15 @@ def read_ratings(
 
 
 def read_counts(
-    path: Path, *, header: bool | None = None, categories: Sequence[str] | None = None
+    path: Path,
+    *,
+    numeric: bool = False,
+    header: bool | None = None,
+    categories: Sequence[str] | None = None,
 ) -> Counts:
     """A counts table: a header row of categories (or `categories`), then one row per unit
-    with how many raters chose each category (empty = 0)."""
+    with how many raters chose each category (empty = 0). With `numeric` (ordinal data,
+    weights) every category must be a number."""
     numbered = _records(path)
     if categories is not None and header is None:
         header = False
@@ -169,4 +183,15 @@ def read_counts(
                     hint="Give whole numbers of raters (0, 1, 2, ...) per category.",
                 )
             counts[unit, column] = float(cell)
-    return Counts(names, counts)
+    if all(map(is_number, names)):
+        domain = np.array([float(name) for name in names])
+    elif numeric:
+        text = next(name for name in names if not is_number(name))
+        raise InputError(
+            str(path),
+            f"names the category '{text}', which is not a number.",
+            hint="Ordinal, interval and ratio data and weights need numeric categories.",
+        )
+    else:
+        domain = np.arange(len(names), dtype=np.float64)
+    return Counts(names, counts, domain)

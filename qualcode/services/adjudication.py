@@ -20,6 +20,7 @@ from qualcode.domain.agreement import (
     Disagreement,
     LayerCoding,
 )
+from qualcode.domain.layer import CONSENSUS
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.agreement import load_context, load_turns
 from qualcode.services.blind import visibility
@@ -31,7 +32,6 @@ from qualcode.store import agreement_queries as store
 from qualcode.store import codes as code_store
 from qualcode.store.models import Adjudication, Code, Coder, Coding
 
-CONSENSUS = "consensus"
 DECISIONS: tuple[Decision, ...] = ("take", "both", "neither", "recode")
 
 

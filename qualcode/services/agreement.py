@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 
 import qualcode
 from qualcode.analysis.agreement import coefficients
-from qualcode.analysis.agreement.continuum import segment_table, unitizing_table
+from qualcode.analysis.agreement._counts import CategoryCounts
+from qualcode.analysis.agreement.bootstrap import Bootstrap
+from qualcode.analysis.agreement.continuum import (
+    all_coders_table,
+    segment_table,
+    unitizing_table,
+)
 from qualcode.analysis.agreement.layers import (
     Context,
     SpanLayers,
@@ -29,13 +35,23 @@ from qualcode.analysis.agreement.layers import (
     span_layers,
     turn_layers,
 )
-from qualcode.analysis.agreement.nominal import LEVELS, Level
+from qualcode.analysis.agreement.nominal import counts_coefficients
 from qualcode.analysis.agreement.rows import character_rows, nominal_rows
-from qualcode.analysis.agreement.tables import matrix_table, rows_table
-from qualcode.domain.agreement import AgreementOptions, AgreementRow, CoderCoverage
+from qualcode.analysis.agreement.tables import (
+    intervals_table,
+    matrix_table,
+    ordinal_table,
+    rows_table,
+)
+from qualcode.domain.agreement import (
+    AgreementOptions,
+    AgreementRow,
+    CoderCoverage,
+    MatrixOptions,
+)
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import NotFoundError, QualcodeError
-from qualcode.ingest.reliability import read_ratings
+from qualcode.ingest.reliability import read_counts, read_ratings
 from qualcode.ingest.segmenter import sentence_bounds
 from qualcode.services.blind import visibility
 from qualcode.services.codebooks import active_codebook
@@ -45,9 +61,14 @@ from qualcode.store import codes as code_store
 from qualcode.store.models import Code
 
 
-def load_context(session: Session, options: AgreementOptions) -> Context:
-    """Resolve coders, codes and transcripts; raises a clear error for unknown names."""
-    book = active_codebook(session)
+def load_context(
+    session: Session, options: AgreementOptions, codebook_id: int | None = None
+) -> Context:
+    """Resolve coders, codes (of the active codebook, or of `codebook_id`) and transcripts;
+    raises a clear error for unknown names."""
+    book = store.codebook(session, codebook_id) if codebook_id else active_codebook(session)
+    if book is None:
+        raise NotFoundError(f"No codebook with id {codebook_id}.")
     coder_rows = store.coders(session)
     humans = [(cid, name) for cid, name, _, consensus in coder_rows if not consensus]
     by_name = {name: cid for cid, name, _, _ in coder_rows}
@@ -108,6 +129,8 @@ def _labels(
             raise NotFoundError(
                 f"No {kind} {', '.join(unknown)} in the codebook; see `qualcode codebook show`."
             )
+        if options.weights:  # the levels of a rating, in the order given
+            return tuple(dict.fromkeys(options.codes))
         return tuple(key for key in ordered if key in options.codes)
     used: set[str] = set()
     for coder_id in coder_ids:
@@ -141,13 +164,18 @@ def load_sentences(session: Session, context: Context) -> TurnLayers:
 
 # ---------------------------------------------------------------- public use cases
 def agreement_rows(
-    project: Project, options: AgreementOptions, *, actor: str | None = None
+    project: Project,
+    options: AgreementOptions,
+    codebook_id: int | None = None,
+    *,
+    actor: str | None = None,
 ) -> list[AgreementRow]:
-    """The coefficients as rows (the TUI's per-code table uses `by="code"`)."""
+    """The coefficients as rows (the TUI's per-code table uses `by="code"`), for the codes
+    of the active codebook or of `codebook_id`."""
 
     def work(session: Session) -> list[AgreementRow]:
         visibility(session, actor).require_every_layer("agreement between coders")
-        return _rows(session, load_context(session, options), options)
+        return _rows(session, load_context(session, options, codebook_id), options)
 
     return project.read(work)
 
@@ -158,15 +186,16 @@ def _rows(
     options: AgreementOptions,
     spans: SpanLayers | None = None,
 ) -> list[AgreementRow]:
+    bootstrap = Bootstrap() if options.intervals else None
     if options.unit == "character":
         spans = spans or load_spans(session, context)
-        return character_rows(context, spans, options.by, exclude_uncoded=options.exclude_uncoded)
+        return character_rows(context, spans, options, bootstrap)
     layers = (
         load_sentences(session, context)
         if options.unit == "sentence"
         else load_turns(session, context)
     )
-    return nominal_rows(context, layers, options.by)
+    return nominal_rows(context, layers, options.by, bootstrap)
 
 
 def agreement(
@@ -180,12 +209,20 @@ def agreement(
     def work(session: Session) -> ResultSet:
         visibility(session, actor).require_every_layer("agreement between coders")
         context = load_context(session, options)
+        if options.weights is not None:
+            table = ordinal_table(context, load_turns(session, context), options)
+            return describe(context, [table], options)
         spans = None
         if options.unit == "character" or options.overlap is not None:
             spans = load_spans(session, context)
-        tables = [rows_table(_rows(session, context, options, spans), options)]
+        rows = _rows(session, context, options, spans)
+        tables = [rows_table(rows, options)]
+        if options.intervals:
+            tables.append(intervals_table(rows, options, Bootstrap()))
         if spans is not None and options.unit == "character" and not options.concepts:
             tables.append(unitizing_table(context, spans))
+            everyone = all_coders_table(context, spans)
+            tables += [everyone] if everyone is not None else []
         if spans is not None and options.overlap is not None:
             tables.append(segment_table(context, spans, options.overlap))
         return describe(context, tables, options)
@@ -201,6 +238,8 @@ def describe(context: Context, tables: list[ResultTable], options: AgreementOpti
         filters["codes"] = "rolled up to concepts"
     if options.exclude_uncoded:
         filters["uncoded text"] = "excluded"
+    if options.weights:
+        filters["weights"] = options.weights
     return ResultSet.describe(
         tables,
         codebook=context.codebook,
@@ -239,18 +278,46 @@ def coverage(project: Project, coders: tuple[str, ...] | None = None) -> list[Co
     return project.read(work)
 
 
-def matrix_agreement(path: Path, level: Level = "nominal") -> ResultSet:
-    """All coefficients that apply to a reliability-data matrix from a CSV file."""
-    if level not in LEVELS:
-        raise QualcodeError(f"Unknown level '{level}'; use one of {', '.join(LEVELS)}.")
-    ratings = read_ratings(path, numeric=level != "nominal")
-    result = coefficients(ratings.values, level=level)
-    table = matrix_table(f"Agreement of {path.name}", ratings.coders, len(ratings.values), result)
+def matrix_agreement(path: Path, options: MatrixOptions | None = None) -> ResultSet:
+    """All coefficients that apply to reliability data from a CSV file: raw ratings
+    (units x coders) or, with `options.counts`, a counts table (units x categories)."""
+    options = options or MatrixOptions()
+    bootstrap = Bootstrap() if options.intervals else None
+    numeric = options.level != "nominal" or options.weights not in (None, "identity")
+    if options.counts:
+        read = read_counts(
+            path, numeric=numeric, header=options.header, categories=options.categories
+        )
+        table = CategoryCounts(
+            counts=read.counts,
+            domain=read.domain,
+            n_coders=int(read.counts.sum(axis=1).max(initial=0)),
+        )
+        result = counts_coefficients(
+            table, level=options.level, weights=options.weights, bootstrap=bootstrap
+        )
+        coders, names, n_rows = ["(counts table)"], read.categories, len(read.counts)
+    else:
+        ratings = read_ratings(
+            path, numeric=numeric, header=options.header, categories=options.categories
+        )
+        result = coefficients(
+            ratings.values,
+            level=options.level,
+            categories=None if ratings.domain is None else ratings.domain.tolist(),
+            weights=options.weights,
+            bootstrap=bootstrap,
+        )
+        coders, n_rows = ratings.coders, len(ratings.values)
+        names = ratings.names
+    filters = {"file": path.name, "level": options.level}
+    if options.weights:
+        filters["weights"] = options.weights
     return ResultSet.describe(
-        [table],
+        [matrix_table(f"Agreement of {path.name}", coders, n_rows, result, names)],
         codebook="(none: reliability data from a file)",
         codebook_version="-",
-        coder_layer=", ".join(ratings.coders),
+        coder_layer=", ".join(coders),
         qualcode_version=qualcode.__version__,
-        filters={"file": path.name, "level": level},
+        filters=filters,
     )

@@ -2,8 +2,10 @@
 quotations and full-text search. Each returns result sets that name the codebook version and
 the coder layer, so that an exported table can be traced back.
 
-Coder layers: one coder (``coder``), the consensus coder (``consensus``), or by default all
-coders together, where a turn counts once per code however many coders coded it.
+Coder layers (`qualcode.domain.layer`): one coder, the consensus layer, or by default all
+coders together, where a turn counts once per code however many coders coded it. Turns count
+by the scope rule (`qualcode.domain.scope`): by default participant turns of the transcripts
+the layer has coded.
 """
 
 from __future__ import annotations
@@ -26,23 +28,26 @@ from qualcode.analysis.frequency import (
     frequency_table,
     select_codes,
 )
+from qualcode.domain.codekey import CodeKey
+from qualcode.domain.layer import Layer, LayerKind
+from qualcode.domain.rollup import RollUp
+from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.blind import visibility
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
+from qualcode.services.scope import resolve
 from qualcode.store import analysis_queries as store
 from qualcode.store import coding_summary as summary
 from qualcode.store import search as search_store
-from qualcode.store.analysis_queries import Layer, RollUp, TurnScope
+from qualcode.store.layers import layer_coder_ids
 
 COMPARE_DIMENSIONS = ("department", "group-kind", "speaker-role")
-ALL_CODERS = "all coders (a turn counts once per code however many coders coded it)"
 DEFAULT_LIMIT = 50
 T = TypeVar("T")
 
 __all__ = [
-    "ALL_CODERS",
     "COMPARE_DIMENSIONS",
     "DIMENSIONS",
     "MEASURES",
@@ -51,7 +56,6 @@ __all__ = [
     "ComparisonReport",
     "CooccurrenceQuery",
     "FrequencyQuery",
-    "LayerChoice",
     "Quote",
     "QuoteQuery",
     "QuoteReport",
@@ -67,18 +71,10 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class LayerChoice:
-    """Whose codings count: one coder, the consensus layer, or (default) every coder."""
-
-    coder: str | None = None
-    consensus: bool = False
-
-
-@dataclass(frozen=True)
 class FrequencyQuery:
     by: tuple[str, ...] = ()
     measure: str = "turns"
-    layer: LayerChoice = field(default_factory=LayerChoice)
+    layer: Layer = field(default_factory=Layer)
     scope: TurnScope = field(default_factory=TurnScope)
     codes: tuple[str, ...] = ()
     depth: int | None = None
@@ -89,7 +85,7 @@ class CompareQuery:
     """Rows are `codes` (none may contain another) or else the codes at `level` (1 = top)."""
 
     by: str = "department"
-    layer: LayerChoice = field(default_factory=LayerChoice)
+    layer: Layer = field(default_factory=Layer)
     scope: TurnScope = field(default_factory=TurnScope)
     codes: tuple[str, ...] = ()
     level: int = 1
@@ -97,7 +93,7 @@ class CompareQuery:
 
 @dataclass(frozen=True)
 class CooccurrenceQuery:
-    layer: LayerChoice = field(default_factory=LayerChoice)
+    layer: Layer = field(default_factory=Layer)
     scope: TurnScope = field(default_factory=TurnScope)
     codes: tuple[str, ...] = ()
     depth: int | None = None
@@ -107,7 +103,7 @@ class CooccurrenceQuery:
 @dataclass(frozen=True)
 class QuoteQuery:
     code: str
-    layer: LayerChoice = field(default_factory=LayerChoice)
+    layer: Layer = field(default_factory=Layer)
     scope: TurnScope = field(default_factory=TurnScope)
     limit: int = DEFAULT_LIMIT
 
@@ -151,13 +147,14 @@ class QuoteReport:
 
 @dataclass(frozen=True)
 class _Context:
-    """What every analysis needs: the codebook, its codes, the layer and the group facts."""
+    """What every analysis needs: the codebook, its codes, the layer, the scope (with the
+    study's moderator roles) and the group facts."""
 
     codebook: str
     version: str
     codes: list[tuple[int, str, str]]
     layer: Layer
-    layer_label: str
+    scope: TurnScope
     facts: Facts
 
     def describe(self, tables: list[ResultTable], filters: Mapping[str, str]) -> ResultSet:
@@ -165,9 +162,9 @@ class _Context:
             tables,
             codebook=self.codebook,
             codebook_version=self.version,
-            coder_layer=self.layer_label,
+            coder_layer=self.layer.label,
             qualcode_version=__version__,
-            filters=filters,
+            filters={"scope": self.scope.describe(), **filters},
         )
 
     def find(self, keys: Sequence[str]) -> None:
@@ -194,23 +191,21 @@ def frequency(project: Project, query: FrequencyQuery, *, actor: str | None = No
     _check_depth(query.depth, "--depth")
 
     def work(session: Session) -> ResultSet:
-        context = _context(session, query.layer, query.codes, actor)
+        context = _context(session, query.layer, query.scope, query.codes, actor)
         rows = select_codes(context.codes, query.codes, query.depth)
         row_ids = [code_id for code_id, _, _ in rows]  # the summary rolls codes up
         by_coder = "coder" in query.by
-        layer = replace(context.layer, by_coder=by_coder)
-        counted = summary.coded_turns(session, row_ids, layer, query.scope)
-        overall = (
-            summary.coded_turns(session, row_ids, context.layer, query.scope) if by_coder else None
-        )
-        totals = summary.turn_totals(session, query.scope)
-        coder_names = _layer_coder_names(session, context.layer)
+        layer, scope = context.layer, context.scope
+        counted = summary.coded_turns(session, row_ids, layer, scope, by_coder=by_coder)
+        overall = summary.coded_turns(session, row_ids, layer, scope) if by_coder else None
+        totals = summary.turn_totals(session, layer, scope)
+        coder_names = _layer_coder_names(session, layer)
         grouping = Grouping(tuple(query.by), context.facts, coder_names)
         table = frequency_table(rows, grouping, query.measure, counted, totals, overall)
         filters = {
             "by": ", ".join(query.by) or "none",
             "measure": MEASURES[query.measure],
-            **_scope_filters(query.scope),
+            **_scope_filters(scope),
             **_code_filters(query.codes, query.depth),
         }
         return context.describe([table], filters)
@@ -224,16 +219,16 @@ def compare(project: Project, query: CompareQuery, *, actor: str | None = None) 
     _check_depth(query.level, "--level")
 
     def work(session: Session) -> ComparisonReport:
-        context = _context(session, query.layer, query.codes, actor)
+        context = _context(session, query.layer, query.scope, query.codes, actor)
         rows = _comparison_rows(context.codes, query.codes, query.level)
         row_ids = [code_id for code_id, _, _ in rows]
-        counted = summary.coded_turns(session, row_ids, context.layer, query.scope)
-        totals = summary.turn_totals(session, query.scope)
+        counted = summary.coded_turns(session, row_ids, context.layer, context.scope)
+        totals = summary.turn_totals(session, context.layer, context.scope)
         grouping = Grouping((query.by,), context.facts)
         comparison = compare_groups(rows, grouping, counted, totals)
         filters = {
             "by": query.by,
-            **_scope_filters(query.scope),
+            **_scope_filters(context.scope),
             "codes": ", ".join(query.codes) if query.codes else f"level {query.level}",
         }
         return ComparisonReport(
@@ -250,20 +245,20 @@ def cooccurrence(
     _check_depth(query.depth, "--depth")
 
     def work(session: Session) -> ResultSet:
-        context = _context(session, query.layer, query.codes, actor)
+        context = _context(session, query.layer, query.scope, query.codes, actor)
         rows = select_codes(context.codes, query.codes, query.depth)
         rollup = context.rollup(code_id for code_id, _, _ in rows)
-        singles = summary.coded_turns(session, rollup.own, context.layer, query.scope)
+        singles = summary.coded_turns(session, rollup.own, context.layer, context.scope)
         turns: dict[int, int] = {}
         for row in singles:
             turns[row.code_id] = turns.get(row.code_id, 0) + row.turns
         pairs = store.co_occurrences(
-            session, rollup, context.layer, query.scope, overlap=query.overlap
+            session, rollup, context.layer, context.scope, overlap=query.overlap
         )
         tables = cooccurrence_tables(rows, turns, pairs, overlap=query.overlap)
         filters = {
             "unit": "overlapping codings" if query.overlap else "same turn",
-            **_scope_filters(query.scope),
+            **_scope_filters(context.scope),
             **_code_filters(query.codes, query.depth),
         }
         return context.describe(tables, filters)
@@ -277,16 +272,16 @@ def quotes(project: Project, query: QuoteQuery, *, actor: str | None = None) -> 
         raise QualcodeError("--limit must be at least 1.")
 
     def work(session: Session) -> QuoteReport:
-        context = _context(session, query.layer, [query.code], actor)
+        context = _context(session, query.layer, query.scope, [query.code], actor)
         code_id = next(code_id for code_id, key, _ in context.codes if key == query.code)
         rollup = context.rollup([code_id])
         codings = store.quoted_codings(
-            session, rollup.descendants(code_id), context.layer, query.scope, limit=query.limit
+            session, rollup.descendants(code_id), context.layer, context.scope, limit=query.limit
         )
         found = _quotes(codings)
         title = f"Quotes for {query.code}"
         table = _quote_table(title, found, codes=True)
-        filters = {"code": query.code, **_scope_filters(query.scope), "limit": str(query.limit)}
+        filters = {"code": query.code, **_scope_filters(context.scope), "limit": str(query.limit)}
         return QuoteReport(found, context.describe([table], filters))
 
     return project.read(work)
@@ -359,13 +354,13 @@ def _counting(project: Project, work: Callable[[Session], T]) -> T:
 
 
 def _context(
-    session: Session, choice: LayerChoice, keys: Sequence[str], actor: str | None
+    session: Session, layer: Layer, scope: TurnScope, keys: Sequence[str], actor: str | None
 ) -> _Context:
     """The context of an analysis whose codes `keys` must all be in the active codebook,
     counting the layer `actor` may see (blind mode: their own)."""
     book = active_codebook(session)
-    own = visibility(session, actor).layer_coder(choice.coder, consensus=choice.consensus)
-    layer, label = _layer(session, replace(choice, coder=own) if own else choice)
+    layer = visibility(session, actor).layer(layer)
+    _check_layer(session, layer)
     coders = {coder_id: name for coder_id, name, _ in store.coders(session)}
     facts = Facts.of(store.transcript_facts(session), store.speaker_roles(session), coders)
     context = _Context(
@@ -373,52 +368,47 @@ def _context(
         version=str(book.version),
         codes=store.codes_in_order(session, book.id),
         layer=layer,
-        layer_label=label,
+        scope=resolve(session, scope),
         facts=facts,
     )
     context.find(keys)
     return context
 
 
-def _layer(session: Session, choice: LayerChoice) -> tuple[Layer, str]:
-    if choice.coder and choice.consensus:
-        raise QualcodeError("Choose one coder layer: --coder NAME or --consensus, not both.")
-    coders = store.coders(session)
-    if choice.coder:
-        ids = tuple(coder_id for coder_id, name, _ in coders if name == choice.coder)
-        if not ids:
-            known = ", ".join(name for _, name, _ in coders) or "none yet"
-            raise NotFoundError(f"No coder '{choice.coder}' (coders: {known}); check --coder.")
-        return Layer(ids), f"coder {choice.coder}"
-    if choice.consensus:
-        chosen = [(coder_id, name) for coder_id, name, flag in coders if flag]
-        if not chosen:
-            raise NotFoundError(
-                "There is no consensus layer yet; adjudicate disagreements first, "
-                "or choose a coder with --coder."
-            )
-        names = ", ".join(name for _, name in chosen)
-        ids = tuple(coder_id for coder_id, _ in chosen)
-        return Layer(ids, consensus=True), f"consensus ({names})"
-    return Layer(None), ALL_CODERS
+def _check_layer(session: Session, layer: Layer) -> None:
+    """Refuse a layer of codings that does not exist (or a model's, which has no codings)."""
+    if layer.kind is LayerKind.MODEL:
+        raise QualcodeError(
+            f"The tables count codings; {layer.label} makes suggestions, not codings. "
+            "Choose a coder, the consensus or all coders."
+        )
+    if layer_coder_ids(session, layer):
+        return
+    if layer.kind is LayerKind.CODER:
+        known = ", ".join(name for _, name, flag in store.coders(session) if not flag)
+        raise NotFoundError(
+            f"No coder '{layer.name}' (coders: {known or 'none yet'}); check --coder."
+        )
+    if layer.kind is LayerKind.CONSENSUS:
+        raise NotFoundError(
+            "There is no consensus layer yet; adjudicate disagreements first, "
+            "or choose a coder with --coder."
+        )
 
 
 def _layer_coder_names(session: Session, layer: Layer) -> tuple[str, ...]:
-    return tuple(
-        name
-        for coder_id, name, _ in store.coders(session)
-        if layer.coder_ids is None or coder_id in layer.coder_ids
-    )
+    ids = set(layer_coder_ids(session, layer))
+    return tuple(name for coder_id, name, _ in store.coders(session) if coder_id in ids)
 
 
 def _comparison_rows(
     codes: list[tuple[int, str, str]], keys: Sequence[str], level: int
 ) -> list[tuple[int, str, str]]:
     if not keys:
-        return [code for code in codes if code[1].count(".") == level - 1]
+        return [code for code in codes if CodeKey(code[1]).level == level]
     for first in keys:
         for second in keys:
-            if first != second and second.startswith(first + "."):
+            if CodeKey(second).below(first):
                 raise QualcodeError(
                     f"'{second}' is part of '{first}', so a turn would count in both rows; "
                     "compare codes that do not contain each other."

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from qualcode.domain.layer import Layer, LayerKind
 from qualcode.errors import PermissionDenied, QualcodeError
 from qualcode.services.project import Project
 from qualcode.services.roles import is_supervisor, require_supervisor
@@ -36,17 +37,17 @@ class Visibility:
             return list(requested) if requested else None
         return [name for name in requested if name == self.own] if requested else [self.own]
 
-    def layer_coder(self, coder: str | None, *, consensus: bool) -> str | None:
-        """The one coder layer to count when `coder` (or the consensus) is asked for: a blind
-        coder's own, whatever the request; None keeps the request."""
+    def layer(self, asked: Layer) -> Layer:
+        """The layer to count when `asked` is asked for: a blind coder's own (also for all
+        coders); another coder's or the consensus is refused."""
         if self.own is None:
-            return None
-        if consensus or (coder and coder != self.own):
-            raise PermissionDenied(
-                f"Blind mode is on: {self.own} sees only their own layer; "
-                f"ask for --coder {self.own} (or none)."
-            )
-        return self.own
+            return asked
+        if asked.kind is LayerKind.ALL or asked == Layer.coder(self.own):
+            return Layer.coder(self.own)
+        raise PermissionDenied(
+            f"Blind mode is on: {self.own} sees only their own layer; "
+            f"ask for --coder {self.own} (or none)."
+        )
 
 
 def _is_on(session: Session) -> bool:
@@ -101,7 +102,7 @@ class VisibleLayers:
 
     every: bool  # the all-coders layer
     consensus: bool  # the consensus layer (there is one, and they may see it)
-    coders: tuple[str, ...]  # the coder layers, by name
+    coders: tuple[str, ...]  # the coders' own layers, by name
 
 
 def visible_layers(project: Project, actor: str | None) -> VisibleLayers:
@@ -115,7 +116,7 @@ def visible_layers(project: Project, actor: str | None) -> VisibleLayers:
         return VisibleLayers(
             every=True,
             consensus=any(coder.is_consensus for coder in coders),
-            coders=tuple(coder.name for coder in coders),
+            coders=tuple(coder.name for coder in coders if not coder.is_consensus),
         )
 
     return project.read(work)

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.domain.cards import (
-    MODERATOR_ROLES,
     Card,
     CardInfo,
     CardQuote,
@@ -29,9 +28,11 @@ from qualcode.domain.cards import (
     GroupTalk,
     SectionView,
 )
+from qualcode.domain.scope import is_moderator
 from qualcode.errors import QualcodeError
 from qualcode.services.corpus import find_transcript
 from qualcode.services.project import Project
+from qualcode.services.scope import study_moderator_roles
 from qualcode.store import cards as store
 from qualcode.store.models import Card as CardRow
 from qualcode.store.models import Section, Segment, Transcript
@@ -320,10 +321,11 @@ def card_report(project: Project, key: str, *, quotes: int = 3) -> CardReport:
 
     def work(session: Session) -> CardReport:
         row = _card(session, key)
+        moderators = study_moderator_roles(session)
         turns = [
             turn
             for turn in store.card_turns(session, row.id)
-            if (turn.role or "").lower() not in MODERATOR_ROLES
+            if not is_moderator(turn.role, moderators)
         ]
         codings = store.codings_on(session, [turn.segment_id for turn in turns])
         coders: dict[int, set[int]] = {}

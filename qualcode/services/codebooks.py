@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.codebook.files import load_codebook
 from qualcode.domain.codebook import OPEN_BRANCH, Codebook, slugify_open_code
+from qualcode.domain.codekey import CodeKey
 from qualcode.domain.corpus import CodebookInfo, CodeInfo
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.project import Project
@@ -209,7 +210,7 @@ def ensure_open_code(
     code = Code(
         codebook_id=codebook_id,
         key=key,
-        name=name or key.split(".")[-1].replace("_", " "),
+        name=name or CodeKey(key).last.replace("_", " "),
         parent_id=branch.id,
         color=OPEN_COLOUR,
         is_open=True,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from qualcode.domain.layer import ALL, CONSENSUS, Layer, LayerKind
 from qualcode.domain.suggestion import EvalReport, ModelStatus, TrainReport
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.codebooks import active_codebook
@@ -17,13 +18,13 @@ from qualcode.services.project import Project
 from qualcode.services.suggestions import code_terms, speaker_roles, turn_contexts
 from qualcode.store import codes as code_store
 from qualcode.store import suggestions as store
+from qualcode.store.layers import layer_coder_ids
 from qualcode.suggest import evaluate as evaluation
 from qualcode.suggest import learned
 from qualcode.suggest.context import CONTEXT_TURNS
 from qualcode.suggest.matcher import Calibration, CodeTerms, Idf
 from qualcode.suggest.suggester import match_corpus
 
-ALL_CODERS = store.ALL_CODERS  # the layer name meaning every coder's codings
 # Retraining is worthwhile once the layer has this share more codings (and at least RETRAIN_MIN).
 RETRAIN_SHARE = 0.1
 RETRAIN_MIN = 20
@@ -39,11 +40,11 @@ class _Layer:
 
 
 def _layer(session: Session, layer: str) -> _Layer:
-    coder_ids = store.layer_coder_ids(session, layer)
+    parsed = Layer.parse(layer)
+    coder_ids = [] if parsed.kind is LayerKind.MODEL else layer_coder_ids(session, parsed)
     if not coder_ids:
         raise NotFoundError(
-            f"No coding layer '{layer}': give a coder's name, '{store.ALL_CODERS}' or "
-            f"'{store.CONSENSUS}'."
+            f"No coding layer '{layer}': give a coder's name, '{ALL}' or '{CONSENSUS}'."
         )
     gold: dict[int, set[str]] = defaultdict(set)
     for segment_id, key in store.layer_codings(session, coder_ids):
@@ -57,7 +58,7 @@ def _layer(session: Session, layer: str) -> _Layer:
 def train_model(
     project: Project,
     *,
-    layer: str = store.ALL_CODERS,
+    layer: str = ALL,
     epochs: int = learned.DEFAULT_EPOCHS,
     seed: int = 0,
 ) -> list[TrainReport]:
@@ -196,7 +197,7 @@ def model_status(project: Project) -> list[ModelStatus]:
             row = store.latest_model(session, language)
             assert row is not None
             then = int(row.data_summary.get("codings", 0))
-            now = store.count_codings(session, store.layer_coder_ids(session, row.layer))
+            now = store.count_codings(session, layer_coder_ids(session, Layer.parse(row.layer)))
             advised = now - then >= max(RETRAIN_MIN, RETRAIN_SHARE * then)
             message = f"{now - then} new codings in layer '{row.layer}' since {row.version}: " + (
                 "retrain with `qualcode suggest train`." if advised else "no need to retrain."
@@ -220,7 +221,7 @@ def model_status(project: Project) -> list[ModelStatus]:
 def evaluate(
     project: Project,
     *,
-    layer: str = store.ALL_CODERS,
+    layer: str = ALL,
     folds: int = 5,
     seed: int = 13,
     threshold: float = 0.5,

@@ -18,6 +18,7 @@ from qualcode.domain.agreement import LayerCoding
 from qualcode.store.models import (
     Adjudication,
     Code,
+    Codebook,
     Coder,
     Coding,
     Segment,
@@ -224,5 +225,53 @@ def later_active_adjudications(session: Session, adjudication: Adjudication) -> 
         Adjudication.segment_id == adjudication.segment_id,
         Adjudication.id > adjudication.id,
         Adjudication.undone_at.is_(None),
+    )
+    return list(session.scalars(query))
+
+
+def codings_made(
+    session: Session, coder_ids: Collection[int], since: datetime | None = None
+) -> int:
+    """How many codings the coders made (created) at or after `since` (all without it)."""
+    query = select(func.count(Coding.id)).where(Coding.coder_id.in_(list(coder_ids)))
+    if since is not None:
+        query = query.where(Coding.created_at >= since)
+    return int(session.scalar(query) or 0)
+
+
+def codebooks_coded(
+    session: Session, coder_ids: Collection[int]
+) -> list[tuple[int, str, int, int]]:
+    """(codebook id, name, version, codings) of every codebook the coders coded with, by
+    load time: the rounds of coding."""
+    query = (
+        select(Codebook.id, Codebook.name, Codebook.version, func.count(Coding.id))
+        .join(Code, Code.codebook_id == Codebook.id)
+        .join(Coding, Coding.code_id == Code.id)
+        .where(Coding.coder_id.in_(list(coder_ids)))
+        .group_by(Codebook.id, Codebook.name, Codebook.version, Codebook.loaded_at)
+        .order_by(Codebook.loaded_at, Codebook.id)
+    )
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def turn_counts(session: Session) -> dict[int, int]:
+    """Turns (segments) per transcript."""
+    query = select(Segment.transcript_id, func.count(Segment.id)).group_by(Segment.transcript_id)
+    return {transcript_id: count for transcript_id, count in session.execute(query)}
+
+
+def codebook(session: Session, codebook_id: int) -> Codebook | None:
+    return session.get(Codebook, codebook_id)
+
+
+def segments_of_roles(session: Session, roles: Collection[str]) -> list[int]:
+    """Ids of the segments whose speaker's role, trimmed and in lower case, is in `roles`."""
+    if not roles:
+        return []
+    query = (
+        select(Segment.id)
+        .join(Speaker, Speaker.id == Segment.speaker_id)
+        .where(func.lower(func.trim(Speaker.role)).in_(list(roles)))
     )
     return list(session.scalars(query))

@@ -16,8 +16,7 @@ random row lookup per coding, about twice as slow on a million codings. The scan
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -35,95 +34,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from qualcode.domain.counts import CoOccurrence, TranscriptFacts
+from qualcode.domain.layer import Layer
+from qualcode.domain.rollup import RollUp
+from qualcode.domain.scope import TurnScope
+from qualcode.store.layers import coding_layer_filter, participant_turns
 from qualcode.store.models import Code, Coder, Coding, Segment, Speaker, Transcript
-
-
-@dataclass(frozen=True)
-class RollUp:
-    """Which codes become rows, and which codes each row counts.
-
-    ``own`` are row codes that count their own codings; ``levels[n]`` maps each row code at
-    depth n that has descendants to the ids of those descendants.
-    """
-
-    own: tuple[int, ...]
-    levels: tuple[tuple[tuple[int, tuple[int, ...]], ...], ...]
-
-    @classmethod
-    def build(cls, codes: Iterable[tuple[int, str]], rows: Iterable[int]) -> RollUp:
-        """Roll-up for the row code ids among `codes` ((id, key) pairs), by key prefix."""
-        keys = dict(codes)
-        wanted = [code_id for code_id in rows if code_id in keys]
-        levels: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
-        for row in wanted:
-            prefix = keys[row] + "."
-            below = tuple(code_id for code_id, key in keys.items() if key.startswith(prefix))
-            if below:
-                levels.setdefault(keys[row].count("."), []).append((row, below))
-        return cls(own=tuple(wanted), levels=tuple(tuple(levels[d]) for d in sorted(levels)))
-
-    def descendants(self, code_id: int) -> tuple[int, ...]:
-        """The code and every code it rolls up."""
-        for level in self.levels:
-            for row, below in level:
-                if row == code_id:
-                    return (code_id, *below)
-        return (code_id,)
-
-
-@dataclass(frozen=True)
-class TurnScope:
-    """Which turns a query looks at; empty tuples mean no restriction."""
-
-    departments: tuple[str, ...] = ()
-    group_kinds: tuple[str, ...] = ()
-    roles: tuple[str, ...] = ()
-    transcript_ids: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Layer:
-    """Whose codings count (None: every coder's) and whether to keep coders apart.
-
-    `consensus` marks coder_ids as every consensus coder (the consensus layer).
-    """
-
-    coder_ids: tuple[int, ...] | None = None
-    by_coder: bool = False
-    consensus: bool = False
-
-
-class CodedTurns(NamedTuple):
-    """Distinct turns coded with a row code (rolled up), per transcript, speaker and coder."""
-
-    code_id: int
-    transcript_id: int
-    speaker_id: int | None
-    coder_id: int | None
-    turns: int
-    words: int
-
-
-class TurnTotals(NamedTuple):
-    """All turns in scope per transcript and speaker, coded or not."""
-
-    transcript_id: int
-    speaker_id: int | None
-    turns: int
-    words: int
-
-
-class TranscriptFacts(NamedTuple):
-    id: int
-    title: str
-    department: str | None
-    group_kind: str | None
-
-
-class CoOccurrence(NamedTuple):
-    first_id: int
-    second_id: int
-    turns: int
 
 
 class QuotedCoding(NamedTuple):
@@ -186,18 +102,26 @@ def speaker_roles(session: Session) -> dict[int, str | None]:
 
 
 def co_occurrences(
-    session: Session, rollup: RollUp, layer: Layer, scope: TurnScope, *, overlap: bool
+    session: Session,
+    rollup: RollUp,
+    layer: Layer,
+    scope: TurnScope,
+    *,
+    overlap: bool,
+    same_coder: bool = True,
 ) -> list[CoOccurrence]:
     """Turns holding two row codes, per pair of code ids (first < second).
 
-    With `overlap`, a turn counts for a pair only when a coding of one overlaps a coding of
+    With `same_coder` (the default), a turn counts for a pair only when one coder of the
+    layer applied both codes there, so that two coders' different readings of a turn make
+    no pair. With `overlap`, a turn counts only when a coding of one overlaps a coding of
     the other (a whole-turn coding covers its whole turn); otherwise sharing the turn is
     enough.
     """
     if not rollup.own:
         return []
-    units = coding_units(rollup, layer, spans=overlap)
-    columns = [units.c.code_id, units.c.segment_id]
+    units = coding_units(rollup, layer, spans=overlap, by_coder=same_coder)
+    columns = [units.c.code_id, units.c.segment_id, units.c.coder_id]
     if overlap:
         columns += [
             func.coalesce(units.c.start_char, Segment.start_char).label("start"),
@@ -214,6 +138,8 @@ def co_occurrences(
     found_cte = _scoped(found, scope).cte("found")
     first, second = found_cte.alias("first"), found_cte.alias("second")
     condition = and_(first.c.segment_id == second.c.segment_id, first.c.code_id < second.c.code_id)
+    if same_coder:
+        condition = and_(condition, first.c.coder_id == second.c.coder_id)
     if overlap:
         condition = and_(condition, first.c.start < second.c.end, second.c.start < first.c.end)
     query = (
@@ -235,7 +161,7 @@ def quoted_codings(
         .select_from(Coding)
         .join(Segment, Segment.id == Coding.segment_id)
         .join(Transcript, Transcript.id == Segment.transcript_id)
-        .where(Coding.code_id.in_(code_ids), *_layer_filter(layer))
+        .where(Coding.code_id.in_(code_ids), *coding_layer_filter(layer))
     )
     first = _scoped(coded, scope, joined=True).group_by(Segment.id, *order)
     turn_ids = list(session.scalars(first.order_by(*order).limit(limit)))
@@ -257,7 +183,7 @@ def quoted_codings(
         .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
         .join(Code, Code.id == Coding.code_id)
         .join(Coder, Coder.id == Coding.coder_id)
-        .where(Segment.id.in_(turn_ids), Coding.code_id.in_(code_ids), *_layer_filter(layer))
+        .where(Segment.id.in_(turn_ids), Coding.code_id.in_(code_ids), *coding_layer_filter(layer))
         .order_by(*order, Code.sort_order, Coder.name, Coding.start_char)
     )
     return [QuotedCoding._make(row) for row in session.execute(query)]
@@ -269,31 +195,39 @@ def segment_text() -> ColumnElement[str]:
     return func.substr(Transcript.text, Segment.start_char + 1, length)
 
 
-def scoped(query: Select, scope: TurnScope) -> Select:
-    """Restrict a query that selects from segment and joins transcript to the turns in scope."""
-    return _scoped(query, scope, joined=True)
+def filtered(query: Select, scope: TurnScope) -> Select:
+    """Restrict a query that selects from segment and joins transcript to the scope's filters
+    (departments, group kinds, roles, transcripts), moderators' turns included: for finding
+    text, not counting it."""
+    return _scoped(query, scope, joined=True, participants=False)
 
 
-def coding_units(rollup: RollUp, layer: Layer, *, spans: bool = False) -> Subquery:
+def coding_units(
+    rollup: RollUp, layer: Layer, *, spans: bool = False, by_coder: bool = False
+) -> Subquery:
     """(code_id, segment_id, coder_id[, start_char, end_char]) per coding and row code.
 
     One scan for codes counting themselves, one per level for ancestors; code_id is NULL
-    where a coding has no row code at that level.
+    where a coding has no row code at that level; coder_id is NULL unless `by_coder`.
     """
-    coder = Coding.coder_id if layer.by_coder else cast(null(), Integer)
+    coder = Coding.coder_id if by_coder else cast(null(), Integer)
     extra = [Coding.start_char, Coding.end_char] if spans else []
     own = Coding.code_id.in_(rollup.own)
     scans = [select(case((own, Coding.code_id)).label("code_id"), Coding.segment_id)]
     for level in rollup.levels:
         ancestor = case(*((Coding.code_id.in_(below), row) for row, below in level))
         scans.append(select(ancestor.label("code_id"), Coding.segment_id))
-    filters = _layer_filter(layer)
+    filters = coding_layer_filter(layer)
     return union_all(
         *(scan.add_columns(coder.label("coder_id"), *extra).where(*filters) for scan in scans)
     ).subquery("units")
 
 
-def _scoped(query: Select, scope: TurnScope, *, joined: bool = False) -> Select:
+def _scoped(
+    query: Select, scope: TurnScope, *, joined: bool = False, participants: bool = True
+) -> Select:
+    """The scope's filters and (with `participants`) the moderator rule. Codings exist only
+    in transcripts their layer has coded, so coded turns need no coverage filter."""
     if scope.departments or scope.group_kinds:
         if not joined:
             query = query.join(Transcript, Transcript.id == Segment.transcript_id)
@@ -307,8 +241,6 @@ def _scoped(query: Select, scope: TurnScope, *, joined: bool = False) -> Select:
         query = query.where(
             Segment.speaker_id.in_(select(Speaker.id).where(Speaker.role.in_(scope.roles)))
         )
+    if participants:
+        query = query.where(*participant_turns(Segment.speaker_id, scope))
     return query
-
-
-def _layer_filter(layer: Layer) -> list[ColumnElement[bool]]:
-    return [] if layer.coder_ids is None else [Coding.coder_id.in_(layer.coder_ids)]

@@ -7,8 +7,13 @@ speaker). Triggers mark the transcripts a write touches; `refresh` recounts them
 layer:
 
 - each coder (layer = coder id), for tables by coder and for one coder's layer;
-- ``ANY_CODER`` (0): a turn counts once per code however many coders coded it;
+- ``ANY_CODER`` (0): the all-coders layer (every coder but the consensus layer): a turn
+  counts once per code however many coders coded it;
 - ``ANY_CONSENSUS`` (-1): the same over the consensus coders.
+
+Both answer for a scope (`qualcode.domain.scope`): the moderator rule filters on the speaker
+of each row, and the coded scope of a layer is the transcripts it holds rows for (any
+coding rolls up into some code) plus those its coders marked done.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Integer,
     column,
     delete,
@@ -25,12 +31,17 @@ from sqlalchemy import (
     literal,
     select,
     table,
+    union,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause
 
-from qualcode.store.analysis_queries import CodedTurns, Layer, TurnScope, TurnTotals
-from qualcode.store.models import Code, Coder, Coding, Segment, Speaker, Transcript
+from qualcode.domain.counts import CodedTurns, TurnTotals
+from qualcode.domain.layer import Layer, LayerKind
+from qualcode.domain.rollup import lineage
+from qualcode.domain.scope import TurnScope
+from qualcode.store.layers import layer_coders, participant_turns
+from qualcode.store.models import Code, Coder, Coding, Segment, Speaker, Transcript, TranscriptDone
 
 ANY_CODER = 0
 ANY_CONSENSUS = -1
@@ -83,12 +94,21 @@ def refresh(session: Session) -> int:
 
 
 def coded_turns(
-    session: Session, code_ids: Sequence[int], layer: Layer, scope: TurnScope
+    session: Session,
+    code_ids: Sequence[int],
+    layer: Layer,
+    scope: TurnScope,
+    *,
+    by_coder: bool = False,
 ) -> list[CodedTurns]:
-    """Coded turns and words per (code, transcript, speaker[, coder]) of the fresh summary."""
+    """Coded turns and words per (code, transcript, speaker[, coder]) of the fresh summary.
+
+    Codings exist only in transcripts their layer has coded, so the coverage of the scope
+    changes nothing here; the moderator rule and the filters do.
+    """
     if not code_ids:
         return []
-    coder = summary.c.layer if layer.by_coder else literal(None, Integer)
+    coder = summary.c.layer if by_coder else literal(None, Integer)
     query = select(
         summary.c.code_id,
         summary.c.transcript_id,
@@ -96,19 +116,52 @@ def coded_turns(
         coder,
         summary.c.turns,
         summary.c.words,
-    ).where(summary.c.code_id.in_(code_ids), *_layer_rows(layer), *_scope_rows(summary, scope))
+    ).where(
+        summary.c.code_id.in_(code_ids),
+        *_layer_rows(layer, by_coder=by_coder),
+        *_scope_rows(summary, scope),
+    )
     return [CodedTurns(*row) for row in session.execute(query)]
 
 
-def turn_totals(session: Session, scope: TurnScope) -> list[TurnTotals]:
-    """Turns and words per (transcript, speaker) in scope: the denominators of the measures."""
+def turn_totals(session: Session, layer: Layer, scope: TurnScope) -> list[TurnTotals]:
+    """Turns and words per (transcript, speaker) in scope: the denominators of the measures.
+
+    With the coded coverage, only the transcripts the layer has coded (`coded_transcripts`).
+    """
     query = select(
         turn_summary.c.transcript_id,
         turn_summary.c.speaker_id,
         turn_summary.c.turns,
         turn_summary.c.words,
     ).where(*_scope_rows(turn_summary, scope))
+    if scope.coded_only:
+        query = query.where(turn_summary.c.transcript_id.in_(coded_transcripts(layer)))
     return [TurnTotals(*row) for row in session.execute(query)]
+
+
+def coded_transcripts(layer: Layer) -> CompoundSelect[int]:
+    """Ids of the transcripts in a layer's coded scope: it holds a coding there, or one of
+    its coders marked the transcript done. Reads the fresh summary."""
+    coded = select(summary.c.transcript_id).where(*_layer_rows(layer, by_coder=False))
+    done = select(TranscriptDone.transcript_id).where(
+        TranscriptDone.coder_id.in_(layer_coders(layer))
+    )
+    return union(coded, done)
+
+
+def coder_transcripts(session: Session, layer: Layer) -> set[tuple[int, int]]:
+    """(coder id, transcript id) for each coder of the layer and transcript in their own
+    coded scope: the coded coverage of a table split by coder."""
+    coded = select(summary.c.layer, summary.c.transcript_id).where(
+        *_layer_rows(layer, by_coder=True)
+    )
+    done = select(TranscriptDone.coder_id, TranscriptDone.transcript_id).where(
+        TranscriptDone.coder_id.in_(layer_coders(layer))
+    )
+    return {
+        (coder_id, transcript_id) for coder_id, transcript_id in session.execute(union(coded, done))
+    }
 
 
 def _count(
@@ -150,9 +203,7 @@ def _count(
     )
     units: set[tuple[int, int, int]] = set()  # (layer, code, turn), rolled up
     for segment_id, code_id, coder_id in codings:
-        layers = (
-            (coder_id, ANY_CODER, ANY_CONSENSUS) if coder_id in consensus else (coder_id, ANY_CODER)
-        )
+        layers = (coder_id, ANY_CONSENSUS if coder_id in consensus else ANY_CODER)
         for code in lineage[code_id]:
             for layer in layers:
                 units.add((layer, code, segment_id))
@@ -182,31 +233,20 @@ def _count(
 
 def _lineage(session: Session) -> dict[int, tuple[int, ...]]:
     """Each code id with the ids of the codes it rolls up into: itself and its ancestors."""
-    books: dict[int, dict[str, int]] = {}
-    for code_id, book_id, key in session.execute(select(Code.id, Code.codebook_id, Code.key)):
-        books.setdefault(book_id, {})[key] = code_id
-    lineage = {}
-    for keys in books.values():
-        for key, code_id in keys.items():
-            parts = key.split(".")
-            above = (".".join(parts[:n]) for n in range(1, len(parts)))
-            lineage[code_id] = (code_id, *(keys[k] for k in above if k in keys))
-    return lineage
+    rows = session.execute(select(Code.id, Code.codebook_id, Code.key))
+    return lineage((code_id, book_id, key) for code_id, book_id, key in rows)
 
 
-def _layer_rows(layer: Layer) -> list[ColumnElement[bool]]:
-    if layer.by_coder:
-        rows = [summary.c.layer > ANY_CODER]
-        if layer.coder_ids is not None:
-            rows.append(summary.c.layer.in_(layer.coder_ids))
-        return rows
-    if layer.coder_ids is None:
+def _layer_rows(layer: Layer, *, by_coder: bool) -> list[ColumnElement[bool]]:
+    """The summary rows of a layer: one coder's, the consensus or all coders' (split by coder
+    with `by_coder`)."""
+    if by_coder:
+        return [summary.c.layer.in_(layer_coders(layer))]
+    if layer.kind is LayerKind.ALL:
         return [summary.c.layer == ANY_CODER]
-    if layer.consensus:
+    if layer.kind is LayerKind.CONSENSUS:
         return [summary.c.layer == ANY_CONSENSUS]
-    if len(layer.coder_ids) != 1:
-        raise ValueError("The summary holds one coder's layer or all coders', not a group's.")
-    return [summary.c.layer == layer.coder_ids[0]]
+    return [summary.c.layer.in_(layer_coders(layer))]
 
 
 def _scope_rows(cache: TableClause, scope: TurnScope) -> list[ColumnElement[bool]]:
@@ -222,6 +262,7 @@ def _scope_rows(cache: TableClause, scope: TurnScope) -> list[ColumnElement[bool
         rows.append(cache.c.transcript_id.in_(scope.transcript_ids))
     if scope.roles:
         rows.append(cache.c.speaker_id.in_(select(Speaker.id).where(Speaker.role.in_(scope.roles))))
+    rows.extend(participant_turns(cache.c.speaker_id, scope))
     return rows
 
 

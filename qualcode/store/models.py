@@ -175,6 +175,20 @@ Index(
 )
 
 
+class TranscriptDone(Base):
+    """A coder's mark that they finished coding a transcript (it is in their coded scope)."""
+
+    __tablename__ = "transcript_done"
+
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcript.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coder.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class Suggestion(Base):
     __tablename__ = "suggestion"
     __table_args__ = (UniqueConstraint("segment_id", "code_id", "coder_id"),)

@@ -30,7 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from qualcode.store.analysis_queries import TURN_COLUMNS, TurnScope, scoped, segment_text
+from qualcode.domain.scope import TurnScope
+from qualcode.store.analysis_queries import TURN_COLUMNS, filtered, segment_text
 from qualcode.store.models import Segment, Speaker, Transcript
 
 FTS5 = "FTS5 full-text index"
@@ -215,13 +216,13 @@ def search_turns(
     )
     kind = engine(session)
     if kind == SUBSTRING:
-        query = scoped(_with_like(found, terms), scope).limit(limit)
+        query = filtered(_with_like(found, terms), scope).limit(limit)
     else:
         # Rank and cut to `limit` first, then cut the texts: PostgreSQL would otherwise
         # detoast the transcript text for every match before sorting (minutes, not 0.1 s).
         ranked = _fts_ranked(terms) if kind == FTS5 else _tsvector_ranked(terms)
         ranked = ranked.join(Transcript, Transcript.id == Segment.transcript_id)
-        top = scoped(ranked, scope).order_by("score", Segment.id).limit(limit).subquery()
+        top = filtered(ranked, scope).order_by("score", Segment.id).limit(limit).subquery()
         query = found.join(top, top.c.id == Segment.id).order_by(top.c.score, Segment.id)
     return [FoundTurn(*row) for row in session.execute(query)]
 

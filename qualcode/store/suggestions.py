@@ -8,10 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from qualcode.store.models import Code, Coder, Coding, Segment, Suggestion, SuggestModel, Transcript
-
-ALL_CODERS = "all"
-CONSENSUS = "consensus"
+from qualcode.store.models import Code, Coding, Segment, Suggestion, SuggestModel, Transcript
 
 
 @dataclass(frozen=True)
@@ -50,18 +47,6 @@ def transcript_ids(session: Session) -> list[int]:
 def languages_of(session: Session, transcript_ids: Iterable[int]) -> set[str]:
     query = select(Transcript.language).where(Transcript.id.in_(list(transcript_ids)))
     return set(session.scalars(query))
-
-
-def layer_coder_ids(session: Session, layer: str) -> list[int]:
-    """Coders of a layer: one coder by name, `all` coders (not consensus), or `consensus`."""
-    query = select(Coder.id)
-    if layer == ALL_CODERS:
-        query = query.where(Coder.is_consensus.is_(False))
-    elif layer == CONSENSUS:
-        query = query.where(Coder.is_consensus.is_(True))
-    else:
-        query = query.where(Coder.name == layer)
-    return list(session.scalars(query))
 
 
 def layer_codings(session: Session, coder_ids: Iterable[int]) -> list[tuple[int, str]]:

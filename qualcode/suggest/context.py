@@ -14,13 +14,12 @@ import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from qualcode.domain.scope import is_moderator
 from qualcode.suggest.matcher import Hit
 
 # Preceding turns that can form a turn's context (measured in docs/suggestions.md: 2-4 give
 # the same precision; 3 reaches the moderator's last turn for most turns).
 CONTEXT_TURNS = 3
-# Speaker roles whose turns put the topic to the group; the context stops at their turn.
-MODERATOR_ROLES = frozenset({"moderator", "interviewer", "facilitator"})
 # Marks context words for the learned model, so they are features apart from the turn's own.
 CONTEXT_PREFIX = "ctx_"
 
@@ -74,10 +73,6 @@ def context_turns(
             before -= 1
         result.append(context)
     return result
-
-
-def is_moderator(role: str | None) -> bool:
-    return (role or "").strip().lower() in MODERATOR_ROLES
 
 
 def context_words(

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from qualcode.domain.codekey import CodeKey
 from qualcode.domain.suggestion import LEARNED, CodeScore, EvalReport, MetricRow, StageEval
 from qualcode.suggest import learned
 from qualcode.suggest.combine import LEARNED_FLOOR, combine
@@ -152,7 +153,7 @@ def score_stage(
     for ranking, codes, concepts in rankings:
         if level == "concept":
             ranking = concept_ranking(ranking, concepts)
-            codes = frozenset(code.split(".", 1)[0] for code in codes)
+            codes = frozenset(CodeKey(code).concept for code in codes)
         if not ranking:
             empty += 1
         elif ranking[0].code in codes:

@@ -21,6 +21,8 @@ from spacy.training import Example
 from spacy.util import compounding, fix_random_seed, minibatch
 from thinc.api import Config
 
+from qualcode.domain.codekey import CodeKey
+
 TEXTCAT = "textcat_multilabel"
 TEXTCAT_CONFIG = {
     "model": {
@@ -112,7 +114,7 @@ def from_payload(payload: bytes, config: str) -> Language:
 
 def targets(gold: set[str] | frozenset[str]) -> set[str]:
     """The labels a coded turn has: its codes and the concept label of each."""
-    return set(gold) | {CONCEPT_PREFIX + code.split(".", 1)[0] for code in gold}
+    return set(gold) | {CONCEPT_PREFIX + CodeKey(code).concept for code in gold}
 
 
 def concept_scores(scores: Mapping[str, float]) -> dict[str, float]:

@@ -7,7 +7,7 @@ import pytest
 
 from qualcode.analysis.comparison import compare_groups, comparison_tables
 from qualcode.analysis.frequency import Facts, Grouping
-from qualcode.store.analysis_queries import CodedTurns, TranscriptFacts, TurnTotals
+from qualcode.domain.counts import CodedTurns, TranscriptFacts, TurnTotals
 
 PARTIES = ["Democrat", "Independent", "Republican"]
 FACTS = Facts.of(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qualcode.analysis.cooccurrence import cooccurrence_tables, jaccard, related
-from qualcode.store.analysis_queries import CoOccurrence
+from qualcode.domain.counts import CoOccurrence
 
 CODES = [
     (1, "temporality", "Temporality"),

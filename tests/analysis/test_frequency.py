@@ -14,7 +14,8 @@ from qualcode.analysis.frequency import (
     select_codes,
 )
 from qualcode.analysis.frequency import Denominator as Base
-from qualcode.store.analysis_queries import CodedTurns, RollUp, TranscriptFacts, TurnTotals
+from qualcode.domain.counts import CodedTurns, TranscriptFacts, TurnTotals
+from qualcode.domain.rollup import RollUp
 
 CODES = [
     (1, "temporality", "Temporality"),

@@ -68,7 +68,76 @@ def test_agree_matrix_reproduces_krippendorff_2011(run, write_file):
     rows = json.loads(ordinal.output)["tables"][0]["rows"]
     alpha = next(row for row in rows if row[0].startswith("Krippendorff"))
     assert alpha[1] == pytest.approx(0.815, abs=5e-4)
-    assert alpha[3] == 11  # unit 12 has one value and is not pairable
+    assert alpha[6] == 11  # unit 12 has one value and is not pairable
+    columns = json.loads(ordinal.output)["tables"][0]["columns"]
+    assert columns[:4] == ["coefficient", "value", "ci_low", "ci_high"]
+    assert alpha[2] < alpha[1] < alpha[3]
+
+
+# Wikipedia, "Fleiss' kappa", worked example: 10 subjects, 14 raters, 5 categories, as a
+# counts table (Fleiss 1971's layout): P-bar = .378, P-bar_e = .213, kappa = .210.
+FLEISS_COUNTS = """1,2,3,4,5
+0,0,0,0,14
+0,2,6,4,2
+0,0,3,5,6
+0,3,9,2,0
+2,2,8,1,1
+7,7,0,0,0
+3,2,6,3,0
+2,5,3,2,2
+6,5,2,1,0
+0,2,2,3,7
+"""
+
+
+def test_agree_matrix_counts_table(run, write_file):
+    path = write_file("fleiss.csv", FLEISS_COUNTS)
+    result = run("agree", "matrix", path, "--counts", "--header", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {row[0]: row for row in json.loads(result.output)["tables"][0]["rows"]}
+    assert rows["Fleiss' kappa"][1] == pytest.approx(0.210, abs=5e-4)
+    assert rows["Fleiss' kappa"][6] == 10
+    # Per-category kappas (Fleiss 1971), category 1 by hand: p_1 = 20/140, sum x(14 - x)
+    # = 2*12 + 7*7 + 3*11 + 2*12 + 6*8 = 178 -> 1 - 178 / (10*14*13 * 1/7 * 6/7) = .1011.
+    assert rows["Fleiss' kappa, category 1"][1] == pytest.approx(1 - 178 / (1820 * 6 / 49))
+    assert "Cohen's kappa" not in rows  # a counts table has no rater identity
+
+
+def test_agree_matrix_header_and_categories(run, write_file):
+    # Coders named 1, 2, 3 were read as data before --header.
+    path = write_file("numbered.csv", "1,2,3\n1,1,1\n1,2,1\n2,2,2\n")
+    as_data = json.loads(run("agree", "matrix", path, "--no-header", "--format", "json").output)
+    named = json.loads(run("agree", "matrix", path, "--header", "--format", "json").output)
+    assert as_data["query"]["coder_layer"] == "coder 1, coder 2, coder 3"
+    assert named["query"]["coder_layer"] == "1, 2, 3"
+    units = {row[0]: row[6] for row in named["tables"][0]["rows"]}
+    assert units["percent agreement"] == 3
+    # Brennan-Prediger by hand: p_a = (1 + 1/3 + 1) / 3 = 7/9; with 2 categories
+    # (7/9 - 1/2) / (1/2) = 5/9; with --categories 1,2,3,4: (7/9 - 1/4) / (3/4) = 19/27.
+    bp = {row[0]: row[1] for row in named["tables"][0]["rows"]}["Brennan-Prediger"]
+    assert bp == pytest.approx(5 / 9)
+    wider = run("agree", "matrix", path, "--header", "--categories", "1,2,3,4", "--format", "json")
+    rows = {row[0]: row[1] for row in json.loads(wider.output)["tables"][0]["rows"]}
+    assert rows["Brennan-Prediger"] == pytest.approx(19 / 27)
+    outside = run("agree", "matrix", path, "--header", "--categories", "1,3")
+    assert outside.exit_code == 1
+    assert "not among the categories" in outside.output
+
+
+def test_agree_matrix_weights(run, write_file):
+    """Gwet's cac.raw4raters is Krippendorff's (2011) data with unit 12 coded by C; irrCAC's
+    weighting vignette gives quadratic AC2 .914 and Conger .85771 for it."""
+    raw4raters = KRIPPENDORFF_2011.replace(",3,,\n", ",,3,\n")
+    path = write_file("raw4raters.csv", raw4raters)
+    result = run("agree", "matrix", path, "--weights", "quadratic", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {row[0]: row for row in json.loads(result.output)["tables"][0]["rows"]}
+    assert rows["Gwet's AC2 (quadratic weights)"][1] == pytest.approx(0.914, abs=5e-6)
+    conger = rows["Conger's kappa (Hubert's) (quadratic weights)"]
+    assert conger[1] == pytest.approx(0.85771, abs=5e-6)
+    assert conger[5] == "Landis & Koch (1977)"
+    bad = run("agree", "matrix", path, "--weights", "cubic")
+    assert bad.exit_code == 1 and "--weights 'cubic'" in bad.output
 
 
 def test_agree_matrix_rejects_bad_input(run, write_file):
@@ -81,10 +150,12 @@ def test_agree_matrix_rejects_bad_input(run, write_file):
 def test_agree_per_code_as_csv(run, coded):
     repeated = run("agree", "--coders", "anna", "--coders", "ben", "--format", "csv")
     comma = run("agree", "--coders", "anna,ben", "--format", "csv")
+    plain = run("agree", "--coders", "anna,ben", "--no-intervals", "--format", "csv")
     assert repeated.exit_code == 0, repeated.output
     assert repeated.output == comma.output
-    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(repeated.output))}
+    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(plain.output))}
     assert set(rows) == {TB, JW, "(all codes)"}
+    assert "ci_low" not in rows[TB]
     assert (rows[TB]["both"], rows[TB]["A only"], rows[TB]["B only"]) == ("1", "0", "1")
     assert float(rows[TB]["Krippendorff's alpha"]) == pytest.approx(8 / 15)
     assert rows[TB]["band"] == "unreliable"

@@ -207,3 +207,70 @@ def test_vectorised_character_counts_equal_compare_characters():
             own_a = [(s, e) for d, s, e in zip(*a, strict=True) if d == doc]
             own_b = [(s, e) for d, s, e in zip(*b, strict=True) if d == doc]
             assert counts[doc] == compare_characters(length, own_a, own_b).counts
+
+
+def test_three_coders_unitizing_from_agree(three_coders):
+    """|u-alpha of all three coders, reachable from `qualcode agree --unit character`:
+    the same as the library call on the units of the fixture (anna [29, 95); ben [29, 63)
+    and [95, 164); carla [29, 95)) over the 168-character transcript."""
+    from qualcode.analysis.agreement import Unit, binary_u_alpha
+
+    result = agreement.agreement(three_coders, AgreementOptions(unit="character", codes=(TB,)))
+    table = next(t for t in result.tables if t.title.startswith("Unitizing agreement of all 3"))
+    row = next(r for r in table.rows if r[0] == TB and r[1] == "|u-alpha")
+    expected = binary_u_alpha(
+        168,
+        [
+            [Unit(29, 95, "x")],
+            [Unit(29, 63, "x"), Unit(95, 164, "x")],
+            [Unit(29, 95, "x")],
+        ],
+    )
+    assert row[2] == pytest.approx(expected)
+    assert row[4] == 168
+
+
+def test_pooled_row_intervals_and_prevalence(two_coders):
+    tb = rows_by_code(two_coders)[TB]
+    # TB: 4 units, neither 2 -> prevalence 2/4.
+    assert tb.prevalence == pytest.approx(0.5)
+    low, high = tb.intervals["krippendorff_alpha"]
+    assert low <= tb.krippendorff_alpha <= high
+    low, high = tb.intervals["cohen_kappa"]
+    assert low <= tb.cohen_kappa <= high
+    assert rows_by_code(two_coders, intervals=False)[TB].intervals == {}
+
+
+def test_audit_states_design_and_rounds(two_coders):
+    from qualcode.services.audit import design_table, rounds_table
+
+    design = dict(design_table(two_coders).rows)
+    # The fixture: one transcript of four turns, coded by anna and ben.
+    assert design["corpus"] == "1 transcripts, 4 turns"
+    assert design["coded independently by two or more of them"].startswith(
+        "1 transcripts (100% of the corpus), 4 turns (100%)"
+    )
+    assert design["blind mode"].startswith("off (never switched on); 4 codings")
+    rounds = rounds_table(two_coders)
+    assert len(rounds.rows) == 1
+    pooled = rows_by_code(two_coders)[ALL_CODES]
+    assert rounds.rows[0][3] == pooled.n_units
+    assert rounds.rows[0][6] == pytest.approx(pooled.krippendorff_alpha)
+
+
+def test_weights_rate_turns_on_an_ordinal_code_set(two_coders):
+    """TB and JW taken as levels 1 and 2 of one rating: anna rates turn 2 as 1, turn 3 as 2;
+    ben turn 2 as 1, turn 3 as 1 (turns 1 and 4 unrated). Two pairable turns: p_o = 1/2;
+    A's levels (1/2, 1/2), B's (1, 0): p_e = 1/2, Cohen's kappa 0 (two levels: linear
+    weights are the identity). Levels follow the order of --codes, not the codebook's."""
+    options = AgreementOptions(codes=(TB, JW), weights="linear")
+    result = agreement.agreement(two_coders, options)
+    table = result.tables[0]
+    rows = {row[0]: row for row in table.rows}
+    assert rows["percent agreement (linear weights)"][1] == pytest.approx(0.5)
+    assert rows["Cohen's kappa (linear weights)"][1] == pytest.approx(0.0)
+    assert rows["percent agreement (linear weights)"][6] == 2
+    assert result.query["filters"].endswith("weights = linear")
+    assert any("1 = temporality.breaks, 2 = jobcrafting" in note for note in table.notes)
+    with pytest.raises(Exception, match="name its levels in order"):
+        agreement.agreement(two_coders, AgreementOptions(weights="linear"))

@@ -36,6 +36,7 @@ import pytest
 from scipy import stats
 
 from qualcode.domain.imports import ImportSpec
+from qualcode.domain.layer import Layer
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.exchange.tables import read_csv_table, write
 from qualcode.exchange.xlsx import read_tables
@@ -44,7 +45,6 @@ from qualcode.services.analysis import (
     CompareQuery,
     CooccurrenceQuery,
     FrequencyQuery,
-    LayerChoice,
     QuoteQuery,
     SearchQuery,
     TurnScope,
@@ -153,7 +153,7 @@ def test_result_names_codebook_version_and_coder_layer(study: Project) -> None:
     query = analysis.frequency(study, FrequencyQuery(by=("department",))).query
     assert query["codebook"] == "study"
     assert query["codebook_version"] == "1"
-    assert query["coder_layer"] == analysis.ALL_CODERS
+    assert query["coder_layer"] == Layer().label
     assert "by = department" in query["filters"]
 
 
@@ -183,7 +183,7 @@ def test_words_transcripts_and_speakers(study: Project) -> None:
 
 
 def test_one_coder_and_consensus_layers(study: Project) -> None:
-    ben = analysis.frequency(study, FrequencyQuery(layer=LayerChoice(coder="ben")))
+    ben = analysis.frequency(study, FrequencyQuery(layer=Layer.coder("ben")))
     # ben: w1 breaks, w2 interruptions, c1 temporality itself, c2 task.
     assert rows_by_code(ben.tables[0]) == {
         "temporality": [3],
@@ -193,17 +193,18 @@ def test_one_coder_and_consensus_layers(study: Project) -> None:
         "jobcrafting.task": [1],
     }
     assert ben.query["coder_layer"] == "coder ben"
-    consensus = analysis.frequency(study, FrequencyQuery(layer=LayerChoice(consensus=True)))
+    consensus = analysis.frequency(study, FrequencyQuery(layer=Layer.parse("consensus")))
     assert rows_by_code(consensus.tables[0])["temporality"] == [2]
-    assert consensus.query["coder_layer"] == "consensus (consensus)"
+    assert consensus.query["coder_layer"] == "consensus"
 
 
 def test_by_coder_total_counts_a_turn_once(study: Project) -> None:
     result = analysis.frequency(study, FrequencyQuery(by=("coder",), depth=1))
     table = result.tables[0]
-    assert table.columns == ["Code", "Name", "anna", "ben", "carla", "consensus", "Total"]
-    # temporality: anna w1 w2 c1, ben w1 w2 c1, carla none, consensus w1 w2; union 3.
-    assert rows_by_code(table)["temporality"] == [3, 3, 0, 2, 3]
+    # The all-coders layer is every coder but the consensus layer.
+    assert table.columns == ["Code", "Name", "anna", "ben", "carla", "Total"]
+    # temporality: anna w1 w2 c1, ben w1 w2 c1, carla none; union 3.
+    assert rows_by_code(table)["temporality"] == [3, 3, 0, 3]
 
 
 def test_combined_dimensions_and_filters(study: Project) -> None:
@@ -238,7 +239,7 @@ def test_unknown_code_coder_and_dimension_are_clear_errors(study: Project) -> No
     with pytest.raises(NotFoundError, match="No code 'nope'"):
         analysis.frequency(study, FrequencyQuery(codes=("nope",)))
     with pytest.raises(NotFoundError, match="No coder 'dora'"):
-        analysis.frequency(study, FrequencyQuery(layer=LayerChoice(coder="dora")))
+        analysis.frequency(study, FrequencyQuery(layer=Layer.coder("dora")))
     with pytest.raises(QualcodeError, match="Cannot group by 'ward'"):
         analysis.frequency(study, FrequencyQuery(by=("ward",)))
     with pytest.raises(QualcodeError, match="Unknown measure"):
@@ -301,7 +302,7 @@ def test_compare_by_speaker_role_without_a_test_explains_why(study: Project) -> 
         study,
         CompareQuery(
             by="speaker-role",
-            layer=LayerChoice(consensus=True),
+            layer=Layer.parse("consensus"),
             scope=TurnScope(roles=("nurse",)),
         ),
     )
@@ -316,15 +317,15 @@ PAIRED = ("temporality.interruptions", "jobcrafting.task", "temporality.breaks")
 def test_cooccurrence_same_turn_and_overlap(study: Project) -> None:
     same = analysis.cooccurrence(study, CooccurrenceQuery(codes=PAIRED))
     pairs = {(row[0], row[1]): row[2:] for row in same.tables[0].rows}
-    # breaks & interruptions share w2; interruptions & task share c1.
-    # Jaccard interruptions/task = 1 / (2 + 3 - 1) = 0.25.
+    # anna coded breaks & interruptions on w2: one turn, Jaccard 1 / (2 + 2 - 1).
     assert pairs[("temporality.breaks", "temporality.interruptions")] == [
         1,
         2,
         2,
         pytest.approx(1 / 3),
     ]
-    assert pairs[("temporality.interruptions", "jobcrafting.task")] == [1, 2, 3, 0.25]
+    # On c1 anna coded interruptions and carla task: no one coder applied both, no pair.
+    assert ("temporality.interruptions", "jobcrafting.task") not in pairs
     overlap = analysis.cooccurrence(
         study,
         CooccurrenceQuery(codes=PAIRED, overlap=True),
@@ -342,10 +343,10 @@ def test_quotes_give_whole_turns_or_the_coded_spans(study: Project) -> None:
     assert texts["Clinic"].speaker == "Cis"
     assert texts["Clinic"].role == "head nurse"
     assert texts["Ward"].text == "The phone rings during every break and interrupts us."
-    assert texts["Ward"].coders == ["anna", "ben", "consensus"]
+    assert texts["Ward"].coders == ["anna", "ben"]  # all coders: not the consensus layer
     parent = analysis.quotes(study, QuoteQuery(code="temporality", limit=2))
     assert len(parent.quotes) == 2  # of 3 coded turns, in transcript order
-    assert parent.result_set.query["coder_layer"] == analysis.ALL_CODERS
+    assert parent.result_set.query["coder_layer"] == Layer().label
 
 
 def test_quotes_narrowed_to_a_comparison_cell(study: Project) -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from qualcode.domain.agreement import AgreementOptions
+from qualcode.domain.layer import Layer
 from qualcode.errors import PermissionDenied, QualcodeError
 from qualcode.services import adjudication, agreement, analysis, audit, blind, exchange, roles
-from qualcode.services.analysis import FrequencyQuery, LayerChoice, QuoteQuery
+from qualcode.services.analysis import FrequencyQuery, QuoteQuery
 from qualcode.services.blind import VisibleLayers
 from qualcode.services.project import Project
 
@@ -58,7 +59,7 @@ def test_a_blind_coder_quotes_and_counts_only_their_own_layer(two_coders: Projec
     own = analysis.quotes(two_coders, QuoteQuery(code=TB), actor="anna")
     assert [(q.segment_id, q.coders) for q in own.quotes] == [(2, ["anna"])]
     assert own.result_set.query["coder_layer"] == "coder anna"
-    for layer in (LayerChoice(coder="ben"), LayerChoice(consensus=True)):
+    for layer in (Layer.coder("ben"), Layer.parse("consensus")):
         with pytest.raises(PermissionDenied, match="anna sees only their own layer"):
             analysis.quotes(two_coders, QuoteQuery(code=TB, layer=layer), actor="anna")
     with pytest.raises(QualcodeError, match="say who you are"):

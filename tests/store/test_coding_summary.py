@@ -11,10 +11,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import Select, func, select, text, union, update
 from sqlalchemy.orm import Session
 
 from qualcode.domain.imports import ImportSpec
+from qualcode.domain.layer import CONSENSUS, Layer
+from qualcode.domain.rollup import RollUp
+from qualcode.domain.scope import Coverage, TurnScope
 from qualcode.errors import QualcodeError
 from qualcode.services import analysis, codebooks, corpus, importing
 from qualcode.services.coding import apply_code, remove_code
@@ -22,8 +25,9 @@ from qualcode.services.history import CodingHistory
 from qualcode.services.project import Project
 from qualcode.services.segmentation import join_turns, split_turn
 from qualcode.store import coding_summary
-from qualcode.store.analysis_queries import Layer, RollUp, TurnScope, coding_units
-from qualcode.store.models import Code, Coder, Coding, Segment
+from qualcode.store.analysis_queries import coding_units
+from qualcode.store.layers import layer_coders
+from qualcode.store.models import Code, Coder, Coding, Segment, TranscriptDone
 
 CODEBOOK = Path(__file__).resolve().parents[2] / "codebooks" / "three_concepts.yaml"
 SPEAKERS = ("Anne (nurse)", "Bo (secretary)", "Cai (head nurse)", "Dorte (nurse)")
@@ -53,13 +57,13 @@ def corpus_project(project: Project, write_file) -> Project:
     return project
 
 
-def _layers(session: Session) -> list[Layer]:
-    coders = list(session.execute(select(Coder.id, Coder.is_consensus)))
-    layers = [Layer(None), Layer(None, by_coder=True)]
-    layers += [Layer((coder_id,)) for coder_id, _ in coders]
-    consensus = tuple(coder_id for coder_id, flag in coders if flag)
-    if consensus:
-        layers.append(Layer(consensus, consensus=True))
+def _layers(session: Session) -> list[tuple[Layer, bool]]:
+    """(layer, split by coder) for every layer the queries read."""
+    coders = list(session.execute(select(Coder.name, Coder.is_consensus)))
+    layers = [(Layer(), False), (Layer(), True)]
+    layers += [(Layer.coder(name), False) for name, _ in coders]
+    if any(flag for _, flag in coders):
+        layers.append((Layer.parse(CONSENSUS), False))
     return layers
 
 
@@ -70,32 +74,53 @@ def assert_summary_matches(project: Project, scope: TurnScope = TurnScope()) -> 
         assert not coding_summary.is_stale(session)
         codes = [(code_id, key) for code_id, key in session.execute(select(Code.id, Code.key))]
         rollup = RollUp.build(codes, [code_id for code_id, _ in codes])
-        for layer in _layers(session):
+        for layer, by_coder in _layers(session):
             expected = sorted(
-                (tuple(row) for row in session.execute(_direct_counts(rollup, layer))),
+                (tuple(row) for row in session.execute(_direct_counts(rollup, layer, by_coder))),
                 key=_sortable,
             )
             expected = [row for row in expected if _in_scope(scope, row[1])]
             found = sorted(
                 (
                     tuple(row)
-                    for row in coding_summary.coded_turns(session, rollup.own, layer, scope)
+                    for row in coding_summary.coded_turns(
+                        session, rollup.own, layer, scope, by_coder=by_coder
+                    )
                 ),
                 key=_sortable,
             )
             assert found == expected, layer
-        per_speaker = (Segment.transcript_id, Segment.speaker_id)
-        turns = select(*per_speaker, func.count(), func.sum(Segment.word_count))
-        expected = [tuple(row) for row in session.execute(turns.group_by(*per_speaker))]
-        expected = [row for row in expected if _in_scope(scope, row[0])]
-        found = [tuple(row) for row in coding_summary.turn_totals(session, scope)]
-        assert sorted(found, key=_sortable) == sorted(expected, key=_sortable)
+            if by_coder:
+                continue
+            coded = set(session.scalars(_coded_transcripts(layer)))
+            per_speaker = (Segment.transcript_id, Segment.speaker_id)
+            turns = select(*per_speaker, func.count(), func.sum(Segment.word_count))
+            totals = [tuple(row) for row in session.execute(turns.group_by(*per_speaker))]
+            totals = [
+                row
+                for row in totals
+                if _in_scope(scope, row[0]) and scope.counts_transcript(row[0] in coded)
+            ]
+            found_totals = [tuple(row) for row in coding_summary.turn_totals(session, layer, scope)]
+            assert sorted(found_totals, key=_sortable) == sorted(totals, key=_sortable), layer
 
 
-def _direct_counts(rollup: RollUp, layer: Layer) -> Select:
+def _coded_transcripts(layer: Layer) -> Select:
+    """The oracle of the coded scope: transcripts with a coding of the layer or a done mark."""
+    coders = layer_coders(layer)
+    coded = (
+        select(Segment.transcript_id)
+        .join(Coding, Coding.segment_id == Segment.id)
+        .where(Coding.coder_id.in_(coders))
+    )
+    done = select(TranscriptDone.transcript_id).where(TranscriptDone.coder_id.in_(coders))
+    return union(coded, done)
+
+
+def _direct_counts(rollup: RollUp, layer: Layer, by_coder: bool) -> Select:
     """The oracle: coded turns and words per (code, transcript, speaker, coder) in SQL, from
     the codings themselves (the statement the queries ran before the summary existed)."""
-    units = coding_units(rollup, layer)
+    units = coding_units(rollup, layer, by_coder=by_coder)
     pairs = (
         select(units.c.code_id, units.c.segment_id, units.c.coder_id)
         .where(units.c.code_id.is_not(None))
@@ -181,6 +206,7 @@ def test_summary_counts_what_the_codings_say_through_random_writes(corpus_projec
     assert_summary_matches(corpus_project)
     first = _transcript_ids(corpus_project)[0]
     assert_summary_matches(corpus_project, TurnScope(transcript_ids=(first,)))
+    assert_summary_matches(corpus_project, TurnScope(coverage=Coverage.ALL))
 
 
 def test_a_coding_counts_in_the_next_table(corpus_project: Project):

@@ -60,8 +60,8 @@ async def test_compare_offers_and_quotes_only_the_coders_own_layer(
         await open_screen(pilot, "f4")
         screen = pilot.app.screen
         assert isinstance(screen, CompareScreen)
-        assert screen.options["layer"] == [(f"coder {CODER}", f"coder:{CODER}")]
-        assert screen.choice.layer == f"coder:{CODER}"
+        assert screen.options["layer"] == [(f"coder {CODER}", CODER)]
+        assert screen.choice.layer == CODER
         breaks = next(i for i, code in enumerate(screen.view.codes) if code[1] == "temporality")
         assert screen.view.values[breaks][-1] == 1  # anna's one turn, not ben's two
     async with make_app(coder=SUPERVISOR).run_test(size=(100, 30)) as pilot:

@@ -11,11 +11,11 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from qualcode.domain.imports import ImportSpec
+from qualcode.domain.layer import Layer
 from qualcode.services import analysis, coding, corpus, importing
 from qualcode.services.analysis import (
     CompareQuery,
     FrequencyQuery,
-    LayerChoice,
     QuoteQuery,
     TurnScope,
 )
@@ -80,7 +80,7 @@ def cell_text(value: int | float | None) -> str:
     return str(value) if isinstance(value, int) else f"{value:.1f}"
 
 
-def expected_rows(project: Project, by: str, measure: str, layer: LayerChoice) -> list[list[str]]:
+def expected_rows(project: Project, by: str, measure: str, layer: Layer) -> list[list[str]]:
     """The services' answer as table rows: code, name, each group's value and mark, total."""
     comparison = analysis.compare(project, CompareQuery(by=by, layer=layer)).comparison
     keys = tuple(key for _, key, _ in comparison.codes)
@@ -124,7 +124,7 @@ async def test_table_shows_the_services_numbers_for_each_choice(make_app, compar
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_compare(pilot)
         table = screen.query_one(CompareTable)
-        everyone = LayerChoice()
+        everyone = Layer()
         assert shown_groups(table) == ["Pharmacy", "Ward"]
         assert shown_rows(table) == expected_rows(compared, "department", "turns", everyone)
         assert "χ² = " in str(screen.query_one("#compare-test").render())
@@ -136,8 +136,8 @@ async def test_table_shows_the_services_numbers_for_each_choice(make_app, compar
 
         await pilot.press("l", "l")  # all coders -> anna -> bo
         await settle(pilot)
-        bo = LayerChoice(coder="bo")
-        assert screen.choice.layer == "coder:bo"
+        bo = Layer.coder("bo")
+        assert screen.choice.layer == "bo"
         assert shown_rows(table) == expected_rows(compared, "group-kind", "turns", bo)
         assert shown_rows(table) != expected_rows(compared, "group-kind", "turns", everyone)
 

@@ -2,9 +2,11 @@
 
 Each character of a transcript is a unit; a coder either coded it with the code or not.
 Percent agreement is the share of characters on which both coders agree (coded by both or
-by neither) and kappa is Cohen's kappa over those characters. Across transcripts, NVivo
-averages per-transcript values weighted by transcript length; `aggregate_by_length` does
-the same, skipping transcripts where a value is undefined.
+by neither) and kappa is Cohen's kappa over those characters. Across transcripts, qualcode
+reports kappa of the pooled counts (so it follows from the counts printed beside it);
+NVivo averages per-transcript values weighted by transcript length (`aggregate_by_length`,
+and `aggregate(..., "weighted")`), skipping transcripts where a value is undefined, or
+reporting kappa 1 where neither coder coded (`empty_as_one`).
 
 With `exclude_uncoded=True` characters neither coder coded are dropped. Kappa is then at
 most 0 by construction (with no "neither" cell, p_o - p_e = -2 * a_only * b_only / n^2),
@@ -164,3 +166,96 @@ def document_presence_counts(
             both.tolist(), covered_a.tolist(), covered_b.tolist(), size.tolist(), strict=True
         )
     ]
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """Percent agreement and kappa across transcripts, with bootstrap intervals."""
+
+    percent_agreement: float | None
+    kappa: float | None
+    percent_interval: tuple[float | None, float | None] = (None, None)
+    kappa_interval: tuple[float | None, float | None] = (None, None)
+
+
+def aggregate(
+    results: Sequence[CharacterAgreement],
+    average: str = "pooled",
+    *,
+    empty_as_one: bool = False,
+    resamples: int = 0,
+    seed: int = 0,
+) -> Aggregate:
+    """Combine per-transcript results: kappa of the summed 2 x 2 tables ("pooled", so the
+    figures follow from the counts shown), or NVivo's mean of per-transcript values
+    weighted by length ("weighted") or plain ("unweighted"). With `empty_as_one`, a
+    transcript neither coder coded counts as kappa 1 in the means, as NVivo reports it;
+    otherwise it is undefined and left out. With `resamples`, 95 % percentile intervals
+    from resampling the transcripts (clusters of characters) with replacement."""
+    tables = np.array(
+        [[r.counts.both, r.counts.a_only, r.counts.b_only, r.counts.neither] for r in results],
+        dtype=np.float64,
+    ).reshape(-1, 4)
+    lengths = np.array([r.length for r in results], dtype=np.float64)
+    kappas = np.array(
+        [
+            1.0
+            if empty_as_one and r.counts.total == r.counts.neither
+            else np.nan
+            if r.kappa is None
+            else r.kappa
+            for r in results
+        ]
+    )
+    percents = np.array(
+        [np.nan if r.percent_agreement is None else r.percent_agreement for r in results]
+    )
+
+    def statistic(weights: npt.NDArray[np.float64]) -> tuple[npt.NDArray, npt.NDArray]:
+        """(percent agreement, kappa) for each row of transcript weights (resamples x T)."""
+        if average == "pooled":
+            both, a_only, b_only, neither = (weights @ tables).T
+            n = both + a_only + b_only + neither
+            with np.errstate(divide="ignore", invalid="ignore"):
+                observed = (both + neither) / n
+                p_a, p_b = (both + a_only) / n, (both + b_only) / n
+                expected = p_a * p_b + (1 - p_a) * (1 - p_b)
+                kappa = np.where(
+                    1 - expected > 1e-12, (observed - expected) / (1 - expected), np.nan
+                )
+            return observed, kappa
+        size = lengths if average == "weighted" else np.ones(len(results))
+        return _mean(weights * size, percents), _mean(weights * size, kappas)
+
+    percent, kappa = statistic(np.ones((1, len(results))))
+    result = Aggregate(_float(percent[0]), _float(kappa[0]))
+    if not resamples or len(results) < 2:
+        return result
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(len(results), np.full(len(results), 1 / len(results)), size=resamples)
+    percent_draws, kappa_draws = statistic(draws.astype(np.float64))
+    return Aggregate(
+        result.percent_agreement,
+        result.kappa,
+        _percentiles(percent_draws) if result.percent_agreement is not None else (None, None),
+        _percentiles(kappa_draws) if result.kappa is not None else (None, None),
+    )
+
+
+def _mean(weights: npt.NDArray[np.float64], values: npt.NDArray[np.float64]) -> npt.NDArray:
+    defined = ~np.isnan(values)
+    total = weights[:, defined].sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, weights[:, defined] @ values[defined] / total, np.nan)
+
+
+def _float(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+def _percentiles(values: npt.NDArray[np.float64]) -> tuple[float | None, float | None]:
+    defined = values[~np.isnan(values)]
+    if len(defined) < len(values) / 2:
+        return None, None
+    low, high = np.quantile(defined, [0.025, 0.975])
+    return float(low), float(high)

@@ -3,23 +3,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import combinations
 
 import numpy as np
 import numpy.typing as npt
 
+from qualcode.analysis.agreement.alpha_u import disagreements
 from qualcode.analysis.agreement.character import merge_span_arrays
 from qualcode.analysis.agreement.interpret import interpret_alpha
 from qualcode.analysis.agreement.layers import Context, SpanLayers
 from qualcode.analysis.agreement.segment_match import CodedSegment, segment_agreement
-from qualcode.analysis.agreement.unitized import Cu_alpha, Unit, cu_alpha
+from qualcode.analysis.agreement.unitized import (
+    Cu_alpha,
+    Unit,
+    binary_u_from_spans,
+    cu_alpha,
+    u_alpha,
+)
 from qualcode.domain.agreement import ALL_CODES
 from qualcode.domain.table import ResultTable
 
 EXCLUSIVE_NOTE = (
     "Empty where a coder's layer has overlapping codes of different values: cu-alpha and "
-    "Cu-alpha need mutually exclusive values (Krippendorff et al. 2016); compare such codes "
-    "one at a time (|u-alpha per code)."
+    "Cu-alpha (and u-alpha) need mutually exclusive values (Krippendorff et al. 2016); "
+    "compare such codes one at a time (|u-alpha per code)."
 )
 
 
@@ -58,18 +66,77 @@ def unitizing_table(context: Context, layers: SpanLayers) -> ResultTable:
     )
 
 
+def all_coders_table(context: Context, layers: SpanLayers) -> ResultTable | None:
+    """Three or more coders at once: |u-alpha and alpha-U per code, u-alpha per concept (its
+    codes as values) and alpha-U over all codes, over the transcripts every compared coder
+    took part in (Krippendorff et al. 2016, eqs. 5a and 6, and Krippendorff 1995, for m
+    coders). None with fewer than three coders."""
+    m = len(context.coders)
+    if m < 3:
+        return None
+    everyone = frozenset(range(m))
+    tids = [tid for tid, who in sorted(layers.takers.items()) if who == everyone]
+    documents = np.array(tids, dtype=np.int64)
+    lengths = [context.transcripts[tid].length for tid in tids]
+    total = int(sum(lengths))
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    continuum = (documents, offsets, total)
+    rows: list[list[str | int | float | None]] = []
+    notes: set[str] = set()
+    coders = tuple(range(m))
+    measured: list[tuple[float, float]] = []
+    if total:
+        for label, name in enumerate(context.labels):
+            spans = []
+            for coder in coders:
+                mask = layers.pick(coder, documents, [label])
+                spans.append(
+                    (
+                        np.searchsorted(documents, layers.transcript[mask]),
+                        layers.start[mask],
+                        layers.end[mask],
+                    )
+                )
+            value = binary_u_from_spans(spans, offsets, total)
+            rows.append([name, "|u-alpha", value, interpret_alpha(value), total])
+            merged = [merge_span_arrays(offsets[d] + a, offsets[d] + b) for d, a, b in spans]
+            d_o, d_e = disagreements(total, merged)
+            measured.append((d_o, d_e))
+            value = 1 - d_o / d_e if d_e > 0 else None
+            rows.append([name, "alpha-U", value, interpret_alpha(value), total])
+        concept_names = [label.split(".", 1)[0] for label in context.labels]
+        for concept in dict.fromkeys(concept_names):
+            members = [i for i, c in enumerate(concept_names) if c == concept]
+            value = _unitized(context, layers, coders, continuum, members, notes, measure=u_alpha)
+            rows.append([concept, "u-alpha", value, interpret_alpha(value), total])
+        mean_o, mean_e = np.mean(measured, axis=0)
+        value = 1 - float(mean_o) / float(mean_e) if mean_e > 0 else None
+        rows.append([ALL_CODES, "alpha-U", value, interpret_alpha(value), total])
+    return ResultTable(
+        title=f"Unitizing agreement of all {m} coders (|u-alpha, alpha-U, u-alpha)",
+        columns=["code or concept", "coefficient", "value", "band", "characters"],
+        rows=rows,
+        notes=[
+            f"Coders: {', '.join(context.coders)}; the {len(tids)} transcripts all of them "
+            "took part in, laid end to end.",
+            *sorted(notes),
+        ],
+    )
+
+
 def _unitized(
     context: Context,
     layers: SpanLayers,
-    coders: tuple[int, int],
+    coders: tuple[int, ...],
     continuum: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int],
     labels: list[int],
     notes: set[str],
     *,
     domains: npt.NDArray[np.int64] | None = None,
+    measure: Callable[[int, list[list[Unit]]], float | None] = cu_alpha,
 ) -> float | None:
-    """cu-alpha over `labels` (with `domains`: Cu-alpha, each label's domain its value);
-    None with a note when a layer has overlapping units of different values."""
+    """cu-alpha (or `measure`) over `labels` (with `domains`: Cu-alpha, each label's domain
+    its value); None with a note when a layer has overlapping units of different values."""
     documents, offsets, total = continuum
     layer_units = []
     for coder in coders:
@@ -88,7 +155,7 @@ def _unitized(
             ]
         )
     if domains is None:
-        return cu_alpha(total, layer_units)
+        return measure(total, layer_units)
     concepts = [label.split(".", 1)[0] for label in context.labels]
     domain_of = {context.labels[k]: concepts[k] for k in labels}
     return Cu_alpha(total, layer_units, domain_of)

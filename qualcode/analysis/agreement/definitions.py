@@ -48,10 +48,47 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Gwet (2008), British Journal of Mathematical and Statistical Psychology 61, 29-48.",
     ),
     Definition(
+        "Conger's kappa (Hubert's kappa)",
+        "Any number of coders: Fleiss' p_o with p_e the mean over coder pairs of their "
+        "chance agreement from each coder's own marginals (rater-specific, as Cohen's).",
+        "Conger (1980), Psychological Bulletin 88, 322-328; Hubert (1977); Gwet (2014), "
+        "ch. 2; checked against irrCAC.",
+    ),
+    Definition(
+        "Light's kappa",
+        "The mean of Cohen's kappa over every pair of coders (each pair over the units both "
+        "coded).",
+        "Light (1971), Psychological Bulletin 76, 365-377.",
+    ),
+    Definition(
+        "Fleiss' kappa per category",
+        "Fleiss' kappa of one category against all others: 1 - sum_i x_ij (m - x_ij) / "
+        "(N m (m - 1) p_j q_j); how reliably coders tell that category apart.",
+        "Fleiss (1971), Psychological Bulletin 76, 378-382.",
+    ),
+    Definition(
+        "Weighted coefficients (--weights)",
+        "Ordered categories earn partial credit w_kl: linear 1 - |k - l| / range, quadratic "
+        "1 - (k - l)^2 / range^2, ordinal by ranks, ratio by ((k - l)/(k + l))^2. Cohen's "
+        "weighted kappa, weighted Fleiss and Conger, Gwet's AC2 and weighted "
+        "Brennan-Prediger (p_e = sum w / q^2).",
+        "Cohen (1968); Gwet (2014), ch. 3; weights as irrCAC's weight functions.",
+    ),
+    Definition(
+        "95 % intervals",
+        "Kappa family and percent agreement: Gwet's linearised standard errors (Cohen's "
+        "kappa: Fleiss, Cohen & Everitt 1969) with a t interval on n - 1 degrees of freedom. "
+        "Alpha: Krippendorff's bootstrap of the coincidences (seeded). Character level: a "
+        "bootstrap over transcripts. Bands apply to the interval.",
+        "Gwet (2014), ch. 5; Hayes & Krippendorff (2007), Communication Methods and "
+        "Measures 1, 77-89.",
+    ),
+    Definition(
         "Character percent agreement and kappa",
         "Every character of a transcript is a unit coded or not coded by each coder; "
-        "percent agreement and Cohen's kappa over characters, averaged over transcripts "
-        "weighted by their length (as NVivo's Coding Comparison).",
+        "percent agreement and Cohen's kappa of the counts pooled over transcripts (the "
+        "figures follow from the counts shown). --average weighted|unweighted gives NVivo's "
+        "mean of per-transcript kappas, --nvivo-empty its kappa 1 for text nobody coded.",
         "QSR NVivo, Coding Comparison query documentation.",
     ),
     Definition(
@@ -59,6 +96,14 @@ DEFINITIONS: tuple[Definition, ...] = (
         "Krippendorff's alpha over the text continuum for one code: agreement on which "
         "stretches of text carry the code and which do not.",
         "Krippendorff, Mathet, Bouvry & Widlöcher (2016), Quality & Quantity 50, 2347-2364, eq. 6.",
+    ),
+    Definition(
+        "alpha-U (Krippendorff 1995)",
+        "Per code, coders' units compared by their boundaries: squared differences of the "
+        "starts and ends of overlapping units, a unit's squared length where the other coder "
+        "has a gap; over all codes the mean observed over the mean expected disagreement.",
+        "Krippendorff (1995), Sociological Methodology 25, 47-76; Krippendorff (2004), "
+        "Content Analysis 2nd ed., pp. 251-256 (p. 254 example reproduced).",
     ),
     Definition(
         "cu-alpha",

@@ -23,3 +23,22 @@ def interpret_kappa(value: float | None) -> str:
         if value <= upper:
             return label
     return "almost perfect"
+
+
+ALPHA_CONVENTION = "Krippendorff (2004)"
+KAPPA_CONVENTION = "Landis & Koch (1977)"
+
+
+def interpret_interval(
+    kind: str, value: float | None, low: float | None = None, high: float | None = None
+) -> str:
+    """The band of the interval: one band when both ends fall in it, else "low to high"
+    (e.g. "tentative to reliable"); the point's band when there is no interval. `kind` is
+    "alpha" (Krippendorff's bands) or "kappa" (Landis & Koch's)."""
+    band = interpret_alpha if kind == "alpha" else interpret_kappa
+    if value is None:
+        return "undefined"
+    if low is None or high is None:
+        return band(value)
+    lower, upper = band(low), band(high)
+    return lower if lower == upper else f"{lower} to {upper}"

@@ -136,10 +136,14 @@ def coder_column(context: Context, coder_ids: npt.NDArray[np.int64]) -> npt.NDAr
 
 
 def turn_layers(
-    context: Context, segments: npt.NDArray[np.int64], found: npt.NDArray[np.int64]
+    context: Context,
+    segments: npt.NDArray[np.int64],
+    found: npt.NDArray[np.int64],
+    excluded: npt.ArrayLike = (),
 ) -> TurnLayers:
     """Turn-level presence from (id, transcript, start, end) segment rows and
-    (segment, code, coder) presence rows."""
+    (segment, code, coder) presence rows; the `excluded` segments (moderators' turns) are no
+    units, though codings on them still make a coder take part in the transcript."""
     order = np.argsort(segments[:, 0])
     at = np.searchsorted(segments[order, 0], found[:, 0]).clip(max=max(len(segments) - 1, 0))
     row = order[at] if len(segments) else at
@@ -148,7 +152,7 @@ def turn_layers(
     coder = coder_column(context, found[:, 2])
     m = len(context.coders)
     takers = takers_of(m, coder, segments[row, 1])
-    kept = np.isin(segments[:, 1], list(takers))
+    kept = np.isin(segments[:, 1], list(takers)) & ~np.isin(segments[:, 0], excluded)
     position = np.cumsum(kept) - 1  # a kept segment's index among the units
     units = segments[kept]
     cover = covered(takers, m, units[:, 1])
@@ -170,13 +174,18 @@ def span_layers(context: Context, rows: npt.NDArray[np.int64]) -> SpanLayers:
 
 
 def sentence_layers(
-    context: Context, spans: SpanLayers, sentences: npt.NDArray[np.int64]
+    context: Context,
+    spans: SpanLayers,
+    sentences: npt.NDArray[np.int64],
+    excluded: npt.ArrayLike = (),
 ) -> TurnLayers:
     """Sentence-level presence: a coding marks every sentence its span overlaps.
 
     `sentences` holds (transcript, start, end, segment) rows sorted by transcript and start;
-    `segment_ids` of the result then holds the segment of each sentence.
+    `segment_ids` of the result then holds the segment of each sentence. Sentences of the
+    `excluded` segments (moderators' turns) are no units.
     """
+    sentences = sentences[~np.isin(sentences[:, 3], excluded)]
     m = len(context.coders)
     present = np.zeros((len(context.labels), len(sentences), m), dtype=bool)
     first_of = {tid: i for i, tid in reversed(list(enumerate(sentences[:, 0].tolist())))}
@@ -195,3 +204,15 @@ def sentence_layers(
             i += 1
     cover = covered(spans.takers, m, sentences[:, 0])
     return TurnLayers(sentences[:, 3], sentences[:, 0], present & cover[None], cover, spans.takers)
+
+
+def ordinal_values(layers: TurnLayers) -> tuple[npt.NDArray[np.float64], int]:
+    """Units x coders rating matrix from presence layers whose labels are ordered levels
+    (label k is value k + 1): NaN where a coder applied no level, or did not take part, or
+    applied two or more levels to the unit; returns the matrix and how many (unit, coder)
+    cells had two or more levels."""
+    present = layers.present & layers.covered[None]
+    count = present.sum(axis=0)  # units x coders
+    value = np.argmax(present, axis=0).astype(np.float64) + 1
+    value[count != 1] = np.nan
+    return value, int(np.count_nonzero(count > 1))

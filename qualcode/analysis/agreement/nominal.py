@@ -9,12 +9,15 @@ number of raters per unit (Gwet 2014, Handbook of Inter-Rater Reliability, 4th e
 and 4; as in Gwet's irrCAC package): observed agreement averages, over units with at least
 two values, the share of agreeing coder pairs; category prevalences average, over units with
 at least one value, each unit's share of the category. With complete data this is exactly
-Fleiss (1971). Krippendorff's alpha comes from the `krippendorff` package.
+Fleiss (1971). They, Conger's, Cohen's and Light's kappa, with agreement weights for ordered
+categories and Gwet's standard errors, come from `multirater` and `raters`. Krippendorff's
+alpha comes from the `krippendorff` package, its interval from Krippendorff's bootstrap
+(`bootstrap`).
 """
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import krippendorff
@@ -22,13 +25,14 @@ import numpy as np
 import numpy.typing as npt
 
 from qualcode.analysis.agreement._counts import CategoryCounts, as_matrix, category_counts
+from qualcode.analysis.agreement.bootstrap import Bootstrap, alpha_interval
+from qualcode.analysis.agreement.multirater import ChanceCorrected, category_kappas, family
+from qualcode.analysis.agreement.raters import cohen, cohen_table, conger, light, light_interval
+from qualcode.analysis.agreement.weights import Weighting, weight_matrix
 from qualcode.errors import QualcodeError
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
-
-# Chance agreement this close to 1 leaves no room for agreement beyond chance.
-_UNDEFINED_MARGIN = 1e-12
 
 
 @dataclass(frozen=True)
@@ -37,25 +41,19 @@ class PercentAgreement:
 
     value: float | None
     n_units: int
-
-
-@dataclass(frozen=True)
-class ChanceCorrected:
-    """A kappa-type coefficient (p_o - p_e) / (1 - p_e) with its parts."""
-
-    value: float | None
-    observed: float | None
-    expected: float | None
-    n_units: int
+    ci_low: float | None = None
+    ci_high: float | None = None
 
 
 @dataclass(frozen=True)
 class Alpha:
-    """Krippendorff's alpha at one level of measurement."""
+    """Krippendorff's alpha at one level of measurement, with its bootstrap interval."""
 
     value: float | None
     level: Level
     n_units: int
+    ci_low: float | None = None
+    ci_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -89,65 +87,11 @@ class AgreementResult:
     fleiss_kappa: ChanceCorrected | None
     brennan_prediger: ChanceCorrected | None
     gwet_ac1: ChanceCorrected | None
-
-
-def chance_corrected(
-    observed: float | None, expected: float | None, n_units: int
-) -> ChanceCorrected:
-    """(p_o - p_e) / (1 - p_e), None where p_o or p_e is missing or p_e is 1."""
-    if observed is None or expected is None or 1.0 - expected < _UNDEFINED_MARGIN:
-        return ChanceCorrected(None, observed, expected, n_units)
-    return ChanceCorrected((observed - expected) / (1.0 - expected), observed, expected, n_units)
-
-
-@dataclass(frozen=True)
-class Summary:
-    """Observed agreement and category prevalences shared by the kappa family."""
-
-    observed: float | None
-    n_units: int
-    prevalence: npt.NDArray[np.float64]
-    q: int
-
-
-def summarise(table: CategoryCounts) -> Summary:
-    """Gwet's (2014) multi-rater p_a and pi_k for a varying number of raters per unit.
-
-    p_a is the mean share of agreeing ordered coder pairs over units with two or more
-    values; pi_k the mean share of category k over units with at least one value.
-    """
-    q = len(table.domain)
-    ones = np.ones(q)
-    counts = table.counts
-    raters = counts @ ones
-    paired = raters >= 2
-    n_units = int(np.count_nonzero(paired))
-    observed = None
-    if n_units:
-        r = raters[paired]
-        agreeing = (counts[paired] * (counts[paired] - 1)) @ ones
-        observed = float((agreeing / (r * (r - 1))).mean())
-    rated = raters >= 1
-    prevalence = (counts[rated] / raters[rated, None]).mean(axis=0) if rated.any() else np.zeros(q)
-    return Summary(observed, n_units, prevalence, q)
-
-
-def fleiss_from(summary: Summary) -> ChanceCorrected:
-    expected = float((summary.prevalence**2).sum()) if summary.n_units else None
-    return chance_corrected(summary.observed, expected, summary.n_units)
-
-
-def brennan_prediger_from(summary: Summary, q: int) -> ChanceCorrected:
-    expected = 1.0 / q if summary.n_units and q >= 1 else None
-    return chance_corrected(summary.observed, expected, summary.n_units)
-
-
-def gwet_ac1_from(summary: Summary) -> ChanceCorrected:
-    if not summary.n_units or summary.q < 2:
-        return ChanceCorrected(None, summary.observed, None, summary.n_units)
-    pi = summary.prevalence
-    expected = float((pi * (1.0 - pi)).sum() / (summary.q - 1))
-    return chance_corrected(summary.observed, expected, summary.n_units)
+    conger_kappa: ChanceCorrected | None = None
+    light_kappa: ChanceCorrected | None = None
+    category_kappas: tuple[ChanceCorrected, ...] = ()
+    weights: Weighting = "identity"
+    bootstrap: Bootstrap | None = None
 
 
 def _pool_unanimous(counts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -163,7 +107,10 @@ def _pool_unanimous(counts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.vstack([counts[~unanimous], np.diag(pooled)[pooled > 0]])
 
 
-def alpha_from_counts(table: CategoryCounts, level: Level) -> Alpha:
+def alpha_from_counts(
+    table: CategoryCounts, level: Level, bootstrap: Bootstrap | None = None
+) -> Alpha:
+    """Alpha via the package; with `bootstrap`, Krippendorff's bootstrap interval too."""
     if level not in LEVELS:
         raise QualcodeError(f"Unknown level {level!r}; use one of {', '.join(LEVELS)}.")
     paired = table.counts[table.raters >= 2]
@@ -172,20 +119,24 @@ def alpha_from_counts(table: CategoryCounts, level: Level) -> Alpha:
         return Alpha(None, level, n_units)
     with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
+        pooled = _pool_unanimous(paired)
         value = float(
             krippendorff.alpha(
-                value_counts=_pool_unanimous(paired),
-                value_domain=table.domain,
-                level_of_measurement=level,
+                value_counts=pooled, value_domain=table.domain, level_of_measurement=level
             )
         )
-    return Alpha(value if np.isfinite(value) else None, level, n_units)
+    if not np.isfinite(value):
+        return Alpha(None, level, n_units)
+    if bootstrap is None:
+        return Alpha(value, level, n_units)
+    low, high = alpha_interval(pooled, table.domain, level, table.n_coders, bootstrap=bootstrap)
+    return Alpha(value, level, n_units, low, high)
 
 
 def percent_agreement(data: npt.ArrayLike) -> PercentAgreement:
     """Pairwise percent agreement over units that at least two coders coded."""
-    summary = summarise(category_counts(data))
-    return PercentAgreement(summary.observed, summary.n_units)
+    result = family(category_counts(data).counts, confidence=None).percent_agreement
+    return PercentAgreement(result.value, result.n_units)
 
 
 def cohen_kappa(a: npt.ArrayLike, b: npt.ArrayLike) -> ChanceCorrected:
@@ -198,22 +149,13 @@ def cohen_kappa(a: npt.ArrayLike, b: npt.ArrayLike) -> ChanceCorrected:
             f"{right.shape}; pass one value per unit for each coder."
         )
     both = ~(np.isnan(left) | np.isnan(right))
-    table = category_counts(np.column_stack([left[both], right[both]]))
-    n = int(both.sum())
-    if n == 0:
-        return ChanceCorrected(None, None, None, 0)
-    q = len(table.domain)
-    first = np.searchsorted(table.domain, left[both])
-    second = np.searchsorted(table.domain, right[both])
-    confusion = np.bincount(first * q + second, minlength=q * q).reshape(q, q) / n
-    observed = float(np.trace(confusion))
-    expected = float(confusion.sum(axis=1) @ confusion.sum(axis=0))
-    return chance_corrected(observed, expected, n)
+    domain = np.unique(np.concatenate([left[both], right[both]]))
+    return cohen(left, right, domain, confidence=None)
 
 
 def fleiss_kappa(data: npt.ArrayLike) -> ChanceCorrected:
     """Fleiss' (1971) kappa; units may have different numbers of coders (see module doc)."""
-    return fleiss_from(summarise(category_counts(data)))
+    return family(category_counts(data).counts, confidence=None).fleiss_kappa
 
 
 def brennan_prediger(data: npt.ArrayLike, q: int) -> ChanceCorrected:
@@ -224,12 +166,13 @@ def brennan_prediger(data: npt.ArrayLike, q: int) -> ChanceCorrected:
             f"q = {q} is fewer than the {len(table.domain)} categories in the data; "
             "pass the number of categories the coders could choose from."
         )
-    return brennan_prediger_from(summarise(table), q)
+    padded = np.pad(table.counts, ((0, 0), (0, q - len(table.domain))))
+    return family(padded, confidence=None).brennan_prediger
 
 
 def gwet_ac1(data: npt.ArrayLike, categories: Sequence[float] | None = None) -> ChanceCorrected:
     """Gwet's (2008) AC1 over the observed categories, or over `categories` if given."""
-    return gwet_ac1_from(summarise(category_counts(data, categories)))
+    return family(category_counts(data, categories).counts, confidence=None).gwet_ac
 
 
 def krippendorff_alpha(
@@ -254,40 +197,85 @@ def presence_counts(a: npt.ArrayLike, b: npt.ArrayLike) -> PresenceCounts:
     return PresenceCounts(both, a_only, b_only, left.size - both - a_only - b_only)
 
 
-def presence_kappa(counts: PresenceCounts) -> ChanceCorrected:
-    """Percent agreement and Cohen's kappa of a 2 x 2 presence table."""
-    n = counts.total
-    if n == 0:
-        return ChanceCorrected(None, None, None, 0)
-    observed = (counts.both + counts.neither) / n
-    p_a = (counts.both + counts.a_only) / n
-    p_b = (counts.both + counts.b_only) / n
-    return chance_corrected(observed, p_a * p_b + (1 - p_a) * (1 - p_b), n)
+def presence_kappa(counts: PresenceCounts, confidence: float | None = None) -> ChanceCorrected:
+    """Percent agreement (`observed`) and Cohen's kappa of a 2 x 2 presence table."""
+    table = [[counts.both, counts.a_only], [counts.b_only, counts.neither]]
+    return cohen_table(table, confidence=confidence)
+
+
+def counts_coefficients(
+    table: CategoryCounts,
+    *,
+    level: Level = "nominal",
+    weights: Weighting | None = None,
+    bootstrap: Bootstrap | None = None,
+) -> AgreementResult:
+    """The coefficients that need no rater identity, from a counts table (Fleiss 1971's
+    layout): percent agreement, alpha, Fleiss, Brennan-Prediger, AC1/AC2 and Fleiss'
+    per-category kappas; see `coefficients`."""
+    kind: Weighting = weights or "identity"
+    confidence = 0.95 if bootstrap is not None else None
+    result = family(table.counts, weight_matrix(kind, table.domain), confidence=confidence)
+    kappas = level == "nominal" or weights is not None
+    percent = result.percent_agreement
+    return AgreementResult(
+        n_units=percent.n_units,
+        n_coders=table.n_coders,
+        percent_agreement=PercentAgreement(
+            percent.value, percent.n_units, percent.ci_low, percent.ci_high
+        ),
+        krippendorff_alpha=alpha_from_counts(table, level, bootstrap),
+        cohen_kappa=None,
+        fleiss_kappa=result.fleiss_kappa if kappas else None,
+        brennan_prediger=result.brennan_prediger if kappas else None,
+        gwet_ac1=result.gwet_ac if kappas else None,
+        category_kappas=tuple(category_kappas(table.counts, confidence))
+        if level == "nominal" and kind == "identity" and len(table.domain) >= 3
+        else (),
+        weights=kind,
+        bootstrap=bootstrap,
+    )
 
 
 def coefficients(
-    data: npt.ArrayLike, *, level: Level = "nominal", categories: Sequence[float] | None = None
+    data: npt.ArrayLike,
+    *,
+    level: Level = "nominal",
+    categories: Sequence[float] | None = None,
+    weights: Weighting | None = None,
+    bootstrap: Bootstrap | None = None,
 ) -> AgreementResult:
-    """Every coefficient that applies to the matrix, from one pass over the counts.
+    """Every coefficient that applies to the matrix.
 
     `categories` fixes the category set: it sets q for Brennan-Prediger and AC1 and the
     ordered domain for ordinal alpha. Without it, the categories are the values that occur,
     so a code nobody used leaves one category and every chance-corrected coefficient
     undefined; with `categories=(0, 1)` Brennan-Prediger and AC1 are 1.0 for it (their chance
     agreement stays below 1) while kappa and alpha remain undefined.
+
+    The kappa family applies to nominal data, and to any level with `weights` (Cohen's
+    weighted kappa, Gwet's AC2, weighted Brennan-Prediger and Fleiss and Conger). With
+    `bootstrap`, every coefficient carries a 95 % interval: Gwet's standard errors for the
+    kappa family and percent agreement, Krippendorff's bootstrap for alpha, a bootstrap over
+    units for Light's kappa.
     """
     matrix = as_matrix(data)
     table = category_counts(matrix, categories)
-    summary = summarise(table)
-    nominal = level == "nominal"
-    two_coders = matrix.shape[1] == 2
-    return AgreementResult(
-        n_units=summary.n_units,
-        n_coders=matrix.shape[1],
-        percent_agreement=PercentAgreement(summary.observed, summary.n_units),
-        krippendorff_alpha=alpha_from_counts(table, level),
-        cohen_kappa=cohen_kappa(matrix[:, 0], matrix[:, 1]) if nominal and two_coders else None,
-        fleiss_kappa=fleiss_from(summary) if nominal else None,
-        brennan_prediger=brennan_prediger_from(summary, summary.q) if nominal else None,
-        gwet_ac1=gwet_ac1_from(summary) if nominal else None,
+    result = counts_coefficients(table, level=level, weights=weights, bootstrap=bootstrap)
+    if result.fleiss_kappa is None:  # the kappa family does not apply
+        return result
+    w = weight_matrix(result.weights, table.domain)
+    confidence = 0.95 if bootstrap is not None else None
+    m = matrix.shape[1]
+    domain = table.domain
+    if m == 2:
+        return replace(result, cohen_kappa=cohen(matrix[:, 0], matrix[:, 1], domain, w, confidence))
+    light_kappa = None
+    if result.weights == "identity":
+        light_kappa = light(matrix, domain)
+        if bootstrap is not None and light_kappa.value is not None:
+            low, high = light_interval(matrix, domain, bootstrap.resamples, bootstrap.seed)
+            light_kappa = replace(light_kappa, ci_low=low, ci_high=high)
+    return replace(
+        result, conger_kappa=conger(matrix, domain, w, confidence), light_kappa=light_kappa
     )

@@ -9,24 +9,32 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 
+from qualcode.analysis.agreement.alpha_u import disagreements
+from qualcode.analysis.agreement.bootstrap import Bootstrap
 from qualcode.analysis.agreement.character import (
     CharacterAgreement,
-    aggregate_by_length,
+    aggregate,
     agreement_from_counts,
     document_presence_counts,
+    merge_span_arrays,
 )
 from qualcode.analysis.agreement.layers import Context, SpanLayers, Takers, TurnLayers
+from qualcode.analysis.agreement.multirater import ChanceCorrected
+from qualcode.analysis.agreement.nominal import AgreementResult, Alpha, PercentAgreement
 from qualcode.analysis.agreement.presence import (
     PresencePatterns,
     pattern_coefficients,
     presence_patterns,
 )
 from qualcode.analysis.agreement.unitized import DocSpans, binary_u_from_spans
-from qualcode.domain.agreement import ALL_CODES, OVERALL, AgreementRow
+from qualcode.domain.agreement import ALL_CODES, OVERALL, AgreementOptions, AgreementRow
 
 
-def nominal_rows(context: Context, layers: TurnLayers, by: str) -> list[AgreementRow]:
-    """Per group, one row per label and one for all labels pooled (units x labels)."""
+def nominal_rows(
+    context: Context, layers: TurnLayers, by: str, bootstrap: Bootstrap | None = None
+) -> list[AgreementRow]:
+    """Per group, one row per label and one for all labels pooled (units x labels); with
+    `bootstrap`, every coefficient with its 95 % interval."""
     rows = []
     for group, mask in _groups(context, layers.takers, layers.transcript_ids, by):
         covered = layers.covered[mask]
@@ -34,9 +42,9 @@ def nominal_rows(context: Context, layers: TurnLayers, by: str) -> list[Agreemen
         for index, label in enumerate(context.labels):
             patterns = presence_patterns(layers.present[index][mask], covered)
             pooled = patterns if pooled is None else pooled + patterns
-            rows.append(_nominal_row(context, group, label, patterns))
+            rows.append(_nominal_row(context, group, label, patterns, bootstrap))
         if pooled is not None and len(context.labels) > 1:
-            rows.append(_nominal_row(context, group, ALL_CODES, pooled))
+            rows.append(_nominal_row(context, group, ALL_CODES, pooled, bootstrap))
     return rows
 
 
@@ -54,7 +62,11 @@ def _groups(
 
 
 def _nominal_row(
-    context: Context, group: str, label: str, patterns: PresencePatterns
+    context: Context,
+    group: str,
+    label: str,
+    patterns: PresencePatterns,
+    bootstrap: Bootstrap | None,
 ) -> AgreementRow:
     """Coefficients and the four counts (units with two or more coders) of one label."""
     w = patterns.weights
@@ -64,7 +76,8 @@ def _nominal_row(
     neither = int(pairable[:, 0].sum())
     split = int(pairable.sum()) - both - neither
     two = m == 2
-    result = pattern_coefficients(patterns)
+    result = pattern_coefficients(patterns, bootstrap)
+    n_units = int(pairable.sum())
     return AgreementRow(
         group=group,
         code=label,
@@ -81,13 +94,34 @@ def _nominal_row(
         krippendorff_alpha=result.krippendorff_alpha.value,
         brennan_prediger=result.brennan_prediger.value if result.brennan_prediger else None,
         gwet_ac1=result.gwet_ac1.value if result.gwet_ac1 else None,
+        prevalence=(n_units - neither) / n_units if n_units else None,
+        intervals=_intervals(result) if bootstrap is not None else {},
     )
 
 
+def _intervals(result: AgreementResult) -> dict[str, tuple[float | None, float | None]]:
+    fields: dict[str, ChanceCorrected | PercentAgreement | Alpha | None] = {
+        "percent_agreement": result.percent_agreement,
+        "cohen_kappa": result.cohen_kappa,
+        "fleiss_kappa": result.fleiss_kappa,
+        "krippendorff_alpha": result.krippendorff_alpha,
+        "brennan_prediger": result.brennan_prediger,
+        "gwet_ac1": result.gwet_ac1,
+    }
+    return {
+        name: (field.ci_low, field.ci_high) for name, field in fields.items() if field is not None
+    }
+
+
 def character_rows(
-    context: Context, layers: SpanLayers, by: str, *, exclude_uncoded: bool = False
+    context: Context,
+    layers: SpanLayers,
+    options: AgreementOptions,
+    bootstrap: Bootstrap | None = None,
 ) -> list[AgreementRow]:
-    """NVivo-style rows per pair of coders, group and label, with the binary u-alpha."""
+    """NVivo-style rows per pair of coders, group and label, with the binary u-alpha;
+    kappa across transcripts as `options.average` says (see `character.aggregate`)."""
+    by, exclude_uncoded = options.by, options.exclude_uncoded
     rows = []
     for a, b in combinations(range(len(context.coders)), 2):
         pair = (context.coders[a], context.coders[b])
@@ -97,6 +131,8 @@ def character_rows(
             offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
             mine = [layers.pick(coder, documents) for coder in (a, b)]
             pooled: list[CharacterAgreement] = []
+            disagreement: list[tuple[float, float]] = []
+            total = int(sum(lengths))
             for label, name in enumerate(context.labels):
                 spans = [_doc_spans(layers, m & (layers.label == label), documents) for m in mine]
                 counts = document_presence_counts(lengths, spans[0], spans[1])
@@ -105,10 +141,21 @@ def character_rows(
                     for n, c in zip(lengths, counts, strict=True)
                 ]
                 pooled += results
-                u = binary_u_from_spans(spans, offsets, int(sum(lengths)))
-                rows.append(_character_row(group, name, pair, results, u))
+                u = binary_u_from_spans(spans, offsets, total)
+                row = _character_row(group, name, pair, results, u, options, bootstrap)
+                if total:
+                    merged = [
+                        merge_span_arrays(offsets[d] + s, offsets[d] + e) for d, s, e in spans
+                    ]
+                    d_o, d_e = disagreements(total, merged)
+                    disagreement.append((d_o, d_e))
+                    row = row.model_copy(update={"alpha_u": 1 - d_o / d_e if d_e > 0 else None})
+                rows.append(row)
             if len(context.labels) > 1:
-                rows.append(_character_row(group, ALL_CODES, pair, pooled, None))
+                row = _character_row(group, ALL_CODES, pair, pooled, None, options, bootstrap)
+                mean_o, mean_e = np.mean(disagreement, axis=0) if disagreement else (0.0, 0.0)
+                aggregated = 1 - float(mean_o) / float(mean_e) if mean_e > 0 else None
+                rows.append(row.model_copy(update={"alpha_u": aggregated}))
     return rows
 
 
@@ -140,23 +187,38 @@ def _character_row(
     pair: tuple[str, str],
     results: list[CharacterAgreement],
     u: float | None,
+    options: AgreementOptions,
+    bootstrap: Bootstrap | None,
 ) -> AgreementRow:
-    weighted = aggregate_by_length(results)
+    combined = aggregate(
+        results,
+        options.average,
+        empty_as_one=options.empty_as_one,
+        resamples=bootstrap.resamples if bootstrap else 0,
+        seed=bootstrap.seed if bootstrap else 0,
+    )
     both = sum(r.counts.both for r in results)
     a_only = sum(r.counts.a_only for r in results)
     b_only = sum(r.counts.b_only for r in results)
     neither = sum(r.counts.neither for r in results)
+    n_units = both + a_only + b_only + neither
+    intervals = {
+        "percent_agreement": combined.percent_interval,
+        "cohen_kappa": combined.kappa_interval,
+    }
     return AgreementRow(
         group=group,
         code=label,
         coders=pair,
-        n_units=both + a_only + b_only + neither,
+        n_units=n_units,
         both=both,
         a_only=a_only,
         b_only=b_only,
         neither=neither,
         split=a_only + b_only,
-        percent_agreement=weighted.percent_agreement,
-        cohen_kappa=weighted.kappa,
+        percent_agreement=combined.percent_agreement,
+        cohen_kappa=combined.kappa,
         u_alpha=u,
+        prevalence=(n_units - neither) / n_units if n_units else None,
+        intervals=intervals if bootstrap is not None else {},
     )

@@ -18,13 +18,13 @@ from textual.message import Message
 from textual.widgets import DataTable, Select, Static
 
 from qualcode.analysis.frequency import NONE_LABEL
+from qualcode.domain.layer import ALL
 from qualcode.errors import QualcodeError
 from qualcode.services import analysis
 from qualcode.services.analysis import MEASURES, Quote, QuoteQuery, TurnScope
 from qualcode.tui.modals.quotes import QuotesDialog
 from qualcode.tui.screens.base import WorkbenchScreen
 from qualcode.tui.screens.compare_data import (
-    ALL,
     DIMENSION_LABELS,
     Choice,
     CompareView,

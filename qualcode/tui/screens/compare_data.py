@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qualcode.analysis.contingency import RESIDUAL_THRESHOLD
+from qualcode.domain.layer import ALL, CONSENSUS, Layer
 from qualcode.domain.table import Style
 from qualcode.services import analysis, blind
 from qualcode.services.analysis import (
@@ -18,13 +19,9 @@ from qualcode.services.analysis import (
     CompareQuery,
     ComparisonReport,
     FrequencyQuery,
-    LayerChoice,
 )
 from qualcode.services.project import Project
 
-ALL = "all"
-CONSENSUS = "consensus"
-CODER = "coder:"  # a layer value "coder:NAME" is that coder's own layer
 LEVEL = 1  # rows are the top-level codes, each with its children rolled up
 DIMENSION_LABELS = {"department": "Department", "group-kind": "Group kind", "speaker-role": "Role"}
 Number = int | float | None
@@ -39,12 +36,8 @@ class Choice:
     layer: str = ALL
 
     @property
-    def layer_choice(self) -> LayerChoice:
-        if self.layer == CONSENSUS:
-            return LayerChoice(consensus=True)
-        if self.layer.startswith(CODER):
-            return LayerChoice(coder=self.layer.removeprefix(CODER))
-        return LayerChoice()
+    def layer_choice(self) -> Layer:
+        return Layer.parse(self.layer)
 
 
 def layer_options(project: Project, coder: str) -> list[tuple[str, str]]:
@@ -53,7 +46,7 @@ def layer_options(project: Project, coder: str) -> list[tuple[str, str]]:
     options = [("all coders", ALL)] if visible.every else []
     if visible.consensus:
         options.append(("consensus", CONSENSUS))
-    return options + [(f"coder {name}", CODER + name) for name in visible.coders]
+    return options + [(Layer.coder(name).label, name) for name in visible.coders]
 
 
 @dataclass(frozen=True)

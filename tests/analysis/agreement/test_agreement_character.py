@@ -85,3 +85,41 @@ def test_vectorised_counts_match_a_plain_loop():
     assert result.counts.both == both
     assert result.counts.a_only == len(covered[0]) - both
     assert result.counts.neither == length - len(covered[0] | covered[1])
+
+
+def _result(length, both, a_only, b_only, neither):
+    from qualcode.analysis.agreement import PresenceCounts, agreement_from_counts
+
+    return agreement_from_counts(length, PresenceCounts(both, a_only, b_only, neither))
+
+
+def test_pooled_kappa_follows_from_the_counts_and_nvivo_means_are_options():
+    """Three transcripts by hand. T1 (100 chars): both 10, neither 90 -> kappa 1.
+    T2 (50): A only 10, B only 10, neither 30 -> p_o .6, p_e .04 + .64 = .68, kappa -.25.
+    T3 (50): nobody coded -> kappa undefined (NVivo reports 1).
+    Pooled over all three: both 10, A only 10, B only 10, neither 170, n = 200,
+    p_o = 180/200, p_A = p_B = 20/200, p_e = .01 + .81 = .82, kappa = .08/.18 = 4/9.
+    NVivo weighted by length over defined kappas: (100 * 1 + 50 * -.25) / 150 = .58333;
+    unweighted: (1 - .25) / 2 = .375; with T3 as 1: (100 + -12.5 + 50) / 200 = .6875."""
+    from qualcode.analysis.agreement.character import aggregate
+
+    results = [_result(100, 10, 0, 0, 90), _result(50, 0, 10, 10, 30), _result(50, 0, 0, 0, 50)]
+    assert results[2].kappa is None
+    pooled = aggregate(results)
+    assert pooled.kappa == pytest.approx(4 / 9)
+    assert pooled.percent_agreement == pytest.approx(180 / 200)
+    assert aggregate(results, "weighted").kappa == pytest.approx(87.5 / 150)
+    assert aggregate(results, "unweighted").kappa == pytest.approx(0.375)
+    nvivo = aggregate(results, "weighted", empty_as_one=True)
+    assert nvivo.kappa == pytest.approx(137.5 / 200)
+    assert aggregate(results, empty_as_one=True).kappa == pytest.approx(4 / 9)  # pooled: no effect
+
+
+def test_transcript_bootstrap_interval_contains_pooled_kappa():
+    from qualcode.analysis.agreement.character import aggregate
+
+    results = [_result(100, 10 + k, k % 3, 2, 80 - k) for k in range(8)]
+    combined = aggregate(results, resamples=500, seed=3)
+    low, high = combined.kappa_interval
+    assert low <= combined.kappa <= high
+    assert aggregate(results, resamples=500, seed=3) == combined

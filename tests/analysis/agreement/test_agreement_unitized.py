@@ -186,3 +186,33 @@ def test_alphas_do_not_depend_on_coder_order(coders, random):
     for value, left in first.k_u_alpha.items():
         right = second.k_u_alpha[value]
         assert (left is None and right is None) or left == pytest.approx(right)
+
+
+def test_alpha_u_krippendorff_2004_p254():
+    """Krippendorff (2004), Content Analysis 2nd ed., p. 254: two observers on the continuum
+    [150, 450), categories c and k (as DKPro Statistics' Krippendorff2004Test encodes it):
+    c: D_o = .0144, D_e = .0532, alpha_c = .7286; k: D_o = 0, D_e = .0490, alpha_k = 1;
+    alpha_U = 1 - (.0144 + 0) / (.0532 + .0490) = .8591 from the rounded disagreements."""
+    import numpy as np
+
+    from qualcode.analysis.agreement.alpha_u import alpha_u
+
+    def spans(pairs):
+        return (
+            np.array([start - 150 for start, _ in pairs]),
+            np.array([start - 150 + length for start, length in pairs]),
+        )
+
+    i = {"c": spans([(225, 70), (370, 30)]), "k": spans([(180, 60), (300, 50)])}
+    j = {"c": spans([(220, 80), (355, 20), (400, 20)]), "k": spans([(180, 60), (300, 50)])}
+    result = alpha_u(300, [i, j])
+    assert result.observed["c"] == pytest.approx(0.0144, abs=5e-5)
+    assert result.expected["c"] == pytest.approx(0.0532, abs=5e-5)
+    assert result.by_category["c"] == pytest.approx(0.7286, abs=5e-5)
+    assert result.observed["k"] == 0
+    assert result.expected["k"] == pytest.approx(0.0490, abs=5e-5)
+    assert result.by_category["k"] == pytest.approx(1.0)
+    assert result.value == pytest.approx(0.8591, abs=5e-4)
+    # Symmetric in coders, and 1 for identical units.
+    assert alpha_u(300, [j, i]).value == pytest.approx(result.value)
+    assert alpha_u(300, [i, i, i]).value == pytest.approx(1.0)

@@ -1,0 +1,47 @@
+"""SQL for the layer and scope vocabulary of `qualcode.domain`: whose codings, which turns."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from qualcode.domain.layer import Layer, LayerKind
+from qualcode.domain.scope import TurnScope
+from qualcode.store.models import Coder, Coding, Speaker
+
+
+def layer_coders(layer: Layer) -> Select[int]:
+    """The ids of the coders whose codings make up a coder layer (all: every coder but the
+    consensus layer)."""
+    query = select(Coder.id)
+    if layer.kind is LayerKind.CODER:
+        return query.where(Coder.name == layer.name)
+    if layer.kind is LayerKind.CONSENSUS:
+        return query.where(Coder.is_consensus.is_(True))
+    if layer.kind is LayerKind.ALL:
+        return query.where(Coder.is_consensus.is_(False))
+    raise ValueError(f"{layer.label} is not a layer of codings")
+
+
+def layer_coder_ids(session: Session, layer: Layer) -> list[int]:
+    return list(session.scalars(layer_coders(layer).order_by(Coder.id)))
+
+
+def coding_layer_filter(layer: Layer) -> list[ColumnElement[bool]]:
+    """Keep the codings of the layer."""
+    return [Coding.coder_id.in_(layer_coders(layer))]
+
+
+def moderator_speakers(scope: TurnScope) -> Select[int]:
+    """Ids of the speakers whose turns the scope leaves out (moderator roles)."""
+    role = func.lower(func.trim(Speaker.role))
+    return select(Speaker.id).where(role.in_(scope.excluded_roles))
+
+
+def participant_turns(
+    speaker_id: InstrumentedAttribute[int | None] | ColumnElement[int], scope: TurnScope
+) -> list[ColumnElement[bool]]:
+    """Keep the turns the moderator rule keeps (a turn without a speaker is kept)."""
+    if not scope.excluded_roles:
+        return []
+    return [or_(speaker_id.is_(None), speaker_id.not_in(moderator_speakers(scope)))]
