@@ -120,10 +120,3 @@ def visible_layers(project: Project, actor: str | None) -> VisibleLayers:
         )
 
     return project.read(work)
-
-
-def visible_coders(
-    project: Project, actor: str | None, requested: list[str] | None
-) -> list[str] | None:
-    """The coders whose codings to show when `actor` asks for `requested` (None = all)."""
-    return visibility_for(project, actor).coders(requested)

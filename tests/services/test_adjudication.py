@@ -104,7 +104,7 @@ def test_blind_mode_shows_a_coder_only_their_layer(two_coders):
     blind.set_blind_mode(two_coders, True, actor="sue")
     assert blind.blind_mode(two_coders) is True
     assert blind.visibility_for(two_coders, "anna").own == "anna"
-    assert blind.visible_coders(two_coders, "anna", ["ben"]) == []
+    assert blind.visibility_for(two_coders, "anna").coders(["ben"]) == []
     with pytest.raises(QualcodeError, match="Blind mode is on"):
         blind.visibility_for(two_coders, None)
     roles.add_coder(two_coders, "sue", roles.SUPERVISOR)
