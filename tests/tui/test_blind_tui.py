@@ -41,6 +41,6 @@ async def test_blind_mode_hides_other_layers_and_says_so(
 async def test_no_blind_flag_while_blind_mode_is_off(make_app, settle, wait_until) -> None:
     async with make_app().run_test() as pilot:
         screen = await open_transcript(pilot, settle)
-        await wait_until(pilot, lambda: bool(screen.suggestions))
+        await wait_until(pilot, lambda: bool(screen.panel.pending))
         assert not screen.blind
         assert "blind" not in status_text(screen)

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from qualcode.services import corpus, suggestions
 from qualcode.store.models import Suggestion
+from qualcode.tui.components.suggestions_panel import SuggestionsPanel
 from qualcode.tui.screens.coding import CodingScreen
-from qualcode.tui.widgets.suggestions_panel import SuggestionsPanel
 
 from .conftest import CODER
 
@@ -17,7 +17,7 @@ async def open_on_second_turn(pilot, settle, wait_until) -> CodingScreen:
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, CodingScreen)
-    await wait_until(pilot, lambda: bool(screen.suggestions))
+    await wait_until(pilot, lambda: bool(screen.panel.pending))
     await pilot.press("j")  # "We never get a proper lunch break. The phone rings ..."
     await settle(pilot)
     return screen

@@ -2,27 +2,32 @@
 
 Layout: the transcript (a virtual list of turns) with an inline prompt under it; beside it
 the codebook tree, the selected code's definition, memos on the cursor turn, and the
-suggestions panel in `#suggestions-slot` (see coding_suggestions.py).
+suggestions panel. The screen composes parts from `tui/components/` and routes their
+messages: the TurnReader and SuggestionReader read in thread workers, the CodingEditor
+saves edits through the app's Saver; the screen owns the key bindings and the cursor turn.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Tree
 
-from qualcode.domain.corpus import CodebookInfo, SegmentView
-from qualcode.errors import QualcodeError
-from qualcode.services import codebooks, reading
-from qualcode.services.history import CodingHistory
-from qualcode.tui.screens.coding_selection import SELECTION_ACTIONS
-from qualcode.tui.screens.coding_suggestions import CodingSuggestions
+from qualcode.domain.corpus import CodebookInfo
+from qualcode.services.history import Change
+from qualcode.tui.components.coding_editor import CodingEditor
+from qualcode.tui.components.messages import Failed
+from qualcode.tui.components.suggestion_reader import SuggestionReader
+from qualcode.tui.components.suggestions_panel import SuggestionsPanel
+from qualcode.tui.components.turn_reader import Book, ReadRequest, TurnReader
+from qualcode.tui.modals.code_picker import Choice, CodePicker
+from qualcode.tui.modals.memo_editor import MemoEditor
+from qualcode.tui.screens.base import WorkbenchScreen
+from qualcode.tui.screens.coding_keys import BINDINGS, SELECTING, SELECTION_ACTIONS
+from qualcode.tui.text_motion import first_sentence_break
 from qualcode.tui.widgets.code_detail import CodeDetail
 from qualcode.tui.widgets.code_tree import CodeTree
 from qualcode.tui.widgets.inline_prompt import InlinePrompt
@@ -31,73 +36,10 @@ from qualcode.tui.widgets.memo_panel import MemoPanel
 from qualcode.tui.widgets.status_bar import StatusBar
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
-FIRST = 60  # turns shown while the rest of a long transcript is read
-Book = tuple[CodebookInfo, dict[str, int]]  # the codebook and the coder's counts per code
-SELECTING = "selecting: ←→ w b move · shift+→ W extend · 1-9 c n code · s split · esc"
 
-
-FAVOURITES = Binding.Group("Apply a favourite code (the codebook lists them)")
-
-
-def _favourite(number: int) -> Binding:
-    return Binding(
-        str(number),
-        f"favourite({number})",
-        "Favourite" if number == 1 else f"Favourite {number}",
-        show=number == 1,
-        key_display="1-9" if number == 1 else None,
-        id=f"coding.favourite_{number}",
-        group=FAVOURITES,
-    )
-
-
-class CodingScreen(CodingSuggestions):
+class CodingScreen(WorkbenchScreen):
     AUTO_FOCUS = "#transcript"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor(1)", "Next turn", show=False, id="coding.next"),
-        Binding("k,up", "cursor(-1)", "Previous turn", show=False, id="coding.previous"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="coding.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="coding.page_up"),
-        Binding("g,home", "first", "First turn", show=False, id="coding.first"),
-        Binding("G,end", "last", "Last turn", show=False, id="coding.last"),
-        Binding("slash", "search", "Search", id="coding.search"),
-        Binding("c", "pick_code", "Code", id="coding.pick"),
-        *(_favourite(number) for number in range(1, 10)),
-        Binding("x", "remove_code", "Uncode", id="coding.remove"),
-        Binding("u", "undo", "Undo", id="coding.undo"),
-        Binding("U", "redo", "Redo", id="coding.redo"),
-        Binding("n", "open_code", "Open code", id="coding.open_code"),
-        Binding("v", "select", "Select", id="coding.select"),
-        Binding("s", "split", "Split", id="coding.split"),
-        Binding("J", "join", "Join", id="coding.join"),
-        Binding("m", "memo", "Memo", id="coding.memo"),
-        Binding(
-            "left,h", "caret(-1)", "Caret left (selecting)", show=False, id="coding.caret_left"
-        ),
-        Binding(
-            "right,l", "caret(1)", "Caret right (selecting)", show=False, id="coding.caret_right"
-        ),
-        Binding("w", "word(1)", "Next word (selecting)", show=False, id="coding.word_next"),
-        Binding("b", "word(-1)", "Word back (selecting)", show=False, id="coding.word_back"),
-        Binding("shift+right", "extend(1)", "Extend", id="coding.extend_right"),
-        Binding("shift+left", "extend(-1)", "Shrink", show=False, id="coding.extend_left"),
-        Binding("W,e", "extend_word(1)", "Extend by a word", show=False, id="coding.extend_word"),
-        Binding("B", "extend_word(-1)", "Shrink by a word", show=False, id="coding.extend_back"),
-        Binding("escape", "escape", "Done", id="coding.escape"),
-    ]
-
-    class Loaded(Message):
-        """Turns read by `load` (None: unchanged); `complete` is False for the first screen."""
-
-        def __init__(
-            self, transcript_id: int, turns: list[SegmentView] | None, book: Book, **state: int
-        ) -> None:
-            super().__init__()
-            self.transcript_id, self.turns, self.book = transcript_id, turns, book
-            self.cursor, self.generation = state["cursor"], state["generation"]
-            self.complete = bool(state["complete"])
-            self.painted = threading.Event()
-            self.stamp: tuple[object, ...] | None = None  # set on complete reads
+    BINDINGS: ClassVar[list[BindingType]] = BINDINGS
 
     def __init__(self) -> None:
         super().__init__()
@@ -107,7 +49,7 @@ class CodingScreen(CodingSuggestions):
         self.generation = 0  # counts local changes, to notice a read that missed one
         self.stamp: tuple[object, ...] | None = None  # see reading.change_stamp
         self.book: CodebookInfo | None = None
-        self.history: CodingHistory | None = None
+        self.blind = False
         self.target: int | None = None  # a turn to put the cursor on once it is read
 
     def compose(self) -> ComposeResult:
@@ -119,9 +61,13 @@ class CodingScreen(CodingSuggestions):
                 yield CodeTree(id="code-tree")
                 yield CodeDetail(id="code-detail")
                 yield MemoPanel(id="memos")
-                yield Vertical(id="suggestions-slot")
+                with Vertical(id="suggestions-slot", classes="-shown"):
+                    yield SuggestionsPanel(id="suggestions")
         yield StatusBar(id="status")
         yield KeyBar(id="keys")
+        yield TurnReader()
+        yield SuggestionReader()
+        yield CodingEditor()
 
     @property
     def view(self) -> TranscriptView:
@@ -130,6 +76,14 @@ class CodingScreen(CodingSuggestions):
     @property
     def code_tree(self) -> CodeTree:
         return self.query_one(CodeTree)
+
+    @property
+    def panel(self) -> SuggestionsPanel:
+        return self.query_one(SuggestionsPanel)
+
+    @property
+    def editor(self) -> CodingEditor:
+        return self.query_one(CodingEditor)
 
     def on_screen_suspend(self) -> None:
         self.stale = True  # other screens may change codings or the codebook meanwhile
@@ -143,6 +97,8 @@ class CodingScreen(CodingSuggestions):
         if self.focused is None or not self.query_one(InlinePrompt).display:
             self.view.focus()
 
+    # -- reading -----------------------------------------------------------------------------
+
     def sync(self) -> None:
         """Show the app's open transcript: load a new one, or refresh the one shown."""
         wanted = self.workbench.transcript
@@ -150,41 +106,20 @@ class CodingScreen(CodingSuggestions):
             return
         if wanted.id != self.transcript_id:
             self.transcript_id = wanted.id
-            self.history = CodingHistory(self.project, self.coder)
+            self.editor.begin(self.project, self.coder, self.saver)
             self.load(wanted.id)
         elif self.stale and self.saver.pending == 0:
             self.load(wanted.id, self.view.cursor, refresh=True)
         self.stale = False
 
-    @work(thread=True, exclusive=True, group="coding-load")
     def load(self, transcript_id: int, cursor: int = 0, *, refresh: bool = False) -> None:
-        """Read the turns; a new transcript shows its first screenful before the rest, and a
-        `refresh` reads them only if they changed since the last read."""
-        state = {"cursor": cursor, "generation": self.generation}
-        try:
-            book = (
-                codebooks.codebook_info(self.project),
-                reading.code_counts(self.project, self.coder),
-            )
-            stamp = reading.change_stamp(self.project, transcript_id, self.coder)
-            if refresh and stamp == self.stamp:
-                self.post_message(self.Loaded(transcript_id, None, book, **state, complete=1))
-                return
-            if not refresh and cursor == 0:
-                first = reading.coder_turns(self.project, transcript_id, self.coder, first=FIRST)
-                shown = self.Loaded(transcript_id, first, book, **state, complete=0)
-                self.post_message(shown)
-                # Read the rest once the first screenful is painted, not competing with it.
-                shown.painted.wait(timeout=2)
-            turns = reading.coder_turns(self.project, transcript_id, self.coder)
-        except QualcodeError as error:
-            self.warn_from_thread(error)
-            return
-        loaded = self.Loaded(transcript_id, turns, book, **state, complete=1)
-        loaded.stamp = stamp
-        self.post_message(loaded)
+        """Read the turns (see TurnReader); a `refresh` reads them only if they changed."""
+        request = ReadRequest(
+            self.project, self.coder, transcript_id, cursor, self.generation, refresh, self.stamp
+        )
+        self.query_one(TurnReader).read(request)
 
-    def on_coding_screen_loaded(self, message: Loaded) -> None:
+    def on_turn_reader_loaded(self, message: TurnReader.Loaded) -> None:
         if message.transcript_id != self.transcript_id:
             return  # a slower load of the transcript shown before
         self.partial = not message.complete
@@ -198,12 +133,28 @@ class CodingScreen(CodingSuggestions):
             self.view.show(message.turns, cursor)
             self._go_to_target(final=message.complete)
         self.call_after_refresh(message.painted.set)
+        if message.complete:  # after every complete read, read the suggestions (and blind mode)
+            reader = self.query_one(SuggestionReader)
+            reader.read_once_generated(self.project, self.coder, message.transcript_id)
+
+    def on_suggestion_reader_generating(self, message: SuggestionReader.Generating) -> None:
+        if message.transcript_id == self.transcript_id:
+            self.panel.show([], working=True)
+
+    def on_suggestion_reader_read(self, message: SuggestionReader.Read) -> None:
+        if message.transcript_id == self.transcript_id:
+            self.blind = message.blind
+            self.panel.set_pending(message.found)
+            self.update_status()
 
     def show_codebook(self, book: Book) -> None:
         """Show the codebook with the coder's own number of codings per code."""
         self.book, counts = book
         self.code_tree.show_codebook(self.book, counts)
         self.view.set_codes({code.key: (code.name, code.color) for code in self.book.codes})
+
+    def on_failed(self, message: Failed) -> None:
+        self.notify(str(message.error), severity="error", timeout=6)
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -252,8 +203,36 @@ class CodingScreen(CodingSuggestions):
             self.view.set_search(message.value or "")
             if message.value:
                 self.search_next(message.value)
-        elif message.purpose == "open_code" and message.value:
-            self.create_open_code(message.value)
+        elif message.purpose == "open_code" and message.value and self.view.current:
+            turn, span = self.view.current, self.view.selected_span()
+            self.editor.create_open_code(turn, message.value, span)
+            self._end_selection()
+
+    # -- selecting part of a turn ------------------------------------------------------------
+
+    def action_select(self) -> None:
+        """`v`: select from the start of the turn (or stop selecting)."""
+        self.view.toggle_selection()
+        self.refresh_bindings()
+        self.update_status()
+
+    def action_caret(self, step: int) -> None:
+        self.view.move_caret(step)
+
+    def action_extend(self, step: int) -> None:
+        self.view.move_caret(step, extend=True)
+
+    def action_word(self, step: int) -> None:
+        self.view.move_caret(step, by_word=True)
+
+    def action_extend_word(self, step: int) -> None:
+        self.view.move_caret(step, extend=True, by_word=True)
+
+    def _end_selection(self) -> None:
+        if self.view.selection is not None:
+            self.view.set_selection(None)
+            self.refresh_bindings()
+            self.update_status()
 
     def action_escape(self) -> None:
         if self.view.selection is not None:
@@ -274,11 +253,184 @@ class CodingScreen(CodingSuggestions):
             return selecting or (bool(views) and bool(views.first().search))
         return True
 
+    # -- edits -------------------------------------------------------------------------------
+
+    def apply(self, key: str) -> None:
+        """Apply `key` to the selection, or to the whole cursor turn."""
+        turn = self.view.current
+        if turn is not None:
+            span = self.view.selected_span()
+            self._end_selection()
+            self.editor.apply(turn, key, span)
+
+    def action_favourite(self, number: int) -> None:
+        favourites = self.book.favourites if self.book else []
+        if number > len(favourites):
+            self.notify(f"The codebook has {len(favourites)} favourites; use c to pick a code.")
+            return
+        self.apply(favourites[number - 1])
+
+    def action_pick_code(self) -> None:
+        if self.book is None:
+            return
+        choices = [
+            Choice(
+                code.key,
+                f"{code.name}  {code.key}",
+                code.color,
+                tuple(term for terms in code.terms.values() for term in terms),
+            )
+            for code in self.book.codes
+            if not code.retired
+        ]
+        title = "Code the selection" if self.view.selection else "Code this turn"
+        self.app.push_screen(CodePicker(title, choices), self._picked)
+
+    def _picked(self, key: str | None) -> None:
+        if key:
+            self.apply(key)
+
+    def action_remove_code(self) -> None:
+        if self.view.current is not None:
+            self.editor.remove_coding(self.view.current, self.book)
+
+    def action_undo(self) -> None:
+        self.editor.undo()
+
+    def action_redo(self) -> None:
+        self.editor.redo()
+
+    def action_open_code(self) -> None:
+        if self.view.current is not None:
+            prompt = self.query_one(InlinePrompt)
+            prompt.ask("open_code", "name of a new open code; Enter applies it")
+
+    def action_memo(self) -> None:
+        turn = self.view.current
+        if turn is not None:
+            title = f"Memo on turn {self.view.cursor + 1} ({turn.speaker or 'no speaker'})"
+            self.app.push_screen(
+                MemoEditor(title), lambda text: self.editor.add_memo(turn, text or "")
+            )
+
+    def action_split(self) -> None:
+        turn = self.view.current
+        if turn is None:
+            return
+        if self.view.selection is not None:
+            offset: int | None = self.view.selection.caret
+        else:
+            offset = first_sentence_break(turn.text)
+        if not offset:
+            self.notify(
+                "No sentence boundary here: press v, move to where the split goes, then s.",
+                timeout=4,
+            )
+            return
+        self._end_selection()
+        self.editor.split(turn, turn.start_char + offset)
+
+    def action_join(self) -> None:
+        turn = self.view.current
+        if turn is None:
+            return
+        if self.view.cursor + 1 >= len(self.view.turns):
+            self.notify("This is the last turn; there is no next turn to join.", timeout=3)
+            return
+        self.editor.join(turn)
+
+    def action_accept_suggestion(self) -> None:
+        top = self.panel.take_top() if self.editor.history is not None else None
+        if top is None:
+            self.notify("No suggestion for this turn.", timeout=2)
+        else:
+            self.editor.accept(top)
+
+    def action_reject_suggestion(self) -> None:
+        top = self.panel.take_top()
+        if top is None:
+            self.notify("No suggestion for this turn.", timeout=2)
+        else:
+            self.editor.reject(top)
+
+    def action_toggle_suggestions(self) -> None:
+        self.query_one("#suggestions-slot", Vertical).toggle_class("-shown")
+
+    # -- what the editor reports -------------------------------------------------------------
+
+    def on_coding_editor_changed(self, message: CodingEditor.Changed) -> None:
+        self.show_change(message.change)
+
+    def show_change(self, change: Change) -> None:
+        """Redraw the turns a change touched and update the code counts."""
+        self.generation += 1
+        gone = {view.id for view in change.removed}
+        for segment_id in change.segment_ids:
+            index = self.view.index_of(segment_id)
+            if index is None:
+                continue
+            turn = self.view.turns[index]
+            kept = [c for c in turn.codings if c.id not in gone]
+            kept += [v for v in change.added if v.segment_id == segment_id]
+            self.view.replace_turn(index, turn.model_copy(update={"codings": kept}))
+        for view in change.removed:
+            self.code_tree.bump(view.code_key, -1)
+        for view in change.added:
+            self.code_tree.bump(view.code_key, 1)
+        if change.added:
+            self.code_tree.select_key(change.added[-1].code_key)
+        self.panel.show_turn(self.view.current)
+        self.update_status()
+
+    def on_coding_editor_replayed(self, message: CodingEditor.Replayed) -> None:
+        change = message.change
+        if change is None:
+            self.notify(f"Nothing to {message.verb}.", timeout=2)
+            return
+        if change.turns:
+            self._reload(change.turns[0])
+        else:
+            self.show_change(change)
+        self.notify(change.label.capitalize(), timeout=2)
+        if (change.suggestions or change.turns) and self.transcript_id:
+            reader = self.query_one(SuggestionReader)
+            reader.read(self.project, self.coder, self.transcript_id, generate=False)
+
+    def on_coding_editor_turns_changed(self, message: CodingEditor.TurnsChanged) -> None:
+        self._reload(message.segment_id)
+
+    def _reload(self, segment_id: int | None = None) -> None:
+        """Read the transcript again (after a split or join), the cursor on `segment_id` if
+        given, else where it is."""
+        if self.transcript_id is not None:
+            if segment_id is not None:
+                self.show_segment(segment_id)
+            self.load(self.transcript_id, self.view.cursor)
+
+    def on_coding_editor_memo_saved(self, message: CodingEditor.MemoSaved) -> None:
+        self.generation += 1
+        index = self.view.index_of(message.segment_id)
+        if index is not None:
+            current = self.view.turns[index]
+            memos = [*current.memos, message.text]
+            self.view.replace_turn(index, current.model_copy(update={"memos": memos}))
+            self.query_one(MemoPanel).show(self.view.current.memos if self.view.current else [])
+        self.notify("Memo saved.", timeout=2)
+
+    def on_coding_editor_codebook_changed(self, message: CodingEditor.CodebookChanged) -> None:
+        self.show_codebook((message.book, self.code_tree.counts))
+
+    def on_coding_editor_suggestion_returned(
+        self, message: CodingEditor.SuggestionReturned
+    ) -> None:
+        self.panel.put_back(message.suggestion)
+
     # -- events ------------------------------------------------------------------------------
 
-    def on_transcript_view_cursor_moved(self, message: TranscriptView.CursorMoved) -> None:
+    def on_transcript_view_cursor_moved(self, _message: TranscriptView.CursorMoved) -> None:
         turn = self.view.current
         self.query_one(MemoPanel).show(turn.memos if turn else [])
+        self.panel.show_turn(turn)
         self.update_status()
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:

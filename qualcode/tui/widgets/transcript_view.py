@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.domain.corpus import SegmentView
+from qualcode.tui.text_motion import next_word_start, previous_word_start, word_end
 from qualcode.tui.widgets.turn_render import (
     CodeLook,
     Selection,
@@ -153,6 +154,36 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.selection = selection
         self._turn_strips.pop(self.cursor, None)
         self.refresh()
+
+    def toggle_selection(self) -> None:
+        """Start a selection at the start of the cursor turn, or end the one there is."""
+        turn = self.current
+        if self.selection is not None:
+            self.set_selection(None)
+        elif turn is not None and turn.text:
+            self.set_selection(Selection(0, 0))
+
+    def move_caret(self, step: int, *, extend: bool = False, by_word: bool = False) -> None:
+        """Move the caret `step` characters (or one word, by its sign); `extend` keeps the
+        anchor, like vim's visual mode (both ends included)."""
+        selection, turn = self.selection, self.current
+        if selection is None or turn is None:
+            return
+        if by_word:
+            forward = word_end if extend else next_word_start
+            caret = (forward if step > 0 else previous_word_start)(turn.text, selection.caret)
+        else:
+            caret = selection.caret + step
+        caret = max(0, min(caret, len(turn.text) - 1))
+        self.set_selection(Selection(selection.anchor if extend else caret, caret))
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection as transcript offsets (half-open), or None when nothing is selected."""
+        turn = self.current
+        if self.selection is None or turn is None:
+            return None
+        start, end = self.selection.span
+        return turn.start_char + start, turn.start_char + min(end, len(turn.text))
 
     # -- layout and drawing ---------------------------------------------------------------
 
