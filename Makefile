@@ -2,7 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: check lint types imports test slow venv lock
+.PHONY: check lint types imports test slow browser venv lock
 
 check: lint types imports test
 
@@ -17,11 +17,15 @@ imports:
 	$(BIN)/lint-imports
 
 test:
-	$(BIN)/python -m pytest -n 2 -q -m "not slow"
+	$(BIN)/python -m pytest -n 2 -q -m "not slow and not browser"
 
 # The long concurrency and crash tests (CI runs them too); pytest's 5 means none selected.
 slow:
-	$(BIN)/python -m pytest -n 2 -q -m slow || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -n 2 -q -m "slow and not browser" || [ $$? -eq 5 ]
+
+# Reports rendered by LibreOffice and headless Chromium (Debian packages; see .ci/run).
+browser:
+	$(BIN)/python -m pytest -q -m browser
 
 venv:
 	python3 -m venv $(VENV)

@@ -73,7 +73,7 @@ def freq(
         list[str] | None,
         typer.Option(
             "--by",
-            help="Columns: department, group-kind, transcript, speaker-role, coder "
+            help="Columns: department, group-kind, transcript, speaker, speaker-role, coder "
             "(repeat or comma-separate to combine).",
         ),
     ] = None,

@@ -362,7 +362,12 @@ def _context(
     layer = visibility(session, actor).layer(layer)
     _check_layer(session, layer)
     coders = {coder_id: name for coder_id, name, _ in store.coders(session)}
-    facts = Facts.of(store.transcript_facts(session), store.speaker_roles(session), coders)
+    facts = Facts.of(
+        store.transcript_facts(session),
+        store.speaker_roles(session),
+        coders,
+        store.speaker_labels(session),
+    )
     context = _Context(
         codebook=book.name,
         version=str(book.version),

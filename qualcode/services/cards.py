@@ -314,10 +314,13 @@ def _turns(session: Session, transcript_id: int) -> tuple[str, str, list]:
 # -- a card's report -------------------------------------------------------------------------
 
 
-def card_report(project: Project, key: str, *, quotes: int = 3) -> CardReport:
+def card_report(
+    project: Project, key: str, *, quotes: int = 3, department: str | None = None
+) -> CardReport:
     """What a card drew: participant turns and words per department and group kind, the codes
     applied (every coder's codings; a turn counts once per code) and the most telling quotes
-    (ranked by QUOTE_RANKING). Moderators' turns are left out."""
+    (ranked by QUOTE_RANKING). Moderators' turns are left out; `department` keeps only its
+    turns."""
 
     def work(session: Session) -> CardReport:
         row = _card(session, key)
@@ -326,6 +329,7 @@ def card_report(project: Project, key: str, *, quotes: int = 3) -> CardReport:
             turn
             for turn in store.card_turns(session, row.id)
             if not is_moderator(turn.role, moderators)
+            and (department is None or turn.department == department)
         ]
         codings = store.codings_on(session, [turn.segment_id for turn in turns])
         coders: dict[int, set[int]] = {}

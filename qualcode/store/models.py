@@ -297,3 +297,35 @@ class Section(Base):
     last_segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
     origin: Mapped[str] = mapped_column(String(20), default="detected")
     score: Mapped[float | None] = mapped_column(Float)
+
+
+class QuoteChoice(Base):
+    """A supervisor's choice for the department reports: pin a turn to a code, or exclude it."""
+
+    __tablename__ = "quote_choice"
+    __table_args__ = (UniqueConstraint("code_id", "segment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"), index=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(10))  # pin | exclude
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class MatrixCell(Base):
+    """A researcher-written summary in a framework matrix cell (Gale et al. 2013)."""
+
+    __tablename__ = "matrix_cell"
+    __table_args__ = (UniqueConstraint("row_kind", "row_key", "column_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    row_kind: Mapped[str] = mapped_column(String(20))  # transcript | speaker | department
+    row_key: Mapped[str] = mapped_column(String(300))
+    column_key: Mapped[str] = mapped_column(String(200))  # a code key
+    summary: Mapped[str] = mapped_column(Text, default="")
+    quotes: Mapped[list] = mapped_column(default=list)  # segment ids behind the summary
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )

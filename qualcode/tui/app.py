@@ -24,6 +24,7 @@ from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.compare import CompareScreen
 from qualcode.tui.screens.corpus import CorpusScreen
+from qualcode.tui.screens.report import ReportScreen
 
 
 class QualcodeApp(App[None]):
@@ -40,6 +41,7 @@ class QualcodeApp(App[None]):
         "codebook": CodebookScreen,
         "agreement": AgreementScreen,
         "compare": CompareScreen,
+        "report": ReportScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         *navigation_bindings(),
