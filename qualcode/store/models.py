@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -132,6 +133,9 @@ class Code(Base):
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"))
+    # From a REFI-QDA file: its GUID there, and whether the file gave a colour.
+    refi_guid: Mapped[str | None] = mapped_column(String(36))
+    color_given: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Coder(Base):
@@ -141,6 +145,7 @@ class Coder(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     role: Mapped[str] = mapped_column(String(20), default="coder")
     is_consensus: Mapped[bool] = mapped_column(Boolean, default=False)
+    refi_guid: Mapped[str | None] = mapped_column(String(36))
 
 
 class Coding(Base):
@@ -160,6 +165,9 @@ class Coding(Base):
         DateTime(timezone=True), default=_now, onupdate=_now
     )
     memo: Mapped[str | None] = mapped_column(Text)
+    # From a REFI-QDA file: the Coding's GUID and its PlainTextSelection's.
+    refi_guid: Mapped[str | None] = mapped_column(String(36))
+    refi_selection_guid: Mapped[str | None] = mapped_column(String(36))
 
 
 # A whole-turn coding has NULL span columns; NULLs never collide in a unique index, so the
@@ -250,6 +258,22 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[dict] = mapped_column(default=dict)
+
+
+class RefiObject(Base):
+    """A variable, case or set of a REFI-QDA file, kept to be exported again.
+
+    `payload` holds what the kind needs: a variable's type; a case's variable values and
+    source and selection GUIDs; a set's description and member code and source GUIDs.
+    """
+
+    __tablename__ = "refi_object"
+
+    guid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # variable | case | set
+    name: Mapped[str] = mapped_column(String(300))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict] = mapped_column(default=dict)
 
 
 class SuggestModel(Base):
