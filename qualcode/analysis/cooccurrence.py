@@ -8,10 +8,11 @@ co-occur, so such pairs are left out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from qualcode.domain.codekey import CodeKey
 from qualcode.domain.counts import CoOccurrence
-from qualcode.domain.table import Cell, ResultTable
+from qualcode.domain.table import ResultTable
 
 
 def jaccard(both: int, first: int, second: int) -> float | None:
@@ -31,6 +32,7 @@ def cooccurrence_tables(
     pairs: Sequence[CoOccurrence],
     *,
     overlap: bool,
+    same_coder: bool = True,
 ) -> list[ResultTable]:
     """A table of pairs (most frequent first) and a code x code matrix of counts."""
     keys = {code_id: key for code_id, key, _ in codes}
@@ -40,19 +42,19 @@ def cooccurrence_tables(
         if not related(keys[pair.first_id], keys[pair.second_id])
     }
     unit = "overlapping codings" if overlap else "the same turn"
-    ranked: list[tuple[str, str, int, int, int, float | None]] = []
+    unit += ", both applied by one coder" if same_coder else ", by any coders of the layer"
+    pair_rows: list[list[Any]] = []
     for i, (first_id, first_key, _) in enumerate(codes):
         for second_id, second_key, _ in codes[i + 1 :]:
             both = found.get(frozenset((first_id, second_id)), 0)
             if not both:
                 continue
             a, b = turns.get(first_id, 0), turns.get(second_id, 0)
-            ranked.append((first_key, second_key, both, a, b, jaccard(both, a, b)))
-    ranked.sort(key=lambda pair: (-pair[2], pair[0], pair[1]))
-    pair_rows: list[list[Cell]] = [list(pair) for pair in ranked]
+            pair_rows.append([first_key, second_key, both, a, b, jaccard(both, a, b)])
+    pair_rows.sort(key=lambda row: (-row[2], row[0], row[1]))
     matrix_rows = []
     for first_id, first_key, _ in codes:
-        row: list[Cell] = [first_key]
+        row: list[str | int | None] = [first_key]
         for second_id, second_key, _ in codes:
             if first_id == second_id:
                 row.append(turns.get(first_id, 0))
