@@ -10,10 +10,20 @@ import pytest
 from qualcode.domain.agreement import AgreementOptions
 from qualcode.domain.layer import Layer
 from qualcode.errors import PermissionDenied, QualcodeError
-from qualcode.services import adjudication, agreement, analysis, audit, blind, exchange, roles
-from qualcode.services.analysis import FrequencyQuery, QuoteQuery
+from qualcode.services import (
+    adjudication,
+    agreement,
+    analysis,
+    audit,
+    blind,
+    exchange,
+    quotes,
+    roles,
+)
+from qualcode.services.analysis import FrequencyQuery
 from qualcode.services.blind import VisibleLayers
 from qualcode.services.project import Project
+from qualcode.services.quotes import QuoteQuery
 
 TB = "temporality.breaks"
 
@@ -53,20 +63,20 @@ def test_comparing_coders_is_a_supervisors_view_in_blind_mode(
 
 def test_a_blind_coder_quotes_and_counts_only_their_own_layer(two_coders: Project) -> None:
     # anna coded breaks on turn 2; ben on a span of turn 2 and on turn 3.
-    everyone = analysis.quotes(two_coders, QuoteQuery(code=TB)).quotes
+    everyone = quotes.quotes(two_coders, QuoteQuery(code=TB)).quotes
     assert [(q.segment_id, q.coders) for q in everyone] == [(2, ["anna", "ben"]), (3, ["ben"])]
     blind_on(two_coders)
-    own = analysis.quotes(two_coders, QuoteQuery(code=TB), actor="anna")
+    own = quotes.quotes(two_coders, QuoteQuery(code=TB), actor="anna")
     assert [(q.segment_id, q.coders) for q in own.quotes] == [(2, ["anna"])]
     assert own.result_set.query["coder_layer"] == "coder anna"
     for layer in (Layer.coder("ben"), Layer.parse("consensus")):
         with pytest.raises(PermissionDenied, match="anna sees only their own layer"):
-            analysis.quotes(two_coders, QuoteQuery(code=TB, layer=layer), actor="anna")
+            quotes.quotes(two_coders, QuoteQuery(code=TB, layer=layer), actor="anna")
     with pytest.raises(QualcodeError, match="say who you are"):
-        analysis.quotes(two_coders, QuoteQuery(code=TB))
+        quotes.quotes(two_coders, QuoteQuery(code=TB))
     counted = analysis.frequency(two_coders, FrequencyQuery(codes=(TB,)), actor="anna")
     assert counted.query["coder_layer"] == "coder anna"
-    supervised = analysis.quotes(two_coders, QuoteQuery(code=TB), actor="sue").quotes
+    supervised = quotes.quotes(two_coders, QuoteQuery(code=TB), actor="sue").quotes
     assert supervised == everyone
 
 
