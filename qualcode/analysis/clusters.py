@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import factorial, prod
+from typing import Any
 
 from qualcode.analysis.code_tests import ALPHA
 
@@ -104,7 +105,7 @@ def _arrangements(sizes: tuple[int, ...]) -> tuple[object, bool]:
     return np.array(found), True
 
 
-def _between(labels: object, values: object, sizes: object) -> object:
+def _between(labels: Any, values: Any, sizes: Any) -> Any:
     """Between-group sum of squares, sum_g n_g (mean_g - mean)^2, for each arrangement."""
     import numpy as np
 
