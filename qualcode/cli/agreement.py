@@ -11,7 +11,13 @@ from rich.text import Text
 from qualcode.cli.common import DbOption, console, friendly, project
 from qualcode.cli.output import FormatOption, OutputOption, TableOption, choose_format, emit
 from qualcode.config import coder_name
-from qualcode.domain.agreement import AgreementOptions, GroupBy, MatrixOptions, UnitKind
+from qualcode.domain.agreement import (
+    AgreementOptions,
+    Decision,
+    GroupBy,
+    MatrixOptions,
+    UnitKind,
+)
 from qualcode.errors import QualcodeError
 from qualcode.exchange.tables import FORMATS, write
 from qualcode.services import adjudication, audit, blind, corpus, reliability
@@ -116,6 +122,7 @@ def agree_command(
     fmt: FormatOption = None,
     output: OutputOption = None,
     table: TableOption = None,
+    supervisor: SupervisorOption = None,
     db: DbOption = None,
 ) -> None:
     """Agreement between coders: percent agreement, kappas, alpha, Brennan-Prediger, AC1.
@@ -140,13 +147,18 @@ def agree_command(
         unit=_unit(unit),
         overlap=overlap,
         exclude_uncoded=exclude_uncoded,
-        average=average,  # type: ignore[arg-type]
+        average=average,
         empty_as_one=nvivo_empty,
         intervals=intervals,
-        weights=weights,  # type: ignore[arg-type]
+        weights=weights,
         include_moderators=include_moderators,
     )
-    emit(agree.agreement(project(db), options), fmt, output, table=table)
+    emit(
+        agree.agreement(project(db), options, actor=coder_name(supervisor)),
+        fmt,
+        output,
+        table=table,
+    )
 
 
 def _group(by: str) -> GroupBy:
@@ -213,8 +225,8 @@ def agree_matrix(
     if weights is not None and weights not in ("linear", "quadratic", "ordinal", "ratio"):
         raise QualcodeError(f"--weights '{weights}' must be linear, quadratic, ordinal or ratio.")
     options = MatrixOptions(
-        level=level,  # type: ignore[arg-type]
-        weights=weights,  # type: ignore[arg-type]
+        level=level,
+        weights=weights,
         counts=counts,
         categories=split_names([categories]) if categories else None,
         header=header,
@@ -238,12 +250,14 @@ def disagreements(
     fmt: FormatOption = None,
     output: OutputOption = None,
     table: TableOption = None,
+    supervisor: SupervisorOption = None,
     db: DbOption = None,
 ) -> None:
     """Turns where coders differ about a code, with each coder's codes and the text."""
     opened = project(db)
+    who = coder_name(supervisor)
     found = adjudication.disagreements(
-        opened, code=code, coders=split_names(coders), transcript=transcript
+        opened, code=code, coders=split_names(coders), transcript=transcript, actor=who
     )
     if choose_format(fmt, output) == "table":
         for d in found:
@@ -323,8 +337,9 @@ def adjudicate(
             memo=memo,
         )
     elif take in ("both", "neither"):
+        decision: Decision = "both" if take == "both" else "neither"
         view = adjudication.adjudicate(
-            opened, segment_id, code, take, supervisor=who, coders=names, memo=memo
+            opened, segment_id, code, decision, supervisor=who, coders=names, memo=memo
         )
     else:
         chosen = _coder_for(opened, segment_id, str(take), names)
@@ -377,6 +392,7 @@ def audit_command(
         Path, typer.Option("--output", help="report.html or report.md (also .json, .xlsx).")
     ],
     coders: CodersOption = None,
+    supervisor: SupervisorOption = None,
     db: DbOption = None,
 ) -> None:
     """Audit report: coverage, agreement per code and department, disagreements,
@@ -384,5 +400,6 @@ def audit_command(
     fmt = output.suffix.lstrip(".").lower()
     if fmt not in FORMATS or fmt == "csv":
         raise QualcodeError(f"Give --output a .html, .md, .json or .xlsx file, not '{output}'.")
-    write(audit.audit_report(project(db), split_names(coders)), fmt, output)
+    report = audit.audit_report(project(db), split_names(coders), actor=coder_name(supervisor))
+    write(report, fmt, output)
     console.print(f"Wrote the audit report to {output}.", highlight=False)

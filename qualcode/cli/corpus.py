@@ -23,7 +23,7 @@ from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, Import
 from qualcode.domain.turns import clock
 from qualcode.errors import QualcodeError
 from qualcode.ingest.manifest import read_deck, read_manifest, read_moderator_roles
-from qualcode.services import blind, cards, corpus, importing, scope
+from qualcode.services import cards, corpus, importing, scope
 
 
 @friendly
@@ -148,10 +148,10 @@ def import_(
             console.print(labelled("failed", "bold red", result.message or ""), highlight=False)
         for warning in result.warnings:
             console.print(labelled("Warning:", "yellow", warning), highlight=False)
-    updated = f", {report.count('updated')} updated" if report.count("updated") else ""
+    refreshed = f", {report.count('updated')} updated" if report.count("updated") else ""
     console.print(
         f"{report.count('imported')} imported, {report.count('skipped')} already there"
-        f"{updated}, {report.count('failed')} failed."
+        f"{refreshed}, {report.count('failed')} failed."
     )
     new = [r.transcript_id for r in report.results if r.status == "imported" and r.transcript_id]
     if new and cards.list_cards(opened):
@@ -242,8 +242,7 @@ def segments(
         raise QualcodeError(f"--format '{fmt}' must be one of {', '.join(SEGMENT_FORMATS)}.")
     opened = project(db)
     who = coder_name(None) or (coder[0] if coder and len(coder) == 1 else None)
-    shown = blind.visible_coders(opened, who, coder or None)
-    views = corpus.segments(opened, transcript, coders=shown)
+    views = corpus.segments(opened, transcript, coders=coder or None, actor=who)
     terminal = sys.stdout.isatty()
     if fmt == "json":
         listing = json.dumps([turn_record(view) for view in views], ensure_ascii=False) + "\n"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import click
+from typing import TYPE_CHECKING
+
 from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from typer._click.core import Context  # the click that typer bundles
 
 # Commands whose --coders takes the names that follow it (they have no positional arguments
 # a name could be mistaken for, except agree's `matrix` subcommand).
@@ -35,5 +39,5 @@ def spaced_coders(args: list[str]) -> list[str]:
 class QualcodeGroup(TyperGroup):
     """The root command group: rewrites spaced --coders lists before click parses them."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, spaced_coders(args))

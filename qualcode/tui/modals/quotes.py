@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from qualcode.domain.quote import Quote
 from qualcode.domain.turns import clock
-from qualcode.services.analysis import Quote
 from qualcode.tui.modals.base import Dialog
 
 
