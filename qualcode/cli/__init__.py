@@ -104,7 +104,8 @@ COMMANDS: dict[str, Command] = {
         "analysis",
         "compare",
         "command",
-        "Compare groups: coded turns per code, chi-square, residuals, shares with 95 % CIs.",
+        "Compare groups: coded turns, shares with 95 % CIs, a test per code (Holm), residuals, "
+        "and focus groups as the unit.",
     ),
     "cooccur": Command(
         "analysis",

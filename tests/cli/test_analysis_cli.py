@@ -153,15 +153,15 @@ def test_several_tables_go_to_one_csv_file_each_or_one_by_name(run, study, tmp_p
     assert result.exit_code == 0, result.output
     written = sorted(path.name for path in tmp_path.glob("compare-*.csv"))
     assert "compare-coded-turns-by-department.csv" in written
-    assert "compare-chi-square-test.csv" in written and len(written) > 2
+    assert len(written) > 2
     counts = read_csv_table(tmp_path / "compare-coded-turns-by-department.csv")
     assert counts.title == "Coded turns by department"
     assert counts.columns == ["Code", "Name", "Clinic", "Ward", "Total"]
     stacked = run("compare", "--by", "department", "-f", "csv")
     assert stacked.exit_code == 1 and "--table NAME" in stacked.output
-    one = run("compare", "--by", "department", "-f", "csv", "--table", "chi-square")
+    one = run("compare", "--by", "department", "-f", "csv", "--table", "coded-turns")
     assert one.exit_code == 0, one.output
-    assert next(csv.reader(io.StringIO(one.output)))[0] != "Code"
+    assert next(csv.reader(io.StringIO(one.output)))[:2] == ["Code", "Name"]
 
 
 def test_search_with_a_filter(run, study) -> None:
