@@ -16,7 +16,7 @@ with two codes counts twice. It is computed only when asked for, and labelled so
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qualcode.analysis.clusters import ClusterTest, cluster_tests, power_note
@@ -276,7 +276,9 @@ def _tests_table(comparison: Comparison) -> ResultTable:
     )
 
 
-def _cell_table(comparison: Comparison, title: str, value) -> ResultTable:
+def _cell_table(
+    comparison: Comparison, title: str, value: Callable[[int, int], float | None]
+) -> ResultTable:
     rows, styles = [], []
     columns = range(len(comparison.groups))
     for r, (_, key, name) in enumerate(comparison.codes):

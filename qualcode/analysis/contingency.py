@@ -110,7 +110,10 @@ def adjusted_residuals(observed: ArrayLike) -> NDArray[np.float64]:
     row_share = counts.sum(axis=1, keepdims=True) / total
     column_share = counts.sum(axis=0, keepdims=True) / total
     expected = row_share * column_share * total
-    return (counts - expected) / np.sqrt(expected * (1 - row_share) * (1 - column_share))
+    residuals: NDArray[np.float64] = (counts - expected) / np.sqrt(
+        expected * (1 - row_share) * (1 - column_share)
+    )
+    return residuals
 
 
 def small_expected_warning(expected: ArrayLike) -> str | None:

@@ -8,6 +8,7 @@ co-occur, so such pairs are left out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from qualcode.domain.codekey import CodeKey
 from qualcode.domain.counts import CoOccurrence
@@ -42,7 +43,7 @@ def cooccurrence_tables(
     }
     unit = "overlapping codings" if overlap else "the same turn"
     unit += ", both applied by one coder" if same_coder else ", by any coders of the layer"
-    pair_rows = []
+    pair_rows: list[list[Any]] = []
     for i, (first_id, first_key, _) in enumerate(codes):
         for second_id, second_key, _ in codes[i + 1 :]:
             both = found.get(frozenset((first_id, second_id)), 0)

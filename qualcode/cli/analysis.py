@@ -9,6 +9,7 @@ import typer
 from rich.text import Text
 
 from qualcode.cli.common import DbOption, console, friendly, project
+from qualcode.config import coder_name
 from qualcode.domain.layer import Layer
 from qualcode.domain.scope import Coverage, TurnScope
 from qualcode.domain.table import ResultSet
@@ -131,7 +132,7 @@ def freq(
         codes=_split(codes),
         depth=depth,
     )
-    _emit(analysis.frequency(project(db), query), fmt, output)
+    _emit(analysis.frequency(project(db), query, actor=_actor(coder)), fmt, output)
 
 
 @friendly
@@ -174,7 +175,7 @@ def compare(
         level=level,
         omnibus=omnibus,
     )
-    _emit(analysis.compare(project(db), query).result_set, fmt, output)
+    _emit(analysis.compare(project(db), query, actor=_actor(coder)).result_set, fmt, output)
 
 
 @friendly
@@ -212,7 +213,7 @@ def cooccur(
         overlap=overlap,
         across_coders=across_coders,
     )
-    _emit(analysis.cooccurrence(project(db), query), fmt, output)
+    _emit(analysis.cooccurrence(project(db), query, actor=_actor(coder)), fmt, output)
 
 
 @friendly
@@ -237,7 +238,7 @@ def quotes(
         scope=_scope(department, group_kind, role, scope, include_moderators),
         limit=limit,
     )
-    _emit(quote_service.quotes(project(db), query).result_set, fmt, output)
+    _emit(quote_service.quotes(project(db), query, actor=_actor(coder)).result_set, fmt, output)
 
 
 @friendly
@@ -258,6 +259,11 @@ def search(
         text=text, scope=_scope(department, group_kind, role), limit=limit
     )
     _emit(quote_service.search(project(db), query).result_set, fmt, output)
+
+
+def _actor(layer_coder: str | None) -> str | None:
+    """Who is asking: $QUALCODE_CODER, else the coder whose layer is asked for."""
+    return coder_name(None) or layer_coder
 
 
 def _split(values: list[str] | None) -> tuple[str, ...]:

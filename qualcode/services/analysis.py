@@ -103,7 +103,7 @@ class ComparisonReport:
     scope: str  # the scope in words
 
 
-def frequency(project: Project, query: FrequencyQuery) -> ResultSet:
+def frequency(project: Project, query: FrequencyQuery, *, actor: str | None = None) -> ResultSet:
     """Code frequencies: rows are codes (rolled up), columns the groups of `query.by`."""
     check_dimensions(query.by, DIMENSIONS)
     if query.measure not in MEASURES:
@@ -113,7 +113,7 @@ def frequency(project: Project, query: FrequencyQuery) -> ResultSet:
     check_depth(query.depth, "--depth")
 
     def work(session: Session) -> ResultSet:
-        context = read_context(session, query.layer, query.scope, query.codes)
+        context = read_context(session, query.layer, query.scope, query.codes, actor)
         rows = select_codes(context.codes, query.codes, query.depth)
         row_ids = [code_id for code_id, _, _ in rows]  # the summary rolls codes up
         by_coder = "coder" in query.by
@@ -159,14 +159,14 @@ def _n(totals: Sequence[TurnTotals]) -> str:
     return f"{turns} turns ({words} words) in {transcripts} transcripts"
 
 
-def compare(project: Project, query: CompareQuery) -> ComparisonReport:
+def compare(project: Project, query: CompareQuery, *, actor: str | None = None) -> ComparisonReport:
     """Codes x groups of coded turns: per-code tests (Holm), residuals, Wilson intervals and,
     by department or group kind, the focus groups as the unit."""
     check_dimensions((query.by,), COMPARE_DIMENSIONS)
     check_depth(query.level, "--level")
 
     def work(session: Session) -> ComparisonReport:
-        context = read_context(session, query.layer, query.scope, query.codes)
+        context = read_context(session, query.layer, query.scope, query.codes, actor)
         rows = _comparison_rows(context.codes, query.codes, query.level)
         row_ids = [code_id for code_id, _, _ in rows]
         counted = summary.coded_turns(session, row_ids, context.layer, context.scope)
@@ -191,12 +191,14 @@ def compare(project: Project, query: CompareQuery) -> ComparisonReport:
     return counting(project, work)
 
 
-def cooccurrence(project: Project, query: CooccurrenceQuery) -> ResultSet:
+def cooccurrence(
+    project: Project, query: CooccurrenceQuery, *, actor: str | None = None
+) -> ResultSet:
     """Pairs of codes in the same turn (or overlapping spans): counts and Jaccard."""
     check_depth(query.depth, "--depth")
 
     def work(session: Session) -> ResultSet:
-        context = read_context(session, query.layer, query.scope, query.codes)
+        context = read_context(session, query.layer, query.scope, query.codes, actor)
         rows = select_codes(context.codes, query.codes, query.depth)
         rollup = context.rollup(code_id for code_id, _, _ in rows)
         singles = summary.coded_turns(session, rollup.own, context.layer, context.scope)

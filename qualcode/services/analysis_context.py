@@ -16,6 +16,7 @@ from qualcode.domain.rollup import RollUp
 from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import NotFoundError, QualcodeError
+from qualcode.services.blind import visibility
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
 from qualcode.services.scope import resolve
@@ -63,10 +64,16 @@ class AnalysisContext:
 
 
 def read_context(
-    session: Session, layer: Layer, scope: TurnScope, keys: Sequence[str]
+    session: Session,
+    layer: Layer,
+    scope: TurnScope,
+    keys: Sequence[str],
+    actor: str | None = None,
 ) -> AnalysisContext:
-    """The context of an analysis whose codes `keys` must all be in the active codebook."""
+    """The context of an analysis whose codes `keys` must all be in the active codebook,
+    counting the layer `actor` may see (blind mode: their own)."""
     book = active_codebook(session)
+    layer = visibility(session, actor).layer(layer)
     check_layer(session, layer)
     coders = {coder_id: name for coder_id, name, _ in store.coders(session)}
     facts = Facts.of(

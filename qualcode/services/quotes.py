@@ -43,13 +43,13 @@ class QuoteReport:
     result_set: ResultSet
 
 
-def quotes(project: Project, query: QuoteQuery) -> QuoteReport:
+def quotes(project: Project, query: QuoteQuery, *, actor: str | None = None) -> QuoteReport:
     """Turns coded with the code (or a code below it), with speaker, role, place and time."""
     if query.limit < 1:
         raise QualcodeError("--limit must be at least 1.")
 
     def work(session: Session) -> QuoteReport:
-        context = read_context(session, query.layer, query.scope, [query.code])
+        context = read_context(session, query.layer, query.scope, [query.code], actor)
         code_id = next(code_id for code_id, key, _ in context.codes if key == query.code)
         rollup = context.rollup([code_id])
         codings = store.quoted_codings(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -186,7 +187,7 @@ def card_entries(project: Project, citing: Citing) -> tuple[CardEntry, ...]:
         quote = None
         if found.quotes:
             best = found.quotes[0]
-            turns = project.read(lambda s, i=best.segment_id: report_data.turn_numbers(s, [i]))
+            turns = project.read(partial(report_data.turn_numbers, segment_ids=[best.segment_id]))
             role = best.role or "Participant"
             quote = ReportQuote(
                 segment_id=best.segment_id,

@@ -172,7 +172,7 @@ def quoted_codings(
         .where(Segment.id.in_(turn_ids), Coding.code_id.in_(code_ids), *coding_layer_filter(layer))
         .order_by(*order, Code.sort_order, Coder.name, Coding.start_char)
     )
-    return [QuotedCoding(*row) for row in session.execute(query)]
+    return [QuotedCoding._make(row) for row in session.execute(query)]
 
 
 def segment_text() -> ColumnElement[str]:

@@ -139,7 +139,7 @@ class CompareScreen(WorkbenchScreen):
     @work(thread=True, exclusive=True, group="compare-read")
     def read(self, choice: Choice) -> None:
         try:
-            view = read_view(self.project, choice)
+            view = read_view(self.project, choice, self.coder or None)
         except QualcodeError as error:
             self.warn_from_thread(error)
             return
@@ -214,7 +214,7 @@ class CompareScreen(WorkbenchScreen):
             scope = quotes.scope_for_group(scope, choice.by, group)
         query = QuoteQuery(code=key, layer=choice.layer_choice, scope=scope)
         try:
-            found = quotes.quotes(self.project, query).quotes
+            found = quotes.quotes(self.project, query, actor=self.coder or None).quotes
         except QualcodeError as error:
             self.warn_from_thread(error)
             return

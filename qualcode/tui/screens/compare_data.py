@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from qualcode.domain.layer import ALL, CONSENSUS, Layer
 from qualcode.domain.table import Style
-from qualcode.services import analysis, blind, roles
+from qualcode.services import analysis, blind
 from qualcode.services.analysis import (
     COMPARE_DIMENSIONS,
     MEASURES,
@@ -42,18 +42,12 @@ class Choice:
 
 
 def layer_options(project: Project, coder: str) -> list[tuple[str, str]]:
-    """(label, value) of each layer the coder may look at; blind mode leaves their own."""
-    visible = blind.coders_visible_to(project, coder or None)
-    if visible is not None:
-        return [(Layer.coder(name).label, name) for name in visible]
-    coders = roles.list_coders(project)
-    options = [("all coders", ALL)]
-    if any(info.is_consensus for info in coders):
+    """(label, value) of each layer the coder may look at (the services' visibility rule)."""
+    visible = blind.visible_layers(project, coder or None)
+    options = [("all coders", ALL)] if visible.every else []
+    if visible.consensus:
         options.append(("consensus", CONSENSUS))
-    options += [
-        (Layer.coder(info.name).label, info.name) for info in coders if not info.is_consensus
-    ]
-    return options
+    return options + [(Layer.coder(name).label, name) for name in visible.coders]
 
 
 @dataclass(frozen=True)
@@ -103,10 +97,11 @@ class CompareView:
         return notes
 
 
-def read_view(project: Project, choice: Choice) -> CompareView:
+def read_view(project: Project, choice: Choice, actor: str | None) -> CompareView:
     """Run the comparison and the frequency query for the same codes and layer."""
     layer = choice.layer_choice
-    report = analysis.compare(project, CompareQuery(by=choice.by, layer=layer, level=LEVEL))
+    query = CompareQuery(by=choice.by, layer=layer, level=LEVEL)
+    report = analysis.compare(project, query, actor=actor)
     keys = tuple(key for _, key, _ in report.comparison.codes)
     if not keys:
         return CompareView(choice, report, [])
@@ -115,6 +110,7 @@ def read_view(project: Project, choice: Choice) -> CompareView:
         FrequencyQuery(
             by=(choice.by,), measure=choice.measure, layer=layer, codes=keys, depth=LEVEL
         ),
+        actor=actor,
     )
     table = result.tables[0]
     by_key = {row[0]: row for row in table.rows}
