@@ -9,13 +9,16 @@ from textual.color import Color
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Tree
 
 from qualcode.domain.corpus import CodingView, SegmentView
-from qualcode.services import corpus
+from qualcode.services import coding, corpus, done
 from qualcode.tui.modals.code_picker import Choice, CodePicker
 from qualcode.tui.modals.text_prompt import TextPrompt
 from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.screens.corpus import CorpusScreen
 from qualcode.tui.widgets.key_bar import KeyBar, fit
+from qualcode.tui.widgets.status_bar import StatusBar
 from qualcode.tui.widgets.turn_render import (
     GUTTER,
     CodeLook,
@@ -23,6 +26,8 @@ from qualcode.tui.widgets.turn_render import (
     layout_turn,
     render_turn,
 )
+
+from .conftest import CODER
 
 SMALL = (80, 24)
 
@@ -200,3 +205,28 @@ async def test_the_workbench_reopens_at_the_last_transcript_and_turn(
     async with other.run_test(size=SMALL) as pilot:
         await settle(pilot)
         assert not isinstance(other.screen, CodingScreen)
+
+
+# -- done marks and every coder's progress -------------------------------------------------
+
+
+async def test_d_marks_a_transcript_done_and_the_corpus_shows_each_coder(
+    make_app, settle, workbench_project
+) -> None:
+    turns = corpus.segments(workbench_project, 1)
+    coding.apply_code(workbench_project, turns[0].id, "temporality.breaks", "bo")
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        assert done.done_marks(workbench_project) == {1: [CODER]}
+        screen = app.screen
+        assert isinstance(screen, CorpusScreen)
+        tree = screen.query_one("#corpus-tree", Tree)
+        assert tree.cursor_node is not None and str(tree.cursor_node.label).endswith("✓")
+        status = shown_words(screen.query_one(StatusBar))
+        assert f"{CODER} 0% ✓" in status and "bo 12%" in status  # 1 of 8 turns
+        await pilot.press("D")  # takes the mark back
+        await settle(pilot)
+        assert done.done_marks(workbench_project) == {}
