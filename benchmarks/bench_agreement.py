@@ -154,8 +154,8 @@ def main() -> None:
         "--db", type=Path, help="SQLite file: generated unless it exists (default: a temp file)"
     )
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="qc-agree-")
-    path = (args.db or Path(folder) / "agree.db").resolve()
+    # A temporary folder only when no --db is given (the generated file is kept for reuse).
+    path = (args.db or Path(tempfile.mkdtemp(prefix="qc-agree-")) / "agree.db").resolve()
     url = f"sqlite:///{path}"
     if path.exists():
         print(f"reusing {path}")

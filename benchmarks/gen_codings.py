@@ -25,6 +25,7 @@ from qualcode.domain.transcript import TURN_SEPARATOR
 from qualcode.services.codebooks import load_codebook_file
 from qualcode.services.project import Project, open_project
 from qualcode.store.models import Code, Coder, Coding, Segment, Speaker, Transcript
+from qualcode.store.transfer import reset_sequences
 
 DEPARTMENTS = (
     "Bed ward", "Outpatient", "Day surgery", "Emergency", "Intensive care", "Maternity",
@@ -65,6 +66,9 @@ def generate(project: Project, *, turns: int, codings: int, departments: int, se
         rows = _codings(rng, segments, code_ids, coder_ids, weights, codings)
         for batch in _batches(rows):
             connection.execute(insert(Coding), batch)
+        # The rows above carry explicit ids: PostgreSQL's sequences must continue after them,
+        # or the next import fails on a duplicate key.
+        reset_sequences(connection)
 
 
 def _coders(connection: Connection) -> list[int]:

@@ -13,8 +13,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
 
 from qualcode.services.project import Project, open_project
 
@@ -81,3 +83,21 @@ def write_file(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def run(database_url: str, monkeypatch) -> Callable[..., Result]:
+    """`run("import", path, ...)` invokes qualcode with --db pointing at the test database."""
+    from qualcode.cli import app, common
+
+    monkeypatch.delenv("QUALCODE_CODER", raising=False)
+    monkeypatch.setenv("QUALCODE_DB", database_url)
+    # Rich reads COLUMNS when a console is made (at import), so set the width on them.
+    for shared in (common.console, common.err_console):
+        monkeypatch.setattr(shared, "width", 200)
+    runner = CliRunner()
+
+    def invoke(*args: object, input: str | None = None) -> Result:
+        return runner.invoke(app, [str(arg) for arg in args], input=input)
+
+    return invoke

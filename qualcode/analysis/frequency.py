@@ -22,7 +22,7 @@ from qualcode.domain.codekey import CodeKey
 from qualcode.domain.counts import CodedTurns, TranscriptFacts, TurnTotals
 from qualcode.domain.table import ResultTable
 
-DIMENSIONS = ("department", "group-kind", "transcript", "speaker-role", "coder")
+DIMENSIONS = ("department", "group-kind", "transcript", "speaker", "speaker-role", "coder")
 MEASURES = {
     "turns": "Coded turns",
     "transcripts": "Transcripts",
@@ -52,6 +52,7 @@ class Facts:
     roles: Mapping[int, str | None]
     coders: Mapping[int, str]
     titles: Mapping[int, str] = field(default_factory=dict)
+    speakers: Mapping[int, str] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -59,6 +60,7 @@ class Facts:
         transcripts: Mapping[int, TranscriptFacts],
         roles: Mapping[int, str | None],
         coders: Mapping[int, str],
+        speakers: Mapping[int, str] | None = None,
     ) -> Facts:
         """Facts with unique transcript labels: a title shared by two gets its id appended."""
         seen: dict[str, int] = defaultdict(int)
@@ -68,7 +70,13 @@ class Facts:
             tid: fact.title if seen[fact.title] == 1 else f"{fact.title} (#{tid})"
             for tid, fact in transcripts.items()
         }
-        return cls(transcripts=transcripts, roles=roles, coders=coders, titles=titles)
+        return cls(
+            transcripts=transcripts,
+            roles=roles,
+            coders=coders,
+            titles=titles,
+            speakers=speakers or {},
+        )
 
     def label(self, dimension: str, transcript_id: int, speaker_id: int | None) -> str:
         """The group a turn falls in along one dimension other than coder."""
@@ -80,6 +88,10 @@ class Facts:
             value = transcript.group_kind
         elif dimension == "transcript":
             value = self.titles.get(transcript_id, transcript.title)
+        elif dimension == "speaker":
+            title = self.titles.get(transcript_id, transcript.title)
+            name = self.speakers.get(speaker_id) if speaker_id is not None else None
+            value = f"{title}: {name}" if name else None
         elif dimension == "speaker-role":
             value = self.roles.get(speaker_id) if speaker_id is not None else None
         else:

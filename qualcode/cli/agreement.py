@@ -14,7 +14,7 @@ from qualcode.domain.agreement import AgreementOptions, GroupBy, MatrixOptions, 
 from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
 from qualcode.exchange.tables import FORMATS, to_rich, write
-from qualcode.services import adjudication, audit, blind
+from qualcode.services import adjudication, audit, blind, reliability
 from qualcode.services import agreement as agree
 from qualcode.services.project import Project
 
@@ -128,6 +128,13 @@ def agree_command(
         bool,
         typer.Option("--intervals/--no-intervals", help="95 % intervals for every coefficient."),
     ] = True,
+    include_moderators: Annotated[
+        bool,
+        typer.Option(
+            "--include-moderators",
+            help="Turn and sentence units: count the moderators' turns too.",
+        ),
+    ] = False,
     weights: Annotated[
         str | None,
         typer.Option(
@@ -167,6 +174,7 @@ def agree_command(
         empty_as_one=nvivo_empty,
         intervals=intervals,
         weights=weights,  # type: ignore[arg-type]
+        include_moderators=include_moderators,
     )
     emit(agree.agreement(project(db), options), fmt, output)
 
@@ -241,7 +249,7 @@ def agree_matrix(
         header=header,
         intervals=intervals,
     )
-    emit(agree.matrix_agreement(path, options), fmt, output)
+    emit(reliability.matrix_agreement(path, options), fmt, output)
 
 
 @friendly

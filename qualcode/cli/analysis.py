@@ -72,9 +72,14 @@ def freq(
         list[str] | None,
         typer.Option(
             "--by",
-            help="Columns: department, group-kind, transcript, speaker-role, coder "
-            "(repeat or comma-separate to combine).",
+            help="Columns: department, group-kind, transcript, speaker, speaker-role, coder, "
+            "or card (alone or with department or group-kind: card,department); repeat or "
+            "comma-separate to combine.",
         ),
+    ] = None,
+    card: Annotated[
+        list[str] | None,
+        typer.Option("--card", help="Only these cards' sections (KEY,KEY or repeat)."),
     ] = None,
     measure: Annotated[
         str,
@@ -97,7 +102,26 @@ def freq(
     output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
-    """Code frequencies: codes (parents rolled up) by department, group kind, role, coder."""
+    """Code frequencies: codes (parents rolled up) by department, group kind, role, coder, card."""
+    if "card" in _split(by) or card:
+        from qualcode.services.card_tables import CardFrequencyQuery, card_frequency
+
+        if consensus or department or group_kind or role or measure != "turns":
+            raise QualcodeError(
+                "Card tables count coded turns of all coders or one --coder; leave out "
+                "--consensus, --department, --group-kind, --role and --measure."
+            )
+        card_query = CardFrequencyQuery(
+            by=_split(by) or ("card",),
+            cards=_split(card),
+            coder=coder,
+            codes=_split(codes),
+            depth=depth,
+            coverage=scope,
+            include_moderators=include_moderators,
+        )
+        _emit(card_frequency(project(db), card_query), fmt, output)
+        return
     query = analysis.FrequencyQuery(
         by=_split(by),
         measure=measure,

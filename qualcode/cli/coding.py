@@ -15,7 +15,7 @@ from qualcode.cli.common import (
     project,
     require_coder,
 )
-from qualcode.services import codebooks, coding
+from qualcode.services import coding
 
 SpanOption = Annotated[
     str | None,
@@ -68,6 +68,8 @@ def open_code(
     db: DbOption = None,
 ) -> None:
     """Create an open code (open.<slug>) and optionally apply it."""
+    from qualcode.services import codebooks  # not loaded by `code` and `uncode`
+
     who = require_coder(coder)
     opened = project(db)
     info = codebooks.create_open_code(opened, name, who)

@@ -47,6 +47,20 @@ def export_project(
     _print_export(summary)
 
 
+AllowPartial = Annotated[
+    bool,
+    typer.Option(
+        "--allow-partial",
+        help="Import what can be imported when part of the file cannot (it is listed).",
+    ),
+]
+
+
+class Positions(StrEnum):
+    codepoints = "codepoints"
+    utf16 = "utf16"
+
+
 @friendly
 def import_qdc(
     path: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
@@ -54,27 +68,57 @@ def import_qdc(
         str | None,
         typer.Option("--codebook", help="Codebook to merge into (default: the active one)."),
     ] = None,
+    allow_partial: AllowPartial = False,
     db: DbOption = None,
 ) -> None:
-    """Merge the codes of a REFI-QDA codebook into a codebook; existing keys are kept."""
-    _print_import(exchange.import_qdc(project(db), path, codebook))
+    """Merge the codes and code sets of a REFI-QDA codebook; existing keys are kept."""
+    _print_import(exchange.import_qdc(project(db), path, codebook, allow_partial=allow_partial))
 
 
 @friendly
 def import_qdpx(
-    path: Annotated[Path, typer.Argument(help="A REFI-QDA project (.qdpx).")],
+    path: Annotated[
+        Path, typer.Argument(help="A REFI-QDA project (.qdpx), or a bare project .qde.")
+    ],
+    allow_partial: AllowPartial = False,
+    merge_by_text: Annotated[
+        bool,
+        typer.Option(
+            "--merge-by-text",
+            help="Merge a source into a stored transcript with the same text.",
+        ),
+    ] = False,
+    positions: Annotated[
+        Positions | None,
+        typer.Option(
+            "--positions",
+            help="How the file counts positions (default: detected from its origin and text).",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
     coder: CoderOption = None,
 ) -> None:
-    """Import or merge a REFI-QDA project; codings without a user go to --coder."""
-    _print_import(exchange.import_qdpx(project(db), path, coder_name(coder)))
+    """Import or merge a REFI-QDA project; codings without a user go to --coder.
+
+    When part of the file cannot be imported, nothing is, unless --allow-partial.
+    """
+    summary = exchange.import_qdpx(
+        project(db),
+        path,
+        coder_name(coder),
+        allow_partial=allow_partial,
+        merge_by_text=merge_by_text,
+        positions=positions.value if positions else None,
+    )
+    _print_import(summary)
 
 
 def _print_export(summary: ExportSummary) -> None:
     console.print(
         f"Wrote {summary.path}: {summary.sources} sources, {summary.codes} codes, "
         f"{summary.codings} codings by {summary.users} users, {summary.notes} notes, "
-        f"{summary.cases} cases.",
+        f"{summary.cases} cases, {summary.sets} sets.",
         highlight=False,
     )
     for warning in summary.warnings:
@@ -91,7 +135,13 @@ def _print_import(summary: ImportSummary) -> None:
         f"codings: {summary.codings_added} added, {summary.codings_present} already present",
         f"memos: {summary.memos_added} added",
     ]
+    if any(summary.kept.values()):
+        lines.append("kept: " + ", ".join(f"{n} {kind}" for kind, n in summary.kept.items()))
+    if summary.positions:
+        lines.append(summary.positions)
     for line in lines:
         console.print(f"  {line}", highlight=False)
     for warning in summary.warnings:
         console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    for item in summary.not_imported:
+        console.print(f"[bold red]Not imported:[/] {item}", highlight=False)

@@ -34,6 +34,7 @@ class AgreementOptions(_Frozen):
     average: Average = "pooled"
     empty_as_one: bool = False  # NVivo: kappa 1 for a transcript neither coder coded
     intervals: bool = True
+    include_moderators: bool = False  # turn and sentence units: moderators' turns too
     weights: Literal["linear", "quadratic", "ordinal", "ratio"] | None = None
     """With `codes` naming the ordered levels of one code set: weighted agreement on them."""
 

@@ -9,6 +9,7 @@ opening section, which has no card.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -16,6 +17,7 @@ from qualcode.domain.imports import LANGUAGES
 
 OPENING = "opening"
 ORIGINS = ("detected", "manual")
+KEY_LENGTH = 100  # the card.key column
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
@@ -33,9 +35,10 @@ class Card(_Frozen):
     @field_validator("key")
     @classmethod
     def _key(cls, value: str) -> str:
-        if not _KEY.match(value):
+        if not _KEY.match(value) or len(value) > KEY_LENGTH:
             raise ValueError(
-                f"card key '{value}' must be lowercase letters, digits, '_', '.' or '-'"
+                f"card key '{value}' must be at most {KEY_LENGTH} lowercase letters, digits, "
+                "'_', '.' or '-'"
             )
         return value
 
@@ -64,6 +67,16 @@ class CardInfo(Card):
 
     id: int
     n_sections: int = 0
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Where a turn stands in its transcript's text: segment id, ordinal, [start, end)."""
+
+    segment_id: int
+    ordinal: int
+    start: int
+    end: int
 
 
 class Detection(_Frozen):

@@ -14,11 +14,9 @@ from qualcode.domain.text import (
 from qualcode.domain.transcript import ParsedTranscript, Turn
 from qualcode.errors import InputError, QualcodeError
 from qualcode.ingest.decode import decode_bytes
-from qualcode.ingest.docx_reader import read_docx
 from qualcode.ingest.otter import looks_like_otter, read_otter
 from qualcode.ingest.plain_text import read_plain_text
 from qualcode.ingest.srt import read_srt
-from qualcode.ingest.webvtt_reader import read_webvtt
 
 PLAIN_TEXT_EXTENSIONS = (".txt", ".text", ".md")
 SUPPORTED_EXTENSIONS = (*PLAIN_TEXT_EXTENSIONS, ".vtt", ".srt", ".docx")
@@ -79,11 +77,17 @@ def read_transcript_bytes(
     characters are removed (qualcode.domain.text) and turns without text dropped.
     """
     suffix = PurePath(name).suffix.lower()
+    # python-docx and webvtt-py are imported with their formats: most commands that load
+    # this module never read a file.
     if suffix == ".docx":
+        from qualcode.ingest.docx_reader import read_docx
+
         parsed = read_docx(data, name, no_speakers=no_speakers)
     elif suffix in (".vtt", ".srt", *PLAIN_TEXT_EXTENSIONS):
         text = decode_bytes(data, name, encoding)
         if suffix == ".vtt":
+            from qualcode.ingest.webvtt_reader import read_webvtt
+
             parsed = read_webvtt(text, name, allow_unordered=allow_unordered)
         elif suffix == ".srt":
             parsed = read_srt(text, name, allow_unordered=allow_unordered)

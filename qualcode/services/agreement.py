@@ -12,13 +12,10 @@ matching is added.
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 import qualcode
-from qualcode.analysis.agreement import coefficients
-from qualcode.analysis.agreement._counts import CategoryCounts
 from qualcode.analysis.agreement.bootstrap import Bootstrap
 from qualcode.analysis.agreement.continuum import (
     all_coders_table,
@@ -35,11 +32,9 @@ from qualcode.analysis.agreement.layers import (
     span_layers,
     turn_layers,
 )
-from qualcode.analysis.agreement.nominal import counts_coefficients
 from qualcode.analysis.agreement.rows import character_rows, nominal_rows
 from qualcode.analysis.agreement.tables import (
     intervals_table,
-    matrix_table,
     ordinal_table,
     rows_table,
 )
@@ -47,16 +42,17 @@ from qualcode.domain.agreement import (
     AgreementOptions,
     AgreementRow,
     CoderCoverage,
-    MatrixOptions,
 )
+from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import NotFoundError, QualcodeError
-from qualcode.ingest.reliability import read_counts, read_ratings
 from qualcode.ingest.segmenter import sentence_bounds
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
+from qualcode.services.scope import resolve
 from qualcode.store import agreement_queries as store
 from qualcode.store import codes as code_store
+from qualcode.store import done as done_store
 from qualcode.store.models import Code
 
 
@@ -138,19 +134,39 @@ def _labels(
     return tuple(label for label in ordered if label in used)
 
 
-def load_turns(session: Session, context: Context) -> TurnLayers:
-    """Turn-level presence arrays: two plain selects (segments, codings), then numpy."""
+def _done(session: Session, context: Context) -> dict[int, list[int]]:
+    """Transcript id -> indices of the compared coders who marked it done."""
+    index = {name: i for i, name in enumerate(context.coders)}
+    return {
+        tid: [index[name] for name in names if name in index]
+        for tid, names in done_store.marks(session).items()
+    }
+
+
+def _excluded(session: Session, include_moderators: bool) -> list[int]:
+    """The moderators' turns (the study's moderator roles), unless they are included."""
+    scope = resolve(session, TurnScope(include_moderators=include_moderators))
+    return store.segments_of_roles(session, scope.excluded_roles)
+
+
+def load_turns(session: Session, context: Context, include_moderators: bool = False) -> TurnLayers:
+    """Turn-level presence arrays: plain selects (segments, codings, done marks), then
+    numpy; moderators' turns are no units unless `include_moderators`."""
     segments = int_array(store.all_segments(session), 4)  # id, transcript, start, end
     found = int_array(store.turn_presence(session, context.coder_ids), 3)  # segment, code, coder
-    return turn_layers(context, segments, found)
+    excluded = _excluded(session, include_moderators)
+    return turn_layers(context, segments, found, excluded, _done(session, context))
 
 
 def load_spans(session: Session, context: Context) -> SpanLayers:
     """Every coding of the compared coders as spans (transcript offsets)."""
-    return span_layers(context, int_array(store.coding_spans(session, context.coder_ids), 6))
+    rows = int_array(store.coding_spans(session, context.coder_ids), 6)
+    return span_layers(context, rows, _done(session, context))
 
 
-def load_sentences(session: Session, context: Context) -> TurnLayers:
+def load_sentences(
+    session: Session, context: Context, include_moderators: bool = False
+) -> TurnLayers:
     """Sentence-level presence: a coding marks every sentence its span overlaps."""
     spans = load_spans(session, context)
     bounds = sentence_bounds(
@@ -158,7 +174,8 @@ def load_sentences(session: Session, context: Context) -> TurnLayers:
         store.transcript_texts(session, spans.takers),
         {tid: meta.language for tid, meta in context.transcripts.items()},
     )
-    return sentence_layers(context, spans, int_array(bounds, 4))
+    excluded = _excluded(session, include_moderators)
+    return sentence_layers(context, spans, int_array(bounds, 4), excluded)
 
 
 # ---------------------------------------------------------------- public use cases
@@ -183,9 +200,9 @@ def _rows(
         spans = spans or load_spans(session, context)
         return character_rows(context, spans, options, bootstrap)
     layers = (
-        load_sentences(session, context)
+        load_sentences(session, context, options.include_moderators)
         if options.unit == "sentence"
-        else load_turns(session, context)
+        else load_turns(session, context, options.include_moderators)
     )
     return nominal_rows(context, layers, options.by, bootstrap)
 
@@ -199,7 +216,8 @@ def agreement(project: Project, options: AgreementOptions) -> ResultSet:
     def work(session: Session) -> ResultSet:
         context = load_context(session, options)
         if options.weights is not None:
-            table = ordinal_table(context, load_turns(session, context), options)
+            layers = load_turns(session, context, options.include_moderators)
+            table = ordinal_table(context, layers, options)
             return describe(context, [table], options)
         spans = None
         if options.unit == "character" or options.overlap is not None:
@@ -221,6 +239,11 @@ def agreement(project: Project, options: AgreementOptions) -> ResultSet:
 
 def describe(context: Context, tables: list[ResultTable], options: AgreementOptions) -> ResultSet:
     filters = {"unit": options.unit, "by": options.by}
+    if options.unit != "character":
+        turns = "all turns" if options.include_moderators else "participant turns"
+        filters["scope"] = (
+            f"{turns} of transcripts two or more compared coders coded or marked done"
+        )
     if options.codes:
         filters["codes"] = ", ".join(options.codes)
     if options.concepts:
@@ -265,48 +288,3 @@ def coverage(project: Project, coders: tuple[str, ...] | None = None) -> list[Co
         return result
 
     return project.read(work)
-
-
-def matrix_agreement(path: Path, options: MatrixOptions | None = None) -> ResultSet:
-    """All coefficients that apply to reliability data from a CSV file: raw ratings
-    (units x coders) or, with `options.counts`, a counts table (units x categories)."""
-    options = options or MatrixOptions()
-    bootstrap = Bootstrap() if options.intervals else None
-    numeric = options.level != "nominal" or options.weights not in (None, "identity")
-    if options.counts:
-        read = read_counts(
-            path, numeric=numeric, header=options.header, categories=options.categories
-        )
-        table = CategoryCounts(
-            counts=read.counts,
-            domain=read.domain,
-            n_coders=int(read.counts.sum(axis=1).max(initial=0)),
-        )
-        result = counts_coefficients(
-            table, level=options.level, weights=options.weights, bootstrap=bootstrap
-        )
-        coders, names, n_rows = ["(counts table)"], read.categories, len(read.counts)
-    else:
-        ratings = read_ratings(
-            path, numeric=numeric, header=options.header, categories=options.categories
-        )
-        result = coefficients(
-            ratings.values,
-            level=options.level,
-            categories=None if ratings.domain is None else ratings.domain.tolist(),
-            weights=options.weights,
-            bootstrap=bootstrap,
-        )
-        coders, n_rows = ratings.coders, len(ratings.values)
-        names = ratings.names
-    filters = {"file": path.name, "level": options.level}
-    if options.weights:
-        filters["weights"] = options.weights
-    return ResultSet.describe(
-        [matrix_table(f"Agreement of {path.name}", coders, n_rows, result, names)],
-        codebook="(none: reliability data from a file)",
-        codebook_version="-",
-        coder_layer=", ".join(coders),
-        qualcode_version=qualcode.__version__,
-        filters=filters,
-    )

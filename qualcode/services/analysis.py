@@ -355,7 +355,12 @@ def _context(session: Session, layer: Layer, scope: TurnScope, keys: Sequence[st
     book = active_codebook(session)
     _check_layer(session, layer)
     coders = {coder_id: name for coder_id, name, _ in store.coders(session)}
-    facts = Facts.of(store.transcript_facts(session), store.speaker_roles(session), coders)
+    facts = Facts.of(
+        store.transcript_facts(session),
+        store.speaker_roles(session),
+        coders,
+        store.speaker_labels(session),
+    )
     context = _Context(
         codebook=book.name,
         version=str(book.version),

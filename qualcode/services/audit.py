@@ -11,6 +11,7 @@ from qualcode.analysis.agreement.bootstrap import Bootstrap
 from qualcode.analysis.agreement.definitions import BANDS, DEFINITIONS
 from qualcode.analysis.agreement.interpret import interpret_interval
 from qualcode.domain.agreement import ALL_CODES, AgreementOptions, Disagreement, LayerCoding
+from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import Cell, ResultSet, ResultTable
 from qualcode.errors import QualcodeError
 from qualcode.services import adjudication
@@ -18,6 +19,7 @@ from qualcode.services import agreement as agree
 from qualcode.services.blind import BLIND_KEY
 from qualcode.services.codebooks import codebook_info
 from qualcode.services.project import Project
+from qualcode.services.scope import resolve
 from qualcode.store import agreement_queries as store
 from qualcode.store import codes as code_store
 
@@ -62,11 +64,15 @@ def design_table(project: Project, coders: tuple[str, ...] | None = None) -> Res
         roles = {name: role for _, name, role, _ in store.coders(session)}
         n_corpus, t_corpus = len(context.transcripts), sum(turns.values())
         t_sample = sum(turns.get(tid, 0) for tid in takers)
+        scope = resolve(session, TurnScope())
+        moderators = set(store.segments_of_roles(session, scope.excluded_roles))
+        in_sample = sum(1 for sid, *_ in store.segments_of(session, takers) if sid in moderators)
         titles = sorted(context.transcripts[tid].title for tid in takers)
         sample = (
             f"{len(takers)} transcripts ({_share(len(takers), n_corpus)} of the corpus), "
-            f"{t_sample} turns ({_share(t_sample, t_corpus)})"
-            + (f": {', '.join(titles)}" if len(titles) <= 12 else "")
+            f"{t_sample} turns ({_share(t_sample, t_corpus)}), of which {in_sample} are "
+            f"moderators' turns ({', '.join(scope.excluded_roles) or 'no moderator roles'}; "
+            "no units)" + (f": {', '.join(titles)}" if len(titles) <= 12 else "")
         )
         return [
             ["unit of segmentation", "turns: the segments of each transcript as imported"],
@@ -96,8 +102,9 @@ def design_table(project: Project, coders: tuple[str, ...] | None = None) -> Res
         columns=["item", "value"],
         rows=project.read(work),
         notes=[
-            "A coder takes part in a transcript once they have coded any turn in it; only "
-            "transcripts two or more compared coders took part in are units of agreement."
+            "A coder takes part in a transcript once they have coded in it or marked it done; "
+            "only the participant turns of transcripts two or more compared coders took part "
+            "in are units of agreement."
         ],
     )
 

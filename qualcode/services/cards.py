@@ -38,6 +38,7 @@ from qualcode.store.models import Section, Segment, Transcript
 from qualcode.store.turn_rows import RowState, read_state
 
 Progress = Callable[[DetectionReport], None]
+BATCH = 100
 
 
 # -- the deck ------------------------------------------------------------------------------
@@ -128,7 +129,8 @@ def detect(
 ) -> list[DetectionReport]:
     """Find the card readings of the transcripts (all when None) and store their sections.
 
-    Each transcript is one transaction. Detected sections are replaced; manual ones stay.
+    Transcripts go in batches of `BATCH`, each batch read in one session and written in one
+    transaction. Detected sections are replaced; manual ones stay.
     """
     from qualcode.suggest.cards import CardDetector
     from qualcode.suggest.pipelines import pipeline
@@ -136,36 +138,55 @@ def detect(
     deck = project.read(lambda session: [_card_model(row) for row in store.cards(session)])
     ids = list(transcripts) if transcripts is not None else project.read(_all_ids)
     detectors: dict[str, CardDetector] = {}
-    reports = []
-    for transcript_id in ids:
-        language, title, turns = project.read(lambda session, t=transcript_id: _turns(session, t))
-        if language not in detectors:
-            detectors[language] = CardDetector(pipeline(language), deck)
-        readings = detectors[language].detect(turns) if deck else []
-        report = project.write(
-            lambda session, t=transcript_id, r=readings, title=title: _store(session, t, title, r)
-        )
-        reports.append(report)
-        if progress:
-            progress(report)
+    reports: list[DetectionReport] = []
+    for offset in range(0, len(ids), BATCH):
+        batch = ids[offset : offset + BATCH]
+        loaded = project.read(lambda session, b=batch: store.transcript_turns(session, b))
+        found = []
+        for transcript in loaded:
+            if deck and transcript.language not in detectors:
+                detectors[transcript.language] = CardDetector(pipeline(transcript.language), deck)
+            readings = (
+                detectors[transcript.language].detect(transcript.text, transcript.turns)
+                if deck
+                else []
+            )
+            found.append((transcript, readings))
+        done = project.write(lambda session, f=found: _store_batch(session, f))
+        for report in done:
+            reports.append(report)
+            if progress:
+                progress(report)
     return reports
 
 
-def _store(session: Session, transcript_id: int, title: str, readings: list) -> DetectionReport:
+def _store_batch(session: Session, found: list) -> list[DetectionReport]:
     keys = {row.key: row.id for row in store.cards(session)}
-    manual = [
-        start for start in store.starts_of(session, transcript_id) if start.origin == "manual"
+    names = {card_id: key for key, card_id in keys.items()}
+    manual = store.manual_starts(session, [transcript.id for transcript, _ in found])
+    return [
+        _store(session, transcript, readings, keys, names, manual.get(transcript.id, []))
+        for transcript, readings in found
     ]
+
+
+def _store(
+    session: Session,
+    transcript: store.TranscriptTurns,
+    readings: list,
+    keys: dict[str, int],
+    names: dict[int, str],
+    manual: list[store.Start],
+) -> DetectionReport:
     manual_at = {start.segment_id for start in manual}
     accepted = [
         reading for reading in readings if reading.accepted and reading.segment_id not in manual_at
     ]
     ruled_out = [_detection(reading) for reading in readings if not reading.accepted]
-    ordinals = {
-        segment_id: index for index, segment_id in enumerate(store.turn_ids(session, transcript_id))
-    }
+    order = [turn.segment_id for turn in transcript.turns]
+    ordinals = {segment_id: index for index, segment_id in enumerate(order)}
     events = sorted(
-        [(ordinals[s.segment_id], s) for s in manual]
+        [(ordinals[s.segment_id], s) for s in manual if s.segment_id in ordinals]
         + [(ordinals[r.segment_id], r) for r in accepted if r.segment_id in ordinals],
         key=lambda pair: pair[0],
     )
@@ -186,12 +207,26 @@ def _store(session: Session, transcript_id: int, title: str, readings: list) -> 
         detections.append(_detection(event))
         starts.append(store.Start(event.segment_id, card_id, "detected", event.score))
         current = card_id
-    store.write_sections(session, transcript_id, starts)
+    written = store.write_sections(session, transcript.id, starts, order=order)
+    ordinal_of = {turn.segment_id: turn.ordinal for turn in transcript.turns}
     return DetectionReport(
-        transcript_id=transcript_id,
-        title=title,
+        transcript_id=transcript.id,
+        title=transcript.title,
         detections=detections,
-        sections=_sections(session, transcript_id),
+        sections=[
+            SectionView(
+                id=section_id,
+                transcript_id=transcript.id,
+                card_key=names.get(start.card_id) if start.card_id is not None else None,
+                first_segment_id=start.segment_id,
+                last_segment_id=last,
+                first_ordinal=ordinal_of[start.segment_id],
+                last_ordinal=ordinal_of[last],
+                origin=start.origin,
+                score=start.score,
+            )
+            for section_id, start, last in written
+        ],
         skipped=sorted(ruled_out, key=lambda detection: detection.ordinal),
     )
 
@@ -296,27 +331,16 @@ def _all_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Transcript.id).order_by(Transcript.id)))
 
 
-def _turns(session: Session, transcript_id: int) -> tuple[str, str, list]:
-    from qualcode.suggest.cards import Turn
-
-    transcript = session.get_one(Transcript, transcript_id)
-    rows = session.execute(
-        select(Segment.id, Segment.ordinal, Segment.start_char, Segment.end_char)
-        .where(Segment.transcript_id == transcript_id)
-        .order_by(Segment.ordinal)
-    )
-    text = transcript.text
-    turns = [Turn(segment_id, ordinal, text[start:end]) for segment_id, ordinal, start, end in rows]
-    return transcript.language, transcript.title, turns
-
-
 # -- a card's report -------------------------------------------------------------------------
 
 
-def card_report(project: Project, key: str, *, quotes: int = 3) -> CardReport:
+def card_report(
+    project: Project, key: str, *, quotes: int = 3, department: str | None = None
+) -> CardReport:
     """What a card drew: participant turns and words per department and group kind, the codes
     applied (every coder's codings; a turn counts once per code) and the most telling quotes
-    (ranked by QUOTE_RANKING). Moderators' turns are left out."""
+    (ranked by QUOTE_RANKING). Moderators' turns are left out; `department` keeps only its
+    turns."""
 
     def work(session: Session) -> CardReport:
         row = _card(session, key)
@@ -325,6 +349,7 @@ def card_report(project: Project, key: str, *, quotes: int = 3) -> CardReport:
             turn
             for turn in store.card_turns(session, row.id)
             if not is_moderator(turn.role, moderators)
+            and (department is None or turn.department == department)
         ]
         codings = store.codings_on(session, [turn.segment_id for turn in turns])
         coders: dict[int, set[int]] = {}

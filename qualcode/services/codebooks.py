@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from qualcode.codebook.files import load_codebook
-from qualcode.domain.codebook import OPEN_BRANCH, Codebook, slugify_open_code
+from qualcode.domain.codebook import OPEN_BRANCH, slugify_open_code
 from qualcode.domain.codekey import CodeKey
 from qualcode.domain.corpus import CodebookInfo, CodeInfo
 from qualcode.errors import NotFoundError, QualcodeError
@@ -17,6 +17,9 @@ from qualcode.services.roles import require_supervisor
 from qualcode.store import codes as store
 from qualcode.store.models import Code
 from qualcode.store.models import Codebook as CodebookRow
+
+if TYPE_CHECKING:
+    from qualcode.domain.codebook import Codebook
 
 OPEN_COLOUR = "#9467bd"
 
@@ -42,6 +45,10 @@ def load_codebook_file(
     which keeps the code and its codings but hides it from coding. Once the project has a
     supervisor, only a supervisor (`actor`) may load.
     """
+    # Imported here: the YAML reader is needed to load a file, never to code (the other
+    # use cases read the codebook from the database).
+    from qualcode.codebook.files import load_codebook
+
     codebook = load_codebook(path)
 
     def work(session: Session) -> LoadSummary:

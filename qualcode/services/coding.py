@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 from qualcode.domain.corpus import CodingView, MemoView
 from qualcode.errors import NotFoundError, PermissionDenied, QualcodeError
 from qualcode.services import roles
-from qualcode.services.codebooks import active_codebook
 from qualcode.services.corpus import coding_view
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
@@ -29,6 +28,10 @@ def find_segment(session: Session, segment_id: int) -> Segment:
 def find_code(session: Session, key: str) -> Code:
     code = code_store.active_code(session, key)
     if code is None:
+        # Imported here: the codebook service loads the YAML codebook reader, which the
+        # coding path never needs (it reads its code from the database).
+        from qualcode.services.codebooks import active_codebook
+
         book = active_codebook(session)  # says so when no codebook is loaded
         raise NotFoundError(
             f"No code '{key}' in codebook '{book.name}'. See `qualcode codebook show`, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,8 +21,8 @@ from qualcode.domain.imports import (
 )
 from qualcode.domain.transcript import ParsedTranscript, layout
 from qualcode.errors import InputError, QualcodeError
-from qualcode.ingest.readers import read_transcript_bytes
-from qualcode.ingest.segmenter import split_sentences
+from qualcode.ingest.parsing import parse
+from qualcode.processes import die_with_parent
 from qualcode.services import metadata
 from qualcode.services.project import Project
 from qualcode.store import transcripts as store
@@ -154,20 +155,6 @@ def _checked(
     return result
 
 
-def parse(data: bytes, spec: ImportSpec, *, split: bool, no_speakers: bool) -> ParsedTranscript:
-    """Read one file's bytes into turns (and split long turns when asked)."""
-    parsed = read_transcript_bytes(
-        data,
-        str(spec.path),
-        encoding=spec.encoding,
-        no_speakers=no_speakers,
-        allow_unordered=spec.allow_unordered,
-    )
-    if split:
-        parsed.turns = split_sentences(parsed.turns, spec.language)
-    return parsed
-
-
 Outcome = ImportResult | tuple[str, ParsedTranscript] | Exception
 
 
@@ -244,7 +231,11 @@ def _parsers(files: int) -> Iterator[ProcessPoolExecutor | None]:
     if files < PARALLEL_FROM:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=1)
+    # A fresh interpreter (spawn), not a fork: the worker loads only the readers and holds
+    # none of this process's memory; as this process's own child it stops when this process
+    # dies, even by SIGKILL (a forkserver would outlive it).
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=die_with_parent)
     try:
         yield pool
     finally:

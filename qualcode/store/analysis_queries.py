@@ -95,6 +95,13 @@ def transcript_facts(session: Session) -> dict[int, TranscriptFacts]:
     return {row[0]: TranscriptFacts(*row) for row in session.execute(query)}
 
 
+def speaker_labels(session: Session) -> dict[int, str]:
+    return {
+        speaker_id: label
+        for speaker_id, label in session.execute(select(Speaker.id, Speaker.label))
+    }
+
+
 def speaker_roles(session: Session) -> dict[int, str | None]:
     return {
         speaker_id: role for speaker_id, role in session.execute(select(Speaker.id, Speaker.role))

@@ -15,7 +15,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from qualcode.errors import InputError, QualcodeError
+from qualcode.processes import die_with_parent
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -92,22 +92,6 @@ def pg_restore(url: URL, source: Path) -> None:
         ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction"],
         str(source),
     )
-
-
-def die_with_parent() -> None:
-    """In the child: ask Linux to stop it when qualcode dies (even by SIGKILL).
-
-    subprocess.run already kills the tool when qualcode raises (an error, Ctrl-C, SIGTERM);
-    this covers a killed parent. Hand-written with ctypes: prctl(PR_SET_PDEATHSIG) has no
-    wrapper in the standard library. Elsewhere than Linux it does nothing.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
-
-    pr_set_pdeathsig = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _run_pg_tool(tool: str, url: URL, options: list[str], *arguments: str) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from qualcode.domain.cards import Bounds
 from qualcode.store.models import Card, Section, Segment
 
 
@@ -62,17 +63,24 @@ def turn_ids(session: Session, transcript_id: int) -> list[int]:
     )
 
 
-def write_sections(session: Session, transcript_id: int, starts: Sequence[Start]) -> None:
-    """Replace a transcript's sections with those opened by `starts` (any order).
+def write_sections(
+    session: Session,
+    transcript_id: int,
+    starts: Sequence[Start],
+    *,
+    order: Sequence[int] | None = None,
+) -> list[tuple[int, Start, int]]:
+    """Replace a transcript's sections with those opened by `starts` (any order); returns
+    (section id, start, last segment id) of each, in reading order.
 
     The sections tile the transcript: each runs to the turn before the next start, the last
-    to the final turn; turns before the first start form the opening (no card).
+    to the final turn; turns before the first start form the opening (no card). `order` is
+    the transcript's segment ids in reading order, when the caller has them.
     """
-    order = turn_ids(session, transcript_id)
+    order = list(order) if order is not None else turn_ids(session, transcript_id)
     session.execute(delete(Section).where(Section.transcript_id == transcript_id))
-    session.flush()
     if not order:
-        return
+        return []
     position = {segment_id: index for index, segment_id in enumerate(order)}
     chosen = sorted(
         (start for start in starts if start.segment_id in position),
@@ -80,23 +88,78 @@ def write_sections(session: Session, transcript_id: int, starts: Sequence[Start]
     )
     if not chosen or position[chosen[0].segment_id] > 0:
         chosen.insert(0, Start(order[0], None, "detected"))
-    for index, start in enumerate(chosen):
-        end = (
-            position[chosen[index + 1].segment_id] - 1
-            if index + 1 < len(chosen)
-            else len(order) - 1
+    lasts = [order[position[following.segment_id] - 1] for following in chosen[1:]] + [order[-1]]
+    rows = [
+        {
+            "transcript_id": transcript_id,
+            "card_id": start.card_id,
+            "first_segment_id": start.segment_id,
+            "last_segment_id": last,
+            "origin": start.origin,
+            "score": start.score,
+        }
+        for start, last in zip(chosen, lasts, strict=True)
+    ]
+    ids = session.scalars(
+        insert(Section).returning(Section.id, sort_by_parameter_order=True), rows
+    ).all()
+    return list(zip(ids, chosen, lasts, strict=True))
+
+
+@dataclass(frozen=True)
+class TranscriptTurns:
+    """A transcript's text and language with its turns' bounds, in reading order."""
+
+    id: int
+    title: str
+    language: str
+    text: str
+    turns: list[Bounds]
+
+
+def transcript_turns(session: Session, transcript_ids: Sequence[int]) -> list[TranscriptTurns]:
+    """Each transcript (in the order given) with its turns' bounds, in two statements."""
+    from qualcode.store.models import Transcript
+
+    ids = list(transcript_ids)
+    bounds: dict[int, list[Bounds]] = {transcript_id: [] for transcript_id in ids}
+    rows = session.execute(
+        select(
+            Segment.transcript_id, Segment.id, Segment.ordinal, Segment.start_char, Segment.end_char
         )
-        session.add(
-            Section(
-                transcript_id=transcript_id,
-                card_id=start.card_id,
-                first_segment_id=start.segment_id,
-                last_segment_id=order[end],
-                origin=start.origin,
-                score=start.score,
+        .where(Segment.transcript_id.in_(ids))
+        .order_by(Segment.transcript_id, Segment.ordinal)
+    )
+    for transcript_id, segment_id, ordinal, start, end in rows:
+        bounds[transcript_id].append(Bounds(segment_id, ordinal, start, end))
+    texts = {
+        row.id: row
+        for row in session.execute(
+            select(Transcript.id, Transcript.title, Transcript.language, Transcript.text).where(
+                Transcript.id.in_(ids)
             )
         )
-    session.flush()
+    }
+    return [
+        TranscriptTurns(i, texts[i].title, texts[i].language, texts[i].text, bounds[i])
+        for i in ids
+        if i in texts
+    ]
+
+
+def manual_starts(session: Session, transcript_ids: Sequence[int]) -> dict[int, list[Start]]:
+    """Section starts set by hand, per transcript."""
+    found: dict[int, list[Start]] = {}
+    rows = session.scalars(
+        select(Section).where(
+            Section.transcript_id.in_(list(transcript_ids)), Section.origin == "manual"
+        )
+    )
+    for section in rows:
+        found.setdefault(section.transcript_id, []).append(
+            Start(section.first_segment_id, section.card_id, section.origin, section.score)
+        )
+    return found
 
 
 def starts_of(session: Session, transcript_id: int) -> list[Start]:

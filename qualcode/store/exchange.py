@@ -5,7 +5,16 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qualcode.store.models import Code, Coder, Coding, Memo, Segment, Speaker, Transcript
+from qualcode.store.models import (
+    Code,
+    Coder,
+    Coding,
+    Memo,
+    RefiObject,
+    Segment,
+    Speaker,
+    Transcript,
+)
 
 
 def all_transcripts(session: Session) -> list[Transcript]:
@@ -75,3 +84,41 @@ def memo_exists(
         )
         is not None
     )
+
+
+def transcript_identities(session: Session) -> list[tuple[int, str, dict]]:
+    """(id, sha256, attributes) of every transcript, to find one by its REFI source GUID."""
+    rows = session.execute(select(Transcript.id, Transcript.sha256, Transcript.attributes))
+    return [(row[0], row[1], row[2] or {}) for row in rows]
+
+
+def refi_objects(session: Session, kind: str | None = None) -> list[RefiObject]:
+    """The kept REFI variables, cases and sets (of one kind), in the order they came."""
+    query = select(RefiObject).order_by(RefiObject.kind, RefiObject.ordinal, RefiObject.guid)
+    if kind is not None:
+        query = query.where(RefiObject.kind == kind)
+    return list(session.scalars(query))
+
+
+def keep_refi_objects(session: Session, objects: list[tuple[str, str, str, dict]]) -> None:
+    """Store variables, cases and sets, each (guid, kind, name, payload), under their GUIDs;
+    one already there is replaced in place, new ones follow in the order given."""
+    if not objects:
+        return
+    found = {
+        row.guid: row
+        for row in session.scalars(
+            select(RefiObject).where(RefiObject.guid.in_([guid for guid, *_ in objects]))
+        )
+    }
+    ordinal = session.scalar(select(func.count()).select_from(RefiObject)) or 0
+    for guid, kind, name, payload in objects:
+        row = found.get(guid)
+        if row is not None:
+            row.kind, row.name, row.payload = kind, name, payload
+            continue
+        row = RefiObject(guid=guid, kind=kind, name=name, ordinal=ordinal, payload=payload)
+        session.add(row)
+        found[guid] = row
+        ordinal += 1
+    session.flush()

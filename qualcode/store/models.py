@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -132,6 +133,9 @@ class Code(Base):
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"))
+    # From a REFI-QDA file: its GUID there, and whether the file gave a colour.
+    refi_guid: Mapped[str | None] = mapped_column(String(36))
+    color_given: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Coder(Base):
@@ -141,6 +145,7 @@ class Coder(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     role: Mapped[str] = mapped_column(String(20), default="coder")
     is_consensus: Mapped[bool] = mapped_column(Boolean, default=False)
+    refi_guid: Mapped[str | None] = mapped_column(String(36))
 
 
 class Coding(Base):
@@ -160,6 +165,9 @@ class Coding(Base):
         DateTime(timezone=True), default=_now, onupdate=_now
     )
     memo: Mapped[str | None] = mapped_column(Text)
+    # From a REFI-QDA file: the Coding's GUID and its PlainTextSelection's.
+    refi_guid: Mapped[str | None] = mapped_column(String(36))
+    refi_selection_guid: Mapped[str | None] = mapped_column(String(36))
 
 
 # A whole-turn coding has NULL span columns; NULLs never collide in a unique index, so the
@@ -252,6 +260,22 @@ class Setting(Base):
     value: Mapped[dict] = mapped_column(default=dict)
 
 
+class RefiObject(Base):
+    """A variable, case or set of a REFI-QDA file, kept to be exported again.
+
+    `payload` holds what the kind needs: a variable's type; a case's variable values and
+    source and selection GUIDs; a set's description and member code and source GUIDs.
+    """
+
+    __tablename__ = "refi_object"
+
+    guid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # variable | case | set
+    name: Mapped[str] = mapped_column(String(300))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict] = mapped_column(default=dict)
+
+
 class SuggestModel(Base):
     """A trained suggestion model, kept with its version and a summary of the data it saw."""
 
@@ -297,3 +321,35 @@ class Section(Base):
     last_segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
     origin: Mapped[str] = mapped_column(String(20), default="detected")
     score: Mapped[float | None] = mapped_column(Float)
+
+
+class QuoteChoice(Base):
+    """A supervisor's choice for the department reports: pin a turn to a code, or exclude it."""
+
+    __tablename__ = "quote_choice"
+    __table_args__ = (UniqueConstraint("code_id", "segment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"), index=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(10))  # pin | exclude
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class MatrixCell(Base):
+    """A researcher-written summary in a framework matrix cell (Gale et al. 2013)."""
+
+    __tablename__ = "matrix_cell"
+    __table_args__ = (UniqueConstraint("row_kind", "row_key", "column_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    row_kind: Mapped[str] = mapped_column(String(20))  # transcript | speaker | department
+    row_key: Mapped[str] = mapped_column(String(300))
+    column_key: Mapped[str] = mapped_column(String(200))  # a code key
+    summary: Mapped[str] = mapped_column(Text, default="")
+    quotes: Mapped[list] = mapped_column(default=list)  # segment ids behind the summary
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=_now, onupdate=_now
+    )

@@ -4,8 +4,9 @@ People read cards loosely: part of the statement, "okay, the next one says ...",
 between, small transcription differences, or the card of another language. Three steps,
 from cheap to exact:
 
-1. a word filter: a turn is a candidate for a card when it holds at least `CANDIDATE_SHARE`
-   of the card's content words (compared on their first five letters, so inflections meet);
+1. a word-pair filter: the lowercase transcript is searched (C-speed substring search) for
+   each pair of adjacent words of each card; a turn is a candidate for a card when it holds
+   at least two of the card's pairs and at least `CANDIDATE_SHARE` of them;
 2. spaCy's `PhraseMatcher` on lemma norms (blank pipelines, see `qualcode.suggest.pipelines`)
    finds where in the turn the card's word pairs stand;
 3. around there, a local alignment of the card's tokens against the turn's tokens
@@ -20,13 +21,16 @@ a reference back ("like the card said", "som der stod på kortet") rules the tur
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from qualcode.domain.cards import Card
+from qualcode.domain.cards import Bounds, Card
 from qualcode.suggest.pipelines import Pipeline
 
-CANDIDATE_SHARE = 0.4
+CANDIDATE_SHARE = 0.3
+CANDIDATE_PAIRS = 2
 TOKEN_SIMILARITY = 80
 FUNCTION_WEIGHT = 0.4
 GAP_COST = 0.15
@@ -35,7 +39,6 @@ GAP_COST = 0.15
 THRESHOLD = 0.6
 CUED_THRESHOLD = 0.45
 START_TOKENS = 8
-PREFIX = 5
 
 FILLERS = frozenset(
     [
@@ -82,6 +85,8 @@ _REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
+_EDGES = ".!?\"“”„«»'"
+_SPACES = str.maketrans("\n\r\t", "   ")
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ class _Form:
     language: str
     norms: tuple[str, ...]
     weights: tuple[float, ...]
-    prefixes: frozenset[str]
+    pairs: tuple[str, ...]
 
 
 class CardDetector:
@@ -140,10 +145,7 @@ class CardDetector:
                     language=language,
                     norms=tuple(norms),
                     weights=tuple(FUNCTION_WEIGHT if s else 1.0 for s in stop),
-                    prefixes=frozenset(
-                        token.lower_[:PREFIX] for token, s in zip(words, stop, strict=True) if not s
-                    )
-                    or frozenset(token.lower_[:PREFIX] for token in words),
+                    pairs=_pairs(w.strip(_EDGES) for w in statement.lower().split()),
                 )
                 index = len(self.forms)
                 self.forms.append(form)
@@ -157,22 +159,34 @@ class CardDetector:
                         token.norm_ = token.text
                 self.matcher.add(str(index), pairs or [Doc(pipe.nlp.vocab, words=norms[:1])])
 
-    def detect(self, turns: Iterable[Turn]) -> list[Reading]:
+    def detect(self, text: str, turns: Sequence[Bounds]) -> list[Reading]:
         """The best reading (accepted or ruled out) of each turn that resembles a card."""
-        candidates: list[tuple[Turn, list[int]]] = []
-        for turn in turns:
-            words = {word[:PREFIX] for word in _WORD.findall(turn.text.lower())}
-            forms = [
-                index
-                for index, form in enumerate(self.forms)
-                if len(form.prefixes & words) >= CANDIDATE_SHARE * len(form.prefixes)
-            ]
-            if forms:
-                candidates.append((turn, forms))
-        docs = self.pipe.nlp.pipe(turn.text for turn, _ in candidates)
+        lowered = text.lower().translate(_SPACES)
+        if len(lowered) != len(text):  # a rare character changed length when lowercased
+            lowered = "".join(char.lower()[:1] or " " for char in text).translate(_SPACES)
+        starts = [turn.start for turn in turns]
+        found: dict[tuple[int, int], set[str]] = {}
+        for index, form in enumerate(self.forms):
+            for pair in form.pairs:
+                at = lowered.find(pair)
+                while at >= 0:
+                    turn = bisect_right(starts, at) - 1
+                    if turn >= 0:
+                        found.setdefault((turn, index), set()).add(pair)
+                    at = lowered.find(pair, at + 1)
+        candidates: dict[int, list[int]] = {}
+        for (turn, index), pairs in found.items():
+            needed = max(CANDIDATE_PAIRS, CANDIDATE_SHARE * len(self.forms[index].pairs))
+            if len(pairs) >= needed:
+                candidates.setdefault(turn, []).append(index)
+        chosen = sorted(candidates)
+        texts = [text[turns[turn].start : turns[turn].end] for turn in chosen]
         readings = []
-        for (turn, forms), doc in zip(candidates, docs, strict=True):
-            reading = self._best(turn, doc, set(forms))
+        for turn, body, doc in zip(chosen, texts, self.pipe.nlp.pipe(texts), strict=True):
+            bounds = turns[turn]
+            reading = self._best(
+                Turn(bounds.segment_id, bounds.ordinal, body), doc, set(candidates[turn])
+            )
             if reading is not None:
                 readings.append(reading)
         return readings
@@ -248,6 +262,11 @@ class CardDetector:
             f"{read}{cue_text}: {verdict}",
             accepted,
         )
+
+
+def _pairs(words: Iterable[str]) -> tuple[str, ...]:
+    """The distinct pairs of adjacent words, as "first second"."""
+    return tuple(dict.fromkeys(f"{first} {second}" for first, second in pairwise(words)))
 
 
 def _align(form: _Form, norms: list[str], starts: list[int]) -> tuple[float, int, int, int]:

@@ -29,6 +29,7 @@ from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.compare import CompareScreen
 from qualcode.tui.screens.corpus import CorpusScreen
+from qualcode.tui.screens.report import ReportScreen
 
 CODER_HINT = "Enter to accept · Esc clears and asks again · Ctrl+Q quits"
 
@@ -46,6 +47,7 @@ class QualcodeApp(App[None]):
         "codebook": CodebookScreen,
         "agreement": AgreementScreen,
         "compare": CompareScreen,
+        "report": ReportScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         *navigation_bindings(),

@@ -25,6 +25,7 @@ DESTINATIONS = (
     Destination("codebook", "Codebook", "f3", "Codes with definitions; rename, merge, promote"),
     Destination("compare", "Compare", "f4", "Codes across departments, group kinds or roles"),
     Destination("agreement", "Agreement", "f5", "Agreement between coders; adjudicate"),
+    Destination("report", "Report", "f6", "A department's report: preview and write it"),
 )
 
 

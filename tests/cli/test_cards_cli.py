@@ -105,3 +105,31 @@ def test_report_counts_participant_turns_words_codes_and_ranks_quotes(
     assert shown.exit_code == 0, shown.output
     assert "turns coded by the most coders first" in shown.output
     assert "of the card's 3 participant turns" in shown.output
+
+
+def test_freq_by_card_counts_participant_turns_by_hand(study: Path, database_url: str, run) -> None:
+    project = open_project(database_url)
+    codebooks.load_codebook_file(project, CODEBOOK)
+    coding.apply_code(project, 3, "temporality.predictability", "anna")  # planning: Bo's list
+    coding.apply_code(project, 4, "temporality.predictability", "anna")  # moderator: left out
+    coding.apply_code(project, 6, "temporality.interruptions", "anna")  # disturbed: Anne
+    coding.apply_code(project, 6, "temporality.interruptions", "ben")
+    coding.apply_code(project, 7, "relational_coordination", "ben")  # disturbed: "Yes."
+    project.close()
+    # planning: participant turns 1-2 (segments 2, 3); disturbed: turns 4-6 (segments 5-7).
+    # temporality: planning 1 (segment 3), disturbed 1 (segment 6, two coders count once);
+    # relational coordination: disturbed 1 (segment 7).
+    shown = run("freq", "--by", "card", "--depth", "1", "--format", "csv")
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    header = next(line for line in lines if line.startswith("Code,"))
+    assert header == "Code,disturbed,planning,Total"
+    rows = {line.split(",")[0]: line.split(",")[1:] for line in lines if "," in line}
+    assert rows["temporality"] == ["1", "1", "2"]
+    assert rows["relational_coordination"] == ["1", "0", "1"]
+    assert rows["(participant turns in scope)"] == ["3", "2", "5"]
+    by_ben = run("freq", "--by", "card,department", "--coder", "ben", "--card", "disturbed")
+    assert by_ben.exit_code == 0, by_ben.output
+    assert "disturbed / Ward" in by_ben.output and "planning" not in by_ben.output.split("Coded")[1]
+    refused = run("freq", "--by", "card,coder")
+    assert refused.exit_code == 1 and "cannot be combined with card" in refused.output

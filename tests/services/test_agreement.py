@@ -274,3 +274,31 @@ def test_weights_rate_turns_on_an_ordinal_code_set(two_coders):
     assert any("1 = temporality.breaks, 2 = jobcrafting" in note for note in table.notes)
     with pytest.raises(Exception, match="name its levels in order"):
         agreement.agreement(two_coders, AgreementOptions(weights="linear"))
+
+
+def test_moderator_turns_are_no_units(two_coders):
+    """The scope rule: turn 1 is the moderator's. Once the speaker's role says so, TB has
+    three units (turns 2-4: both 1, B only 1, neither 1) instead of four; with
+    include_moderators the moderator's turn counts again (neither 2)."""
+    from qualcode.services.metadata import set_speaker_role
+
+    set_speaker_role(two_coders, 1, "Moderator", "moderator")
+    tb = rows_by_code(two_coders)[TB]
+    assert (tb.n_units, tb.both, tb.b_only, tb.neither) == (3, 1, 1, 1)
+    # Percent agreement 2/3; Cohen: p_A = 1/3, p_B = 2/3 -> p_e = 2/9 + 2/9 = 4/9,
+    # kappa = (2/3 - 4/9) / (5/9) = 2/5.
+    assert tb.cohen_kappa == pytest.approx(0.4)
+    everyone = rows_by_code(two_coders, include_moderators=True)[TB]
+    assert (everyone.n_units, everyone.neither) == (4, 2)
+    result = agreement.agreement(two_coders, AgreementOptions())
+    assert "participant turns" in result.query["filters"]
+
+
+def test_done_mark_puts_a_transcript_in_scope(two_coders):
+    """carla codes nothing but marks the transcript done: she takes part, with every turn
+    uncoded. TB per turn: anna 0 1 0 0, ben 0 1 1 0, carla 0 0 0 0: all 0, some 2, none 2."""
+    from qualcode.services.done import mark_done
+
+    mark_done(two_coders, 1, "carla")
+    tb = rows_by_code(two_coders, coders=("anna", "ben", "carla"))[TB]
+    assert (tb.n_units, tb.both, tb.split, tb.neither) == (4, 0, 2, 2)

@@ -229,3 +229,47 @@ def test_input_errors_survive_pickling() -> None:
     error = InputError("fg.vtt", "cue 3 ends before it starts.", line=12, hint="Fix it.")
     copy = pickle.loads(pickle.dumps(error))
     assert (str(copy), copy.source, copy.line) == (str(error), "fg.vtt", 12)
+
+
+_WORKER_PARENT = """
+import os, sys, time
+from qualcode.services import importing
+with importing._parsers(importing.PARALLEL_FROM) as pool:
+    worker = pool.submit(os.getpid).result()
+    print(worker, flush=True)
+    time.sleep(600)
+"""
+
+
+def _process(pid: int) -> dict[str, str]:
+    """The fields of /proc/PID/status; empty once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return dict(line.rstrip("\n").split(":\t", 1) for line in status if ":\t" in line)
+    except FileNotFoundError:
+        return {}
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_the_parse_worker_is_a_fresh_process_that_dies_with_its_parent() -> None:
+    """Not forked from the importing process (it would hold a copy of its memory), and gone
+    when that process is killed outright (a zombie waiting for its reaper counts as gone)."""
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", _WORKER_PARENT], stdout=subprocess.PIPE)
+    try:
+        worker = int(parent.stdout.readline())  # type: ignore[union-attr]
+        assert int(_process(worker)["PPid"]) == parent.pid
+        # Spawned, not forked: a fork would carry the parent's modules, SQLAlchemy among them.
+        with open(f"/proc/{worker}/maps") as maps:
+            assert "sqlalchemy" not in maps.read()
+    finally:
+        parent.kill()
+        parent.wait()
+    for _ in range(600):  # up to a minute on a busy machine; not a timing assertion
+        if _process(worker).get("State", "Z").startswith("Z"):
+            return
+        time.sleep(0.1)
+    pytest.fail("the parse worker outlived the importing process")

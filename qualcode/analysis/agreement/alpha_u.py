@@ -71,8 +71,9 @@ def _pair_difference(
     cuts = np.union1d(np.concatenate([s1, s2]), [length])[:-1]
     i = np.searchsorted(s1, cuts, side="right") - 1
     j = np.searchsorted(s2, cuts, side="right") - 1
-    pairs = np.unique(np.column_stack([i, j]), axis=0)
-    i, j = pairs[:, 0], pairs[:, 1]
+    # i and j only grow along the cuts: each overlapping pair is a run of equal (i, j).
+    first = np.concatenate([[True], (i[1:] != i[:-1]) | (j[1:] != j[:-1])])
+    i, j = i[first], j[first]
     b1, b2, f1, f2 = s1[i], s2[j], e1[i], e2[j]
     both = u1[i] & u2[j]
     inside1 = u1[i] & ~u2[j] & (b2 <= b1) & (f1 <= f2)

@@ -178,25 +178,38 @@ class Aggregate:
     kappa_interval: tuple[float | None, float | None] = (None, None)
 
 
+def transcript_draws(n: int, resamples: int, seed: int) -> npt.NDArray[np.float64]:
+    """Bootstrap weights over n transcripts: how often each is drawn in each resample."""
+    rng = np.random.default_rng(seed)
+    return rng.multinomial(n, np.full(n, 1 / n), size=resamples).astype(np.float64)
+
+
 def aggregate(
     results: Sequence[CharacterAgreement],
     average: str = "pooled",
     *,
     empty_as_one: bool = False,
-    resamples: int = 0,
-    seed: int = 0,
+    clusters: npt.ArrayLike | None = None,
+    draws: npt.NDArray[np.float64] | None = None,
 ) -> Aggregate:
     """Combine per-transcript results: kappa of the summed 2 x 2 tables ("pooled", so the
     figures follow from the counts shown), or NVivo's mean of per-transcript values
     weighted by length ("weighted") or plain ("unweighted"). With `empty_as_one`, a
     transcript neither coder coded counts as kappa 1 in the means, as NVivo reports it;
-    otherwise it is undefined and left out. With `resamples`, 95 % percentile intervals
-    from resampling the transcripts (clusters of characters) with replacement."""
+    otherwise it is undefined and left out. With `draws` (resamples x transcripts, see
+    `transcript_draws`), 95 % percentile intervals from resampling the transcripts
+    (clusters of characters); `clusters` gives each result's transcript index (default:
+    one result per transcript)."""
+    n = len(results)
     tables = np.array(
         [[r.counts.both, r.counts.a_only, r.counts.b_only, r.counts.neither] for r in results],
         dtype=np.float64,
     ).reshape(-1, 4)
-    lengths = np.array([r.length for r in results], dtype=np.float64)
+    size = (
+        np.array([r.length for r in results], dtype=np.float64)
+        if average == "weighted"
+        else np.ones(n)
+    )
     kappas = np.array(
         [
             1.0
@@ -206,47 +219,51 @@ def aggregate(
             else r.kappa
             for r in results
         ]
-    )
+    ).reshape(-1)
     percents = np.array(
         [np.nan if r.percent_agreement is None else r.percent_agreement for r in results]
-    )
+    ).reshape(-1)
+    cluster = np.arange(n) if clusters is None else np.asarray(clusters, dtype=np.int64)
+    n_clusters = int(cluster.max()) + 1 if n else 0
+
+    def by_cluster(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.bincount(cluster, weights=values, minlength=n_clusters)
+
+    # Per transcript: the summed tables, and numerator and denominator of each mean.
+    summed = np.column_stack([by_cluster(tables[:, k]) for k in range(4)]).reshape(-1, 4)
+    parts = [
+        (by_cluster(np.nan_to_num(v) * size), by_cluster(np.where(np.isnan(v), 0, size)))
+        for v in (percents, kappas)
+    ]
 
     def statistic(weights: npt.NDArray[np.float64]) -> tuple[npt.NDArray, npt.NDArray]:
-        """(percent agreement, kappa) for each row of transcript weights (resamples x T)."""
+        """(percent agreement, kappa) for each row of transcript weights."""
         if average == "pooled":
-            both, a_only, b_only, neither = (weights @ tables).T
-            n = both + a_only + b_only + neither
+            both, a_only, b_only, neither = (weights @ summed).T
+            total = both + a_only + b_only + neither
             with np.errstate(divide="ignore", invalid="ignore"):
-                observed = (both + neither) / n
-                p_a, p_b = (both + a_only) / n, (both + b_only) / n
+                observed = (both + neither) / total
+                p_a, p_b = (both + a_only) / total, (both + b_only) / total
                 expected = p_a * p_b + (1 - p_a) * (1 - p_b)
                 kappa = np.where(
                     1 - expected > 1e-12, (observed - expected) / (1 - expected), np.nan
                 )
             return observed, kappa
-        size = lengths if average == "weighted" else np.ones(len(results))
-        return _mean(weights * size, percents), _mean(weights * size, kappas)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            means = [(weights @ top) / (weights @ bottom) for top, bottom in parts]
+        return means[0], means[1]
 
-    percent, kappa = statistic(np.ones((1, len(results))))
+    percent, kappa = statistic(np.ones((1, n_clusters)))
     result = Aggregate(_float(percent[0]), _float(kappa[0]))
-    if not resamples or len(results) < 2:
+    if draws is None or n_clusters < 2:
         return result
-    rng = np.random.default_rng(seed)
-    draws = rng.multinomial(len(results), np.full(len(results), 1 / len(results)), size=resamples)
-    percent_draws, kappa_draws = statistic(draws.astype(np.float64))
+    percent_draws, kappa_draws = statistic(draws)
     return Aggregate(
         result.percent_agreement,
         result.kappa,
         _percentiles(percent_draws) if result.percent_agreement is not None else (None, None),
         _percentiles(kappa_draws) if result.kappa is not None else (None, None),
     )
-
-
-def _mean(weights: npt.NDArray[np.float64], values: npt.NDArray[np.float64]) -> npt.NDArray:
-    defined = ~np.isnan(values)
-    total = weights[:, defined].sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(total > 0, weights[:, defined] @ values[defined] / total, np.nan)
 
 
 def _float(value: float) -> float | None:

@@ -1,7 +1,8 @@
 """Codings laid out as arrays: which coder marked which label in which unit (turn, sentence,
 character span), and which coders take part in each transcript.
 
-A coder *takes part* in a transcript when they have at least one coding in it; only
+A coder *takes part* in a transcript when it is in their coded scope (the scope rule of
+`qualcode.domain.scope`): they have at least one coding in it or marked it done. Only
 transcripts with two or more such coders are compared, and a coder who did not take part
 in a transcript gives missing values there. The takers are derived from the codings read
 and returned with the layers (never stored on the `Context`).
@@ -10,7 +11,7 @@ and returned with the layers (never stored on the `Context`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -86,12 +87,18 @@ def int_array(rows: Sequence[Sequence[int]], width: int) -> npt.NDArray[np.int64
 
 
 def takers_of(
-    n_coders: int, coders: npt.NDArray[np.int64], transcripts: npt.NDArray[np.int64]
+    n_coders: int,
+    coders: npt.NDArray[np.int64],
+    transcripts: npt.NDArray[np.int64],
+    done: Mapping[int, Iterable[int]] | None = None,
 ) -> dict[int, frozenset[int]]:
-    """Transcripts with codings of two or more coders, each with those coders' indices."""
+    """Transcripts in the coded scope of two or more coders (they coded in it, or marked it
+    done: `done` maps a transcript to coder indices), each with those coders' indices."""
     who: dict[int, set[int]] = defaultdict(set)
     for key in np.unique(transcripts * n_coders + coders).tolist():
         who[key // n_coders].add(key % n_coders)
+    for tid, marked in (done or {}).items():
+        who[tid].update(marked)
     return {tid: frozenset(c) for tid, c in who.items() if len(c) >= 2}
 
 
@@ -129,6 +136,7 @@ def turn_layers(
     segments: npt.NDArray[np.int64],
     found: npt.NDArray[np.int64],
     excluded: npt.ArrayLike = (),
+    done: Mapping[int, Iterable[int]] | None = None,
 ) -> TurnLayers:
     """Turn-level presence from (id, transcript, start, end) segment rows and
     (segment, code, coder) presence rows; the `excluded` segments (moderators' turns) are no
@@ -140,7 +148,7 @@ def turn_layers(
     found, row = found[valid], row[valid]
     coder = coder_column(context, found[:, 2])
     m = len(context.coders)
-    takers = takers_of(m, coder, segments[row, 1])
+    takers = takers_of(m, coder, segments[row, 1], done)
     kept = np.isin(segments[:, 1], list(takers)) & ~np.isin(segments[:, 0], excluded)
     position = np.cumsum(kept) - 1  # a kept segment's index among the units
     units = segments[kept]
@@ -152,10 +160,14 @@ def turn_layers(
     return TurnLayers(units[:, 0], units[:, 1], present & cover[None], cover, takers)
 
 
-def span_layers(context: Context, rows: npt.NDArray[np.int64]) -> SpanLayers:
+def span_layers(
+    context: Context,
+    rows: npt.NDArray[np.int64],
+    done: Mapping[int, Iterable[int]] | None = None,
+) -> SpanLayers:
     """Span layers from (transcript, segment, code, coder, start, end) coding rows."""
     coder = coder_column(context, rows[:, 3])
-    takers = takers_of(len(context.coders), coder, rows[:, 0])
+    takers = takers_of(len(context.coders), coder, rows[:, 0], done)
     label = label_column(context, rows[:, 2])
     keep = (label >= 0) & np.isin(rows[:, 0], list(takers))
     rows = rows[keep]

@@ -17,6 +17,7 @@ from qualcode.analysis.agreement.character import (
     agreement_from_counts,
     document_presence_counts,
     merge_span_arrays,
+    transcript_draws,
 )
 from qualcode.analysis.agreement.layers import Context, SpanLayers, Takers, TurnLayers
 from qualcode.analysis.agreement.multirater import ChanceCorrected
@@ -133,6 +134,11 @@ def character_rows(
             pooled: list[CharacterAgreement] = []
             disagreement: list[tuple[float, float]] = []
             total = int(sum(lengths))
+            draws = (
+                transcript_draws(len(tids), bootstrap.resamples, bootstrap.seed)
+                if bootstrap is not None
+                else None
+            )
             for label, name in enumerate(context.labels):
                 spans = [_doc_spans(layers, m & (layers.label == label), documents) for m in mine]
                 counts = document_presence_counts(lengths, spans[0], spans[1])
@@ -142,7 +148,7 @@ def character_rows(
                 ]
                 pooled += results
                 u = binary_u_from_spans(spans, offsets, total)
-                row = _character_row(group, name, pair, results, u, options, bootstrap)
+                row = _character_row(group, name, pair, results, u, options, draws)
                 if total:
                     merged = [
                         merge_span_arrays(offsets[d] + s, offsets[d] + e) for d, s, e in spans
@@ -152,7 +158,7 @@ def character_rows(
                     row = row.model_copy(update={"alpha_u": 1 - d_o / d_e if d_e > 0 else None})
                 rows.append(row)
             if len(context.labels) > 1:
-                row = _character_row(group, ALL_CODES, pair, pooled, None, options, bootstrap)
+                row = _character_row(group, ALL_CODES, pair, pooled, None, options, draws)
                 mean_o, mean_e = np.mean(disagreement, axis=0) if disagreement else (0.0, 0.0)
                 aggregated = 1 - float(mean_o) / float(mean_e) if mean_e > 0 else None
                 rows.append(row.model_copy(update={"alpha_u": aggregated}))
@@ -188,14 +194,17 @@ def _character_row(
     results: list[CharacterAgreement],
     u: float | None,
     options: AgreementOptions,
-    bootstrap: Bootstrap | None,
+    draws: npt.NDArray[np.float64] | None,
 ) -> AgreementRow:
+    """One row from per-transcript results (every label's for the pooled row: result k
+    belongs to transcript k mod the number of transcripts)."""
+    transcripts = len(draws[0]) if draws is not None else max(len(results), 1)
     combined = aggregate(
         results,
         options.average,
         empty_as_one=options.empty_as_one,
-        resamples=bootstrap.resamples if bootstrap else 0,
-        seed=bootstrap.seed if bootstrap else 0,
+        clusters=np.arange(len(results)) % transcripts,
+        draws=draws,
     )
     both = sum(r.counts.both for r in results)
     a_only = sum(r.counts.a_only for r in results)
@@ -220,5 +229,5 @@ def _character_row(
         cohen_kappa=combined.kappa,
         u_alpha=u,
         prevalence=(n_units - neither) / n_units if n_units else None,
-        intervals=intervals if bootstrap is not None else {},
+        intervals=intervals if draws is not None else {},
     )

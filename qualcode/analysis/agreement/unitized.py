@@ -283,16 +283,44 @@ def binary_u_from_spans(
     spans: Sequence[DocSpans], offsets: npt.NDArray[np.int64], total: int
 ) -> float | None:
     """|u-alpha of one code over documents laid end to end (document d starts at
-    `offsets[d]`, `total` characters in all), one `DocSpans` per coder."""
-    if total == 0:
+    `offsets[d]`, `total` characters in all), one `DocSpans` per coder.
+
+    `binary_u_alpha` (eq. 6) computed on the span arrays, without building units: with m
+    coders, continuum length L, c(x) the number of coders whose units cover character x,
+    C = sum c(x) and Q = sum c(x)^2, the observed unit/gap coincidences are
+    l_01 = (m C - Q) / (m - 1), the margins are C and m L - C, and the self-pairs
+    T = (sum of the units' squared lengths) + (m L - C), so e_01 = m L C (m L - C) /
+    ((m L)^2 - T). Integer sums throughout; one division at the end.
+    """
+    m = len(spans)
+    if m < 2:
+        raise QualcodeError(f"Unitizing alpha needs at least two coders, got {m}.")
+    if total <= 0:
         return None
-    units = []
+    starts, ends, squares = [], [], 0
     for docs, start, end in spans:
-        merged_start, merged_end = merge_span_arrays(offsets[docs] + start, offsets[docs] + end)
-        units.append(
-            [
-                Unit(s, e, "coded")
-                for s, e in zip(merged_start.tolist(), merged_end.tolist(), strict=True)
-            ]
-        )
-    return binary_u_alpha(total, units)
+        s, e = merge_span_arrays(offsets[docs] + start, offsets[docs] + end)
+        if len(s) and (s[0] < 0 or e.max() > total):
+            raise QualcodeError(
+                f"A unit lies outside the continuum of {total} characters; check the coding "
+                "offsets."
+            )
+        starts.append(s)
+        ends.append(e)
+        squares += int(((e - s) ** 2).sum())
+    # Sweep every unit bound in order: between two consecutive bounds c(x) is constant.
+    bounds = np.concatenate([*starts, *ends])
+    n_starts = sum(len(s) for s in starts)
+    steps = np.ones(len(bounds), dtype=np.int64)
+    steps[n_starts:] = -1
+    order = np.argsort(bounds, kind="stable")
+    depth = np.cumsum(steps[order])[:-1]
+    widths = np.diff(bounds[order])
+    coded = int((depth * widths).sum())
+    squared = int((depth * depth * widths).sum())
+
+    pairable = m * total
+    observed = (m * coded - squared) / (m - 1)
+    self_pairs = squares + pairable - coded
+    expected = pairable * coded * (pairable - coded) / (pairable * pairable - self_pairs)
+    return _one_minus(observed, expected, pairable)

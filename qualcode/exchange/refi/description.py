@@ -19,8 +19,10 @@ Other tools show the Description as it is, so the parts go under labelled headin
 
     Key: temporality.breaks
 
-and `unpack_description` splits them back. A Description without these headings (written by
-another tool) becomes the definition.
+and `unpack_description` splits them back. Within a part, a line that would read as a heading
+(or begins with a backslash) is written with a leading backslash, so every definition and
+item reads back as it was. A Description without these headings (written by another tool)
+becomes the definition as it is written.
 """
 
 from __future__ import annotations
@@ -49,12 +51,12 @@ def pack_description(parts: CodeText) -> str:
     """The Description text for a code; empty parts are left out."""
     blocks: list[str] = []
     if parts.definition:
-        blocks.append(f"Definition:\n{parts.definition}")
+        blocks.append(f"Definition:\n{_escape(parts.definition)}")
     lists = [("Include", parts.include), ("Exclude", parts.exclude), ("Examples", parts.examples)]
     lists += [(f"Terms ({language})", terms) for language, terms in sorted(parts.terms.items())]
     for heading, items in lists:
         if items:
-            lines = "\n".join(_ITEM + item.replace("\n", "\n  ") for item in items)
+            lines = "\n".join(_ITEM + _escape(item).replace("\n", "\n  ") for item in items)
             blocks.append(f"{heading}:\n{lines}")
     if parts.key:
         blocks.append(f"Key: {parts.key}")
@@ -68,7 +70,7 @@ def unpack_description(text: str | None) -> CodeText:
         return parts
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not any(_HEADING.fullmatch(line.strip()) or _KEY.fullmatch(line.strip()) for line in lines):
-        parts.definition = text.strip()
+        parts.definition = text  # another tool's text, kept as written
         return parts
     heading: str | None = None
     definition: list[str] = []
@@ -81,15 +83,32 @@ def unpack_description(text: str | None) -> CodeText:
         elif (key := _KEY.fullmatch(stripped)) is not None:
             parts.key, heading, items = key.group(1), None, None
         elif heading == "Definition" or heading is None:
-            definition.append(line)
+            definition.append(_unescape(line))
         elif items is not None and line.startswith(_ITEM):
-            items.append(line[len(_ITEM) :].strip())
-        elif items is not None and items and line.startswith("  "):
-            items[-1] += "\n" + line[2:]
+            items.append(_unescape(line[len(_ITEM) :].strip()))
+        elif items is not None and items and raw.startswith("  "):
+            items[-1] += "\n" + _unescape(line[2:])
         elif stripped and items is not None:
-            items.append(stripped)
+            items.append(_unescape(stripped))
     parts.definition = "\n".join(definition).strip()
     return parts
+
+
+def _escape(text: str) -> str:
+    return "\n".join("\\" + line if _needs_escape(line) else line for line in text.split("\n"))
+
+
+def _unescape(line: str) -> str:
+    return line[1:] if line.startswith("\\") else line
+
+
+def _needs_escape(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        line.startswith("\\")
+        or _HEADING.fullmatch(stripped) is not None
+        or _KEY.fullmatch(stripped) is not None
+    )
 
 
 def _list_for(parts: CodeText, heading: str, language: str | None) -> list[str] | None:

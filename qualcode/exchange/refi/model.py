@@ -92,6 +92,16 @@ class RefiSet:
 
 
 @dataclass
+class MissingSource:
+    """A source the file names but whose text qualcode cannot read (not in the archive,
+    external, another medium); `name` falls back to the file name or the GUID."""
+
+    guid: str
+    name: str
+    reason: str
+
+
+@dataclass
 class RefiProject:
     name: str
     origin: str = ""
@@ -104,8 +114,9 @@ class RefiProject:
     notes: list[RefiNote] = field(default_factory=list)
     sets: list[RefiSet] = field(default_factory=list)
     project_notes: list[str] = field(default_factory=list)
-    # What the reader met but qualcode cannot hold (e.g. PDF sources), for the summary.
+    # What the reader met but qualcode cannot hold (links, graphs), for the summary.
     unsupported: list[str] = field(default_factory=list)
+    missing: list[MissingSource] = field(default_factory=list)
 
     def all_codes(self) -> list[RefiCode]:
         """Every code, parents before children."""

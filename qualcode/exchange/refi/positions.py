@@ -51,3 +51,33 @@ def _clean(piece: str) -> str:
     if piece in ("\r\n", "\r"):
         return "\n"
     return unicodedata.normalize("NFC", piece)
+
+
+CODEPOINTS = "codepoints"
+UTF16 = "utf16"
+# Tools known to count positions in UTF-16 code units (.NET and Qt strings), by origin prefix.
+UTF16_ORIGINS = ("nvivo", "atlas.ti")
+
+
+def utf16_length(text: str) -> int:
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def from_utf16(text: str) -> PositionMap:
+    """Map a position counted in UTF-16 code units of `text` to code points (a position
+    inside a surrogate pair maps to the character's end)."""
+    if utf16_length(text) == len(text):
+        return lambda position: position
+    units = [0, *accumulate(2 if ord(char) > 0xFFFF else 1 for char in text)]
+    to_point = {unit: index for index, unit in enumerate(units)}
+
+    def mapped(position: int) -> int:
+        while position not in to_point and position < units[-1]:
+            position += 1
+        return to_point.get(position, len(text) + position - units[-1])
+
+    return mapped
+
+
+def utf16_origin(origin: str) -> bool:
+    return origin.strip().casefold().startswith(UTF16_ORIGINS)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
 from lxml import etree
 
 from qualcode.errors import InputError
-from qualcode.exchange.refi.model import RefiCode
+from qualcode.exchange.refi.model import RefiCode, RefiSet
 from qualcode.exchange.refi.safety import parse_xml
 from qualcode.exchange.refi.xmlutil import CODEBOOK_NS, Reader, serialise, sub, text_child
 
@@ -53,16 +54,24 @@ def read_codes(reader: Reader, parent: Element) -> list[RefiCode]:
     return codes
 
 
-def write_codebook(codes: list[RefiCode]) -> bytes:
-    """A .qdc document holding `codes`."""
+def write_codebook(codes: list[RefiCode], sets: Sequence[RefiSet] = ()) -> bytes:
+    """A .qdc document holding `codes` and the code sets among `sets`."""
     root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
     root.set("origin", ORIGIN)
     write_codes(sub(root, CODEBOOK_NS, "Codes"), CODEBOOK_NS, codes)
+    code_sets = [group for group in sets if group.codes]
+    if code_sets:
+        holder = sub(root, CODEBOOK_NS, "Sets")
+        for group in code_sets:
+            element = sub(holder, CODEBOOK_NS, "Set", guid=group.guid, name=group.name)
+            text_child(element, CODEBOOK_NS, "Description", group.description)
+            for guid in group.codes:
+                sub(element, CODEBOOK_NS, "MemberCode", guid=guid)
     return serialise(root)
 
 
-def read_codebook(data: bytes, source: str) -> tuple[list[RefiCode], list[str]]:
-    """The codes of a .qdc document, and what could not be mapped (code sets)."""
+def read_codebook(data: bytes, source: str) -> tuple[list[RefiCode], list[RefiSet]]:
+    """The codes and code sets of a .qdc document."""
     root = parse_xml(data, source)
     if root.tag != f"{{{CODEBOOK_NS}}}CodeBook":
         raise InputError(
@@ -73,8 +82,13 @@ def read_codebook(data: bytes, source: str) -> tuple[list[RefiCode], list[str]]:
     reader = Reader(CODEBOOK_NS, source)
     codes_element = reader.child(root, "Codes")
     codes = read_codes(reader, codes_element) if codes_element is not None else []
-    skipped = [
-        f"code set {element.get('name')!r} (qualcode has no code sets)"
+    sets = [
+        RefiSet(
+            guid=reader.guid(element),
+            name=element.get("name") or "",
+            description=reader.text(element, "Description"),
+            codes=[reader.guid(member) for member in reader.children(element, "MemberCode")],
+        )
         for element in reader.grandchildren(root, "Sets", "Set")
     ]
-    return codes, skipped
+    return codes, sets

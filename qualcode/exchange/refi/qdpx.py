@@ -1,16 +1,24 @@
-"""REFI-QDA projects (.qdpx): a zip with project.qde and sources/<GUID>.txt."""
+"""REFI-QDA projects (.qdpx): a zip with project.qde and sources/<GUID>.txt; a bare .qde.
+
+A TextSource's `plainTextPath` is read as `internal://NAME`, a bare relative `NAME` (as the
+qc tool writes it) or `sources/NAME`, each looked up in the archive's sources folder and then
+at its top level. File names are matched case-sensitively (the folder name `sources` in any
+case); a path that leaves the archive is refused. A source whose text is not there is listed
+in `RefiProject.missing` with its name and GUID.
+"""
 
 from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
 
 from lxml import etree
 
 from qualcode.errors import InputError
 from qualcode.exchange.refi.model import (
+    MissingSource,
     RefiCase,
     RefiCoding,
     RefiNote,
@@ -22,7 +30,7 @@ from qualcode.exchange.refi.model import (
     RefiVariable,
 )
 from qualcode.exchange.refi.qdc import ORIGIN, read_codes, write_codes
-from qualcode.exchange.refi.safety import SafeZip, open_zip, parse_xml
+from qualcode.exchange.refi.safety import REFUSED, SafeZip, escapes, open_zip, parse_xml
 from qualcode.exchange.refi.xmlutil import PROJECT_NS, Reader, serialise, sub, text_child
 
 PROJECT_ENTRY = "project.qde"
@@ -58,7 +66,7 @@ def project_xml(project: RefiProject) -> bytes:
     if project.users:
         users = sub(root, ns, "Users")
         for user in project.users:
-            sub(users, ns, "User", guid=user.guid, name=user.name)
+            sub(users, ns, "User", guid=user.guid, name=user.name or None)
     if project.codes:
         write_codes(sub(sub(root, ns, "CodeBook"), ns, "Codes"), ns, project.codes)
     if project.variables:
@@ -101,6 +109,8 @@ def project_xml(project: RefiProject) -> bytes:
                 sub(element, ns, "MemberCode", targetGUID=guid)
             for guid in group.sources:
                 sub(element, ns, "MemberSource", targetGUID=guid)
+            for guid in group.notes:
+                sub(element, ns, "MemberNote", targetGUID=guid)
     text_child(root, ns, "Description", project.description)
     for guid in project.project_notes:
         sub(root, ns, "NoteRef", targetGUID=guid)
@@ -154,7 +164,14 @@ def _write_values(parent: etree._Element, values: dict[str, str]) -> None:
 
 
 def read_project(path: Path, **limits: int) -> RefiProject:
-    """Read a .qdpx archive safely (see `safety`); source texts are returned as stored."""
+    """Read a .qdpx archive or a bare .qde document safely (see `safety`); source texts are
+    returned as stored."""
+    if not zipfile.is_zipfile(path) and path.is_file():
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise InputError(str(path), f"cannot be read ({error.strerror}).") from error
+        return parse_project(data, str(path))
     archive = open_zip(path, **limits)
     try:
         name = archive.find(PROJECT_ENTRY)
@@ -223,25 +240,31 @@ def parse_project(data: bytes, source: str, archive: SafeZip | None = None) -> R
     sources = r.child(root, "Sources")
     for element in list(sources) if sources is not None else []:
         kind = element.tag.rpartition("}")[2]
+        guid = r.guid(element)
+        name = _source_name(element, guid)
         if kind == "TextSource":
-            text = _source_text(element, archive, r)
+            text, reason = _source_text(element, archive, r)
             if text is not None:
-                project.sources.append(_read_source(element, text, r))
-                continue
-            project.unsupported.append(
-                f"text source {element.get('name')!r}: its text is not inside the file"
-            )
+                project.sources.append(_read_source(element, name, text, r))
+            else:
+                project.missing.append(MissingSource(guid, name, reason))
         elif kind in _OTHER_SOURCES:
-            project.unsupported.append(f"{kind} {element.get('name')!r}: qualcode holds text only")
+            project.missing.append(MissingSource(guid, name, f"a {kind}: qualcode holds text only"))
     if r.child(root, "Links") is not None or r.child(root, "Graphs") is not None:
         project.unsupported.append("links and graphs: qualcode has no place for them")
     return project
 
 
-def _read_source(element: Element, text: str, r: Reader) -> RefiSource:
+def _source_name(element: Element, guid: str) -> str:
+    """The source's name; without one, its file name (qc writes none), else its GUID."""
+    path = (element.get("plainTextPath") or element.get("path") or "").replace("\\", "/")
+    return element.get("name") or PurePosixPath(path).name or guid
+
+
+def _read_source(element: Element, name: str, text: str, r: Reader) -> RefiSource:
     source = RefiSource(
         guid=r.guid(element),
-        name=element.get("name") or "",
+        name=name,
         text=text,
         description=r.text(element, "Description"),
         notes=r.refs(element, "NoteRef"),
@@ -253,7 +276,8 @@ def _read_source(element: Element, text: str, r: Reader) -> RefiSource:
             start, end = int(chosen.get("startPosition", "")), int(chosen.get("endPosition", ""))
         except ValueError:
             raise InputError(
-                r.source, f"a selection in {source.name!r} has no valid positions."
+                r.source,
+                f"the selection {chosen.get('guid')} in {source.name!r} has no valid positions.",
             ) from None
         source.selections.append(
             RefiSelection(
@@ -300,27 +324,39 @@ def _read_values(r: Reader, parent: Element) -> dict[str, str]:
     return values
 
 
-def _source_text(element: Element, archive: SafeZip | None, r: Reader) -> str | None:
+def _source_text(element: Element, archive: SafeZip | None, r: Reader) -> tuple[str | None, str]:
+    """The source's text, or None and why it cannot be read."""
     inline = r.child(element, "PlainTextContent")
     if inline is not None:
-        return inline.text or ""
-    return _internal_text(element.get("plainTextPath"), archive, r.source)
+        return inline.text or "", ""
+    path = element.get("plainTextPath")
+    if not path:
+        return None, "it names no plain text file"
+    if archive is None:
+        return None, f"its text {path} is not inside the file (a bare project.qde)"
+    return _internal_text(path, archive, r.source)
 
 
 def _note_text(element: Element, archive: SafeZip | None, r: Reader) -> str:
-    return _internal_text(element.get("plainTextPath"), archive, r.source) or ""
+    path = element.get("plainTextPath")
+    if archive is None or not path:
+        return ""
+    return _internal_text(path, archive, r.source)[0] or ""
 
 
-def _internal_text(path: str | None, archive: SafeZip | None, source: str) -> str | None:
-    """The text of an `internal://` file (in the archive's sources folder), else None."""
-    if archive is None or not path or not path.lower().startswith(INTERNAL):
-        return None
-    name = archive.find(f"{SOURCES_FOLDER}/{path[len(INTERNAL) :]}")
-    if name is None:
-        raise InputError(source, f"refers to {path}, which is not in the archive.")
+def _internal_text(path: str, archive: SafeZip, source: str) -> tuple[str | None, str]:
+    """The text of the archive file `path` points at, or None and why not."""
+    name = path[len(INTERNAL) :] if path.lower().startswith(INTERNAL) else path
+    if "://" in name or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return None, f"its text {path} is outside the file"
+    if escapes(name):
+        raise InputError(source, f"the path {path!r} points outside the archive.", hint=REFUSED)
+    relative = name.replace("\\", "/").removeprefix("./")
+    inside = relative.split("/", 1)[1] if relative.casefold().startswith("sources/") else relative
+    found = archive.find_exact(f"{SOURCES_FOLDER}/{inside}") or archive.find_exact(relative)
+    if found is None:
+        return None, f"its text {path} is not in the archive"
     try:
-        return archive.read(name).decode("utf-8-sig")
+        return archive.read(found).decode("utf-8-sig"), ""
     except UnicodeDecodeError as error:
-        raise InputError(
-            source, f"{name} is not UTF-8 text ({error.reason} at byte {error.start})."
-        ) from None
+        return None, f"{found} is not UTF-8 text ({error.reason} at byte {error.start})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element, ParseError
 
@@ -16,7 +17,7 @@ MAX_TOTAL_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_MIN_BYTES = 1024 * 1024  # small entries compress wildly without being bombs
 MAX_ENTRIES = 100_000
-_REFUSED = "Refused for safety; nothing was imported."
+REFUSED = "Refused for safety; nothing was imported."
 
 
 def parse_xml(data: bytes, source: str) -> Element:
@@ -28,7 +29,7 @@ def parse_xml(data: bytes, source: str) -> Element:
         return safe_et.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as error:
         raise InputError(
-            source, f"the XML declares a DTD or entities ({type(error).__name__}).", hint=_REFUSED
+            source, f"the XML declares a DTD or entities ({type(error).__name__}).", hint=REFUSED
         ) from None
     except ParseError as error:
         raise InputError(source, f"is not well-formed XML ({error}).") from None
@@ -36,7 +37,7 @@ def parse_xml(data: bytes, source: str) -> Element:
 
 @dataclass
 class SafeZip:
-    """A zip archive whose entries were checked; names are looked up case-insensitively."""
+    """A zip archive whose entries were checked."""
 
     path: Path
     archive: zipfile.ZipFile
@@ -46,6 +47,16 @@ class SafeZip:
         """The stored name of the entry `name` (any case, `/` or `\\`), or None."""
         info = self.entries.get(_entry_key(name))
         return info.filename if info else None
+
+    def find_exact(self, name: str) -> str | None:
+        """The stored name of the entry `name`, matched case-sensitively except for the
+        case of a leading `sources/` folder (tools write `Sources/`), or None."""
+        info = self._exact.get(_exact_key(name))
+        return info.filename if info else None
+
+    @cached_property
+    def _exact(self) -> dict[str, zipfile.ZipInfo]:
+        return {_exact_key(info.filename): info for info in self.entries.values()}
 
     def read(self, name: str) -> bytes:
         info = self.entries.get(_entry_key(name))
@@ -82,32 +93,33 @@ def _checked_entries(
 ) -> dict[str, zipfile.ZipInfo]:
     infos = archive.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise InputError(source, f"holds more than {MAX_ENTRIES} entries.", hint=_REFUSED)
+        raise InputError(source, f"holds more than {MAX_ENTRIES} entries.", hint=REFUSED)
     total = 0
     entries: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
-        if _escapes(info.filename):
+        if escapes(info.filename):
             raise InputError(
-                source, f"the entry {info.filename!r} points outside the archive.", hint=_REFUSED
+                source, f"the entry {info.filename!r} points outside the archive.", hint=REFUSED
             )
         total += info.file_size
         if total > max_total:
             raise InputError(
-                source, f"unpacks to more than {max_total // (1024 * 1024)} MB.", hint=_REFUSED
+                source, f"unpacks to more than {max_total // (1024 * 1024)} MB.", hint=REFUSED
             )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size >= RATIO_MIN_BYTES and ratio > max_ratio:
             raise InputError(
                 source,
                 f"the entry {info.filename!r} is compressed {ratio:.0f}:1, like a zip bomb.",
-                hint=_REFUSED,
+                hint=REFUSED,
             )
         if not info.is_dir():
             entries[_entry_key(info.filename)] = info
     return entries
 
 
-def _escapes(name: str) -> bool:
+def escapes(name: str) -> bool:
+    """Whether a path inside an archive points outside it."""
     posix = name.replace("\\", "/")
     parts = PurePosixPath(posix).parts
     return (
@@ -115,6 +127,12 @@ def _escapes(name: str) -> bool:
         or ".." in parts
         or (len(posix) > 1 and posix[1] == ":")  # a Windows drive such as C:
     )
+
+
+def _exact_key(name: str) -> str:
+    posix = name.replace("\\", "/").removeprefix("./")
+    folder, _, rest = posix.partition("/")
+    return f"sources/{rest}" if rest and folder.casefold() == "sources" else posix
 
 
 def _entry_key(name: str) -> str:

@@ -116,10 +116,14 @@ def test_pooled_kappa_follows_from_the_counts_and_nvivo_means_are_options():
 
 
 def test_transcript_bootstrap_interval_contains_pooled_kappa():
-    from qualcode.analysis.agreement.character import aggregate
+    from qualcode.analysis.agreement.character import aggregate, transcript_draws
 
     results = [_result(100, 10 + k, k % 3, 2, 80 - k) for k in range(8)]
-    combined = aggregate(results, resamples=500, seed=3)
+    draws = transcript_draws(len(results), 500, 3)
+    combined = aggregate(results, draws=draws)
     low, high = combined.kappa_interval
     assert low <= combined.kappa <= high
-    assert aggregate(results, resamples=500, seed=3) == combined
+    assert aggregate(results, draws=transcript_draws(len(results), 500, 3)) == combined
+    # Two codes over the same eight transcripts resample whole transcripts (clusters).
+    both = aggregate(results + results, clusters=list(range(8)) * 2, draws=draws)
+    assert both.kappa == pytest.approx(combined.kappa)

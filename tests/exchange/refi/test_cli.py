@@ -24,3 +24,23 @@ def test_cli_export_and_import(coded: Project, tmp_path: Path) -> None:
     assert "transcripts: 1 added" in result.output
     result = runner.invoke(app, ["import-qdc", str(tmp_path / "missing.qdc"), "--db", other])
     assert result.exit_code == 1 and "Error" in result.output
+
+
+def test_cli_partial_import_exits_nonzero_unless_allowed(tmp_path: Path) -> None:
+    from .test_peers import emoji_file, peer_file
+
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'partial.db'}"
+    path = peer_file(tmp_path)  # two of its three texts are missing
+    result = runner.invoke(app, ["import-qdpx", str(path), "--db", db])
+    assert result.exit_code == 1
+    assert "Interview B" in result.output and "--allow-partial" in result.output
+    result = runner.invoke(app, ["import-qdpx", str(path), "--allow-partial", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "Not imported: source 'Interview B'" in result.output
+    assert "kept: 2 variables, 1 cases, 2 sets" in result.output
+    emoji = emoji_file(tmp_path, "SomeTool", 26, 53)
+    fresh = f"sqlite:///{tmp_path / 'emoji.db'}"
+    result = runner.invoke(app, ["import-qdpx", str(emoji), "--positions", "utf16", "--db", fresh])
+    assert result.exit_code == 0, result.output
+    assert "positions read as UTF-16 code units (as asked)" in result.output

@@ -1,0 +1,408 @@
+"""Map a read REFI-QDA project into the database (inside the caller's transaction).
+
+Codes merge by key (siblings with the same name stay apart, with suffixed keys), users by
+name, sources by the GUID they came with (or qualcode's own sha256), by identical text only
+when asked. What cannot be placed (a missing text, a selection outside its text, a coding
+of an unknown code) is listed in `ImportSummary.not_imported`; the caller decides whether
+the rest is committed. GUIDs, sets, cases and variables are kept for the next export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from qualcode.errors import QualcodeError
+from qualcode.exchange.refi import kept, metadata
+from qualcode.exchange.refi.code_import import CodeImport
+from qualcode.exchange.refi.guids import stable_guid
+from qualcode.exchange.refi.model import RefiNote, RefiProject, RefiSelection, RefiSource
+from qualcode.exchange.refi.positions import (
+    CODEPOINTS,
+    UTF16,
+    PositionMap,
+    from_utf16,
+    normalise_text,
+    utf16_length,
+    utf16_origin,
+)
+from qualcode.exchange.refi.summary import ImportSummary
+from qualcode.store import codes as code_store
+from qualcode.store import codings as coding_store
+from qualcode.store import exchange as store
+from qualcode.store import transcripts as transcript_store
+from qualcode.store.models import Codebook, Memo, Transcript
+
+PROJECT_SETTING = "refi_project"  # the name and origin of the file a project came from
+
+# (start, end, speaker, role) of each turn of a text, tiling it.
+Segmenter = Callable[[str], list[tuple[int, int, str | None, str | None]]]
+
+
+@dataclass
+class ImportOptions:
+    fallback_coder: str
+    segmenter: Segmenter
+    positions: str | None = None  # codepoints | utf16; None: detect
+    merge_by_text: bool = False
+
+
+@dataclass
+class _Segment:
+    id: int
+    start: int
+    end: int
+
+
+class Importer:
+    """One import's state: GUID maps into the database and the summary being filled."""
+
+    def __init__(self, session: Session, summary: ImportSummary, options: ImportOptions):
+        self.session = session
+        self.summary = summary
+        self.options = options
+        self.codes = CodeImport(session, summary)
+        self.coders_by_guid: dict[str, int] = {}
+        self.fallback_codings = 0
+        self.notes: dict[str, RefiNote] = {}
+        self.used_notes: set[str] = set()
+        self.identities: dict[str, int] | None = None  # source GUID -> transcript id
+        self.utf16: set[str] = set()  # sources whose positions count UTF-16 code units
+
+    def project(self, book: Codebook, refi: RefiProject) -> None:
+        self.codes.merge(book, refi.codes)
+        for user in refi.users:
+            name = user.name.strip() or f"user-{user.guid[:8]}"
+            self.coders_by_guid[user.guid] = self._coder(name, user.guid)
+            if name not in self.summary.coders:
+                self.summary.coders.append(name)
+        self.notes = {note.guid: note for note in refi.notes}
+        for missing in refi.missing:
+            self.summary.not_imported.append(
+                f"source {missing.name!r} ({missing.guid}): {missing.reason}"
+            )
+        self._positions(refi)
+        sources: dict[str, Transcript] = {}
+        for source in refi.sources:
+            transcript = self.source(source)
+            if transcript is not None:
+                sources[source.guid] = transcript
+        self.summary.kept = kept.keep(self.session, refi, sources)
+        for guid in refi.project_notes:
+            self.memo(guid, "project")
+        for code in refi.all_codes():
+            for guid in code.notes:
+                self.memo(guid, "code", code_id=self.codes.by_guid[code.guid].id)
+        for guid, note in self.notes.items():
+            if guid not in self.used_notes:
+                self.summary.warnings.append(
+                    f"note {note.name!r} is attached to nothing qualcode holds; "
+                    "imported as a project memo."
+                )
+                self.memo(guid, "project")
+        if self.fallback_codings:
+            self.summary.warnings.append(
+                f"{self.fallback_codings} codings name no user; they were given to the coder "
+                f"{self.options.fallback_coder!r}."
+            )
+        for item in refi.unsupported:
+            self.summary.not_imported.append(item)
+        if code_store.get_setting(self.session, PROJECT_SETTING) is None:
+            code_store.put_setting(
+                self.session, PROJECT_SETTING, {"name": refi.name, "origin": refi.origin}
+            )
+
+    def _coder(self, name: str, guid: str | None) -> int:
+        coder = code_store.ensure_coder(self.session, name)
+        if guid is not None and coder.refi_guid is None and guid != stable_guid("user", name):
+            coder.refi_guid = guid
+        return coder.id
+
+    def coder_id(self, *guids: str | None) -> int:
+        for guid in guids:
+            if guid is None:
+                continue
+            if guid not in self.coders_by_guid:
+                name = f"user-{guid[:8]}"
+                self.summary.warnings.append(f"user {guid} is not listed in Users; named {name}.")
+                self.coders_by_guid[guid] = self._coder(name, guid)
+            return self.coders_by_guid[guid]
+        self.fallback_codings += 1
+        if "" not in self.coders_by_guid:
+            self.coders_by_guid[""] = self._coder(self.options.fallback_coder, None)
+            if self.options.fallback_coder not in self.summary.coders:
+                self.summary.coders.append(self.options.fallback_coder)
+        return self.coders_by_guid[""]
+
+    # positions
+    def _positions(self, refi: RefiProject) -> None:
+        """Choose how each source's positions count characters, and say so."""
+        chosen = self.options.positions
+        if chosen is not None:
+            if chosen == UTF16:
+                self.utf16 = {source.guid for source in refi.sources}
+            self.summary.positions = f"positions read as {_convention(chosen)} (as asked)"
+            return
+        if utf16_origin(refi.origin):
+            self.utf16 = {source.guid for source in refi.sources}
+            self.summary.positions = (
+                f"positions read as {_convention(UTF16)} (the file comes from {refi.origin})"
+            )
+            return
+        for source in refi.sources:
+            length = len(source.text.removeprefix("\ufeff"))
+            furthest = max((max(s.start, s.end) for s in source.selections), default=0)
+            if length < furthest <= utf16_length(source.text.removeprefix("\ufeff")):
+                self.utf16.add(source.guid)
+        if self.utf16:
+            names = ", ".join(s.name for s in refi.sources if s.guid in self.utf16)
+            self.summary.positions = (
+                f"positions read as {_convention(UTF16)} in {names} (they fit the text only "
+                f"counted so), elsewhere as {_convention(CODEPOINTS)}"
+            )
+        else:
+            self.summary.positions = f"positions read as {_convention(CODEPOINTS)}"
+
+    # sources
+    def source(self, source: RefiSource) -> Transcript | None:
+        where = f"source {source.name!r}"
+        raw = source.text.removeprefix("\ufeff")
+        text, mapped = normalise_text(raw)
+        if source.guid in self.utf16:
+            units, points = from_utf16(raw), mapped
+            mapped = lambda position: points(units(position))  # noqa: E731
+        facts, problem = metadata.extract(source.description)
+        if problem:
+            self.summary.warnings.append(f"{where}: {problem}; segmented from the text instead.")
+        if facts is not None and not facts.tiles(len(text)):
+            self.summary.warnings.append(
+                f"{where}: its qualcode segments do not fit the text; segmented from the text."
+            )
+            facts = None
+        transcript = self._same_source(source, text, facts)
+        if transcript is not None and transcript.text != text:
+            self.summary.not_imported.append(
+                f"{where} ({source.guid}) and its {_count_codings(source)} codings: it has the "
+                f"identity of transcript {transcript.title!r} but a different text (export both "
+                "projects from the same transcripts)"
+            )
+            return None
+        if transcript is None:
+            transcript = self._new_transcript(source, text, facts)
+            self.summary.transcripts_added.append(transcript.title)
+        else:
+            self.summary.transcripts_merged.append(transcript.title)
+        segments = [
+            _Segment(segment.id, segment.start_char, segment.end_char)
+            for segment, _ in transcript_store.segments_of(self.session, transcript.id)
+        ]
+        limit = utf16_length(raw) if source.guid in self.utf16 else len(raw)
+        self.codings(source, transcript, segments, mapped, limit, where)
+        for guid in source.notes:
+            self.memo(guid, "transcript", transcript_id=transcript.id)
+        if source.codings:
+            self.summary.not_imported.append(
+                f"{where}: {len(source.codings)} codings of the whole source (qualcode codes "
+                "turns and spans; code its turns instead)"
+            )
+        return transcript
+
+    def _same_source(
+        self, source: RefiSource, text: str, facts: metadata.SourceFacts | None
+    ) -> Transcript | None:
+        """The stored transcript this source is: same GUID, same qualcode sha256, or (when
+        asked) the same text."""
+        if self.identities is None:
+            self.identities = {
+                attributes.get("refi_guid") or stable_guid("source", sha): transcript_id
+                for transcript_id, sha, attributes in store.transcript_identities(self.session)
+            }
+        if (transcript_id := self.identities.get(source.guid)) is not None:
+            return self.session.get(Transcript, transcript_id)
+        found = transcript_store.find_by_sha256(self.session, facts.sha256) if facts else None
+        if found is not None:
+            return found
+        if self.options.merge_by_text:
+            return store.transcript_with_text(self.session, text)
+        return None
+
+    def _new_transcript(
+        self, source: RefiSource, text: str, facts: metadata.SourceFacts | None
+    ) -> Transcript:
+        title = source.name
+        if facts is not None:
+            rows = [(s.start, s.end, s.speaker, s.start_time, s.end_time) for s in facts.segments]
+            roles: dict[str, str | None] = dict(facts.roles)
+        else:
+            spans = self.options.segmenter(text)
+            rows = [(start, end, who, None, None) for start, end, who, _ in spans]
+            roles = {}
+            for _, _, who, role in spans:
+                if who is not None:
+                    roles.setdefault(who, role)
+        speakers = {speaker: roles.get(speaker) for _, _, speaker, _, _ in rows if speaker}
+        sha = self._free_sha(facts.sha256 if facts else None, source.guid, text)
+        transcript_id = transcript_store.insert_transcript(
+            self.session,
+            title=facts.title if facts else title,
+            source_name=facts.source_name if facts else f"{title}.txt",
+            sha256=sha,
+            text=text,
+            language=facts.language if facts else "en",
+            department=facts.department if facts else None,
+            group_kind=facts.group_kind if facts else None,
+            recorded_on=facts.recorded_on if facts else None,
+            attributes={"refi_guid": source.guid},
+            speakers=speakers,
+            segments=[
+                {
+                    "speaker": speaker,
+                    "ordinal": ordinal,
+                    "start_char": start,
+                    "end_char": end,
+                    "word_count": len(text[start:end].split()),
+                    "start_time": t0,
+                    "end_time": t1,
+                }
+                for ordinal, (start, end, speaker, t0, t1) in enumerate(rows)
+            ],
+        )
+        found = self.session.get(Transcript, transcript_id)
+        assert found is not None and self.identities is not None
+        self.identities[source.guid] = transcript_id
+        return found
+
+    def _free_sha(self, given: str | None, guid: str, text: str) -> str:
+        """qualcode's own sha256, else the text's; a second source with the same text (kept
+        apart) gets one salted with its GUID."""
+        for candidate in (
+            given,
+            hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            hashlib.sha256(f"{guid}\x1f{text}".encode()).hexdigest(),
+        ):
+            if candidate and transcript_store.find_by_sha256(self.session, candidate) is None:
+                return candidate
+        raise QualcodeError(f"source {guid} was already imported from this file.")
+
+    def codings(
+        self,
+        source: RefiSource,
+        transcript: Transcript,
+        segments: list[_Segment],
+        mapped: PositionMap,
+        limit: int,
+        where: str,
+    ) -> None:
+        rows: list[dict[str, object]] = []
+        for selection in source.selections:
+            problem = self._misplaced(selection, limit, source.guid in self.utf16)
+            if problem is not None:
+                self.summary.not_imported.append(
+                    f"{where}: the selection {selection.guid} [{selection.start}, "
+                    f"{selection.end}) {problem}; its {len(selection.codings)} codings"
+                )
+                continue
+            start, end = mapped(selection.start), mapped(selection.end)
+            pieces = _pieces(transcript.text, segments, start, end)
+            if len(pieces) > 1 and selection.codings:
+                self.summary.warnings.append(
+                    f"{where}: the selection [{selection.start}, {selection.end}) crosses "
+                    f"{len(pieces)} turns; each turn got its part."
+                )
+            for coding in selection.codings:
+                code = self.codes.by_guid.get(coding.code)
+                if code is None:
+                    self.summary.not_imported.append(
+                        f"{where}: the coding {coding.guid} points at the code {coding.code}, "
+                        "which is not in the codebook"
+                    )
+                    continue
+                memo = "\n\n".join(self.note_text(guid) for guid in coding.notes) or None
+                coder = self.coder_id(coding.user, selection.user)
+                for segment_id, span in pieces:
+                    rows.append(
+                        {
+                            "coder_id": coder,
+                            "code_id": code.id,
+                            "segment_id": segment_id,
+                            "start_char": span[0],
+                            "end_char": span[1],
+                            "origin": "imported",
+                            "memo": memo,
+                            "refi_guid": coding.guid,
+                            "refi_selection_guid": selection.guid,
+                        }
+                    )
+            for guid in selection.notes:
+                self.memo(guid, "segment", transcript_id=transcript.id, segment_id=pieces[0][0])
+        added = coding_store.bulk_add_codings(self.session, rows) if rows else 0
+        self.summary.codings_added += added
+        self.summary.codings_present += len(rows) - added
+
+    @staticmethod
+    def _misplaced(selection: RefiSelection, limit: int, utf16: bool) -> str | None:
+        if selection.end < selection.start:
+            return "ends before it starts"
+        if selection.start < 0:
+            return "starts before the text"
+        if selection.end == selection.start:
+            return "is empty"
+        if selection.end > limit:
+            unit = "UTF-16 code units" if utf16 else "characters"
+            return f"lies outside the text of {limit} {unit}"
+        return None
+
+    # notes
+    def note_text(self, guid: str) -> str:
+        self.used_notes.add(guid)
+        note = self.notes.get(guid)
+        if note is None:
+            self.summary.warnings.append(f"a NoteRef points at the missing note {guid}.")
+            return ""
+        return note.text
+
+    def memo(self, guid: str, target: str, **ids: int | None) -> None:
+        if guid in self.used_notes and target != "project":
+            return
+        text = self.note_text(guid).strip()
+        note = self.notes.get(guid)
+        if not text or note is None:
+            return
+        values = {
+            "target": target,
+            "text": text,
+            "coder_id": self.coder_id(note.user) if note.user else None,
+            "transcript_id": ids.get("transcript_id"),
+            "segment_id": ids.get("segment_id"),
+            "code_id": ids.get("code_id"),
+        }
+        if not store.memo_exists(self.session, **values):  # type: ignore[arg-type]
+            self.session.add(Memo(**values))
+            self.summary.memos_added += 1
+
+
+def _convention(name: str) -> str:
+    return "UTF-16 code units" if name == UTF16 else "code points"
+
+
+def _count_codings(source: RefiSource) -> int:
+    return sum(len(selection.codings) for selection in source.selections)
+
+
+Span = tuple[int | None, int | None]
+
+
+def _pieces(text: str, segments: list[_Segment], start: int, end: int) -> list[tuple[int, Span]]:
+    """The part of [start, end) in each segment; a part covering its segment is whole-turn."""
+    pieces: list[tuple[int, Span]] = []
+    for segment in segments:
+        low, high = max(start, segment.start), min(end, segment.end)
+        if low < high:
+            whole = (low, high) == (segment.start, segment.end)
+            pieces.append((segment.id, (None, None) if whole else (low, high)))
+    # Parts that are only the blank lines between turns add nothing when other parts remain.
+    content = [p for p in pieces if p[1][0] is None or text[p[1][0] : p[1][1]].strip()]
+    return content or pieces[:1]

@@ -1,0 +1,136 @@
+"""The report's pictures, drawn with matplotlib (loaded only when a report is written):
+bars of shares with their intervals per department, a code x department heat map of
+adjusted residuals, and the co-occurrence network of the department's top codes.
+
+Each function returns SVG text (for HTML, inline, no JavaScript) or PNG bytes (for DOCX).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import TYPE_CHECKING, Literal
+
+from qualcode.domain.report import CodeSection, Report
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+Kind = Literal["svg", "png"]
+TOP_CODES = 12
+
+
+def share_bars(report: Report, kind: Kind) -> str | bytes:
+    """Share of turns per concept, one bar per department, with 95 % Wilson intervals."""
+    figure = _figure(7.0, 3.2)
+    axes = figure.add_subplot()
+    sections = [s for s in report.sections if s.depth == 1] or list(report.sections)
+    groups = [s.group for s in (sections[0].here, *sections[0].others)] if sections else []
+    groups = sorted(groups, key=lambda g: (g != report.department, g))
+    width = 0.8 / max(len(groups), 1)
+    for g, group in enumerate(groups):
+        values, lows, highs = [], [], []
+        for section in sections:
+            share = next(s for s in (section.here, *section.others) if s.group == group)
+            value = share.value or 0.0
+            values.append(100 * value)
+            lows.append(100 * (value - (share.low or 0.0)) if share.turns else 0.0)
+            highs.append(100 * ((share.high or 0.0) - value) if share.turns else 0.0)
+        positions = [i + (g - (len(groups) - 1) / 2) * width for i in range(len(sections))]
+        axes.bar(
+            positions,
+            values,
+            width,
+            yerr=[lows, highs],
+            capsize=2,
+            label=group,
+            color=_colour(g),
+            edgecolor="black" if group == report.department else "none",
+        )
+    axes.set_xticks(range(len(sections)), [_short(s) for s in sections])
+    axes.set_ylabel("% of turns (95 % CI)")
+    axes.set_title(f"Share of turns per concept: {report.department} and the others")
+    axes.legend(fontsize=7, frameon=False)
+    return _save(figure, kind)
+
+
+def residual_heatmap(report: Report, kind: Kind) -> str | bytes:
+    """Adjusted residuals, code x department; blank where a cell was not tested."""
+    sections = [s for s in (*report.sections, *report.open_codes) if s.depth > 1][: TOP_CODES * 2]
+    sections = sections or list(report.sections)
+    groups = sorted({s.group for section in sections for s in (section.here, *section.others)})
+    values = [[_residual(section, group) for group in groups] for section in sections]
+    figure = _figure(6.5, 0.9 + 0.28 * len(sections))
+    axes = figure.add_subplot()
+    limit = max([abs(v) for row in values for v in row if not math.isnan(v)] or [1.0])
+    image = axes.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+    axes.set_xticks(range(len(groups)), groups, fontsize=7)
+    axes.set_yticks(range(len(sections)), [s.key for s in sections], fontsize=7)
+    for r, row in enumerate(values):
+        for c, value in enumerate(row):
+            if not math.isnan(value):
+                axes.text(c, r, f"{value:.1f}", ha="center", va="center", fontsize=6)
+    figure.colorbar(image, ax=axes, label="adjusted residual")
+    axes.set_title("Where departments differ (adjusted residuals)", fontsize=9)
+    return _save(figure, kind)
+
+
+def cooccurrence_network(report: Report, kind: Kind) -> str | bytes:
+    """The department's top codes on a circle, joined by how many turns carry both."""
+    pairs = sorted(report.cooccurrences, key=lambda p: -p[2])[: TOP_CODES * 2]
+    nodes = sorted({key for a, b, _ in pairs for key in (a, b)})[:TOP_CODES]
+    figure = _figure(5.0, 5.0)
+    axes = figure.add_subplot()
+    axes.set_axis_off()
+    axes.set_title("Codes that come up in the same turns", fontsize=9)
+    if not nodes:
+        axes.text(0.5, 0.5, "No two codes share a turn.", ha="center")
+        return _save(figure, kind)
+    place = {
+        key: (math.cos(2 * math.pi * i / len(nodes)), math.sin(2 * math.pi * i / len(nodes)))
+        for i, key in enumerate(nodes)
+    }
+    strongest = max(n for _, _, n in pairs)
+    for a, b, n in pairs:
+        if a in place and b in place:
+            (x1, y1), (x2, y2) = place[a], place[b]
+            axes.plot([x1, x2], [y1, y2], color="#555555", linewidth=0.5 + 4 * n / strongest)
+    for key, (x, y) in place.items():
+        axes.scatter([x], [y], s=120, color=_colour(0), zorder=3)
+        axes.text(1.18 * x, 1.18 * y, key, ha="center", va="center", fontsize=7)
+    axes.set_xlim(-1.6, 1.6)
+    axes.set_ylim(-1.4, 1.4)
+    return _save(figure, kind)
+
+
+def _residual(section: CodeSection, group: str) -> float:
+    found = next((s for s in (section.here, *section.others) if s.group == group), None)
+    return math.nan if found is None or found.residual is None else found.residual
+
+
+def _short(section: CodeSection) -> str:
+    return section.name if len(section.name) <= 14 else section.name[:13] + "…"
+
+
+def _colour(index: int) -> str:
+    return ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")[index % 6]
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _save(figure: Figure, kind: Kind) -> str | bytes:
+    import matplotlib
+
+    buffer = io.BytesIO()
+    # Text stays text in SVG (searchable, readable by tests); a fixed salt and no date keep
+    # the same report byte-identical.
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "qualcode"}):
+        figure.savefig(buffer, format=kind, metadata={"Date": None} if kind == "svg" else None)
+    if kind == "png":
+        return buffer.getvalue()
+    svg = buffer.getvalue().decode("utf-8")
+    return svg[svg.index("<svg") :]

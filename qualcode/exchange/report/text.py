@@ -1,0 +1,47 @@
+"""Wording shared by every report format: how a share, a quote's source and a group read."""
+
+from __future__ import annotations
+
+from qualcode.domain.report import ReportQuote, Share
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def share_text(share: Share) -> str:
+    """e.g. '52 of 155 turns, 33.5 % (95 % CI 26.6 %–41.3 %)'."""
+    if not share.turns:
+        return "no turns in scope"
+    return (
+        f"{share.coded} of {share.turns} turns, {percent(share.value)} "
+        f"(95 % CI {percent(share.low)}–{percent(share.high)})"
+    )
+
+
+def residual_text(share: Share) -> str:
+    return "–" if share.residual is None else f"{share.residual:.2f}"
+
+
+def source_text(quote: ReportQuote) -> str:
+    """Who said it and where: role (or name), group kind, transcript, turn, time."""
+    parts = [quote.speaker, quote.group_kind or "", quote.transcript, f"turn {quote.turn}"]
+    if quote.time:
+        parts.append(quote.time)
+    note = "pinned" if quote.pinned else f"coded by {quote.coders}"
+    return ", ".join(part for part in parts if part) + f" ({note})"
+
+
+SHARE_HEADERS = ("Group", "Coded turns", "Turns", "Share", "95 % CI", "Adj. residual")
+
+
+def share_row(share: Share) -> list[str]:
+    interval = f"{percent(share.low)}–{percent(share.high)}" if share.turns else "–"
+    return [
+        share.group,
+        str(share.coded),
+        str(share.turns),
+        percent(share.value),
+        interval,
+        residual_text(share),
+    ]

@@ -1,0 +1,225 @@
+"""The parts of a department report: a code's figures across groups, its ranked quotes,
+the memos, the statement cards and the pseudonymiser (assembled by services.report)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy.orm import Session
+
+from qualcode.analysis.contingency import RESIDUAL_THRESHOLD, wilson_interval
+from qualcode.analysis.pseudonymise import Pseudonymiser
+from qualcode.analysis.quote_ranking import Candidate, QuoteRule, rank_quotes
+from qualcode.domain.corpus import CodeInfo
+from qualcode.domain.layer import Layer
+from qualcode.domain.report import CardEntry, CodeSection, MemoEntry, ReportQuote, Share
+from qualcode.services import analysis
+from qualcode.services.analysis import CompareQuery, Quote, QuoteQuery, TurnScope
+from qualcode.services.project import Project
+from qualcode.store import report_data
+
+CANDIDATES = 500  # quotes read per code before ranking
+
+
+@dataclass(frozen=True)
+class Citing:
+    """How a report cites: the department's scope, the layer, the ranking rule, names,
+    renaming."""
+
+    scope: TurnScope
+    layer: Layer
+    rule: QuoteRule
+    names: bool
+    pseudonymiser: Pseudonymiser | None
+
+    @property
+    def department(self) -> str:
+        return self.scope.departments[0]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Comparisons of the report's codes across groups, one per code depth."""
+
+    reports: tuple[analysis.ComparisonReport, ...]
+
+    @property
+    def query(self) -> dict[str, object]:
+        return dict(self.reports[0].result_set.query) if self.reports else {}
+
+    def shares(self, key: str) -> list[Share]:
+        for report in self.reports:
+            comparison = report.comparison
+            keys = [k for _, k, _ in comparison.codes]
+            if key not in keys:
+                continue
+            row = keys.index(key)
+            shares = []
+            for column, group in enumerate(comparison.groups):
+                coded, turns = comparison.counts[row][column], comparison.group_turns[column]
+                low, high = wilson_interval(coded, turns) if turns else (None, None)
+                shares.append(
+                    Share(group, coded, turns, low, high, comparison.residual(row, column))
+                )
+            return shares
+        return []
+
+
+def compare_figures(project: Project, query: CompareQuery, rows: Sequence[CodeInfo]) -> Figures:
+    """One comparison per depth (the rows of one comparison may not contain each other)."""
+    reports = []
+    for depth in sorted({code_depth(code.key) for code in rows}):
+        keys = tuple(code.key for code in rows if code_depth(code.key) == depth)
+        reports.append(analysis.compare(project, replace(query, codes=keys)))
+    return Figures(tuple(reports))
+
+
+def code_section(
+    project: Project,
+    citing: Citing,
+    code: CodeInfo,
+    by_department: Figures,
+    by_group: Figures | None,
+) -> CodeSection:
+    shares = by_department.shares(code.key)
+    here = next(
+        (s for s in shares if s.group == citing.department),
+        Share(citing.department, 0, 0, None, None),
+    )
+    return CodeSection(
+        key=code.key,
+        name=code.name,
+        definition=code.definition,
+        depth=code_depth(code.key),
+        here=here,
+        others=tuple(s for s in shares if s.group != citing.department),
+        by_group=tuple(by_group.shares(code.key)) if by_group else (),
+        stands_out=stands_out(here),
+        quotes=tuple(_quotes(project, citing, code)) if here.coded else (),
+    )
+
+
+def stands_out(here: Share) -> str:
+    if here.residual is None:
+        return "not tested (too few coded turns for the comparison)"
+    if here.residual > RESIDUAL_THRESHOLD:
+        return f"more talk than in the other departments (adjusted residual {here.residual:.2f})"
+    if here.residual < -RESIDUAL_THRESHOLD:
+        return f"less talk than in the other departments (adjusted residual {here.residual:.2f})"
+    return f"no clear difference from the other departments (adjusted residual {here.residual:.2f})"
+
+
+def _quotes(project: Project, citing: Citing, code: CodeInfo) -> list[ReportQuote]:
+    found = analysis.quotes(
+        project,
+        QuoteQuery(
+            code=code.key,
+            layer=citing.layer,
+            scope=citing.scope,
+            limit=CANDIDATES,
+        ),
+    ).quotes
+    by_id = {quote.segment_id: quote for quote in found}
+    choices = _choices(project, code.id)
+    ranked = rank_quotes(
+        [Candidate(q.segment_id, q.transcript_id, q.text, len(q.coders)) for q in found],
+        citing.rule,
+        pinned=choices.pinned,
+        excluded=choices.excluded,
+    )
+    ids = [c.segment_id for c in ranked]
+    turns = project.read(lambda session: report_data.turn_numbers(session, ids))
+    return [_cited(by_id[i], turns[i], citing, i in choices.pinned) for i in ids]
+
+
+def _cited(quote: Quote, turn: int, citing: Citing, pinned: bool) -> ReportQuote:
+    role = quote.role or "Participant"
+    speaker = f"{quote.speaker} ({role})" if citing.names and quote.speaker else role
+    text = citing.pseudonymiser(quote.text) if citing.pseudonymiser else quote.text
+    return ReportQuote(
+        segment_id=quote.segment_id,
+        turn=turn,
+        text=text,
+        speaker=speaker,
+        group_kind=quote.group_kind,
+        transcript=quote.transcript,
+        time=analysis.clock(quote.start_time),
+        coders=len(quote.coders),
+        pinned=pinned,
+    )
+
+
+def _choices(project: Project, code_id: int) -> report_data.Choices:
+    return project.read(lambda session: report_data.choices(session, [code_id])[code_id])
+
+
+def memo_entries(project: Project, department: str, code_ids: list[int]) -> list[MemoEntry]:
+    def work(session: Session) -> list[MemoEntry]:
+        entries = []
+        for row in report_data.department_memos(session, department, code_ids):
+            if row.target == "code":
+                about = f"code {row.code_key}"
+            elif row.turn is not None:
+                about = f"{row.transcript}, turn {row.turn}"
+            else:
+                about = str(row.transcript or row.target)
+            entries.append(MemoEntry(about, row.author, row.text))
+        return entries
+
+    return project.read(work)
+
+
+def card_entries(project: Project, citing: Citing) -> tuple[CardEntry, ...]:
+    """Each card discussed in the department: its participant turns, codes and best quote."""
+    from qualcode.services import cards
+
+    entries = []
+    for card in cards.list_cards(project):
+        found = cards.card_report(project, card.key, quotes=1, department=citing.department)
+        if not found.participant_turns:
+            continue
+        quote = None
+        if found.quotes:
+            best = found.quotes[0]
+            turns = project.read(lambda s, i=best.segment_id: report_data.turn_numbers(s, [i]))
+            role = best.role or "Participant"
+            quote = ReportQuote(
+                segment_id=best.segment_id,
+                turn=turns[best.segment_id],
+                text=citing.pseudonymiser(best.text) if citing.pseudonymiser else best.text,
+                speaker=f"{best.speaker} ({role})" if citing.names and best.speaker else role,
+                group_kind=best.group_kind,
+                transcript=best.transcript,
+                time=None,
+                coders=best.coders,
+            )
+        statement = found.card.statement.get("en") or next(iter(found.card.statement.values()))
+        entries.append(
+            CardEntry(
+                key=card.key,
+                statement=statement,
+                turns=found.participant_turns,
+                codes=tuple((use.code_key, use.turns) for use in found.codes[:5]),
+                quote=quote,
+            )
+        )
+    return tuple(entries)
+
+
+def pseudonymiser_for(
+    project: Project, department: str, extra_names: Sequence[str]
+) -> Pseudonymiser:
+    """Speaker labels of the department's transcripts become their roles; other names Name."""
+
+    def work(session: Session) -> dict[str, str]:
+        ids = report_data.department_transcripts(session, department)
+        return report_data.speaker_names(session, ids)
+
+    labels = project.read(work)
+    labels.update({name: "Name" for name in extra_names if name not in labels})
+    return Pseudonymiser(labels)
+
+
+def code_depth(key: str) -> int:
+    return key.count(".") + 1

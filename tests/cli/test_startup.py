@@ -1,0 +1,120 @@
+"""Start-up hygiene: what `qualcode --help`, `--version` and the everyday commands load.
+
+Each command runs in a fresh interpreter and reports `sys.modules`, so the test checks
+the modules, never the time (benchmarks/bench_cli.py measures that).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from qualcode import __version__
+from qualcode.cli import COMMANDS, app
+from qualcode.domain.imports import ImportSpec
+from qualcode.services.codebooks import load_codebook_file
+from qualcode.services.importing import import_files
+from qualcode.services.project import open_project
+from tests.conftest import CODEBOOK, REPO
+
+HEAVY = ("spacy", "scipy", "numpy", "textual", "thinc", "sklearn", "openpyxl", "docx")
+
+_PROBE = """
+import contextlib, io, json, sys
+sys.argv = ["qualcode", *json.loads(sys.argv[1])]
+from qualcode.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    try:
+        main()
+        status = 0
+    except SystemExit as exit:
+        status = exit.code or 0
+print(json.dumps({"status": status, "out": out.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+
+def loaded(*args: str) -> tuple[int, str, set[str]]:
+    """Run `qualcode ARGS` in a new interpreter: its exit status, output and module names."""
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(list(args))],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+        env={"PATH": "", "COLUMNS": "100", "QUALCODE_CODER": "anna"},
+    )
+    report = json.loads(result.stdout.splitlines()[-1])
+    return report["status"], report["out"], set(report["modules"])
+
+
+def tops(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A small SQLite project with the bundled codebook and one imported transcript."""
+    path = tmp_path_factory.mktemp("startup") / "project.db"
+    project = open_project(str(path))
+    load_codebook_file(project, CODEBOOK)
+    import_files(project, [ImportSpec(path=REPO / "tests/fixtures/transcripts/timed_labelled.txt")])
+    project.close()
+    return str(path)
+
+
+def test_help_lists_every_command_without_importing_one() -> None:
+    status, out, modules = loaded("--help")
+    assert status == 0
+    for name in COMMANDS:
+        assert f" {name} " in out
+    command_modules = {f"qualcode.cli.{entry.module}" for entry in COMMANDS.values()}
+    assert not modules & command_modules
+    assert not tops(modules) & {*HEAVY, "sqlalchemy", "pydantic", "yaml"}
+
+
+def test_version_prints_the_package_version() -> None:
+    status, out, modules = loaded("--version")
+    assert (status, out.strip()) == (0, f"qualcode {__version__}")
+    assert "sqlalchemy" not in tops(modules)
+
+
+def test_the_registry_summaries_are_the_commands_own_help() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, entry in COMMANDS.items():
+        command = group.commands[name]  # type: ignore[attr-defined]
+        first_paragraph = (command.help or "").strip().split("\n\n")[0]
+        assert entry.summary == " ".join(first_paragraph.split()), name
+
+
+@pytest.mark.parametrize("command", ["code", "uncode", "transcripts"])
+def test_everyday_commands_load_no_heavy_library_and_no_codebook_reader(
+    demo_db: str, command: str
+) -> None:
+    if command == "uncode":
+        loaded("code", "2", "temporality.breaks", "--db", demo_db)
+    args = (command,) if command == "transcripts" else (command, "2", "temporality.breaks")
+    status, out, modules = loaded(*args, "--db", demo_db)
+    assert status == 0, out
+    assert not tops(modules) & {*HEAVY, "yaml"}
+    # Only the command's own module is imported, and the codebook reader is not.
+    assert {name for name in modules if name.startswith("qualcode.cli.")} <= {
+        "qualcode.cli.common",
+        f"qualcode.cli.{COMMANDS[command].module}",
+    }
+    # Nor the codebook file reader and model, nor (on SQLite) the PostgreSQL dialect.
+    assert not modules & {
+        "qualcode.codebook.files",
+        "sqlalchemy.dialects.postgresql",
+        *(() if command == "transcripts" else ("qualcode.domain.codebook",)),
+    }
+
+
+def test_the_coding_path_codes_from_the_database(demo_db: str) -> None:
+    status, out, _ = loaded("code", "1", "temporality.breaks", "--db", demo_db)
+    assert (status, out.strip()) == (0, "Coded segment 1 as temporality.breaks (anna).")

@@ -1,0 +1,49 @@
+"""`qualcode report` and `qualcode pin` through the real command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualcode.services.project import Project
+
+
+def test_report_for_one_department(run, study: Project, tmp_path: Path) -> None:
+    out = tmp_path / "ward.md"
+    result = run("report", "--department", "Ward", "--pseudonymise", "--output", out)
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {out}." in result.output
+    assert "Pseudonymised 2 name(s): Anne -> [nurse] x2." in result.output
+    assert "[nurse] knows" in out.read_text(encoding="utf-8")
+
+
+def test_report_for_every_department_and_a_summary(run, study: Project, tmp_path: Path) -> None:
+    out = tmp_path / "study.html"
+    result = run("report", "--all-departments", "--concepts", "--output", out)
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in tmp_path.glob("study-*.html"))
+    assert written == ["study-clinic.html", "study-summary.html", "study-ward.html"]
+    summary = (tmp_path / "study-summary.html").read_text(encoding="utf-8")
+    assert "Across the departments: 3 of 7 turns" in summary
+
+
+def test_a_pinned_quote_leads(run, study: Project, tmp_path: Path) -> None:
+    assert run("pin", "temporality.breaks", 5).exit_code == 0
+    out = tmp_path / "ward.md"
+    assert (
+        run("report", "--department", "Ward", "--codes", "temporality.breaks", "-o", out).exit_code
+        == 0
+    )
+    text = out.read_text(encoding="utf-8")
+    first = text.index("> — ")
+    assert text[first:].startswith("> — doctor, staff, ward, turn 5 (pinned)")
+
+
+def test_clear_errors(run, study: Project, tmp_path: Path) -> None:
+    missing = run("report", "--output", tmp_path / "x.md")
+    assert missing.exit_code == 1
+    assert "Say which department" in missing.output
+    wrong = run("report", "--department", "Nowhere", "--output", tmp_path / "x.md")
+    assert wrong.exit_code == 1 and "No department 'Nowhere'" in wrong.output
+    assert not (tmp_path / "x.md").exists()
+    bad_suffix = run("report", "--department", "Ward", "--output", tmp_path / "x.pdf")
+    assert bad_suffix.exit_code == 1 and "use a .md, .html or .docx file" in bad_suffix.output
