@@ -45,7 +45,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from qualcode.services import analysis, coding
+from qualcode.services import analysis, coding, quotes
 from qualcode.services.project import Project, open_project
 from qualcode.store import coding_summary
 from qualcode.store import search as search_store
@@ -279,9 +279,9 @@ def search_timings(project: Project, repeat: int) -> None:
     print("| search | hits (limit) | wall (CPU) s |")
     print("|---|---:|---:|")
     for phrase in SEARCHES:
-        query = analysis.SearchQuery(text=phrase)
-        hits = len(analysis.search(project, query).quotes)
-        wall, cpu = best_of(lambda q=query: analysis.search(project, q), repeat)
+        query = quotes.SearchQuery(text=phrase)
+        hits = len(quotes.search(project, query).quotes)
+        wall, cpu = best_of(lambda q=query: quotes.search(project, q), repeat)
         print(f"| `{phrase}` | {hits} ({query.limit}) | {wall:.3f} ({cpu:.3f}) |")
 
 

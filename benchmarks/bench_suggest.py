@@ -26,11 +26,11 @@ import spacy
 from spacy.language import Language
 
 from qualcode.codebook.files import bundled_codebook_path, load_codebook
-from qualcode.services.suggestions import CHUNK_TURNS, Suggester
 from qualcode.suggest import learned
 from qualcode.suggest.context import TurnContext, contexts
 from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Idf
 from qualcode.suggest.pipelines import pipeline
+from qualcode.suggest.suggester import CHUNK_TURNS, Suggester
 
 TRANSCRIPT_TURNS = 80
 MODERATOR_EVERY = 6

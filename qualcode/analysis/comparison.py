@@ -1,71 +1,87 @@
-"""Code x group comparison: contingency table, chi-square test, residuals and proportions.
+"""Code x group comparison: coded turns, shares with intervals, and tests a reader can trust.
 
-The unit is the coded turn: a cell counts the group's turns coded with the code (rolled up).
-A turn may hold several codes, so the rows are not mutually exclusive categories and the
-chi-square test is a descriptive guide rather than an exact test (docs/analysis.md).
+Two units, each named in the tables:
+
+- **the turn**: per code, a 2 x k test of turns with the code against participant turns
+  without it (`qualcode.analysis.code_tests`), Holm-adjusted over the codes shown, and the
+  adjusted residuals behind the highlights;
+- **the focus group** (transcript): per code, the per-transcript shares compared with a
+  permutation test (`qualcode.analysis.clusters`), since turns of one focus group are not
+  independent.
+
+The codes x groups chi-square (the omnibus test) counts code applications, not turns: a turn
+with two codes counts twice. It is computed only when asked for, and labelled so.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from numpy.typing import NDArray
-
-from qualcode.analysis.contingency import (
-    RESIDUAL_THRESHOLD,
-    ChiSquareResult,
-    chi_square,
-    residual_styles,
-    wilson_interval,
+from qualcode.analysis.clusters import ClusterTest, cluster_test, power_note
+from qualcode.analysis.code_tests import (
+    SMALL_EXPECTED,
+    CodeTest,
+    Highlights,
+    compare_code,
+    highlights,
+    with_holm,
 )
+from qualcode.analysis.contingency import ChiSquareResult, chi_square, wilson_interval
 from qualcode.analysis.frequency import TOTAL, Grouping, cells, denominators, label
 from qualcode.domain.counts import CodedTurns, TurnTotals
 from qualcode.domain.table import ResultTable, Style
 from qualcode.errors import QualcodeError
 
-CAVEAT = (
-    "A turn can hold several codes, so codes are not exclusive categories: read the test "
-    "as a guide to where groups differ, not as an exact p-value."
-)
+TRANSCRIPT_DIMENSIONS = ("department", "group-kind")  # a transcript belongs to one group
+OMNIBUS_LABEL = "Omnibus chi-square (counts code applications, not turns)"
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """Coded turns per code (rows) and group (columns), with the test when one is possible."""
+    """Coded turns per code (rows) and group (columns), with the tests per code."""
 
     dimension: str
     codes: list[tuple[int, str, str]]
     groups: list[str]
     counts: list[list[int]]
     group_turns: list[int]
-    test: ChiSquareResult | None
-    problem: str | None = None
+    tests: list[CodeTest]
+    marks: Highlights
+    clusters: list[ClusterTest] | None = None
+    cluster_note: str | None = None
+    omnibus: ChiSquareResult | None = None
+    omnibus_problem: str | None = None
+
+    @property
+    def turns(self) -> int:
+        """N: the participant turns in scope (each counted once)."""
+        return sum(self.group_turns)
 
     def residual(self, row: int, column: int) -> float | None:
-        """The adjusted residual of a cell, None where the test left the row or column out."""
-        return self._tested(row, column, lambda test: test.adjusted_residuals)
+        """The adjusted residual of a cell in its code's 2 x k table."""
+        return self.tests[row].residual(column)
 
     def expected(self, row: int, column: int) -> float | None:
-        return self._tested(row, column, lambda test: test.expected)
+        return self.tests[row].expected_of(column)
 
-    def _tested(
-        self, row: int, column: int, matrix: Callable[[ChiSquareResult], NDArray[np.float64]]
-    ) -> float | None:
-        """A cell of one of the test's matrices (which hold only the kept rows and columns)."""
-        if self.test is None:
-            return None
-        try:
-            r = self.test.kept_rows.index(row)
-            c = self.test.kept_columns.index(column)
-        except ValueError:
-            return None
-        return float(matrix(self.test)[r, c])
+    def testable(self, row: int, column: int) -> bool:
+        """True when the cell's expected counts (with and without the code) are at least 5."""
+        expected = self.expected(row, column)
+        turns = self.group_turns[column]
+        return expected is not None and min(expected, turns - expected) >= SMALL_EXPECTED
 
     def style(self, row: int, column: int) -> Style:
-        value = self.residual(row, column)
-        return None if value is None else residual_styles([[value]])[0][0]
+        return self.marks.styles.get((row, column))
+
+    def differing(self) -> list[str]:
+        """Keys of the codes whose Holm-adjusted p-value is below 5 %."""
+        return [
+            key
+            for (_, key, _), test in zip(self.codes, self.tests, strict=True)
+            if test.p_holm is not None and test.p_holm < 0.05
+        ]
 
 
 def compare_groups(
@@ -73,8 +89,11 @@ def compare_groups(
     grouping: Grouping,
     rows: Sequence[CodedTurns],
     totals: Sequence[TurnTotals],
+    *,
+    omnibus: bool = False,
 ) -> Comparison:
-    """Count coded turns per code and group, and test the table when it allows a test."""
+    """Count coded turns per code and group, test each code, and (where transcripts nest in
+    the groups) compare the focus groups."""
     (dimension,) = grouping.dimensions
     groups = grouping.groups(totals)
     found = cells(grouping, rows)
@@ -83,36 +102,80 @@ def compare_groups(
         [found[(code_id, group)].turns if (code_id, group) in found else 0 for group in groups]
         for code_id, _, _ in codes
     ]
+    group_turns = [bases[group].turns for group in groups]
+    tests = with_holm([compare_code(row, group_turns) for row in counts])
     names = [label(group) for group in groups]
+    clusters = note = None
+    if dimension in TRANSCRIPT_DIMENSIONS:
+        clusters = _cluster_tests(codes, grouping, groups, rows, totals)
+        note = power_note(clusters, dimension.replace("-", " "))
     test, problem = None, None
-    try:
-        test = chi_square(
-            np.array(counts, dtype=np.int64).reshape(len(codes), len(groups)),
-            row_labels=[key for _, key, _ in codes],
-            column_labels=names,
-        )
-    except QualcodeError as error:
-        problem = str(error)
+    if omnibus:
+        try:
+            test = chi_square(counts, row_labels=[key for _, key, _ in codes], column_labels=names)
+        except QualcodeError as error:
+            problem = str(error)
     return Comparison(
         dimension=dimension,
         codes=list(codes),
         groups=names,
         counts=counts,
-        group_turns=[bases[group].turns for group in groups],
-        test=test,
-        problem=problem,
+        group_turns=group_turns,
+        tests=tests,
+        marks=highlights(tests, group_turns),
+        clusters=clusters,
+        cluster_note=note,
+        omnibus=test,
+        omnibus_problem=problem,
     )
 
 
-def comparison_tables(comparison: Comparison) -> list[ResultTable]:
-    """Counts (highlighted by residual), residuals, expected counts, shares, the test."""
+def _cluster_tests(
+    codes: Sequence[tuple[int, str, str]],
+    grouping: Grouping,
+    groups: list[tuple[str, ...]],
+    rows: Sequence[CodedTurns],
+    totals: Sequence[TurnTotals],
+) -> list[ClusterTest]:
+    """Per code, the transcript-level permutation test over the per-transcript shares."""
+    turns: dict[int, int] = defaultdict(int)
+    for total in totals:
+        turns[total.transcript_id] += total.turns
+    coded: dict[tuple[int, int], int] = defaultdict(int)
+    for row in rows:
+        coded[(row.code_id, row.transcript_id)] += row.turns
+    members: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for transcript_id in sorted(turns):
+        if turns[transcript_id]:
+            members[grouping.turn_key(transcript_id, None)].append(transcript_id)
     return [
+        cluster_test(
+            [[coded[(code_id, t)] / turns[t] for t in members.get(group, [])] for group in groups]
+        )
+        for code_id, _, _ in codes
+    ]
+
+
+# ------------------------------------------------------------------ tables
+def comparison_tables(comparison: Comparison) -> list[ResultTable]:
+    """Counts (highlighted), shares with intervals, the tests per code, residuals, expected
+    counts, the focus-group comparison and, when asked for, the omnibus test."""
+    tables = [
         _counts_table(comparison),
+        _shares_table(comparison),
+        _tests_table(comparison),
         _cell_table(comparison, "Adjusted residuals", comparison.residual),
         _cell_table(comparison, "Expected coded turns", comparison.expected),
-        _shares_table(comparison),
-        _test_table(comparison),
     ]
+    if comparison.clusters is not None:
+        tables.append(_clusters_table(comparison, comparison.clusters))
+    if comparison.omnibus is not None or comparison.omnibus_problem is not None:
+        tables.append(_omnibus_table(comparison))
+    return tables
+
+
+def unit_note(comparison: Comparison) -> str:
+    return f"Unit: the turn; N = {comparison.turns} turns in scope, each counted once per code."
 
 
 def _counts_table(comparison: Comparison) -> ResultTable:
@@ -121,30 +184,26 @@ def _counts_table(comparison: Comparison) -> ResultTable:
         counts = comparison.counts[r]
         rows.append([key, name, *counts, sum(counts)])
         styles.append([None, None, *(comparison.style(r, c) for c in range(len(counts))), None])
-    group_row = [None, "Turns in group", *comparison.group_turns, sum(comparison.group_turns)]
+    turns = comparison.group_turns
+    group_row = [None, "Participant turns in group", *turns, sum(turns)]
     return ResultTable(
         title=f"Coded turns by {comparison.dimension}",
         columns=["Code", "Name", *comparison.groups, TOTAL],
         rows=[*rows, group_row],
         styles=[*styles, [None] * len(group_row)],
-        notes=_test_notes(comparison),
+        notes=[unit_note(comparison), comparison.marks.note, _verdict(comparison)],
     )
 
 
-def _cell_table(
-    comparison: Comparison, title: str, value: Callable[[int, int], float | None]
-) -> ResultTable:
-    rows, styles = [], []
-    for r, (_, key, name) in enumerate(comparison.codes):
-        columns = range(len(comparison.groups))
-        rows.append([key, name, *(value(r, c) for c in columns)])
-        styles.append([None, None, *(comparison.style(r, c) for c in columns)])
-    return ResultTable(
-        title=f"{title} by {comparison.dimension}",
-        columns=["Code", "Name", *comparison.groups],
-        rows=rows,
-        styles=styles if comparison.test else None,
-        notes=[] if comparison.test else [comparison.problem or ""],
+def _verdict(comparison: Comparison) -> str:
+    tested = sum(1 for test in comparison.tests if test.p_value is not None)
+    differing = comparison.differing()
+    if not tested:
+        return "No code could be tested (see the tests per code)."
+    found = ", ".join(differing) if differing else "none"
+    return (
+        f"Codes whose share of turns differs between groups at 5 % after Holm's adjustment "
+        f"over the {tested} codes tested: {found}."
     )
 
 
@@ -157,7 +216,7 @@ def _shares_table(comparison: Comparison) -> ResultTable:
             share = coded / turns if turns else None
             rows.append([key, name, group, coded, turns, share, low, high])
     return ResultTable(
-        title=f"Share of turns by {comparison.dimension}",
+        title=f"Share of participant turns by {comparison.dimension}",
         columns=[
             "Code",
             "Name",
@@ -169,51 +228,148 @@ def _shares_table(comparison: Comparison) -> ResultTable:
             "95% CI high",
         ],
         rows=rows,
-        notes=["Share: coded turns / all the group's turns; 95 % Wilson score interval."],
+        notes=[
+            "Share: coded turns / the group's participant turns in scope; 95 % Wilson score "
+            "interval. The interval treats turns as independent, so it is too narrow where "
+            "turns of one focus group resemble each other."
+        ],
     )
 
 
-def _test_table(comparison: Comparison) -> ResultTable:
-    test = comparison.test
+def _tests_table(comparison: Comparison) -> ResultTable:
+    rows: list[list[str | int | float | None]] = []
+    for (_, key, name), test in zip(comparison.codes, comparison.tests, strict=True):
+        rows.append(
+            [
+                key,
+                name,
+                test.statistic,
+                test.dof if test.p_value is not None else None,
+                test.p_value,
+                test.p_holm,
+                test.method or None,
+                test.min_expected if test.columns else None,
+                test.problem,
+            ]
+        )
+    return ResultTable(
+        title=f"Tests per code by {comparison.dimension} (unit: turn)",
+        columns=[
+            "Code",
+            "Name",
+            "Chi-square",
+            "df",
+            "p",
+            "p (Holm)",
+            "p from",
+            "Smallest expected",
+            "Not tested because",
+        ],
+        rows=rows,
+        notes=[
+            "Per code, a 2 x k table of the turns in scope with and without the code per "
+            "group. p from Pearson's chi-square when every expected count is at least 5, "
+            "else Fisher's exact test (2 x 2) or a Monte-Carlo test with the same margins; "
+            "Holm's adjustment over the codes tested (Holm 1979).",
+            unit_note(comparison),
+        ],
+    )
+
+
+def _cell_table(
+    comparison: Comparison, title: str, value: Callable[[int, int], float | None]
+) -> ResultTable:
+    rows, styles = [], []
+    columns = range(len(comparison.groups))
+    for r, (_, key, name) in enumerate(comparison.codes):
+        rows.append([key, name, *(value(r, c) for c in columns)])
+        styles.append([None, None, *(comparison.style(r, c) for c in columns)])
+    untestable = sum(
+        1
+        for r in range(len(comparison.codes))
+        for c in columns
+        if comparison.expected(r, c) is not None and not comparison.testable(r, c)
+    )
+    notes = [
+        "Each code's own 2 x k table (turns with and without the code); adjusted residual "
+        "(O - E) / sqrt(E (1 - row share) (1 - column share)) (Agresti 2013, 2.4.5).",
+        comparison.marks.note,
+    ]
+    if untestable:
+        notes.append(
+            f"{untestable} cells have an expected count below {SMALL_EXPECTED:g} with or "
+            "without the code: their residuals are shown but not judged."
+        )
+    return ResultTable(
+        title=f"{title} by {comparison.dimension}",
+        columns=["Code", "Name", *comparison.groups],
+        rows=rows,
+        styles=styles,
+        notes=notes,
+    )
+
+
+def _clusters_table(comparison: Comparison, clusters: list[ClusterTest]) -> ResultTable:
+    from qualcode.analysis.code_tests import holm
+
+    adjusted = holm([test.p_value for test in clusters])
+    rows: list[list[str | int | float | None]] = []
+    for (_, key, name), test, p_holm in zip(comparison.codes, clusters, adjusted, strict=True):
+        means = [mean for mean in test.means]
+        rows.append([key, name, *means, test.p_value, p_holm, test.smallest_p, test.problem])
+    sizes = [len(group) for group in clusters[0].shares] if clusters else []
+    header = [f"{group} (n = {size})" for group, size in zip(comparison.groups, sizes, strict=True)]
+    arrangements = next((test.arrangements for test in clusters if test.p_value is not None), 0)
+    exact = all(test.exact for test in clusters)
+    how = (
+        f"exact: all {arrangements:,} arrangements enumerated"
+        if exact
+        else f"Monte-Carlo over {arrangements:,} random arrangements"
+    )
+    notes = [
+        f"Unit: the focus group (transcript); n = {sum(sizes)} transcripts in scope. Cells: "
+        "mean over the group's transcripts of the share of their participant turns with the "
+        f"code. p: permutation test of the between-group sum of squares ({how}); Holm over "
+        "the codes.",
+    ]
+    if comparison.cluster_note:
+        notes.append(comparison.cluster_note)
+    return ResultTable(
+        title=f"Focus groups as the unit, by {comparison.dimension}",
+        columns=["Code", "Name", *header, "p", "p (Holm)", "Smallest possible p", "Not tested"],
+        rows=rows,
+        notes=notes,
+    )
+
+
+def _omnibus_table(comparison: Comparison) -> ResultTable:
+    test = comparison.omnibus
     if test is None:
         return ResultTable(
-            title="Chi-square test",
+            title=OMNIBUS_LABEL,
             columns=["Statistic", "Value"],
             rows=[],
-            notes=[comparison.problem or ""],
+            notes=[comparison.omnibus_problem or ""],
         )
     from scipy.stats.contingency import association  # lazily, as in analysis.contingency
 
+    applications = int(test.observed.sum())
     rows: list[list[str | int | float | None]] = [
         ["Chi-square (Pearson)", test.statistic],
         ["Degrees of freedom", test.dof],
         ["p-value", test.p_value],
-        ["Coded turns (N)", int(test.observed.sum())],
+        ["Code applications (N)", applications],
+        ["Distinct participant turns", comparison.turns],
         ["Cramér's V", float(association(test.observed, method="cramer"))],
     ]
-    if test.fisher_p_value is not None:
-        rows += [
-            ["Fisher's exact test p (2 x 2)", test.fisher_p_value],
-            ["Odds ratio (Fisher)", test.fisher_odds_ratio],
-        ]
     return ResultTable(
-        title="Chi-square test", columns=["Statistic", "Value"], rows=rows, notes=[*test.notes]
+        title=OMNIBUS_LABEL,
+        columns=["Statistic", "Value"],
+        rows=rows,
+        notes=[
+            f"N = {applications} code applications: a turn with two codes counts twice, so the "
+            "observations are not independent and the p-value is a rough guide only. Prefer "
+            "the tests per code.",
+            *test.notes,
+        ],
     )
-
-
-def _test_notes(comparison: Comparison) -> list[str]:
-    test = comparison.test
-    if test is None:
-        return [f"No chi-square test: {comparison.problem}"]
-    summary = (
-        f"Chi-square test of independence: X² = {test.statistic:.2f}, df = {test.dof}, "
-        f"p = {test.p_value:.3g}, N = {int(test.observed.sum())} coded turns."
-    )
-    marks = (
-        f"Highlighted: adjusted residual above {RESIDUAL_THRESHOLD} (used more than expected) "
-        f"or below -{RESIDUAL_THRESHOLD} (used less than expected)."
-    )
-    fisher = []
-    if test.fisher_p_value is not None:
-        fisher = [f"Fisher's exact test (2 x 2): p = {test.fisher_p_value:.3g}."]
-    return [summary, *fisher, marks, *test.notes, CAVEAT]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import sqrt
+from statistics import NormalDist
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -108,7 +110,10 @@ def adjusted_residuals(observed: ArrayLike) -> NDArray[np.float64]:
     row_share = counts.sum(axis=1, keepdims=True) / total
     column_share = counts.sum(axis=0, keepdims=True) / total
     expected = row_share * column_share * total
-    return (counts - expected) / np.sqrt(expected * (1 - row_share) * (1 - column_share))
+    residuals: NDArray[np.float64] = (counts - expected) / np.sqrt(
+        expected * (1 - row_share) * (1 - column_share)
+    )
+    return residuals
 
 
 def small_expected_warning(expected: ArrayLike) -> str | None:
@@ -138,15 +143,20 @@ def residual_styles(
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval (no continuity correction) for the proportion successes / n."""
+    """Wilson score interval (no continuity correction) for the proportion successes / n.
+
+    Closed form (Wilson 1927; Agresti & Coull 1998): with p = successes / n and z the normal
+    quantile, centre (p + z²/2n) / (1 + z²/n) and half-width
+    z sqrt(p (1 - p) / n + z² / 4n²) / (1 + z²/n).
+    """
     if n <= 0 or not 0 <= successes <= n:
         raise ValueError(f"need 0 <= successes <= n and n > 0, got {successes} of {n}")
-    from scipy import stats  # see chi_square
-
-    interval = stats.binomtest(successes, n).proportion_ci(
-        confidence_level=confidence, method="wilson"
-    )
-    return float(interval.low), float(interval.high)
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+    p = successes / n
+    scale = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / scale
+    half = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / scale
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _counts(table: ArrayLike) -> NDArray[np.int64]:

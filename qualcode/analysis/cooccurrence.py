@@ -8,6 +8,7 @@ co-occur, so such pairs are left out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from qualcode.domain.codekey import CodeKey
 from qualcode.domain.counts import CoOccurrence
@@ -31,6 +32,7 @@ def cooccurrence_tables(
     pairs: Sequence[CoOccurrence],
     *,
     overlap: bool,
+    same_coder: bool = True,
 ) -> list[ResultTable]:
     """A table of pairs (most frequent first) and a code x code matrix of counts."""
     keys = {code_id: key for code_id, key, _ in codes}
@@ -40,7 +42,8 @@ def cooccurrence_tables(
         if not related(keys[pair.first_id], keys[pair.second_id])
     }
     unit = "overlapping codings" if overlap else "the same turn"
-    pair_rows = []
+    unit += ", both applied by one coder" if same_coder else ", by any coders of the layer"
+    pair_rows: list[list[Any]] = []
     for i, (first_id, first_key, _) in enumerate(codes):
         for second_id, second_key, _ in codes[i + 1 :]:
             both = found.get(frozenset((first_id, second_id)), 0)

@@ -170,10 +170,16 @@ def _order(group: Group) -> tuple[tuple[bool, str], ...]:
 
 
 def denominators(grouping: Grouping, totals: Iterable[TurnTotals]) -> dict[Group, Denominator]:
-    """All turns and words per group (without the coder dimension)."""
+    """All turns and words per group: without the coder dimension, or with it for totals
+    that carry each coder's own scope (`TurnTotals.coder_id`)."""
     sums: dict[Group, list[int]] = defaultdict(lambda: [0, 0])
     for row in totals:
-        entry = sums[grouping.turn_key(row.transcript_id, row.speaker_id)]
+        key = (
+            grouping.turn_key(row.transcript_id, row.speaker_id)
+            if row.coder_id is None
+            else grouping.key(row.transcript_id, row.speaker_id, row.coder_id)
+        )
+        entry = sums[key]
         entry[0] += row.turns
         entry[1] += row.words
     return {key: Denominator(turns, words) for key, (turns, words) in sums.items()}
@@ -220,14 +226,17 @@ def frequency_table(
     rows: Sequence[CodedTurns],
     totals: Sequence[TurnTotals],
     overall: Sequence[CodedTurns] | None = None,
+    coder_totals: Sequence[TurnTotals] | None = None,
 ) -> ResultTable:
     """Codes x groups (plus a total column) of one measure.
 
     `overall` are the rows without the coder split, needed for the total column when the
-    coder is a dimension (a turn two coders coded counts once in the total).
+    coder is a dimension (a turn two coders coded counts once in the total); `coder_totals`
+    are then each coder's own denominators (the turns in that coder's scope).
     """
     groups = grouping.groups(totals) if grouping.dimensions else []
     bases = denominators(grouping, totals)
+    own = denominators(grouping, coder_totals) if coder_totals is not None else None
     found = cells(grouping, rows)
     whole = totals_by_code(overall if overall is not None else rows)
     everything = Denominator(sum(t.turns for t in totals), sum(t.words for t in totals))
@@ -237,7 +246,9 @@ def frequency_table(
             measure_value(
                 measure,
                 found.get((code_id, group)),
-                bases.get(grouping.strip_coder(group), Denominator()),
+                own.get(group, Denominator())
+                if own is not None
+                else bases.get(grouping.strip_coder(group), Denominator()),
             )
             for group in groups
         ]

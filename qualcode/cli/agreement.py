@@ -10,7 +10,13 @@ from rich.text import Text
 
 from qualcode.cli.common import DbOption, console, friendly, project
 from qualcode.config import coder_name
-from qualcode.domain.agreement import AgreementOptions, GroupBy, MatrixOptions, UnitKind
+from qualcode.domain.agreement import (
+    AgreementOptions,
+    Decision,
+    GroupBy,
+    MatrixOptions,
+    UnitKind,
+)
 from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
 from qualcode.exchange.tables import FORMATS, to_rich, write
@@ -146,6 +152,7 @@ def agree_command(
     ] = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
+    supervisor: SupervisorOption = None,
     db: DbOption = None,
 ) -> None:
     """Agreement between coders: percent agreement, kappas, alpha, Brennan-Prediger, AC1.
@@ -170,13 +177,13 @@ def agree_command(
         unit=_unit(unit),
         overlap=overlap,
         exclude_uncoded=exclude_uncoded,
-        average=average,  # type: ignore[arg-type]
+        average=average,
         empty_as_one=nvivo_empty,
         intervals=intervals,
-        weights=weights,  # type: ignore[arg-type]
+        weights=weights,
         include_moderators=include_moderators,
     )
-    emit(agree.agreement(project(db), options), fmt, output)
+    emit(agree.agreement(project(db), options, actor=coder_name(supervisor)), fmt, output)
 
 
 def _group(by: str) -> GroupBy:
@@ -242,8 +249,8 @@ def agree_matrix(
     if weights is not None and weights not in ("linear", "quadratic", "ordinal", "ratio"):
         raise QualcodeError(f"--weights '{weights}' must be linear, quadratic, ordinal or ratio.")
     options = MatrixOptions(
-        level=level,  # type: ignore[arg-type]
-        weights=weights,  # type: ignore[arg-type]
+        level=level,
+        weights=weights,
         counts=counts,
         categories=split_names([categories]) if categories else None,
         header=header,
@@ -266,12 +273,14 @@ def disagreements(
     ] = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
+    supervisor: SupervisorOption = None,
     db: DbOption = None,
 ) -> None:
     """Turns where coders differ about a code, with each coder's codes and the text."""
     opened = project(db)
+    who = coder_name(supervisor)
     found = adjudication.disagreements(
-        opened, code=code, coders=split_names(coders), transcript=transcript
+        opened, code=code, coders=split_names(coders), transcript=transcript, actor=who
     )
     if fmt == "table" and output is None:
         for d in found:
@@ -344,8 +353,9 @@ def adjudicate(
             memo=memo,
         )
     elif take in ("both", "neither"):
+        decision: Decision = "both" if take == "both" else "neither"
         view = adjudication.adjudicate(
-            opened, segment_id, code, take, supervisor=who, coders=names, memo=memo
+            opened, segment_id, code, decision, supervisor=who, coders=names, memo=memo
         )
     else:
         chosen = _coder_for(opened, segment_id, str(take), names)
@@ -398,6 +408,7 @@ def audit_command(
         Path, typer.Option("--output", help="report.html or report.md (also .json, .xlsx).")
     ],
     coders: CodersOption = None,
+    supervisor: SupervisorOption = None,
     db: DbOption = None,
 ) -> None:
     """Audit report: coverage, agreement per code and department, disagreements,
@@ -405,5 +416,6 @@ def audit_command(
     fmt = output.suffix.lstrip(".").lower()
     if fmt not in FORMATS or fmt == "csv":
         raise QualcodeError(f"Give --output a .html, .md, .json or .xlsx file, not '{output}'.")
-    write(audit.audit_report(project(db), split_names(coders)), fmt, output)
+    report = audit.audit_report(project(db), split_names(coders), actor=coder_name(supervisor))
+    write(report, fmt, output)
     console.print(f"Wrote the audit report to {output}.", highlight=False)

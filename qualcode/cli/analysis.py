@@ -9,12 +9,14 @@ import typer
 from rich.text import Text
 
 from qualcode.cli.common import DbOption, console, friendly, project
+from qualcode.config import coder_name
 from qualcode.domain.layer import Layer
 from qualcode.domain.scope import Coverage, TurnScope
 from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
 from qualcode.exchange.tables import FORMATS, to_rich, write
 from qualcode.services import analysis
+from qualcode.services import quotes as quote_service
 
 FORMAT_HELP = f"table (the terminal), {', '.join(FORMATS)}; default: from --output's suffix."
 
@@ -130,7 +132,7 @@ def freq(
         codes=_split(codes),
         depth=depth,
     )
-    _emit(analysis.frequency(project(db), query), fmt, output)
+    _emit(analysis.frequency(project(db), query, actor=_actor(coder)), fmt, output)
 
 
 @friendly
@@ -152,25 +154,42 @@ def compare(
     role: RoleOption = None,
     scope: ScopeOption = Coverage.CODED,
     include_moderators: ModeratorsOption = False,
+    omnibus: Annotated[
+        bool,
+        typer.Option(
+            "--omnibus",
+            help="Add the codes x groups chi-square (it counts code applications, not turns).",
+        ),
+    ] = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
-    """Compare groups: coded turns per code, chi-square, residuals, shares with 95 % CIs."""
+    """Compare groups: coded turns, shares with 95 % CIs, a test per code (Holm), residuals,
+    and focus groups as the unit."""
     query = analysis.CompareQuery(
         by=by,
         layer=Layer.of_options(coder, consensus),
         scope=_scope(department, group_kind, role, scope, include_moderators),
         codes=_split(codes),
         level=level,
+        omnibus=omnibus,
     )
-    _emit(analysis.compare(project(db), query).result_set, fmt, output)
+    _emit(analysis.compare(project(db), query, actor=_actor(coder)).result_set, fmt, output)
 
 
 @friendly
 def cooccur(
     overlap: Annotated[
         bool, typer.Option("--overlap", help="Count only overlapping codings, not shared turns.")
+    ] = False,
+    across_coders: Annotated[
+        bool,
+        typer.Option(
+            "--across-coders",
+            help="Pair two codes on a turn even when different coders applied them "
+            "(default: one coder applied both).",
+        ),
     ] = False,
     codes: CodesOption = None,
     depth: DepthOption = None,
@@ -192,14 +211,15 @@ def cooccur(
         codes=_split(codes),
         depth=depth,
         overlap=overlap,
+        across_coders=across_coders,
     )
-    _emit(analysis.cooccurrence(project(db), query), fmt, output)
+    _emit(analysis.cooccurrence(project(db), query, actor=_actor(coder)), fmt, output)
 
 
 @friendly
 def quotes(
     code: Annotated[str, typer.Argument(help="Code key; codes below it are included.")],
-    limit: LimitOption = analysis.DEFAULT_LIMIT,
+    limit: LimitOption = quote_service.DEFAULT_LIMIT,
     coder: LayerCoderOption = None,
     consensus: ConsensusOption = False,
     department: DepartmentOption = None,
@@ -212,13 +232,13 @@ def quotes(
     db: DbOption = None,
 ) -> None:
     """Coded turns to quote: text, speaker, role, transcript and time."""
-    query = analysis.QuoteQuery(
+    query = quote_service.QuoteQuery(
         code=code,
         layer=Layer.of_options(coder, consensus),
         scope=_scope(department, group_kind, role, scope, include_moderators),
         limit=limit,
     )
-    _emit(analysis.quotes(project(db), query).result_set, fmt, output)
+    _emit(quote_service.quotes(project(db), query, actor=_actor(coder)).result_set, fmt, output)
 
 
 @friendly
@@ -226,7 +246,7 @@ def search(
     text: Annotated[
         str, typer.Argument(help='Words and "phrases" a turn must all hold; word* for prefixes.')
     ],
-    limit: LimitOption = analysis.DEFAULT_LIMIT,
+    limit: LimitOption = quote_service.DEFAULT_LIMIT,
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
     role: RoleOption = None,
@@ -235,8 +255,15 @@ def search(
     db: DbOption = None,
 ) -> None:
     """Full-text search over turns (best matches first), with filters."""
-    query = analysis.SearchQuery(text=text, scope=_scope(department, group_kind, role), limit=limit)
-    _emit(analysis.search(project(db), query).result_set, fmt, output)
+    query = quote_service.SearchQuery(
+        text=text, scope=_scope(department, group_kind, role), limit=limit
+    )
+    _emit(quote_service.search(project(db), query).result_set, fmt, output)
+
+
+def _actor(layer_coder: str | None) -> str | None:
+    """Who is asking: $QUALCODE_CODER, else the coder whose layer is asked for."""
+    return coder_name(None) or layer_coder
 
 
 def _split(values: list[str] | None) -> tuple[str, ...]:

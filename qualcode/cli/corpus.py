@@ -16,7 +16,7 @@ from qualcode.config import coder_name
 from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
 from qualcode.errors import QualcodeError
 from qualcode.ingest.manifest import read_deck, read_manifest, read_moderator_roles
-from qualcode.services import blind, cards, corpus, importing, scope
+from qualcode.services import cards, corpus, importing, scope
 
 
 @friendly
@@ -142,10 +142,10 @@ def import_(
             console.print(f"[bold red]failed[/] {result.message}", highlight=False)
         for warning in result.warnings:
             console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
-    updated = f", {report.count('updated')} updated" if report.count("updated") else ""
+    refreshed = f", {report.count('updated')} updated" if report.count("updated") else ""
     console.print(
         f"{report.count('imported')} imported, {report.count('skipped')} already there"
-        f"{updated}, {report.count('failed')} failed."
+        f"{refreshed}, {report.count('failed')} failed."
     )
     new = [r.transcript_id for r in report.results if r.status == "imported" and r.transcript_id]
     if new and cards.list_cards(opened):
@@ -223,8 +223,7 @@ def segments(
     """
     opened = project(db)
     who = coder_name(None) or (coder[0] if coder and len(coder) == 1 else None)
-    shown = blind.visible_coders(opened, who, coder or None)
-    views = corpus.segments(opened, transcript, coders=shown)
+    views = corpus.segments(opened, transcript, coders=coder or None, actor=who)
     table = Table(show_lines=True)
     table.add_column("id", justify="right")
     table.add_column("#", justify="right")

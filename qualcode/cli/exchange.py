@@ -40,10 +40,13 @@ def export_codebook(
 @friendly
 def export_project(
     path: Annotated[Path, typer.Argument(help="The file to write, e.g. study.qdpx.")],
+    coder: CoderOption = None,
     db: DbOption = None,
 ) -> None:
-    """Write the project (transcripts, codebook, every coder's codings, memos) as .qdpx."""
-    summary = exchange.export_project_qdpx(project(db), path)
+    """Write the project (transcripts, codebook, every coder's codings, memos) as .qdpx.
+
+    In blind mode only a supervisor may: the file holds every coder's layer."""
+    summary = exchange.export_project_qdpx(project(db), path, actor=coder_name(coder))
     _print_export(summary)
 
 

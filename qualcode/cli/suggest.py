@@ -6,12 +6,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 from rich.table import Table
 from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from typer._click.core import Context  # the click that typer bundles
 
 from qualcode.cli.common import (
     CoderOption,
@@ -26,13 +28,13 @@ from qualcode.config import DB_ENV
 from qualcode.domain.layer import ALL
 from qualcode.domain.suggestion import EvalReport
 from qualcode.errors import QualcodeError
-from qualcode.services import suggestions
+from qualcode.services import suggest_training, suggestions
 
 
 class _DefaultRun(TyperGroup):
     """`qualcode suggest TRANSCRIPT` and `qualcode suggest --all` mean `suggest run ...`."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
@@ -77,7 +79,7 @@ def run(
         f"{report.created} new and {report.updated} refreshed suggestions for {who} on "
         f"{report.segments} turns of {report.transcripts} transcript(s) ({report.model_version})."
     )
-    for status in suggestions.model_status(opened):
+    for status in suggest_training.model_status(opened):
         if status.retrain_advised:
             console.print(status.message)
 
@@ -125,7 +127,7 @@ def train(
 ) -> None:
     """Train the project's model on a coding layer (rejected suggestions count against)."""
     with console.status("Training..."):
-        reports = suggestions.train_model(project(db), layer=layer, epochs=epochs)
+        reports = suggest_training.train_model(project(db), layer=layer, epochs=epochs)
     for report in reports:
         console.print(
             f"Trained {report.version} on {report.n_examples} turns of layer '{report.layer}' "
@@ -148,7 +150,9 @@ def eval_(
 ) -> None:
     """Cross-validate the suggester: precision@1, recall@3, F1 per code and concept."""
     with console.status("Cross-validating..."):
-        report = suggestions.evaluate(project(db), layer=layer, folds=folds, seed=seed, split=split)
+        report = suggest_training.evaluate(
+            project(db), layer=layer, folds=folds, seed=seed, split=split
+        )
     for warning in report.warnings:
         err_console.print(f"[yellow]Warning:[/] {warning}", highlight=False)
     _print_eval(report, per_code, split)

@@ -17,13 +17,14 @@ class CodedTurns(NamedTuple):
 
 
 class TurnTotals(NamedTuple):
-    """All turns in scope per transcript and speaker (per coder where a table splits by
-    coder), coded or not."""
+    """All turns in scope per transcript and speaker, coded or not; `coder_id` is set where
+    a table splits by coder (each coder's own scope)."""
 
     transcript_id: int
     speaker_id: int | None
     turns: int
     words: int
+    coder_id: int | None = None
 
 
 class TranscriptFacts(NamedTuple):
@@ -37,3 +38,22 @@ class CoOccurrence(NamedTuple):
     first_id: int
     second_id: int
     turns: int
+
+
+class QuotedCoding(NamedTuple):
+    """One coding on a quoted turn, with the turn's place and text."""
+
+    segment_id: int
+    transcript_id: int
+    title: str
+    department: str | None
+    group_kind: str | None
+    speaker: str | None
+    role: str | None
+    start_time: float | None
+    segment_start: int
+    text: str
+    span_start: int | None
+    span_end: int | None
+    code_key: str
+    coder: str

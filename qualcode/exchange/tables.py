@@ -214,10 +214,10 @@ def _html(result_set: ResultSet) -> str:
         parts += ["</tr></thead>", "<tbody>"]
         for r, row in enumerate(table.rows):
             cells = []
-            for c, value in enumerate(row):
+            for c, cell in enumerate(row):
                 classes = " ".join(filter(None, ["num" if numeric[c] else "", table.style(r, c)]))
                 attribute = f' class="{classes}"' if classes else ""
-                cells.append(f"<td{attribute}>{esc(format_cell(value))}</td>")
+                cells.append(f"<td{attribute}>{esc(format_cell(cell))}</td>")
             parts.append("<tr>" + "".join(cells) + "</tr>")
         parts += ["</tbody>", "</table>"]
         if table.notes:

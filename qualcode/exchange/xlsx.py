@@ -29,7 +29,7 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 def workbook_bytes(result_set: ResultSet) -> bytes:
     """The result set as an XLSX workbook: a sheet per table, then the Query sheet."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the default empty sheet
     names = sheet_names([table.title for table in result_set.tables])
     for name, table in zip(names, result_set.tables, strict=True):
         _table_sheet(workbook.create_sheet(name), table)
@@ -104,7 +104,7 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write one cell; text stays text even when it starts with "=" (no formula injection)."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = sheet.cell(row=row, column=column, value=value)
+    cell: Cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
     return cell
@@ -126,7 +126,8 @@ def read_tables(path: Path | str) -> list[ResultTable]:
     index_at = next(i for i, row in enumerate(query_rows) if row[:2] == INDEX_HEADER[:2])
     tables = []
     for name, title, count in (row[:3] for row in query_rows[index_at + 1 :]):
-        cells = list(workbook[name].iter_rows(values_only=True))
+        cells = list(workbook[str(name)].iter_rows(values_only=True))
+        count = int(str(count))
         header = list(cells[0])
         while header and header[-1] is None:
             header.pop()
@@ -134,6 +135,6 @@ def read_tables(path: Path | str) -> list[ResultTable]:
         width = len(columns)
         rows = [list(row[:width]) + [None] * (width - len(row)) for row in cells[1 : count + 1]]
         notes = [row[0] for row in cells[count + 3 :] if row and row[0] is not None]
-        tables.append(ResultTable(title=title or "", columns=columns, rows=rows, notes=notes))
+        tables.append(ResultTable(title=str(title or ""), columns=columns, rows=rows, notes=notes))
     workbook.close()
     return tables

@@ -10,9 +10,7 @@ applied; undoing one puts the replaced codings back exactly and marks it undone.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from qualcode.domain.agreement import (
@@ -25,6 +23,7 @@ from qualcode.domain.agreement import (
 from qualcode.domain.layer import CONSENSUS
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.agreement import load_context, load_turns
+from qualcode.services.blind import visibility
 from qualcode.services.coding import find_code, find_segment
 from qualcode.services.corpus import find_transcript
 from qualcode.services.project import Project
@@ -44,29 +43,24 @@ def disagreements(
     coders: tuple[str, ...] | None = None,
     transcript: str | int | None = None,
     concepts: bool = False,
+    actor: str | None = None,
 ) -> list[Disagreement]:
     """Turns where the compared coders differ about a code, in text order, each with every
     coder's codes on the turn and the adjudication in force, if any."""
     options = AgreementOptions(coders=coders, codes=(code,) if code else None, concepts=concepts)
 
     def work(session: Session) -> list[Disagreement]:
+        visibility(session, actor).require_every_layer("disagreements between coders")
         context = load_context(session, options)
         layers = load_turns(session, context)
-        keep = np.ones(len(layers.segment_ids), dtype=bool)
-        if transcript is not None:
-            keep = layers.transcript_ids == find_transcript(session, transcript).id
-        n_covered = layers.covered.sum(axis=1)
-        n_present = layers.present.sum(axis=2)
-        split = (n_present > 0) & (n_present < n_covered[None]) & keep[None]
-        labels, units = np.nonzero(split)
-        segment_ids = layers.segment_ids[units].tolist()
+        only = find_transcript(session, transcript).id if transcript is not None else None
+        pairs = layers.disagreements(only)
+        segment_ids = [int(layers.segment_ids[unit]) for _, unit in pairs]
         details = store.segment_details(session, set(segment_ids))
         texts = store.transcript_texts(session, {d[0] for d in details.values()})
         resolved = _in_force(session, set(segment_ids))
         found = []
-        for label, unit, segment_id in zip(
-            labels.tolist(), units.tolist(), segment_ids, strict=True
-        ):
+        for (label, unit), segment_id in zip(pairs, segment_ids, strict=True):
             tid, ordinal, start, end, speaker = details[segment_id]
             meta = context.transcripts[tid]
             present = layers.present[label, unit]
@@ -87,7 +81,13 @@ def disagreements(
                         c for i, c in enumerate(context.coders) if covered[i] and not present[i]
                     ],
                     codes={
-                        c: [context.labels[k] for k in np.nonzero(layers.present[:, unit, i])[0]]
+                        c: [
+                            key
+                            for key, on in zip(
+                                context.labels, layers.present[:, unit, i], strict=True
+                            )
+                            if on
+                        ]
                         for i, c in enumerate(context.coders)
                         if covered[i]
                     },
@@ -191,7 +191,8 @@ def adjudicate(
                 for s, e in theirs
                 if (s, e) not in spans
             ]
-        _replace_layer(session, consensus.id, segment.id, affected, applied, keys)
+        id_of = {key: code_id for code_id, key in keys.items()}
+        store.replace_layer_codings(session, consensus.id, segment.id, affected, applied, id_of)
         label = {"take": f"take:{coder}", "recode": f"recode:{other_code}"}.get(decision, decision)
         # The log names who decided, also in single-user mode before anyone has coded.
         supervisor_row = code_store.ensure_coder(session, supervisor) if supervisor else None
@@ -236,8 +237,9 @@ def undo_adjudication(
         for item in [*replaced, *applied]:
             keys[find_code(session, item.code_key).id] = item.code_key
         consensus = _consensus(session)
-        _replace_layer(session, consensus.id, row.segment_id, list(keys), replaced, keys)
-        row.undone_at = datetime.now().astimezone()
+        id_of = {key: code_id for code_id, key in keys.items()}
+        store.replace_layer_codings(session, consensus.id, row.segment_id, keys, replaced, id_of)
+        store.mark_undone(row)
         session.flush()
         supervisor_row = session.get(Coder, row.supervisor_id) if row.supervisor_id else None
         return _view(
@@ -284,37 +286,6 @@ def _layer_coding(coding: Coding, key: str) -> LayerCoding:
         origin=coding.origin,
         memo=coding.memo,
         created_at=coding.created_at,
-    )
-
-
-def _replace_layer(
-    session: Session,
-    coder_id: int,
-    segment_id: int,
-    code_ids: list[int],
-    codings: list[LayerCoding],
-    keys: dict[int, str],
-) -> None:
-    """Make the layer's codings of `code_ids` on the segment exactly `codings`."""
-    store.delete_layer_codings(session, coder_id, segment_id, code_ids)
-    id_of = {key: cid for cid, key in keys.items()}
-    now = datetime.now().astimezone()
-    store.insert_codings(
-        session,
-        [
-            {
-                "coder_id": coder_id,
-                "code_id": id_of[c.code_key],
-                "segment_id": segment_id,
-                "start_char": c.start_char,
-                "end_char": c.end_char,
-                "origin": c.origin,
-                "memo": c.memo,
-                "created_at": c.created_at or now,
-                "updated_at": now,
-            }
-            for c in codings
-        ],
     )
 
 

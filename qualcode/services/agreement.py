@@ -47,6 +47,7 @@ from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.ingest.segmenter import sentence_bounds
+from qualcode.services.blind import visibility
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
 from qualcode.services.scope import resolve
@@ -180,13 +181,20 @@ def load_sentences(
 
 # ---------------------------------------------------------------- public use cases
 def agreement_rows(
-    project: Project, options: AgreementOptions, codebook_id: int | None = None
+    project: Project,
+    options: AgreementOptions,
+    codebook_id: int | None = None,
+    *,
+    actor: str | None = None,
 ) -> list[AgreementRow]:
     """The coefficients as rows (the TUI's per-code table uses `by="code"`), for the codes
     of the active codebook or of `codebook_id`."""
-    return project.read(
-        lambda session: _rows(session, load_context(session, options, codebook_id), options)
-    )
+
+    def work(session: Session) -> list[AgreementRow]:
+        visibility(session, actor).require_every_layer("agreement between coders")
+        return _rows(session, load_context(session, options, codebook_id), options)
+
+    return project.read(work)
 
 
 def _rows(
@@ -207,13 +215,16 @@ def _rows(
     return nominal_rows(context, layers, options.by, bootstrap)
 
 
-def agreement(project: Project, options: AgreementOptions) -> ResultSet:
+def agreement(
+    project: Project, options: AgreementOptions, *, actor: str | None = None
+) -> ResultSet:
     """Agreement tables for `qualcode agree`: coefficients, plus unitizing alphas at
     character level and segment matching when `options.overlap` is set."""
     if options.overlap is not None and not 0 < options.overlap <= 1:
         raise QualcodeError(f"--overlap must lie in (0, 1], got {options.overlap}; try 0.9.")
 
     def work(session: Session) -> ResultSet:
+        visibility(session, actor).require_every_layer("agreement between coders")
         context = load_context(session, options)
         if options.weights is not None:
             layers = load_turns(session, context, options.include_moderators)
@@ -238,7 +249,7 @@ def agreement(project: Project, options: AgreementOptions) -> ResultSet:
 
 
 def describe(context: Context, tables: list[ResultTable], options: AgreementOptions) -> ResultSet:
-    filters = {"unit": options.unit, "by": options.by}
+    filters: dict[str, str] = {"unit": options.unit, "by": options.by}
     if options.unit != "character":
         turns = "all turns" if options.include_moderators else "participant turns"
         filters["scope"] = (
@@ -268,7 +279,7 @@ def coverage(project: Project, coders: tuple[str, ...] | None = None) -> list[Co
     def work(session: Session) -> list[CoderCoverage]:
         rows = store.coverage(session, [cid for cid, *_ in store.coders(session)])
         names = {cid: name for cid, name, _, consensus in store.coders(session)}
-        turns = defaultdict(int)
+        turns: defaultdict[int, int] = defaultdict(int)
         for _, tid, _, _ in store.segments_of(session, {tid for _, tid, _, _ in rows}):
             turns[tid] += 1
         result = []

@@ -26,11 +26,13 @@ from qualcode.store import codes as code_store
 TEXT_CHARS = 200
 
 
-def audit_report(project: Project, coders: tuple[str, ...] | None = None) -> ResultSet:
+def audit_report(
+    project: Project, coders: tuple[str, ...] | None = None, *, actor: str | None = None
+) -> ResultSet:
     """Every table of the audit, described with the codebook and its version."""
-    by_code = agree.agreement(project, AgreementOptions(coders=coders))
+    by_code = agree.agreement(project, AgreementOptions(coders=coders), actor=actor)
     by_department = agree.agreement(
-        project, AgreementOptions(coders=coders, by="department", intervals=False)
+        project, AgreementOptions(coders=coders, by="department", intervals=False), actor=actor
     )
     tables = [
         design_table(project, coders),
@@ -38,7 +40,7 @@ def audit_report(project: Project, coders: tuple[str, ...] | None = None) -> Res
         *by_code.tables,
         rounds_table(project, coders),
         *by_department.tables,
-        disagreements_table(adjudication.disagreements(project, coders=coders)),
+        disagreements_table(adjudication.disagreements(project, coders=coders, actor=actor)),
         adjudication_table(project),
         definitions_table(),
     ]

@@ -1,17 +1,53 @@
-"""Blind mode: while on, each coder sees only their own layer (supervisors see every layer)."""
+"""Blind mode and the one visibility rule: while blind mode is on, a coder sees only their own
+layer (codings, memos, quotes); the all-coders and consensus layers, agreement, disagreements
+and a whole-project export are for supervisors. Every read service applies `visibility`, so
+the CLI and the TUI show the same."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from qualcode.errors import QualcodeError
+from qualcode.domain.layer import Layer, LayerKind
+from qualcode.errors import PermissionDenied, QualcodeError
 from qualcode.services.project import Project
 from qualcode.services.roles import is_supervisor, require_supervisor
 from qualcode.store import codes as store
 
 BLIND_KEY = "blind_mode"
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What one person may see: every layer (`own` None) or only their own coder layer."""
+
+    own: str | None = None
+
+    def require_every_layer(self, what: str) -> None:
+        """Refuse a view of several coders' work (`what`, e.g. "agreement") to a blind coder."""
+        if self.own is not None:
+            raise PermissionDenied(f"Blind mode is on: only a supervisor sees {what}.")
+
+    def coders(self, requested: Sequence[str] | None) -> list[str] | None:
+        """The coders whose codings to show when `requested` are asked for (None = all)."""
+        if self.own is None:
+            return list(requested) if requested else None
+        return [name for name in requested if name == self.own] if requested else [self.own]
+
+    def layer(self, asked: Layer) -> Layer:
+        """The layer to count when `asked` is asked for: a blind coder's own (also for all
+        coders); another coder's or the consensus is refused."""
+        if self.own is None:
+            return asked
+        if asked.kind is LayerKind.ALL or asked == Layer.coder(self.own):
+            return Layer.coder(self.own)
+        raise PermissionDenied(
+            f"Blind mode is on: {self.own} sees only their own layer; "
+            f"ask for --coder {self.own} (or none)."
+        )
 
 
 def _is_on(session: Session) -> bool:
@@ -40,30 +76,47 @@ def hides_other_layers(session: Session, coder: str | None) -> bool:
     return _is_on(session) and not is_supervisor(session, coder)
 
 
-def coders_visible_to(project: Project, coder: str | None) -> list[str] | None:
-    """The layers `coder` may see: None for all, else just their own.
+def visibility(session: Session, actor: str | None) -> Visibility:
+    """The rule for `actor`: everything, or (blind mode on, not a supervisor) their own layer.
 
     While blind mode is on a coder must say who they are; a supervisor still sees all.
     """
+    if not hides_other_layers(session, actor):
+        return Visibility()
+    if not actor:
+        raise QualcodeError(
+            "Blind mode is on, so say who you are (--coder NAME or QUALCODE_CODER=NAME) "
+            "to see your own codings."
+        )
+    return Visibility(own=actor)
 
-    def work(session: Session) -> list[str] | None:
-        if not hides_other_layers(session, coder):
-            return None
-        if not coder:
-            raise QualcodeError(
-                "Blind mode is on, so say who you are (--coder NAME or QUALCODE_CODER=NAME) "
-                "to see your own codings."
-            )
-        return [coder]
+
+def visibility_for(project: Project, actor: str | None) -> Visibility:
+    """`visibility` in its own read, for a UI choosing what to offer."""
+    return project.read(lambda session: visibility(session, actor))
+
+
+@dataclass(frozen=True)
+class VisibleLayers:
+    """The layers one person may choose to count."""
+
+    every: bool  # the all-coders layer
+    consensus: bool  # the consensus layer (there is one, and they may see it)
+    coders: tuple[str, ...]  # the coders' own layers, by name
+
+
+def visible_layers(project: Project, actor: str | None) -> VisibleLayers:
+    """The layers `actor` may choose: all of them, or a blind coder's own."""
+
+    def work(session: Session) -> VisibleLayers:
+        own = visibility(session, actor).own
+        if own is not None:
+            return VisibleLayers(every=False, consensus=False, coders=(own,))
+        coders = store.list_coders(session)
+        return VisibleLayers(
+            every=True,
+            consensus=any(coder.is_consensus for coder in coders),
+            coders=tuple(coder.name for coder in coders if not coder.is_consensus),
+        )
 
     return project.read(work)
-
-
-def visible_coders(
-    project: Project, actor: str | None, requested: list[str] | None
-) -> list[str] | None:
-    """The coders whose codings to show when `actor` asks for `requested` (None = all)."""
-    allowed = coders_visible_to(project, actor)
-    if allowed is None:
-        return requested
-    return [name for name in requested if name in allowed] if requested else allowed

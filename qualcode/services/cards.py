@@ -12,6 +12,7 @@ Which readings open a section (the policy):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -141,7 +142,7 @@ def detect(
     reports: list[DetectionReport] = []
     for offset in range(0, len(ids), BATCH):
         batch = ids[offset : offset + BATCH]
-        loaded = project.read(lambda session, b=batch: store.transcript_turns(session, b))
+        loaded = project.read(partial(store.transcript_turns, transcript_ids=batch))
         found = []
         for transcript in loaded:
             if deck and transcript.language not in detectors:
@@ -152,7 +153,7 @@ def detect(
                 else []
             )
             found.append((transcript, readings))
-        done = project.write(lambda session, f=found: _store_batch(session, f))
+        done = project.write(partial(_store_batch, found=found))
         for report in done:
             reports.append(report)
             if progress:

@@ -27,9 +27,11 @@ from qualcode.exchange.refi.exporter import (
 )
 from qualcode.exchange.refi.importer import Importer, ImportOptions
 from qualcode.exchange.refi.kept import keep_sets
+from qualcode.exchange.refi.model import RefiProject
 from qualcode.exchange.refi.positions import CODEPOINTS, UTF16
 from qualcode.exchange.refi.summary import ExportSummary, ImportSummary
 from qualcode.ingest.plain_text import turn_spans
+from qualcode.services.blind import visibility
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
 
@@ -79,10 +81,15 @@ def export_codebook_qdc(project: Project, path: Path) -> ExportSummary:
     return ExportSummary(path, codes=codes)
 
 
-def export_project_qdpx(project: Project, path: Path) -> ExportSummary:
+def export_project_qdpx(project: Project, path: Path, *, actor: str | None = None) -> ExportSummary:
     """Write the whole project (all coders' layers) as a REFI-QDA project (.qdpx)."""
     summary = ExportSummary(path)
-    refi = project.read(lambda session: build_project(session, summary))
+
+    def work(session: Session) -> RefiProject:
+        visibility(session, actor).require_every_layer("every coder's codings")
+        return build_project(session, summary)
+
+    refi = project.read(work)
     path.write_bytes(qdpx.write_project(refi))
     summary.codes = count(refi.codes)
     summary.users = len(refi.users)

@@ -61,8 +61,9 @@ def import_files(
             try:
                 if isinstance(outcome, Exception):
                     raise outcome
-                result = outcome if isinstance(outcome, ImportResult) else None
-                if result is None:
+                if isinstance(outcome, ImportResult):
+                    result = outcome
+                else:
                     digest, parsed = outcome
                     result = _save(project, spec, parsed, digest, known)
                 result = _checked(project, spec, result, update_metadata)
@@ -156,6 +157,8 @@ def _checked(
 
 
 Outcome = ImportResult | tuple[str, ParsedTranscript] | Exception
+# Parsing in the pool, or None for bytes already seen earlier in the batch.
+Pending = tuple[str, "Future[ParsedTranscript] | None"]
 
 
 def _parsed(
@@ -170,7 +173,7 @@ def _parsed(
 
     With a pool, up to LOOKAHEAD files are parsed ahead in the other process.
     """
-    waiting: deque[tuple[ImportSpec, Outcome | tuple[str, Future[ParsedTranscript]]]] = deque()
+    waiting: deque[tuple[ImportSpec, Outcome | Pending]] = deque()
     seen: set[str] = set()
 
     def submit(spec: ImportSpec) -> None:
@@ -203,27 +206,33 @@ def _parsed(
         if len(waiting) >= LOOKAHEAD:
             break
     while waiting:
-        spec, outcome = waiting.popleft()
-        if isinstance(outcome, tuple) and isinstance(outcome[1], Future):
-            digest, future = outcome
-            try:
-                outcome = (digest, future.result())
-            except QualcodeError as error:
-                outcome = error
-        if isinstance(outcome, tuple) and outcome[1] is None:
-            # The same bytes came twice in this batch: the first copy decides.
-            first = known.get(outcome[0])
-            outcome = (
-                _skipped(spec, first)
-                if first
-                else QualcodeError(
-                    f"{spec.path}: the same file is earlier in this batch and was not imported."
-                )
-            )
+        spec, entry = waiting.popleft()
+        outcome = _resolved(spec, entry, known)
         next_spec = next(queue, None)
         if next_spec is not None:
             submit(next_spec)
         yield spec, outcome
+
+
+def _resolved(spec: ImportSpec, entry: Outcome | Pending, known: dict[str, int]) -> Outcome:
+    """The outcome of a waiting file: its parse finished, or its earlier copy's."""
+    if not isinstance(entry, tuple):
+        return entry
+    digest, value = entry
+    if isinstance(value, Future):
+        try:
+            return digest, value.result()
+        except QualcodeError as error:
+            return error
+    if value is None:
+        # The same bytes came twice in this batch: the first copy decides.
+        first = known.get(digest)
+        if first:
+            return _skipped(spec, first)
+        return QualcodeError(
+            f"{spec.path}: the same file is earlier in this batch and was not imported."
+        )
+    return digest, value
 
 
 @contextmanager

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from qualcode.domain.layer import Layer
+from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import QualcodeError
 from qualcode.services import analysis
-from qualcode.services.analysis import FrequencyQuery, TurnScope
+from qualcode.services.analysis import FrequencyQuery
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
 from qualcode.store import report_data

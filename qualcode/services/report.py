@@ -16,9 +16,10 @@ from qualcode.analysis.quote_ranking import QuoteRule
 from qualcode.domain.corpus import CodeInfo
 from qualcode.domain.layer import Layer
 from qualcode.domain.report import CodeSection, Report, Share
+from qualcode.domain.scope import TurnScope
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services import analysis
-from qualcode.services.analysis import CompareQuery, CooccurrenceQuery, TurnScope
+from qualcode.services.analysis import CompareQuery, CooccurrenceQuery
 from qualcode.services.codebooks import codebook_info
 from qualcode.services.project import Project
 from qualcode.services.report_parts import (

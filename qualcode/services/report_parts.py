@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -13,10 +14,14 @@ from qualcode.analysis.pseudonymise import Pseudonymiser
 from qualcode.analysis.quote_ranking import Candidate, QuoteRule, rank_quotes
 from qualcode.domain.corpus import CodeInfo
 from qualcode.domain.layer import Layer
+from qualcode.domain.quote import Quote, clock
 from qualcode.domain.report import CardEntry, CodeSection, MemoEntry, ReportQuote, Share
+from qualcode.domain.scope import TurnScope
 from qualcode.services import analysis
-from qualcode.services.analysis import CompareQuery, Quote, QuoteQuery, TurnScope
+from qualcode.services import quotes as quote_service
+from qualcode.services.analysis import CompareQuery
 from qualcode.services.project import Project
+from qualcode.services.quotes import QuoteQuery
 from qualcode.store import report_data
 
 CANDIDATES = 500  # quotes read per code before ranking
@@ -111,7 +116,7 @@ def stands_out(here: Share) -> str:
 
 
 def _quotes(project: Project, citing: Citing, code: CodeInfo) -> list[ReportQuote]:
-    found = analysis.quotes(
+    found = quote_service.quotes(
         project,
         QuoteQuery(
             code=code.key,
@@ -144,7 +149,7 @@ def _cited(quote: Quote, turn: int, citing: Citing, pinned: bool) -> ReportQuote
         speaker=speaker,
         group_kind=quote.group_kind,
         transcript=quote.transcript,
-        time=analysis.clock(quote.start_time),
+        time=clock(quote.start_time),
         coders=len(quote.coders),
         pinned=pinned,
     )
@@ -182,7 +187,7 @@ def card_entries(project: Project, citing: Citing) -> tuple[CardEntry, ...]:
         quote = None
         if found.quotes:
             best = found.quotes[0]
-            turns = project.read(lambda s, i=best.segment_id: report_data.turn_numbers(s, [i]))
+            turns = project.read(partial(report_data.turn_numbers, segment_ids=[best.segment_id]))
             role = best.role or "Participant"
             quote = ReportQuote(
                 segment_id=best.segment_id,

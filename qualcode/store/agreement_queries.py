@@ -7,13 +7,14 @@ arrays without building ORM objects; the bulk selects run on the session's conne
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from qualcode.domain.agreement import LayerCoding
 from qualcode.store.models import (
     Adjudication,
     Code,
@@ -41,12 +42,15 @@ def transcripts(session: Session) -> list[tuple[int, str, str | None, int, str]]
         func.length(Transcript.text),
         Transcript.language,
     ).order_by(Transcript.id)
-    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+    return [
+        (tid, title, dept, length, lang)
+        for tid, title, dept, length, lang in session.execute(query)
+    ]
 
 
 def transcript_texts(session: Session, ids: Collection[int]) -> dict[int, str]:
     query = select(Transcript.id, Transcript.text).where(Transcript.id.in_(list(ids)))
-    return dict(session.execute(query).all())  # type: ignore[arg-type]
+    return {transcript_id: text for transcript_id, text in session.execute(query)}
 
 
 def coverage(session: Session, coder_ids: Collection[int]) -> list[tuple[int, int, int, int]]:
@@ -81,7 +85,7 @@ def coders_with_codings(session: Session) -> list[int]:
     return list(session.scalars(select(Coding.coder_id).distinct()))
 
 
-def all_segments(session: Session) -> Sequence[Row[tuple[int, int, int, int]]]:
+def all_segments(session: Session) -> Sequence[Row[int, int, int, int]]:
     """(segment id, transcript id, start, end) of every segment, in text order."""
     query = select(Segment.id, Segment.transcript_id, Segment.start_char, Segment.end_char)
     return (
@@ -89,9 +93,7 @@ def all_segments(session: Session) -> Sequence[Row[tuple[int, int, int, int]]]:
     )
 
 
-def turn_presence(
-    session: Session, coder_ids: Collection[int]
-) -> Sequence[Row[tuple[int, int, int]]]:
+def turn_presence(session: Session, coder_ids: Collection[int]) -> Sequence[Row[int, int, int]]:
     """(segment id, code id, coder id) of the coders' codings: who applied which code where
     (a plain indexed select: duplicates from several spans are harmless to the caller)."""
     query = select(Coding.segment_id, Coding.code_id, Coding.coder_id).where(
@@ -102,7 +104,7 @@ def turn_presence(
 
 def coding_spans(
     session: Session, coder_ids: Collection[int]
-) -> Sequence[Row[tuple[int, int, int, int, int, int]]]:
+) -> Sequence[Row[int, int, int, int, int, int]]:
     """(transcript id, segment id, code id, coder id, start, end) of every coding of the
     coders, with whole-turn codings given their segment's bounds."""
     query = (
@@ -155,9 +157,16 @@ def layer_codings(
     return list(session.scalars(query))
 
 
-def delete_layer_codings(
-    session: Session, coder_id: int, segment_id: int, code_ids: Collection[int]
+def replace_layer_codings(
+    session: Session,
+    coder_id: int,
+    segment_id: int,
+    code_ids: Collection[int],
+    codings: Sequence[LayerCoding],
+    id_of: Mapping[str, int],
 ) -> None:
+    """Make one coder's codings of `code_ids` on the segment exactly `codings` (code ids by
+    key in `id_of`), keeping their origin, memo and creation time."""
     session.execute(
         delete(Coding).where(
             Coding.coder_id == coder_id,
@@ -165,11 +174,27 @@ def delete_layer_codings(
             Coding.code_id.in_(list(code_ids)),
         )
     )
-
-
-def insert_codings(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    now = datetime.now().astimezone()
+    rows = [
+        {
+            "coder_id": coder_id,
+            "code_id": id_of[c.code_key],
+            "segment_id": segment_id,
+            "start_char": c.start_char,
+            "end_char": c.end_char,
+            "origin": c.origin,
+            "memo": c.memo,
+            "created_at": c.created_at or now,
+            "updated_at": now,
+        }
+        for c in codings
+    ]
     if rows:
-        session.execute(insert(Coding), list(rows))
+        session.execute(insert(Coding), rows)
+
+
+def mark_undone(adjudication: Adjudication) -> None:
+    adjudication.undone_at = datetime.now().astimezone()
 
 
 def add_adjudication(session: Session, **values: Any) -> Adjudication:
@@ -233,7 +258,7 @@ def codebooks_coded(
 def turn_counts(session: Session) -> dict[int, int]:
     """Turns (segments) per transcript."""
     query = select(Segment.transcript_id, func.count(Segment.id)).group_by(Segment.transcript_id)
-    return dict(session.execute(query).all())  # type: ignore[arg-type]
+    return {transcript_id: count for transcript_id, count in session.execute(query)}
 
 
 def codebook(session: Session, codebook_id: int) -> Codebook | None:

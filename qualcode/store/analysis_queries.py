@@ -17,7 +17,6 @@ random row lookup per coding, about twice as slow on a million codings. The scan
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -34,32 +33,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from qualcode.domain.counts import CoOccurrence, TranscriptFacts
+from qualcode.domain.counts import CoOccurrence, QuotedCoding, TranscriptFacts
 from qualcode.domain.layer import Layer
 from qualcode.domain.rollup import RollUp
 from qualcode.domain.scope import TurnScope
 from qualcode.store.layers import coding_layer_filter, participant_turns
 from qualcode.store.models import Code, Coder, Coding, Segment, Speaker, Transcript
-
-
-class QuotedCoding(NamedTuple):
-    """One coding on a quoted turn, with the turn's place and text."""
-
-    segment_id: int
-    transcript_id: int
-    title: str
-    department: str | None
-    group_kind: str | None
-    speaker: str | None
-    role: str | None
-    start_time: float | None
-    segment_start: int
-    text: str
-    span_start: int | None
-    span_end: int | None
-    code_key: str
-    coder: str
-
 
 # The columns that place a turn for a reader: id, transcript, group, speaker, time.
 TURN_COLUMNS = (
@@ -193,7 +172,7 @@ def quoted_codings(
         .where(Segment.id.in_(turn_ids), Coding.code_id.in_(code_ids), *coding_layer_filter(layer))
         .order_by(*order, Code.sort_order, Coder.name, Coding.start_char)
     )
-    return [QuotedCoding(*row) for row in session.execute(query)]
+    return [QuotedCoding._make(row) for row in session.execute(query)]
 
 
 def segment_text() -> ColumnElement[str]:

@@ -51,7 +51,7 @@ def sqlite_backup(engine: Engine, target: Path) -> None:
     raw = engine.raw_connection()
     try:
         with closing(sqlite3.connect(target)) as destination:
-            raw.driver_connection.backup(destination)
+            _sqlite(raw.driver_connection).backup(destination)
             destination.execute("PRAGMA journal_mode=DELETE")
     finally:
         raw.close()
@@ -62,7 +62,7 @@ def sqlite_restore(engine: Engine, source: Path) -> None:
     with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as origin:
         raw = engine.raw_connection()
         try:
-            origin.backup(raw.driver_connection)
+            origin.backup(_sqlite(raw.driver_connection))
         finally:
             raw.close()
 
@@ -121,3 +121,8 @@ def _run_pg_tool(tool: str, url: URL, options: list[str], *arguments: str) -> No
             ". Check that the server is reachable and that the client version is not older "
             "than the server."
         )
+
+
+def _sqlite(driver_connection: object) -> sqlite3.Connection:
+    assert isinstance(driver_connection, sqlite3.Connection)
+    return driver_connection

@@ -37,7 +37,7 @@ def section_counts(session: Session) -> dict[int, int]:
         .where(Section.card_id.is_not(None))
         .group_by(Section.card_id)
     )
-    return {card_id: count for card_id, count in rows.all()}
+    return {card_id: count for card_id, count in rows.all() if card_id is not None}
 
 
 def sections_of(session: Session, transcript_id: int) -> list[tuple[Section, int, int]]:

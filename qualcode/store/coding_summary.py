@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Integer,
-    Select,
     column,
     delete,
     func,
@@ -140,7 +140,7 @@ def turn_totals(session: Session, layer: Layer, scope: TurnScope) -> list[TurnTo
     return [TurnTotals(*row) for row in session.execute(query)]
 
 
-def coded_transcripts(layer: Layer) -> Select[tuple[int]]:
+def coded_transcripts(layer: Layer) -> CompoundSelect[int]:
     """Ids of the transcripts in a layer's coded scope: it holds a coding there, or one of
     its coders marked the transcript done. Reads the fresh summary."""
     coded = select(summary.c.transcript_id).where(*_layer_rows(layer, by_coder=False))

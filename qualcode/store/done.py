@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from qualcode.store.models import Coder, TranscriptDone
@@ -28,7 +30,7 @@ def unmark(session: Session, transcript_id: int, coder_id: int) -> bool:
             TranscriptDone.transcript_id == transcript_id, TranscriptDone.coder_id == coder_id
         )
     )
-    return bool(result.rowcount)
+    return bool(cast("CursorResult[Any]", result).rowcount)
 
 
 def marks(session: Session) -> dict[int, list[str]]:

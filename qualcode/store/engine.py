@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,7 +59,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # pysqlite's own transaction handling starts transactions late and breaks SAVEPOINTs;
     # switch it off and let _sqlite_begin emit BEGIN (SQLAlchemy's documented recipe).
     dbapi_connection.isolation_level = None
@@ -71,7 +72,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:
+def _sqlite_begin(connection: Connection) -> None:
     write = connection.get_execution_options().get(WRITE_LOCK)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
@@ -81,7 +82,7 @@ def lock_for_write(session: Session) -> None:
     session.connection(execution_options={WRITE_LOCK: True})
 
 
-def _is_memory(dbapi_connection) -> bool:
+def _is_memory(dbapi_connection: sqlite3.Connection) -> bool:
     row = dbapi_connection.execute("PRAGMA database_list").fetchone()
     return not row or not row[2]
 

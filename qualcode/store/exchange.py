@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Mapped, Session
 
 from qualcode.store.models import (
     Code,
@@ -66,8 +66,8 @@ def memo_exists(
     segment_id: int | None,
     code_id: int | None,
 ) -> bool:
-    def same(column: object, value: int | None) -> object:
-        return column.is_(None) if value is None else column == value  # type: ignore[attr-defined]
+    def same(column: Mapped[int | None], value: int | None) -> ColumnElement[bool]:
+        return column.is_(None) if value is None else column == value
 
     return (
         session.scalar(

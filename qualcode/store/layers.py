@@ -10,7 +10,7 @@ from qualcode.domain.scope import TurnScope
 from qualcode.store.models import Coder, Coding, Speaker
 
 
-def layer_coders(layer: Layer) -> Select[tuple[int]]:
+def layer_coders(layer: Layer) -> Select[int]:
     """The ids of the coders whose codings make up a coder layer (all: every coder but the
     consensus layer)."""
     query = select(Coder.id)
@@ -32,7 +32,7 @@ def coding_layer_filter(layer: Layer) -> list[ColumnElement[bool]]:
     return [Coding.coder_id.in_(layer_coders(layer))]
 
 
-def moderator_speakers(scope: TurnScope) -> Select[tuple[int]]:
+def moderator_speakers(scope: TurnScope) -> Select[int]:
     """Ids of the speakers whose turns the scope leaves out (moderator roles)."""
     role = func.lower(func.trim(Speaker.role))
     return select(Speaker.id).where(role.in_(scope.excluded_roles))

@@ -1,4 +1,4 @@
-"""Fast reads of one transcript's turns for the coding workbench (Core queries, no ORM).
+"""Fast reads of one transcript's turns (Core queries, no ORM), for the CLI and the workbench.
 
 Loading 3,000 segments as ORM objects takes a few hundred milliseconds; these plain
 row queries take a few tens, which the workbench needs to show a long transcript at once.
@@ -6,12 +6,13 @@ row queries take a few tens, which the workbench needs to show a long transcript
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qualcode.store.models import Code, Coding, Memo, Segment, Speaker, Transcript
+from qualcode.store.models import Code, Coder, Coding, Memo, Segment, Speaker, Transcript
 
 
 def transcript_text(session: Session, transcript_id: int) -> str | None:
@@ -39,8 +40,11 @@ def turn_rows(session: Session, transcript_id: int, limit: int | None = None) ->
     return list(session.execute(query))
 
 
-def coding_rows(session: Session, transcript_id: int, coder_id: int) -> list[Any]:
-    """(id, segment_id, key, start_char, end_char, origin, memo) of one coder, in order."""
+def coding_rows(
+    session: Session, transcript_id: int, coder_ids: Collection[int] | None = None
+) -> list[Any]:
+    """(id, segment_id, key, start_char, end_char, origin, memo, coder name) of the coders'
+    codings (every coder's when None) on the transcript, by turn and codebook order."""
     query = (
         select(
             Coding.id,
@@ -50,12 +54,16 @@ def coding_rows(session: Session, transcript_id: int, coder_id: int) -> list[Any
             Coding.end_char,
             Coding.origin,
             Coding.memo,
+            Coder.name,
         )
         .join(Segment, Segment.id == Coding.segment_id)
         .join(Code, Code.id == Coding.code_id)
-        .where(Segment.transcript_id == transcript_id, Coding.coder_id == coder_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .where(Segment.transcript_id == transcript_id)
         .order_by(Coding.segment_id, Code.sort_order, Coding.id)
     )
+    if coder_ids is not None:
+        query = query.where(Coding.coder_id.in_(list(coder_ids)))
     return list(session.execute(query))
 
 

@@ -10,7 +10,8 @@ transcript order.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -95,7 +96,7 @@ def tsquery(terms: list[Term]) -> ColumnElement:
     "-" as operators where FTS5 sees words. A prefix term is quoted into to_tsquery text
     (backslash and quote escaped, so no tsquery operator is read) with ``:*`` appended.
     """
-    parts = [
+    parts: list[ColumnElement[Any]] = [
         postgresql.to_tsquery(TS_CONFIG, _quoted_prefix(term.text))
         if term.prefix
         else postgresql.phraseto_tsquery(TS_CONFIG, term.text)
@@ -191,7 +192,7 @@ def _catch_up_tsvector(session: Session) -> int:
     return len(missing)
 
 
-def _texts(session: Session, rows: list) -> dict[int, str]:
+def _texts(session: Session, rows: Sequence[Any]) -> dict[int, str]:
     """The full text of each transcript these segment rows belong to, by transcript id."""
     transcript_ids = {row.transcript_id for row in rows}
     return dict(

@@ -131,3 +131,60 @@ def model_languages(session: Session) -> list[str]:
 def count_models(session: Session, language: str) -> int:
     query = select(func.count(SuggestModel.id)).where(SuggestModel.language == language)
     return session.scalar(query) or 0
+
+
+def add_suggestion(
+    session: Session,
+    *,
+    segment_id: int,
+    code_id: int,
+    coder_id: int,
+    score: float,
+    model_version: str,
+    reason: str,
+) -> None:
+    """A new pending suggestion."""
+    session.add(
+        Suggestion(
+            segment_id=segment_id,
+            code_id=code_id,
+            coder_id=coder_id,
+            score=score,
+            model_version=model_version,
+            reason=reason,
+        )
+    )
+
+
+def rescore(suggestion: Suggestion, *, score: float, model_version: str, reason: str) -> None:
+    """A pending suggestion ranked again."""
+    suggestion.score, suggestion.model_version, suggestion.reason = score, model_version, reason
+
+
+def set_status(suggestion: Suggestion, status: str) -> None:
+    """Mark a suggestion `accepted` or `rejected`."""
+    suggestion.status = status
+
+
+def add_model(
+    session: Session,
+    *,
+    language: str,
+    layer: str,
+    n_examples: int,
+    data_summary: dict[str, object],
+    payload: bytes,
+) -> str:
+    """Store a trained model under the language's next version name, which is returned."""
+    version = f"textcat-{language}-{count_models(session, language) + 1}"
+    session.add(
+        SuggestModel(
+            version=version,
+            layer=layer,
+            language=language,
+            n_examples=n_examples,
+            data_summary=data_summary,
+            payload=payload,
+        )
+    )
+    return version

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from qualcode.store.models import Coding, Segment, Speaker, Transcript
 
-_INSERT_TRANSCRIPT = Transcript.__table__.insert().returning(Transcript.__table__.c.id)
+if TYPE_CHECKING:
+    import psycopg
+
+_TRANSCRIPT = cast(Table, Transcript.__table__)
+_INSERT_TRANSCRIPT = _TRANSCRIPT.insert().returning(_TRANSCRIPT.c.id)
 _SEGMENT_COLUMNS = (
     "transcript_id",
     "speaker_id",
@@ -49,11 +53,11 @@ def _copy_rows(
     """PostgreSQL only: COPY FROM STDIN through psycopg 3's `Cursor.copy`, which streams the
     rows in one command instead of a round of statements per batch. It runs on the session's
     own DBAPI connection, so it is part of the same transaction (all or nothing)."""
-    dbapi_connection = connection.connection.dbapi_connection
+    dbapi_connection = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
     assert dbapi_connection is not None
     with dbapi_connection.cursor() as cursor:
         statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        with cursor.copy(statement) as copy:  # type: ignore[attr-defined]  # psycopg 3
+        with cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
 
@@ -103,7 +107,7 @@ def insert_transcript(
             "imported_at": datetime.now().astimezone(),
         },
     ).scalar_one()
-    assert transcript_id is not None
+    assert isinstance(transcript_id, int)
     speaker_ids: dict[str, int] = {}
     if speakers:
         rows = session.execute(

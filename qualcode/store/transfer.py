@@ -75,7 +75,7 @@ def reset_sequences(connection: Connection) -> None:
 def fingerprint(connection: Connection, table: Table) -> tuple[int, str]:
     """(number of rows, sha256 of the rows in canonical form ordered by primary key)."""
     keys = list(table.primary_key.columns)
-    rows = (
+    rows: Iterator[str] = (
         json.dumps([_canonical(row[c.name]) for c in table.columns], ensure_ascii=False)
         for batch in _batches(connection, table)
         for row in batch

@@ -11,9 +11,11 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import compounding, fix_random_seed, minibatch
@@ -71,7 +73,7 @@ def train(
     """Train a fresh classifier on `examples` for `labels`."""
     fix_random_seed(seed)
     nlp = spacy.blank(language)
-    textcat = nlp.add_pipe(TEXTCAT, config=TEXTCAT_CONFIG)
+    textcat = cast(TextCategorizer, nlp.add_pipe(TEXTCAT, config=TEXTCAT_CONFIG))
     for label in labels:
         textcat.add_label(label)
     data = [Example(_doc(nlp, item.norms), _reference(nlp, item)) for item in examples]
@@ -90,9 +92,11 @@ def _reference(nlp: Language, item: TrainingExample) -> Doc:
     return doc
 
 
-def predict(nlp: Language, norms: Sequence[Sequence[str]], batch_size: int = 1000) -> list[dict]:
+def predict(
+    nlp: Language, norms: Sequence[Sequence[str]], batch_size: int = 1000
+) -> list[dict[str, Any]]:
     """Label probabilities for each text given as lemma norms."""
-    textcat = nlp.get_pipe(TEXTCAT)
+    textcat = cast(TextCategorizer, nlp.get_pipe(TEXTCAT))
     docs = (_doc(nlp, words) for words in norms)
     return [dict(doc.cats) for doc in textcat.pipe(docs, batch_size=batch_size)]
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
 import numpy
 import spacy
 from spacy.attrs import LOWER, NORM
 from spacy.language import Language
 from spacy.lookups import Table
+from spacy.pipeline import Lemmatizer
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
@@ -56,7 +58,7 @@ class LemmaNorm:
     def __init__(self, nlp: Language) -> None:
         self.table: Table | None = None
         if "lemmatizer" in nlp.component_names:
-            lookups = nlp.get_pipe("lemmatizer").lookups
+            lookups = cast(Lemmatizer, nlp.get_pipe("lemmatizer")).lookups
             if lookups.has_table("lemma_lookup"):
                 self.table = lookups.get_table("lemma_lookup")
         # Lowercase form hash -> norm hash, filled as words are first seen.
@@ -69,7 +71,7 @@ class LemmaNorm:
         for missing in {lower for lower in lowers if lower not in norms}:
             norms[missing] = self._norm(doc.vocab.strings, missing)
         values = numpy.array([norms[lower] for lower in lowers], dtype=numpy.uint64)
-        return doc.from_array([NORM], values)
+        return doc.from_array([NORM], values)  # type: ignore[arg-type]  # 1-D: one attribute
 
     def _norm(self, strings: StringStore, lower_id: int) -> int:
         lower = strings[lower_id]

@@ -40,7 +40,7 @@ class Saver:
     def submit(
         self,
         work: Callable[[], T],
-        done: Callable[[T], None] | None = None,
+        done: Callable[[T], object] | None = None,
         *,
         failed: Callable[[QualcodeError], None] | None = None,
     ) -> None:
@@ -88,7 +88,7 @@ class Saver:
     def _finish(
         self,
         outcome: tuple[str, Any],
-        done: Callable[[Any], None] | None,
+        done: Callable[[Any], object] | None,
         failed: Callable[[QualcodeError], None] | None,
     ) -> None:
         self.pending -= 1

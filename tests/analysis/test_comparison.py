@@ -21,14 +21,15 @@ CODES = [(1, "female", "Females"), (2, "male", "Males")]
 def agresti_rows() -> tuple[list[CodedTurns], list[TurnTotals]]:
     # Agresti (2007), An Introduction to Categorical Data Analysis, 2nd ed., Tables 2.5 and
     # 2.6: party identification by gender, X² = 30.1 (df 2), standardized residuals
-    # 4.50, 0.70, -5.32 for females. Rows are "codes", parties the groups (departments).
+    # 4.50, 0.70, -5.32 for females. "female" and "male" are codes that every turn holds
+    # exactly one of, so each code's 2 x k table (with / without it) is Agresti's table.
     counts = {1: [762, 327, 468], 2: [484, 239, 477]}
     rows = [
         CodedTurns(code, group, None, None, n, n * 10)
         for code, row in counts.items()
         for group, n in enumerate(row)
     ]
-    totals = [TurnTotals(group, None, 2000, 20000) for group in range(3)]
+    totals = [TurnTotals(group, None, counts[1][group] + counts[2][group], 0) for group in range(3)]
     return rows, totals
 
 
@@ -36,16 +37,23 @@ def test_reproduces_agresti_party_identification() -> None:
     rows, totals = agresti_rows()
     comparison = compare_groups(CODES, Grouping(("department",), FACTS), rows, totals)
     assert comparison.groups == PARTIES
-    assert comparison.test is not None
-    assert round(comparison.test.statistic, 1) == 30.1
-    assert comparison.test.dof == 2
-    published = [[4.50, 0.70, -5.32], [-4.50, -0.70, 5.32]]
-    np.testing.assert_allclose(comparison.test.adjusted_residuals, published, atol=0.005)
+    female, male = comparison.tests
+    assert round(female.statistic or 0, 1) == 30.1
+    assert female.dof == 2
+    assert female.method == "chi-square"
+    np.testing.assert_allclose(female.residuals, [4.50, 0.70, -5.32], atol=0.005)
+    np.testing.assert_allclose(male.residuals, [-4.50, -0.70, 5.32], atol=0.005)
     counts = comparison_tables(comparison)[0]
-    # Democrat females over-represented, Republican females under-represented.
+    # Democrat females over-represented, Republican females under-represented; |0.70| is
+    # far from Holm's thresholds over the six cells.
     assert counts.styles is not None
     assert counts.styles[0] == [None, None, "over", None, "under", None]
     assert counts.rows[0] == ["female", "Females", 762, 327, 468, 1557]
+    # The omnibus codes x groups test of the same table, when asked, gives the same X².
+    omnibus = compare_groups(
+        CODES, Grouping(("department",), FACTS), rows, totals, omnibus=True
+    ).omnibus
+    assert omnibus is not None and round(omnibus.statistic, 1) == 30.1
 
 
 def test_shares_carry_wilson_intervals_of_newcombe_example() -> None:
@@ -54,7 +62,7 @@ def test_shares_carry_wilson_intervals_of_newcombe_example() -> None:
     rows = [CodedTurns(1, 0, None, None, 81, 0), CodedTurns(2, 1, None, None, 15, 0)]
     totals = [TurnTotals(0, None, 263, 0), TurnTotals(1, None, 148, 0)]
     comparison = compare_groups(CODES, Grouping(("department",), FACTS), rows, totals)
-    shares = comparison_tables(comparison)[3]
+    shares = comparison_tables(comparison)[1]
     first = shares.rows[0]
     assert first[:6] == ["female", "Females", "Democrat", 81, 263, pytest.approx(81 / 263)]
     assert first[6:] == pytest.approx([0.2553, 0.3662], abs=5e-5)

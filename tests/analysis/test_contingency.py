@@ -147,6 +147,17 @@ def test_wilson_interval_is_the_closed_form_score_interval(
     )
 
 
+@pytest.mark.parametrize(
+    ("successes", "n"), [(0, 1), (1, 3), (3, 7), (50, 50), (52, 155), (0, 400)]
+)
+@pytest.mark.parametrize("confidence", [0.9, 0.95, 0.99])
+def test_wilson_interval_matches_statsmodels(successes: int, n: int, confidence: float) -> None:
+    from statsmodels.stats.proportion import proportion_confint
+
+    reference = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
+    assert wilson_interval(successes, n, confidence) == pytest.approx(reference, abs=1e-12)
+
+
 @pytest.mark.parametrize(("successes", "n"), [(0, 0), (5, 4), (-1, 3)])
 def test_wilson_interval_rejects_impossible_counts(successes: int, n: int) -> None:
     with pytest.raises(ValueError, match="successes <= n"):

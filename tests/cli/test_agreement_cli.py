@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.services import adjudication, blind
+from qualcode.services import adjudication, blind, roles
 from qualcode.services.project import Project, open_project
 
 REPO = Path(__file__).resolve().parents[2]
@@ -214,6 +214,35 @@ def test_blind_mode_limits_segments_to_own_codings(run, coded, monkeypatch):
     assert run("segments", 1, "--coder", "ben").output.count(TB) == 2
     assert run("blind", "off").exit_code == 0
     assert run("segments", 1).output.count(TB) == 3
+
+
+def test_blind_mode_holds_for_quotes_agree_disagreements_and_export(
+    run, coded, monkeypatch, tmp_path
+):
+    assert "ben" in run("quotes", TB).output  # ben coded breaks on turns 2 and 3
+    roles.add_coder(coded, "sue", roles.SUPERVISOR)
+    assert run("blind", "on", "--coder", "sue").exit_code == 0
+    monkeypatch.setenv("QUALCODE_CODER", "anna")
+    quotes = run("quotes", TB)
+    assert quotes.exit_code == 0, quotes.output
+    assert "anna" in quotes.output and "ben" not in quotes.output
+    refused = run("quotes", TB, "--coder", "ben")
+    assert refused.exit_code == 1 and "anna sees only their own layer" in refused.output
+    qdpx = tmp_path / "study.qdpx"
+    for args, what in [
+        (("agree",), "agreement between coders"),
+        (("disagreements",), "disagreements between coders"),
+        (("audit", "--output", tmp_path / "audit.md"), "agreement between coders"),
+        (("export", "project", qdpx), "every coder's codings"),
+    ]:
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert f"Blind mode is on: only a supervisor sees {what}." in result.output
+    assert not qdpx.exists()
+    monkeypatch.setenv("QUALCODE_CODER", "sue")
+    assert "ben" in run("quotes", TB).output
+    assert run("disagreements").exit_code == 0
+    assert run("export", "project", qdpx).exit_code == 0 and qdpx.exists()
 
 
 @pytest.mark.parametrize("suffix", ["md", "html"])

@@ -106,7 +106,10 @@ def test_compare_json_and_markdown_file(run, study, tmp_path) -> None:
     payload = json.loads(result.output)
     titles = [table["title"] for table in payload["tables"]]
     assert titles[0] == "Coded turns by department"
-    assert "Chi-square test" in titles
+    assert "Tests per code by department (unit: turn)" in titles
+    assert not any(title.startswith("Omnibus") for title in titles)
+    omnibus = json.loads(run("compare", "--omnibus", "-f", "json").output)
+    assert omnibus["tables"][-1]["title"].startswith("Omnibus chi-square (counts code")
     counts = {row[0]: row[2:] for row in payload["tables"][0]["rows"]}
     assert counts["temporality"] == [1, 2, 3]
     target = tmp_path / "compare.md"

@@ -100,16 +100,16 @@ def test_only_supervisors_adjudicate_once_roles_exist(two_coders):
 
 def test_blind_mode_shows_a_coder_only_their_layer(two_coders):
     assert blind.blind_mode(two_coders) is False
-    assert blind.coders_visible_to(two_coders, "anna") is None
+    assert blind.visibility_for(two_coders, "anna").own is None
     blind.set_blind_mode(two_coders, True, actor="sue")
     assert blind.blind_mode(two_coders) is True
-    assert blind.coders_visible_to(two_coders, "anna") == ["anna"]
-    assert blind.visible_coders(two_coders, "anna", ["ben"]) == []
+    assert blind.visibility_for(two_coders, "anna").own == "anna"
+    assert blind.visibility_for(two_coders, "anna").coders(["ben"]) == []
     with pytest.raises(QualcodeError, match="Blind mode is on"):
-        blind.coders_visible_to(two_coders, None)
+        blind.visibility_for(two_coders, None)
     roles.add_coder(two_coders, "sue", roles.SUPERVISOR)
-    assert blind.coders_visible_to(two_coders, "sue") is None
+    assert blind.visibility_for(two_coders, "sue").own is None
     with pytest.raises(PermissionDenied):
         blind.set_blind_mode(two_coders, False, actor="anna")
     blind.set_blind_mode(two_coders, False, actor="sue")
-    assert blind.coders_visible_to(two_coders, "anna") is None
+    assert blind.visibility_for(two_coders, "anna").own is None

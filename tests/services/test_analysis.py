@@ -37,19 +37,14 @@ from scipy import stats
 
 from qualcode.domain.imports import ImportSpec
 from qualcode.domain.layer import Layer
+from qualcode.domain.scope import TurnScope
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.exchange.tables import read_csv_table, write
 from qualcode.exchange.xlsx import read_tables
-from qualcode.services import analysis, codebooks, coding, corpus, importing, segmentation
-from qualcode.services.analysis import (
-    CompareQuery,
-    CooccurrenceQuery,
-    FrequencyQuery,
-    QuoteQuery,
-    SearchQuery,
-    TurnScope,
-)
+from qualcode.services import analysis, codebooks, coding, corpus, importing, quotes, segmentation
+from qualcode.services.analysis import CompareQuery, CooccurrenceQuery, FrequencyQuery
 from qualcode.services.project import Project
+from qualcode.services.quotes import QuoteQuery, SearchQuery
 from qualcode.store import codes as code_store
 from qualcode.store import search as search_store
 
@@ -246,49 +241,57 @@ def test_unknown_code_coder_and_dimension_are_clear_errors(study: Project) -> No
         analysis.frequency(study, FrequencyQuery(measure="lines"))
 
 
-def test_compare_departments_2x2_with_fisher_and_wilson(study: Project) -> None:
+def test_compare_departments_per_code_tests_and_wilson(study: Project) -> None:
     report = analysis.compare(study, CompareQuery(by="department"))
     comparison = report.comparison
-    # Rows: the top-level codes; columns Clinic, Ward.
+    # Rows: the top-level codes; columns Clinic, Ward. The moderator's turns have no role
+    # here (the label carries none), so they count as participant turns: 3 and 4.
     assert comparison.groups == ["Clinic", "Ward"]
     assert comparison.counts == [[1, 2], [2, 1]]
     assert comparison.group_turns == [3, 4]
-    # By hand: N = 6, every expected count is 3 x 3 / 6 = 1.5,
-    # X² = 4 x 0.5² / 1.5 = 0.667 with df = 1.
-    test = comparison.test
-    assert test is not None
-    assert test.statistic == pytest.approx(2 / 3)
-    assert test.dof == 1
-    # Fisher: P(table) = C(3,1) C(3,2) / C(6,3) = 9/20 for [[1,2],[2,1]] and its mirror,
-    # 1/20 for each extreme table; two-sided p sums those <= 9/20: 1.0.
-    assert test.fisher_p_value == pytest.approx(1.0)
-    assert any("below 5" in note for note in test.notes)  # all four expected counts are 1.5
-    counts, _, expected, shares, summary = report.result_set.tables
-    assert counts.rows[-1] == [None, "Turns in group", 3, 4, 7]
-    assert expected.rows[0][2:] == pytest.approx([1.5, 1.5])
+    # temporality: 1 of 3 against 2 of 4 turns, a 2 x 2 table [[1, 2], [2, 2]] with expected
+    # counts 3 x 3/7 = 1.29 < 5: Fisher's exact test. Hypergeometric N = 7, 3 coded, 3 in
+    # the Clinic: P(0) = 4/35, P(1) = 18/35, P(2) = 12/35, P(3) = 1/35; two-sided p sums
+    # those <= 18/35: 1.
+    temporality = comparison.tests[0]
+    assert temporality.method == "Fisher's exact"
+    assert temporality.p_value == pytest.approx(1.0)
+    assert temporality.p_holm == pytest.approx(1.0)
+    assert not comparison.testable(0, 0)  # expected 1.29 coded turns
+    assert comparison.marks.styles == {}
+    assert comparison.marks.note.startswith("No cell is highlighted")
+    assert comparison.omnibus is None  # only when asked
+    counts, shares, tests, *_ = report.result_set.tables
+    assert counts.rows[-1] == [None, "Participant turns in group", 3, 4, 7]
+    assert tests.rows[0][6] == "Fisher's exact"
     # Wilson interval for 2 of 4 (temporality in the Ward): centre 0.5, half-width
     # 1.96 sqrt(1/16 + 1.96²/64) / (1 + 1.96²/4) = 0.350 -> (0.150, 0.850).
     ward = next(row for row in shares.rows if row[:3] == ["temporality", "Temporality", "Ward"])
     assert ward[3:6] == [2, 4, 0.5]
     assert ward[6:] == pytest.approx([0.150, 0.850], abs=5e-4)
-    labels = [row[0] for row in summary.rows]
-    assert "Fisher's exact test p (2 x 2)" in labels
+    assert "N = 7 turns (45 words) in 2 transcripts" in report.result_set.query["filters"]
 
 
-def test_compare_matches_scipy_on_sub_codes(study: Project) -> None:
+def test_the_omnibus_test_counts_code_applications_when_asked(study: Project) -> None:
     report = analysis.compare(
         study,
         CompareQuery(
             by="department",
             codes=("temporality.breaks", "temporality.interruptions", "jobcrafting"),
+            omnibus=True,
         ),
     )
     observed = report.comparison.counts
     assert observed == [[0, 2], [1, 1], [2, 1]]
     reference = stats.chi2_contingency(observed, correction=False)
-    assert report.comparison.test is not None
-    assert report.comparison.test.statistic == pytest.approx(reference.statistic)
-    assert report.comparison.test.p_value == pytest.approx(reference.pvalue)
+    omnibus = report.comparison.omnibus
+    assert omnibus is not None
+    assert omnibus.statistic == pytest.approx(reference.statistic)
+    assert omnibus.p_value == pytest.approx(reference.pvalue)
+    table = report.result_set.tables[-1]
+    assert table.title == "Omnibus chi-square (counts code applications, not turns)"
+    # 7 applications over 5 distinct turns (w2 holds breaks and interruptions).
+    assert ["Code applications (N)", 7] in table.rows
 
 
 def test_compare_refuses_rows_that_contain_each_other(study: Project) -> None:
@@ -297,7 +300,7 @@ def test_compare_refuses_rows_that_contain_each_other(study: Project) -> None:
 
 
 def test_compare_by_speaker_role_without_a_test_explains_why(study: Project) -> None:
-    # Only the consensus layer and only Ward: one role column with codings is not testable.
+    # Only the consensus layer and only nurses: one role column, so no code can be tested.
     report = analysis.compare(
         study,
         CompareQuery(
@@ -306,9 +309,11 @@ def test_compare_by_speaker_role_without_a_test_explains_why(study: Project) -> 
             scope=TurnScope(roles=("nurse",)),
         ),
     )
-    assert report.comparison.test is None
-    assert "at least two" in (report.comparison.problem or "")
+    assert [test.problem for test in report.comparison.tests] == [
+        "fewer than two groups with turns"
+    ] * 2
     assert report.comparison.counts == [[1], [0]]
+    assert report.comparison.clusters is None  # a transcript holds several roles
 
 
 PAIRED = ("temporality.interruptions", "jobcrafting.task", "temporality.breaks")
@@ -337,66 +342,66 @@ def test_cooccurrence_same_turn_and_overlap(study: Project) -> None:
 
 
 def test_quotes_give_whole_turns_or_the_coded_spans(study: Project) -> None:
-    report = analysis.quotes(study, QuoteQuery(code="temporality.interruptions"))
+    report = quotes.quotes(study, QuoteQuery(code="temporality.interruptions"))
     texts = {quote.department: quote for quote in report.quotes}
     assert texts["Clinic"].text == "interruptions come from outside"
     assert texts["Clinic"].speaker == "Cis"
     assert texts["Clinic"].role == "head nurse"
     assert texts["Ward"].text == "The phone rings during every break and interrupts us."
     assert texts["Ward"].coders == ["anna", "ben"]  # all coders: not the consensus layer
-    parent = analysis.quotes(study, QuoteQuery(code="temporality", limit=2))
+    parent = quotes.quotes(study, QuoteQuery(code="temporality", limit=2))
     assert len(parent.quotes) == 2  # of 3 coded turns, in transcript order
     assert parent.result_set.query["coder_layer"] == Layer().label
 
 
 def test_quotes_narrowed_to_a_comparison_cell(study: Project) -> None:
-    scope = analysis.scope_for_group(TurnScope(), "department", "Ward")
-    report = analysis.quotes(study, QuoteQuery(code="jobcrafting", scope=scope))
+    scope = quotes.scope_for_group(TurnScope(), "department", "Ward")
+    report = quotes.quotes(study, QuoteQuery(code="jobcrafting", scope=scope))
     assert [quote.text for quote in report.quotes] == ["I moved my tasks to the evening."]
 
 
 def test_search_uses_the_backends_full_text_index(study: Project) -> None:
-    report = analysis.search(study, SearchQuery(text="phone"))
+    report = quotes.search(study, SearchQuery(text="phone"))
     expected = {"sqlite": search_store.FTS5, "postgresql": search_store.TSVECTOR}
     engine = expected[study.engine.dialect.name]
     assert f"search = {engine};" in report.result_set.query["filters"]
 
 
 def test_search_finds_words_and_phrases_with_filters(study: Project) -> None:
-    hits = analysis.search(study, SearchQuery(text="phone")).quotes
+    hits = quotes.search(study, SearchQuery(text="phone")).quotes
     assert {hit.speaker for hit in hits} == {"Bo", "Dan"}
     # Whole words, any case: "phon" is no word of the corpus, "PHONE" is "phone".
-    assert analysis.search(study, SearchQuery(text="phon")).quotes == []
-    assert {h.speaker for h in analysis.search(study, SearchQuery(text="PHONE")).quotes} == {
+    assert quotes.search(study, SearchQuery(text="phon")).quotes == []
+    assert {h.speaker for h in quotes.search(study, SearchQuery(text="PHONE")).quotes} == {
         "Bo",
         "Dan",
     }
     # Query syntax of the engines is read as words: no negation, "or" or prefix operator.
-    assert {h.speaker for h in analysis.search(study, SearchQuery(text="-phone")).quotes} == {
+    assert {h.speaker for h in quotes.search(study, SearchQuery(text="-phone")).quotes} == {
         "Bo",
         "Dan",
     }
-    assert analysis.search(study, SearchQuery(text="phone or break")).quotes == []
-    assert analysis.search(study, SearchQuery(text="phon:")).quotes == []
-    both = analysis.search(study, SearchQuery(text='phone "every break"')).quotes
+    assert quotes.search(study, SearchQuery(text="phone or break")).quotes == []
+    assert quotes.search(study, SearchQuery(text="phon:")).quotes == []
+    both = quotes.search(study, SearchQuery(text='phone "every break"')).quotes
     assert [hit.speaker for hit in both] == ["Bo"]
-    assert analysis.search(study, SearchQuery(text='"break proper"')).quotes == []
-    phrase = analysis.search(study, SearchQuery(text='"proper break"')).quotes
+    assert quotes.search(study, SearchQuery(text='"break proper"')).quotes == []
+    phrase = quotes.search(study, SearchQuery(text='"proper break"')).quotes
     assert [hit.speaker for hit in phrase] == ["Anne"]
-    clinic = analysis.search(
+    clinic = quotes.search(
         study, SearchQuery(text="phone", scope=TurnScope(departments=("Clinic",)))
     ).quotes
     assert [hit.text for hit in clinic] == ["I changed how I answer the phone."]
-    prefix = analysis.search(study, SearchQuery(text="interrupt*")).quotes
+    prefix = quotes.search(study, SearchQuery(text="interrupt*")).quotes
     assert {hit.speaker for hit in prefix} == {"Bo", "Cis"}
-    prefixes = analysis.search(study, SearchQuery(text="interrupt* plan*")).quotes
+    prefixes = quotes.search(study, SearchQuery(text="interrupt* plan*")).quotes
     assert [hit.speaker for hit in prefixes] == ["Cis"]
-    nurses = analysis.search(
+    nurses = quotes.search(
         study, SearchQuery(text="break*", scope=TurnScope(roles=("nurse",)))
     ).quotes
     assert [hit.text for hit in nurses] == ["We never get a proper break."]
     with pytest.raises(QualcodeError, match="Give words"):
-        analysis.search(study, SearchQuery(text='  ""  '))
+        quotes.search(study, SearchQuery(text='  ""  '))
 
 
 def test_exports_read_back_equal(study: Project, tmp_path: Path) -> None:
@@ -418,8 +423,8 @@ def test_exports_read_back_equal(study: Project, tmp_path: Path) -> None:
 
 
 def test_search_without_fts_falls_back_to_substrings(study: Project, monkeypatch) -> None:
-    monkeypatch.setattr(analysis.search_store, "has_fts", lambda session: False)
-    report = analysis.search(study, SearchQuery(text="PHONE"))
+    monkeypatch.setattr(quotes.search_store, "has_fts", lambda session: False)
+    report = quotes.search(study, SearchQuery(text="PHONE"))
     # Substring match, case-insensitive, in transcript order (Clinic sorts before Ward).
     assert [hit.speaker for hit in report.quotes] == ["Dan", "Bo"]
     assert "substring" in report.result_set.query["filters"]
@@ -431,7 +436,7 @@ def test_the_search_index_follows_imports_splits_and_joins(study: Project) -> No
         [v for info in corpus.list_transcripts(study) for v in corpus.segments(study, info.id)]
     )
     assert study.write(search_store.catch_up) == 0
-    hit = analysis.search(study, SearchQuery(text='"proper break"')).quotes[0]
+    hit = quotes.search(study, SearchQuery(text='"proper break"')).quotes[0]
     turn = next(v for v in corpus.segments(study, hit.transcript_id) if v.id == hit.segment_id)
     at = turn.start_char + turn.text.index("proper")
     first, second = segmentation.split_turn(study, turn.id, at).segment_ids
@@ -442,8 +447,8 @@ def test_the_search_index_follows_imports_splits_and_joins(study: Project) -> No
         )
     )
     assert stale == []
-    found = analysis.search(study, SearchQuery(text='"proper break"')).quotes
+    found = quotes.search(study, SearchQuery(text='"proper break"')).quotes
     assert [q.segment_id for q in found] == [second]
     segmentation.join_turns(study, first)
-    found = analysis.search(study, SearchQuery(text='"proper break"')).quotes
+    found = quotes.search(study, SearchQuery(text='"proper break"')).quotes
     assert [q.segment_id for q in found] == [first]

@@ -1,4 +1,4 @@
-"""The workbench's fast read gives exactly what corpus.segments gives, and notices changes."""
+"""Reading a transcript's turns (one read for the CLI and the workbench) and noticing changes."""
 
 from __future__ import annotations
 
@@ -8,18 +8,28 @@ from qualcode.services.project import Project
 CODER = "anna"
 
 
-def test_coder_turns_equal_corpus_segments(coded_project: Project, turns) -> None:
+def test_segments_carry_the_codings_asked_for_and_the_memos(coded_project: Project, turns) -> None:
     span = (turns[1].start_char + 3, turns[1].start_char + 12)
     coding.apply_code(coded_project, turns[1].id, "temporality.breaks", CODER, span=span)
     coding.apply_code(coded_project, turns[2].id, "jobcrafting.workarounds", CODER)
     coding.apply_code(coded_project, turns[2].id, "temporality.breaks", "bo")
     coding.add_memo(coded_project, "paper list", "bo", segment_id=turns[2].id)
-    expected = corpus.segments(coded_project, 1, coders=[CODER])
-    assert reading.coder_turns(coded_project, 1, CODER) == expected
-    assert reading.coder_turns(coded_project, 1, CODER, first=2) == expected[:2]
-    assert reading.coder_turns(coded_project, 1, "nobody") == corpus.segments(
-        coded_project, 1, coders=[]
-    )
+    everyone = corpus.segments(coded_project, 1)
+    assert [(v.id, v.text) for v in everyone] == [(t.id, t.text) for t in turns]
+    assert [(c.coder, c.code_key, c.start_char, c.end_char) for c in everyone[1].codings] == [
+        (CODER, "temporality.breaks", *span)
+    ]
+    assert sorted((c.coder, c.code_key) for c in everyone[2].codings) == [
+        (CODER, "jobcrafting.workarounds"),
+        ("bo", "temporality.breaks"),
+    ]
+    own = corpus.segments(coded_project, 1, coders=[CODER])
+    assert [(c.coder, c.code_key) for c in own[2].codings] == [(CODER, "jobcrafting.workarounds")]
+    assert own[2].memos == ["paper list"]  # everyone's memos while blind mode is off
+    # The workbench reads the same turns, the first ones first.
+    assert reading.coder_turns(coded_project, 1, CODER) == own
+    assert reading.coder_turns(coded_project, 1, CODER, first=2) == own[:2]
+    assert not any(v.codings for v in reading.coder_turns(coded_project, 1, "nobody"))
 
 
 def test_change_stamp_moves_with_codings_memos_and_segments(coded_project: Project, turns) -> None:

@@ -35,9 +35,10 @@ from hypothesis import strategies as st
 from qualcode.domain.imports import ImportSpec
 from qualcode.domain.layer import Layer
 from qualcode.domain.scope import Coverage, TurnScope
-from qualcode.services import analysis, codebooks, coding, corpus, done, importing, scope
-from qualcode.services.analysis import CompareQuery, FrequencyQuery, QuoteQuery
+from qualcode.services import analysis, codebooks, coding, corpus, done, importing, quotes, scope
+from qualcode.services.analysis import CompareQuery, FrequencyQuery
 from qualcode.services.project import Project
+from qualcode.services.quotes import QuoteQuery
 from qualcode.services.segmentation import split_turn
 
 CODEBOOK = """name: study
@@ -197,9 +198,9 @@ def test_the_study_moderator_roles_decide(study) -> None:
 
 def test_quotes_leave_out_moderator_turns(study) -> None:
     project, _ = study
-    report = analysis.quotes(project, QuoteQuery(code="temporality.breaks"))
+    report = quotes.quotes(project, QuoteQuery(code="temporality.breaks"))
     assert [quote.speaker for quote in report.quotes] == ["Anne", "Bo"]
-    everyone = analysis.quotes(
+    everyone = quotes.quotes(
         project, QuoteQuery(code="temporality.breaks", scope=TurnScope(include_moderators=True))
     )
     assert [quote.speaker for quote in everyone.quotes] == ["Moderator", "Anne", "Bo"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from qualcode.errors import QualcodeError
-from qualcode.services import coding, corpus, suggestions
+from qualcode.services import coding, corpus, suggest_training, suggestions
 from qualcode.services.project import Project
+from qualcode.suggest.suggester import Suggester
 
 
 def breaks_turn(project: Project) -> int:
@@ -93,19 +94,19 @@ def test_training_on_the_project_changes_the_ranking(coded_project, write_file) 
     probe = ["The system crashed and froze again."]
     before, _ = suggestions.suggest_texts(probe, project=coded_project)
     assert "open.it_system" not in {item.code for item in before[0].suggestions}
-    [report] = suggestions.train_model(coded_project, layer="anna", epochs=15)
+    [report] = suggest_training.train_model(coded_project, layer="anna", epochs=15)
     assert report.n_examples == 12 and "open.it_system" in report.labels
     after, _ = suggestions.suggest_texts(probe, project=coded_project)
     assert after[0].suggestions[0].code == "open.it_system"
     assert after[0].suggestions[0].why == ["learned"]
-    [status] = suggestions.model_status(coded_project)
+    [status] = suggest_training.model_status(coded_project)
     assert status.version == report.version and not status.retrain_advised
 
 
 def test_evaluation_reports_both_stages_at_both_levels(coded_project) -> None:
     for segment in corpus.segments(coded_project, 1):
         coding.apply_code(coded_project, segment.id, "temporality.breaks", "anna")
-    report = suggestions.evaluate(coded_project, layer="anna", folds=2, epochs=2)
+    report = suggest_training.evaluate(coded_project, layer="anna", folds=2, epochs=2)
     assert {(stage.stage, stage.level) for stage in report.stages} == {
         (stage, level) for stage in ("codebook", "combined") for level in ("code", "concept")
     }
@@ -127,7 +128,7 @@ def test_in_blind_mode_suggestions_learn_only_from_the_coders_own_layer(
     for segment in corpus.segments(coded_project, 2):
         key = "open.it_system" if "system" in segment.text else "temporality.breaks"
         coding.apply_code(coded_project, segment.id, key, "anna")
-    [report] = suggestions.train_model(coded_project, layer="anna", epochs=5)
+    [report] = suggest_training.train_model(coded_project, layer="anna", epochs=5)
     seen = suggestions.suggest_for_transcript(coded_project, 1, "ben")
     assert report.version in seen.model_version
     blind.set_blind_mode(coded_project, True, actor=None)
@@ -154,10 +155,10 @@ def test_evaluation_context_is_the_turns_text_and_never_their_codes(
     _moderator, lunch, paper, yes = [s.id for s in corpus.segments(coded_project, 1)]
     for turn in (lunch, paper, yes):
         coding.apply_code(coded_project, turn, "temporality.breaks", "anna")
-    suggestions.evaluate(coded_project, layer="anna", folds=2)
+    suggest_training.evaluate(coded_project, layer="anna", folds=2)
     coding.apply_code(coded_project, lunch, "jobcrafting.workarounds", "anna")
     coding.apply_code(coded_project, yes, "open", "anna")
-    suggestions.evaluate(coded_project, layer="anna", folds=2)
+    suggest_training.evaluate(coded_project, layer="anna", folds=2)
     before, after = runs
     assert [item.gold for item in before] != [item.gold for item in after]
     assert [item.context for item in before] == [item.context for item in after]
@@ -213,9 +214,7 @@ def test_ranking_in_chunks_gives_the_rankings_of_ranking_all_turns_at_once() -> 
     reasons = {reason for ranking in reference for item in ranking for reason in item.why}
     assert "learned" in reasons and "lunch (context)" in reasons
     for model_or_none, expected in ((model, reference), (None, matched)):
-        suggester = suggestions.Suggester(
-            "en", matcher, idf, Calibration(), model_or_none, "test", known, True
-        )
+        suggester = Suggester("en", matcher, idf, Calibration(), model_or_none, "test", known, True)
         for chunk_size in (1, 5, len(texts)):
             ranked = suggester.rank_matched(
                 hits, norms, contexts(groups, roles, hits, norms, stop_words), chunk_size=chunk_size

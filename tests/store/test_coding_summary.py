@@ -200,6 +200,7 @@ def _transcript_of(project: Project, segment_id: int) -> int:
         return session.scalar(select(Segment.transcript_id).where(Segment.id == segment_id))
 
 
+@pytest.mark.slow  # 80 random writes, each checked against a recount
 def test_summary_counts_what_the_codings_say_through_random_writes(corpus_project: Project):
     _random_writes(corpus_project, random.Random(11), 80)
     assert_summary_matches(corpus_project)

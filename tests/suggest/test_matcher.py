@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Idf, rank
 from qualcode.suggest.pipelines import pipeline
 
@@ -47,6 +49,7 @@ def test_calibration_fits_how_often_evidence_was_right() -> None:
     assert fitted(1.0) < 0.2 < 0.9 < fitted(6.0)
 
 
+@pytest.mark.slow  # loads the Danish and Norwegian lookup tables
 def test_danish_uses_lemmas_and_norwegian_falls_back_with_a_warning() -> None:
     assert pipeline("da").warning is None
     assert ranked("Vi holder frokostpauser sammen.", "da") == ["temporality.breaks"]

@@ -7,6 +7,7 @@ import multiprocessing
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from qualcode.domain.imports import ImportSpec
@@ -43,6 +44,7 @@ def stored_codings(project: Project) -> list[tuple[str, tuple, str | None]]:
     ]
 
 
+@pytest.mark.slow  # eight processes for two minutes
 def test_eight_coders_at_once_lose_and_duplicate_nothing(
     team_project: Project, database_url: str, write_file, monkeypatch, assert_consistent
 ) -> None:

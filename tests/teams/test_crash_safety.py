@@ -51,6 +51,7 @@ def big_transcript(turns: int) -> str:
     )
 
 
+@pytest.mark.slow  # kills and reruns worker processes
 def test_a_killed_import_leaves_nothing_and_rerunning_imports_it(
     team_project: Project, database_url: str, write_file, workers, tmp_path, assert_consistent
 ) -> None:
@@ -68,6 +69,7 @@ def test_a_killed_import_leaves_nothing_and_rerunning_imports_it(
     assert_consistent(team_project)
 
 
+@pytest.mark.slow  # kills and reruns worker processes
 def test_a_killed_batch_of_codings_keeps_what_committed_and_finishes_on_rerun(
     team_project: Project, database_url: str, write_file, workers, tmp_path, assert_consistent
 ) -> None:

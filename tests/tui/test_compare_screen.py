@@ -13,14 +13,14 @@ from textual.widgets import OptionList
 
 from qualcode.domain.imports import ImportSpec
 from qualcode.domain.layer import Layer
-from qualcode.services import analysis, coding, corpus, importing
+from qualcode.services import analysis, coding, corpus, importing, quotes
 from qualcode.services.analysis import (
     CompareQuery,
     FrequencyQuery,
-    QuoteQuery,
     TurnScope,
 )
 from qualcode.services.project import Project
+from qualcode.services.quotes import QuoteQuery
 from qualcode.tui.modals.quotes import QuotesDialog
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.compare import CompareScreen
@@ -93,7 +93,9 @@ def expected_rows(project: Project, by: str, measure: str, layer: Layer) -> list
     rows = []
     for r, row in enumerate(table.rows):
         groups = [
-            cell_text(value) + marks[comparison.style(r, c)]  # type: ignore[arg-type]
+            cell_text(value)  # type: ignore[arg-type]
+            + marks[comparison.style(r, c)]
+            + ("" if comparison.testable(r, c) else "°")
             for c, value in enumerate(row[2:-1])
         ]
         rows.append([str(row[0]), str(row[1]), *groups, cell_text(row[-1]) + "  "])  # type: ignore[arg-type]
@@ -128,7 +130,10 @@ async def test_table_shows_the_services_numbers_for_each_choice(make_app, compar
         everyone = Layer()
         assert shown_groups(table) == ["Pharmacy", "Ward"]
         assert shown_rows(table) == expected_rows(compared, "department", "turns", everyone)
-        assert "χ² = " in str(screen.query_one("#compare-test").render())
+        shown = str(screen.query_one("#compare-test").render())
+        assert "Scope: participant turns (not moderator, facilitator, interviewer)" in shown
+        assert "Unit: turn; N = " in shown
+        assert "° expected count below 5: not judged" in shown
 
         await pilot.press("d")  # by group kind
         await settle(pilot)
@@ -160,8 +165,8 @@ async def test_enter_on_a_cell_lists_its_quotes_and_a_quote_opens_its_turn(
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, QuotesDialog))
         dialog = app.screen
-        scope = analysis.scope_for_group(TurnScope(), "department", "Pharmacy")
-        expected = analysis.quotes(compared, QuoteQuery(code="jobcrafting", scope=scope)).quotes
+        scope = quotes.scope_for_group(TurnScope(), "department", "Pharmacy")
+        expected = quotes.quotes(compared, QuoteQuery(code="jobcrafting", scope=scope)).quotes
         assert len(expected) == 2
         assert dialog.quotes == expected
         options = dialog.query_one(OptionList)

@@ -11,10 +11,10 @@ from qualcode.analysis.agreement.character import (
     presence_vector,
 )
 from qualcode.analysis.agreement.interpret import interpret_alpha, interpret_kappa
+from qualcode.analysis.agreement.multirater import ChanceCorrected
 from qualcode.analysis.agreement.nominal import (
     AgreementResult,
     Alpha,
-    ChanceCorrected,
     Level,
     PercentAgreement,
     PresenceCounts,

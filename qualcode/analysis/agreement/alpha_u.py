@@ -72,8 +72,8 @@ def _pair_difference(
     i = np.searchsorted(s1, cuts, side="right") - 1
     j = np.searchsorted(s2, cuts, side="right") - 1
     # i and j only grow along the cuts: each overlapping pair is a run of equal (i, j).
-    first = np.concatenate([[True], (i[1:] != i[:-1]) | (j[1:] != j[:-1])])
-    i, j = i[first], j[first]
+    starts = np.concatenate([[True], (i[1:] != i[:-1]) | (j[1:] != j[:-1])])
+    i, j = i[starts], j[starts]
     b1, b2, f1, f2 = s1[i], s2[j], e1[i], e2[j]
     both = u1[i] & u2[j]
     inside1 = u1[i] & ~u2[j] & (b2 <= b1) & (f1 <= f2)

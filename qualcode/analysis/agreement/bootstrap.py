@@ -42,7 +42,10 @@ def coincidences(
     scale = 1.0 / (raters[paired] - 1)
     if multiplicity is not None:
         scale = scale * np.asarray(multiplicity, dtype=np.float64)[paired]
-    return (table * scale[:, None]).T @ table - np.diag((table * scale[:, None]).sum(axis=0))
+    matrix: npt.NDArray[np.float64] = (table * scale[:, None]).T @ table - np.diag(
+        (table * scale[:, None]).sum(axis=0)
+    )
+    return matrix
 
 
 def distances(
@@ -63,7 +66,8 @@ def distances(
     low = np.minimum.outer(np.arange(len(v)), np.arange(len(v)))
     high = np.maximum.outer(np.arange(len(v)), np.arange(len(v)))
     between = cumulative[high + 1] - cumulative[low]
-    return (between - (margins[:, None] + margins[None, :]) / 2) ** 2
+    squared: npt.NDArray[np.float64] = (between - (margins[:, None] + margins[None, :]) / 2) ** 2
+    return squared
 
 
 def alpha_interval(

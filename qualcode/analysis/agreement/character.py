@@ -227,7 +227,7 @@ def aggregate(
     n_clusters = int(cluster.max()) + 1 if n else 0
 
     def by_cluster(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        return np.bincount(cluster, weights=values, minlength=n_clusters)
+        return np.bincount(cluster, weights=values, minlength=n_clusters).astype(np.float64)
 
     # Per transcript: the summed tables, and numerator and denominator of each mean.
     summed = np.column_stack([by_cluster(tables[:, k]) for k in range(4)]).reshape(-1, 4)

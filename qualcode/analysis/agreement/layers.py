@@ -55,6 +55,17 @@ class TurnLayers:
     covered: npt.NDArray[np.bool_]  # units x coders
     takers: Takers
 
+    def disagreements(self, transcript_id: int | None = None) -> list[tuple[int, int]]:
+        """(label, unit) where some but not all of the coders covering the unit applied the
+        label (in the transcript, if given), by label then unit."""
+        n_covered = self.covered.sum(axis=1)
+        n_present = self.present.sum(axis=2)
+        split = (n_present > 0) & (n_present < n_covered[None])
+        if transcript_id is not None:
+            split &= (self.transcript_ids == transcript_id)[None]
+        labels, units = np.nonzero(split)
+        return list(zip(labels.tolist(), units.tolist(), strict=True))
+
 
 @dataclass(frozen=True)
 class SpanLayers:
@@ -72,7 +83,7 @@ class SpanLayers:
         self, coder: int, tids: npt.NDArray[np.int64], labels: Sequence[int] | None = None
     ) -> npt.NDArray[np.bool_]:
         """Mask of one coder's spans in the transcripts (of the labels, if given)."""
-        mask = (self.coder == coder) & np.isin(self.transcript, tids)
+        mask: npt.NDArray[np.bool_] = (self.coder == coder) & np.isin(self.transcript, tids)
         return mask & np.isin(self.label, labels) if labels is not None else mask
 
     def shared(self, a: int, b: int) -> list[int]:

@@ -42,7 +42,7 @@ class PresencePatterns:
 
     @property
     def n_coders(self) -> int:
-        return self.weights.shape[0] - 1
+        return int(self.weights.shape[0]) - 1
 
     def __add__(self, other: PresencePatterns) -> PresencePatterns:
         a, b = self.pair, other.pair

@@ -74,7 +74,8 @@ def _best_overlap(
     end = np.minimum(own[:, None, 1], other[None, :, 1])
     intersection = np.clip(end - start, 0, None)
     union = (own[:, 1] - own[:, 0])[:, None] + (other[:, 1] - other[:, 0])[None, :] - intersection
-    return (intersection / union).max(axis=1)
+    best: npt.NDArray[np.float64] = (intersection / union).max(axis=1)
+    return best
 
 
 def _by_code(segments: Sequence[CodedSegment]) -> dict[str, npt.NDArray[np.int64]]:

@@ -4,6 +4,8 @@ coefficients of a reliability matrix."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from qualcode.analysis.agreement.bootstrap import Bootstrap
 from qualcode.analysis.agreement.definitions import BANDS
 from qualcode.analysis.agreement.interpret import (
@@ -221,13 +223,23 @@ def intervals_table(
     )
 
 
+class _Estimate(Protocol):
+    """A coefficient's estimate: its value and how many units it rests on."""
+
+    @property
+    def value(self) -> float | None: ...
+
+    @property
+    def n_units(self) -> int: ...
+
+
 def matrix_table(
     title: str, coders: list[str], n_rows: int, result: AgreementResult, categories: list[str]
 ) -> ResultTable:
     """Every coefficient of a reliability matrix with its interval, band and units."""
     rows: list[list[Cell]] = []
 
-    def add(name: str, estimate: object, kind: str) -> None:
+    def add(name: str, estimate: _Estimate | None, kind: str) -> None:
         if estimate is None:
             return
         value = estimate.value

@@ -358,12 +358,10 @@ def _source(
             turns_of[speaker.label].append(turn.guid)
             roles[speaker.label] = speaker.role
         for coding, key, coder in codings.get(segment.id, []):
-            whole = coding.start_char is None or coding.end_char is None
-            bounds = (
-                (segment.start_char, segment.end_char)
-                if whole
-                else (coding.start_char, coding.end_char)
-            )
+            if coding.start_char is None or coding.end_char is None:
+                whole, bounds = True, (segment.start_char, segment.end_char)
+            else:
+                whole, bounds = False, (coding.start_char, coding.end_char)
             holder = _holder(holders, coding, turn if whole else None, sha, bounds)
             guid = coding.refi_guid or stable_guid("coding", coder, key, sha, *bounds, whole)
             user = context.user_guids[coder]
@@ -377,7 +375,7 @@ def _source(
             guid=stable_guid("case", sha, label),
             name=f"{label} ({transcript.title})",
             variables=variables.values(transcript.department, transcript.group_kind)
-            | ({variables.guid(ROLE): roles[label]} if roles.get(label) else {}),
+            | ({variables.guid(ROLE): roles[label] or ""} if roles.get(label) else {}),
             selections=guids,
         )
         for label, guids in turns_of.items()

@@ -20,7 +20,9 @@ def keep(session: Session, refi: RefiProject, sources: dict[str, Transcript]) ->
     """Keep the file's variables, cases and sets, show the variables on each transcript (of
     `sources`, by source GUID); returns how many of each kind were kept."""
     names = {variable.guid: variable.name for variable in refi.variables}
-    objects = [(v.guid, "variable", v.name, {"type": v.kind}) for v in refi.variables]
+    objects: list[tuple[str, str, str, dict[str, object]]] = [
+        (v.guid, "variable", v.name, {"type": v.kind}) for v in refi.variables
+    ]
     objects += [
         (
             case.guid,

@@ -56,7 +56,7 @@ def read_codes(reader: Reader, parent: Element) -> list[RefiCode]:
 
 def write_codebook(codes: list[RefiCode], sets: Sequence[RefiSet] = ()) -> bytes:
     """A .qdc document holding `codes` and the code sets among `sets`."""
-    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
+    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})  # type: ignore[dict-item]  # lxml-stubs: default namespace
     root.set("origin", ORIGIN)
     write_codes(sub(root, CODEBOOK_NS, "Codes"), CODEBOOK_NS, codes)
     code_sets = [group for group in sets if group.codes]

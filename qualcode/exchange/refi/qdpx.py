@@ -60,7 +60,7 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
 def project_xml(project: RefiProject) -> bytes:
     """The project.qde document."""
     ns = PROJECT_NS
-    root = etree.Element(f"{{{ns}}}Project", nsmap={None: ns})
+    root = etree.Element(f"{{{ns}}}Project", nsmap={None: ns})  # type: ignore[dict-item]  # lxml-stubs: default namespace
     root.set("name", project.name)
     root.set("origin", project.origin or ORIGIN)
     if project.users:

@@ -106,7 +106,7 @@ class CodingEditor(Widget):
 
         saver.submit(lambda: history.apply(turn.id, key, span=span), saved, failed=failed)
 
-    def remove(self, turn: SegmentView, book: CodebookInfo | None) -> None:
+    def remove_coding(self, turn: SegmentView, book: CodebookInfo | None) -> None:
         """Remove one of the turn's codings, asking which when it has several."""
         if not turn.codings:
             self.notify("This turn has no codes of yours to remove.", timeout=3)
@@ -126,9 +126,10 @@ class CodingEditor(Widget):
         chosen = next((c for c in turn.codings if str(c.id) == coding_id), None)
         if chosen is None or history is None or saver is None:
             return
-        span = (chosen.start_char, chosen.end_char)
         if chosen.start_char is None or chosen.end_char is None:
             span = (turn.start_char, turn.end_char)  # only the whole-turn coding
+        else:
+            span = (chosen.start_char, chosen.end_char)
         saver.submit(
             lambda: history.remove(turn.id, chosen.code_key, span=span),
             lambda change: self.post_message(self.Changed(change)),

@@ -15,8 +15,8 @@ class SuggestionsPanel(Static):
 
     DEFAULT_CSS = "SuggestionsPanel { padding: 0 1; }"  # lines wrap: reasons are read whole
 
-    def __init__(self, **options: str) -> None:
-        super().__init__(**options)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.pending: dict[int, list[SuggestionView]] = {}
         self.suggestions: list[SuggestionView] = []  # shown, for the turn in `turn`
         self.turn: SegmentView | None = None

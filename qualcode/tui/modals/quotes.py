@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from qualcode.services.analysis import Quote, clock
+from qualcode.domain.quote import Quote, clock
 from qualcode.tui.modals.base import Dialog
 
 

@@ -27,7 +27,7 @@ from qualcode.domain.agreement import (
     Disagreement,
 )
 from qualcode.errors import QualcodeError
-from qualcode.services import adjudication, agreement, blind, codebooks, roles
+from qualcode.services import adjudication, agreement, codebooks, roles
 from qualcode.tui.modals.code_picker import Choice, CodePicker
 from qualcode.tui.modals.text_prompt import TextPrompt
 from qualcode.tui.screens.base import WorkbenchScreen
@@ -118,16 +118,13 @@ class AgreementScreen(WorkbenchScreen):
     def reload(self) -> None:
         """Read the per-code table (and the drilled code's disagreements)."""
         try:
-            if blind.coders_visible_to(self.project, self.coder) is not None:
-                message = "Blind mode is on: only a supervisor sees agreement between coders."
-                self.app.call_from_thread(self._show_head, message)
-                return
             pair = self.pair or self._default_pair()
             if pair is None:
                 message = "Agreement needs two coders who have coded; code with a second name."
                 self.app.call_from_thread(self._show_head, message)
                 return
-            rows = agreement.agreement_rows(self.project, AgreementOptions(coders=pair))
+            options = AgreementOptions(coders=pair)
+            rows = agreement.agreement_rows(self.project, options, actor=self.coder)
             items = self._read_disagreements(pair, self.code) if self.code else []
         except QualcodeError as error:
             self.app.call_from_thread(self._show_head, str(error))
@@ -142,7 +139,7 @@ class AgreementScreen(WorkbenchScreen):
         return default_pair(counts)
 
     def _read_disagreements(self, pair: tuple[str, str], code: str) -> list[Disagreement]:
-        return adjudication.disagreements(self.project, code=code, coders=pair)
+        return adjudication.disagreements(self.project, code=code, coders=pair, actor=self.coder)
 
     def _show_head(self, message: str) -> None:
         self.query_one("#agreement-head", Static).update(message)
@@ -236,10 +233,12 @@ class AgreementScreen(WorkbenchScreen):
         def second(first: str | None) -> None:
             if first:
                 rest = [choice for choice in choices if choice.value != first]
-                self.app.push_screen(
-                    CodePicker("Coder B", rest),
-                    lambda other: other and self._set_pair(first, other),
-                )
+
+                def pair(other: str | None) -> None:
+                    if other:
+                        self._set_pair(first, other)
+
+                self.app.push_screen(CodePicker("Coder B", rest), pair)
 
         self.app.push_screen(CodePicker("Coder A", choices), second)
 
@@ -270,10 +269,12 @@ class AgreementScreen(WorkbenchScreen):
             for code in book.codes
             if code.key != self.code and not code.retired
         ]
-        self.app.push_screen(
-            CodePicker("Apply which code instead?", choices),
-            lambda key: key and self._decide("recode", other_code=key),
-        )
+
+        def recode(key: str | None) -> None:
+            if key:
+                self._decide("recode", other_code=key)
+
+        self.app.push_screen(CodePicker("Apply which code instead?", choices), recode)
 
     def action_memo(self) -> None:
         self.app.push_screen(

@@ -195,7 +195,11 @@ class CodebookScreen(WorkbenchScreen):
         )
 
     def _ask(self, question: str, value: str, then: Callable[[str], None]) -> None:
-        self.app.push_screen(TextPrompt(question, value=value), lambda text: text and then(text))
+        def answered(text: str | None) -> None:
+            if text:
+                then(text)
+
+        self.app.push_screen(TextPrompt(question, value=value), answered)
 
     def _save(self, work: Callable[[], object], message: str) -> None:
         def done(_result: object) -> None:

@@ -298,7 +298,7 @@ class CodingScreen(WorkbenchScreen):
 
     def action_remove_code(self) -> None:
         if self.view.current is not None:
-            self.editor.remove(self.view.current, self.book)
+            self.editor.remove_coding(self.view.current, self.book)
 
     def action_undo(self) -> None:
         self.editor.undo()

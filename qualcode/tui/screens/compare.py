@@ -19,9 +19,12 @@ from textual.widgets import DataTable, Select, Static
 
 from qualcode.analysis.frequency import NONE_LABEL
 from qualcode.domain.layer import ALL
+from qualcode.domain.quote import Quote
+from qualcode.domain.scope import TurnScope
 from qualcode.errors import QualcodeError
-from qualcode.services import analysis
-from qualcode.services.analysis import MEASURES, Quote, QuoteQuery, TurnScope
+from qualcode.services import quotes
+from qualcode.services.analysis import MEASURES
+from qualcode.services.quotes import QuoteQuery
 from qualcode.tui.modals.quotes import QuotesDialog
 from qualcode.tui.screens.base import WorkbenchScreen
 from qualcode.tui.screens.compare_data import (
@@ -136,7 +139,7 @@ class CompareScreen(WorkbenchScreen):
     @work(thread=True, exclusive=True, group="compare-read")
     def read(self, choice: Choice) -> None:
         try:
-            view = read_view(self.project, choice)
+            view = read_view(self.project, choice, self.coder or None)
         except QualcodeError as error:
             self.warn_from_thread(error)
             return
@@ -208,10 +211,10 @@ class CompareScreen(WorkbenchScreen):
     def read_quotes(self, choice: Choice, key: str, group: str | None) -> None:
         scope = TurnScope()
         if group is not None:
-            scope = analysis.scope_for_group(scope, choice.by, group)
+            scope = quotes.scope_for_group(scope, choice.by, group)
         query = QuoteQuery(code=key, layer=choice.layer_choice, scope=scope)
         try:
-            found = analysis.quotes(self.project, query).quotes
+            found = quotes.quotes(self.project, query, actor=self.coder or None).quotes
         except QualcodeError as error:
             self.warn_from_thread(error)
             return

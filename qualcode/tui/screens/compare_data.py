@@ -1,18 +1,18 @@
 """What the Compare screen shows, read in one go: the comparison and the chosen measure.
 
-The comparison (coded turns, chi-square, residuals) comes from `analysis.compare`; the cells
-show the chosen measure from `analysis.frequency` over the same codes, and keep the
-comparison's residual highlight (which is always about coded turns).
+The comparison (coded turns, tests per code, residuals) comes from `analysis.compare`; the
+cells show the chosen measure from `analysis.frequency` over the same codes, and keep the
+comparison's residual highlight (which is always about coded turns) and its mark for cells
+whose expected counts are too small to judge.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qualcode.analysis.contingency import RESIDUAL_THRESHOLD
 from qualcode.domain.layer import ALL, CONSENSUS, Layer
 from qualcode.domain.table import Style
-from qualcode.services import analysis, blind, roles
+from qualcode.services import analysis, blind
 from qualcode.services.analysis import (
     COMPARE_DIMENSIONS,
     MEASURES,
@@ -23,6 +23,7 @@ from qualcode.services.analysis import (
 from qualcode.services.project import Project
 
 LEVEL = 1  # rows are the top-level codes, each with its children rolled up
+UNTESTABLE = "°"  # marks a cell whose expected counts are too small to judge
 DIMENSION_LABELS = {"department": "Department", "group-kind": "Group kind", "speaker-role": "Role"}
 Number = int | float | None
 
@@ -41,18 +42,12 @@ class Choice:
 
 
 def layer_options(project: Project, coder: str) -> list[tuple[str, str]]:
-    """(label, value) of each layer the coder may look at; blind mode leaves their own."""
-    visible = blind.coders_visible_to(project, coder or None)
-    if visible is not None:
-        return [(Layer.coder(name).label, name) for name in visible]
-    coders = roles.list_coders(project)
-    options = [("all coders", ALL)]
-    if any(info.is_consensus for info in coders):
+    """(label, value) of each layer the coder may look at (the services' visibility rule)."""
+    visible = blind.visible_layers(project, coder or None)
+    options = [("all coders", ALL)] if visible.every else []
+    if visible.consensus:
         options.append(("consensus", CONSENSUS))
-    options += [
-        (Layer.coder(info.name).label, info.name) for info in coders if not info.is_consensus
-    ]
-    return options
+    return options + [(Layer.coder(name).label, name) for name in visible.coders]
 
 
 @dataclass(frozen=True)
@@ -74,30 +69,39 @@ class CompareView:
     def style(self, row: int, column: int) -> Style:
         return self.report.comparison.style(row, column)
 
+    def testable(self, row: int, column: int) -> bool:
+        return self.report.comparison.testable(row, column)
+
     def test_line(self) -> str:
-        """The chi-square result in one line, or why there is none."""
+        """Scope, unit and N, and which codes differ, in two lines."""
         comparison = self.report.comparison
-        test = comparison.test
-        if test is None:
-            return f"No chi-square test: {comparison.problem}"
-        line = (
-            f"χ² = {test.statistic:.2f}, df = {test.dof}, p = {test.p_value:.3g}, "
-            f"N = {int(test.observed.sum())} coded turns"
+        scope = f"Scope: {self.report.scope}. Unit: turn; N = {comparison.turns} turns."
+        differing = comparison.differing()
+        tested = sum(1 for test in comparison.tests if test.p_value is not None)
+        verdict = (
+            f"Differ at 5 % (Holm, {tested} codes tested): {', '.join(differing) or 'none'}."
+            if tested
+            else "No code could be tested."
         )
-        if test.fisher_p_value is not None:
-            line += f"; Fisher's exact p = {test.fisher_p_value:.3g}"
-        return f"{line}. ▲ over-used, ▼ under-used: adjusted residual beyond ±{RESIDUAL_THRESHOLD}."
+        return (
+            f"{scope}\n{verdict} ▲ over-used, ▼ under-used (Holm over the cells); "
+            f"{UNTESTABLE} expected count below 5: not judged."
+        )
 
     def warnings(self) -> list[str]:
-        """The test's notes: left-out rows or columns, too-small expected counts."""
-        test = self.report.comparison.test
-        return list(test.notes) if test is not None else []
+        """Why no cell is highlighted, and what the focus-group test can show."""
+        comparison = self.report.comparison
+        notes = [] if comparison.marks.styles else [comparison.marks.note]
+        if comparison.cluster_note:
+            notes.append(comparison.cluster_note)
+        return notes
 
 
-def read_view(project: Project, choice: Choice) -> CompareView:
+def read_view(project: Project, choice: Choice, actor: str | None) -> CompareView:
     """Run the comparison and the frequency query for the same codes and layer."""
     layer = choice.layer_choice
-    report = analysis.compare(project, CompareQuery(by=choice.by, layer=layer, level=LEVEL))
+    query = CompareQuery(by=choice.by, layer=layer, level=LEVEL)
+    report = analysis.compare(project, query, actor=actor)
     keys = tuple(key for _, key, _ in report.comparison.codes)
     if not keys:
         return CompareView(choice, report, [])
@@ -106,6 +110,7 @@ def read_view(project: Project, choice: Choice) -> CompareView:
         FrequencyQuery(
             by=(choice.by,), measure=choice.measure, layer=layer, codes=keys, depth=LEVEL
         ),
+        actor=actor,
     )
     table = result.tables[0]
     by_key = {row[0]: row for row in table.rows}

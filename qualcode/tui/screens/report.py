@@ -48,8 +48,8 @@ class ReportScreen(WorkbenchScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "department", "Department", id="report.department"),
         Binding("f", "format", "Format", id="report.format"),
-        Binding("n", "toggle('names')", "Names", id="report.names"),
-        Binding("p", "toggle('pseudonymise')", "Pseudonymise", id="report.pseudonymise"),
+        Binding("n", "flip('names')", "Names", id="report.names"),
+        Binding("p", "flip('pseudonymise')", "Pseudonymise", id="report.pseudonymise"),
         Binding("w", "write", "Write", id="report.write"),
         Binding("s", "summary", "Summary", id="report.summary"),
         Binding("ctrl+r", "reload", "Refresh", id="report.reload"),
@@ -121,7 +121,7 @@ class ReportScreen(WorkbenchScreen):
         self.choice = replace(self.choice, fmt=FORMATS[(FORMATS.index(self.choice.fmt) + 1) % 3])
         self._status()
 
-    def action_toggle(self, name: str) -> None:
+    def action_flip(self, name: str) -> None:
         self._choose(**{name: not getattr(self.choice, name)})
 
     def _choose(self, **changes: object) -> None:

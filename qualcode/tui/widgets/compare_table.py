@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from qualcode.tui.screens.compare_data import CompareView, format_value
+from qualcode.tui.screens.compare_data import UNTESTABLE, CompareView, format_value
 from qualcode.tui.widgets.bar_chart import MARKS
 
 NAME_WIDTH = 18
@@ -51,8 +51,11 @@ class CompareTable(DataTable[Text]):
             )
 
     def _cell(self, view: CompareView, row: int, column: int, value: int | float | None) -> Text:
-        mark = view.style(row, column) if column < len(view.groups) else None
+        grouped = column < len(view.groups)
+        mark = view.style(row, column) if grouped else None
         text = format_value(value) + MARKS[mark]
+        if grouped and not view.testable(row, column):
+            text += UNTESTABLE
         if mark is None:
             return Text(text, justify="right")
         style = self.get_component_rich_style(f"compare-table--{mark}", partial=True)

@@ -16,8 +16,7 @@ from qualcode.services.importing import import_files
 from qualcode.services.project import Project, open_project
 
 REPO = Path(__file__).resolve().parents[3]
-SCHEMAS = REPO / "qualcode" / "exchange" / "refi" / "schemas"
-SHARED = REPO / ".." / "shared" / "refi-qda"
+SCHEMAS = REPO / "qualcode" / "exchange" / "refi" / "schemas"  # the package's own copies
 
 TRANSCRIPT = "Anne (nurse): We never get a break.\nBen: The phone rings all the time.\n"
 

@@ -1,0 +1,141 @@
+"""Comparison with the focus group (transcript) as the unit.
+
+Turns are clustered in focus groups: the people in one group hear each other and talk about
+what the moderator put to them, so turns of one group are not independent observations. Here
+each transcript in scope contributes one number, the share of its participant turns that hold
+the code, and the groups (departments, group kinds) are compared with a permutation test:
+the statistic is the between-group sum of squares of those shares, sum_g n_g (mean_g -
+mean)^2, and its p-value is the share of all arrangements of the transcripts into groups of
+the same sizes whose statistic is at least the observed one. With few transcripts every
+arrangement is enumerated (an exact test); past `EXACT_LIMIT` arrangements, a Monte-Carlo
+sample of them is used. (scipy.stats.permutation_test needs two transcripts per group.)
+
+With two or three focus groups per group the number of arrangements is small, so the
+smallest p-value the test can give may be above 5 %: `ClusterTest.smallest_p` says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from math import factorial, prod
+from typing import Any
+
+from qualcode.analysis.code_tests import ALPHA
+
+EXACT_LIMIT = 100_000
+RESAMPLES = 9999
+SEED = 14
+FEW_UNITS = 3
+
+
+@dataclass(frozen=True)
+class ClusterTest:
+    """One code's transcript-level test; `shares[g]` are the per-transcript shares of group g."""
+
+    shares: tuple[tuple[float, ...], ...]
+    statistic: float | None = None
+    p_value: float | None = None
+    arrangements: int = 0
+    exact: bool = True
+    smallest_p: float | None = None
+    problem: str | None = None
+
+    @property
+    def means(self) -> tuple[float | None, ...]:
+        return tuple(sum(group) / len(group) if group else None for group in self.shares)
+
+
+def arrangements(sizes: Sequence[int]) -> int:
+    """Ways to split sum(sizes) units into groups of these sizes: n! / (n_1! ... n_k!)."""
+    return factorial(sum(sizes)) // prod(factorial(size) for size in sizes)
+
+
+def cluster_test(shares: Sequence[Sequence[float]]) -> ClusterTest:
+    """Permutation test of the group difference in per-transcript shares."""
+    groups = tuple(tuple(group) for group in shares)
+    kept = [group for group in groups if group]
+    if len(kept) < 2:
+        return ClusterTest(groups, problem="fewer than two groups with coded transcripts")
+    if all(len(group) == 1 for group in kept):
+        return ClusterTest(groups, problem="one transcript per group: nothing to compare within")
+    import numpy as np
+
+    sizes = [len(group) for group in kept]
+    labels, exact = _arrangements(tuple(sizes))
+    values = np.array([value for group in kept for value in group], dtype=float)
+    null = _between(labels, values, np.array(sizes, dtype=float))
+    observed = float(null[0])  # the first arrangement is the observed one
+    tolerance = 1e-12 * max(1.0, abs(observed))
+    return ClusterTest(
+        groups,
+        statistic=observed,
+        p_value=float(np.mean(null >= observed - tolerance)),
+        arrangements=len(null),
+        exact=exact,
+        smallest_p=float(np.mean(null >= null.max() - tolerance)),
+    )
+
+
+def _arrangements(sizes: tuple[int, ...]) -> tuple[object, bool]:
+    """Group labels of every arrangement of the units (exact), or of the observed one and
+    `RESAMPLES` random ones; row 0 is the observed arrangement."""
+    import numpy as np
+
+    observed = np.repeat(np.arange(len(sizes)), sizes)
+    if arrangements(sizes) > EXACT_LIMIT:
+        rng = np.random.default_rng(SEED)
+        shuffled = [rng.permutation(observed) for _ in range(RESAMPLES)]
+        return np.array([observed, *shuffled]), False
+    found: list[list[int]] = []
+
+    def place(labels: list[int], left: list[int]) -> None:
+        if len(labels) == len(observed):
+            found.append(list(labels))
+            return
+        for group, count in enumerate(left):
+            if count:
+                left[group] -= 1
+                labels.append(group)
+                place(labels, left)
+                labels.pop()
+                left[group] += 1
+
+    place([], list(sizes))
+    return np.array(found), True
+
+
+def _between(labels: Any, values: Any, sizes: Any) -> Any:
+    """Between-group sum of squares, sum_g n_g (mean_g - mean)^2, for each arrangement."""
+    import numpy as np
+
+    grid = np.asarray(labels)
+    groups = len(np.asarray(sizes))
+    onehot = grid[:, None, :] == np.arange(groups)[None, :, None]
+    means = (onehot @ np.asarray(values)) / np.asarray(sizes)
+    grand = np.asarray(values).mean()
+    return ((means - grand) ** 2 * np.asarray(sizes)).sum(axis=1)
+
+
+def power_note(tests: Sequence[ClusterTest], dimension: str) -> str | None:
+    """A plain statement when the transcript-level tests cannot show much."""
+    sized = [test for test in tests if test.p_value is not None]
+    if not sized:
+        return None
+    sizes = [len(group) for group in sized[0].shares if group]
+    smallest = min(test.smallest_p or 0.0 for test in sized)
+    counts = ", ".join(str(size) for size in sizes)
+    if smallest > ALPHA:
+        return (
+            f"Little power: with {counts} focus groups per {dimension} there are only "
+            f"{sized[0].arrangements} arrangements, and the smallest p-value this test can "
+            f"give is {smallest:.3f}, above 5 %. No difference can be shown at this unit; a "
+            "large p-value is no evidence that the groups are alike."
+        )
+    if min(sizes) <= FEW_UNITS:
+        return (
+            f"Little power: with {counts} focus groups per {dimension} only large, consistent "
+            "differences can reach 5 %; a large p-value is no evidence that the groups are "
+            "alike."
+        )
+    return None

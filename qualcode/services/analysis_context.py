@@ -1,0 +1,157 @@
+"""What every analysis service needs: the codebook, its codes, the layer, the scope and the
+group facts, read once per query, and the checks and provenance they share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from qualcode import __version__
+from qualcode.analysis.frequency import Facts
+from qualcode.domain.layer import Layer, LayerKind
+from qualcode.domain.rollup import RollUp
+from qualcode.domain.scope import TurnScope
+from qualcode.domain.table import ResultSet, ResultTable
+from qualcode.errors import NotFoundError, QualcodeError
+from qualcode.services.blind import visibility
+from qualcode.services.codebooks import active_codebook
+from qualcode.services.project import Project
+from qualcode.services.scope import resolve
+from qualcode.store import analysis_queries as store
+from qualcode.store import coding_summary as summary
+from qualcode.store.layers import layer_coder_ids
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AnalysisContext:
+    """The codebook, its codes, the layer, the scope (with the study's moderator roles) and
+    the group facts."""
+
+    codebook: str
+    version: str
+    codes: list[tuple[int, str, str]]
+    layer: Layer
+    scope: TurnScope
+    facts: Facts
+
+    def describe(self, tables: list[ResultTable], filters: Mapping[str, str]) -> ResultSet:
+        return ResultSet.describe(
+            tables,
+            codebook=self.codebook,
+            codebook_version=self.version,
+            coder_layer=self.layer.label,
+            qualcode_version=__version__,
+            filters={"scope": self.scope.describe(), **filters},
+        )
+
+    def find(self, keys: Sequence[str]) -> None:
+        known = {key for _, key, _ in self.codes}
+        unknown = [key for key in keys if key not in known]
+        if unknown:
+            raise NotFoundError(
+                f"No code {', '.join(repr(k) for k in unknown)} in codebook '{self.codebook}'; "
+                "see `qualcode codebook show` for the keys."
+            )
+
+    def rollup(self, row_ids: Iterable[int]) -> RollUp:
+        """Roll every code of the codebook up into the row codes `row_ids`."""
+        return RollUp.build(((code_id, key) for code_id, key, _ in self.codes), row_ids)
+
+
+def read_context(
+    session: Session,
+    layer: Layer,
+    scope: TurnScope,
+    keys: Sequence[str],
+    actor: str | None = None,
+) -> AnalysisContext:
+    """The context of an analysis whose codes `keys` must all be in the active codebook,
+    counting the layer `actor` may see (blind mode: their own)."""
+    book = active_codebook(session)
+    layer = visibility(session, actor).layer(layer)
+    check_layer(session, layer)
+    coders = {coder_id: name for coder_id, name, _ in store.coders(session)}
+    facts = Facts.of(
+        store.transcript_facts(session),
+        store.speaker_roles(session),
+        coders,
+        store.speaker_labels(session),
+    )
+    context = AnalysisContext(
+        codebook=book.name,
+        version=str(book.version),
+        codes=store.codes_in_order(session, book.id),
+        layer=layer,
+        scope=resolve(session, scope),
+        facts=facts,
+    )
+    context.find(keys)
+    return context
+
+
+def counting(project: Project, work: Callable[[Session], T]) -> T:
+    """Run a read that adds up the coded-turn summary, recounting marked transcripts first."""
+    if project.read(summary.is_stale):
+        project.write(summary.refresh)
+    return project.read(work)
+
+
+def check_layer(session: Session, layer: Layer) -> None:
+    """Refuse a layer of codings that does not exist (or a model's, which has no codings)."""
+    if layer.kind is LayerKind.MODEL:
+        raise QualcodeError(
+            f"The tables count codings; {layer.label} makes suggestions, not codings. "
+            "Choose a coder, the consensus or all coders."
+        )
+    if layer_coder_ids(session, layer):
+        return
+    if layer.kind is LayerKind.CODER:
+        known = ", ".join(name for _, name, flag in store.coders(session) if not flag)
+        raise NotFoundError(
+            f"No coder '{layer.name}' (coders: {known or 'none yet'}); check --coder."
+        )
+    if layer.kind is LayerKind.CONSENSUS:
+        raise NotFoundError(
+            "There is no consensus layer yet; adjudicate disagreements first, "
+            "or choose a coder with --coder."
+        )
+
+
+def layer_coder_names(session: Session, layer: Layer) -> tuple[str, ...]:
+    ids = set(layer_coder_ids(session, layer))
+    return tuple(name for coder_id, name, _ in store.coders(session) if coder_id in ids)
+
+
+def check_dimensions(by: Sequence[str], allowed: Sequence[str]) -> None:
+    for dimension in by:
+        if dimension not in allowed:
+            raise QualcodeError(f"Cannot group by '{dimension}'; choose from {', '.join(allowed)}.")
+    if len(set(by)) < len(by):
+        raise QualcodeError("Name each --by dimension once.")
+
+
+def check_depth(depth: int | None, option: str) -> None:
+    if depth is not None and depth < 1:
+        raise QualcodeError(f"{option} must be 1 or more (1 = top-level codes).")
+
+
+def scope_filters(scope: TurnScope) -> dict[str, str]:
+    filters = {
+        "department": ", ".join(scope.departments),
+        "group kind": ", ".join(scope.group_kinds),
+        "speaker role": ", ".join(scope.roles),
+        "transcripts": ", ".join(str(t) for t in scope.transcript_ids),
+    }
+    return {key: value for key, value in filters.items() if value}
+
+
+def code_filters(codes: Sequence[str], depth: int | None) -> dict[str, str]:
+    filters = {"codes": ", ".join(codes)}
+    if depth is not None:
+        filters["depth"] = f"top {depth} level{'s' if depth > 1 else ''}"
+    return {key: value for key, value in filters.items() if value}
