@@ -20,7 +20,7 @@ from textual.widgets import Input, Static, Tree
 
 from qualcode.domain.corpus import TranscriptInfo
 from qualcode.errors import QualcodeError
-from qualcode.services import blind, corpus, done, roles
+from qualcode.services import blind, corpus, done
 from qualcode.tui.screens.base import WorkbenchScreen
 from qualcode.tui.widgets.code_tree import move_tree_cursor
 from qualcode.tui.widgets.key_bar import KeyBar
@@ -116,9 +116,7 @@ class CorpusScreen(WorkbenchScreen):
     def reload(self) -> None:
         try:
             infos = corpus.list_transcripts(self.project, self.coder or None)
-            visible = blind.coders_visible_to(self.project, self.coder or None)
-            names = [c.name for c in roles.list_coders(self.project) if not c.is_consensus]
-            shown = [name for name in names if visible is None or name in visible]
+            shown = list(blind.visible_layers(self.project, self.coder or None).coders)
             progress = {
                 name: {
                     info.id: info.n_coded_segments
