@@ -37,6 +37,7 @@ def main() -> None:
     parser.add_argument("--demo", action="store_true", help="make and use the demo study")
     parser.add_argument("--department", default="Bed ward")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--formats", default="md,html,docx", help="comma-separated")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = options.db
@@ -50,7 +51,7 @@ def main() -> None:
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print("| format | report median (s) | compare median (s) | ratio (median of pairs) |")
         print("|---|---:|---:|---:|")
-        for fmt in ("md", "html", "docx"):
+        for fmt in options.formats.split(","):
             out = Path(folder) / f"report.{fmt}"
             report = [*QUALCODE, "report", "--department", options.department]
             report += ["--output", str(out), "--db", db]
