@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from math import factorial, prod
 from typing import Any
 
@@ -53,31 +54,53 @@ def arrangements(sizes: Sequence[int]) -> int:
 
 def cluster_test(shares: Sequence[Sequence[float]]) -> ClusterTest:
     """Permutation test of the group difference in per-transcript shares."""
-    groups = tuple(tuple(group) for group in shares)
-    kept = [group for group in groups if group]
-    if len(kept) < 2:
-        return ClusterTest(groups, problem="fewer than two groups with coded transcripts")
-    if all(len(group) == 1 for group in kept):
-        return ClusterTest(groups, problem="one transcript per group: nothing to compare within")
+    return cluster_tests([shares])[0]
+
+
+def cluster_tests(per_code: Sequence[Sequence[Sequence[float]]]) -> list[ClusterTest]:
+    """`cluster_test` for many codes over the same transcripts: the arrangements are drawn
+    once and every code's statistic is computed for all of them in one pass."""
     import numpy as np
 
-    sizes = [len(group) for group in kept]
-    labels, exact = _arrangements(tuple(sizes))
-    values = np.array([value for group in kept for value in group], dtype=float)
-    null = _between(labels, values, np.array(sizes, dtype=float))
-    observed = float(null[0])  # the first arrangement is the observed one
-    tolerance = 1e-12 * max(1.0, abs(observed))
-    return ClusterTest(
-        groups,
-        statistic=observed,
-        p_value=float(np.mean(null >= observed - tolerance)),
-        arrangements=len(null),
-        exact=exact,
-        smallest_p=float(np.mean(null >= null.max() - tolerance)),
-    )
+    found: list[ClusterTest | None] = [None] * len(per_code)
+    batches: dict[tuple[int, ...], list[int]] = {}
+    for index, shares in enumerate(per_code):
+        groups = tuple(tuple(group) for group in shares)
+        kept = [group for group in groups if group]
+        if len(kept) < 2:
+            found[index] = ClusterTest(
+                groups, problem="fewer than two groups with coded transcripts"
+            )
+        elif all(len(group) == 1 for group in kept):
+            found[index] = ClusterTest(
+                groups, problem="one transcript per group: nothing to compare within"
+            )
+        else:
+            batches.setdefault(tuple(len(group) for group in kept), []).append(index)
+    for sizes, indices in batches.items():
+        labels, exact = _arrangements(sizes)
+        values = np.array(
+            [[v for group in per_code[i] if group for v in group] for i in indices], dtype=float
+        ).T  # transcripts x codes
+        null = _between(labels, values, np.array(sizes, dtype=float))  # arrangements x codes
+        observed = null[0]  # the first arrangement is the observed one
+        tolerance = 1e-12 * np.maximum(1.0, np.abs(observed))
+        p_values = np.mean(null >= observed - tolerance, axis=0)
+        smallest = np.mean(null >= null.max(axis=0) - tolerance, axis=0)
+        for column, index in enumerate(indices):
+            found[index] = ClusterTest(
+                tuple(tuple(group) for group in per_code[index]),
+                statistic=float(observed[column]),
+                p_value=float(p_values[column]),
+                arrangements=len(null),
+                exact=exact,
+                smallest_p=float(smallest[column]),
+            )
+    return [test for test in found if test is not None]
 
 
-def _arrangements(sizes: tuple[int, ...]) -> tuple[object, bool]:
+@lru_cache(maxsize=8)
+def _arrangements(sizes: tuple[int, ...]) -> tuple[Any, bool]:
     """Group labels of every arrangement of the units (exact), or of the observed one and
     `RESAMPLES` random ones; row 0 is the observed arrangement."""
     import numpy as np
@@ -106,15 +129,15 @@ def _arrangements(sizes: tuple[int, ...]) -> tuple[object, bool]:
 
 
 def _between(labels: Any, values: Any, sizes: Any) -> Any:
-    """Between-group sum of squares, sum_g n_g (mean_g - mean)^2, for each arrangement."""
+    """Between-group sum of squares, sum_g n_g (mean_g - mean)^2, per arrangement and code."""
     import numpy as np
 
-    grid = np.asarray(labels)
-    groups = len(np.asarray(sizes))
-    onehot = grid[:, None, :] == np.arange(groups)[None, :, None]
-    means = (onehot @ np.asarray(values)) / np.asarray(sizes)
-    grand = np.asarray(values).mean()
-    return ((means - grand) ** 2 * np.asarray(sizes)).sum(axis=1)
+    grand = values.mean(axis=0)
+    total = np.zeros((labels.shape[0], values.shape[1]))
+    for group, size in enumerate(sizes):
+        means = (labels == group).astype(float) @ values / size
+        total += size * (means - grand) ** 2
+    return total
 
 
 def power_note(tests: Sequence[ClusterTest], dimension: str) -> str | None:

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qualcode.analysis.clusters import ClusterTest, cluster_test, power_note
+from qualcode.analysis.clusters import ClusterTest, cluster_tests, power_note
 from qualcode.analysis.code_tests import (
     SMALL_EXPECTED,
     CodeTest,
@@ -148,12 +148,12 @@ def _cluster_tests(
     for transcript_id in sorted(turns):
         if turns[transcript_id]:
             members[grouping.turn_key(transcript_id, None)].append(transcript_id)
-    return [
-        cluster_test(
+    return cluster_tests(
+        [
             [[coded[(code_id, t)] / turns[t] for t in members.get(group, [])] for group in groups]
-        )
-        for code_id, _, _ in codes
-    ]
+            for code_id, _, _ in codes
+        ]
+    )
 
 
 # ------------------------------------------------------------------ tables

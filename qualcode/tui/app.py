@@ -14,7 +14,12 @@ from qualcode.domain.corpus import TranscriptInfo
 from qualcode.errors import QualcodeError
 from qualcode.services import corpus
 from qualcode.services.project import Project
-from qualcode.tui.coder_memory import memory_path, remember_coder, remembered_coder
+from qualcode.tui.coder_memory import (
+    memory_path,
+    remember_coder,
+    remembered_coder,
+    remembered_place,
+)
 from qualcode.tui.modals.key_help import KeyHelp
 from qualcode.tui.modals.text_prompt import TextPrompt
 from qualcode.tui.navigation import DESTINATIONS, navigation_bindings
@@ -25,6 +30,8 @@ from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.compare import CompareScreen
 from qualcode.tui.screens.corpus import CorpusScreen
 from qualcode.tui.screens.report import ReportScreen
+
+CODER_HINT = "Enter to accept · Esc clears and asks again · Ctrl+Q quits"
 
 
 class QualcodeApp(App[None]):
@@ -81,26 +88,47 @@ class QualcodeApp(App[None]):
                     timeout=5,
                 )
         if not self.coder:
-            self.push_screen(
-                TextPrompt("Who is coding? Your name labels your codings.", placeholder="name"),
-                self._set_coder,
-            )
-        elif self._first_transcript is not None:
+            self.ask_coder()
+        else:
+            self.open_where_left()
+
+    def open_where_left(self) -> None:
+        """Open the transcript named on the command line, else the transcript and turn this
+        coder was last on in this project (if it still exists)."""
+        if self._first_transcript is not None:
             self.open_first(self._first_transcript)
+        elif place := remembered_place(self.project.name, self.coder):
+            self.open_first(*place, quiet=True)
 
     @work(thread=True, exit_on_error=False)
-    def open_first(self, transcript_id: int, segment_id: int | None = None) -> None:
-        """Open a transcript by id (named on the command line, or a quote's), at one turn."""
+    def open_first(
+        self, transcript_id: int, segment_id: int | None = None, *, quiet: bool = False
+    ) -> None:
+        """Open a transcript by id (named on the command line, a quote's, or where the coder
+        was last), at one turn; `quiet`: stay on the corpus if it is gone."""
         try:
             info = corpus.get_transcript(self.project, transcript_id)
         except QualcodeError as error:
-            self.call_from_thread(self.notify, str(error), severity="error")
+            if not quiet:
+                self.call_from_thread(self.notify, str(error), severity="error")
             return
         self.call_from_thread(self.open_transcript, info, segment_id)
 
+    def ask_coder(self) -> None:
+        """Ask who is coding; Esc cancels the answer and asks again (Ctrl+Q quits)."""
+        self.push_screen(
+            TextPrompt(
+                "Who is coding? Your name labels your codings.",
+                placeholder="name",
+                hint=CODER_HINT,
+            ),
+            self._set_coder,
+        )
+
     def _set_coder(self, name: str | None) -> None:
         if not name:
-            self.exit(message="No coder given; start again with --coder NAME.")
+            self.notify("The workbench needs your name to label your codings.", timeout=4)
+            self.ask_coder()
             return
         self.coder = name
         if not remember_coder(self.project.name, name):
@@ -108,8 +136,7 @@ class QualcodeApp(App[None]):
         self.screen.refresh_bindings()
         if isinstance(self.screen, CorpusScreen):
             self.screen.reload()
-        if self._first_transcript is not None:
-            self.open_first(self._first_transcript)
+        self.open_where_left()
 
     def open_transcript(self, transcript: TranscriptInfo, segment_id: int | None = None) -> None:
         """Show the transcript on the coding screen (which loads it when it resumes), with

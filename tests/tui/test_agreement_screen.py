@@ -4,8 +4,9 @@ after each action the test checks the consensus layer and the adjudication log."
 from __future__ import annotations
 
 import pytest
+from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from qualcode.services import adjudication, coding, corpus, roles
 from qualcode.services.project import Project
@@ -132,4 +133,44 @@ async def test_agreement_screen_shows_the_services_table(make_app, two_coders, s
             "jobcrafting.workarounds",
             "(all codes)",
         ]
-        assert shown[0][1:7] == ["8", "1", "1", "1", "5", "75.0%"]
+        assert shown[0][4:10] == ["75.0%", "8", "1", "1", "1", "5"]
+
+
+def test_agreement_screen_snapshot_80x24(snap_compare, make_app, two_coders) -> None:
+    """At 80x24 the coefficients show next to the pinned code column, with every key."""
+
+    async def open_agreement(pilot: Pilot) -> None:
+        await settled(pilot)
+        await pilot.press("f5")
+        await settled(pilot)
+        table = pilot.app.screen.query_one("#agreement-codes", DataTable)
+        table.refresh(layout=True)  # columns measured from the cells, not the header
+        await settled(pilot)
+
+    app = make_app(coder=SUPERVISOR)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_agreement)
+
+
+@SIZES
+async def test_the_coefficients_show_without_scrolling(make_app, two_coders, size) -> None:
+    app = make_app(coder=SUPERVISOR)
+    async with app.run_test(size=size) as pilot:
+        await settled(pilot)
+        await pilot.press("f5")
+        await settled(pilot)
+        table = pilot.app.screen.query_one("#agreement-codes", DataTable)
+        header = table.render_lines(Region(0, 0, *table.size))[0].text
+        assert all(name in header for name in ("Code", "α", "κ", "AC1", "Agree"))
+        assert table.fixed_columns == 1
+
+
+async def test_disagreements_name_turns_by_their_1_based_number(make_app, two_coders) -> None:
+    app = make_app(coder=SUPERVISOR)
+    async with app.run_test() as pilot:
+        screen = await open_breaks(pilot)
+        table = screen.query_one("#disagreements", DataTable)
+        turns = [str(table.get_row_at(r)[1]) for r in range(table.row_count)]
+        assert turns == ["7", "8"]  # ordinals 6 and 7: the seventh and eighth turns
+        shown = screen.query_one("#disagreement-detail", Static)
+        detail = " ".join(strip.text for strip in shown.render_lines(Region(0, 0, *shown.size)))
+        assert ", turn 7" in detail

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.coordinate import Coordinate
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -189,3 +190,17 @@ def test_compare_screen(snap_compare, make_app, compared, size) -> None:
         await pilot.press("down")
 
     assert snap_compare(make_app(), terminal_size=size, run_before=open_and_move)
+
+
+async def test_the_code_column_stays_while_the_groups_scroll(make_app, compared) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(pilot)
+        table = screen.query_one(CompareTable)
+        assert table.fixed_columns == 1
+        for _ in range(len(table.columns)):
+            await pilot.press("right")
+        await pilot.pause()
+        lines = [strip.text for strip in table.render_lines(Region(0, 0, *table.size))]
+        assert "Total" in lines[0] and lines[0].lstrip().startswith("Code")
+        assert lines[1].lstrip().startswith(shown_rows(table)[0][0])

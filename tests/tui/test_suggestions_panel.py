@@ -18,7 +18,7 @@ async def open_on_second_turn(pilot, settle, wait_until) -> CodingScreen:
     screen = pilot.app.screen
     assert isinstance(screen, CodingScreen)
     await wait_until(pilot, lambda: bool(screen.panel.pending))
-    await pilot.press("j")  # "We never get a proper lunch break. The phone rings ..."
+    await pilot.press("g", "j")  # "We never get a proper lunch break. The phone rings ..."
     await settle(pilot)
     return screen
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from qualcode.domain.report import CodeSection, Report
+from qualcode.domain.report import CodeSection, Report, ReportQuote
 from qualcode.exchange.report import charts
 from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text, source_text
 
@@ -77,11 +77,7 @@ def _section(section: CodeSection, here: str) -> str:
     if section.by_group:
         parts.append("<p>By focus-group kind in this department:</p>")
         parts.append(_table(SHARE_HEADERS, [share_row(s) for s in section.by_group]))
-    for quote in section.quotes:
-        parts.append(
-            f"<blockquote><p>{escape(quote.text)}</p>"
-            f"<footer>— {escape(source_text(quote))}</footer></blockquote>"
-        )
+    parts += [_blockquote(quote) for quote in section.quotes]
     return "\n".join(parts)
 
 
@@ -93,11 +89,7 @@ def _open_codes(report: Report) -> str:
         item = f"<li><strong>{escape(section.name)}</strong> <code>{escape(section.key)}</code>: "
         item += escape(share_text(section.here))
         if section.quotes:
-            quote = section.quotes[0]
-            item += (
-                f"<blockquote><p>{escape(quote.text)}</p>"
-                f"<footer>— {escape(source_text(quote))}</footer></blockquote>"
-            )
+            item += _blockquote(section.quotes[0])
         items.append(item + "</li>")
     return "<ul>" + "".join(items) + "</ul>"
 
@@ -113,10 +105,7 @@ def _cards(report: Report) -> str:
             f"{card.turns} turns; {escape(codes)}"
         )
         if card.quote:
-            item += (
-                f"<blockquote><p>{escape(card.quote.text)}</p>"
-                f"<footer>— {escape(source_text(card.quote))}</footer></blockquote>"
-            )
+            item += _blockquote(card.quote)
         items.append(item + "</li>")
     return "<ul>" + "".join(items) + "</ul>"
 
@@ -129,6 +118,13 @@ def _memos(report: Report) -> str:
         for m in report.memos
     )
     return f"<ul>{items}</ul>"
+
+
+def _blockquote(quote: ReportQuote) -> str:
+    return (
+        f"<blockquote><p>{escape(quote.text)}</p>"
+        f"<footer>— {escape(source_text(quote))}</footer></blockquote>"
+    )
 
 
 def _figure(svg: str | bytes, caption: str) -> str:

@@ -13,7 +13,7 @@ class SuggestionsPanel(Static):
     """Shows the turn's suggestions best first; the first one is what `a` accepts and `r`
     rejects. `pending` holds the transcript's suggestions by segment id."""
 
-    DEFAULT_CSS = "SuggestionsPanel { padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }"
+    DEFAULT_CSS = "SuggestionsPanel { padding: 0 1; }"  # lines wrap: reasons are read whole
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

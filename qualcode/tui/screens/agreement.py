@@ -84,7 +84,9 @@ class AgreementScreen(WorkbenchScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="agreement-head")
-        yield DataTable(id="agreement-codes", cursor_type="row", zebra_stripes=True)
+        yield DataTable(
+            id="agreement-codes", cursor_type="row", zebra_stripes=True, fixed_columns=1
+        )
         with Vertical(id="agreement-drill"):
             yield DataTable(id="disagreements", cursor_type="row")
             with VerticalScroll(id="disagreement-text"):
@@ -304,7 +306,7 @@ class AgreementScreen(WorkbenchScreen):
             )
 
         self.memo = None
-        self._save(write, f"Adjudicated turn {item.ordinal}: {decision}.")
+        self._save(write, f"Adjudicated turn {item.ordinal + 1}: {decision}.")
 
     def action_undo(self) -> None:
         item = self.current
@@ -316,7 +318,7 @@ class AgreementScreen(WorkbenchScreen):
             lambda: adjudication.undo_adjudication(
                 self.project, resolution.id, supervisor=self.coder or None
             ),
-            f"Undid the adjudication of turn {item.ordinal}.",
+            f"Undid the adjudication of turn {item.ordinal + 1}.",
         )
 
     def _save(self, write: Callable[[], object], message: str) -> None:

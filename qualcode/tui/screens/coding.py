@@ -14,10 +14,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Tree
 
 from qualcode.domain.corpus import CodebookInfo
 from qualcode.services.history import Change
+from qualcode.tui.coder_memory import remember_place
 from qualcode.tui.components.coding_editor import CodingEditor
 from qualcode.tui.components.messages import Failed
 from qualcode.tui.components.suggestion_reader import SuggestionReader
@@ -36,6 +38,8 @@ from qualcode.tui.widgets.memo_panel import MemoPanel
 from qualcode.tui.widgets.status_bar import StatusBar
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
+PLACE_DELAY = 1.0  # seconds the cursor rests on a turn before it is remembered
+
 
 class CodingScreen(WorkbenchScreen):
     AUTO_FOCUS = "#transcript"
@@ -51,6 +55,8 @@ class CodingScreen(WorkbenchScreen):
         self.book: CodebookInfo | None = None
         self.blind = False
         self.target: int | None = None  # a turn to put the cursor on once it is read
+        self._place: tuple[int, int] | None = None  # (transcript, segment) not yet remembered
+        self._place_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="coding-body"):
@@ -308,7 +314,7 @@ class CodingScreen(WorkbenchScreen):
     def action_memo(self) -> None:
         turn = self.view.current
         if turn is not None:
-            title = f"Memo on turn {self.view.cursor + 1} ({turn.speaker or 'no speaker'})"
+            title = f"Memo on turn {turn.ordinal + 1} ({turn.speaker or 'no speaker'})"
             self.app.push_screen(
                 MemoEditor(title), lambda text: self.editor.add_memo(turn, text or "")
             )
@@ -432,6 +438,21 @@ class CodingScreen(WorkbenchScreen):
         self.query_one(MemoPanel).show(turn.memos if turn else [])
         self.panel.show_turn(turn)
         self.update_status()
+        if turn is not None and not self.partial:
+            self._place = (turn.transcript_id, turn.id)
+            if self._place_timer is not None:
+                self._place_timer.stop()
+            self._place_timer = self.set_timer(PLACE_DELAY, self.remember_place)
+
+    def remember_place(self) -> None:
+        """Keep the cursor turn, so that the workbench reopens here for this coder."""
+        self._place_timer = None
+        if self._place is not None and self.coder:
+            remember_place(self.project.name, self.coder, *self._place)
+        self._place = None
+
+    def on_unmount(self) -> None:
+        self.remember_place()  # a turn the cursor rested on for less than PLACE_DELAY
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
         if self.book is not None and event.node.data:
@@ -446,7 +467,7 @@ class CodingScreen(WorkbenchScreen):
         self.query_one(StatusBar).show(
             coder=self.coder,
             title=self.workbench.transcript.title if self.workbench.transcript else "",
-            position=(self.view.cursor + 1, len(turns)) if turns else None,
+            position=(turns[self.view.cursor].ordinal + 1, len(turns)) if turns else None,
             coded=(self.view.coded, len(turns)) if turns else None,
             saving=self.saver.pending,
             loading=self.partial,

@@ -1,4 +1,9 @@
-"""Corpus screen: departments and their transcripts, with the coder's progress in each."""
+"""Corpus screen: departments and their transcripts, with the coder's progress in each.
+
+A ✓ marks the transcripts the coder marked done (`D` marks and unmarks); the status line
+names, for the highlighted transcript, every coder's progress and done mark (in blind mode
+only the coder's own).
+"""
 
 from __future__ import annotations
 
@@ -15,12 +20,13 @@ from textual.widgets import Input, Static, Tree
 
 from qualcode.domain.corpus import TranscriptInfo
 from qualcode.errors import QualcodeError
-from qualcode.services import corpus
+from qualcode.services import blind, corpus, done
 from qualcode.tui.screens.base import WorkbenchScreen
 from qualcode.tui.widgets.code_tree import move_tree_cursor
 from qualcode.tui.widgets.key_bar import KeyBar
 from qualcode.tui.widgets.status_bar import StatusBar, progress_bar
 
+Progress = dict[str, dict[int, int]]  # coder -> transcript id -> turns coded
 EMPTY = "No transcripts yet. Import some with `qualcode import`, or try `qualcode demo`."
 
 
@@ -30,11 +36,11 @@ def _fit(text: str, width: int) -> str:
     return text[: max(width - 1, 0)] + "…"
 
 
-def transcript_label(info: TranscriptInfo, width: int) -> Text:
-    """Title, group kind, date, turns and progress in columns that fit `width` cells."""
+def transcript_label(info: TranscriptInfo, width: int, *, is_done: bool = False) -> Text:
+    """Title, group kind, date, turns, progress and done mark in columns that fit `width`."""
     kind_width = 24 if width >= 100 else 13
     bar_width = 10 if width >= 100 else 6
-    fixed = kind_width + 10 + 6 + bar_width + 5 + 4
+    fixed = kind_width + 10 + 6 + bar_width + 5 + 4 + 2
     done, total = info.n_coded_segments, info.n_segments
     percent = round(100 * done / total) if total else 0
     return Text.assemble(
@@ -46,7 +52,18 @@ def transcript_label(info: TranscriptInfo, width: int) -> Text:
         (f"{total:>5} ", "dim"),
         (progress_bar(done, total, bar_width), "green"),
         f"{percent:>4}%",
+        (" ✓" if is_done else "  ", "bold green"),
     )
+
+
+def coders_line(transcript_id: int, total: int, progress: Progress, marks: list[str]) -> str:
+    """Each coder's share of coded turns in one transcript, ✓ for a done mark."""
+    parts = []
+    for name, coded in progress.items():
+        share = coded.get(transcript_id, 0)
+        percent = round(100 * share / total) if total else 0
+        parts.append(f"{name} {percent}%{' ✓' if name in marks else ''}")
+    return " · ".join(parts)
 
 
 class CorpusScreen(WorkbenchScreen):
@@ -57,16 +74,21 @@ class CorpusScreen(WorkbenchScreen):
         Binding("slash", "filter", "Filter", id="corpus.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="corpus.clear_filter"),
         Binding("ctrl+r", "reload", "Refresh", id="corpus.reload"),
+        Binding("D", "done", "Done", id="corpus.done"),
     ]
 
     class Loaded(Message):
-        def __init__(self, infos: list[TranscriptInfo]) -> None:
+        def __init__(
+            self, infos: list[TranscriptInfo], marks: dict[int, list[str]], progress: Progress
+        ) -> None:
             super().__init__()
-            self.infos = infos
+            self.infos, self.marks, self.progress = infos, marks, progress
 
     def __init__(self) -> None:
         super().__init__()
         self.infos: list[TranscriptInfo] = []
+        self.marks: dict[int, list[str]] = {}  # transcript id -> coders who marked it done
+        self.progress: Progress = {}
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -94,13 +116,25 @@ class CorpusScreen(WorkbenchScreen):
     def reload(self) -> None:
         try:
             infos = corpus.list_transcripts(self.project, self.coder or None)
+            shown = list(blind.visible_layers(self.project, self.coder or None).coders)
+            progress = {
+                name: {
+                    info.id: info.n_coded_segments
+                    for info in corpus.list_transcripts(self.project, name)
+                }
+                for name in shown
+            }
+            marks = {
+                transcript: [name for name in coders if name in shown]
+                for transcript, coders in done.done_marks(self.project).items()
+            }
         except QualcodeError as error:
             self.warn_from_thread(error)
             return
-        self.post_message(self.Loaded(infos))
+        self.post_message(self.Loaded(infos, marks, progress))
 
     def on_corpus_screen_loaded(self, message: Loaded) -> None:
-        self.infos = message.infos
+        self.infos, self.marks, self.progress = message.infos, message.marks, message.progress
         self._fill()
 
     def on_resize(self, _event: events.Resize) -> None:
@@ -126,7 +160,9 @@ class CorpusScreen(WorkbenchScreen):
                 expand=True,
             )
             for info in infos:
-                leaf = node.add_leaf(transcript_label(info, width), data=info.id)
+                is_done = self.coder in self.marks.get(info.id, [])
+                label = transcript_label(info, width, is_done=is_done)
+                leaf = node.add_leaf(label, data=info.id)
                 first = first or leaf
                 if info.id == chosen:
                     first = leaf
@@ -134,21 +170,57 @@ class CorpusScreen(WorkbenchScreen):
             move_tree_cursor(tree, first)
         self.query_one("#corpus-empty").display = not self.infos
         self._status(len(shown))
+        if tree.cursor_node is not None:
+            self._show_coders(tree.cursor_node.data)
 
     def _status(self, shown: int) -> None:
-        done = sum(info.n_coded_segments for info in self.infos)
+        coded = sum(info.n_coded_segments for info in self.infos)
         total = sum(info.n_segments for info in self.infos)
         title = f"{shown} of {len(self.infos)} transcripts" if shown != len(self.infos) else ""
         self.query_one(StatusBar).show(
             coder=self.coder or "?",
             title=title or f"{len(self.infos)} transcripts",
-            coded=(done, total),
+            coded=(coded, total),
+        )
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[int]) -> None:
+        self._show_coders(event.node.data)
+
+    def _show_coders(self, transcript_id: int | None) -> None:
+        """The highlighted transcript: every coder's progress and done mark."""
+        info = self._info(transcript_id)
+        if info is not None and self.progress:
+            line = coders_line(info.id, info.n_segments, self.progress, self.marks.get(info.id, []))
+            coded = sum(info.n_coded_segments for info in self.infos)
+            total = sum(info.n_segments for info in self.infos)
+            self.query_one(StatusBar).show(
+                coder=self.coder or "?", title=line, coded=(coded, total)
+            )
+
+    def _info(self, transcript_id: int | None) -> TranscriptInfo | None:
+        return next((info for info in self.infos if info.id == transcript_id), None)
+
+    def action_done(self) -> None:
+        """Mark the highlighted transcript done for this coder, or take the mark back."""
+        tree: Tree[int] = self.query_one("#corpus-tree", Tree)
+        info = self._info(tree.cursor_node.data if tree.cursor_node else None)
+        if info is None or not self.coder:
+            return
+        undo = self.coder in self.marks.get(info.id, [])
+
+        def saved(mark: done.DoneMark) -> None:
+            state = "done" if mark.done else "not done"
+            self.notify(f"{mark.title} is {state} for {mark.coder}.", timeout=3)
+            self.reload()
+
+        self.saver.submit(
+            lambda: done.mark_done(self.project, info.id, self.coder, undo=undo), saved
         )
 
     def on_key(self, event: events.Key) -> None:
         """Typing a letter on the tree starts the filter with it."""
         typed = event.character if event.is_printable else None
-        if typed and typed not in "/?" and self.focused is self.query_one("#corpus-tree"):
+        if typed and typed not in "/?D" and self.focused is self.query_one("#corpus-tree"):
             filter_input = self.query_one("#corpus-filter", Input)
             filter_input.focus()
             filter_input.insert_text_at_cursor(typed)
@@ -169,7 +241,7 @@ class CorpusScreen(WorkbenchScreen):
         self.query_one("#corpus-tree").focus()
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[int]) -> None:
-        info = next((info for info in self.infos if info.id == event.node.data), None)
+        info = self._info(event.node.data)
         if info is not None:
             self.workbench.open_transcript(info)
 

@@ -7,7 +7,8 @@ from rich.text import Text
 
 from qualcode.domain.agreement import AgreementRow, Disagreement
 
-CODE_COLUMNS = ("Code", "Units", "Both", "A only", "B only", "Neither", "Agree", "κ", "α", "AC1")
+# The coefficients come right after the code, so they show at 80 columns without scrolling.
+CODE_COLUMNS = ("Code", "α", "κ", "AC1", "Agree", "Units", "Both", "A only", "B only", "Neither")
 DISAGREEMENT_COLUMNS = ("Transcript", "Turn", "Speaker", "A", "B", "Adjudicated")
 RELIABLE, TENTATIVE = 0.800, 0.667  # Krippendorff's bands for alpha
 
@@ -24,16 +25,17 @@ def _alpha(value: float | None) -> Text:
 
 
 def code_cells(row: AgreementRow) -> tuple[str | Text, ...]:
-    """Counts and coefficients of one code; "—" where a coefficient is undefined."""
+    """Coefficients and counts of one code (as CODE_COLUMNS); "—" where a coefficient is
+    undefined."""
     agree = "—" if row.percent_agreement is None else f"{100 * row.percent_agreement:.1f}%"
     counts = (row.n_units, row.both, row.a_only, row.b_only, row.neither)
     return (
         row.code,
-        *(Text("" if n is None else str(n), justify="right") for n in counts),
-        Text(agree, justify="right"),
-        _number(row.cohen_kappa),
         _alpha(row.krippendorff_alpha),
+        _number(row.cohen_kappa),
         _number(row.gwet_ac1),
+        Text(agree, justify="right"),
+        *(Text("" if n is None else str(n), justify="right") for n in counts),
     )
 
 
@@ -47,7 +49,7 @@ def disagreement_cells(item: Disagreement, pair: tuple[str, str]) -> tuple[str, 
     resolution = item.resolution
     return (
         item.transcript,
-        str(item.ordinal),
+        str(item.ordinal + 1),
         item.speaker or "",
         _mark(item, pair[0]),
         _mark(item, pair[1]),
@@ -58,7 +60,8 @@ def disagreement_cells(item: Disagreement, pair: tuple[str, str]) -> tuple[str, 
 def disagreement_detail(item: Disagreement, pair: tuple[str, str]) -> Text:
     """The turn's text, what each coder coded on it, and the adjudication in force."""
     text = Text.assemble(
-        (f"{item.speaker or 'no speaker'}", "bold"), f"  {item.transcript}, turn {item.ordinal}\n"
+        (f"{item.speaker or 'no speaker'}", "bold"),
+        f"  {item.transcript}, turn {item.ordinal + 1}\n",
     )
     text.append(item.text + "\n")
     for label, coder in zip("AB", pair, strict=True):

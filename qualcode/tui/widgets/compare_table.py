@@ -28,7 +28,8 @@ class CompareTable(DataTable[Text]):
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="cell", zebra_stripes=True)
+        # The code column stays in view while the groups scroll sideways.
+        super().__init__(id=id, cursor_type="cell", zebra_stripes=True, fixed_columns=1)
 
     def show(self, view: CompareView) -> None:
         """Fill the table with `view`, keeping the cursor where it was."""

@@ -1,21 +1,36 @@
-"""The current screen's keys on one line, like Textual's Footer but as a single widget.
+"""The current screen's keys, like Textual's Footer but as a single widget that wraps.
 
 Footer builds one widget per key and rebuilds them whenever the bindings change (every
 screen switch, every selection on or off); measured on the coding screen that cost a few
-hundred milliseconds per switch. One line of text costs almost nothing to redraw.
+hundred milliseconds per switch. Text costs almost nothing to redraw.
+
+At 80 columns a screen's keys do not fit on one line, so the bar wraps onto a second line
+(never cutting a key in two) rather than hiding the keys at the end. It lists, in order:
+`?` (which lists every key), the keys of the current mode of the screen (the screen shows
+only those that are on, e.g. the selection keys while selecting), the other screens' keys
+(the key of the screen shown is left out), and quit. What does not fit in `MAX_LINES` is dropped
+from the end; `?` and the command palette still list it.
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
 FIRST = "app.keys"
+LAST = "app.quit"  # everyone knows ctrl+q; it gives way first when the bar is full
+MAX_LINES = 2
 
 
 class KeyBar(Static):
     COMPONENT_CLASSES = {"key-bar--key"}  # noqa: RUF012 - Textual API
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown: list[tuple[str, str]] = []  # (key, description) of the keys on the bar
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -24,23 +39,56 @@ class KeyBar(Static):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def on_resize(self) -> None:
+        self._bindings_changed(self.screen)
+
     def _bindings_changed(self, screen: Screen) -> None:
         if screen is not self.screen:
             return
+        items = [(self.app.get_key_display(b), b.description) for b in self._keys(screen)]
+        width = self.size.width or self.app.size.width
+        self.shown = fit(items, width, MAX_LINES)
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
-        line = Text(no_wrap=True, overflow="crop")
-        seen: set[str] = set()
-        shown = [
-            binding
-            for _node, binding, enabled, _tooltip in screen.active_bindings.values()
-            if binding.show and enabled
-        ]
-        # The key that lists all keys comes first, so it shows even on a narrow terminal.
-        shown.sort(key=lambda binding: binding.id != FIRST)
-        for binding in shown:
-            if binding.action in seen:
-                continue
-            seen.add(binding.action)
-            line.append(f" {self.app.get_key_display(binding)} ", key_style)
-            line.append(f"{binding.description} ")
+        line = Text(no_wrap=False, overflow="crop")
+        column = 0
+        for key, description in self.shown:
+            size = item_width(key, description)
+            if column and column + size > width:
+                line.append("\n")
+                column = 0
+            line.append(f" {key}", key_style)
+            line.append(f" {description}")
+            column += size
         self.update(line)
+
+    def _keys(self, screen: Screen) -> list[Binding]:
+        """The bindings to show, one per action, `?` first and this screen's own key out."""
+        own = f"goto('{getattr(self.app, 'current_mode', '')}')"
+        seen: set[str] = {own}
+        keys: list[Binding] = []
+        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if binding.show and enabled and binding.action not in seen:
+                seen.add(binding.action)
+                keys.append(binding)
+        keys.sort(key=lambda binding: (binding.id != FIRST, binding.id == LAST))
+        return keys
+
+
+def item_width(key: str, description: str) -> int:
+    """Cells one key takes on the bar: " key description"."""
+    return cell_len(key) + cell_len(description) + 2
+
+
+def fit(items: list[tuple[str, str]], width: int, lines: int) -> list[tuple[str, str]]:
+    """The leading items that fit on `lines` lines of `width` cells, wrapped between items."""
+    kept: list[tuple[str, str]] = []
+    line, column = 1, 0
+    for key, description in items:
+        size = item_width(key, description)
+        if column and column + size > width:
+            line, column = line + 1, 0
+        if line > lines:
+            break
+        kept.append((key, description))
+        column += size
+    return kept

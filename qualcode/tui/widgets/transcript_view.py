@@ -264,7 +264,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         if strips is None:
             strips = render_turn(
                 self.turns[index],
-                index + 1,
+                self.turns[index].ordinal + 1,
                 self._layouts[index],
                 self._layout_width,
                 self._get_styles(),

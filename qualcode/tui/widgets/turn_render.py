@@ -136,30 +136,29 @@ def layout_turn(turn: SegmentView, width: int, looks: dict[str, CodeLook]) -> Tu
     rows: list[list[tuple[str, CodingView]]] = []
     column = 0
     for coding in turn.codings:
-        label = chip_label(turn, coding, looks, max(16, min(48, inner // 2)))
+        label = chip_label(turn, coding, looks, max(16, min(48, inner // 2)), inner - 1)
         size = cell_len(label) + 1
         if not rows or (column and column + size > inner):
             rows.append([])
             column = 0
-        rows[-1].append((label[: inner - 1], coding))
+        rows[-1].append((label, coding))
         column += size
     return TurnLayout(wrap(turn.text, inner), rows)
 
 
 def chip_label(
-    turn: SegmentView, coding: CodingView, looks: dict[str, CodeLook], longest: int
+    turn: SegmentView, coding: CodingView, looks: dict[str, CodeLook], longest: int, room: int
 ) -> str:
-    """A chip's text: the code's name (cut after `longest` characters) and, for a span,
-    the start of the coded text."""
+    """A chip's text: the code's name (cut after `longest` cells) and, for a span, the start
+    of the coded text; both are shortened (never cut off) to fit `room` cells."""
     look = looks.get(coding.code_key)
     name = look.name if look else coding.code_key
-    if len(name) > longest:
-        name = name[: longest - 1].rstrip() + "…"
     if coding.start_char is None or coding.end_char is None:
-        return f" {name} "
+        return f" {_shorten(name, min(longest, room - 2)) or name[:1]} "
     excerpt = turn.text[coding.start_char - turn.start_char : coding.end_char - turn.start_char]
-    if len(excerpt) > _EXCERPT:
-        excerpt = excerpt[: _EXCERPT - 1].rstrip() + "…"
+    # " name “excerpt” " takes five cells besides the two texts; the excerpt keeps a few.
+    name = _shorten(name, min(longest, room - 5 - min(cell_len(excerpt), 4))) or name[:1]
+    excerpt = _shorten(excerpt, min(_EXCERPT, room - 5 - cell_len(name))) or "…"
     return f" {name} “{excerpt}” "
 
 
@@ -178,7 +177,7 @@ def render_turn(
     """The turn's lines: header, wrapped text with coded spans, chips, a blank line."""
     base = styles.text + styles.cursor if cursor else styles.text
     bar = Segment("▌  " if cursor else "   ", base + styles.bar)
-    strips = [_line([bar, *_header(turn, number, base, styles)], width, base)]
+    strips = [_line([bar, *_header(turn, number, width, base, styles)], width, base)]
     marks = _marks(turn, looks, styles, selection, search)
     for start, end in layout.lines:
         strips.append(_line([bar, *_styled(turn.text, start, end, base, marks)], width, base))
@@ -192,16 +191,37 @@ def render_turn(
     return strips
 
 
-def _header(turn: SegmentView, number: int, base: Style, styles: TurnStyles) -> list[Segment]:
-    pieces = [Segment(f"{number} ", base + styles.meta)]
-    pieces.append(Segment(turn.speaker or "(no speaker)", base + styles.speaker))
-    if turn.role:
-        pieces.append(Segment(f" · {turn.role}", base + styles.meta))
-    if turn.start_time is not None:
-        pieces.append(Segment(f"  {clock(turn.start_time)}", base + styles.meta))
-    if turn.memos:
-        pieces.append(Segment(f"  ✎ {len(turn.memos)}", base + styles.speaker))
+def _header(
+    turn: SegmentView, number: int, width: int, base: Style, styles: TurnStyles
+) -> list[Segment]:
+    """Number, speaker, role, time and memo marker; on a narrow screen the role and then the
+    speaker are shortened, so the time and the memo marker always show."""
+    tail = f"  {clock(turn.start_time)}" if turn.start_time is not None else ""
+    memo = f"  ✎ {len(turn.memos)}" if turn.memos else ""
+    head = f"{number} "
+    room = max(width - GUTTER - cell_len(head + tail + memo), 1)
+    speaker = _shorten(turn.speaker or "(no speaker)", room)
+    role = _shorten(f" · {turn.role}", room - cell_len(speaker)) if turn.role else ""
+    pieces = [Segment(head, base + styles.meta), Segment(speaker, base + styles.speaker)]
+    if role:
+        pieces.append(Segment(role, base + styles.meta))
+    if tail:
+        pieces.append(Segment(tail, base + styles.meta))
+    if memo:
+        pieces.append(Segment(memo, base + styles.speaker))
     return pieces
+
+
+def _shorten(text: str, room: int) -> str:
+    """`text` cut to `room` cells, ending in an ellipsis when cut ("" when too short for one
+    character and the ellipsis)."""
+    if cell_len(text) <= room:
+        return text
+    if room < 3:
+        return ""
+    while cell_len(text) > room - 1:
+        text = text[:-1]
+    return text.rstrip(" ·") + "…"
 
 
 def _marks(
