@@ -79,7 +79,8 @@ def run(
         err_console.print(labelled("Warning:", "yellow", warning), highlight=False)
     console.print(
         f"{report.created} new and {report.updated} refreshed suggestions for {who} on "
-        f"{report.segments} turns of {report.transcripts} transcript(s) ({report.model_version})."
+        f"{report.segments} participant turns of {report.transcripts} transcript(s) "
+        f"({report.model_version}); {report.moderator_turns} moderator turns get none."
     )
     for status in suggest_training.model_status(opened):
         if status.retrain_advised:

@@ -49,11 +49,12 @@ class SuggestRun(_Frozen):
     """What `suggest` stored: per run, new and refreshed pending suggestions."""
 
     transcripts: int
-    segments: int
+    segments: int  # participant turns ranked
     created: int
     updated: int
     model_version: str
     warnings: list[str] = Field(default_factory=list)
+    moderator_turns: int = 0  # turns of a moderator role: never offered a suggestion
 
 
 class TrainReport(_Frozen):
