@@ -256,6 +256,8 @@ def _layer_rows(layer: Layer, *, by_coder: bool) -> list[ColumnElement[bool]]:
 
 
 def _scope_rows(cache: TableClause, scope: TurnScope) -> list[ColumnElement[bool]]:
+    if scope.cards:  # the summary has no sections: card tables count in `card_counts`
+        raise ValueError("the coded-turn summary cannot restrict to card sections")
     rows: list[ColumnElement[bool]] = []
     if scope.departments or scope.group_kinds:
         chosen = select(Transcript.id)
