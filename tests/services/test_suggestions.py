@@ -322,3 +322,31 @@ def test_evaluation_leaves_one_focus_group_out_with_intervals_and_chance(
     assert [row.language for row in concept.languages] == ["en"]
     by_turn = suggest_training.evaluate(coded_project, layer="anna", epochs=2, split="turn")
     assert (by_turn.split, by_turn.folds) == ("turn", 5)
+
+
+def test_a_new_open_code_is_learned_from_its_fifth_coded_turn(coded_project, write_file) -> None:
+    from qualcode.domain.imports import ImportSpec
+    from qualcode.services import codebooks, importing
+    from qualcode.suggest.learned import MIN_OPEN_SUPPORT
+
+    it_turns = IT_TURNS[:MIN_OPEN_SUPPORT]
+    lines = [f"P{i}: {text}" for i, text in enumerate(it_turns + BREAK_TURNS)]
+    importing.import_one(coded_project, ImportSpec(path=write_file("it.txt", "\n".join(lines))))
+    codebooks.create_open_code(coded_project, "IT trouble", "anna")
+    turns = corpus.segments(coded_project, 2)
+    for turn in turns[MIN_OPEN_SUPPORT:]:
+        coding.apply_code(coded_project, turn.id, "temporality.breaks", "anna")
+    probe = ["Logging in to the system crashed again and it froze."]
+    for count, turn in enumerate(turns[:MIN_OPEN_SUPPORT], start=1):
+        coding.apply_code(coded_project, turn.id, "open.it_trouble", "anna")
+        if count < MIN_OPEN_SUPPORT - 1:
+            continue
+        [report] = suggest_training.train_model(coded_project, layer="anna", epochs=15)
+        [ranked], _ = suggestions.suggest_texts(probe, project=coded_project)
+        codes = [item.code for item in ranked.suggestions]
+        if count < MIN_OPEN_SUPPORT:  # four examples: the theme is not learned yet
+            assert "open.it_trouble" not in report.labels and "open.it_trouble" not in codes
+            assert "concept:open" in report.labels  # its turns already count for the branch
+        else:
+            assert "open.it_trouble" in report.labels
+            assert codes[0] == "open.it_trouble"
