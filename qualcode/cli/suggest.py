@@ -81,6 +81,11 @@ def run(
         f"{report.created} new and {report.updated} refreshed suggestions for {who} on "
         f"{report.segments} turns of {report.transcripts} transcript(s) ({report.model_version})."
     )
+    if report.moderator_turns:
+        console.print(
+            f"{report.moderator_turns} moderator turns get no suggestions (their speakers have "
+            "a moderator role; see `qualcode speaker set`)."
+        )
     for status in suggest_training.model_status(opened):
         if status.retrain_advised:
             console.print(status.message)

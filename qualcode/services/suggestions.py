@@ -1,5 +1,9 @@
 """Suggestion use cases: rank codes for turns, store them for a coder, accept or reject them
-(training and evaluating the project's model: `services.suggest_training`)."""
+(training and evaluating the project's model: `services.suggest_training`).
+
+Moderator turns are never offered suggestions (the scope rule of `domain.scope` with the
+study's moderator roles): they are read as context for the turns that answer them only.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.codebook.files import bundled_codebook_path, load_codebook
 from qualcode.domain.corpus import CodingView
+from qualcode.domain.scope import TurnScope
 from qualcode.domain.suggestion import SuggestionView, SuggestRun, TextSuggestions
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.blind import hides_other_layers
@@ -17,10 +22,11 @@ from qualcode.services.codebooks import active_codebook
 from qualcode.services.coding import add_coding
 from qualcode.services.corpus import coding_view, find_transcript
 from qualcode.services.project import Project
+from qualcode.services.scope import resolve
 from qualcode.store import codes as code_store
 from qualcode.store import reading
 from qualcode.store import suggestions as store
-from qualcode.store.models import Code, Suggestion
+from qualcode.store.models import Code, Segment, Suggestion
 from qualcode.suggest import learned
 from qualcode.suggest.context import TurnContext, contexts
 from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Hit
@@ -75,6 +81,13 @@ def speaker_roles(session: Session, transcript_ids: Sequence[int]) -> dict[int, 
     }
 
 
+def participant_turns(session: Session, roles: dict[int, str | None]) -> set[int]:
+    """The segment ids among `roles` (segment id -> speaker role) that suggestions may be
+    offered on: every turn but a moderator's."""
+    scope = resolve(session, TurnScope())
+    return {segment_id for segment_id, role in roles.items() if scope.counts_speaker(role)}
+
+
 def turn_contexts(
     rows: Sequence[store.SegmentText],
     roles: dict[int, str | None],
@@ -116,12 +129,13 @@ def suggest_transcripts(
         coder_row = code_store.ensure_coder(session, coder)
         book = active_codebook(session)
         code_ids = {code.key: code.id for code in code_store.codes_of(session, book.id)}
-        created = updated = n_segments = 0
+        created = updated = n_segments = n_moderator = 0
         warnings: list[str] = []
         versions: list[str] = []
         # Blind mode: learn only from the coder's own layer, never from the others'.
         own_layer = coder if hides_other_layers(session, coder) else None
         roles = speaker_roles(session, ids)
+        offered = participant_turns(session, roles)
         for language in sorted(store.languages_of(session, ids)):
             suggester = _project_suggester(session, language, own_layer)
             versions.append(suggester.version)
@@ -136,6 +150,9 @@ def suggest_transcripts(
             known = store.existing(session, coder_row.id, segment_ids)
             stale = {row.id for row in known.values() if row.status == "pending"}
             for row, ranking in zip(rows, rankings, strict=True):
+                if row.id not in offered:  # its stale pending suggestions are deleted below
+                    n_moderator += 1
+                    continue
                 n_segments += 1
                 kept = 0
                 for item in ranking:
@@ -172,6 +189,7 @@ def suggest_transcripts(
             updated=updated,
             model_version="; ".join(versions),
             warnings=warnings,
+            moderator_turns=n_moderator,
         )
 
     return project.write(work)
@@ -192,11 +210,15 @@ def suggestion_view(suggestion: Suggestion, code: Code, coder: str) -> Suggestio
 
 
 def pending_suggestions(project: Project, segment_id: int, coder: str) -> list[SuggestionView]:
-    """The coder's pending suggestions for a turn, best first."""
+    """The coder's pending suggestions for a turn, best first (none on a moderator's turn)."""
 
     def work(session: Session) -> list[SuggestionView]:
         coder_row = code_store.coder_by_name(session, coder)
-        if coder_row is None:
+        segment = session.get(Segment, segment_id)
+        if coder_row is None or segment is None:
+            return []
+        role = segment.speaker.role if segment.speaker is not None else None
+        if not participant_turns(session, {segment_id: role}):
             return []
         return [
             suggestion_view(suggestion, code, coder)
