@@ -79,16 +79,52 @@ def run(
         err_console.print(labelled("Warning:", "yellow", warning), highlight=False)
     console.print(
         f"{report.created} new and {report.updated} refreshed suggestions for {who} on "
-        f"{report.segments} turns of {report.transcripts} transcript(s) ({report.model_version})."
+        f"{report.segments} participant turns of {report.transcripts} transcript(s) "
+        f"({report.model_version}); {report.moderator_turns} moderator turns get none."
     )
-    if report.moderator_turns:
-        console.print(
-            f"{report.moderator_turns} moderator turns get no suggestions (their speakers have "
-            "a moderator role; see `qualcode speaker set`)."
-        )
     for status in suggest_training.model_status(opened):
         if status.retrain_advised:
             console.print(status.message)
+
+
+@suggest_app.command("write")
+@friendly
+def write(
+    transcript: Annotated[
+        str | None, typer.Argument(help="Transcript id, title or file name.", show_default=False)
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every transcript.")] = False,
+    top: Annotated[int, typer.Option(help="Code each turn with at most this many codes.")] = 1,
+    min_score: Annotated[float, typer.Option(help="Leave out scores below this.")] = 0.5,
+    coder: CoderOption = None,
+    db: DbOption = None,
+) -> None:
+    """Code participant turns as the model: its top suggestions become the layer model:VERSION."""
+    from qualcode.config import coder_name
+    from qualcode.services import model_layer
+
+    if (transcript is None) == (not all_):
+        raise QualcodeError("Name one transcript, or give --all.")
+    with console.status("Coding every participant turn as the model..."):
+        report = model_layer.write_model_layer(
+            project(db),
+            None if all_ else [transcript or ""],
+            top=top,
+            min_score=min_score,
+            actor=coder_name(coder),
+        )
+    for warning in report.warnings:
+        err_console.print(labelled("Warning:", "yellow", warning), highlight=False)
+    console.print(
+        f"Wrote {report.codings} codings (top {report.top}, score >= {report.min_score}) on "
+        f"{report.coded_segments} of {report.segments} participant turns of "
+        f"{report.transcripts} transcript(s) to layer {report.layer} "
+        f"(replacing {report.replaced}; {report.moderator_turns} moderator turns not coded).",
+        highlight=False,
+    )
+    console.print(
+        f"Compare: qualcode agree --coders CODER,{report.layer} --concepts", highlight=False
+    )
 
 
 @suggest_app.command("text")

@@ -69,12 +69,27 @@ class SuggestRun(_Frozen):
     """What `suggest` stored: per run, new and refreshed pending suggestions."""
 
     transcripts: int
-    segments: int
+    segments: int  # participant turns ranked
     created: int
     updated: int
     model_version: str
     warnings: list[str] = Field(default_factory=list)
-    moderator_turns: int = 0  # turns of moderator roles: read as context, never suggested for
+    moderator_turns: int = 0  # turns of a moderator role: never offered a suggestion
+
+
+class ModelLayerRun(_Frozen):
+    """What `suggest write` stored: the model's codings as the layer `model:<version>`."""
+
+    layer: str  # the coder name, e.g. "model:codebook-three_concepts-v1+textcat-en-2"
+    transcripts: int
+    segments: int  # participant turns ranked
+    moderator_turns: int  # turns of a moderator role: never coded by the model
+    codings: int  # whole-turn codings written
+    coded_segments: int  # participant turns that got at least one code
+    replaced: int  # the layer's codings in these transcripts before
+    top: int
+    min_score: float
+    warnings: list[str] = Field(default_factory=list)
 
 
 class TrainReport(_Frozen):

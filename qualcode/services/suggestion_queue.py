@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.domain.suggestion import SuggestionView
 from qualcode.services.project import Project
-from qualcode.services.suggestions import participant_turns, speaker_roles, suggestion_view
+from qualcode.services.suggestions import offers_suggestions, speaker_roles, suggestion_view
 from qualcode.store import codes as code_store
 from qualcode.store.pending_suggestions import pending_in_transcript
 
@@ -24,10 +24,10 @@ def transcript_suggestions(
         coder_row = code_store.coder_by_name(session, coder)
         if coder_row is None:
             return {}
-        offered = participant_turns(session, speaker_roles(session, [transcript_id]))
+        offered, roles = offers_suggestions(session), speaker_roles(session, [transcript_id])
         found: dict[int, list[SuggestionView]] = defaultdict(list)
         for suggestion, code in pending_in_transcript(session, transcript_id, coder_row.id):
-            if suggestion.segment_id in offered:
+            if offered(roles.get(suggestion.segment_id)):
                 found[suggestion.segment_id].append(suggestion_view(suggestion, code, coder))
         return dict(found)
 

@@ -236,9 +236,75 @@ def test_ranking_in_chunks_gives_the_rankings_of_ranking_all_turns_at_once() -> 
             assert list(ranked) == expected
 
 
+MIXED_BATCH = [
+    "We never get a proper lunch break.",
+    "The new system crashed again and nobody told us why.",
+    "I keep a paper list next to the computer.",
+    "Lunch is spent at the desk, the phone rings all the time.",
+    "Nobody ever thanks us, there is no recognition for the extra work.",
+]
+
+
+@pytest.mark.parametrize("with_project", [False, True])
+def test_a_texts_scores_are_the_same_alone_and_in_a_batch(coded_project, with_project) -> None:
+    project = coded_project if with_project else None
+    batch, _ = suggestions.suggest_texts(MIXED_BATCH * 5, project=project)
+    for text, ranked in zip(MIXED_BATCH, batch, strict=False):
+        [alone], _ = suggestions.suggest_texts([text], project=project)
+        assert alone.suggestions == ranked.suggestions
+        assert alone.suggestions  # every probe matches some term: the check is not vacuous
+    # The weights come from a table, not from the batch: a term repeated in every line
+    # weighs as much as when it is rare.
+    [single], _ = suggestions.suggest_texts(["We never get a proper lunch break."])
+    [repeated, *_], _ = suggestions.suggest_texts(["We never get a proper lunch break."] * 30)
+    assert single.suggestions == repeated.suggestions
+
+
+def test_rare_words_weigh_more_than_common_ones_without_a_corpus() -> None:
+    from qualcode.suggest.reference import ReferenceFrequencies
+
+    weight = ReferenceFrequencies("en")
+    assert weight("the") < weight("system") < weight("lunch") < weight("overtime")
+    danish = ReferenceFrequencies("da")
+    assert danish("og") < danish("frokost")
+
+
+MODERATED = """[00:00:00] Kim (moderator): What about your lunch break and the phone?
+[00:00:10] Anne (nurse): We never get a proper lunch break. The phone rings all the time.
+[00:00:20] Lis (Facilitator): Is the lunch break too short? Any overtime?
+[00:00:30] Bo (secretary): I keep a paper list next to the system.
+"""
+
+
+def test_moderators_turns_are_never_offered_suggestions(coded_project, write_file) -> None:
+    from qualcode.domain.imports import ImportSpec
+    from qualcode.services import importing, scope
+
+    importing.import_one(coded_project, ImportSpec(path=write_file("m.txt", MODERATED)))
+    moderator, anne, facilitator, bo = corpus.segments(coded_project, 2)
+    # With no moderator roles in the study, every turn is a participant's: all get some.
+    scope.set_moderator_roles(coded_project, [])
+    run = suggestions.suggest_transcripts(coded_project, "anna", [2], min_score=0.05)
+    assert (run.segments, run.moderator_turns) == (4, 0)
+    assert suggestions.pending_suggestions(coded_project, moderator.id, "anna")
+    # The study's default roles: the moderator and facilitator turns get none, even those
+    # stored before, which the next run deletes.
+    scope.set_moderator_roles(coded_project, ["moderator", "facilitator", "interviewer"])
+    assert suggestions.pending_suggestions(coded_project, moderator.id, "anna") == []
+    run = suggestions.suggest_transcripts(coded_project, "anna", [2], min_score=0.05)
+    assert (run.segments, run.moderator_turns) == (2, 2)
+    for turn in (moderator, facilitator):
+        assert suggestions.pending_suggestions(coded_project, turn.id, "anna") == []
+    scope.set_moderator_roles(coded_project, [])
+    assert suggestions.pending_suggestions(coded_project, moderator.id, "anna") == []
+    # The participants' turns still get theirs, and the moderator's words are their context.
+    assert suggestions.pending_suggestions(coded_project, anne.id, "anna")
+    assert suggestions.pending_suggestions(coded_project, bo.id, "anna")
+
+
 # -- moderator turns ---------------------------------------------------------------------
 
-MODERATED = """Moderator: Can everyone hear me? Do you get a lunch break, or does the phone ring?
+CHAIRED = """Moderator: Can everyone hear me? Do you get a lunch break, or does the phone ring?
 Anne: We never get a proper lunch break. The phone rings all the time.
 Chair: Thank you. Is there respect for the breaks you take?
 Bo: I skip lunch most days and nobody respects that.
@@ -246,9 +312,9 @@ Bo: I skip lunch most days and nobody respects that.
 
 
 @pytest.fixture
-def moderated(coded_project: Project, write_file) -> Project:
+def chaired(coded_project: Project, write_file) -> Project:
     """Transcript 2: a moderator and a chair asking about the very terms the codes match."""
-    path = write_file("moderated.txt", MODERATED)
+    path = write_file("chaired.txt", CHAIRED)
     spec = ImportSpec(path=path, department="Ward", roles={"Moderator": "Moderator "})
     importing.import_one(coded_project, spec)
     return coded_project
@@ -263,32 +329,32 @@ def offered(project: Project, coder: str = "anna") -> dict[str, list[str]]:
     }
 
 
-def test_moderator_turns_are_never_offered_suggestions(moderated: Project) -> None:
-    run = suggestions.suggest_for_transcript(moderated, 2, "anna")
+def test_the_workbench_queue_offers_nothing_on_moderator_turns(chaired: Project) -> None:
+    run = suggestions.suggest_for_transcript(chaired, 2, "anna")
     assert (run.segments, run.moderator_turns) == (3, 1)
-    shown = offered(moderated)
+    shown = offered(chaired)
     assert shown["Moderator"] == [] and shown["Anne"] and shown["Bo"] and shown["Chair"]
-    moderator_turn = corpus.segments(moderated, 2)[0].id
-    assert suggestions.pending_suggestions(moderated, moderator_turn, "anna") == []
+    moderator_turn = corpus.segments(chaired, 2)[0].id
+    assert suggestions.pending_suggestions(chaired, moderator_turn, "anna") == []
 
 
-def test_a_speaker_who_becomes_a_moderator_loses_the_offers(moderated: Project) -> None:
-    suggestions.suggest_for_transcript(moderated, 2, "anna")
-    chair_turn = corpus.segments(moderated, 2)[2].id
-    assert suggestions.pending_suggestions(moderated, chair_turn, "anna")
+def test_a_speaker_who_becomes_a_moderator_loses_the_offers(chaired: Project) -> None:
+    suggestions.suggest_for_transcript(chaired, 2, "anna")
+    chair_turn = corpus.segments(chaired, 2)[2].id
+    assert suggestions.pending_suggestions(chaired, chair_turn, "anna")
     # The study calls its moderators chairs: the role is set on the speaker, the list on
     # the study, and the rule applies at once, before any new run.
-    scope.set_moderator_roles(moderated, ["moderator", "chair"])
-    metadata.set_speaker_role(moderated, 2, "Chair", "chair")
-    assert offered(moderated)["Chair"] == []
-    assert suggestions.pending_suggestions(moderated, chair_turn, "anna") == []
+    scope.set_moderator_roles(chaired, ["moderator", "chair"])
+    metadata.set_speaker_role(chaired, 2, "Chair", "chair")
+    assert offered(chaired)["Chair"] == []
+    assert suggestions.pending_suggestions(chaired, chair_turn, "anna") == []
     # The next run removes them and says how many turns it left out.
-    run = suggestions.suggest_for_transcript(moderated, 2, "anna")
+    run = suggestions.suggest_for_transcript(chaired, 2, "anna")
     assert run.moderator_turns == 2
-    metadata.set_speaker_role(moderated, 2, "Chair", None)
-    assert offered(moderated)["Chair"] == []  # nothing stored for it any more ...
-    suggestions.suggest_for_transcript(moderated, 2, "anna")
-    assert offered(moderated)["Chair"]  # ... until suggestions are made for it again
+    metadata.set_speaker_role(chaired, 2, "Chair", None)
+    assert offered(chaired)["Chair"] == []  # nothing stored for it any more ...
+    suggestions.suggest_for_transcript(chaired, 2, "anna")
+    assert offered(chaired)["Chair"]  # ... until suggestions are made for it again
 
 
 # -- split and join ----------------------------------------------------------------------
