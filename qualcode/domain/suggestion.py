@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from qualcode.domain.codekey import CodeKey
 
 LEARNED = "learned"
+CONTEXT_MARK = " (context)"  # a reason's term found in the turns around the turn, not in it
 STATUSES = ("pending", "accepted", "rejected")
 
 
@@ -29,6 +32,23 @@ class CodeScore(_Frozen):
 class TextSuggestions(_Frozen):
     text: str
     suggestions: list[CodeScore]
+
+
+def evidence_terms(reason: str) -> list[str]:
+    """The terms a stored reason names as found in the turn's own text (not in the turns
+    around it, not the learned model)."""
+    parts = (part.strip() for part in reason.split(","))
+    return [p for p in parts if p and p != LEARNED and not p.endswith(CONTEXT_MARK.strip())]
+
+
+def holds_evidence(text: str, reason: str) -> bool:
+    """True when `text` holds one of the reason's own-text terms at the start of a word (case
+    ignored): which half of a split turn a pending suggestion belongs to."""
+    folded = text.casefold()
+    return any(
+        re.search(r"(?<!\w)" + re.escape(term.casefold()), folded)
+        for term in evidence_terms(reason)
+    )
 
 
 class SuggestionView(_Frozen):

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from qualcode.domain.imports import ImportSpec
 from qualcode.errors import QualcodeError
-from qualcode.services import coding, corpus, suggest_training, suggestions
+from qualcode.services import (
+    coding,
+    corpus,
+    importing,
+    metadata,
+    scope,
+    suggest_training,
+    suggestion_queue,
+    suggestions,
+)
+from qualcode.services.history import CodingHistory
 from qualcode.services.project import Project
+from qualcode.store import codes as code_store
+from qualcode.store.models import Code, Suggestion
 from qualcode.suggest.suggester import Suggester
 
 
@@ -350,3 +364,146 @@ def test_a_new_open_code_is_learned_from_its_fifth_coded_turn(coded_project, wri
         else:
             assert "open.it_trouble" in report.labels
             assert codes[0] == "open.it_trouble"
+
+
+# -- moderator turns ---------------------------------------------------------------------
+
+CHAIRED = """Moderator: Can everyone hear me? Do you get a lunch break, or does the phone ring?
+Anne: We never get a proper lunch break. The phone rings all the time.
+Chair: Thank you. Is there respect for the breaks you take?
+Bo: I skip lunch most days and nobody respects that.
+"""
+
+
+@pytest.fixture
+def chaired(coded_project: Project, write_file) -> Project:
+    """Transcript 2: a moderator and a chair asking about the very terms the codes match."""
+    path = write_file("chaired.txt", CHAIRED)
+    spec = ImportSpec(path=path, department="Ward", roles={"Moderator": "Moderator "})
+    importing.import_one(coded_project, spec)
+    return coded_project
+
+
+def offered(project: Project, coder: str = "anna") -> dict[str, list[str]]:
+    """Speaker -> codes offered on that speaker's turns of transcript 2 (as the TUI reads)."""
+    found = suggestion_queue.transcript_suggestions(project, 2, coder)
+    return {
+        turn.speaker or "": sorted(s.code_key for s in found.get(turn.id, []))
+        for turn in corpus.segments(project, 2)
+    }
+
+
+def test_the_workbench_queue_offers_nothing_on_moderator_turns(chaired: Project) -> None:
+    run = suggestions.suggest_for_transcript(chaired, 2, "anna")
+    assert (run.segments, run.moderator_turns) == (3, 1)
+    shown = offered(chaired)
+    assert shown["Moderator"] == [] and shown["Anne"] and shown["Bo"] and shown["Chair"]
+    moderator_turn = corpus.segments(chaired, 2)[0].id
+    assert suggestions.pending_suggestions(chaired, moderator_turn, "anna") == []
+
+
+def test_a_speaker_who_becomes_a_moderator_loses_the_offers(chaired: Project) -> None:
+    suggestions.suggest_for_transcript(chaired, 2, "anna")
+    chair_turn = corpus.segments(chaired, 2)[2].id
+    assert suggestions.pending_suggestions(chaired, chair_turn, "anna")
+    # The study calls its moderators chairs: the role is set on the speaker, the list on
+    # the study, and the rule applies at once, before any new run.
+    scope.set_moderator_roles(chaired, ["moderator", "chair"])
+    metadata.set_speaker_role(chaired, 2, "Chair", "chair")
+    assert offered(chaired)["Chair"] == []
+    assert suggestions.pending_suggestions(chaired, chair_turn, "anna") == []
+    # The next run removes them and says how many turns it left out.
+    run = suggestions.suggest_for_transcript(chaired, 2, "anna")
+    assert run.moderator_turns == 2
+    metadata.set_speaker_role(chaired, 2, "Chair", None)
+    assert offered(chaired)["Chair"] == []  # nothing stored for it any more ...
+    suggestions.suggest_for_transcript(chaired, 2, "anna")
+    assert offered(chaired)["Chair"]  # ... until suggestions are made for it again
+
+
+# -- split and join ----------------------------------------------------------------------
+
+
+def put(project: Project, segment_id: int, key: str, reason: str, **values: object) -> None:
+    """Store one suggestion for anna on a turn (status pending unless given)."""
+
+    def work(session) -> None:
+        coder = code_store.ensure_coder(session, "anna")
+        code = session.scalar(select(Code).where(Code.key == key))
+        values.setdefault("status", "pending")
+        values.setdefault("score", 0.8)
+        session.add(
+            Suggestion(
+                segment_id=segment_id,
+                code_id=code.id,
+                coder_id=coder.id,
+                model_version="test",
+                reason=reason,
+                **values,
+            )
+        )
+
+    project.write(work)
+
+
+def stored(project: Project, segment_id: int) -> set[tuple[str, str, float]]:
+    """anna's suggestions on a turn as (code, status, score), whatever the speaker."""
+
+    def work(session) -> set[tuple[str, str, float]]:
+        rows = session.execute(
+            select(Code.key, Suggestion.status, Suggestion.score)
+            .join(Code, Code.id == Suggestion.code_id)
+            .where(Suggestion.segment_id == segment_id)
+        )
+        return {(key, status, score) for key, status, score in rows}
+
+    return project.read(work)
+
+
+def test_a_split_keeps_pending_suggestions_with_the_half_that_holds_their_text(
+    coded_project: Project,
+) -> None:
+    turn = corpus.segments(coded_project, 1)[1]  # "We never get a proper lunch break. The phone
+    put(coded_project, turn.id, "temporality.breaks", "lunch break, pause (context)")
+    put(coded_project, turn.id, "temporality.interruptions", "phone")
+    put(coded_project, turn.id, "jobcrafting.task", "learned")  # no term: both halves
+    put(coded_project, turn.id, "jobcrafting.workarounds", "list", status="rejected")
+    before = stored(coded_project, turn.id)
+    history = CodingHistory(coded_project, "anna")
+    at = turn.start_char + turn.text.index("The phone")
+    first, second = history.split(turn.id, at).turns
+    assert stored(coded_project, first) == {
+        ("temporality.breaks", "pending", 0.8),
+        ("jobcrafting.task", "pending", 0.8),
+        ("jobcrafting.workarounds", "rejected", 0.8),
+    }
+    assert stored(coded_project, second) == {
+        ("temporality.interruptions", "pending", 0.8),
+        ("jobcrafting.task", "pending", 0.8),
+    }
+    assert {s.code_key for s in suggestions.pending_suggestions(coded_project, second, "anna")} == {
+        "temporality.interruptions",
+        "jobcrafting.task",
+    }
+    history.undo()
+    assert stored(coded_project, turn.id) == before
+
+
+def test_a_join_keeps_the_suggestions_of_both_turns(coded_project: Project) -> None:
+    turns = corpus.segments(coded_project, 1)
+    second, third = turns[1].id, turns[2].id
+    put(coded_project, second, "temporality.breaks", "lunch", score=0.5)
+    put(coded_project, second, "temporality.interruptions", "phone")
+    put(coded_project, third, "temporality.breaks", "break", score=0.9)
+    put(coded_project, third, "jobcrafting.workarounds", "paper list")
+    put(coded_project, third, "temporality.interruptions", "phone", status="rejected")
+    before = {second: stored(coded_project, second), third: stored(coded_project, third)}
+    history = CodingHistory(coded_project, "anna")
+    (joined,) = history.join(second).turns
+    assert stored(coded_project, joined) == {
+        ("temporality.breaks", "pending", 0.9),  # the better of two pending ones
+        ("jobcrafting.workarounds", "pending", 0.8),
+        ("temporality.interruptions", "rejected", 0.8),  # a decision outranks a pending one
+    }
+    history.undo()
+    assert {second: stored(coded_project, second), third: stored(coded_project, third)} == before
