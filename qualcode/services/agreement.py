@@ -44,6 +44,7 @@ from qualcode.domain.agreement import (
     AgreementRow,
     CoderCoverage,
 )
+from qualcode.domain.layer import MODEL_ROLE
 from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import NotFoundError, QualcodeError
@@ -68,7 +69,11 @@ def load_context(
     if book is None:
         raise NotFoundError(f"No codebook with id {codebook_id}.")
     coder_rows = store.coders(session)
-    humans = [(cid, name) for cid, name, _, consensus in coder_rows if not consensus]
+    humans = [
+        (cid, name)
+        for cid, name, role, consensus in coder_rows
+        if not consensus and role != MODEL_ROLE
+    ]
     by_name = {name: cid for cid, name, _, _ in coder_rows}
     if options.coders:
         missing = [name for name in options.coders if name not in by_name]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from qualcode.codebook.files import bundled_codebook_path, load_codebook
 from qualcode.domain.corpus import CodingView
 from qualcode.domain.scope import is_moderator
-from qualcode.domain.suggestion import SuggestionView, SuggestRun, TextSuggestions
+from qualcode.domain.suggestion import CodeScore, SuggestionView, SuggestRun, TextSuggestions
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.blind import hides_other_layers
 from qualcode.services.codebooks import active_codebook
@@ -42,7 +42,7 @@ def code_terms(codes: Sequence[Code]) -> list[CodeTerms]:
     ]
 
 
-def _project_suggester(session: Session, language: str, layer: str | None = None) -> Suggester:
+def project_suggester(session: Session, language: str, layer: str | None = None) -> Suggester:
     """The codebook matcher plus the newest learned model (of `layer` only, when given)."""
     book = active_codebook(session)
     codes = code_terms(code_store.codes_of(session, book.id))
@@ -102,6 +102,16 @@ def turn_contexts(
     return contexts(transcripts, speakers, hits, norms, matcher.pipe.nlp.Defaults.stop_words)
 
 
+def rank_rows(
+    suggester: Suggester, rows: Sequence[store.SegmentText], roles: dict[int, str | None]
+) -> Iterator[list[CodeScore]]:
+    """The ranking of each of `rows` (all turns of their transcripts, in order), with its
+    conversation context, one at a time."""
+    hits, norms = suggester.matcher.match(row.text for row in rows)
+    context = turn_contexts(rows, roles, hits, norms, suggester.matcher)
+    return suggester.rank_matched(hits, norms, context)
+
+
 def suggest_for_transcript(project: Project, transcript: str | int, coder: str) -> SuggestRun:
     """Store the coder's pending suggestions for every turn of one transcript."""
     return suggest_transcripts(project, coder, [transcript])
@@ -138,14 +148,12 @@ def suggest_transcripts(
         roles = speaker_roles(session, ids)
         offered = offers_suggestions(session)
         for language in sorted(store.languages_of(session, ids)):
-            suggester = _project_suggester(session, language, own_layer)
+            suggester = project_suggester(session, language, own_layer)
             versions.append(suggester.version)
             if suggester.warning:
                 warnings.append(suggester.warning)
             rows = store.segment_texts(session, transcript_ids=ids, language=language)
-            hits, norms = suggester.matcher.match(row.text for row in rows)
-            context = turn_contexts(rows, roles, hits, norms, suggester.matcher)
-            rankings = suggester.rank_matched(hits, norms, context)
+            rankings = rank_rows(suggester, rows, roles)
             segment_ids = [row.id for row in rows]
             done = store.applied(session, coder_row.id, segment_ids)
             known = store.existing(session, coder_row.id, segment_ids)
@@ -279,7 +287,7 @@ def suggest_texts(
     if project is not None and codebook is None:
         suggester = project.read(
             lambda session: (
-                _project_suggester(session, language)
+                project_suggester(session, language)
                 if code_store.active_codebook(session)
                 else None
             )

@@ -20,7 +20,7 @@ from scipy.optimize import minimize
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from qualcode.domain.suggestion import CodeScore
+from qualcode.domain.suggestion import CONTEXT_MARK, CodeScore
 from qualcode.suggest.pipelines import Pipeline
 
 TERM_WEIGHT = 1.0
@@ -32,7 +32,6 @@ MIN_IDF_DOCS = 20
 PRIOR_IDF = 3.0
 # A term found only in the turns a turn answers counts this much of a term in the turn itself.
 CONTEXT_WEIGHT = 0.3
-CONTEXT_MARK = " (context)"
 # Languages whose terms stand in when the codebook has none for a language.
 TERM_FALLBACK = {"nb": "da", "nn": "da", "no": "da"}
 
