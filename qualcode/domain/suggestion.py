@@ -126,6 +126,37 @@ class MetricRow(_Frozen):
     f1: float
 
 
+class Rate(_Frozen):
+    """A share `successes / n` with its 95 % Wilson score interval."""
+
+    successes: int
+    n: int
+    value: float
+    low: float
+    high: float
+
+
+class LabelEval(_Frozen):
+    """Ranking figures for one label (code or concept): precision@1 over the turns that
+    ranked it first, recall@3 over the turns it was applied to, and their chance baselines
+    (its prevalence among the turns; 3 / number of labels)."""
+
+    label: str
+    support: int
+    precision_at_1: Rate
+    chance_at_1: float
+    recall_at_3: Rate
+    chance_at_3: float
+
+
+class LanguageEval(_Frozen):
+    """Precision@1 (unit: turn) and recall@3 (unit: applied label) of one language's turns."""
+
+    language: str
+    precision_at_1: Rate
+    recall_at_3: Rate
+
+
 class StageEval(_Frozen):
     """Evaluation of one stage (codebook or combined) at one level (code or concept)."""
 
@@ -138,6 +169,15 @@ class StageEval(_Frozen):
     micro_f1: float
     macro_f1: float
     rows: list[MetricRow]
+    # Denominators, intervals and baselines of the two ranking figures (see suggest.metrics).
+    p_at_1: Rate | None = None  # unit: turn
+    r_at_3: Rate | None = None  # unit: label applied to a turn
+    n_labels: int = 0  # labels a ranking chooses from: the codebook's codes or concepts
+    chance_at_1: float = 0.0
+    chance_at_3: float = 0.0
+    labels: list[LabelEval] = Field(default_factory=list)
+    confusion: dict[str, dict[str, int]] = Field(default_factory=dict)
+    languages: list[LanguageEval] = Field(default_factory=list)
 
 
 class EvalReport(_Frozen):
@@ -147,6 +187,7 @@ class EvalReport(_Frozen):
     threshold: float
     stages: list[StageEval]
     warnings: list[str] = Field(default_factory=list)
+    split: str = "turn"
 
     def get(self, stage: str, level: str) -> StageEval:
         return next(item for item in self.stages if item.stage == stage and item.level == level)

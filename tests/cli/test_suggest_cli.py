@@ -65,7 +65,12 @@ def test_train_and_eval_from_the_command_line(run, write_file, database_url) -> 
     assert "textcat-en-1" in trained.output
     evaluated = run("suggest", "eval", "--folds", "2", "--layer", "anna")
     assert evaluated.exit_code == 0, evaluated.output
+    # One focus group: no leave-one-group-out figure, said so; the by-turn figures follow.
+    assert "No figure by transcript" in evaluated.output
     assert "P@1" in evaluated.output and "temporality" in evaluated.output
+    assert "chance" in evaluated.output and "ranked first" in evaluated.output
+    alone = run("suggest", "eval", "--split", "transcript", "--layer", "anna")
+    assert alone.exit_code == 1 and "fewer than 2 folds" in alone.output
 
 
 def test_suggest_write_makes_a_layer_agree_can_compare(run, write_file, database_url) -> None:

@@ -120,7 +120,7 @@ def test_training_on_the_project_changes_the_ranking(coded_project, write_file) 
 def test_evaluation_reports_both_stages_at_both_levels(coded_project) -> None:
     for segment in corpus.segments(coded_project, 1):
         coding.apply_code(coded_project, segment.id, "temporality.breaks", "anna")
-    report = suggest_training.evaluate(coded_project, layer="anna", folds=2, epochs=2)
+    report = suggest_training.evaluate(coded_project, layer="anna", folds=2, epochs=2, split="turn")
     assert {(stage.stage, stage.level) for stage in report.stages} == {
         (stage, level) for stage in ("codebook", "combined") for level in ("code", "concept")
     }
@@ -169,10 +169,10 @@ def test_evaluation_context_is_the_turns_text_and_never_their_codes(
     _moderator, lunch, paper, yes = [s.id for s in corpus.segments(coded_project, 1)]
     for turn in (lunch, paper, yes):
         coding.apply_code(coded_project, turn, "temporality.breaks", "anna")
-    suggest_training.evaluate(coded_project, layer="anna", folds=2)
+    suggest_training.evaluate(coded_project, layer="anna", folds=2, split="turn")
     coding.apply_code(coded_project, lunch, "jobcrafting.workarounds", "anna")
     coding.apply_code(coded_project, yes, "open", "anna")
-    suggest_training.evaluate(coded_project, layer="anna", folds=2)
+    suggest_training.evaluate(coded_project, layer="anna", folds=2, split="turn")
     before, after = runs
     assert [item.gold for item in before] != [item.gold for item in after]
     assert [item.context for item in before] == [item.context for item in after]
@@ -300,6 +300,70 @@ def test_moderators_turns_are_never_offered_suggestions(coded_project, write_fil
     # The participants' turns still get theirs, and the moderator's words are their context.
     assert suggestions.pending_suggestions(coded_project, anne.id, "anna")
     assert suggestions.pending_suggestions(coded_project, bo.id, "anna")
+
+
+def test_evaluation_leaves_one_focus_group_out_with_intervals_and_chance(
+    coded_project, write_file
+) -> None:
+    from qualcode.domain.imports import ImportSpec
+    from qualcode.services import importing
+
+    lines = [f"P{i}: {text}" for i, text in enumerate(IT_TURNS + BREAK_TURNS)]
+    for name in ("a", "b"):  # two focus groups (different files: the same one imports once)
+        body = "\n".join(lines) + f"\nQ{name}: That is all.\n"
+        importing.import_one(coded_project, ImportSpec(path=write_file(f"{name}.txt", body)))
+    n_open = 0
+    for transcript in (1, 2, 3):
+        for segment in corpus.segments(coded_project, transcript)[1:13]:
+            key = "open" if "system" in segment.text else "temporality.breaks"
+            n_open += key == "open"
+            coding.apply_code(coded_project, segment.id, key, "anna")
+    report = suggest_training.evaluate(coded_project, layer="anna", epochs=2)
+    assert (report.split, report.folds) == ("transcript", 3)  # one fold per focus group
+    concept = report.get("codebook", "concept")
+    assert concept.p_at_1 is not None and concept.r_at_3 is not None
+    assert concept.p_at_1.n == concept.n_segments == 3 + 12 + 12
+    assert concept.p_at_1.low <= concept.precision_at_1 <= concept.p_at_1.high
+    # Four concepts in the codebook (open included): a random top three holds 3 in 4.
+    assert (concept.n_labels, concept.chance_at_3) == (4, 0.75)
+    assert concept.chance_at_1 == 0.25  # one concept applied per turn
+    labels = {row.label: row for row in concept.labels}
+    assert set(labels) >= {"open", "temporality"}
+    assert labels["open"].support == n_open
+    assert labels["open"].chance_at_1 == round(n_open / 27, 4)
+    hits = sum(row.get(label, 0) for label, row in concept.confusion.items())
+    assert hits == concept.p_at_1.successes
+    assert [row.language for row in concept.languages] == ["en"]
+    by_turn = suggest_training.evaluate(coded_project, layer="anna", epochs=2, split="turn")
+    assert (by_turn.split, by_turn.folds) == ("turn", 5)
+
+
+def test_a_new_open_code_is_learned_from_its_fifth_coded_turn(coded_project, write_file) -> None:
+    from qualcode.domain.imports import ImportSpec
+    from qualcode.services import codebooks, importing
+    from qualcode.suggest.learned import MIN_OPEN_SUPPORT
+
+    it_turns = IT_TURNS[:MIN_OPEN_SUPPORT]
+    lines = [f"P{i}: {text}" for i, text in enumerate(it_turns + BREAK_TURNS)]
+    importing.import_one(coded_project, ImportSpec(path=write_file("it.txt", "\n".join(lines))))
+    codebooks.create_open_code(coded_project, "IT trouble", "anna")
+    turns = corpus.segments(coded_project, 2)
+    for turn in turns[MIN_OPEN_SUPPORT:]:
+        coding.apply_code(coded_project, turn.id, "temporality.breaks", "anna")
+    probe = ["Logging in to the system crashed again and it froze."]
+    for count, turn in enumerate(turns[:MIN_OPEN_SUPPORT], start=1):
+        coding.apply_code(coded_project, turn.id, "open.it_trouble", "anna")
+        if count < MIN_OPEN_SUPPORT - 1:
+            continue
+        [report] = suggest_training.train_model(coded_project, layer="anna", epochs=15)
+        [ranked], _ = suggestions.suggest_texts(probe, project=coded_project)
+        codes = [item.code for item in ranked.suggestions]
+        if count < MIN_OPEN_SUPPORT:  # four examples: the theme is not learned yet
+            assert "open.it_trouble" not in report.labels and "open.it_trouble" not in codes
+            assert "concept:open" in report.labels  # its turns already count for the branch
+        else:
+            assert "open.it_trouble" in report.labels
+            assert codes[0] == "open.it_trouble"
 
 
 # -- moderator turns ---------------------------------------------------------------------
