@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, literal_column, select
+from sqlalchemy import delete, func, insert, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
@@ -86,21 +86,19 @@ def coders_with_codings(session: Session) -> list[int]:
     return list(session.scalars(select(Coding.coder_id).distinct()))
 
 
-def all_segments(session: Session) -> Sequence[Row[int, int, int, int]]:
+def all_segments(session: Session) -> list[tuple[int, ...]]:
     """(segment id, transcript id, start, end) of every segment, in text order."""
     query = select(Segment.id, Segment.transcript_id, Segment.start_char, Segment.end_char)
-    return (
-        session.connection().execute(query.order_by(Segment.transcript_id, Segment.ordinal)).all()
-    )
+    return _raw_rows(session, query.order_by(Segment.transcript_id, Segment.ordinal))
 
 
-def turn_presence(session: Session, coder_ids: Collection[int]) -> Sequence[Row[int, int, int]]:
+def turn_presence(session: Session, coder_ids: Collection[int]) -> list[tuple[int, ...]]:
     """(segment id, code id, coder id) of the coders' codings: who applied which code where
     (a plain indexed select: duplicates from several spans are harmless to the caller)."""
     query = select(Coding.segment_id, Coding.code_id, Coding.coder_id).where(
-        Coding.coder_id.in_(list(coder_ids))
+        Coding.coder_id.in_([int(cid) for cid in coder_ids])
     )
-    return session.connection().execute(query).all()
+    return _raw_rows(session, query)
 
 
 def coding_spans(

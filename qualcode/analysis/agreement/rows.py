@@ -92,6 +92,10 @@ def _nominal_row(
         krippendorff_alpha=result.krippendorff_alpha.value,
         brennan_prediger=result.brennan_prediger.value if result.brennan_prediger else None,
         gwet_ac1=result.gwet_ac1.value if result.gwet_ac1 else None,
+        conger_kappa=result.conger_kappa.value if result.conger_kappa else None,
+        light_kappa=result.light_kappa.value if result.light_kappa else None,
+        negative_agreement=result.specific_agreement[0].value,
+        positive_agreement=result.specific_agreement[1].value,
         prevalence=(n_units - neither) / n_units if n_units else None,
         intervals=_intervals(result) if bootstrap is not None else {},
     )
@@ -105,6 +109,10 @@ def _intervals(result: AgreementResult) -> dict[str, tuple[float | None, float |
         "krippendorff_alpha": result.krippendorff_alpha,
         "brennan_prediger": result.brennan_prediger,
         "gwet_ac1": result.gwet_ac1,
+        "conger_kappa": result.conger_kappa,
+        "light_kappa": result.light_kappa,
+        "negative_agreement": result.specific_agreement[0],
+        "positive_agreement": result.specific_agreement[1],
     }
     return {
         name: (field.ci_low, field.ci_high) for name, field in fields.items() if field is not None
