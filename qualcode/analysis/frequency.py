@@ -10,6 +10,7 @@ lives in ``qualcode.store.analysis_queries``. Definitions (docs/analysis.md has 
 - *% of turns*: coded turns / all turns of the group x 100.
 
 A group of the coder dimension holds every turn in scope: each coder read the whole corpus.
+A group of the card dimension holds the turns in the sections of that card.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from qualcode.domain.codekey import CodeKey
 from qualcode.domain.counts import CodedTurns, TranscriptFacts, TurnTotals
 from qualcode.domain.table import ResultTable
 
-DIMENSIONS = ("department", "group-kind", "transcript", "speaker", "speaker-role", "coder")
+DIMENSIONS = (
+    "department",
+    "group-kind",
+    "transcript",
+    "speaker",
+    "speaker-role",
+    "coder",
+    "card",
+)
 MEASURES = {
     "turns": "Coded turns",
     "transcripts": "Transcripts",
@@ -78,11 +87,16 @@ class Facts:
             speakers=speakers or {},
         )
 
-    def label(self, dimension: str, transcript_id: int, speaker_id: int | None) -> str:
-        """The group a turn falls in along one dimension other than coder."""
+    def label(
+        self, dimension: str, transcript_id: int, speaker_id: int | None, card: str | None = None
+    ) -> str:
+        """The group a turn falls in along one dimension other than coder (`card`: the key of
+        the card whose section holds the turn)."""
         transcript = self.transcripts[transcript_id]
         value: str | None
-        if dimension == "department":
+        if dimension == "card":
+            value = card
+        elif dimension == "department":
             value = transcript.department
         elif dimension == "group-kind":
             value = transcript.group_kind
@@ -131,18 +145,26 @@ class Grouping:
     facts: Facts
     coder_names: tuple[str, ...] = ()
 
-    def key(self, transcript_id: int, speaker_id: int | None, coder_id: int | None) -> Group:
+    def key(
+        self,
+        transcript_id: int,
+        speaker_id: int | None,
+        coder_id: int | None,
+        card: str | None = None,
+    ) -> Group:
         return tuple(
             self.facts.coders.get(coder_id or 0, NONE_LABEL)
             if dimension == "coder"
-            else self.facts.label(dimension, transcript_id, speaker_id)
+            else self.facts.label(dimension, transcript_id, speaker_id, card)
             for dimension in self.dimensions
         )
 
-    def turn_key(self, transcript_id: int, speaker_id: int | None) -> Group:
+    def turn_key(
+        self, transcript_id: int, speaker_id: int | None, card: str | None = None
+    ) -> Group:
         """The group's key without the coder dimension (the turns a group looks at)."""
         return tuple(
-            self.facts.label(dimension, transcript_id, speaker_id)
+            self.facts.label(dimension, transcript_id, speaker_id, card)
             for dimension in self.dimensions
             if dimension != "coder"
         )
@@ -153,7 +175,7 @@ class Grouping:
     def groups(self, totals: Iterable[TurnTotals]) -> list[Group]:
         """Every group with turns in scope (so that empty cells show as 0), in label order."""
         turn_keys = sorted(
-            {self.turn_key(t.transcript_id, t.speaker_id) for t in totals}, key=_order
+            {self.turn_key(t.transcript_id, t.speaker_id, t.card) for t in totals}, key=_order
         )
         if "coder" not in self.dimensions:
             return turn_keys
@@ -175,9 +197,9 @@ def denominators(grouping: Grouping, totals: Iterable[TurnTotals]) -> dict[Group
     sums: dict[Group, list[int]] = defaultdict(lambda: [0, 0])
     for row in totals:
         key = (
-            grouping.turn_key(row.transcript_id, row.speaker_id)
+            grouping.turn_key(row.transcript_id, row.speaker_id, row.card)
             if row.coder_id is None
-            else grouping.key(row.transcript_id, row.speaker_id, row.coder_id)
+            else grouping.key(row.transcript_id, row.speaker_id, row.coder_id, row.card)
         )
         entry = sums[key]
         entry[0] += row.turns
@@ -189,7 +211,8 @@ def cells(grouping: Grouping, rows: Iterable[CodedTurns]) -> dict[tuple[int, Gro
     """Per (code id, group): coded turns, words, transcripts and speakers."""
     found: dict[tuple[int, Group], Tally] = defaultdict(Tally)
     for row in rows:
-        found[(row.code_id, grouping.key(row.transcript_id, row.speaker_id, row.coder_id))].add(row)
+        group = grouping.key(row.transcript_id, row.speaker_id, row.coder_id, row.card)
+        found[(row.code_id, group)].add(row)
     return found
 
 
@@ -227,12 +250,14 @@ def frequency_table(
     totals: Sequence[TurnTotals],
     overall: Sequence[CodedTurns] | None = None,
     coder_totals: Sequence[TurnTotals] | None = None,
+    denominator: str | None = None,
 ) -> ResultTable:
     """Codes x groups (plus a total column) of one measure.
 
     `overall` are the rows without the coder split, needed for the total column when the
     coder is a dimension (a turn two coders coded counts once in the total); `coder_totals`
-    are then each coder's own denominators (the turns in that coder's scope).
+    are then each coder's own denominators (the turns in that coder's scope). With
+    `denominator`, a last row so labelled gives each group's turns in scope.
     """
     groups = grouping.groups(totals) if grouping.dimensions else []
     bases = denominators(grouping, totals)
@@ -254,6 +279,13 @@ def frequency_table(
         ]
         total = measure_value(measure, whole.get(code_id), everything)
         table_rows.append([key, name, *values, total])
+    if denominator is not None:
+        turns = [
+            (own.get(group) if own is not None else bases.get(grouping.strip_coder(group)))
+            or Denominator()
+            for group in groups
+        ]
+        table_rows.append([denominator, None, *(base.turns for base in turns), everything.turns])
     by = f" by {', '.join(grouping.dimensions)}" if grouping.dimensions else ""
     return ResultTable(
         title=f"{MEASURES[measure]}{by}",

@@ -66,8 +66,17 @@ def agree_command(
         bool, typer.Option("--concepts", help="Roll codes up to their top-level concept.")
     ] = False,
     by: Annotated[
-        str, typer.Option("--by", help="Rows per code, transcript or department.")
+        str, typer.Option("--by", help="Rows per code, transcript, department or card.")
     ] = "code",
+    card: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--card",
+            help="Turn and sentence units: only the turns in these cards' sections "
+            "(KEY,KEY or repeat).",
+            show_default=False,
+        ),
+    ] = None,
     unit: Annotated[
         str, typer.Option("--unit", help="Unit of agreement: turn, sentence or character.")
     ] = "turn",
@@ -133,8 +142,8 @@ def agree_command(
     """
     if ctx.invoked_subcommand is not None:
         return
-    if by not in ("code", "transcript", "department"):
-        raise QualcodeError(f"--by '{by}' must be code, transcript or department.")
+    if by not in ("code", "transcript", "department", "card"):
+        raise QualcodeError(f"--by '{by}' must be code, transcript, department or card.")
     if unit not in ("turn", "sentence", "character"):
         raise QualcodeError(f"--unit '{unit}' must be turn, sentence or character.")
     if average not in ("pooled", "weighted", "unweighted"):
@@ -154,6 +163,7 @@ def agree_command(
         intervals=intervals,
         weights=weights,
         include_moderators=include_moderators,
+        cards=split_names(card) or (),
     )
     emit(
         agree.agreement(project(db), options, actor=coder_name(supervisor)),
@@ -164,7 +174,8 @@ def agree_command(
 
 
 def _group(by: str) -> GroupBy:
-    return "transcript" if by == "transcript" else "department" if by == "department" else "code"
+    choices: dict[str, GroupBy] = {"transcript": "transcript", "department": "department"}
+    return "card" if by == "card" else choices.get(by, "code")
 
 
 def _unit(unit: str) -> UnitKind:

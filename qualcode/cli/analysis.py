@@ -56,6 +56,14 @@ DepthOption = Annotated[
     int | None, typer.Option("--depth", help="Only codes above this depth (1 = top level).")
 ]
 LimitOption = Annotated[int, typer.Option("--limit", help="At most this many turns.")]
+CardOption = Annotated[
+    list[str] | None,
+    typer.Option("--card", help="Only the turns in these cards' sections (KEY,KEY or repeat)."),
+]
+ByCardOption = Annotated[
+    str | None,
+    typer.Option("--by", help="card: one table per statement card.", show_default=False),
+]
 ScopeOption = Annotated[
     Coverage,
     typer.Option(
@@ -79,15 +87,12 @@ def freq(
         list[str] | None,
         typer.Option(
             "--by",
-            help="Columns: department, group-kind, transcript, speaker, speaker-role, coder, "
-            "or card (alone or with department or group-kind: card,department); repeat or "
-            "comma-separate to combine.",
+            help="Columns: department, group-kind, transcript, speaker, speaker-role, coder "
+            "or card (the turns in each card's section); repeat or comma-separate to combine "
+            "(card,department: the card x department matrix).",
         ),
     ] = None,
-    card: Annotated[
-        list[str] | None,
-        typer.Option("--card", help="Only these cards' sections (KEY,KEY or repeat)."),
-    ] = None,
+    card: CardOption = None,
     measure: Annotated[
         str,
         typer.Option(
@@ -111,30 +116,11 @@ def freq(
     db: DbOption = None,
 ) -> None:
     """Code frequencies: codes (parents rolled up) by department, group kind, role, coder, card."""
-    if "card" in _split(by) or card:
-        from qualcode.services.card_tables import CardFrequencyQuery, card_frequency
-
-        if consensus or department or group_kind or role or measure != "turns":
-            raise QualcodeError(
-                "Card tables count coded turns of all coders or one --coder; leave out "
-                "--consensus, --department, --group-kind, --role and --measure."
-            )
-        card_query = CardFrequencyQuery(
-            by=_split(by) or ("card",),
-            cards=_split(card),
-            coder=coder,
-            codes=_split(codes),
-            depth=depth,
-            coverage=scope,
-            include_moderators=include_moderators,
-        )
-        emit(card_frequency(project(db), card_query), fmt, output, table=table)
-        return
     query = analysis.FrequencyQuery(
         by=_split(by),
         measure=measure,
         layer=Layer.of_options(coder, consensus),
-        scope=_scope(department, group_kind, role, scope, include_moderators),
+        scope=_scope(department, group_kind, role, scope, include_moderators, card),
         codes=_split(codes),
         depth=depth,
     )
@@ -144,8 +130,14 @@ def freq(
 @friendly
 def compare(
     by: Annotated[
-        str, typer.Option("--by", help="Columns: department, group-kind or speaker-role.")
+        str,
+        typer.Option(
+            "--by",
+            help="Columns: department, group-kind, speaker-role or card (the turns in each "
+            "card's section).",
+        ),
     ] = "department",
+    card: CardOption = None,
     codes: Annotated[
         list[str] | None,
         typer.Option("--codes", help="Rows: these codes, rolled up (KEY,KEY or repeat)."),
@@ -177,7 +169,7 @@ def compare(
     query = analysis.CompareQuery(
         by=by,
         layer=Layer.of_options(coder, consensus),
-        scope=_scope(department, group_kind, role, scope, include_moderators),
+        scope=_scope(department, group_kind, role, scope, include_moderators, card),
         codes=_split(codes),
         level=level,
         omnibus=omnibus,
@@ -199,6 +191,8 @@ def cooccur(
             "(default: one coder applied both).",
         ),
     ] = False,
+    by: ByCardOption = None,
+    card: CardOption = None,
     codes: CodesOption = None,
     depth: DepthOption = None,
     coder: LayerCoderOption = None,
@@ -216,11 +210,12 @@ def cooccur(
     """Code co-occurrence in the same turn (or overlapping spans): counts and Jaccard."""
     query = analysis.CooccurrenceQuery(
         layer=Layer.of_options(coder, consensus),
-        scope=_scope(department, group_kind, role, scope, include_moderators),
+        scope=_scope(department, group_kind, role, scope, include_moderators, card),
         codes=_split(codes),
         depth=depth,
         overlap=overlap,
         across_coders=across_coders,
+        by_card=_by_card(by),
     )
     result = analysis.cooccurrence(project(db), query, actor=_actor(coder))
     emit(result, fmt, output, table=table, show=_show_cooccur)
@@ -230,6 +225,8 @@ def cooccur(
 def quotes(
     code: Annotated[str, typer.Argument(help="Code key; codes below it are included.")],
     limit: LimitOption = quote_service.DEFAULT_LIMIT,
+    by: ByCardOption = None,
+    card: CardOption = None,
     coder: LayerCoderOption = None,
     consensus: ConsensusOption = False,
     department: DepartmentOption = None,
@@ -246,8 +243,9 @@ def quotes(
     query = quote_service.QuoteQuery(
         code=code,
         layer=Layer.of_options(coder, consensus),
-        scope=_scope(department, group_kind, role, scope, include_moderators),
+        scope=_scope(department, group_kind, role, scope, include_moderators, card),
         limit=limit,
+        by_card=_by_card(by),
     )
     _emit_quotes(quote_service.quotes(project(db), query, actor=_actor(coder)), fmt, output, table)
 
@@ -291,14 +289,24 @@ def _scope(
     roles: list[str] | None,
     coverage: Coverage = Coverage.CODED,
     include_moderators: bool = False,
+    cards: list[str] | None = None,
 ) -> TurnScope:
     return TurnScope(
         departments=tuple(departments or ()),
         group_kinds=tuple(group_kinds or ()),
         roles=tuple(roles or ()),
+        cards=_split(cards),
         coverage=coverage,
         include_moderators=include_moderators,
     )
+
+
+def _by_card(by: str | None) -> bool:
+    if by is None:
+        return False
+    if by.strip() != "card":
+        raise QualcodeError(f"--by '{by}' must be card (one table per statement card).")
+    return True
 
 
 def _show_cooccur(result: ResultSet) -> None:
@@ -318,15 +326,18 @@ def _emit_quotes(
 
     def show(result: ResultSet) -> None:
         console.print(query_line(result))
-        (described,) = result.tables
-        console.print(Text(f"{described.title}: {len(report.quotes)} turn(s)", style="bold"))
-        for quote in report.quotes:
-            console.print()
-            console.print(quote_header(quote))
-            if quote.codes:
-                codes = f"{', '.join(quote.codes)} ({', '.join(quote.coders)})"
-                console.print(Text(indented(codes), style="cyan"))
-            console.print(Text(indented(quote.text)))
+        parts = report.parts or (report.quotes,)
+        for number, (described, found) in enumerate(zip(result.tables, parts, strict=True)):
+            if number:
+                console.print()
+            console.print(Text(f"{described.title}: {len(found)} turn(s)", style="bold"))
+            for quote in found:
+                console.print()
+                console.print(quote_header(quote))
+                if quote.codes:
+                    codes = f"{', '.join(quote.codes)} ({', '.join(quote.coders)})"
+                    console.print(Text(indented(codes), style="cyan"))
+                console.print(Text(indented(quote.text)))
 
     emit(report.result_set, fmt, output, table=table, show=show)
 

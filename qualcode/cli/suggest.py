@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
@@ -28,7 +27,6 @@ from qualcode.cli.common import (
 )
 from qualcode.config import DB_ENV
 from qualcode.domain.layer import ALL
-from qualcode.domain.suggestion import EvalReport
 from qualcode.errors import QualcodeError
 from qualcode.services import suggest_training, suggestions
 
@@ -79,11 +77,52 @@ def run(
         err_console.print(labelled("Warning:", "yellow", warning), highlight=False)
     console.print(
         f"{report.created} new and {report.updated} refreshed suggestions for {who} on "
-        f"{report.segments} turns of {report.transcripts} transcript(s) ({report.model_version})."
+        f"{report.segments} participant turns of {report.transcripts} transcript(s) "
+        f"({report.model_version}); {report.moderator_turns} moderator turns get none."
     )
     for status in suggest_training.model_status(opened):
         if status.retrain_advised:
             console.print(status.message)
+
+
+@suggest_app.command("write")
+@friendly
+def write(
+    transcript: Annotated[
+        str | None, typer.Argument(help="Transcript id, title or file name.", show_default=False)
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every transcript.")] = False,
+    top: Annotated[int, typer.Option(help="Code each turn with at most this many codes.")] = 1,
+    min_score: Annotated[float, typer.Option(help="Leave out scores below this.")] = 0.5,
+    coder: CoderOption = None,
+    db: DbOption = None,
+) -> None:
+    """Code participant turns as the model: its top suggestions become the layer model:VERSION."""
+    from qualcode.config import coder_name
+    from qualcode.services import model_layer
+
+    if (transcript is None) == (not all_):
+        raise QualcodeError("Name one transcript, or give --all.")
+    with console.status("Coding every participant turn as the model..."):
+        report = model_layer.write_model_layer(
+            project(db),
+            None if all_ else [transcript or ""],
+            top=top,
+            min_score=min_score,
+            actor=coder_name(coder),
+        )
+    for warning in report.warnings:
+        err_console.print(labelled("Warning:", "yellow", warning), highlight=False)
+    console.print(
+        f"Wrote {report.codings} codings (top {report.top}, score >= {report.min_score}) on "
+        f"{report.coded_segments} of {report.segments} participant turns of "
+        f"{report.transcripts} transcript(s) to layer {report.layer} "
+        f"(replacing {report.replaced}; {report.moderator_turns} moderator turns not coded).",
+        highlight=False,
+    )
+    console.print(
+        f"Compare: qualcode agree --coders CODER,{report.layer} --concepts", highlight=False
+    )
 
 
 @suggest_app.command("text")
@@ -142,58 +181,46 @@ def train(
 @suggest_app.command("eval")
 @friendly
 def eval_(
-    folds: Annotated[int, typer.Option(help="Number of cross-validation folds.")] = 5,
+    split: Annotated[
+        str,
+        typer.Option(
+            help="'transcript': leave one focus group out (the headline); 'turn': seeded "
+            "folds of turns; 'both': the two, headline first."
+        ),
+    ] = "both",
+    folds: Annotated[
+        int | None,
+        typer.Option(
+            help="Folds (default: one per coded transcript by transcript, 5 by turn).",
+            show_default=False,
+        ),
+    ] = None,
     layer: LayerOption = ALL,
     seed: Annotated[int, typer.Option(help="Seed for the fold split and training.")] = 13,
     per_code: Annotated[bool, typer.Option(help="Also show figures per code.")] = False,
-    split: Annotated[
-        str, typer.Option(help="Fold by 'turn', or by 'transcript' to test on unseen groups.")
-    ] = "turn",
     db: DbOption = None,
 ) -> None:
-    """Cross-validate the suggester: precision@1, recall@3, F1 per code and concept."""
-    with console.status("Cross-validating..."):
-        report = suggest_training.evaluate(
-            project(db), layer=layer, folds=folds, seed=seed, split=split
-        )
-    for warning in report.warnings:
-        err_console.print(labelled("Warning:", "yellow", warning), highlight=False)
-    _print_eval(report, per_code, split)
+    """Cross-validate the suggester: P@1 and R@3 with intervals and chance, per concept."""
+    from qualcode.cli.suggest_eval import print_report
 
-
-def _print_eval(report: EvalReport, per_code: bool, split: str) -> None:
-    summary = Table(
-        title=f"Suggestions, {report.folds}-fold CV by {split}, layer '{report.layer}', "
-        f"seed {report.seed}"
-    )
-    for name in ("stage", "level", "turns", "none", "P@1", "R@3", "micro F1", "macro F1"):
-        summary.add_column(name, justify="left" if name in ("stage", "level") else "right")
-    for stage in report.stages:
-        summary.add_row(
-            stage.stage,
-            stage.level,
-            str(stage.n_segments),
-            str(stage.n_without_suggestion),
-            f"{stage.precision_at_1:.3f}",
-            f"{stage.recall_at_3:.3f}",
-            f"{stage.micro_f1:.3f}",
-            f"{stage.macro_f1:.3f}",
-        )
-    console.print(summary)
-    for stage in report.stages:
-        if stage.level == "code" and not per_code:
+    if split not in ("both", "transcript", "turn"):
+        raise QualcodeError(f"Unknown split '{split}'; use both, transcript or turn.")
+    opened = project(db)
+    for name in ("transcript", "turn") if split == "both" else (split,):
+        try:
+            with console.status(f"Cross-validating by {name}..."):
+                report = suggest_training.evaluate(
+                    opened,
+                    layer=layer,
+                    folds=folds if name == split or name == "turn" else None,
+                    seed=seed,
+                    split=name,
+                )
+        except QualcodeError as error:
+            if split != "both":
+                raise
+            err_console.print(labelled("No figure by transcript:", "yellow", str(error)))
             continue
-        table = Table(title=f"{stage.stage}, per {stage.level} (score >= {report.threshold})")
-        for name in ("label", "support", "predicted", "correct", "precision", "recall", "F1"):
-            table.add_column(name, justify="left" if name == "label" else "right")
-        for row in stage.rows:
-            table.add_row(
-                row.label,
-                str(row.support),
-                str(row.predicted),
-                str(row.true_positive),
-                f"{row.precision:.3f}",
-                f"{row.recall:.3f}",
-                f"{row.f1:.3f}",
-            )
-        console.print(table)
+        for warning in report.warnings:
+            err_console.print(labelled("Warning:", "yellow", warning), highlight=False)
+        print_report(report, per_code)

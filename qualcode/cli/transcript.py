@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.common import CoderOption, DbOption, console, friendly, project, require_coder
+from qualcode.config import coder_name
 from qualcode.domain.corpus import MetadataUpdate
 from qualcode.errors import QualcodeError
 from qualcode.services import done as done_service
@@ -37,6 +38,7 @@ def set_transcript(
     ] = None,
     language: Annotated[str | None, typer.Option(help="Language: en, da or nb.")] = None,
     title: Annotated[str | None, typer.Option(help="A new title.")] = None,
+    coder: CoderOption = None,
     db: DbOption = None,
 ) -> None:
     """Change a transcript's department, group kind, date, language or title."""
@@ -56,7 +58,7 @@ def set_transcript(
             "Say what to change: --department, --group-kind, --date, --language or --title."
         )
     info, changes = metadata.set_transcript_metadata(
-        project(db), transcript, MetadataUpdate(**values)
+        project(db), transcript, MetadataUpdate(**values), actor=coder_name(coder)
     )
     if not changes:
         console.print(f"Transcript {info.id} ({info.title}) already had these values.")
@@ -90,10 +92,13 @@ def set_speaker(
     role: Annotated[
         str, typer.Option(help="Role, e.g. nurse or moderator; an empty value clears it.")
     ],
+    coder: CoderOption = None,
     db: DbOption = None,
 ) -> None:
     """Set a speaker's role (moderator roles are left out of analysis denominators)."""
-    change = metadata.set_speaker_role(project(db), transcript, label, role)
+    change = metadata.set_speaker_role(
+        project(db), transcript, label, role, actor=coder_name(coder)
+    )
     console.print(f"Speaker {label} in {transcript}: {change}", highlight=False)
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from qualcode.domain.turns import turn_number, turn_ref
 
 UnitKind = Literal["turn", "sentence", "character"]
-GroupBy = Literal["code", "transcript", "department"]
+GroupBy = Literal["code", "transcript", "department", "card"]
 Average = Literal["pooled", "weighted", "unweighted"]
 """Character level across transcripts: kappa of the pooled counts (default), or NVivo's
 length-weighted or plain mean of per-transcript kappas."""
@@ -37,6 +37,7 @@ class AgreementOptions(_Frozen):
     empty_as_one: bool = False  # NVivo: kappa 1 for a transcript neither coder coded
     intervals: bool = True
     include_moderators: bool = False  # turn and sentence units: moderators' turns too
+    cards: tuple[str, ...] = ()  # turn and sentence units: only these cards' sections
     weights: Literal["linear", "quadratic", "ordinal", "ratio"] | None = None
     """With `codes` naming the ordered levels of one code set: weighted agreement on them."""
 

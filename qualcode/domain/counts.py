@@ -6,7 +6,8 @@ from typing import NamedTuple
 
 
 class CodedTurns(NamedTuple):
-    """Distinct turns coded with a row code (rolled up), per transcript, speaker and coder."""
+    """Distinct turns coded with a row code (rolled up), per transcript, speaker and coder;
+    `card` is the key of the card whose section holds the turns, where a table counts by card."""
 
     code_id: int
     transcript_id: int
@@ -14,17 +15,19 @@ class CodedTurns(NamedTuple):
     coder_id: int | None
     turns: int
     words: int
+    card: str | None = None
 
 
 class TurnTotals(NamedTuple):
     """All turns in scope per transcript and speaker, coded or not; `coder_id` is set where
-    a table splits by coder (each coder's own scope)."""
+    a table splits by coder (each coder's own scope); `card` where a table counts by card."""
 
     transcript_id: int
     speaker_id: int | None
     turns: int
     words: int
     coder_id: int | None = None
+    card: str | None = None
 
 
 class TranscriptFacts(NamedTuple):

@@ -6,7 +6,9 @@ settings, and parsed once into a `Layer`:
 - ``all``: every (non-consensus) coder together; a turn counts once per code however many
   coders coded it;
 - ``consensus``: the adjudicated layer (the coder rows flagged ``is_consensus``);
-- ``model:<version>``: the suggestions of one trained suggestion model;
+- ``model:<version>``: the codings `qualcode suggest write` stored for one version of the
+  suggester (its codebook and trained models): a coder row of that name with the role
+  ``model``, left out of ``all``, so agreement treats the model as one more coder;
 - anything else: one coder's own layer, by name.
 """
 
@@ -20,6 +22,8 @@ from qualcode.errors import QualcodeError
 ALL = "all"
 CONSENSUS = "consensus"
 MODEL_PREFIX = "model:"
+# The coder role of a model's layer: not a person, never part of the all-coders layer.
+MODEL_ROLE = "model"
 
 
 class LayerKind(StrEnum):

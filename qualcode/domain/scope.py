@@ -9,7 +9,9 @@ Every count, share and unit of agreement looks at the turns *in scope*:
 - **participant turns** (the default): turns of speakers whose role is a moderator role
   (the study's list, by default moderator, facilitator and interviewer) are left out;
   ``include_moderators`` keeps them. A turn without a speaker counts as a participant's.
-- the filters a user chose: departments, focus-group kinds, speaker roles, transcripts.
+- the filters a user chose: departments, focus-group kinds, speaker roles, transcripts, and
+  statement cards (``cards``: only the turns in those cards' sections; the opening before
+  the first card is in no card's section).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class TurnScope:
     group_kinds: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     transcript_ids: tuple[int, ...] = ()
+    cards: tuple[str, ...] = ()
     coverage: Coverage = Coverage.CODED
     include_moderators: bool = False
     moderator_roles: tuple[str, ...] = DEFAULT_MODERATOR_ROLES
@@ -74,12 +77,16 @@ class TurnScope:
         """The same scope with the study's moderator role list."""
         return replace(self, moderator_roles=moderator_roles(roles))
 
-    def describe(self) -> str:
-        """The scope in words, for a table's provenance line."""
+    def describe(self, *, by_card: bool = False) -> str:
+        """The scope in words, for a table's provenance line (`by_card`: the table counts
+        only turns in a card's section)."""
         transcripts = "transcripts the layer has coded" if self.coded_only else "every transcript"
         excluded = self.excluded_roles
         if excluded:
             turns = f"participant turns (not {', '.join(excluded)})"
         else:
             turns = "all turns (moderators included)"
-        return f"{turns} of {transcripts}"
+        cards = f" in the sections of card {', '.join(self.cards)}" if self.cards else ""
+        if by_card and not self.cards:
+            cards = " in a card's section"
+        return f"{turns}{cards} of {transcripts}"

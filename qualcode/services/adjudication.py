@@ -20,7 +20,7 @@ from qualcode.domain.agreement import (
     Disagreement,
     LayerCoding,
 )
-from qualcode.domain.layer import CONSENSUS
+from qualcode.domain.layer import CONSENSUS, MODEL_ROLE
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.agreement import load_context, load_turns
 from qualcode.services.blind import visibility
@@ -131,7 +131,11 @@ def _compared(session: Session, segment_id: int, coders: tuple[str, ...] | None)
                 raise NotFoundError(f"No coder '{name}'; see `qualcode agree` for the coders.")
             rows.append(coder)
         return rows
-    humans = {cid for cid, _, _, consensus in store.coders(session) if not consensus}
+    humans = {
+        cid
+        for cid, _, role, consensus in store.coders(session)
+        if not consensus and role != MODEL_ROLE
+    }
     took = {
         cid for cid, tid, _, _ in store.coverage(session, humans) if tid == segment.transcript_id
     }

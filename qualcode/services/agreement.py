@@ -12,6 +12,7 @@ matching is added.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -45,11 +46,13 @@ from qualcode.domain.agreement import (
     AgreementRow,
     CoderCoverage,
 )
+from qualcode.domain.layer import MODEL_ROLE
 from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.ingest.segmenter import sentence_bounds
 from qualcode.services.blind import visibility
+from qualcode.services.card_units import card_units
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
 from qualcode.services.scope import resolve
@@ -68,7 +71,11 @@ def load_context(
     if book is None:
         raise NotFoundError(f"No codebook with id {codebook_id}.")
     coder_rows = store.coders(session)
-    humans = [(cid, name) for cid, name, _, consensus in coder_rows if not consensus]
+    humans = [
+        (cid, name)
+        for cid, name, role, consensus in coder_rows
+        if not consensus and role != MODEL_ROLE
+    ]
     by_name = {name: cid for cid, name, _, _ in coder_rows}
     if options.coders:
         missing = [name for name in options.coders if name not in by_name]
@@ -146,18 +153,30 @@ def _done(session: Session, context: Context) -> dict[int, list[int]]:
     }
 
 
-def _excluded(session: Session, include_moderators: bool) -> list[int]:
-    """The moderators' turns (the study's moderator roles), unless they are included."""
+def _excluded(
+    session: Session, include_moderators: bool, cards: Mapping[int, str] | None = None
+) -> list[int]:
+    """The moderators' turns (the study's moderator roles), unless they are included, and,
+    with `cards` (segment -> card), every turn outside those cards' sections."""
     scope = resolve(session, TurnScope(include_moderators=include_moderators))
-    return store.segments_of_roles(session, scope.excluded_roles)
+    excluded = store.segments_of_roles(session, scope.excluded_roles)
+    if cards is not None:
+        excluded += [row[0] for row in store.all_segments(session) if row[0] not in cards]
+    return excluded
 
 
-def load_turns(session: Session, context: Context, include_moderators: bool = False) -> TurnLayers:
+def load_turns(
+    session: Session,
+    context: Context,
+    include_moderators: bool = False,
+    cards: Mapping[int, str] | None = None,
+) -> TurnLayers:
     """Turn-level presence arrays: plain selects (segments, codings, done marks), then
-    numpy; moderators' turns are no units unless `include_moderators`."""
+    numpy; moderators' turns are no units unless `include_moderators`, nor, with `cards`
+    (segment -> card), turns outside those cards' sections."""
     segments = int_array(store.all_segments(session), 4)  # id, transcript, start, end
     found = int_array(store.turn_presence(session, context.coder_ids), 3)  # segment, code, coder
-    excluded = _excluded(session, include_moderators)
+    excluded = _excluded(session, include_moderators, cards)
     return turn_layers(context, segments, found, excluded, _done(session, context))
 
 
@@ -170,7 +189,10 @@ def load_spans(session: Session, context: Context) -> SpanLayers:
 
 
 def load_sentences(
-    session: Session, context: Context, include_moderators: bool = False
+    session: Session,
+    context: Context,
+    include_moderators: bool = False,
+    cards: Mapping[int, str] | None = None,
 ) -> TurnLayers:
     """Sentence-level presence: a coding marks every sentence its span overlaps."""
     spans = load_spans(session, context)
@@ -179,7 +201,7 @@ def load_sentences(
         store.transcript_texts(session, spans.takers),
         {tid: meta.language for tid, meta in context.transcripts.items()},
     )
-    excluded = _excluded(session, include_moderators)
+    excluded = _excluded(session, include_moderators, cards)
     return sentence_layers(context, spans, int_array(bounds, 4), excluded)
 
 
@@ -209,15 +231,16 @@ def _rows(
     memo: dict[tuple[object, ...], Any] | None = None,
 ) -> list[AgreementRow]:
     bootstrap = Bootstrap() if options.intervals else None
+    cards = card_units(session, options)
     if options.unit == "character":
         spans = spans or load_spans(session, context)
         return character_rows(context, spans, options, bootstrap, memo)
     layers = (
-        load_sentences(session, context, options.include_moderators)
+        load_sentences(session, context, options.include_moderators, cards)
         if options.unit == "sentence"
-        else load_turns(session, context, options.include_moderators)
+        else load_turns(session, context, options.include_moderators, cards)
     )
-    return nominal_rows(context, layers, options.by, bootstrap)
+    return nominal_rows(context, layers, options.by, bootstrap, cards)
 
 
 def agreement(
@@ -232,7 +255,8 @@ def agreement(
         visibility(session, actor).require_every_layer("agreement between coders")
         context = load_context(session, options)
         if options.weights is not None:
-            layers = load_turns(session, context, options.include_moderators)
+            cards = card_units(session, options)
+            layers = load_turns(session, context, options.include_moderators, cards)
             table = ordinal_table(context, layers, options)
             return describe(context, [table], options)
         spans = None
@@ -258,6 +282,10 @@ def describe(context: Context, tables: list[ResultTable], options: AgreementOpti
     filters: dict[str, str] = {"unit": options.unit, "by": options.by}
     if options.unit != "character":
         turns = "all turns" if options.include_moderators else "participant turns"
+        if options.cards:
+            turns += f" in the sections of card {', '.join(options.cards)}"
+        elif options.by == "card":
+            turns += " in a card's section"
         filters["scope"] = (
             f"{turns} of transcripts two or more compared coders coded or marked done"
         )

@@ -31,10 +31,12 @@ from qualcode.domain.scope import Coverage, TurnScope
 from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
 from qualcode.services.analysis_context import (
+    TurnCounts,
     check_depth,
     check_dimensions,
     code_filters,
     counting,
+    deck_keys,
     layer_coder_names,
     read_context,
     scope_filters,
@@ -43,7 +45,8 @@ from qualcode.services.project import Project
 from qualcode.store import analysis_queries as store
 from qualcode.store import coding_summary as summary
 
-COMPARE_DIMENSIONS = ("department", "group-kind", "speaker-role")
+COMPARE_DIMENSIONS = ("department", "group-kind", "speaker-role", "card")
+DENOMINATOR = "(participant turns in scope)"
 
 __all__ = [
     "COMPARE_DIMENSIONS",
@@ -94,6 +97,7 @@ class CooccurrenceQuery:
     depth: int | None = None
     overlap: bool = False
     across_coders: bool = False
+    by_card: bool = False  # one pair table and matrix per card
 
 
 @dataclass(frozen=True)
@@ -116,20 +120,30 @@ def frequency(project: Project, query: FrequencyQuery, *, actor: str | None = No
         context = read_context(session, query.layer, query.scope, query.codes, actor)
         rows = select_codes(context.codes, query.codes, query.depth)
         row_ids = [code_id for code_id, _, _ in rows]  # the summary rolls codes up
+        if "card" in query.by:
+            deck_keys(session, context.scope)  # a study without cards gets one sentence
         by_coder = "coder" in query.by
         layer, scope = context.layer, context.scope
-        counted = summary.coded_turns(session, row_ids, layer, scope, by_coder=by_coder)
-        overall = summary.coded_turns(session, row_ids, layer, scope) if by_coder else None
-        totals = summary.turn_totals(session, layer, scope)
-        coder_totals = _coder_totals(session, layer, scope) if by_coder else None
+        source = TurnCounts.of(query.by, scope)
+        counted = source.coded(session, context, row_ids, by_coder=by_coder)
+        overall = source.coded(session, context, row_ids) if by_coder else None
+        totals = source.totals(session, layer, scope)
+        coder_totals = _coder_totals(session, source, layer, scope) if by_coder else None
         grouping = Grouping(tuple(query.by), context.facts, layer_coder_names(session, layer))
         table = frequency_table(
-            rows, grouping, query.measure, counted, totals, overall, coder_totals
+            rows,
+            grouping,
+            query.measure,
+            counted,
+            totals,
+            overall,
+            coder_totals,
+            denominator=_denominator(scope) if source.by_card else None,
         )
         filters = {
             "by": ", ".join(query.by) or "none",
             "measure": MEASURES[query.measure],
-            "unit": "turn" if query.measure != "per1000" else "word",
+            "unit": source.unit(scope) if query.measure != "per1000" else "word",
             "N": _n(totals),
             **scope_filters(scope),
             **code_filters(query.codes, query.depth),
@@ -139,9 +153,15 @@ def frequency(project: Project, query: FrequencyQuery, *, actor: str | None = No
     return counting(project, work)
 
 
-def _coder_totals(session: Session, layer: Layer, scope: TurnScope) -> list[TurnTotals]:
+def _denominator(scope: TurnScope) -> str:
+    return DENOMINATOR if scope.excluded_roles else "(turns in scope)"
+
+
+def _coder_totals(
+    session: Session, source: TurnCounts, layer: Layer, scope: TurnScope
+) -> list[TurnTotals]:
     """Each coder's own denominators: the turns of the transcripts in that coder's scope."""
-    every = summary.turn_totals(session, layer, replace(scope, coverage=Coverage.ALL))
+    every = source.totals(session, layer, replace(scope, coverage=Coverage.ALL))
     coders = summary.coder_transcripts(session, layer) if scope.coded_only else None
     ids = [coder_id for coder_id, _, _ in store.coders(session)]
     return [
@@ -169,11 +189,14 @@ def compare(project: Project, query: CompareQuery, *, actor: str | None = None) 
         context = read_context(session, query.layer, query.scope, query.codes, actor)
         rows = _comparison_rows(context.codes, query.codes, query.level)
         row_ids = [code_id for code_id, _, _ in rows]
-        counted = summary.coded_turns(session, row_ids, context.layer, context.scope)
-        totals = summary.turn_totals(session, context.layer, context.scope)
+        source = TurnCounts.of((query.by,), context.scope)
+        if query.by == "card":
+            deck_keys(session, context.scope)
+        counted = source.coded(session, context, row_ids)
+        totals = source.totals(session, context.layer, context.scope)
         grouping = Grouping((query.by,), context.facts)
         comparison = compare_groups(rows, grouping, counted, totals, omnibus=query.omnibus)
-        unit = "participant turn" if context.scope.excluded_roles else "turn"
+        unit = source.unit(context.scope)
         if comparison.clusters is not None:
             unit += "; focus group (transcript) for the focus-group table"
         filters = {
@@ -185,7 +208,9 @@ def compare(project: Project, query: CompareQuery, *, actor: str | None = None) 
         }
         tables = comparison_tables(comparison)
         return ComparisonReport(
-            comparison, context.describe(tables, filters), context.scope.describe()
+            comparison,
+            context.describe(tables, filters),
+            context.scope.describe(by_card=source.by_card),
         )
 
     return counting(project, work)
@@ -200,27 +225,40 @@ def cooccurrence(
     def work(session: Session) -> ResultSet:
         context = read_context(session, query.layer, query.scope, query.codes, actor)
         rows = select_codes(context.codes, query.codes, query.depth)
-        rollup = context.rollup(code_id for code_id, _, _ in rows)
-        singles = summary.coded_turns(session, rollup.own, context.layer, context.scope)
-        turns: dict[int, int] = {}
-        for row in singles:
-            turns[row.code_id] = turns.get(row.code_id, 0) + row.turns
-        same_coder = not query.across_coders
-        pairs = store.co_occurrences(
-            session,
-            rollup,
-            context.layer,
-            context.scope,
-            overlap=query.overlap,
-            same_coder=same_coder,
-        )
-        tables = cooccurrence_tables(
-            rows, turns, pairs, overlap=query.overlap, same_coder=same_coder
-        )
+        row_ids = [code_id for code_id, _, _ in rows]
+        scopes: list[tuple[str, TurnScope]] = [("", context.scope)]
+        if query.by_card:
+            scopes = [
+                (f" in card {key}", replace(context.scope, cards=(key,)))
+                for key in deck_keys(session, context.scope)
+            ]
+        tables, code_turns = [], 0
+        for suffix, scope in scopes:
+            part = replace(context, scope=scope)
+            turns: dict[int, int] = {}
+            for row in TurnCounts.of((), scope).coded(session, part, row_ids):
+                turns[row.code_id] = turns.get(row.code_id, 0) + row.turns
+            pairs = store.co_occurrences(
+                session,
+                context.rollup(row_ids),
+                context.layer,
+                scope,
+                overlap=query.overlap,
+                same_coder=not query.across_coders,
+            )
+            found = cooccurrence_tables(
+                rows, turns, pairs, overlap=query.overlap, same_coder=not query.across_coders
+            )
+            tables += [table.model_copy(update={"title": table.title + suffix}) for table in found]
+            code_turns += sum(turns.values())
         unit = "overlapping codings" if query.overlap else "same turn"
+        unit += ", one coder applied both" if not query.across_coders else ", any coders"
+        if query.by_card or context.scope.cards:
+            unit += "; turns in a card's section"
         filters = {
-            "unit": f"{unit}, {'one coder applied both' if same_coder else 'any coders'}",
-            "N": f"{sum(turns.values())} code-turns over {len(rows)} codes",
+            "by": "card" if query.by_card else "none",
+            "unit": unit,
+            "N": f"{code_turns} code-turns over {len(rows)} codes",
             **scope_filters(context.scope),
             **code_filters(query.codes, query.depth),
         }

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from qualcode import __version__
 from qualcode.analysis.frequency import Facts
+from qualcode.domain.counts import CodedTurns, TurnTotals
 from qualcode.domain.layer import Layer, LayerKind
 from qualcode.domain.rollup import RollUp
 from qualcode.domain.scope import TurnScope
@@ -21,6 +22,8 @@ from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
 from qualcode.services.scope import resolve
 from qualcode.store import analysis_queries as store
+from qualcode.store import card_counts
+from qualcode.store import cards as card_store
 from qualcode.store import coding_summary as summary
 from qualcode.store.layers import layer_coder_ids
 
@@ -91,7 +94,70 @@ def read_context(
         facts=facts,
     )
     context.find(keys)
+    check_cards(session, scope.cards)
     return context
+
+
+def check_cards(session: Session, keys: Sequence[str]) -> None:
+    """Refuse card keys that are not in the deck."""
+    known = {card.key for card in card_store.cards(session)}
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise NotFoundError(
+            f"No card '{unknown[0]}' in the deck ({', '.join(sorted(known)) or 'no cards yet'}); "
+            "see `qualcode cards list`."
+        )
+
+
+def deck_keys(session: Session, scope: TurnScope) -> list[str]:
+    """The cards a table by card shows: the scope's, else the whole deck, in deck order."""
+    keys = [card.key for card in card_store.cards(session)]
+    if not keys:
+        raise QualcodeError(
+            "The study has no statement cards; declare them in the manifest or with "
+            "`qualcode cards add`."
+        )
+    return [key for key in keys if not scope.cards or key in scope.cards]
+
+
+@dataclass(frozen=True)
+class TurnCounts:
+    """Where a table's coded turns and denominators come from: the coded-turn summary, or,
+    for a table by card or restricted to cards, the turns of the cards' sections (the one
+    counting of `store.card_counts`)."""
+
+    by_card: bool
+
+    @classmethod
+    def of(cls, by: Sequence[str], scope: TurnScope) -> TurnCounts:
+        return cls("card" in by or bool(scope.cards))
+
+    def coded(
+        self,
+        session: Session,
+        context: AnalysisContext,
+        row_ids: Sequence[int],
+        *,
+        by_coder: bool = False,
+    ) -> list[CodedTurns]:
+        if not self.by_card:
+            return summary.coded_turns(
+                session, row_ids, context.layer, context.scope, by_coder=by_coder
+            )
+        rollup = context.rollup(row_ids)
+        return card_counts.coded_turns(
+            session, rollup, context.layer, context.scope, by_coder=by_coder
+        )
+
+    def totals(self, session: Session, layer: Layer, scope: TurnScope) -> list[TurnTotals]:
+        if not self.by_card:
+            return summary.turn_totals(session, layer, scope)
+        return card_counts.turn_totals(session, layer, scope)
+
+    def unit(self, scope: TurnScope) -> str:
+        """The unit of a table in words."""
+        unit = "participant turn" if scope.excluded_roles else "turn"
+        return f"{unit} in a card's section" if self.by_card else unit
 
 
 def counting(project: Project, work: Callable[[Session], T]) -> T:
@@ -142,6 +208,7 @@ def check_depth(depth: int | None, option: str) -> None:
 
 def scope_filters(scope: TurnScope) -> dict[str, str]:
     filters = {
+        "cards": ", ".join(scope.cards),
         "department": ", ".join(scope.departments),
         "group kind": ", ".join(scope.group_kinds),
         "speaker role": ", ".join(scope.roles),

@@ -18,6 +18,7 @@ from qualcode.services import adjudication
 from qualcode.services import agreement as agree
 from qualcode.services.blind import BLIND_KEY
 from qualcode.services.codebooks import codebook_info
+from qualcode.services.model_audit import model_agreement_table
 from qualcode.services.project import Project
 from qualcode.services.scope import resolve
 from qualcode.store import agreement_queries as store
@@ -38,6 +39,7 @@ def audit_report(
         design_table(project, coders),
         coverage_table(project, coders),
         *by_code.tables,
+        model_agreement_table(project, coders),
         rounds_table(project, coders),
         *by_department.tables,
         disagreements_table(adjudication.disagreements(project, coders=coders, actor=actor)),

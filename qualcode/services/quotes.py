@@ -13,7 +13,7 @@ from qualcode.domain.quote import Quote
 from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
-from qualcode.services.analysis_context import read_context, scope_filters
+from qualcode.services.analysis_context import deck_keys, read_context, scope_filters
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
 from qualcode.store import analysis_queries as store
@@ -28,6 +28,7 @@ class QuoteQuery:
     layer: Layer = field(default_factory=Layer)
     scope: TurnScope = field(default_factory=TurnScope)
     limit: int = DEFAULT_LIMIT
+    by_card: bool = False  # one table per card, each of at most `limit` quotes
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class SearchQuery:
 class QuoteReport:
     quotes: list[Quote]
     result_set: ResultSet
+    parts: tuple[list[Quote], ...] = ()  # the quotes of each table, where there are several
 
 
 def quotes(project: Project, query: QuoteQuery, *, actor: str | None = None) -> QuoteReport:
@@ -51,20 +53,34 @@ def quotes(project: Project, query: QuoteQuery, *, actor: str | None = None) -> 
     def work(session: Session) -> QuoteReport:
         context = read_context(session, query.layer, query.scope, [query.code], actor)
         code_id = next(code_id for code_id, key, _ in context.codes if key == query.code)
-        rollup = context.rollup([code_id])
-        codings = store.quoted_codings(
-            session, rollup.descendants(code_id), context.layer, context.scope, limit=query.limit
-        )
-        found = quotes_of(codings)
-        title = f"Quotes for {query.code}"
-        table = quote_table(title, found, codes=True)
+        codes = context.rollup([code_id]).descendants(code_id)
+        scopes: list[tuple[str, TurnScope]] = [("", context.scope)]
+        if query.by_card:
+            scopes = [
+                (f" in card {key}", replace(context.scope, cards=(key,)))
+                for key in deck_keys(session, context.scope)
+            ]
+        found: list[Quote] = []
+        tables, parts = [], []
+        for suffix, scope in scopes:
+            quoted = quotes_of(
+                store.quoted_codings(session, codes, context.layer, scope, limit=query.limit)
+            )
+            found += quoted
+            parts.append(quoted)
+            tables.append(quote_table(f"Quotes for {query.code}{suffix}", quoted, codes=True))
+        turns = "participant turn" if context.scope.excluded_roles else "turn"
+        if query.by_card or context.scope.cards:
+            turns += " in a card's section"
+        per = " per card" if query.by_card else ""
         filters = {
             "code": query.code,
-            "unit": "participant turn in scope, one quote per coded turn",
-            "N": f"{len(found)} quotes (at most {query.limit})",
+            "by": "card" if query.by_card else "none",
+            "unit": f"{turns} in scope, one quote per coded turn",
+            "N": f"{len(found)} quotes (at most {query.limit}{per})",
             **scope_filters(context.scope),
         }
-        return QuoteReport(found, context.describe([table], filters))
+        return QuoteReport(found, context.describe(tables, filters), tuple(parts))
 
     return project.read(work)
 
@@ -125,4 +141,6 @@ def scope_for_group(scope: TurnScope, dimension: str, value: str) -> TurnScope:
         return replace(scope, group_kinds=(value,))
     if dimension == "speaker-role":
         return replace(scope, roles=(value,))
+    if dimension == "card":
+        return replace(scope, cards=(value,))
     raise QualcodeError(f"Cannot narrow quotes to a {dimension} group.")

@@ -1,4 +1,5 @@
-"""Split and join segments; offsets stay valid and codings move with their text."""
+"""Split and join segments; offsets stay valid, and codings and suggestions move with their
+text."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from qualcode.domain.suggestion import holds_evidence
 from qualcode.errors import QualcodeError
 from qualcode.services.coding import find_segment
 from qualcode.services.project import Project
 from qualcode.store import cards as card_store
 from qualcode.store import codings as store
 from qualcode.store import segments as segment_store
-from qualcode.store.models import Coding, Segment, Transcript
+from qualcode.store.models import Coding, Segment, Suggestion, Transcript
 from qualcode.store.transcripts import renumber_from
 from qualcode.store.turn_rows import RowState, read_state
 
@@ -33,7 +35,9 @@ def split_turn(project: Project, segment_id: int, at: int) -> TurnEdit:
     """Split the turn at transcript offset `at` into two, recording the rows before and after.
 
     A whole-turn coding applies to both halves; a span coding goes with the half that holds
-    its text, and a span that crosses `at` is cut in two.
+    its text, and a span that crosses `at` is cut in two. A pending suggestion goes with the
+    half whose text holds a term its reason names, and to both halves when both or neither
+    do; decided suggestions stay with the first half.
     """
 
     def work(session: Session) -> TurnEdit:
@@ -48,7 +52,9 @@ def join_turns(project: Project, segment_id: int) -> TurnEdit:
     """Join the turn with the next one, recording the rows before and after.
 
     A code that covered both whole turns covers the joined turn; a code that covered one
-    whole turn becomes a span over that turn's text.
+    whole turn becomes a span over that turn's text. Suggestions of both turns stay on the
+    joined turn, one per code and coder: a decided one before a pending one, else the higher
+    score.
     """
 
     def work(session: Session) -> TurnEdit:
@@ -96,8 +102,21 @@ def _split(session: Session, segment_id: int, at: int) -> tuple[int, int]:
         elif coding.end_char is not None and coding.end_char > at:
             session.add(_copy(coding, second.id, at, coding.end_char))
             coding.end_char = at
-    segment_store.drop_pending_suggestions(session, [segment.id])
+    _share_pending(session, segment, second, text)
     return segment.id, second.id
+
+
+def _share_pending(session: Session, first: Segment, second: Segment, text: str) -> None:
+    """Give each half of a split turn the pending suggestions its text holds evidence for."""
+    halves = (text[first.start_char : first.end_char], text[second.start_char : second.end_char])
+    for suggestion in segment_store.suggestions_on(session, [first.id]):
+        if suggestion.status != "pending":
+            continue
+        in_first, in_second = (holds_evidence(half, suggestion.reason) for half in halves)
+        if in_second and not in_first:
+            suggestion.segment_id = second.id
+        elif in_first == in_second:
+            segment_store.copy_suggestion(session, suggestion, second.id)
 
 
 def _pair(session: Session, segment_id: int) -> tuple[Segment, Segment]:
@@ -126,8 +145,7 @@ def _join(session: Session, first: Segment, second: Segment) -> None:
         if coding.start_char is not None:
             coding.segment_id = first.id
     segment_store.move_memos(session, second.id, first.id)
-    segment_store.drop_pending_suggestions(session, [first.id, second.id])
-    segment_store.move_suggestions(session, second.id, first.id)
+    _join_suggestions(session, first.id, second.id)
     first.end_char = second.end_char
     first.end_time = second.end_time if second.end_time is not None else first.end_time
     first.word_count += second.word_count
@@ -136,6 +154,28 @@ def _join(session: Session, first: Segment, second: Segment) -> None:
     session.delete(second)
     session.flush()
     renumber_from(session, first.transcript_id, second.ordinal + 1, -1)
+
+
+def _join_suggestions(session: Session, first: int, second: int) -> None:
+    """Keep one suggestion per code and coder on the joined turn `first`."""
+    kept: dict[tuple[int, int], Suggestion] = {}
+    for suggestion in segment_store.suggestions_on(session, [first, second]):
+        key = (suggestion.code_id, suggestion.coder_id)
+        other = kept.get(key)
+        if other is None:
+            kept[key] = suggestion
+            continue
+        if _rank(suggestion) > _rank(other):
+            kept[key], suggestion = suggestion, other
+        session.delete(suggestion)
+    session.flush()  # the dropped rows go before the moved ones meet the unique index
+    for suggestion in kept.values():
+        suggestion.segment_id = first
+
+
+def _rank(suggestion: Suggestion) -> tuple[bool, float]:
+    """Which of two suggestions of one code for one coder a join keeps: decided, then best."""
+    return suggestion.status != "pending", suggestion.score
 
 
 def _ids(state: RowState) -> dict[str, set[int]]:

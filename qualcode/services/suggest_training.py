@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from qualcode.domain.codekey import CodeKey
 from qualcode.domain.layer import ALL, CONSENSUS, Layer, LayerKind
 from qualcode.domain.suggestion import EvalReport, ModelStatus, TrainReport
 from qualcode.errors import NotFoundError, QualcodeError
@@ -25,6 +26,7 @@ from qualcode.suggest.context import CONTEXT_TURNS
 from qualcode.suggest.matcher import Calibration, CodeTerms, Idf
 from qualcode.suggest.suggester import match_corpus
 
+DEFAULT_TURN_FOLDS = 5
 # Retraining is worthwhile once the layer has this share more codings (and at least RETRAIN_MIN).
 RETRAIN_SHARE = 0.1
 RETRAIN_MIN = 20
@@ -222,20 +224,23 @@ def evaluate(
     project: Project,
     *,
     layer: str = ALL,
-    folds: int = 5,
+    folds: int | None = None,
     seed: int = 13,
     threshold: float = 0.5,
     epochs: int = learned.DEFAULT_EPOCHS,
-    split: str = "turn",
+    split: str = "transcript",
 ) -> EvalReport:
-    """k-fold cross-validation over the layer's coded turns, split by turn or by transcript
-    (see qualcode.suggest.evaluate)."""
-    if folds < 2:
+    """Cross-validation over the layer's coded turns (see qualcode.suggest.evaluate): by
+    transcript, leave one focus group out unless `folds` is given; by turn, `folds` (5)
+    seeded folds."""
+    if folds is not None and folds < 2:
         raise QualcodeError("Cross-validation needs at least 2 folds; use --folds 5.")
     if split not in evaluation.SPLITS:
         raise QualcodeError(f"Unknown split '{split}'; use 'turn' or 'transcript'.")
 
-    def prepare(session: Session) -> tuple[_Layer, list, dict[int, str | None], list[CodeTerms]]:
+    def prepare(
+        session: Session,
+    ) -> tuple[_Layer, list, dict[int, str | None], list[CodeTerms]]:
         book = active_codebook(session)
         return (
             _layer(session, layer),
@@ -265,10 +270,12 @@ def evaluate(
             if row.id in data.gold
         )
     units = len({item.transcript for item in items}) if split == "transcript" else len(items)
-    if units < folds:
+    if folds is None:
+        folds = units if split == "transcript" else DEFAULT_TURN_FOLDS
+    if units < max(folds, 2):
         raise QualcodeError(
-            f"The layer '{layer}' has {units} coded {split}s, fewer than {folds} folds; "
-            "code more turns or use fewer folds."
+            f"The layer '{layer}' has {units} coded {split}s, fewer than {max(folds, 2)} "
+            "folds; code more turns or use fewer folds."
         )
     report = evaluation.cross_validate(
         items,
@@ -279,5 +286,9 @@ def evaluate(
         threshold=threshold,
         epochs=epochs,
         split=split,
+        n_labels={
+            "code": len(codes),
+            "concept": len({CodeKey(code.key).concept for code in codes}),
+        },
     )
     return report.model_copy(update={"warnings": warnings})

@@ -3,27 +3,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from qualcode.codebook.files import bundled_codebook_path, load_codebook
 from qualcode.domain.corpus import CodingView
-from qualcode.domain.suggestion import SuggestionView, SuggestRun, TextSuggestions
+from qualcode.domain.scope import is_moderator
+from qualcode.domain.suggestion import CodeScore, SuggestionView, SuggestRun, TextSuggestions
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.blind import hides_other_layers
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.coding import add_coding
 from qualcode.services.corpus import coding_view, find_transcript
 from qualcode.services.project import Project
+from qualcode.services.scope import study_moderator_roles
 from qualcode.store import codes as code_store
 from qualcode.store import reading
 from qualcode.store import suggestions as store
 from qualcode.store.models import Code, Suggestion
 from qualcode.suggest import learned
 from qualcode.suggest.context import TurnContext, contexts
-from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Hit
+from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Hit, Idf
+from qualcode.suggest.pipelines import pipeline
+from qualcode.suggest.reference import reference_specificity
 from qualcode.suggest.suggester import Suggester, match_corpus
 
 TOP = 3
@@ -38,7 +42,7 @@ def code_terms(codes: Sequence[Code]) -> list[CodeTerms]:
     ]
 
 
-def _project_suggester(session: Session, language: str, layer: str | None = None) -> Suggester:
+def project_suggester(session: Session, language: str, layer: str | None = None) -> Suggester:
     """The codebook matcher plus the newest learned model (of `layer` only, when given)."""
     book = active_codebook(session)
     codes = code_terms(code_store.codes_of(session, book.id))
@@ -66,6 +70,15 @@ def _project_suggester(session: Session, language: str, layer: str | None = None
     )
 
 
+def offers_suggestions(session: Session) -> Callable[[str | None], bool]:
+    """The moderator rule for suggestions, the one place it is decided: whether a turn of a
+    speaker in this role may be offered suggestions (or coded by the model). Turns of the
+    study's moderator roles never are; their text still serves as the context of the turns
+    that answer them."""
+    moderators = study_moderator_roles(session)
+    return lambda role: not is_moderator(role, moderators)
+
+
 def speaker_roles(session: Session, transcript_ids: Sequence[int]) -> dict[int, str | None]:
     """The speaker role of every turn of the transcripts, by segment id."""
     return {
@@ -89,6 +102,16 @@ def turn_contexts(
     return contexts(transcripts, speakers, hits, norms, matcher.pipe.nlp.Defaults.stop_words)
 
 
+def rank_rows(
+    suggester: Suggester, rows: Sequence[store.SegmentText], roles: dict[int, str | None]
+) -> Iterator[list[CodeScore]]:
+    """The ranking of each of `rows` (all turns of their transcripts, in order), with its
+    conversation context, one at a time."""
+    hits, norms = suggester.matcher.match(row.text for row in rows)
+    context = turn_contexts(rows, roles, hits, norms, suggester.matcher)
+    return suggester.rank_matched(hits, norms, context)
+
+
 def suggest_for_transcript(project: Project, transcript: str | int, coder: str) -> SuggestRun:
     """Store the coder's pending suggestions for every turn of one transcript."""
     return suggest_transcripts(project, coder, [transcript])
@@ -102,10 +125,11 @@ def suggest_transcripts(
     top: int = TOP,
     min_score: float = MIN_SCORE,
 ) -> SuggestRun:
-    """Store up to `top` pending suggestions scoring at least `min_score` per turn.
+    """Store up to `top` pending suggestions scoring at least `min_score` per participant turn.
 
     Codes the coder applied to the turn are never suggested; rejected and accepted
-    suggestions stay as they are; stale pending ones are replaced.
+    suggestions stay as they are; stale pending ones are replaced; moderators' turns get
+    none (`offers_suggestions`).
     """
 
     def work(session: Session) -> SuggestRun:
@@ -116,26 +140,28 @@ def suggest_transcripts(
         coder_row = code_store.ensure_coder(session, coder)
         book = active_codebook(session)
         code_ids = {code.key: code.id for code in code_store.codes_of(session, book.id)}
-        created = updated = n_segments = 0
+        created = updated = n_segments = n_moderator = 0
         warnings: list[str] = []
         versions: list[str] = []
         # Blind mode: learn only from the coder's own layer, never from the others'.
         own_layer = coder if hides_other_layers(session, coder) else None
         roles = speaker_roles(session, ids)
+        offered = offers_suggestions(session)
         for language in sorted(store.languages_of(session, ids)):
-            suggester = _project_suggester(session, language, own_layer)
+            suggester = project_suggester(session, language, own_layer)
             versions.append(suggester.version)
             if suggester.warning:
                 warnings.append(suggester.warning)
             rows = store.segment_texts(session, transcript_ids=ids, language=language)
-            hits, norms = suggester.matcher.match(row.text for row in rows)
-            context = turn_contexts(rows, roles, hits, norms, suggester.matcher)
-            rankings = suggester.rank_matched(hits, norms, context)
+            rankings = rank_rows(suggester, rows, roles)
             segment_ids = [row.id for row in rows]
             done = store.applied(session, coder_row.id, segment_ids)
             known = store.existing(session, coder_row.id, segment_ids)
             stale = {row.id for row in known.values() if row.status == "pending"}
             for row, ranking in zip(rows, rankings, strict=True):
+                if not offered(roles.get(row.id)):
+                    n_moderator += 1  # its pending suggestions, if any, stay stale: deleted
+                    continue
                 n_segments += 1
                 kept = 0
                 for item in ranking:
@@ -168,6 +194,7 @@ def suggest_transcripts(
         return SuggestRun(
             transcripts=len(ids),
             segments=n_segments,
+            moderator_turns=n_moderator,
             created=created,
             updated=updated,
             model_version="; ".join(versions),
@@ -192,11 +219,13 @@ def suggestion_view(suggestion: Suggestion, code: Code, coder: str) -> Suggestio
 
 
 def pending_suggestions(project: Project, segment_id: int, coder: str) -> list[SuggestionView]:
-    """The coder's pending suggestions for a turn, best first."""
+    """The coder's pending suggestions for a turn, best first (none on a moderator's turn)."""
 
     def work(session: Session) -> list[SuggestionView]:
         coder_row = code_store.coder_by_name(session, coder)
-        if coder_row is None:
+        if coder_row is None or not offers_suggestions(session)(
+            store.turn_role(session, segment_id)
+        ):
             return []
         return [
             suggestion_view(suggestion, code, coder)
@@ -251,14 +280,14 @@ def suggest_texts(
     codebook: Path | None = None,
     project: Project | None = None,
 ) -> tuple[list[TextSuggestions], list[str]]:
-    """Rank codes for free texts: with the project's codebook and model when `project` is
-    given and has a codebook, else from the codebook file alone (IDF measured on the texts
-    themselves)."""
+    """Rank codes for free texts: with the project's codebook, IDF and model when `project` is
+    given and has a codebook, else from the codebook file alone with IDF from the language's
+    reference frequency table. Each text is ranked as if it came alone."""
     suggester = None
     if project is not None and codebook is None:
         suggester = project.read(
             lambda session: (
-                _project_suggester(session, language)
+                project_suggester(session, language)
                 if code_store.active_codebook(session)
                 else None
             )
@@ -269,19 +298,17 @@ def suggest_texts(
             CodeTerms(key=spec.key, terms=dict(spec.terms), examples=list(spec.examples))
             for spec in book.codes
         ]
-        matched = match_corpus(language, codes, texts)
+        # Never IDF from the input lines: a text's scores must not depend on the others sent.
         suggester = Suggester(
             language=language,
-            matcher=matched.matcher,
-            idf=matched.idf,
+            matcher=CodebookMatcher(pipeline(language), codes),
+            idf=Idf.reference(reference_specificity(language)),
             calibration=Calibration(),
             model=None,
             version=f"codebook-{book.name}",
             known={code.key for code in codes},
         )
-        rankings = list(suggester.rank_matched(matched.hits, matched.norms))
-    else:
-        rankings = suggester.rank(texts)
+    rankings = suggester.rank(texts)
     results = [
         TextSuggestions(text=text, suggestions=ranking)
         for text, ranking in zip(texts, rankings, strict=True)

@@ -37,6 +37,7 @@ from qualcode.domain.counts import CoOccurrence, QuotedCoding, TranscriptFacts
 from qualcode.domain.layer import Layer
 from qualcode.domain.rollup import RollUp
 from qualcode.domain.scope import TurnScope
+from qualcode.store.cards import section_turns
 from qualcode.store.layers import coding_layer_filter, participant_turns
 from qualcode.store.models import Code, Coder, Coding, Segment, Speaker, Transcript
 
@@ -122,7 +123,7 @@ def co_occurrences(
     )
     if not overlap:
         found = found.distinct()
-    found_cte = _scoped(found, scope).cte("found")
+    found_cte = scoped(found, scope).cte("found")
     first, second = found_cte.alias("first"), found_cte.alias("second")
     condition = and_(first.c.segment_id == second.c.segment_id, first.c.code_id < second.c.code_id)
     if same_coder:
@@ -150,7 +151,7 @@ def quoted_codings(
         .join(Transcript, Transcript.id == Segment.transcript_id)
         .where(Coding.code_id.in_(code_ids), *coding_layer_filter(layer))
     )
-    first = _scoped(coded, scope, joined=True).group_by(Segment.id, *order)
+    first = scoped(coded, scope, joined=True).group_by(Segment.id, *order)
     turn_ids = list(session.scalars(first.order_by(*order).limit(limit)))
     if not turn_ids:
         return []
@@ -186,7 +187,7 @@ def filtered(query: Select, scope: TurnScope) -> Select:
     """Restrict a query that selects from segment and joins transcript to the scope's filters
     (departments, group kinds, roles, transcripts), moderators' turns included: for finding
     text, not counting it."""
-    return _scoped(query, scope, joined=True, participants=False)
+    return scoped(query, scope, joined=True, participants=False)
 
 
 def coding_units(
@@ -210,11 +211,11 @@ def coding_units(
     ).subquery("units")
 
 
-def _scoped(
+def scoped(
     query: Select, scope: TurnScope, *, joined: bool = False, participants: bool = True
 ) -> Select:
-    """The scope's filters and (with `participants`) the moderator rule. Codings exist only
-    in transcripts their layer has coded, so coded turns need no coverage filter."""
+    """The scope's filters (cards too) and (with `participants`) the moderator rule. Codings
+    exist only in transcripts their layer has coded, so coded turns need no coverage filter."""
     if scope.departments or scope.group_kinds:
         if not joined:
             query = query.join(Transcript, Transcript.id == Segment.transcript_id)
@@ -228,6 +229,8 @@ def _scoped(
         query = query.where(
             Segment.speaker_id.in_(select(Speaker.id).where(Speaker.role.in_(scope.roles)))
         )
+    if scope.cards:
+        query = query.where(Segment.id.in_(select(section_turns(scope.cards).c.segment_id)))
     if participants:
         query = query.where(*participant_turns(Segment.speaker_id, scope))
     return query

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Subquery, delete, func, insert, select
+from sqlalchemy.orm import Session, aliased
 
 from qualcode.domain.cards import Bounds
 from qualcode.store.models import Card, Section, Segment
@@ -50,6 +50,65 @@ def sections_of(session: Session, transcript_id: int) -> list[tuple[Section, int
         .order_by(first.scalar_subquery())
     )
     return [(section, first_ordinal, last_ordinal) for section, first_ordinal, last_ordinal in rows]
+
+
+def section_turns(keys: Sequence[str] = ()) -> Subquery:
+    """(segment_id, card) of every turn in a section of a card (of `keys`, if given): the
+    turns a card table counts. The opening, before the first card, is in no card's section."""
+    first, last = aliased(Segment), aliased(Segment)
+    query = (
+        select(Segment.id.label("segment_id"), Card.key.label("card"))
+        .select_from(Section)
+        .join(Card, Card.id == Section.card_id)
+        .join(first, first.id == Section.first_segment_id)
+        .join(last, last.id == Section.last_segment_id)
+        .join(
+            Segment,
+            (Segment.transcript_id == Section.transcript_id)
+            & (Segment.ordinal >= first.ordinal)
+            & (Segment.ordinal <= last.ordinal),
+        )
+    )
+    if keys:
+        query = query.where(Card.key.in_(list(keys)))
+    return query.subquery("card_turns")
+
+
+def card_of_turns(session: Session, keys: Sequence[str] = ()) -> dict[int, str]:
+    """Segment id -> card key of every turn in a section of a card (of `keys`, if given), in
+    deck order."""
+    turns = section_turns(keys)
+    rows = session.execute(
+        select(turns.c.segment_id, turns.c.card)
+        .join(Card, Card.key == turns.c.card)
+        .order_by(Card.id, turns.c.segment_id)
+    )
+    return {segment_id: card for segment_id, card in rows.all()}
+
+
+def section_starts(session: Session, transcript_id: int, language: str) -> dict[int, dict]:
+    """First segment id -> the section it opens (card key, statement in `language`, origin,
+    score), as plain values; empty when no card section was found in the transcript."""
+    rows = session.execute(
+        select(Section.first_segment_id, Section.card_id, Section.origin, Section.score).where(
+            Section.transcript_id == transcript_id
+        )
+    ).all()
+    if not any(card_id is not None for _, card_id, _, _ in rows):
+        return {}
+    deck = {card.id: card for card in cards(session)}
+    found = {}
+    for segment_id, card_id, origin, score in rows:
+        card = deck.get(card_id) if card_id is not None else None
+        statement = card.statement if card is not None else {}
+        text = statement.get(language) or statement.get("en") or next(iter(statement.values()), "")
+        found[segment_id] = {
+            "card_key": card.key if card is not None else None,
+            "statement": text,
+            "origin": origin,
+            "score": score,
+        }
+    return found
 
 
 def turn_ids(session: Session, transcript_id: int) -> list[int]:
@@ -236,8 +295,6 @@ class CardTurn:
 
 def card_turns(session: Session, card_id: int) -> list[CardTurn]:
     """Every turn in the sections of the card, in transcript and turn order."""
-    from sqlalchemy.orm import aliased
-
     from qualcode.store.models import Speaker, Transcript
 
     first, last = aliased(Segment), aliased(Segment)

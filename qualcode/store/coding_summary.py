@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause
 
 from qualcode.domain.counts import CodedTurns, TurnTotals
-from qualcode.domain.layer import Layer, LayerKind
+from qualcode.domain.layer import MODEL_ROLE, Layer, LayerKind
 from qualcode.domain.rollup import lineage
 from qualcode.domain.scope import TurnScope
 from qualcode.store.layers import layer_coders, participant_turns
@@ -86,10 +86,12 @@ def refresh(session: Session) -> int:
         return 0
     lineage = _lineage(session)
     consensus = set(session.scalars(select(Coder.id).where(Coder.is_consensus)))
+    # A model's layer is no coder's work: it counts only as itself, never in "all".
+    models = set(session.scalars(select(Coder.id).where(Coder.role == MODEL_ROLE)))
     for chunk in _chunks(transcript_ids, 10):  # bounds the memory a full rebuild takes
         for cache in (summary, turn_summary):
             session.execute(delete(cache).where(cache.c.transcript_id.in_(chunk)))
-        _count(session, chunk, lineage, consensus)
+        _count(session, chunk, lineage, consensus, models)
     return len(transcript_ids)
 
 
@@ -169,6 +171,7 @@ def _count(
     transcript_ids: list[int],
     lineage: dict[int, tuple[int, ...]],
     consensus: set[int],
+    models: frozenset[int] | set[int] = frozenset(),
 ) -> None:
     """Insert the turn totals and the coded-turn rows of every layer for these transcripts.
 
@@ -203,7 +206,10 @@ def _count(
     )
     units: set[tuple[int, int, int]] = set()  # (layer, code, turn), rolled up
     for segment_id, code_id, coder_id in codings:
-        layers = (coder_id, ANY_CONSENSUS if coder_id in consensus else ANY_CODER)
+        if coder_id in models:
+            layers: tuple[int, ...] = (coder_id,)
+        else:
+            layers = (coder_id, ANY_CONSENSUS if coder_id in consensus else ANY_CODER)
         for code in lineage[code_id]:
             for layer in layers:
                 units.add((layer, code, segment_id))
@@ -250,6 +256,8 @@ def _layer_rows(layer: Layer, *, by_coder: bool) -> list[ColumnElement[bool]]:
 
 
 def _scope_rows(cache: TableClause, scope: TurnScope) -> list[ColumnElement[bool]]:
+    if scope.cards:  # the summary has no sections: card tables count in `card_counts`
+        raise ValueError("the coded-turn summary cannot restrict to card sections")
     rows: list[ColumnElement[bool]] = []
     if scope.departments or scope.group_kinds:
         chosen = select(Transcript.id)

@@ -212,4 +212,13 @@ def bulk_add_codings(session: Session, rows: list[dict[str, object]]) -> int:
     return len(fresh)
 
 
+def delete_coder_codings(session: Session, coder_id: int, transcript_ids: Iterable[int]) -> int:
+    """Delete every coding of one coder in the transcripts; returns how many."""
+    turns = select(Segment.id).where(Segment.transcript_id.in_(list(transcript_ids)))
+    result = session.execute(
+        delete(Coding).where(Coding.coder_id == coder_id, Coding.segment_id.in_(turns))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 _IDENTITY = ("coder_id", "code_id", "segment_id", "start_char", "end_char")

@@ -5,22 +5,22 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from qualcode.domain.layer import Layer, LayerKind
+from qualcode.domain.layer import MODEL_ROLE, Layer, LayerKind
 from qualcode.domain.scope import TurnScope
 from qualcode.store.models import Coder, Coding, Speaker
 
 
 def layer_coders(layer: Layer) -> Select[int]:
     """The ids of the coders whose codings make up a coder layer (all: every coder but the
-    consensus layer)."""
+    consensus layer and the models' layers; a model: its coder row `model:<version>`)."""
     query = select(Coder.id)
     if layer.kind is LayerKind.CODER:
         return query.where(Coder.name == layer.name)
     if layer.kind is LayerKind.CONSENSUS:
         return query.where(Coder.is_consensus.is_(True))
-    if layer.kind is LayerKind.ALL:
-        return query.where(Coder.is_consensus.is_(False))
-    raise ValueError(f"{layer.label} is not a layer of codings")
+    if layer.kind is LayerKind.MODEL:
+        return query.where(Coder.name == layer.text, Coder.role == MODEL_ROLE)
+    return query.where(Coder.is_consensus.is_(False), Coder.role != MODEL_ROLE)
 
 
 def layer_coder_ids(session: Session, layer: Layer) -> list[int]:

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from qualcode.store.models import Code, Coding, Segment, Suggestion, SuggestModel, Transcript
+from qualcode.store.models import (
+    Code,
+    Coding,
+    Segment,
+    Speaker,
+    Suggestion,
+    SuggestModel,
+    Transcript,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,16 @@ def segment_texts(
         SegmentText(sid, tid, texts[tid][0], texts[tid][1][start:end].strip())
         for sid, tid, start, end in rows
     ]
+
+
+def turn_role(session: Session, segment_id: int) -> str | None:
+    """The speaker role of a turn (None: no speaker, or no role)."""
+    query = (
+        select(Speaker.role)
+        .join(Segment, Segment.speaker_id == Speaker.id)
+        .where(Segment.id == segment_id)
+    )
+    return session.scalar(query)
 
 
 def transcript_ids(session: Session) -> list[int]:

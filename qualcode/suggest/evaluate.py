@@ -17,8 +17,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from qualcode.domain.codekey import CodeKey
-from qualcode.domain.suggestion import LEARNED, CodeScore, EvalReport, MetricRow, StageEval
-from qualcode.suggest import learned
+from qualcode.domain.suggestion import (
+    LEARNED,
+    CodeScore,
+    EvalReport,
+    LanguageEval,
+    MetricRow,
+    StageEval,
+)
+from qualcode.suggest import learned, metrics
 from qualcode.suggest.combine import LEARNED_FLOOR, combine
 from qualcode.suggest.context import TurnContext
 from qualcode.suggest.matcher import Calibration, Hit, Idf, evidence, rank
@@ -27,7 +34,8 @@ CODEBOOK = "codebook"
 COMBINED = "combined"
 LEVELS = ("code", "concept")
 SPLITS = ("turn", "transcript")
-Ranking = tuple[list[CodeScore], frozenset[str], Mapping[str, float]]
+# A held-out turn's ranking, its applied codes, the model's concept scores, its language.
+Ranking = tuple[list[CodeScore], frozenset[str], Mapping[str, float], str]
 
 
 @dataclass(frozen=True)
@@ -74,8 +82,13 @@ def cross_validate(
     threshold: float = 0.5,
     epochs: int = learned.DEFAULT_EPOCHS,
     split: str = "turn",
+    n_labels: Mapping[str, int] | None = None,
 ) -> EvalReport:
-    """Rank every turn with models that never saw it; score both stages."""
+    """Rank every turn with models that never saw it; score both stages.
+
+    `n_labels` gives the number of labels per level (the codebook's codes and concepts) for
+    the chance baselines; without it, the labels seen in the gold codes and rankings.
+    """
     assignment = fold_of(items, folds, seed, split)
     rankings: dict[str, list[Ranking]] = defaultdict(list)
     for fold in sorted(set(assignment)):
@@ -89,17 +102,19 @@ def cross_validate(
             predicted = learned.predict(model, [item.features for item in batch]) if model else None
             for position, item in enumerate(batch):
                 matched = rank(item.hits, idf[language], calibration, item.context.hits)
-                rankings[CODEBOOK].append((matched, item.gold, {}))
+                rankings[CODEBOOK].append((matched, item.gold, {}, language))
                 scores = predicted[position] if predicted else {}
                 rankings[COMBINED].append(
-                    (combine(matched, scores), item.gold, learned.concept_scores(scores))
+                    (combine(matched, scores), item.gold, learned.concept_scores(scores), language)
                 )
     stages = [
-        score_stage(stage, level, rankings[stage], threshold)
+        score_stage(stage, level, rankings[stage], threshold, (n_labels or {}).get(level, 0))
         for stage in (CODEBOOK, COMBINED)
         for level in LEVELS
     ]
-    return EvalReport(layer=layer, folds=folds, seed=seed, threshold=threshold, stages=stages)
+    return EvalReport(
+        layer=layer, folds=folds, seed=seed, threshold=threshold, stages=stages, split=split
+    )
 
 
 def calibrate(items: Sequence[EvalItem], idf: Mapping[str, Idf]) -> Calibration:
@@ -145,21 +160,33 @@ def score_stage(
     level: str,
     rankings: Sequence[Ranking],
     threshold: float,
+    n_labels: int = 0,
 ) -> StageEval:
     hits_at_1 = hits_at_3 = gold_total = empty = 0
     support: dict[str, int] = defaultdict(int)
     predicted: dict[str, int] = defaultdict(int)
     correct: dict[str, int] = defaultdict(int)
-    for ranking, codes, concepts in rankings:
+    orders: list[list[str]] = []
+    golds: list[frozenset[str]] = []
+    by_language: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for ranking, codes, concepts, language in rankings:
         if level == "concept":
             ranking = concept_ranking(ranking, concepts)
             codes = frozenset(CodeKey(code).concept for code in codes)
+        orders.append([item.code for item in ranking])
+        golds.append(codes)
+        first = bool(ranking) and ranking[0].code in codes
+        in_top = len({item.code for item in ranking[:3]} & codes)
         if not ranking:
             empty += 1
-        elif ranking[0].code in codes:
-            hits_at_1 += 1
-        hits_at_3 += len({item.code for item in ranking[:3]} & codes)
+        hits_at_1 += first
+        hits_at_3 += in_top
         gold_total += len(codes)
+        tally = by_language[language]
+        tally[0] += first
+        tally[1] += 1
+        tally[2] += in_top
+        tally[3] += len(codes)
         chosen = {item.code for item in ranking if item.score >= threshold}
         for code in codes:
             support[code] += 1
@@ -173,6 +200,7 @@ def score_stage(
     total = _row("all", sum(support.values()), sum(predicted.values()), sum(correct.values()))
     supported = [row.f1 for row in rows if row.support]
     n = len(rankings)
+    k = n_labels or len({label for order in orders for label in order} | set(support))
     return StageEval(
         stage=stage,
         level=level,
@@ -183,6 +211,21 @@ def score_stage(
         micro_f1=total.f1,
         macro_f1=round(sum(supported) / len(supported), 4) if supported else 0.0,
         rows=rows,
+        p_at_1=metrics.wilson(hits_at_1, n),
+        r_at_3=metrics.wilson(hits_at_3, gold_total),
+        n_labels=k,
+        chance_at_1=metrics.chance_at_1(golds, k),
+        chance_at_3=metrics.chance_at_3(k),
+        labels=metrics.label_rows(orders, golds, k),
+        confusion=metrics.confusion(orders, golds),
+        languages=[
+            LanguageEval(
+                language=language,
+                precision_at_1=metrics.wilson(first, turns),
+                recall_at_3=metrics.wilson(top, applied),
+            )
+            for language, (first, turns, top, applied) in sorted(by_language.items())
+        ],
     )
 
 

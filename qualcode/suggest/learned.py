@@ -21,6 +21,7 @@ from spacy.training import Example
 from spacy.util import compounding, fix_random_seed, minibatch
 from thinc.api import Config
 
+from qualcode.domain.codebook import OPEN_BRANCH
 from qualcode.domain.codekey import CodeKey
 
 TEXTCAT = "textcat_multilabel"
@@ -38,6 +39,10 @@ TEXTCAT_CONFIG = {
 DEFAULT_EPOCHS = 12
 # A code needs this many coded turns before the model learns a label for it.
 MIN_LABEL_SUPPORT = 2
+# A code coders created while coding (under the open branch: `open.<name>`) needs this many
+# coded turns: a theme named once or twice is not yet a pattern worth suggesting. Its turns
+# count for the `concept:open` label from the first.
+MIN_OPEN_SUPPORT = 5
 # A language needs this many coded turns before a model is trained for it.
 MIN_TRAINING_TURNS = 10
 # Extra labels, one per top-level concept (`concept:temporality`): a turn has it when any code
@@ -126,13 +131,22 @@ def concept_scores(scores: Mapping[str, float]) -> dict[str, float]:
     }
 
 
-def labels_with_support(golds: Sequence[set[str] | frozenset[str]], minimum: int) -> list[str]:
-    """Codes (and concepts) applied to at least `minimum` of the turns: the ones worth a label."""
+def labels_with_support(
+    golds: Sequence[set[str] | frozenset[str]],
+    minimum: int,
+    open_minimum: int = MIN_OPEN_SUPPORT,
+) -> list[str]:
+    """Codes (and concepts) applied to at least `minimum` of the turns, open codes
+    (`open.<name>`) to at least `open_minimum`: the ones worth a label."""
     counts: dict[str, int] = {}
     for gold in golds:
         for label in targets(gold):
             counts[label] = counts.get(label, 0) + 1
-    return sorted(label for label, count in counts.items() if count >= minimum)
+    return sorted(
+        label
+        for label, count in counts.items()
+        if count >= (open_minimum if label.startswith(OPEN_BRANCH + ".") else minimum)
+    )
 
 
 def labelled(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -20,7 +20,7 @@ from scipy.optimize import minimize
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from qualcode.domain.suggestion import CodeScore
+from qualcode.domain.suggestion import CONTEXT_MARK, CodeScore
 from qualcode.suggest.pipelines import Pipeline
 
 TERM_WEIGHT = 1.0
@@ -32,7 +32,6 @@ MIN_IDF_DOCS = 20
 PRIOR_IDF = 3.0
 # A term found only in the turns a turn answers counts this much of a term in the turn itself.
 CONTEXT_WEIGHT = 0.3
-CONTEXT_MARK = " (context)"
 # Languages whose terms stand in when the codebook has none for a language.
 TERM_FALLBACK = {"nb": "da", "nn": "da", "no": "da"}
 
@@ -119,20 +118,33 @@ class CodebookMatcher:
 
 @dataclass(frozen=True)
 class Idf:
-    """Smoothed inverse document frequency of each matched pattern over a reference corpus."""
+    """Smoothed inverse document frequency of each matched pattern over the project's corpus.
+
+    Below `MIN_IDF_DOCS` texts the corpus says nothing: `fallback` (a reference table,
+    `qualcode.suggest.reference`) gives the IDF, else every pattern gets `PRIOR_IDF`.
+    """
 
     n_docs: int
     df: dict[str, int]
+    fallback: Callable[[str], float] | None = None
 
     @classmethod
-    def from_hits(cls, corpus: Iterable[Sequence[Hit]]) -> Idf:
+    def from_hits(
+        cls, corpus: Iterable[Sequence[Hit]], fallback: Callable[[str], float] | None = None
+    ) -> Idf:
         df: dict[str, int] = defaultdict(int)
         n_docs = 0
         for hits in corpus:
             n_docs += 1
             for norm in {hit.norm for hit in hits}:
                 df[norm] += 1
-        return cls(n_docs=n_docs, df=dict(df))
+        return cls(n_docs=n_docs, df=dict(df), fallback=fallback)
+
+    @classmethod
+    def reference(cls, fallback: Callable[[str], float] | None) -> Idf:
+        """IDF from a reference table only (no corpus): the same for a text whatever else is
+        ranked with it."""
+        return cls(n_docs=0, df={}, fallback=fallback)
 
     def __call__(self, norm: str) -> float:
         value = self._cache.get(norm)
@@ -147,7 +159,7 @@ class Idf:
 
     def _idf(self, norm: str) -> float:
         if self.n_docs < MIN_IDF_DOCS:
-            return PRIOR_IDF
+            return self.fallback(norm) if self.fallback is not None else PRIOR_IDF
         return math.log((self.n_docs + 1) / (self.df.get(norm, 0) + 1)) + 1.0
 
 

@@ -14,6 +14,7 @@ from qualcode.suggest.combine import combine_scored
 from qualcode.suggest.context import TurnContext
 from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Hit, Idf, rank, scored
 from qualcode.suggest.pipelines import pipeline
+from qualcode.suggest.reference import reference_specificity
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -30,14 +31,16 @@ class Matched:
     matcher: CodebookMatcher
     hits: list[list[Hit]]
     norms: list[list[str]]
-    idf: Idf  # how rare each code's terms are in this corpus
+    idf: Idf  # how rare each code's terms are in this corpus (or the reference table)
 
 
 def match_corpus(language: str, codes: Sequence[CodeTerms], texts: Iterable[str]) -> Matched:
-    """The matcher for `codes` in `language`, its hits and norms for `texts`, and their IDF."""
+    """The matcher for `codes` in `language`, its hits and norms for `texts` (the project's
+    corpus of the language), and their IDF (from the reference table when the corpus is too
+    small to measure it)."""
     matcher = CodebookMatcher(pipeline(language), codes)
     hits, norms = matcher.match(texts)
-    return Matched(matcher, hits, norms, Idf.from_hits(hits))
+    return Matched(matcher, hits, norms, Idf.from_hits(hits, reference_specificity(language)))
 
 
 @dataclass

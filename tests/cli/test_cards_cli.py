@@ -123,13 +123,21 @@ def test_freq_by_card_counts_participant_turns_by_hand(study: Path, database_url
     assert shown.exit_code == 0, shown.output
     lines = shown.output.splitlines()
     header = next(line for line in lines if line.startswith("Code,"))
-    assert header == "Code,disturbed,planning,Total"
-    rows = {line.split(",")[0]: line.split(",")[1:] for line in lines if "," in line}
+    assert header == "Code,Name,disturbed,planning,Total"
+    rows = {line.split(",")[0]: line.split(",")[2:] for line in lines if "," in line}
     assert rows["temporality"] == ["1", "1", "2"]
     assert rows["relational_coordination"] == ["1", "0", "1"]
     assert rows["(participant turns in scope)"] == ["3", "2", "5"]
     by_ben = run("freq", "--by", "card,department", "--coder", "ben", "--card", "disturbed")
     assert by_ben.exit_code == 0, by_ben.output
     assert "disturbed / Ward" in by_ben.output and "planning" not in by_ben.output.split("Coded")[1]
-    refused = run("freq", "--by", "card,coder")
-    assert refused.exit_code == 1 and "cannot be combined with card" in refused.output
+    # by card and coder: each coder's own turns; the total counts a turn once
+    split = run("freq", "--by", "card,coder", "--depth", "1", "--format", "csv")
+    assert split.exit_code == 0, split.output
+    lines = split.output.splitlines()
+    header = next(line for line in lines if line.startswith("Code,"))
+    groups = "disturbed / anna,disturbed / ben,planning / anna,planning / ben"
+    assert header == f"Code,Name,{groups},Total"
+    rows = {line.split(",")[0]: line.split(",")[2:] for line in lines if "," in line}
+    assert rows["temporality"] == ["1", "1", "1", "0", "2"]
+    assert rows["relational_coordination"] == ["0", "1", "0", "0", "1"]

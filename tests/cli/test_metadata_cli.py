@@ -47,3 +47,19 @@ def test_dry_run_prints_speakers_and_writes_nothing(run, write_file, database_ur
     assert "fg1.txt: 3 turns" in result.output
     assert "  p1: 2 turns" in result.output and "  p2: 1 turns" in result.output
     assert corpus.list_transcripts(open_project(database_url)) == []
+
+
+def test_once_there_are_supervisors_only_they_fix_metadata(run, write_file, monkeypatch) -> None:
+    monkeypatch.delenv("QUALCODE_CODER", raising=False)
+    assert run("import", write_file("fg1.txt", TEXT), "--department", "Ward A").exit_code == 0
+    assert run("coder", "add", "sam", "--role", "supervisor").exit_code == 0
+    assert run("coder", "add", "kim", "--coder", "sam").exit_code == 0
+    result = run("speaker", "set", "fg1", "p2", "--role", "moderator", "--coder", "kim")
+    assert result.exit_code == 1 and "Only a supervisor may change transcript metadata" in (
+        result.output
+    )
+    result = run("transcript", "set", "fg1", "--department", "Ward B")
+    assert result.exit_code == 1 and "say who you are" in result.output
+    assert "Traceback" not in result.output
+    result = run("transcript", "set", "fg1", "--department", "Ward B", "--coder", "sam")
+    assert result.exit_code == 0 and "department Ward A -> Ward B" in result.output

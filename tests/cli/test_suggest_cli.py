@@ -65,4 +65,27 @@ def test_train_and_eval_from_the_command_line(run, write_file, database_url) -> 
     assert "textcat-en-1" in trained.output
     evaluated = run("suggest", "eval", "--folds", "2", "--layer", "anna")
     assert evaluated.exit_code == 0, evaluated.output
+    # One focus group: no leave-one-group-out figure, said so; the by-turn figures follow.
+    assert "No figure by transcript" in evaluated.output
     assert "P@1" in evaluated.output and "temporality" in evaluated.output
+    assert "chance" in evaluated.output and "ranked first" in evaluated.output
+    alone = run("suggest", "eval", "--split", "transcript", "--layer", "anna")
+    assert alone.exit_code == 1 and "fewer than 2 folds" in alone.output
+
+
+def test_suggest_write_makes_a_layer_agree_can_compare(run, write_file, database_url) -> None:
+    assert run("codebook", "load", CODEBOOK).exit_code == 0
+    moderated = TEXT.replace("Moderator:", "Kim (moderator):")
+    assert run("import", write_file("fg.txt", moderated)).exit_code == 0
+    project = open_project(database_url)
+    anne, bo = corpus.segments(project, 1)[1:]
+    coding.apply_code(project, anne.id, "temporality.breaks", "anna")
+    coding.apply_code(project, bo.id, "temporality.interruptions", "anna")
+    result = run("suggest", "write", "--all", "--min-score", "0.3")
+    assert result.exit_code == 0, result.output
+    layer = next(word for word in result.output.split() if word.startswith("model:"))
+    assert "2 codings" in result.output and "1 moderator turns not coded" in result.output
+    agree = run("agree", "--coders", f"anna,{layer}", "--no-intervals")
+    assert agree.exit_code == 0, agree.output
+    assert layer in agree.output
+    assert run("suggest", "write").exit_code == 1

@@ -9,8 +9,8 @@ import pytest
 
 from qualcode.domain.corpus import MetadataUpdate
 from qualcode.domain.imports import ImportSpec
-from qualcode.errors import NotFoundError, QualcodeError
-from qualcode.services import corpus, importing, metadata
+from qualcode.errors import NotFoundError, PermissionDenied, QualcodeError
+from qualcode.services import corpus, importing, metadata, roles
 from qualcode.services.codebooks import load_codebook_file
 from qualcode.services.coding import apply_code
 from qualcode.services.project import Project
@@ -130,3 +130,60 @@ def test_preview_counts_speakers_and_turns_without_writing(
         ("Bo", "secretary", 1),
     ]
     assert corpus.list_transcripts(project) == []
+
+
+def test_a_form_sends_only_what_changed_and_refuses_a_bad_date(stored) -> None:
+    project, _ = stored
+    info = corpus.get_transcript(project, "fg1")
+    typed = {
+        "title": info.title,
+        "department": " Ward  B ",
+        "group_kind": "",
+        "recorded_on": "2025-03-11",
+        "language": "EN",
+    }
+    update = metadata.form_update(info, typed)
+    assert update.model_dump(exclude_unset=True) == {
+        "department": "Ward B",
+        "recorded_on": date(2025, 3, 11),
+    }
+    with pytest.raises(QualcodeError, match="'2025-13-11' is not a date: write it as YYYY-MM-DD"):
+        metadata.form_update(info, {**typed, "recorded_on": "2025-13-11"})
+    with pytest.raises(QualcodeError, match="one of en, da, nb"):
+        metadata.form_update(info, {**typed, "language": ""})
+    with pytest.raises(QualcodeError, match="title cannot be empty"):
+        metadata.form_update(info, {**typed, "title": "  "})
+    speakers = metadata.speakers(project, "fg1")
+    assert metadata.role_changes(speakers, {"Moderator": " moderator", "Anne": " "}) == {
+        "Moderator": "moderator"
+    }
+
+
+def test_fields_and_roles_change_together_or_not_at_all(stored) -> None:
+    project, _ = stored
+    update = MetadataUpdate(department="Ward B")
+    with pytest.raises(NotFoundError, match="no speaker 'Nobody'"):
+        metadata.edit_metadata(project, "fg1", update, {"Moderator": "moderator", "Nobody": "x"})
+    assert corpus.get_transcript(project, "fg1").department == "Ward A"
+    assert metadata.speakers(project, "fg1")[0].role is None
+    info, changes = metadata.edit_metadata(project, "fg1", update, {"Moderator": "moderator"})
+    assert [str(c) for c in changes] == [
+        "department Ward A -> Ward B",
+        "role of Moderator (empty) -> moderator",
+    ]
+    assert info.department == "Ward B" and metadata.speakers(project, "fg1")[0].role == "moderator"
+
+
+def test_once_there_are_supervisors_only_they_change_metadata(stored) -> None:
+    project, _ = stored
+    roles.add_coder(project, "sara", roles.SUPERVISOR)
+    # anna (who coded in the fixture) is a coder
+    update = MetadataUpdate(department="Ward B")
+    with pytest.raises(PermissionDenied, match="Only a supervisor may change transcript metadata"):
+        metadata.edit_metadata(project, "fg1", update, {}, actor="anna")
+    with pytest.raises(PermissionDenied, match="say who you are"):
+        metadata.set_speaker_role(project, "fg1", "Moderator", "moderator")
+    assert corpus.get_transcript(project, "fg1").department == "Ward A"
+    metadata.set_transcript_metadata(project, "fg1", update, actor="sara")
+    metadata.set_speaker_role(project, "fg1", "Moderator", "moderator", actor="sara")
+    assert corpus.get_transcript(project, "fg1").department == "Ward B"

@@ -74,3 +74,15 @@ def test_codebook_screen(snap_compare, make_app, coded, size) -> None:
         await pilot.press("down", "down")
 
     assert snap_compare(make_app(), terminal_size=size, run_before=open_codebook)
+
+
+def test_metadata_editor_80x24(snap_compare, make_app, coded) -> None:
+    """`E` on the corpus screen: every field, every speaker and the hint fit 80x24."""
+
+    async def edit(pilot: Pilot) -> None:
+        await settled(pilot)
+        await pilot.press("E")
+        await settled(pilot)
+        await pilot.press("down", "down", "down", "down", *"mod")  # a role being completed
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=edit)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from qualcode.services import corpus, suggestions
-from qualcode.store.models import Suggestion
+from qualcode.services import corpus, metadata, suggestions
+from qualcode.store import codes as code_store
+from qualcode.store.models import Code, Suggestion
 from qualcode.tui.components.suggestions_panel import SuggestionsPanel
 from qualcode.tui.screens.coding import CodingScreen
 
@@ -109,3 +110,39 @@ async def test_toggle_key_hides_and_shows_the_panel(make_app, settle, wait_until
         assert not slot.has_class("-shown")
         await pilot.press("S")
         assert slot.has_class("-shown")
+
+
+async def test_moderator_turns_are_not_offered_suggestions(
+    make_app, settle, wait_until, workbench_project
+) -> None:
+    """Issue 20 item 10: a suggestion stored for the moderator's turn (made before the
+    speaker's role was set) is not offered; the participants' are."""
+    moderator, anne = corpus.segments(workbench_project, 1)[:2]
+    suggestions.suggest_for_transcript(workbench_project, 1, CODER)
+
+    def store_one(session) -> None:
+        coder = code_store.ensure_coder(session, CODER)
+        code = session.scalar(select(Code).where(Code.key == "jobcrafting"))
+        session.add(
+            Suggestion(
+                segment_id=moderator.id,
+                code_id=code.id,
+                coder_id=coder.id,
+                score=0.9,
+                model_version="before the role was set",
+                reason="hear",
+            )
+        )
+
+    workbench_project.write(store_one)
+    metadata.set_speaker_role(workbench_project, 1, "Moderator", "moderator")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_on_second_turn(pilot, settle, wait_until)
+        assert anne.id in screen.panel.pending and moderator.id not in screen.panel.pending
+        await pilot.press("g")  # the moderator's turn
+        await settle(pilot)
+        assert screen.panel.top is None
+        await pilot.press("a")
+        await settle(pilot)
+        assert corpus.segments(workbench_project, 1, coders=[CODER])[0].codings == []

@@ -4,6 +4,7 @@ unit-pattern counts) and NVivo-style character comparison per pair of coders."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from itertools import combinations
 from typing import Any
 
@@ -29,12 +30,22 @@ from qualcode.domain.agreement import ALL_CODES, OVERALL, AgreementOptions, Agre
 
 
 def nominal_rows(
-    context: Context, layers: TurnLayers, by: str, bootstrap: Bootstrap | None = None
+    context: Context,
+    layers: TurnLayers,
+    by: str,
+    bootstrap: Bootstrap | None = None,
+    cards: Mapping[int, str] | None = None,
 ) -> list[AgreementRow]:
     """Per group, one row per label and one for all labels pooled (units x labels); with
-    `bootstrap`, every coefficient with its 95 % interval."""
+    `bootstrap`, every coefficient with its 95 % interval. By card, `cards` maps the segment
+    of each unit in a card's section to the card's key (the groups, in that order)."""
     rows = []
-    for group, mask in _groups(context, layers.takers, layers.transcript_ids, by):
+    groups = (
+        _card_groups(layers.segment_ids, cards or {})
+        if by == "card"
+        else _groups(context, layers.takers, layers.transcript_ids, by)
+    )
+    for group, mask in groups:
         covered = layers.covered[mask]
         pooled = None
         for index, label in enumerate(context.labels):
@@ -44,6 +55,15 @@ def nominal_rows(
         if pooled is not None and len(context.labels) > 1:
             rows.append(_nominal_row(context, group, ALL_CODES, pooled, bootstrap))
     return rows
+
+
+def _card_groups(
+    segment_ids: npt.NDArray[np.int64], cards: Mapping[int, str]
+) -> list[tuple[str, npt.NDArray[np.bool_]]]:
+    members: dict[str, list[int]] = defaultdict(list)
+    for segment_id, key in cards.items():
+        members[key].append(segment_id)
+    return [(key, np.isin(segment_ids, ids)) for key, ids in members.items()]
 
 
 def _groups(

@@ -24,7 +24,12 @@ from qualcode.services.project import Project
 
 LEVEL = 1  # rows are the top-level codes, each with its children rolled up
 UNTESTABLE = "°"  # marks a cell whose expected counts are too small to judge
-DIMENSION_LABELS = {"department": "Department", "group-kind": "Group kind", "speaker-role": "Role"}
+DIMENSION_LABELS = {
+    "department": "Department",
+    "group-kind": "Group kind",
+    "speaker-role": "Role",
+    "card": "Card",
+}
 Number = int | float | None
 
 

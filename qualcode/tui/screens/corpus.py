@@ -2,7 +2,7 @@
 
 A ✓ marks the transcripts the coder marked done (`D` marks and unmarks); the status line
 names, for the highlighted transcript, every coder's progress and done mark (in blind mode
-only the coder's own).
+only the coder's own). `E` edits the highlighted transcript's metadata and speaker roles.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input, Static, Tree
 
-from qualcode.domain.corpus import TranscriptInfo
+from qualcode.domain.corpus import MetadataChange, SpeakerInfo, TranscriptInfo
 from qualcode.errors import QualcodeError
-from qualcode.services import blind, corpus, done
+from qualcode.services import blind, corpus, done, metadata, scope
+from qualcode.tui.modals.metadata_editor import MetadataEditor
 from qualcode.tui.screens.base import WorkbenchScreen
 from qualcode.tui.widgets.code_tree import move_tree_cursor
 from qualcode.tui.widgets.key_bar import KeyBar
@@ -75,6 +76,7 @@ class CorpusScreen(WorkbenchScreen):
         Binding("escape", "clear_filter", "Clear filter", id="corpus.clear_filter"),
         Binding("ctrl+r", "reload", "Refresh", id="corpus.reload"),
         Binding("D", "done", "Done", id="corpus.done"),
+        Binding("E", "edit", "Edit", id="corpus.edit", tooltip="Edit metadata and speaker roles"),
     ]
 
     class Loaded(Message):
@@ -217,10 +219,51 @@ class CorpusScreen(WorkbenchScreen):
             lambda: done.mark_done(self.project, info.id, self.coder, undo=undo), saved
         )
 
+    def action_edit(self) -> None:
+        """Edit the highlighted transcript's metadata and its speakers' roles."""
+        tree: Tree[int] = self.query_one("#corpus-tree", Tree)
+        info = self._info(tree.cursor_node.data if tree.cursor_node else None)
+        if info is None:
+            self.notify("Move to a transcript first, then press E.", timeout=3)
+            return
+        self._read_speakers(info)
+
+    @work(thread=True, exclusive=True, group="corpus-edit")
+    def _read_speakers(self, info: TranscriptInfo) -> None:
+        try:
+            speakers = metadata.speakers(self.project, info.id)
+            moderators = scope.get_moderator_roles(self.project)
+        except QualcodeError as error:
+            self.warn_from_thread(error)
+            return
+        self.app.call_from_thread(self._edit, info, speakers, moderators)
+
+    def _edit(
+        self, info: TranscriptInfo, speakers: list[SpeakerInfo], moderators: tuple[str, ...]
+    ) -> None:
+        editor = MetadataEditor(
+            info,
+            speakers,
+            moderators,
+            project=self.project,
+            actor=self.coder or None,
+            saver=self.saver,
+        )
+        self.app.push_screen(editor, self._edited)
+
+    def _edited(self, changes: list[MetadataChange] | None) -> None:
+        if changes is None:
+            return
+        if not changes:
+            self.notify("Nothing changed.", timeout=3)
+            return
+        self.notify("Saved: " + "; ".join(str(change) for change in changes) + ".", timeout=4)
+        self.reload()
+
     def on_key(self, event: events.Key) -> None:
         """Typing a letter on the tree starts the filter with it."""
         typed = event.character if event.is_printable else None
-        if typed and typed not in "/?D" and self.focused is self.query_one("#corpus-tree"):
+        if typed and typed not in "/?DE" and self.focused is self.query_one("#corpus-tree"):
             filter_input = self.query_one("#corpus-filter", Input)
             filter_input.focus()
             filter_input.insert_text_at_cursor(typed)
