@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -25,10 +26,14 @@ from pathlib import Path
 QUALCODE = [sys.executable, "-c", "from qualcode.cli import main; main()"]
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the child) of one whole command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def main() -> None:
@@ -49,7 +54,10 @@ def main() -> None:
         baseline = [*QUALCODE, "compare", "--by", "department", "--level", "2", "-f", "json"]
         baseline += ["--db", db]
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        print("| format | report median (s) | compare median (s) | ratio (median of pairs) |")
+        print(
+            "| format | report wall (CPU) s | compare wall (CPU) s | "
+            "ratio of CPU (median of pairs) |"
+        )
         print("|---|---:|---:|---:|")
         for fmt in options.formats.split(","):
             out = Path(folder) / f"report.{fmt}"
@@ -57,10 +65,13 @@ def main() -> None:
             report += ["--output", str(out), "--db", db]
             timed(report)  # warm-up: caches, the summary
             pairs = [(timed(report), timed(baseline)) for _ in range(options.runs)]
-            mine = statistics.median(a for a, _ in pairs)
-            theirs = statistics.median(b for _, b in pairs)
-            ratio = statistics.median(a / b for a, b in pairs)
-            print(f"| {fmt} | {mine:.2f} | {theirs:.2f} | {ratio:.2f} |")
+            mine = [statistics.median(a[i] for a, _ in pairs) for i in (0, 1)]
+            theirs = [statistics.median(b[i] for _, b in pairs) for i in (0, 1)]
+            ratio = statistics.median(a[1] / b[1] for a, b in pairs)
+            print(
+                f"| {fmt} | {mine[0]:.2f} ({mine[1]:.2f}) | {theirs[0]:.2f} ({theirs[1]:.2f}) "
+                f"| {ratio:.2f} |"
+            )
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

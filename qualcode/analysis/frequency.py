@@ -210,8 +210,12 @@ def denominators(grouping: Grouping, totals: Iterable[TurnTotals]) -> dict[Group
 def cells(grouping: Grouping, rows: Iterable[CodedTurns]) -> dict[tuple[int, Group], Tally]:
     """Per (code id, group): coded turns, words, transcripts and speakers."""
     found: dict[tuple[int, Group], Tally] = defaultdict(Tally)
+    keys: dict[tuple[int, int | None, int | None, str | None], Group] = {}  # few, reused
     for row in rows:
-        group = grouping.key(row.transcript_id, row.speaker_id, row.coder_id, row.card)
+        at = (row.transcript_id, row.speaker_id, row.coder_id, row.card)
+        group = keys.get(at)
+        if group is None:
+            group = keys[at] = grouping.key(*at)
         found[(row.code_id, group)].add(row)
     return found
 

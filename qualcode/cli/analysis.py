@@ -38,6 +38,12 @@ LayerCoderOption = Annotated[
 ConsensusOption = Annotated[
     bool, typer.Option("--consensus", help="Count only the consensus layer.")
 ]
+LayerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--layer", help="The coder layer: 'all' (default), 'consensus' or a coder's name."
+    ),
+]
 DepartmentOption = Annotated[
     list[str] | None, typer.Option("--department", help="Only these departments (repeatable).")
 ]

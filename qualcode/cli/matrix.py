@@ -11,6 +11,7 @@ from qualcode.cli.analysis import (
     DepartmentOption,
     GroupKindOption,
     LayerCoderOption,
+    LayerOption,
     ModeratorsOption,
     RoleOption,
     ScopeOption,
@@ -50,6 +51,7 @@ def matrix(
     ] = "count",
     coder: LayerCoderOption = None,
     consensus: ConsensusOption = False,
+    layer_text: LayerOption = None,
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
     role: RoleOption = None,
@@ -71,7 +73,7 @@ def matrix(
         rows=rows,
         cols=cols,
         cell=cell,
-        layer=Layer.of_options(coder, consensus),
+        layer=Layer.of_options(coder, consensus, layer_text),
         scope=_scope(department, group_kind, role, scope, include_moderators),
     )
     emit(build(project(db), query), fmt, output, table=table)

@@ -11,6 +11,7 @@ import typer
 from qualcode.cli.analysis import (
     ConsensusOption,
     LayerCoderOption,
+    LayerOption,
     ModeratorsOption,
     ScopeOption,
     _scope,
@@ -52,6 +53,7 @@ def report(
     ] = False,
     coder: LayerCoderOption = None,
     consensus: ConsensusOption = False,
+    layer_text: LayerOption = None,
     scope: ScopeOption = Coverage.CODED,
     include_moderators: ModeratorsOption = False,
     quotes: Annotated[int, typer.Option("--quotes", help="Quotes per code.")] = 3,
@@ -95,7 +97,7 @@ def report(
         by=by,
         codes=_split(codes),
         concepts=concepts,
-        layer=Layer.of_options(coder, consensus),
+        layer=Layer.of_options(coder, consensus, layer_text),
         rule=QuoteRule(
             per_code=quotes, min_words=min_words, max_words=max_words, max_per_transcript=per_group
         ),

@@ -93,6 +93,16 @@ class AppliedCoding(_Frozen):
     text: str
 
 
+class SectionStart(_Frozen):
+    """A turn opens a card section: the card (None: the opening, before the first card), its
+    statement in the transcript's language, how the section was set and its score."""
+
+    card_key: str | None
+    statement: str = ""
+    origin: str = "detected"
+    score: float | None = None
+
+
 class SegmentView(_Frozen):
     id: int
     transcript_id: int
@@ -106,6 +116,7 @@ class SegmentView(_Frozen):
     text: str
     codings: list[CodingView] = Field(default_factory=list)
     memos: list[str] = Field(default_factory=list)
+    section: SectionStart | None = None  # set where the turn opens a card section
 
     @property
     def turn(self) -> int:

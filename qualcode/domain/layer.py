@@ -63,10 +63,14 @@ class Layer:
         return cls(LayerKind.CODER, name)
 
     @classmethod
-    def of_options(cls, coder: str | None, consensus: bool) -> Layer:
-        """The layer of the `--coder NAME` / `--consensus` pair of options."""
-        if coder and consensus:
-            raise QualcodeError("Choose one coder layer: --coder NAME or --consensus, not both.")
+    def of_options(cls, coder: str | None, consensus: bool, layer: str | None = None) -> Layer:
+        """The layer of the `--coder NAME` / `--consensus` / `--layer TEXT` options."""
+        if sum((bool(coder), consensus, bool(layer))) > 1:
+            raise QualcodeError(
+                "Choose one coder layer: --coder NAME, --consensus or --layer TEXT, not two."
+            )
+        if layer:
+            return cls.parse(layer)
         if consensus:
             return cls(LayerKind.CONSENSUS)
         return cls.coder(coder) if coder else cls()

@@ -77,8 +77,9 @@ class TurnScope:
         """The same scope with the study's moderator role list."""
         return replace(self, moderator_roles=moderator_roles(roles))
 
-    def describe(self) -> str:
-        """The scope in words, for a table's provenance line."""
+    def describe(self, *, by_card: bool = False) -> str:
+        """The scope in words, for a table's provenance line (`by_card`: the table counts
+        only turns in a card's section)."""
         transcripts = "transcripts the layer has coded" if self.coded_only else "every transcript"
         excluded = self.excluded_roles
         if excluded:
@@ -86,4 +87,6 @@ class TurnScope:
         else:
             turns = "all turns (moderators included)"
         cards = f" in the sections of card {', '.join(self.cards)}" if self.cards else ""
+        if by_card and not self.cards:
+            cards = " in a card's section"
         return f"{turns}{cards} of {transcripts}"

@@ -208,7 +208,9 @@ def compare(project: Project, query: CompareQuery, *, actor: str | None = None) 
         }
         tables = comparison_tables(comparison)
         return ComparisonReport(
-            comparison, context.describe(tables, filters), context.scope.describe()
+            comparison,
+            context.describe(tables, filters),
+            context.scope.describe(by_card=source.by_card),
         )
 
     return counting(project, work)

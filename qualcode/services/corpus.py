@@ -17,6 +17,7 @@ from qualcode.services.roles import require_supervisor
 from qualcode.store import codes as code_store
 from qualcode.store import reading
 from qualcode.store import transcripts as store
+from qualcode.store.cards import section_starts
 from qualcode.store.models import Coding, Transcript
 
 _TURNS = TypeAdapter(list[SegmentView])
@@ -168,6 +169,7 @@ def segment_views(
     for segment_id, memo_text in reading.memo_rows(session, transcript.id, author):
         memos[segment_id].append(memo_text)
     text = transcript.text
+    sections = section_starts(session, transcript.id, transcript.language)
     return _TURNS.validate_python(
         [
             {
@@ -183,6 +185,7 @@ def segment_views(
                 "text": text[start:end].rstrip(),
                 "codings": codings.get(sid, []),
                 "memos": memos.get(sid, []),
+                "section": sections.get(sid),
             }
             for sid, ordinal, start, end, start_time, end_time, speaker, role in reading.turn_rows(
                 session, transcript.id, first

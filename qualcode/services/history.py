@@ -1,5 +1,5 @@
 """Undo and redo of one coder's actions on the coding screen: apply, remove, accept a
-suggestion, split and join.
+suggestion, split and join, and card sections set by hand.
 
 Each action runs through its service; the history then records the rows it changed, as they
 were before and after (see qualcode.store.turn_rows). Undo writes the rows back as they were
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.domain.corpus import CodingView
 from qualcode.errors import DatabaseBusyError, QualcodeError
-from qualcode.services import coding, segmentation, suggestions
+from qualcode.services import card_sections, coding, segmentation, suggestions
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
 from qualcode.store import codings as coding_store
@@ -25,27 +25,28 @@ from qualcode.store.models import Code, Coder
 from qualcode.store.turn_rows import RowState
 
 DEFAULT_DEPTH = 200
-Kind = Literal["coding", "suggestion", "turns"]
+Kind = Literal["coding", "suggestion", "turns", "sections"]
 
 
 @dataclass(frozen=True)
 class Change:
     """What one action did: codings that now exist and codings that went. `turns` says the
-    turns themselves changed (split or join; read them again), and `suggestions` that a
-    suggestion changed status."""
+    turns themselves changed (split or join; read them again), `suggestions` that a
+    suggestion changed status, and `sections` that the card sections changed."""
 
     label: str
     added: tuple[CodingView, ...] = ()
     removed: tuple[CodingView, ...] = ()
     turns: tuple[int, ...] = ()
     suggestions: bool = False
+    sections: bool = False
 
     @property
     def segment_ids(self) -> set[int]:
         return {view.segment_id for view in (*self.added, *self.removed)}
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.turns or self.suggestions)
+        return bool(self.added or self.removed or self.turns or self.suggestions or self.sections)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,24 @@ class CodingHistory:
         edit = segmentation.join_turns(self.project, segment_id)
         return self._record("turns", "join", edit.before, edit.after, turns=edit.segment_ids)
 
+    def assign_turns(self, first_id: int, last_id: int, card_key: str | None) -> Change:
+        """Give the turns from `first_id` to `last_id` to a card (None: to no card; see
+        card_sections.assign_turns)."""
+        edit = card_sections.assign_turns(
+            self.project, first_id, last_id, card_key, actor=self.coder
+        )
+        return self._record("sections", edit.label, edit.before, edit.after, sections=True)
+
+    def open_section(self, segment_id: int, card_key: str | None) -> Change:
+        """The turn opens a section of the card (None: no section; card_sections.open_section)."""
+        edit = card_sections.open_section(self.project, segment_id, card_key, actor=self.coder)
+        return self._record("sections", edit.label, edit.before, edit.after, sections=True)
+
+    def move_section(self, segment_id: int, step: int) -> Change:
+        """Move the start of the card section holding the turn (see card_sections.move_start)."""
+        edit = card_sections.move_start(self.project, segment_id, step, actor=self.coder)
+        return self._record("sections", edit.label, edit.before, edit.after, sections=True)
+
     # -- undo and redo -----------------------------------------------------------------------
 
     def undo(self) -> Change | None:
@@ -153,6 +172,8 @@ class CodingHistory:
             changes = turn_rows.write_state(session, current, wanted)
             removed = tuple(_view(session, row) for row, _ in changes if row)
             added = tuple(_view(session, row) for _, row in changes if row)
+            if step.kind == "sections":
+                return Change(label, sections=True)
             if step.kind == "turns":
                 ids = {row["id"] for row in wanted.table("segment").values()}
                 return Change(label, turns=tuple(sorted(ids)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
@@ -81,6 +82,29 @@ def quotes(project: Project, query: QuoteQuery, *, actor: str | None = None) -> 
             **scope_filters(context.scope),
         }
         return QuoteReport(found, context.describe(tables, filters), tuple(parts))
+
+    return project.read(work)
+
+
+def quotes_for_codes(
+    project: Project, codes: Sequence[str], layer: Layer, scope: TurnScope, limit: int
+) -> dict[str, list[Quote]]:
+    """`quotes` of many codes (each with the codes below it) in one read, for a report."""
+    if not codes:
+        return {}
+
+    def work(session: Session) -> dict[str, list[Quote]]:
+        context = read_context(session, layer, scope, codes)
+        ids = {key: code_id for code_id, key, _ in context.codes}
+        rollup = context.rollup(ids[key] for key in codes)
+        return {
+            key: quotes_of(
+                store.quoted_codings(
+                    session, rollup.descendants(ids[key]), context.layer, context.scope, limit=limit
+                )
+            )
+            for key in codes
+        }
 
     return project.read(work)
 

@@ -25,6 +25,7 @@ from qualcode.services.project import Project
 from qualcode.services.report_parts import (
     Citing,
     card_entries,
+    cited_quotes,
     code_depth,
     code_section,
     compare_figures,
@@ -92,7 +93,15 @@ def build_report(project: Project, query: ReportQuery) -> Report:
     citing = Citing(
         query.within(query.department), query.layer, query.rule, query.names, pseudonymiser
     )
-    sections = [code_section(project, citing, code, by_department, by_group) for code in rows]
+    quoted = cited_quotes(
+        project,
+        citing,
+        [code for code in rows if by_department.coded_here(code.key, query.department)],
+    )
+    sections = [
+        code_section(citing, code, by_department, by_group, quoted.get(code.key, ()))
+        for code in rows
+    ]
     concept_sections = tuple(s for s in sections if not _is_open(s.key))
     open_sections = tuple(s for s in sections if _is_open(s.key) and s.depth > 1 and s.here.coded)
     memos = memo_entries(project, query.department, [code.id for code in rows])

@@ -22,7 +22,6 @@ from qualcode.services import analysis
 from qualcode.services import quotes as quote_service
 from qualcode.services.analysis import CompareQuery
 from qualcode.services.project import Project
-from qualcode.services.quotes import QuoteQuery
 from qualcode.store import report_data
 
 CANDIDATES = 500  # quotes read per code before ranking
@@ -54,6 +53,10 @@ class Figures:
     def query(self) -> dict[str, object]:
         return dict(self.reports[0].result_set.query) if self.reports else {}
 
+    def coded_here(self, key: str, group: str) -> bool:
+        """Whether any turn of the group holds the code (so it has quotes to cite)."""
+        return any(share.group == group and share.coded for share in self.shares(key))
+
     def shares(self, key: str) -> list[Share]:
         for report in self.reports:
             comparison = report.comparison
@@ -82,11 +85,11 @@ def compare_figures(project: Project, query: CompareQuery, rows: Sequence[CodeIn
 
 
 def code_section(
-    project: Project,
     citing: Citing,
     code: CodeInfo,
     by_department: Figures,
     by_group: Figures | None,
+    quotes: Sequence[ReportQuote],
 ) -> CodeSection:
     shares = by_department.shares(code.key)
     here = next(
@@ -102,7 +105,7 @@ def code_section(
         others=tuple(s for s in shares if s.group != citing.department),
         by_group=tuple(by_group.shares(code.key)) if by_group else (),
         stands_out=stands_out(here),
-        quotes=tuple(_quotes(project, citing, code)) if here.coded else (),
+        quotes=tuple(quotes) if here.coded else (),
     )
 
 
@@ -116,27 +119,40 @@ def stands_out(here: Share) -> str:
     return f"no clear difference from the other departments (adjusted residual {here.residual:.2f})"
 
 
-def _quotes(project: Project, citing: Citing, code: CodeInfo) -> list[ReportQuote]:
-    found = quote_service.quotes(
-        project,
-        QuoteQuery(
-            code=code.key,
-            layer=citing.layer,
-            scope=citing.scope,
-            limit=CANDIDATES,
-        ),
-    ).quotes
-    by_id = {quote.segment_id: quote for quote in found}
-    choices = _choices(project, code.id)
-    ranked = rank_quotes(
-        [Candidate(q.segment_id, q.transcript_id, q.text, len(q.coders)) for q in found],
-        citing.rule,
-        pinned=choices.pinned,
-        excluded=choices.excluded,
+def cited_quotes(
+    project: Project, citing: Citing, codes: Sequence[CodeInfo]
+) -> dict[str, tuple[ReportQuote, ...]]:
+    """Each code's quotes ranked by the rule and the supervisor's pins and exclusions, read
+    in one pass: one analysis context, one query per code, one for the choices and one for
+    the turn numbers."""
+    found = quote_service.quotes_for_codes(
+        project, [code.key for code in codes], citing.layer, citing.scope, CANDIDATES
     )
-    ids = [c.segment_id for c in ranked]
-    turns = project.read(lambda session: report_data.turn_numbers(session, ids))
-    return [_cited(by_id[i], turns[i], citing, i in choices.pinned) for i in ids]
+
+    def work(session: Session) -> tuple[dict[int, report_data.Choices], dict[int, int]]:
+        choices = report_data.choices(session, [code.id for code in codes])
+        ids = [quote.segment_id for quotes in found.values() for quote in quotes]
+        return choices, report_data.turn_numbers(session, ids)
+
+    choices, turns = project.read(work)
+    cited = {}
+    for code in codes:
+        chosen = choices[code.id]
+        by_id = {quote.segment_id: quote for quote in found[code.key]}
+        ranked = rank_quotes(
+            [
+                Candidate(q.segment_id, q.transcript_id, q.text, len(q.coders))
+                for q in by_id.values()
+            ],
+            citing.rule,
+            pinned=chosen.pinned,
+            excluded=chosen.excluded,
+        )
+        cited[code.key] = tuple(
+            _cited(by_id[c.segment_id], turns[c.segment_id], citing, c.segment_id in chosen.pinned)
+            for c in ranked
+        )
+    return cited
 
 
 def _cited(quote: Quote, turn: int, citing: Citing, pinned: bool) -> ReportQuote:
@@ -154,10 +170,6 @@ def _cited(quote: Quote, turn: int, citing: Citing, pinned: bool) -> ReportQuote
         coders=len(quote.coders),
         pinned=pinned,
     )
-
-
-def _choices(project: Project, code_id: int) -> report_data.Choices:
-    return project.read(lambda session: report_data.choices(session, [code_id])[code_id])
 
 
 def memo_entries(project: Project, department: str, code_ids: list[int]) -> list[MemoEntry]:

@@ -86,6 +86,31 @@ def card_of_turns(session: Session, keys: Sequence[str] = ()) -> dict[int, str]:
     return {segment_id: card for segment_id, card in rows.all()}
 
 
+def section_starts(session: Session, transcript_id: int, language: str) -> dict[int, dict]:
+    """First segment id -> the section it opens (card key, statement in `language`, origin,
+    score), as plain values; empty when no card section was found in the transcript."""
+    rows = session.execute(
+        select(Section.first_segment_id, Section.card_id, Section.origin, Section.score).where(
+            Section.transcript_id == transcript_id
+        )
+    ).all()
+    if not any(card_id is not None for _, card_id, _, _ in rows):
+        return {}
+    deck = {card.id: card for card in cards(session)}
+    found = {}
+    for segment_id, card_id, origin, score in rows:
+        card = deck.get(card_id) if card_id is not None else None
+        statement = card.statement if card is not None else {}
+        text = statement.get(language) or statement.get("en") or next(iter(statement.values()), "")
+        found[segment_id] = {
+            "card_key": card.key if card is not None else None,
+            "statement": text,
+            "origin": origin,
+            "score": score,
+        }
+    return found
+
+
 def turn_ids(session: Session, transcript_id: int) -> list[int]:
     """A transcript's segment ids in reading order."""
     return list(

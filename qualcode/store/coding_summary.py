@@ -123,7 +123,7 @@ def coded_turns(
         *_layer_rows(layer, by_coder=by_coder),
         *_scope_rows(summary, scope),
     )
-    return [CodedTurns(*row) for row in session.execute(query)]
+    return [CodedTurns(*row) for row in session.execute(query).all()]
 
 
 def turn_totals(session: Session, layer: Layer, scope: TurnScope) -> list[TurnTotals]:
@@ -139,7 +139,7 @@ def turn_totals(session: Session, layer: Layer, scope: TurnScope) -> list[TurnTo
     ).where(*_scope_rows(turn_summary, scope))
     if scope.coded_only:
         query = query.where(turn_summary.c.transcript_id.in_(coded_transcripts(layer)))
-    return [TurnTotals(*row) for row in session.execute(query)]
+    return [TurnTotals(*row) for row in session.execute(query).all()]
 
 
 def coded_transcripts(layer: Layer) -> CompoundSelect[int]:

@@ -12,7 +12,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qualcode.store.models import Code, Coder, Coding, Memo, Segment, Speaker, Transcript
+from qualcode.store.models import (
+    Code,
+    Coder,
+    Coding,
+    Memo,
+    Section,
+    Segment,
+    Speaker,
+    Transcript,
+)
 
 
 def transcript_text(session: Session, transcript_id: int) -> str | None:
@@ -82,8 +91,9 @@ def memo_rows(session: Session, transcript_id: int, author_id: int | None = None
 
 
 def change_stamp(session: Session, transcript_id: int, coder_id: int | None) -> tuple[Any, ...]:
-    """Numbers that change whenever the transcript's segments, memos or the coder's codings
-    change (counts, highest ids, last update), to skip re-reading an unchanged transcript."""
+    """Numbers that change whenever the transcript's segments, memos, card sections or the
+    coder's codings change (counts, highest ids, last update), to skip re-reading an
+    unchanged transcript."""
     segments = session.execute(
         select(func.count(Segment.id), func.max(Segment.id), func.sum(Segment.end_char)).where(
             Segment.transcript_id == transcript_id
@@ -99,4 +109,12 @@ def change_stamp(session: Session, transcript_id: int, coder_id: int | None) -> 
         .join(Segment, Segment.id == Memo.segment_id)
         .where(Segment.transcript_id == transcript_id)
     ).one()
-    return (*segments, *codings, *memos)
+    sections = session.execute(
+        select(
+            func.count(Section.id),
+            func.max(Section.id),
+            func.sum(Section.first_segment_id),
+            func.sum(func.coalesce(Section.card_id, 0) * Section.first_segment_id),
+        ).where(Section.transcript_id == transcript_id)
+    ).one()
+    return (*segments, *codings, *memos, *sections)

@@ -32,8 +32,12 @@ def test_layer_options_and_bad_layers() -> None:
     assert Layer.of_options("bo", False) == Layer.coder("bo")
     assert Layer.of_options(None, True).is_consensus
     assert Layer.of_options(None, False).is_all
-    with pytest.raises(QualcodeError, match="not both"):
+    assert Layer.of_options(None, False, "consensus").is_consensus
+    assert Layer.of_options(None, False, "bo") == Layer.coder("bo")
+    with pytest.raises(QualcodeError, match="not two"):
         Layer.of_options("bo", True)
+    with pytest.raises(QualcodeError, match="not two"):
+        Layer.of_options("bo", False, "consensus")
     with pytest.raises(QualcodeError, match="names no model"):
         Layer.parse("model:")
 

@@ -47,3 +47,16 @@ def test_clear_errors(run, study: Project, tmp_path: Path) -> None:
     assert not (tmp_path / "x.md").exists()
     bad_suffix = run("report", "--department", "Ward", "--output", tmp_path / "x.pdf")
     assert bad_suffix.exit_code == 1 and "use a .md, .html or .docx file" in bad_suffix.output
+
+
+def test_layer_option_chooses_whose_codings_count(run, study: Project, tmp_path: Path) -> None:
+    out = tmp_path / "ward.md"
+    result = run("report", "--department", "Ward", "--layer", "ben", "-o", out)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "coder ben" in text
+    # ben never applied temporality.rhythm (anna did, on turn 5): none of his Ward turns carry it
+    rhythm = text[text.index("(`temporality.rhythm`)") :]
+    assert "In this department: 0 of 4 turns" in rhythm.split("\n\n")[2]
+    both = run("report", "--department", "Ward", "--layer", "ben", "--coder", "anna", "-o", out)
+    assert both.exit_code == 1 and "Choose one coder layer" in both.output

@@ -9,7 +9,8 @@ from datetime import date
 from textual.pilot import Pilot
 from textual.widgets import Input, Tree
 
-from qualcode.services import corpus, metadata, roles
+from qualcode.domain.imports import ImportSpec
+from qualcode.services import corpus, importing, metadata, roles
 from qualcode.services.project import Project
 from qualcode.tui.modals.metadata_editor import MetadataEditor
 from qualcode.tui.screens.corpus import CorpusScreen
@@ -115,3 +116,28 @@ async def test_where_supervisors_decide_a_coder_is_told_so_in_the_dialog(
         await settle(pilot)
         assert isinstance(supervisor.screen, CorpusScreen)
         assert stored(workbench_project)[2] == ["moderator", None, None, None]
+
+
+MANY = "".join(f"P{n}: Turn {n} of a long round.\n" for n in range(1, 9))
+
+
+async def test_with_more_speakers_than_fit_the_arrows_still_move_and_scroll(
+    make_app, settle, workbench_project, write_file
+) -> None:
+    """Eight speakers do not fit 80x24: ↓ moves to the last one (the form scrolls to it)."""
+    spec = ImportSpec(path=write_file("round.txt", MANY), title="A round", department="Annex")
+    transcript = importing.import_one(workbench_project, spec).transcript_id
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        editor = await open_editor(pilot, settle)
+        assert editor.info.title == "A round"
+        await pilot.press(*["down"] * 11)  # group kind, date, language, then P1 ... P8
+        last = editor.query_one("#role-7", Input)
+        assert editor.focused is last
+        form = editor.query_one("#metadata-form")
+        assert form.region.contains_region(last.region)  # scrolled into view
+        await pilot.press(*"observer", "enter")
+        await settle(pilot)
+    assert [s.role for s in metadata.speakers(workbench_project, transcript)] == [None] * 7 + [
+        "observer"
+    ]

@@ -51,6 +51,7 @@ def share_bars(report: Report, kind: Kind) -> str | bytes:
     axes.set_ylabel("% of turns (95 % CI)")
     axes.set_title(f"Share of turns per concept: {report.department} and the others")
     axes.legend(fontsize=7, frameon=False)
+    _margins(figure, left=0.75, bottom=0.45, top=0.35)
     return _save(figure, kind)
 
 
@@ -72,6 +73,8 @@ def residual_heatmap(report: Report, kind: Kind) -> str | bytes:
                 axes.text(c, r, f"{value:.1f}", ha="center", va="center", fontsize=6)
     figure.colorbar(image, ax=axes, label="adjusted residual")
     axes.set_title("Where departments differ (adjusted residuals)", fontsize=9)
+    longest = max((len(s.key) for s in sections), default=0)
+    _margins(figure, left=0.2 + longest * _CHAR_INCHES, bottom=0.35, top=0.3, right=0.55)
     return _save(figure, kind)
 
 
@@ -83,6 +86,7 @@ def cooccurrence_network(report: Report, kind: Kind) -> str | bytes:
     axes = figure.add_subplot()
     axes.set_axis_off()
     axes.set_title("Codes that come up in the same turns", fontsize=9)
+    _margins(figure, left=0.1, bottom=0.1, top=0.3)
     if not nodes:
         axes.text(0.5, 0.5, "No two codes share a turn.", ha="center")
         return _save(figure, kind)
@@ -119,7 +123,26 @@ def _colour(index: int) -> str:
 def _figure(width: float, height: float) -> Figure:
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    return Figure(figsize=(width, height))
+
+
+# Width of one character of 7-point text, in inches (about 0.6 em).
+_CHAR_INCHES = 7 * 0.6 / 72
+
+
+def _margins(
+    figure: Figure, *, left: float, bottom: float, top: float, right: float = 0.15
+) -> None:
+    """Fixed margins in inches. matplotlib's constrained layout would find them itself, but
+    it draws every figure twice to measure the text, which more than doubled the time of a
+    report's pictures; the labels here have known lengths."""
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(
+        left=min(left / width, 0.6),
+        right=1 - right / width,
+        bottom=bottom / height,
+        top=1 - top / height,
+    )
 
 
 def _save(figure: Figure, kind: Kind) -> str | bytes:

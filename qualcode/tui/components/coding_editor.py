@@ -1,5 +1,5 @@
 """The coding screen's edits: apply, remove, accept, reject, undo, redo, open codes, memos,
-split and join.
+split and join, and card sections.
 
 Every edit is one service call run by the app's Saver (in order, off the UI thread, retried
 while the database is busy). A new coding is reported at once with a temporary (negative)
@@ -9,6 +9,8 @@ CodingHistory, so undo and redo replay it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from textual.message import Message
 from textual.widget import Widget
@@ -51,6 +53,9 @@ class CodingEditor(Widget):
         def __init__(self, segment_id: int | None = None) -> None:
             super().__init__()
             self.segment_id = segment_id
+
+    class SectionsChanged(Message):
+        """The card sections changed: read the turns again."""
 
     class MemoSaved(Message):
         def __init__(self, segment_id: int, text: str) -> None:
@@ -224,6 +229,30 @@ class CodingEditor(Widget):
             saver.submit(
                 lambda: history.join(turn.id), lambda _: self.post_message(self.TurnsChanged())
             )
+
+    # -- card sections -----------------------------------------------------------------------
+
+    def open_section(self, turn: SegmentView, card_key: str | None) -> None:
+        """The turn opens a section of the card (None: it opens none)."""
+        self._sections(lambda history: history.open_section(turn.id, card_key))
+
+    def assign_turns(self, first: SegmentView, last: SegmentView, card_key: str | None) -> None:
+        """The turns from `first` to `last` form a section of the card (None: no card)."""
+        self._sections(lambda history: history.assign_turns(first.id, last.id, card_key))
+
+    def move_section(self, turn: SegmentView, step: int) -> None:
+        """Move the start of the section holding the turn by `step` turns."""
+        self._sections(lambda history: history.move_section(turn.id, step))
+
+    def _sections(self, edit: Callable[[CodingHistory], Change]) -> None:
+        history, saver = self.history, self._saver
+        if history is not None and saver is not None:
+
+            def done(change: Change) -> None:
+                self.post_message(self.SectionsChanged())
+                self.notify(change.label.capitalize(), timeout=2)
+
+            saver.submit(lambda: edit(history), done)
 
     def _shown(
         self,

@@ -59,8 +59,11 @@ class MetadataEditor(ModalScreen[list[MetadataChange] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="metadata.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="metadata.cancel"),
-        Binding("down", "move(1)", "Next field", show=False, id="metadata.next"),
-        Binding("up", "move(-1)", "Previous field", show=False, id="metadata.previous"),
+        # Priority: the form's scroll bar would take the arrows as soon as it can scroll.
+        Binding("down", "move(1)", "Next field", show=False, id="metadata.next", priority=True),
+        Binding(
+            "up", "move(-1)", "Previous field", show=False, id="metadata.previous", priority=True
+        ),
     ]
 
     def __init__(

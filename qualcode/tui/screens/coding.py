@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Tree
 
+from qualcode.domain.cards import CardInfo
 from qualcode.domain.corpus import CodebookInfo
+from qualcode.services import cards
 from qualcode.services.history import Change
 from qualcode.tui.coder_memory import remember_place
 from qualcode.tui.components.coding_editor import CodingEditor
@@ -28,7 +31,7 @@ from qualcode.tui.components.turn_reader import Book, ReadRequest, TurnReader
 from qualcode.tui.modals.code_picker import Choice, CodePicker
 from qualcode.tui.modals.memo_editor import MemoEditor
 from qualcode.tui.screens.base import WorkbenchScreen
-from qualcode.tui.screens.coding_keys import BINDINGS, SELECTING, SELECTION_ACTIONS
+from qualcode.tui.screens.coding_keys import BINDINGS, MARKING, SELECTING, SELECTION_ACTIONS
 from qualcode.tui.text_motion import first_sentence_break
 from qualcode.tui.widgets.code_detail import CodeDetail
 from qualcode.tui.widgets.code_tree import CodeTree
@@ -39,6 +42,7 @@ from qualcode.tui.widgets.status_bar import StatusBar
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 PLACE_DELAY = 1.0  # seconds the cursor rests on a turn before it is remembered
+NO_CARD = "-"  # the card picker's choice for "no card"
 
 
 class CodingScreen(WorkbenchScreen):
@@ -57,6 +61,7 @@ class CodingScreen(WorkbenchScreen):
         self.target: int | None = None  # a turn to put the cursor on once it is read
         self._place: tuple[int, int] | None = None  # (transcript, segment) not yet remembered
         self._place_timer: Timer | None = None
+        self.mark: int | None = None  # segment id where a run of marked turns begins
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="coding-body"):
@@ -241,7 +246,9 @@ class CodingScreen(WorkbenchScreen):
             self.update_status()
 
     def action_escape(self) -> None:
-        if self.view.selection is not None:
+        if self.mark is not None:
+            self._set_mark(None)
+        elif self.view.selection is not None:
             self.view.set_selection(None)
         elif self.view.search:
             self.view.set_search("")
@@ -256,7 +263,8 @@ class CodingScreen(WorkbenchScreen):
         if action in SELECTION_ACTIONS:
             return True if selecting else None
         if action == "escape":
-            return selecting or (bool(views) and bool(views.first().search))
+            searching = bool(views) and bool(views.first().search)
+            return selecting or searching or self.mark is not None
         return True
 
     # -- edits -------------------------------------------------------------------------------
@@ -345,6 +353,88 @@ class CodingScreen(WorkbenchScreen):
             return
         self.editor.join(turn)
 
+    # -- card sections -----------------------------------------------------------------------
+
+    def action_card(self, step: int) -> None:
+        """`]` / `[`: the cursor to the next (previous) turn where a card section starts."""
+        starts = self.view.section_starts()
+        cursor = self.view.cursor
+        found = [i for i in starts if i > cursor] if step > 0 else [i for i in starts if i < cursor]
+        if not found:
+            where = "after" if step > 0 else "before"
+            self.notify(f"No card section starts {where} this turn.", timeout=2)
+            return
+        self.view.move_cursor(found[0] if step > 0 else found[-1])
+
+    def action_mark_turns(self) -> None:
+        """`V`: start marking turns from the cursor turn (or stop marking)."""
+        turn = self.view.current
+        self._set_mark(None if self.mark is not None or turn is None else turn.id)
+
+    def _set_mark(self, segment_id: int | None) -> None:
+        self.mark = segment_id
+        self._show_mark()
+        self.refresh_bindings()
+        self.update_status()
+
+    def _show_mark(self) -> None:
+        index = self.view.index_of(self.mark) if self.mark is not None else None
+        if index is None:
+            self.mark = None
+            self.view.set_marked(None)
+            return
+        low, high = sorted((index, self.view.cursor))
+        self.view.set_marked(range(low, high + 1))
+
+    def action_assign_card(self) -> None:
+        """`K`: choose the card the cursor turn opens, or that the marked turns form."""
+        if self.view.current is not None:
+            self._pick_card()
+
+    @work(thread=True, exclusive=True, group="coding-cards")
+    def _pick_card(self) -> None:
+        deck = cards.list_cards(self.project)
+        self.app.call_from_thread(self._ask_card, deck)
+
+    def _ask_card(self, deck: list[CardInfo]) -> None:
+        if not deck:
+            self.notify("The study has no statement cards; add them with `qualcode cards add`.")
+            return
+        language = self.workbench.transcript.language if self.workbench.transcript else "en"
+        choices = [Choice(card.key, f"{card.key}  {card.text(language)}", "") for card in deck]
+        marked = self.mark is not None
+        choices.append(
+            Choice(
+                NO_CARD,
+                "(no card: the turns join the section before)"
+                if marked
+                else "(no card: this turn opens no section)",
+                "",
+            )
+        )
+        title = "Card for the marked turns" if marked else "Card read in this turn"
+        self.app.push_screen(CodePicker(title, choices), self._card_picked)
+
+    def _card_picked(self, key: str | None) -> None:
+        turn = self.view.current
+        if key is None or turn is None:
+            return
+        card_key = None if key == NO_CARD else key
+        index = self.view.index_of(self.mark) if self.mark is not None else None
+        if index is not None:
+            self.editor.assign_turns(self.view.turns[index], turn, card_key)
+            self._set_mark(None)
+        else:
+            self.editor.open_section(turn, card_key)
+
+    def action_move_section(self, step: int) -> None:
+        """`{` / `}`: the section holding the cursor turn starts a turn earlier (later)."""
+        if self.view.current is not None:
+            self.editor.move_section(self.view.current, step)
+
+    def on_coding_editor_sections_changed(self, _message: CodingEditor.SectionsChanged) -> None:
+        self._reload()
+
     def action_accept_suggestion(self) -> None:
         top = self.panel.take_top() if self.editor.history is not None else None
         if top is None:
@@ -395,6 +485,8 @@ class CodingScreen(WorkbenchScreen):
             return
         if change.turns:
             self._reload(change.turns[0])
+        elif change.sections:
+            self._reload()
         else:
             self.show_change(change)
         self.notify(change.label.capitalize(), timeout=2)
@@ -434,6 +526,8 @@ class CodingScreen(WorkbenchScreen):
     # -- events ------------------------------------------------------------------------------
 
     def on_transcript_view_cursor_moved(self, _message: TranscriptView.CursorMoved) -> None:
+        if self.mark is not None:
+            self._show_mark()
         turn = self.view.current
         self.query_one(MemoPanel).show(turn.memos if turn else [])
         self.panel.show_turn(turn)
@@ -471,6 +565,10 @@ class CodingScreen(WorkbenchScreen):
             coded=(self.view.coded, len(turns)) if turns else None,
             saving=self.saver.pending,
             loading=self.partial,
-            hint=SELECTING if self.view.selection is not None else "",
+            hint=SELECTING
+            if self.view.selection is not None
+            else MARKING
+            if self.mark is not None
+            else "",
             blind=self.blind,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 SELECTING = "selecting: ←→ w b move · shift+→ W extend · 1-9 c n code · s split · esc"
+MARKING = "marking turns: j k extend · K give them to a card · V or esc ends"
 SELECTION_ACTIONS = {"caret", "word", "extend", "extend_word"}
 FAVOURITES = Binding.Group("Apply a favourite code (the codebook lists them)")
 
@@ -56,4 +57,27 @@ BINDINGS: list[BindingType] = [
     Binding("W,e", "extend_word(1)", "Extend by a word", show=False, id="coding.extend_word"),
     Binding("B", "extend_word(-1)", "Shrink by a word", show=False, id="coding.extend_back"),
     Binding("escape", "escape", "Done", id="coding.escape"),
+    # Card sections (not in the key bar; `?` and the palette list them)
+    Binding("right_square_bracket", "card(1)", "Next card", show=False, id="coding.next_card"),
+    Binding(
+        "left_square_bracket", "card(-1)", "Previous card", show=False, id="coding.previous_card"
+    ),
+    Binding(
+        "K", "assign_card", "Card for this turn or the marked turns", show=False, id="coding.card"
+    ),
+    Binding("V", "mark_turns", "Mark turns (for a card)", show=False, id="coding.mark_turns"),
+    Binding(
+        "left_curly_bracket",
+        "move_section(-1)",
+        "Section starts a turn earlier",
+        show=False,
+        id="coding.section_earlier",
+    ),
+    Binding(
+        "right_curly_bracket",
+        "move_section(1)",
+        "Section starts a turn later",
+        show=False,
+        id="coding.section_later",
+    ),
 ]

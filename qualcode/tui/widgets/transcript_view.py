@@ -45,6 +45,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         "transcript--selection",
         "transcript--caret",
         "transcript--match",
+        "transcript--card",
     }
 
     class CursorMoved(Message):
@@ -62,6 +63,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = 0
         self.selection: Selection | None = None
         self.search = ""
+        self.marked: range | None = None  # turns marked to give to a card (indices)
         self._codes: dict[str, tuple[str, str]] = {}
         self._looks: dict[str, CodeLook] = {}
         self._styles: TurnStyles | None = None
@@ -120,6 +122,20 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def index_of(self, segment_id: int) -> int | None:
         return self._index.get(segment_id)
+
+    def set_marked(self, marked: range | None) -> None:
+        """Mark a run of turns (by index) with a bar in the gutter, or none."""
+        self.marked = marked
+        self._turn_strips.clear()
+        self.refresh()
+
+    def section_starts(self) -> list[int]:
+        """Indices of the turns that open a card section (not the opening)."""
+        return [
+            index
+            for index, turn in enumerate(self.turns)
+            if turn.section is not None and turn.section.card_key is not None
+        ]
 
     def set_search(self, term: str) -> None:
         self.search = term
@@ -199,6 +215,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
                 selection=style("transcript--selection"),
                 caret=style("transcript--caret"),
                 match=style("transcript--match"),
+                card=style("transcript--card"),
             )
         return self._styles
 
@@ -272,6 +289,7 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
                 cursor=index == self.cursor,
                 selection=self.selection if index == self.cursor else None,
                 search=self.search,
+                marked=self.marked is not None and index in self.marked,
             )
             self._turn_strips[index] = strips
         return strips[line - self._starts[index]]

@@ -20,7 +20,7 @@ from rich.style import Style
 from textual.color import Color
 from textual.strip import Strip
 
-from qualcode.domain.corpus import CodingView, SegmentView
+from qualcode.domain.corpus import CodingView, SectionStart, SegmentView
 from qualcode.domain.turns import clock
 
 GUTTER = 3  # cursor bar, then two spaces before the text
@@ -40,6 +40,7 @@ class TurnStyles:
     selection: Style
     caret: Style
     match: Style
+    card: Style = field(default_factory=Style)
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,11 @@ class CodeLook:
 class TurnLayout:
     lines: list[tuple[int, int]]
     chips: list[list[tuple[str, CodingView]]] = field(default_factory=list)
+    section: bool = False  # a card header line above the turn: it opens a card section
 
     @property
     def height(self) -> int:
-        return 1 + len(self.lines) + len(self.chips) + 1
+        return self.section + 1 + len(self.lines) + len(self.chips) + 1
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ def layout_turn(turn: SegmentView, width: int, looks: dict[str, CodeLook]) -> Tu
             column = 0
         rows[-1].append((label, coding))
         column += size
-    return TurnLayout(wrap(turn.text, inner), rows)
+    return TurnLayout(wrap(turn.text, inner), rows, section=turn.section is not None)
 
 
 def chip_label(
@@ -173,11 +175,18 @@ def render_turn(
     cursor: bool = False,
     selection: Selection | None = None,
     search: str = "",
+    marked: bool = False,
 ) -> list[Strip]:
-    """The turn's lines: header, wrapped text with coded spans, chips, a blank line."""
+    """The turn's lines: the card header where a card section starts, the turn's header,
+    wrapped text with coded spans, chips, a blank line. `marked`: the turn is in a run of
+    turns marked to give to a card."""
     base = styles.text + styles.cursor if cursor else styles.text
-    bar = Segment("▌  " if cursor else "   ", base + styles.bar)
-    strips = [_line([bar, *_header(turn, number, width, base, styles)], width, base)]
+    bar = Segment("▌  " if cursor else "┃  " if marked else "   ", base + styles.bar)
+    strips = []
+    if layout.section and turn.section is not None:
+        label = section_label(turn.section, width - 1)
+        strips.append(_line([Segment(" " + label, styles.card)], width, styles.card))
+    strips.append(_line([bar, *_header(turn, number, width, base, styles)], width, base))
     marks = _marks(turn, looks, styles, selection, search)
     for start, end in layout.lines:
         strips.append(_line([bar, *_styled(turn.text, start, end, base, marks)], width, base))
@@ -189,6 +198,17 @@ def render_turn(
         strips.append(_line(pieces, width, base))
     strips.append(Strip.blank(width, styles.text))
     return strips
+
+
+def section_label(section: SectionStart, room: int) -> str:
+    """The card header: `▶ card planning: The opportunity for ... · by hand`, shortened to
+    `room` cells (the key always shows)."""
+    if section.card_key is None:
+        return _shorten("▶ opening (before the first card)", room)
+    how = " · by hand" if section.origin == "manual" else ""
+    head = f"▶ card {section.card_key}"
+    statement = _shorten(f": {section.statement}", room - cell_len(head + how))
+    return _shorten(head + statement + how, room)
 
 
 def _header(
