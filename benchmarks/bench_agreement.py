@@ -14,7 +14,11 @@ turn. Then it times, end to end from the database (a fresh project each time):
   pair, code and transcript, |u-alpha per code, cu-alpha and Cu-alpha).
 Each step runs with intervals off (comparable with the figures before intervals existed)
 and then on (Gwet's standard errors, Krippendorff's bootstrap for alpha, the bootstrap over
-transcripts at character level), to show their cost.
+transcripts at character level), to show their cost; `--intervals-off-only` skips the
+second pass and `--steps turn,department,character` picks steps. Each step prints its
+ratio to the baseline SELECT of the same run. To compare with an earlier version, run the
+script with `PYTHONPATH` set to a copy of that version's `qualcode` package, alternating
+with the current one.
 """
 
 from __future__ import annotations
@@ -138,11 +142,12 @@ def generate(url: str, turns: int, transcripts: int, seed: int = 7) -> int:
     return len(rows)
 
 
-def timed(label: str, work: object) -> float:
+def timed(label: str, work: object, baseline: float | None = None) -> float:
     started = time.perf_counter()
     work()  # type: ignore[operator]
     seconds = time.perf_counter() - started
-    print(f"{label:<48} {seconds:8.2f} s")
+    ratio = f" {seconds / baseline:6.2f}x baseline" if baseline else ""
+    print(f"{label:<48} {seconds:8.2f} s{ratio}", flush=True)
     return seconds
 
 
@@ -152,6 +157,14 @@ def main() -> None:
     parser.add_argument("--transcripts", type=int, default=1_000)
     parser.add_argument(
         "--db", type=Path, help="SQLite file: generated unless it exists (default: a temp file)"
+    )
+    parser.add_argument(
+        "--intervals-off-only",
+        action="store_true",
+        help="time the steps with intervals off only (as before intervals existed)",
+    )
+    parser.add_argument(
+        "--steps", default="turn,department,character", help="which steps, comma-separated"
     )
     args = parser.parse_args()
     # A temporary folder only when no --db is given (the generated file is kept for reuse).
@@ -180,22 +193,26 @@ def main() -> None:
         agreement(project, options)
         project.close()
 
-    timed("baseline: raw SELECT of codings and segments", baseline)
-    for intervals in (False, True):
+    chosen = set(args.steps.split(","))
+    base = timed("baseline: raw SELECT of codings and segments", baseline)
+    for intervals in (False,) if args.intervals_off_only else (False, True):
         on = "intervals on" if intervals else "intervals off"
         steps = (
-            ("turn level, per code + pooled", AgreementOptions(intervals=intervals)),
+            ("turn", "turn level, per code + pooled", AgreementOptions(intervals=intervals)),
             (
+                "department",
                 "turn level, by department (12 x 50)",
                 AgreementOptions(by="department", intervals=intervals),
             ),
             (
+                "character",
                 "character level, 3 pairs x 50 codes",
                 AgreementOptions(unit="character", intervals=intervals),
             ),
         )
-        for label, options in steps:
-            timed(f"{label}, {on}", lambda options=options: run(options))
+        for key, label, options in steps:
+            if key in chosen:
+                timed(f"{label}, {on}", lambda options=options: run(options), base)
 
 
 if __name__ == "__main__":

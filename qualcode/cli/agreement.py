@@ -134,7 +134,9 @@ def agree_command(
     supervisor: SupervisorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Agreement between coders: percent agreement, kappas, alpha, Brennan-Prediger, AC1.
+    """Agreement between coders: percent agreement, kappas (Cohen's, Fleiss', and with three
+    or more coders Conger's and Light's), alpha, Brennan-Prediger, AC1, and positive and
+    negative agreement per code.
 
     Run `qualcode agree matrix FILE.csv` for a reliability matrix from elsewhere.
     """

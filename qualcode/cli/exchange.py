@@ -124,6 +124,12 @@ def _print_export(summary: ExportSummary) -> None:
         f"{summary.cases} cases, {summary.sets} sets.",
         highlight=False,
     )
+    if summary.card_sections:
+        console.print(
+            f"Card sections: {summary.card_sections}, as selections coded with their card's "
+            "code under 'Statement cards'.",
+            highlight=False,
+        )
     for warning in summary.warnings:
         console.print(labelled("Warning:", "yellow", warning), highlight=False)
 
@@ -137,6 +143,7 @@ def _print_import(summary: ImportSummary) -> None:
         f"{len(summary.transcripts_merged)} merged",
         f"codings: {summary.codings_added} added, {summary.codings_present} already present",
         f"memos: {summary.memos_added} added",
+        f"statement cards: {len(summary.cards_added)} added, {summary.card_sections} card sections",
     ]
     if any(summary.kept.values()):
         lines.append("kept: " + ", ".join(f"{n} {kind}" for kind, n in summary.kept.items()))

@@ -77,6 +77,13 @@ class AgreementRow(_Frozen):
     krippendorff_alpha: float | None = None
     brennan_prediger: float | None = None
     gwet_ac1: float | None = None
+    conger_kappa: float | None = None  # three or more coders (two: equals Cohen's)
+    light_kappa: float | None = None  # three or more coders: mean of pairwise Cohen's
+    positive_agreement: float | None = None
+    """Agreement specific to the code: of the coder pairs where one coded it, the share
+    where the other did too (2 both / (2 both + A only + B only) for two coders)."""
+    negative_agreement: float | None = None
+    """The same for leaving the code off: 2 neither / (2 neither + A only + B only)."""
     u_alpha: float | None = None
     alpha_u: float | None = None  # Krippendorff's (1995) alpha_U, character level
     prevalence: float | None = None

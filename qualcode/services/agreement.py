@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,7 @@ from qualcode.analysis.agreement.layers import (
     int_array,
     sentence_layers,
     span_layers,
+    span_rows,
     turn_layers,
 )
 from qualcode.analysis.agreement.rows import character_rows, nominal_rows
@@ -180,7 +182,9 @@ def load_turns(
 
 def load_spans(session: Session, context: Context) -> SpanLayers:
     """Every coding of the compared coders as spans (transcript offsets)."""
-    rows = int_array(store.coding_spans(session, context.coder_ids), 6)
+    whole, spans = store.coding_spans(session, context.coder_ids)
+    segments = int_array(store.segment_bounds(session), 4)
+    rows = span_rows(int_array(whole, 3), int_array(spans, 5), segments)
     return span_layers(context, rows, _done(session, context))
 
 
@@ -224,12 +228,13 @@ def _rows(
     context: Context,
     options: AgreementOptions,
     spans: SpanLayers | None = None,
+    memo: dict[tuple[object, ...], Any] | None = None,
 ) -> list[AgreementRow]:
     bootstrap = Bootstrap() if options.intervals else None
     cards = card_units(session, options)
     if options.unit == "character":
         spans = spans or load_spans(session, context)
-        return character_rows(context, spans, options, bootstrap)
+        return character_rows(context, spans, options, bootstrap, memo)
     layers = (
         load_sentences(session, context, options.include_moderators, cards)
         if options.unit == "sentence"
@@ -257,13 +262,14 @@ def agreement(
         spans = None
         if options.unit == "character" or options.overlap is not None:
             spans = load_spans(session, context)
-        rows = _rows(session, context, options, spans)
+        memo: dict[tuple[object, ...], Any] = {}  # character level: shared by both tables
+        rows = _rows(session, context, options, spans, memo)
         tables = [rows_table(rows, options)]
         if options.intervals:
             tables.append(intervals_table(rows, options, Bootstrap()))
         if spans is not None and options.unit == "character" and not options.concepts:
             tables.append(unitizing_table(context, spans))
-            everyone = all_coders_table(context, spans)
+            everyone = all_coders_table(context, spans, memo)
             tables += [everyone] if everyone is not None else []
         if spans is not None and options.overlap is not None:
             tables.append(segment_table(context, spans, options.overlap))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.errors import InputError, QualcodeError
 from qualcode.exchange.refi import qdc, qdpx
+from qualcode.exchange.refi.cards import is_deck
 from qualcode.exchange.refi.code_import import CodeImport, target_codebook
 from qualcode.exchange.refi.exporter import (
     CODEBOOK_MARKER,
@@ -91,7 +92,7 @@ def export_project_qdpx(project: Project, path: Path, *, actor: str | None = Non
 
     refi = project.read(work)
     path.write_bytes(qdpx.write_project(refi))
-    summary.codes = count(refi.codes)
+    summary.codes = count([code for code in refi.codes if not is_deck(code)])
     summary.users = len(refi.users)
     summary.sources = len(refi.sources)
     summary.notes = len(refi.notes)

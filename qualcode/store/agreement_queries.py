@@ -11,8 +11,9 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select
+from sqlalchemy import delete, func, insert, literal_column, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
 
 from qualcode.domain.agreement import LayerCoding
 from qualcode.store.models import (
@@ -85,41 +86,56 @@ def coders_with_codings(session: Session) -> list[int]:
     return list(session.scalars(select(Coding.coder_id).distinct()))
 
 
-def all_segments(session: Session) -> Sequence[Row[int, int, int, int]]:
+def all_segments(session: Session) -> list[tuple[int, ...]]:
     """(segment id, transcript id, start, end) of every segment, in text order."""
     query = select(Segment.id, Segment.transcript_id, Segment.start_char, Segment.end_char)
-    return (
-        session.connection().execute(query.order_by(Segment.transcript_id, Segment.ordinal)).all()
-    )
+    return _raw_rows(session, query.order_by(Segment.transcript_id, Segment.ordinal))
 
 
-def turn_presence(session: Session, coder_ids: Collection[int]) -> Sequence[Row[int, int, int]]:
+def turn_presence(session: Session, coder_ids: Collection[int]) -> list[tuple[int, ...]]:
     """(segment id, code id, coder id) of the coders' codings: who applied which code where
     (a plain indexed select: duplicates from several spans are harmless to the caller)."""
     query = select(Coding.segment_id, Coding.code_id, Coding.coder_id).where(
-        Coding.coder_id.in_(list(coder_ids))
+        Coding.coder_id.in_([int(cid) for cid in coder_ids])
     )
-    return session.connection().execute(query).all()
+    return _raw_rows(session, query)
 
 
 def coding_spans(
     session: Session, coder_ids: Collection[int]
-) -> Sequence[Row[int, int, int, int, int, int]]:
-    """(transcript id, segment id, code id, coder id, start, end) of every coding of the
-    coders, with whole-turn codings given their segment's bounds."""
-    query = (
-        select(
-            Segment.transcript_id,
-            Coding.segment_id,
-            Coding.code_id,
-            Coding.coder_id,
-            func.coalesce(Coding.start_char, Segment.start_char),
-            func.coalesce(Coding.end_char, Segment.end_char),
-        )
-        .join(Segment, Segment.id == Coding.segment_id)
-        .where(Coding.coder_id.in_(list(coder_ids)))
+) -> tuple[list[tuple[int, ...]], list[tuple[int, ...]]]:
+    """The coders' codings in two lists: whole-turn codings as (segment id, code id,
+    coder id) and span codings as (segment id, code id, coder id, start, end). Both selects
+    read the `uq_coding_layer_unit` index alone (its columns, its -1 for a whole turn), and
+    the rows come straight from the DBAPI cursor (SQLAlchemy's row objects would cost more
+    than the read); a whole turn's bounds are its segment's (`segment_bounds`)."""
+    start = func.coalesce(Coding.start_char, literal_column("-1"))
+    end = func.coalesce(Coding.end_char, literal_column("-1"))
+    layer = Coding.coder_id.in_([int(cid) for cid in coder_ids])
+    whole = select(Coding.segment_id, Coding.code_id, Coding.coder_id).where(layer, start == -1)
+    spans = select(Coding.segment_id, Coding.code_id, Coding.coder_id, start, end).where(
+        layer, start != -1
     )
-    return session.connection().execute(query).all()
+    return _raw_rows(session, whole), _raw_rows(session, spans)
+
+
+def segment_bounds(session: Session) -> list[tuple[int, ...]]:
+    """(segment id, transcript id, start, end) of every segment, in no particular order."""
+    query = select(Segment.id, Segment.transcript_id, Segment.start_char, Segment.end_char)
+    return _raw_rows(session, query)
+
+
+def _raw_rows(session: Session, query: ClauseElement) -> list[tuple[int, ...]]:
+    """Rows of an all-integer select as plain tuples from the DBAPI cursor, on the
+    session's connection (its transaction); the integers are bound as literals."""
+    connection = session.connection()
+    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def segment_details(

@@ -6,7 +6,9 @@ labels and come from the whole corpus. Folds split the turns (a seeded shuffle)
 or, with `split="transcript"`, whole transcripts, to measure how the model carries over to
 focus groups it never saw. Precision@1 asks whether the top
 suggestion was applied; recall@3 what share of the applied codes are in the top three;
-F1 counts a code as predicted when its score reaches `threshold`.
+F1 counts a code as predicted when its score reaches `threshold`. Each ranking is completed
+with the labels the suggester did not score, in the order of how many training turns carry
+them (`Prior`), so that it orders every label as the chance baseline does.
 """
 
 from __future__ import annotations
@@ -34,8 +36,36 @@ CODEBOOK = "codebook"
 COMBINED = "combined"
 LEVELS = ("code", "concept")
 SPLITS = ("turn", "transcript")
-# A held-out turn's ranking, its applied codes, the model's concept scores, its language.
-Ranking = tuple[list[CodeScore], frozenset[str], Mapping[str, float], str]
+
+
+@dataclass(frozen=True)
+class Prior:
+    """Codes and concepts in the order of how many training turns carry them: the end of
+    every ranking, after the labels the suggester scored, so that each ranking orders every
+    label, as the chance baseline's random ranking does."""
+
+    codes: tuple[str, ...] = ()
+    concepts: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, items: Sequence[EvalItem]) -> Prior:
+        codes: dict[str, int] = defaultdict(int)
+        concepts: dict[str, int] = defaultdict(int)
+        for item in items:
+            for code in item.gold:
+                codes[code] += 1
+            for concept in {CodeKey(code).concept for code in item.gold}:
+                concepts[concept] += 1
+
+        def order(counts: dict[str, int]) -> tuple[str, ...]:
+            return tuple(sorted(counts, key=lambda label: (-counts[label], label)))
+
+        return cls(order(codes), order(concepts))
+
+
+# A held-out turn's ranking, its applied codes, the model's concept scores, its language and
+# the prior of its fold's training turns.
+Ranking = tuple[list[CodeScore], frozenset[str], Mapping[str, float], str, Prior]
 
 
 @dataclass(frozen=True)
@@ -96,16 +126,23 @@ def cross_validate(
         test = [item for item, at in zip(items, assignment, strict=True) if at == fold]
         calibration = calibrate(train, idf)
         models = train_models(train, epochs=epochs, seed=seed)
+        prior = Prior.of(train)
         for language in {item.language for item in test}:
             batch = [item for item in test if item.language == language]
             model = models.get(language)
             predicted = learned.predict(model, [item.features for item in batch]) if model else None
             for position, item in enumerate(batch):
                 matched = rank(item.hits, idf[language], calibration, item.context.hits)
-                rankings[CODEBOOK].append((matched, item.gold, {}, language))
+                rankings[CODEBOOK].append((matched, item.gold, {}, language, prior))
                 scores = predicted[position] if predicted else {}
                 rankings[COMBINED].append(
-                    (combine(matched, scores), item.gold, learned.concept_scores(scores), language)
+                    (
+                        combine(matched, scores),
+                        item.gold,
+                        learned.concept_scores(scores),
+                        language,
+                        prior,
+                    )
                 )
     stages = [
         score_stage(stage, level, rankings[stage], threshold, (n_labels or {}).get(level, 0))
@@ -169,14 +206,21 @@ def score_stage(
     orders: list[list[str]] = []
     golds: list[frozenset[str]] = []
     by_language: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for ranking, codes, concepts, language in rankings:
+    for ranking, codes, concepts, language, prior in rankings:
         if level == "concept":
             ranking = concept_ranking(ranking, concepts)
             codes = frozenset(CodeKey(code).concept for code in codes)
-        orders.append([item.code for item in ranking])
+        order = [item.code for item in ranking]
+        scored = set(order)
+        order += [
+            label
+            for label in (prior.concepts if level == "concept" else prior.codes)
+            if label not in scored
+        ]
+        orders.append(order)
         golds.append(codes)
-        first = bool(ranking) and ranking[0].code in codes
-        in_top = len({item.code for item in ranking[:3]} & codes)
+        first = bool(order) and order[0] in codes
+        in_top = len(set(order[:3]) & codes)
         if not ranking:
             empty += 1
         hits_at_1 += first

@@ -131,3 +131,19 @@ def test_bad_options_are_refused(group) -> None:
         model_layer.write_model_layer(group, [2], top=0)
     with pytest.raises(QualcodeError, match="--min-score"):
         model_layer.write_model_layer(group, [2], min_score=2.0)
+
+
+def test_the_tables_count_the_model_layer_like_a_coder(group) -> None:
+    from qualcode.domain.layer import Layer
+
+    missing = Layer.parse("model:nothing-yet")
+    with pytest.raises(QualcodeError, match="suggest write"):
+        analysis.frequency(group, analysis.FrequencyQuery(layer=missing))
+    run = model_layer.write_model_layer(group, [2], min_score=0.3)
+    written = model_codings(group, run.layer, 2)
+    for layer in (Layer.parse(run.layer), Layer.coder(run.layer)):
+        table = analysis.frequency(group, analysis.FrequencyQuery(layer=layer)).tables[0]
+        counts = {row[0]: row[-1] for row in table.rows}
+        for concept in ("temporality", "jobcrafting", "relational_coordination", "open"):
+            expected = len({turn for turn, key in written if key.split(".")[0] == concept})
+            assert counts.get(concept, 0) == expected

@@ -82,12 +82,20 @@ def test_fitting_never_sees_the_test_fold(monkeypatch, split: str) -> None:
         calibrated.append({id(item) for item in train})
         return Calibration()
 
+    priors: list[set[int]] = []
+    real_prior = evaluation.Prior.of.__func__  # type: ignore[attr-defined]
+
+    def spy_prior(cls, train):
+        priors.append({id(item) for item in train})
+        return real_prior(cls, train)
+
     monkeypatch.setattr(evaluation, "train_models", fake_train)
     monkeypatch.setattr(evaluation, "calibrate", fake_calibrate)
+    monkeypatch.setattr(evaluation.Prior, "of", classmethod(spy_prior))
     report = evaluation.cross_validate(items, idf, layer="all", folds=4, seed=1, split=split)
     assert report.get("codebook", "code").n_segments == len(items)
     assignment = evaluation.fold_of(items, 4, 1, split)
-    assert fitted == calibrated and len(fitted) == 4
+    assert fitted == calibrated == priors and len(fitted) == 4
     for fold, seen in enumerate(fitted):
         held_out = {id(item) for item, at in zip(items, assignment, strict=True) if at == fold}
         assert held_out and not held_out & seen
@@ -131,3 +139,19 @@ def test_concept_labels_lift_concept_precision_on_a_small_corpus() -> None:
     # Every turn of the fixture is predictable from its words: open turns via the model only.
     assert concept.precision_at_1 == 1.0
     assert report.get("codebook", "concept").n_without_suggestion == 6
+
+
+def test_rankings_end_with_the_training_folds_most_frequent_labels() -> None:
+    items, idf = make_items()
+    report = evaluation.cross_validate(items, idf, layer="all", folds=3, seed=2, epochs=1)
+    codebook = report.get("codebook", "concept")
+    # The IT turns match no term: no suggestion, so their ranking is the prior alone,
+    # temporality (18 of 24 turns) before open (6): a miss at 1, a hit within three.
+    assert codebook.n_without_suggestion == 6
+    labels = {row.label: row for row in codebook.labels}
+    assert labels["open"].recall_at_3.value == 1.0
+    assert labels["open"].precision_at_1.n == 0
+    assert codebook.confusion["open"] == {"temporality": 6}
+    prior = evaluation.Prior.of(items)
+    assert prior.concepts == ("temporality", "open")
+    assert prior.codes[0] == "temporality.breaks"

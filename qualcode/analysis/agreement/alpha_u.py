@@ -63,14 +63,30 @@ def _tiling(
     return sec_start[keep], sec_end[keep], unit[keep]
 
 
-def _pair_difference(
+def distinct(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Sorted distinct values (`np.unique` without its hash table, which is slow here)."""
+    ordered = np.sort(values, kind="stable")
+    return (
+        ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])] if len(ordered) else ordered
+    )
+
+
+def pair_terms(
     length: int, first: tuple[npt.NDArray, npt.NDArray, npt.NDArray], second: tuple
-) -> float:
-    """Sum of the differences of every overlapping pair of sections of two coders."""
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The difference of every overlapping pair of sections of two coders, with the start
+    of the first coder's section of each pair."""
     (s1, e1, u1), (s2, e2, u2) = first, second
-    cuts = np.union1d(np.concatenate([s1, s2]), [length])[:-1]
-    i = np.searchsorted(s1, cuts, side="right") - 1
-    j = np.searchsorted(s2, cuts, side="right") - 1
+    # Cut at every section start of either coder (all below length); at each cut, i and j
+    # are the sections of each coder holding it: the number of its starts up to the cut,
+    # less one, read off the merged sort (two sorted runs, so merging is linear).
+    merged = np.concatenate([s1, s2])
+    order = np.argsort(merged, kind="stable")
+    ordered = merged[order]
+    firsts = np.cumsum(order < len(s1))
+    last = np.concatenate([ordered[1:] != ordered[:-1], [True]]) if len(ordered) else ordered > 0
+    i = firsts[last] - 1
+    j = np.arange(1, len(ordered) + 1)[last] - firsts[last] - 1
     # i and j only grow along the cuts: each overlapping pair is a run of equal (i, j).
     starts = np.concatenate([[True], (i[1:] != i[:-1]) | (j[1:] != j[:-1])])
     i, j = i[starts], j[starts]
@@ -81,7 +97,14 @@ def _pair_difference(
     difference = np.where(both, (b1 - b2) ** 2 + (f1 - f2) ** 2, 0)
     difference = difference + np.where(inside1, (f1 - b1) ** 2, 0)
     difference = difference + np.where(inside2, (f2 - b2) ** 2, 0)
-    return float(difference.sum())
+    return b1, difference
+
+
+def _pair_difference(
+    length: int, first: tuple[npt.NDArray, npt.NDArray, npt.NDArray], second: tuple
+) -> float:
+    """Sum of the differences of every overlapping pair of sections of two coders."""
+    return float(pair_terms(length, first, second)[1].sum())
 
 
 def disagreements(length: int, coders: Sequence[Spans]) -> tuple[float, float]:

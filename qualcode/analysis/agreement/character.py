@@ -142,7 +142,24 @@ def document_presence_counts(
                 "check the coding offsets against the transcript."
             )
         merged.append(merge_span_arrays(s + offsets[d], e + offsets[d]))
-    (a_start, a_end), (b_start, b_end) = merged
+    both, covered_a, covered_b = presence_tables(offsets, size, merged[0], merged[1])
+    return [
+        PresenceCounts(int(x), int(ca - x), int(cb - x), int(length - ca - cb + x))
+        for x, ca, cb, length in zip(
+            both.tolist(), covered_a.tolist(), covered_b.tolist(), size.tolist(), strict=True
+        )
+    ]
+
+
+def presence_tables(
+    offsets: npt.NDArray[np.int64],
+    size: npt.NDArray[np.int64],
+    a: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    b: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Per document (starting at `offsets`, `size` long, laid end to end): characters both
+    coders covered, A covered and B covered, from each coder's merged (starts, ends)."""
+    (a_start, a_end), (b_start, b_end) = a, b
     doc_of = np.searchsorted(offsets, a_start, side="right") - 1
     b_doc = np.searchsorted(offsets, b_start, side="right") - 1
     before = np.concatenate([[0], np.cumsum(b_end - b_start)])
@@ -157,15 +174,30 @@ def document_presence_counts(
         return np.where(i >= 0, before[j] + partial, 0)
 
     n = len(size)
-    both = np.bincount(doc_of, coverage(a_end) - coverage(a_start), minlength=n)
-    covered_a = np.bincount(doc_of, a_end - a_start, minlength=n)
-    covered_b = np.bincount(b_doc, b_end - b_start, minlength=n)
-    return [
-        PresenceCounts(int(x), int(ca - x), int(cb - x), int(length - ca - cb + x))
-        for x, ca, cb, length in zip(
-            both.tolist(), covered_a.tolist(), covered_b.tolist(), size.tolist(), strict=True
-        )
-    ]
+    both = np.zeros(n, dtype=np.int64)
+    covered_a = np.zeros(n, dtype=np.int64)
+    covered_b = np.zeros(n, dtype=np.int64)
+    np.add.at(both, doc_of, coverage(a_end) - coverage(a_start))
+    np.add.at(covered_a, doc_of, a_end - a_start)
+    np.add.at(covered_b, b_doc, b_end - b_start)
+    return both, covered_a, covered_b
+
+
+def cell_agreement(
+    tables: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Percent agreement and Cohen's kappa of many 2 x 2 tables (rows: both, A only,
+    B only, neither) at once, NaN where undefined (as `agreement_from_counts`)."""
+    counts = np.asarray(tables, dtype=np.float64).reshape(-1, 4)
+    n = counts.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = counts / n[:, None]
+        observed = p[:, 0] + p[:, 3]
+        first, second = p[:, 0] + p[:, 1], p[:, 0] + p[:, 2]
+        expected = first * second + (1 - first) * (1 - second)
+        kappa = np.where(1.0 - expected >= 1e-12, (observed - expected) / (1.0 - expected), np.nan)
+    undefined = n == 0
+    return np.where(undefined, np.nan, observed), np.where(undefined, np.nan, kappa)
 
 
 @dataclass(frozen=True)
@@ -200,29 +232,48 @@ def aggregate(
     `transcript_draws`), 95 % percentile intervals from resampling the transcripts
     (clusters of characters); `clusters` gives each result's transcript index (default:
     one result per transcript)."""
-    n = len(results)
     tables = np.array(
         [[r.counts.both, r.counts.a_only, r.counts.b_only, r.counts.neither] for r in results],
         dtype=np.float64,
     ).reshape(-1, 4)
-    size = (
-        np.array([r.length for r in results], dtype=np.float64)
-        if average == "weighted"
-        else np.ones(n)
-    )
-    kappas = np.array(
-        [
-            1.0
-            if empty_as_one and r.counts.total == r.counts.neither
-            else np.nan
-            if r.kappa is None
-            else r.kappa
-            for r in results
-        ]
-    ).reshape(-1)
+    kappas = np.array([np.nan if r.kappa is None else r.kappa for r in results]).reshape(-1)
     percents = np.array(
         [np.nan if r.percent_agreement is None else r.percent_agreement for r in results]
     ).reshape(-1)
+    lengths = np.array([r.length for r in results], dtype=np.float64).reshape(-1)
+    return aggregate_tables(
+        tables,
+        lengths,
+        percents,
+        kappas,
+        average,
+        empty_as_one=empty_as_one,
+        clusters=clusters,
+        draws=draws,
+    )
+
+
+def aggregate_tables(
+    tables: npt.NDArray[np.float64],
+    lengths: npt.NDArray[np.float64],
+    percents: npt.NDArray[np.float64],
+    kappas: npt.NDArray[np.float64],
+    average: str = "pooled",
+    *,
+    empty_as_one: bool = False,
+    clusters: npt.ArrayLike | None = None,
+    draws: npt.NDArray[np.float64] | None = None,
+    drawn_tables: npt.NDArray[np.float64] | None = None,
+) -> Aggregate:
+    """`aggregate` of per-transcript results given as arrays: 2 x 2 tables (n x 4),
+    transcript lengths, percent agreement and kappa (NaN where undefined). For the pooled
+    average, `drawn_tables` may give `draws` times the per-transcript tables (resamples
+    x 4), computed by the caller for many codes in one product."""
+    n = len(tables)
+    tables = np.asarray(tables, dtype=np.float64).reshape(-1, 4)
+    size = np.asarray(lengths, dtype=np.float64) if average == "weighted" else np.ones(n)
+    empty = tables[:, :3].sum(axis=1) == 0
+    kappas = np.where(empty, 1.0, kappas) if empty_as_one else np.asarray(kappas)
     cluster = np.arange(n) if clusters is None else np.asarray(clusters, dtype=np.int64)
     n_clusters = int(cluster.max()) + 1 if n else 0
 
@@ -236,10 +287,13 @@ def aggregate(
         for v in (percents, kappas)
     ]
 
-    def statistic(weights: npt.NDArray[np.float64]) -> tuple[npt.NDArray, npt.NDArray]:
-        """(percent agreement, kappa) for each row of transcript weights."""
+    def statistic(
+        weights: npt.NDArray[np.float64], drawn: npt.NDArray[np.float64] | None = None
+    ) -> tuple[npt.NDArray, npt.NDArray]:
+        """(percent agreement, kappa) for each row of transcript weights (`drawn`: the
+        weighted tables, when the caller has them)."""
         if average == "pooled":
-            both, a_only, b_only, neither = (weights @ summed).T
+            both, a_only, b_only, neither = (weights @ summed if drawn is None else drawn).T
             total = both + a_only + b_only + neither
             with np.errstate(divide="ignore", invalid="ignore"):
                 observed = (both + neither) / total
@@ -257,7 +311,7 @@ def aggregate(
     result = Aggregate(_float(percent[0]), _float(kappa[0]))
     if draws is None or n_clusters < 2:
         return result
-    percent_draws, kappa_draws = statistic(draws)
+    percent_draws, kappa_draws = statistic(draws, drawn_tables)
     return Aggregate(
         result.percent_agreement,
         result.kappa,

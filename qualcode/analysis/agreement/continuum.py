@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from qualcode.analysis.agreement.alpha_u import disagreements
 from qualcode.analysis.agreement.character import merge_span_arrays
 from qualcode.analysis.agreement.interpret import interpret_alpha
 from qualcode.analysis.agreement.layers import Context, SpanLayers
 from qualcode.analysis.agreement.segment_match import CodedSegment, segment_agreement
+from qualcode.analysis.agreement.stacked import Stack, stacked_spans
 from qualcode.analysis.agreement.unitized import (
     Cu_alpha,
     Unit,
-    binary_u_from_spans,
     cu_alpha,
     u_alpha,
 )
@@ -46,17 +46,14 @@ def unitizing_table(context: Context, layers: SpanLayers) -> ResultTable:
         total = int(sum(lengths))
         if total == 0:
             continue
-        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         pair = f"{context.coders[a]}/{context.coders[b]}"
-        continuum = (documents, offsets, total)
+        spans = _continuum_spans(layers, (a, b), documents, lengths)
         for number, concept in enumerate(concepts):
             members = [i for i, c in enumerate(concept_index.tolist()) if c == number]
-            value = _unitized(context, layers, (a, b), continuum, members, notes)
+            value = _unitized(context, spans, total, members, notes)
             rows.append([pair, concept, "cu-alpha", value, interpret_alpha(value)])
         everything = list(range(len(context.labels)))
-        value = _unitized(
-            context, layers, (a, b), continuum, everything, notes, domains=concept_index
-        )
+        value = _unitized(context, spans, total, everything, notes, domains=concept_index)
         rows.append([pair, ALL_CODES, "Cu-alpha", value, interpret_alpha(value)])
     return ResultTable(
         title="Unitizing agreement (ATLAS.ti cu-alpha and Cu-alpha)",
@@ -66,7 +63,9 @@ def unitizing_table(context: Context, layers: SpanLayers) -> ResultTable:
     )
 
 
-def all_coders_table(context: Context, layers: SpanLayers) -> ResultTable | None:
+def all_coders_table(
+    context: Context, layers: SpanLayers, memo: dict[tuple[object, ...], Any] | None = None
+) -> ResultTable | None:
     """Three or more coders at once: |u-alpha and alpha-U per code, u-alpha per concept (its
     codes as values) and alpha-U over all codes, over the transcripts every compared coder
     took part in (Krippendorff et al. 2016, eqs. 5a and 6, and Krippendorff 1995, for m
@@ -79,37 +78,27 @@ def all_coders_table(context: Context, layers: SpanLayers) -> ResultTable | None
     documents = np.array(tids, dtype=np.int64)
     lengths = [context.transcripts[tid].length for tid in tids]
     total = int(sum(lengths))
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    continuum = (documents, offsets, total)
     rows: list[list[str | int | float | None]] = []
     notes: set[str] = set()
     coders = tuple(range(m))
-    measured: list[tuple[float, float]] = []
     if total:
+        stack = Stack.of(lengths, len(context.labels), documents, memo)
+        doc = layers.doc_index(documents)
+        merged = [stack.units(layers, coder, doc) for coder in coders]
+        u = stack.binary_u(merged)
+        d_o, d_e = stack.alpha_u(merged, coders)
         for label, name in enumerate(context.labels):
-            spans = []
-            for coder in coders:
-                mask = layers.pick(coder, documents, [label])
-                spans.append(
-                    (
-                        np.searchsorted(documents, layers.transcript[mask]),
-                        layers.start[mask],
-                        layers.end[mask],
-                    )
-                )
-            value = binary_u_from_spans(spans, offsets, total)
-            rows.append([name, "|u-alpha", value, interpret_alpha(value), total])
-            merged = [merge_span_arrays(offsets[d] + a, offsets[d] + b) for d, a, b in spans]
-            d_o, d_e = disagreements(total, merged)
-            measured.append((d_o, d_e))
-            value = 1 - d_o / d_e if d_e > 0 else None
+            rows.append([name, "|u-alpha", u[label], interpret_alpha(u[label]), total])
+            o, e = float(d_o[label]), float(d_e[label])
+            value = 1 - o / e if e > 0 else None
             rows.append([name, "alpha-U", value, interpret_alpha(value), total])
         concept_names = [label.split(".", 1)[0] for label in context.labels]
+        spans = _continuum_spans(layers, coders, documents, lengths)
         for concept in dict.fromkeys(concept_names):
             members = [i for i, c in enumerate(concept_names) if c == concept]
-            value = _unitized(context, layers, coders, continuum, members, notes, measure=u_alpha)
+            value = _unitized(context, spans, total, members, notes, measure=u_alpha)
             rows.append([concept, "u-alpha", value, interpret_alpha(value), total])
-        mean_o, mean_e = np.mean(measured, axis=0)
+        mean_o, mean_e = np.mean(np.column_stack([d_o, d_e]), axis=0)
         value = 1 - float(mean_o) / float(mean_e) if mean_e > 0 else None
         rows.append([ALL_CODES, "alpha-U", value, interpret_alpha(value), total])
     return ResultTable(
@@ -124,27 +113,46 @@ def all_coders_table(context: Context, layers: SpanLayers) -> ResultTable | None
     )
 
 
-def _unitized(
-    context: Context,
+Spans = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
+"""One coder's spans on the continuum of transcripts laid end to end: (start, end, label)."""
+
+
+def _continuum_spans(
     layers: SpanLayers,
     coders: tuple[int, ...],
-    continuum: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int],
+    documents: npt.NDArray[np.int64],
+    lengths: list[int],
+) -> list[Spans]:
+    """Each coder's spans in the documents, in continuum offsets."""
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    doc = layers.doc_index(documents)
+    result = []
+    for coder in coders:
+        docs, label, start, end = stacked_spans(layers, coder, doc)
+        result.append((offsets[docs] + start, offsets[docs] + end, label))
+    return result
+
+
+def _unitized(
+    context: Context,
+    spans: list[Spans],
+    total: int,
     labels: list[int],
     notes: set[str],
     *,
     domains: npt.NDArray[np.int64] | None = None,
     measure: Callable[[int, list[list[Unit]]], float | None] = cu_alpha,
 ) -> float | None:
-    """cu-alpha (or `measure`) over `labels` (with `domains`: Cu-alpha, each label's domain
-    its value); None with a note when a layer has overlapping units of different values."""
-    documents, offsets, total = continuum
+    """cu-alpha (or `measure`) of the coders' `spans` over `labels` (with `domains`:
+    Cu-alpha, each label's domain its value); None with a note when a layer has overlapping
+    units of different values."""
+    chosen = np.zeros(len(context.labels), dtype=bool)
+    chosen[labels] = True
     layer_units = []
-    for coder in coders:
-        mask = layers.pick(coder, documents, labels)
-        docs = np.searchsorted(documents, layers.transcript[mask])
-        start, end = offsets[docs] + layers.start[mask], offsets[docs] + layers.end[mask]
-        label = layers.label[mask]
-        if not _exclusive(start, end, label if domains is None else domains[label]):
+    for all_start, all_end, all_label in spans:
+        mask = chosen[all_label]
+        start, end, label = all_start[mask], all_end[mask], all_label[mask]
+        if not _exclusive(start, end, label if domains is None else domains[label], total):
             notes.add(EXCLUSIVE_NOTE)
             return None
         layer_units.append(
@@ -162,20 +170,23 @@ def _unitized(
 
 
 def _exclusive(
-    start: npt.NDArray[np.int64], end: npt.NDArray[np.int64], value: npt.NDArray[np.int64]
+    start: npt.NDArray[np.int64],
+    end: npt.NDArray[np.int64],
+    value: npt.NDArray[np.int64],
+    total: int,
 ) -> bool:
     """True when no two spans of different values overlap (spans of one value may: they
-    merge), the condition of `unitized._merged`, checked without building units."""
-    intervals = []
-    for v in np.unique(value):
-        merged = merge_span_arrays(start[value == v], end[value == v])
-        intervals.append(np.column_stack(merged))
-    if not intervals:
+    merge), the condition of `unitized._merged`, checked without building units: each
+    value's spans are merged on a continuum of their own (value v from v * (total + 1))."""
+    if not len(start):
         return True
-    spans = np.vstack(intervals)
-    spans = spans[np.argsort(spans[:, 0], kind="stable")]
-    reach = np.maximum.accumulate(spans[:, 1])
-    return not bool(np.any(spans[1:, 0] < reach[:-1]))
+    width = total + 1
+    merged_start, merged_end = merge_span_arrays(start + value * width, end + value * width)
+    shift = (merged_start // width) * width
+    begin, finish = merged_start - shift, merged_end - shift
+    order = np.argsort(begin, kind="stable")
+    reach = np.maximum.accumulate(finish[order])
+    return not bool(np.any(begin[order][1:] < reach[:-1]))
 
 
 def segment_table(context: Context, layers: SpanLayers, overlap: float) -> ResultTable:

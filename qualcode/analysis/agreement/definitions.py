@@ -63,8 +63,18 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "Fleiss' kappa per category",
         "Fleiss' kappa of one category against all others: 1 - sum_i x_ij (m - x_ij) / "
-        "(N m (m - 1) p_j q_j); how reliably coders tell that category apart.",
+        "(N m (m - 1) p_j q_j); how reliably coders tell that category apart. In the "
+        "per-code table a code's Fleiss' kappa is this kappa of coded against not coded.",
         "Fleiss (1971), Psychological Bulletin 76, 378-382.",
+    ),
+    Definition(
+        "Positive and negative agreement (specific agreement)",
+        "Agreement on one category: of the coder pairs on a unit where one chose it, the "
+        "share where the other did too, sum_i x_ij (x_ij - 1) / sum_i x_ij (r_i - 1); for "
+        "a code and two coders 2 both / (2 both + A only + B only) (positive) and "
+        "2 neither / (2 neither + A only + B only) (negative). Not corrected for chance.",
+        "Fleiss (1971), Psychological Bulletin 76, 378-382; Cicchetti & Feinstein (1990), "
+        "Journal of Clinical Epidemiology 43, 551-558.",
     ),
     Definition(
         "Weighted coefficients (--weights)",

@@ -83,8 +83,22 @@ class SpanLayers:
         self, coder: int, tids: npt.NDArray[np.int64], labels: Sequence[int] | None = None
     ) -> npt.NDArray[np.bool_]:
         """Mask of one coder's spans in the transcripts (of the labels, if given)."""
-        mask: npt.NDArray[np.bool_] = (self.coder == coder) & np.isin(self.transcript, tids)
-        return mask & np.isin(self.label, labels) if labels is not None else mask
+        mask: npt.NDArray[np.bool_] = (self.coder == coder) & (self.doc_index(tids) >= 0)
+        if labels is None:
+            return mask
+        chosen = np.zeros(int(self.label.max(initial=-1)) + 1, dtype=bool)
+        wanted = np.asarray(labels, dtype=np.int64)
+        chosen[wanted[(wanted >= 0) & (wanted < len(chosen))]] = True
+        return mask & chosen[self.label]
+
+    def doc_index(self, documents: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Each span's index into the sorted transcript ids `documents`, -1 for spans in
+        other transcripts (a lookup table: no sort per call)."""
+        documents = np.asarray(documents, dtype=np.int64)
+        top = max(int(self.transcript.max(initial=0)), int(np.max(documents, initial=0))) + 1
+        where = np.full(top, -1, dtype=np.int64)
+        where[documents] = np.arange(len(documents), dtype=np.int64)
+        return where[self.transcript]
 
     def shared(self, a: int, b: int) -> list[int]:
         """The transcripts both coders `a` and `b` took part in, sorted."""
@@ -169,6 +183,26 @@ def turn_layers(
     use = kept[row] & (label >= 0)
     present[label[use], position[row[use]], coder[use]] = True
     return TurnLayers(units[:, 0], units[:, 1], present & cover[None], cover, takers)
+
+
+def span_rows(
+    whole: npt.NDArray[np.int64], spans: npt.NDArray[np.int64], segments: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """(transcript, segment, code, coder, start, end) coding rows for `span_layers` from
+    whole-turn codings (segment, code, coder), which take their segment's bounds, span
+    codings (segment, code, coder, start, end) and (id, transcript, start, end) segments;
+    codings of unknown segments are dropped (as an inner join would)."""
+    codings = np.vstack([np.column_stack([whole, np.full((len(whole), 2), -1)]), spans])
+    codings = codings.reshape(-1, 5).astype(np.int64)
+    order = np.argsort(segments[:, 0], kind="stable")
+    ids = segments[order, 0]
+    at = np.searchsorted(ids, codings[:, 0]).clip(max=max(len(ids) - 1, 0))
+    found = ids[at] == codings[:, 0] if len(ids) else np.zeros(len(codings), dtype=bool)
+    codings, segment = codings[found], segments[order[at[found]]]
+    start = np.where(codings[:, 3] < 0, segment[:, 2], codings[:, 3])
+    end = np.where(codings[:, 4] < 0, segment[:, 3], codings[:, 4])
+    rows: npt.NDArray[np.int64] = np.column_stack([segment[:, 1], codings[:, :3], start, end])
+    return rows.reshape(-1, 6)
 
 
 def span_layers(

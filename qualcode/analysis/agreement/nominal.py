@@ -90,6 +90,9 @@ class AgreementResult:
     conger_kappa: ChanceCorrected | None = None
     light_kappa: ChanceCorrected | None = None
     category_kappas: tuple[ChanceCorrected, ...] = ()
+    specific_agreement: tuple[ChanceCorrected, ...] = ()
+    """Per category (in the domain's order; for presence data: not coded, coded), the
+    agreement specific to it (`multirater.specific_agreement`)."""
     weights: Weighting = "identity"
     bootstrap: Bootstrap | None = None
 

@@ -14,14 +14,14 @@ for the unanimous ones). Tests check equality with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from qualcode.analysis.agreement._counts import CategoryCounts
 from qualcode.analysis.agreement.bootstrap import Bootstrap
-from qualcode.analysis.agreement.multirater import family
+from qualcode.analysis.agreement.multirater import family, specific_agreement
 from qualcode.analysis.agreement.nominal import (
     AgreementResult,
     PercentAgreement,
@@ -29,6 +29,7 @@ from qualcode.analysis.agreement.nominal import (
     alpha_from_counts,
     presence_kappa,
 )
+from qualcode.analysis.agreement.raters import conger, light, light_interval
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,13 @@ class PresencePatterns:
 
     weights: npt.NDArray[np.int64]
     pair: PresenceCounts
+    raters: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] = (
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
+    )
+    """Which coder did what, for the coefficients with rater-specific marginals (Conger's,
+    Light's): (pattern, units) where a pattern gives coder g's state s_g (0 no value,
+    1 not coded, 2 coded) as sum s_g 3^g. Empty beyond `MAX_RATERS` coders."""
 
     @property
     def n_coders(self) -> int:
@@ -49,7 +57,23 @@ class PresencePatterns:
         pair = PresenceCounts(
             a.both + b.both, a.a_only + b.a_only, a.b_only + b.b_only, a.neither + b.neither
         )
-        return PresencePatterns(self.weights + other.weights, pair)
+        keys = np.concatenate([self.raters[0], other.raters[0]])
+        units = np.concatenate([self.raters[1], other.raters[1]])
+        patterns, at = np.unique(keys, return_inverse=True)
+        summed = np.bincount(at, weights=units, minlength=len(patterns)).astype(np.int64)
+        return PresencePatterns(self.weights + other.weights, pair, (patterns, summed))
+
+    def rater_matrix(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The distinct units x coders presence rows (NaN no value, 0 not coded, 1 coded)
+        and how many units each stands for."""
+        patterns, units = self.raters
+        states = (patterns[:, None] // 3 ** np.arange(self.n_coders)) % 3
+        matrix = np.where(states == 0, np.nan, states - 1.0)
+        return matrix, units.astype(np.float64)
+
+
+MAX_RATERS = 39
+"""3^39 < 2^63: the most coders whose patterns fit an int64."""
 
 
 def presence_patterns(
@@ -67,7 +91,18 @@ def presence_patterns(
     n_both = int(np.count_nonzero(a & b))
     n_a, n_b = int(np.count_nonzero(a)), int(np.count_nonzero(b))
     pair = PresenceCounts(n_both, n_a - n_both, n_b - n_both, len(a) - n_a - n_b + n_both)
-    return PresencePatterns(weights.astype(np.int64), pair)
+    if m > MAX_RATERS:
+        return PresencePatterns(weights.astype(np.int64), pair)
+    state = covered.astype(np.int64) + hit
+    code = state @ (3 ** np.arange(m, dtype=np.int64))
+    if 3**m <= 6561:
+        tally = np.bincount(code, minlength=3**m)
+        patterns = np.flatnonzero(tally)
+        units = tally[patterns]
+    else:
+        patterns, units = np.unique(code, return_counts=True)
+    raters = (patterns.astype(np.int64), units.astype(np.int64))
+    return PresencePatterns(weights.astype(np.int64), pair, raters)
 
 
 def pattern_coefficients(
@@ -80,11 +115,23 @@ def pattern_coefficients(
     valid = (p <= r) & (patterns.weights > 0)
     w = patterns.weights[valid].astype(np.float64)
     counts = np.column_stack([(r - p)[valid], p[valid]]).astype(np.float64)
+    confidence = 0.95 if bootstrap is not None else None
+    absent, present = specific_agreement(counts, multiplicity=w, confidence=confidence)
     # Categories as category_counts finds them: the values that occur, 0 before 1.
     observed = [k for k in (0, 1) if float(w @ counts[:, k]) > 0]
     counts = counts[:, observed]
-    confidence = 0.95 if bootstrap is not None else None
     result = family(counts, multiplicity=w, confidence=confidence)
+    conger_kappa = light_kappa = None
+    if m >= 3 and len(patterns.raters[0]):
+        matrix, units = patterns.rater_matrix()
+        domain = np.array(observed, dtype=np.float64)
+        conger_kappa = conger(matrix, domain, confidence=confidence, multiplicity=units)
+        light_kappa = light(matrix, domain, multiplicity=units)
+        if bootstrap is not None and light_kappa.value is not None:
+            low, high = light_interval(
+                matrix, domain, bootstrap.resamples, bootstrap.seed, multiplicity=units
+            )
+            light_kappa = replace(light_kappa, ci_low=low, ci_high=high)
     percent = result.percent_agreement
     n_units = percent.n_units
     table = CategoryCounts(
@@ -99,6 +146,9 @@ def pattern_coefficients(
         fleiss_kappa=result.fleiss_kappa,
         brennan_prediger=result.brennan_prediger,
         gwet_ac1=result.gwet_ac,
+        conger_kappa=conger_kappa,
+        light_kappa=light_kappa,
+        specific_agreement=(absent, present),
         bootstrap=bootstrap,
     )
 

@@ -41,16 +41,20 @@ def cohen(
     domain: npt.ArrayLike,
     weights: npt.ArrayLike | None = None,
     confidence: float | None = 0.95,
+    multiplicity: npt.ArrayLike | None = None,
 ) -> ChanceCorrected:
-    """Cohen's kappa (weighted with `weights`) over the units both coders coded."""
+    """Cohen's kappa (weighted with `weights`) over the units both coders coded; with
+    `multiplicity`, each row stands for that many identical units."""
     values = np.asarray(domain, dtype=np.float64)
     q = len(values)
     pair = np.column_stack([np.asarray(a, np.float64), np.asarray(b, np.float64)])
-    pair = pair[~np.isnan(pair).any(axis=1)]
+    both = ~np.isnan(pair).any(axis=1)
+    pair = pair[both]
     if not len(pair) or q == 0:
         return ChanceCorrected(None, None, None, 0)
     at = _positions(pair, values)
-    table = np.bincount(at[:, 0] * q + at[:, 1], minlength=q * q).reshape(q, q)
+    mult = None if multiplicity is None else np.asarray(multiplicity, np.float64)[both]
+    table = np.bincount(at[:, 0] * q + at[:, 1], weights=mult, minlength=q * q).reshape(q, q)
     return cohen_table(table, weights, confidence)
 
 
@@ -85,46 +89,51 @@ def conger(
     domain: npt.ArrayLike,
     weights: npt.ArrayLike | None = None,
     confidence: float | None = 0.95,
+    multiplicity: npt.ArrayLike | None = None,
 ) -> ChanceCorrected:
-    """Conger's kappa of a units x coders matrix (NaN = missing) over `domain`."""
+    """Conger's kappa of a units x coders matrix (NaN = missing) over `domain`; with
+    `multiplicity`, each row stands for that many identical units."""
     matrix = np.asarray(data, dtype=np.float64)
     values = np.asarray(domain, dtype=np.float64)
     q = len(values)
     w = np.eye(q) if weights is None else np.asarray(weights, dtype=np.float64)
-    matrix = matrix[~np.isnan(matrix).all(axis=1)]
-    n, r = matrix.shape
-    if n == 0 or q == 0:
+    mult = np.ones(len(matrix)) if multiplicity is None else np.asarray(multiplicity, np.float64)
+    rated = ~np.isnan(matrix).all(axis=1)
+    matrix, mult = matrix[rated], mult[rated]
+    rows, r = matrix.shape
+    n = float(mult.sum())
+    if rows == 0 or q == 0:
         return ChanceCorrected(None, None, None, 0)
     at = _positions(matrix, values)
     coded = at >= 0
-    onehot = np.zeros((n, r, q))
+    onehot = np.zeros((rows, r, q))
     unit, rater = np.nonzero(coded)
     onehot[unit, rater, at[coded]] = 1.0
     counts = onehot.sum(axis=1)  # units x categories
     raters = counts.sum(axis=1)
     paired = raters >= 2
-    n2 = int(paired.sum())
+    n2 = float(mult[paired].sum())
     if n2 == 0:
         return ChanceCorrected(None, None, None, 0)
     weighted = counts @ w.T
     pairs = np.where(paired, raters * (raters - 1), 1.0)
     pa_i = np.where(paired, (counts * (weighted - 1)).sum(axis=1) / pairs, 0.0)
-    pa = float(pa_i.sum() / n2)
-    classified = onehot.sum(axis=0)  # raters x categories
+    pa = float((mult * pa_i).sum() / n2)
+    classified = (onehot * mult[:, None, None]).sum(axis=0)  # raters x categories
     n_g = classified.sum(axis=1)
     share = classified / np.where(n_g > 0, n_g, 1.0)[:, None]
     mean = share.mean(axis=0)
     covariance = (share.T @ share - r * np.outer(mean, mean)) / (r - 1)
     pe = float((w * (np.outer(mean, mean) - covariance / r)).sum())
     if 1.0 - pe < _UNDEFINED_MARGIN:
-        return ChanceCorrected(None, pa, pe, n2)
+        return ChanceCorrected(None, pa, pe, round(n2))
     kappa = (pa - pe) / (1.0 - pe)
     # Gwet's linearisation: lambda_ig sums, over categories k and l, the rater-level terms.
     present = coded.astype(np.float64)
     scale = n / np.where(n_g > 0, n_g, 1.0)
-    lam = np.zeros((n, r))
+    lam = np.zeros((rows, r))
     for k in range(q):
-        term = np.zeros((n, r))
+        term = np.zeros((rows, r))
         for m in range(q):
             delta = onehot[:, :, m]
             term += w[k, m] * (delta - (present - n_g[None, :] / n) * share[None, :, m])
@@ -132,9 +141,10 @@ def conger(
     pe_i = lam.sum(axis=1) / (r * (r - 1))
     unit_kappa = (n / n2) * (pa_i - pe * paired) / (1 - pe)
     unit_kappa = unit_kappa - 2 * (1 - kappa) * (pe_i - pe) / (1 - pe)
-    se = float(np.sqrt(((unit_kappa - kappa) ** 2).sum() / (n * (n - 1)))) if n > 1 else None
-    low, high = t_interval(kappa, se, n, confidence)
-    return ChanceCorrected(kappa, pa, pe, n2, se, low, high)
+    spread = (mult * (unit_kappa - kappa) ** 2).sum()
+    se = float(np.sqrt(spread / (n * (n - 1)))) if n > 1 else None
+    low, high = t_interval(kappa, se, round(n), confidence)
+    return ChanceCorrected(kappa, pa, pe, round(n2), se, low, high)
 
 
 def light_interval(
@@ -143,21 +153,26 @@ def light_interval(
     resamples: int,
     seed: int,
     confidence: float = 0.95,
+    multiplicity: npt.ArrayLike | None = None,
 ) -> tuple[float | None, float | None]:
     """Percentile interval of Light's kappa over resamples of the units (rows), all pairs'
-    contingency tables drawn at once (resample weights times one-hot cells)."""
+    contingency tables drawn at once (resample weights times one-hot cells). With
+    `multiplicity` each row stands for that many units, and a resample draws units: how
+    many of each row's, multinomially."""
     matrix = np.asarray(data, dtype=np.float64)
     values = np.asarray(domain, dtype=np.float64)
-    n, q = len(matrix), len(values)
+    rows, q = len(matrix), len(values)
+    mult = np.ones(rows) if multiplicity is None else np.asarray(multiplicity, np.float64)
+    n = round(float(mult.sum()))
     if n < 2 or q == 0:
         return None, None
     rng = np.random.default_rng(seed)
-    weights = rng.multinomial(n, np.full(n, 1 / n), size=resamples).astype(np.float64)
+    weights = rng.multinomial(n, mult / n, size=resamples).astype(np.float64)
     at = _positions(matrix, values)
     kappas = []
     for i, j in combinations(range(matrix.shape[1]), 2):
         both = (at[:, i] >= 0) & (at[:, j] >= 0)
-        cells = np.zeros((n, q * q))
+        cells = np.zeros((rows, q * q))
         cells[np.flatnonzero(both), (at[both, i] * q + at[both, j])] = 1.0
         tables = (weights @ cells).reshape(resamples, q, q)
         total = tables.sum(axis=(1, 2))
@@ -179,16 +194,20 @@ def light_interval(
     return float(low), float(high)
 
 
-def light(data: npt.ArrayLike, domain: npt.ArrayLike) -> ChanceCorrected:
+def light(
+    data: npt.ArrayLike, domain: npt.ArrayLike, multiplicity: npt.ArrayLike | None = None
+) -> ChanceCorrected:
     """Light's (1971) kappa: the mean of the pairwise Cohen's kappas (undefined when any
-    pair's kappa is). Its interval comes from a bootstrap over units (`light_interval`)."""
+    pair's kappa is). Its interval comes from a bootstrap over units (`light_interval`).
+    With `multiplicity`, each row stands for that many identical units."""
     matrix = np.asarray(data, dtype=np.float64)
     kappas = [
-        cohen(matrix[:, i], matrix[:, j], domain)
+        cohen(matrix[:, i], matrix[:, j], domain, confidence=None, multiplicity=multiplicity)
         for i, j in combinations(range(matrix.shape[1]), 2)
     ]
     if not kappas or any(k.value is None for k in kappas):
         return ChanceCorrected(None, None, None, 0)
     values = [k.value for k in kappas if k.value is not None]
-    units = int((np.count_nonzero(~np.isnan(matrix), axis=1) >= 2).sum())
-    return ChanceCorrected(float(np.mean(values)), None, None, units)
+    paired = np.count_nonzero(~np.isnan(matrix), axis=1) >= 2
+    mult = np.ones(len(matrix)) if multiplicity is None else np.asarray(multiplicity, np.float64)
+    return ChanceCorrected(float(np.mean(values)), None, None, round(float(mult[paired].sum())))

@@ -6,18 +6,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from qualcode.analysis.agreement.alpha_u import disagreements
 from qualcode.analysis.agreement.bootstrap import Bootstrap
 from qualcode.analysis.agreement.character import (
-    CharacterAgreement,
-    aggregate,
-    agreement_from_counts,
-    document_presence_counts,
-    merge_span_arrays,
+    aggregate_tables,
+    cell_agreement,
     transcript_draws,
 )
 from qualcode.analysis.agreement.layers import Context, SpanLayers, Takers, TurnLayers
@@ -28,7 +25,7 @@ from qualcode.analysis.agreement.presence import (
     pattern_coefficients,
     presence_patterns,
 )
-from qualcode.analysis.agreement.unitized import DocSpans, binary_u_from_spans
+from qualcode.analysis.agreement.stacked import Stack
 from qualcode.domain.agreement import ALL_CODES, OVERALL, AgreementOptions, AgreementRow
 
 
@@ -115,6 +112,10 @@ def _nominal_row(
         krippendorff_alpha=result.krippendorff_alpha.value,
         brennan_prediger=result.brennan_prediger.value if result.brennan_prediger else None,
         gwet_ac1=result.gwet_ac1.value if result.gwet_ac1 else None,
+        conger_kappa=result.conger_kappa.value if result.conger_kappa else None,
+        light_kappa=result.light_kappa.value if result.light_kappa else None,
+        negative_agreement=result.specific_agreement[0].value,
+        positive_agreement=result.specific_agreement[1].value,
         prevalence=(n_units - neither) / n_units if n_units else None,
         intervals=_intervals(result) if bootstrap is not None else {},
     )
@@ -128,6 +129,10 @@ def _intervals(result: AgreementResult) -> dict[str, tuple[float | None, float |
         "krippendorff_alpha": result.krippendorff_alpha,
         "brennan_prediger": result.brennan_prediger,
         "gwet_ac1": result.gwet_ac1,
+        "conger_kappa": result.conger_kappa,
+        "light_kappa": result.light_kappa,
+        "negative_agreement": result.specific_agreement[0],
+        "positive_agreement": result.specific_agreement[1],
     }
     return {
         name: (field.ci_low, field.ci_high) for name, field in fields.items() if field is not None
@@ -139,61 +144,73 @@ def character_rows(
     layers: SpanLayers,
     options: AgreementOptions,
     bootstrap: Bootstrap | None = None,
+    memo: dict[tuple[object, ...], Any] | None = None,
 ) -> list[AgreementRow]:
-    """NVivo-style rows per pair of coders, group and label, with the binary u-alpha;
-    kappa across transcripts as `options.average` says (see `character.aggregate`)."""
-    by, exclude_uncoded = options.by, options.exclude_uncoded
-    rows = []
+    """NVivo-style rows per pair of coders, group and label, with the binary u-alpha and
+    alpha-U; kappa across transcripts as `options.average` says (see
+    `character.aggregate`). Every label's continuum at once (`stacked.Stack`); `memo`
+    shares units and pair disagreements with `continuum.all_coders_table`."""
+    n_labels = len(context.labels)
+    rows: list[AgreementRow] = []
+    if not n_labels:
+        return rows
     for a, b in combinations(range(len(context.coders)), 2):
         pair = (context.coders[a], context.coders[b])
-        for group, tids in _transcript_groups(context, layers.shared(a, b), by):
+        for group, tids in _transcript_groups(context, layers.shared(a, b), options.by):
             documents = np.array(tids, dtype=np.int64)
+            n_docs = len(tids)
             lengths = [context.transcripts[tid].length for tid in tids]
-            offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-            mine = [layers.pick(coder, documents) for coder in (a, b)]
-            pooled: list[CharacterAgreement] = []
-            disagreement: list[tuple[float, float]] = []
-            total = int(sum(lengths))
+            stack = Stack.of(lengths, n_labels, documents, memo)
+            doc = layers.doc_index(documents)
+            merged = [stack.units(layers, coder, doc) for coder in (a, b)]
+            tables = stack.cell_tables(*merged, exclude_uncoded=options.exclude_uncoded)
+            percents, kappas = cell_agreement(tables)
+            cell_lengths = np.tile(stack.lengths, n_labels)
+            u = stack.binary_u(merged)
+            alpha_u: list[float | None] = [None] * n_labels
+            measured = None
+            if stack.total:
+                d_o, d_e = stack.alpha_u(merged, (a, b))
+                pairs = zip(d_o.tolist(), d_e.tolist(), strict=True)
+                alpha_u = [1 - o / e if e > 0 else None for o, e in pairs]
+                mean_o, mean_e = np.mean(np.column_stack([d_o, d_e]), axis=0)
+                measured = 1 - float(mean_o) / float(mean_e) if mean_e > 0 else None
             draws = (
-                transcript_draws(len(tids), bootstrap.resamples, bootstrap.seed)
+                transcript_draws(n_docs, bootstrap.resamples, bootstrap.seed)
                 if bootstrap is not None
                 else None
             )
+            drawn = _drawn_tables(tables, n_labels, n_docs, draws, options.average)
             for label, name in enumerate(context.labels):
-                spans = [_doc_spans(layers, m & (layers.label == label), documents) for m in mine]
-                counts = document_presence_counts(lengths, spans[0], spans[1])
-                results = [
-                    agreement_from_counts(n, c, exclude_uncoded=exclude_uncoded)
-                    for n, c in zip(lengths, counts, strict=True)
-                ]
-                pooled += results
-                u = binary_u_from_spans(spans, offsets, total)
-                row = _character_row(group, name, pair, results, u, options, draws)
-                if total:
-                    merged = [
-                        merge_span_arrays(offsets[d] + s, offsets[d] + e) for d, s, e in spans
-                    ]
-                    d_o, d_e = disagreements(total, merged)
-                    disagreement.append((d_o, d_e))
-                    row = row.model_copy(update={"alpha_u": 1 - d_o / d_e if d_e > 0 else None})
-                rows.append(row)
-            if len(context.labels) > 1:
-                row = _character_row(group, ALL_CODES, pair, pooled, None, options, draws)
-                mean_o, mean_e = np.mean(disagreement, axis=0) if disagreement else (0.0, 0.0)
-                aggregated = 1 - float(mean_o) / float(mean_e) if mean_e > 0 else None
-                rows.append(row.model_copy(update={"alpha_u": aggregated}))
+                cells = slice(label * n_docs, (label + 1) * n_docs)
+                part = (tables[cells], cell_lengths[cells], percents[cells], kappas[cells])
+                mine = None if drawn is None else drawn[:, label]
+                row = _character_row(group, name, pair, part, u[label], options, draws, mine)
+                rows.append(row.model_copy(update={"alpha_u": alpha_u[label]}))
+            if n_labels > 1:
+                every = (tables, cell_lengths, percents, kappas)
+                pooled = None if drawn is None else drawn.sum(axis=1)
+                row = _character_row(group, ALL_CODES, pair, every, None, options, draws, pooled)
+                rows.append(row.model_copy(update={"alpha_u": measured}))
     return rows
 
 
-def _doc_spans(
-    layers: SpanLayers, mask: npt.NDArray[np.bool_], documents: npt.NDArray[np.int64]
-) -> DocSpans:
-    """(document index, start, end) of the masked spans; `documents` is sorted."""
-    return (
-        np.searchsorted(documents, layers.transcript[mask]),
-        layers.start[mask],
-        layers.end[mask],
+def _drawn_tables(
+    tables: npt.NDArray[np.int64],
+    n_labels: int,
+    n_docs: int,
+    draws: npt.NDArray[np.float64] | None,
+    average: str,
+) -> npt.NDArray[np.float64] | None:
+    """Every label's bootstrap tables (resamples x labels x 4) in one product of the
+    draws with the per-transcript tables, for the pooled average."""
+    if draws is None or average != "pooled" or n_docs < 2:
+        return None
+    cube = tables.reshape(n_labels, n_docs, 4).transpose(1, 0, 2).reshape(n_docs, -1)
+    product: npt.NDArray[np.float64] = (draws @ cube.astype(np.float64)).reshape(
+        len(draws), n_labels, 4
     )
+    return product
 
 
 def _transcript_groups(context: Context, tids: list[int], by: str) -> list[tuple[str, list[int]]]:
@@ -211,25 +228,29 @@ def _character_row(
     group: str,
     label: str,
     pair: tuple[str, str],
-    results: list[CharacterAgreement],
+    cells: tuple[npt.NDArray, npt.NDArray, npt.NDArray, npt.NDArray],
     u: float | None,
     options: AgreementOptions,
     draws: npt.NDArray[np.float64] | None,
+    drawn: npt.NDArray[np.float64] | None = None,
 ) -> AgreementRow:
-    """One row from per-transcript results (every label's for the pooled row: result k
-    belongs to transcript k mod the number of transcripts)."""
-    transcripts = len(draws[0]) if draws is not None else max(len(results), 1)
-    combined = aggregate(
-        results,
+    """One row from per-transcript cells (2 x 2 tables, lengths, percent agreement, kappa;
+    every label's for the pooled row: cell k belongs to transcript k mod the number of
+    transcripts)."""
+    tables, lengths, percents, kappas = cells
+    transcripts = len(draws[0]) if draws is not None else max(len(tables), 1)
+    combined = aggregate_tables(
+        tables,
+        lengths,
+        percents,
+        kappas,
         options.average,
         empty_as_one=options.empty_as_one,
-        clusters=np.arange(len(results)) % transcripts,
+        clusters=np.arange(len(tables)) % transcripts,
         draws=draws,
+        drawn_tables=drawn,
     )
-    both = sum(r.counts.both for r in results)
-    a_only = sum(r.counts.a_only for r in results)
-    b_only = sum(r.counts.b_only for r in results)
-    neither = sum(r.counts.neither for r in results)
+    both, a_only, b_only, neither = (int(x) for x in tables.sum(axis=0).tolist())
     n_units = both + a_only + b_only + neither
     intervals = {
         "percent_agreement": combined.percent_interval,

@@ -38,6 +38,21 @@ COEFFICIENTS = (
     ("krippendorff_alpha", "Krippendorff's alpha", "alpha"),
     ("brennan_prediger", "Brennan-Prediger", "kappa"),
     ("gwet_ac1", "Gwet's AC1", "kappa"),
+    ("conger_kappa", "Conger's kappa", "kappa"),
+    ("light_kappa", "Light's kappa", "kappa"),
+    ("positive_agreement", "positive agreement", ""),
+    ("negative_agreement", "negative agreement", ""),
+)
+
+SPECIFIC_NOTE = (
+    "positive agreement: of the coder pairs on a unit where one coded the code, the share "
+    "where the other did too; negative agreement: the same for leaving it off (specific "
+    "agreement per category, Fleiss 1971; Cicchetti & Feinstein 1990). Fleiss' kappa of a "
+    "code is Fleiss' per-category kappa of coded against not coded."
+)
+RATERS_NOTE = (
+    "Conger's kappa: chance agreement from each coder's own marginals (Conger 1980); "
+    "Light's kappa: the mean of Cohen's kappa over every pair of coders (Light 1971)."
 )
 
 
@@ -89,6 +104,9 @@ def rows_table(rows: list[AgreementRow], options: AgreementOptions) -> ResultTab
             "band",
             "Brennan-Prediger",
             "Gwet's AC1",
+            *([] if two else ["Conger's kappa", "Light's kappa"]),
+            "positive agreement",
+            "negative agreement",
         ]
     table_rows = []
     for row in rows:
@@ -120,6 +138,9 @@ def rows_table(rows: list[AgreementRow], options: AgreementOptions) -> ResultTab
                 interpret_interval("alpha", row.krippendorff_alpha, low, high),
                 row.brennan_prediger,
                 row.gwet_ac1,
+                *([] if two else [row.conger_kappa, row.light_kappa]),
+                row.positive_agreement,
+                row.negative_agreement,
             ]
         table_rows.append(cells)
     unit = UNIT_NAMES[options.unit]
@@ -136,6 +157,8 @@ def rows_table(rows: list[AgreementRow], options: AgreementOptions) -> ResultTab
             f"ci_low, ci_high: 95 % interval of {headline}; the band applies to the "
             'interval ("tentative to reliable" when it straddles two bands).',
         )
+    if not character:
+        notes[1:1] = [SPECIFIC_NOTE] if two else [RATERS_NOTE, SPECIFIC_NOTE]
     if two and coders and not character:
         notes.insert(1, f"A = {coders[0]}, B = {coders[1]}.")
     if character:
@@ -192,8 +215,10 @@ def intervals_table(
         f"bootstrap over transcripts ({bootstrap.resamples} resamples, seed {bootstrap.seed})"
         if character
         else "Gwet's (2014) standard errors with a t interval for percent agreement and the "
-        "kappa family; Krippendorff's bootstrap for alpha "
-        f"({bootstrap.resamples} resamples, seed {bootstrap.seed})"
+        "kappa family (Conger's included), the linearised variance of a ratio (Cochran 1977) "
+        "for positive and negative agreement; Krippendorff's bootstrap for alpha and a "
+        f"bootstrap over units for Light's kappa ({bootstrap.resamples} resamples, seed "
+        f"{bootstrap.seed})"
     )
     return ResultTable(
         title=f"Coefficients with 95 % intervals per {options.by} ({options.unit} level)",

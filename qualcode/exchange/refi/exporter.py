@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
+from qualcode.exchange.refi import cards as refi_cards
 from qualcode.exchange.refi import metadata, qdc
 from qualcode.exchange.refi.code_import import slug
 from qualcode.exchange.refi.description import CodeText, pack_description, unpack_description
@@ -32,6 +33,7 @@ from qualcode.exchange.refi.model import (
     RefiVariable,
 )
 from qualcode.exchange.refi.summary import ExportSummary
+from qualcode.store import cards as card_store
 from qualcode.store import codes as code_store
 from qualcode.store import codings as coding_store
 from qualcode.store import exchange as store
@@ -140,23 +142,60 @@ def build_project(session: Session, summary: ExportSummary) -> RefiProject:
         codings[row[0].segment_id].append(row)
     departments: dict[str, list[str]] = defaultdict(list)
     context = _Context(notes, variables, code_guids, users)
+    deck = card_store.cards(session)
+    card_keys = {card.id: card.key for card in deck}
     for transcript in store.all_transcripts(session):
         source, cases = _source(transcript, segments[transcript.id], codings, context)
         refi.sources.append(source)
         refi.cases.extend(cases)
         summary.codings += sum(len(s.codings) for s in source.selections)
+        summary.card_sections += _card_sections(
+            session, source, transcript, segments[transcript.id], card_keys
+        )
         if transcript.department:
             departments[transcript.department].append(source.guid)
     made_sets = [
         RefiSet(stable_guid("set", "department", name), f"{DEPARTMENT_SET}{name}", sources=members)
         for name, members in sorted(departments.items())
     ]
+    root = refi_cards.deck_code(
+        [refi_cards.DeckCard(card.key, dict(card.statement), list(card.concepts)) for card in deck]
+    )
+    if root is not None:
+        refi.codes.append(root)
+        made_sets.append(refi_cards.deck_set(root))
     refi.sets = made_sets + _kept_sets(session, refi, {s.guid for s in made_sets}, summary)
     refi.cases += _kept_cases(session, refi, variables, summary)
     refi.variables = variables.used()
     refi.notes = sorted(notes.notes, key=lambda note: note.guid)
     refi.project_notes = notes.for_project()
     return refi
+
+
+def _card_sections(
+    session: Session,
+    source: RefiSource,
+    transcript: Transcript,
+    segments: list[tuple[Segment, Speaker | None]],
+    card_keys: dict[int, str],
+) -> int:
+    """Add the transcript's card sections to its source as coded selections; how many."""
+    bounds = {segment.id: (segment.start_char, segment.end_char) for segment, _ in segments}
+    sections = [
+        refi_cards.SectionOut(
+            card_keys[section.card_id],
+            bounds[section.first_segment_id][0],
+            bounds[section.last_segment_id][1],
+            section.origin,
+            section.score,
+        )
+        for section, _, _ in card_store.sections_of(session, transcript.id)
+        if section.card_id is not None
+    ]
+    if sections:
+        source.selections += refi_cards.section_selections(transcript.sha256, sections)
+        source.selections.sort(key=lambda s: (s.start, s.end, s.guid))
+    return len(sections)
 
 
 def user_guid(coder: Coder) -> str:

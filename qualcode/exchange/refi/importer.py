@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
+from qualcode.exchange.refi import cards as refi_cards
 from qualcode.exchange.refi import kept, metadata
 from qualcode.exchange.refi.code_import import CodeImport
 from qualcode.exchange.refi.guids import stable_guid
@@ -30,6 +31,7 @@ from qualcode.exchange.refi.positions import (
     utf16_origin,
 )
 from qualcode.exchange.refi.summary import ImportSummary
+from qualcode.store import cards as card_store
 from qualcode.store import codes as code_store
 from qualcode.store import codings as coding_store
 from qualcode.store import exchange as store
@@ -71,9 +73,13 @@ class Importer:
         self.used_notes: set[str] = set()
         self.identities: dict[str, int] | None = None  # source GUID -> transcript id
         self.utf16: set[str] = set()  # sources whose positions count UTF-16 code units
+        self.deck: dict[str, refi_cards.DeckCard] = {}  # statement cards by code GUID
+        self.sections: dict[int, list[tuple[int, refi_cards.SectionIn]]] = {}
+        self.new_transcripts: set[int] = set()
 
     def project(self, book: Codebook, refi: RefiProject) -> None:
-        self.codes.merge(book, refi.codes)
+        codes, self.deck = refi_cards.split_deck(refi.codes)
+        self.codes.merge(book, codes)
         for user in refi.users:
             name = user.name.strip() or f"user-{user.guid[:8]}"
             self.coders_by_guid[user.guid] = self._coder(name, user.guid)
@@ -91,9 +97,12 @@ class Importer:
             if transcript is not None:
                 sources[source.guid] = transcript
         self.summary.kept = kept.keep(self.session, refi, sources)
+        self._cards()
         for guid in refi.project_notes:
             self.memo(guid, "project")
         for code in refi.all_codes():
+            if code.guid in self.deck or refi_cards.is_deck(code):
+                continue
             for guid in code.notes:
                 self.memo(guid, "code", code_id=self.codes.by_guid[code.guid].id)
         for guid, note in self.notes.items():
@@ -192,6 +201,7 @@ class Importer:
             return None
         if transcript is None:
             transcript = self._new_transcript(source, text, facts)
+            self.new_transcripts.add(transcript.id)
             self.summary.transcripts_added.append(transcript.title)
         else:
             self.summary.transcripts_merged.append(transcript.title)
@@ -307,6 +317,12 @@ class Importer:
                 continue
             start, end = mapped(selection.start), mapped(selection.end)
             pieces = _pieces(transcript.text, segments, start, end)
+            section = refi_cards.section_of(selection, self.deck)
+            if section is not None:  # a card section: the turn it starts in opens it
+                opening = next(s.id for s in segments if s.start <= start < s.end)
+                self.sections.setdefault(transcript.id, []).append((opening, section))
+                codings = [c for c in selection.codings if c.code not in self.deck]
+                selection = replace(selection, codings=codings)
             if len(pieces) > 1 and selection.codings:
                 self.summary.warnings.append(
                     f"{where}: the selection [{selection.start}, {selection.end}) crosses "
@@ -341,6 +357,50 @@ class Importer:
         added = coding_store.bulk_add_codings(self.session, rows) if rows else 0
         self.summary.codings_added += added
         self.summary.codings_present += len(rows) - added
+
+    def _cards(self) -> None:
+        """Add the file's statement cards (a key in the deck keeps its statements) and the
+        card sections of the transcripts this import added; a transcript already here keeps
+        the sections it has."""
+        if not self.deck:
+            return
+        from pydantic import ValidationError
+
+        from qualcode.domain.cards import Card
+        from qualcode.store.models import Card as CardRow
+
+        known = {card.key for card in card_store.cards(self.session)}
+        for card in self.deck.values():
+            if card.key in known:
+                continue
+            try:
+                valid = Card(key=card.key, statement=card.statement, concepts=card.concepts)
+            except ValidationError as error:
+                reason = error.errors()[0]["msg"].removeprefix("Value error, ")
+                self.summary.not_imported.append(f"the statement card {card.key!r}: {reason}")
+                continue
+            self.session.add(
+                CardRow(key=valid.key, statement=valid.statement, concepts=valid.concepts)
+            )
+            known.add(card.key)
+            self.summary.cards_added.append(card.key)
+        self.session.flush()
+        ids = {card.key: card.id for card in card_store.cards(self.session)}
+        for transcript_id, found in self.sections.items():
+            title = self.session.get_one(Transcript, transcript_id).title
+            if transcript_id not in self.new_transcripts:
+                self.summary.warnings.append(
+                    f"transcript {title!r} was here already and keeps its own card sections; "
+                    "the file's were not read."
+                )
+                continue
+            starts = [
+                card_store.Start(segment_id, ids[section.key], section.origin, section.score)
+                for segment_id, section in found
+                if section.key in ids
+            ]
+            card_store.write_sections(self.session, transcript_id, starts)
+            self.summary.card_sections += len(starts)
 
     @staticmethod
     def _misplaced(selection: RefiSelection, limit: int, utf16: bool) -> str | None:

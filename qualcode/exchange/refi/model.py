@@ -41,6 +41,7 @@ class RefiSelection:
     user: str | None = None
     codings: list[RefiCoding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    description: str = ""
 
 
 @dataclass

@@ -139,6 +139,7 @@ def _write_source(holder: etree._Element, source: RefiSource) -> None:
             endPosition=str(selection.end),
             creatingUser=selection.user,
         )
+        text_child(chosen, ns, "Description", selection.description)
         _write_codings(chosen, selection.codings)
         for note in selection.notes:
             sub(chosen, ns, "NoteRef", targetGUID=note)
@@ -288,6 +289,7 @@ def _read_source(element: Element, name: str, text: str, r: Reader) -> RefiSourc
                 user=r.optional_guid(chosen, "creatingUser"),
                 codings=_read_codings(r, chosen),
                 notes=r.refs(chosen, "NoteRef"),
+                description=r.text(chosen, "Description"),
             )
         )
     return source

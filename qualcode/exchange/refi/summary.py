@@ -19,6 +19,8 @@ class ImportSummary:
     codings_present: int = 0
     memos_added: int = 0
     kept: dict[str, int] = field(default_factory=dict)  # variables, cases, sets
+    cards_added: list[str] = field(default_factory=list)
+    card_sections: int = 0  # transcripts' card sections read from the file
     positions: str = ""  # how positions were counted, as a sentence
     not_imported: list[str] = field(default_factory=list)  # each part left, and why
     warnings: list[str] = field(default_factory=list)
@@ -34,4 +36,5 @@ class ExportSummary:
     notes: int = 0
     cases: int = 0
     sets: int = 0
+    card_sections: int = 0  # coded with their card's code (see refi.cards)
     warnings: list[str] = field(default_factory=list)
