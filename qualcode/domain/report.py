@@ -53,6 +53,7 @@ class CodeSection:
     by_group: tuple[Share, ...]
     stands_out: str
     quotes: tuple[ReportQuote, ...]
+    pooled: Share | None = None  # the other departments together, with its interval
 
 
 @dataclass(frozen=True)

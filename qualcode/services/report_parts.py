@@ -96,17 +96,27 @@ def code_section(
         (s for s in shares if s.group == citing.department),
         Share(citing.department, 0, 0, None, None),
     )
+    others = tuple(s for s in shares if s.group != citing.department)
     return CodeSection(
         key=code.key,
         name=code.name,
         definition=code.definition,
         depth=code_depth(code.key),
         here=here,
-        others=tuple(s for s in shares if s.group != citing.department),
+        others=others,
+        pooled=_pooled(others),
         by_group=tuple(by_group.shares(code.key)) if by_group else (),
         stands_out=stands_out(here),
         quotes=tuple(quotes) if here.coded else (),
     )
+
+
+def _pooled(others: Sequence[Share]) -> Share | None:
+    coded, turns = sum(s.coded for s in others), sum(s.turns for s in others)
+    if not turns:
+        return None
+    low, high = wilson_interval(coded, turns)
+    return Share(f"the other {len(others)} departments", coded, turns, low, high)
 
 
 def stands_out(here: Share) -> str:
