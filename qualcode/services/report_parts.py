@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from qualcode.analysis.contingency import RESIDUAL_THRESHOLD, wilson_interval
 from qualcode.analysis.pseudonymise import Pseudonymiser
-from qualcode.analysis.quote_ranking import Candidate, QuoteRule, rank_quotes
+from qualcode.analysis.quote_ranking import Candidate, rank_quotes
 from qualcode.domain.corpus import CodeInfo
 from qualcode.domain.layer import Layer
 from qualcode.domain.quote import Quote
-from qualcode.domain.report import CardEntry, CodeSection, MemoEntry, ReportQuote, Share
+from qualcode.domain.report import CardEntry, CodeSection, MemoEntry, QuoteRule, ReportQuote, Share
 from qualcode.domain.scope import TurnScope
 from qualcode.domain.turns import clock
 from qualcode.services import analysis

@@ -7,9 +7,9 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qualcode.domain.report import CodeSection, Report
+from qualcode.domain.report import CodeSection, Report, source_text
 from qualcode.exchange.report import charts
-from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text, source_text
+from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text
 
 if TYPE_CHECKING:
     from docx.document import Document
