@@ -21,6 +21,7 @@ from textual.color import Color
 from textual.strip import Strip
 
 from qualcode.domain.corpus import CodingView, SectionStart, SegmentView
+from qualcode.domain.spans import snap_to_words
 from qualcode.domain.turns import clock
 
 GUTTER = 3  # cursor bar, then two spaces before the text
@@ -265,8 +266,9 @@ def _marks(
             marks.append((position, position + len(needle), styles.match))
             position = folded.find(needle, position + len(needle))
     if selection is not None:
-        start, end = selection.span
-        marks.append((start, end, styles.selection))
+        snapped = snap_to_words(turn.text, *selection.span)  # what coding it would code
+        if snapped is not None:
+            marks.append((*snapped, styles.selection))
         marks.append((selection.caret, selection.caret + 1, styles.caret))
     return marks
 
