@@ -28,6 +28,7 @@ EXACT_LIMIT = 100_000
 RESAMPLES = 4999
 SEED = 14
 FEW_UNITS = 3
+FEW_GROUPS = 16  # past this many groups, `_between` bins instead of multiplying masks
 
 
 @dataclass(frozen=True)
@@ -128,13 +129,40 @@ def _arrangements(sizes: tuple[int, ...]) -> tuple[Any, bool]:
     return np.array(found), True
 
 
+@lru_cache(maxsize=2)
+def _group_matrix(sizes: tuple[int, ...]) -> Any:
+    """Sparse (arrangements x groups) x units matrix: row (a, g) holds 1 for the units that
+    arrangement a puts in group g, so its product with the units' values gives group sums."""
+    import numpy as np
+    from scipy import sparse
+
+    labels, _ = _arrangements(sizes)
+    count, units = labels.shape
+    members = np.argsort(labels, axis=1, kind="stable")  # each row: group 0's units first...
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    pointers = (np.arange(count)[:, None] * units + starts[None, :]).ravel()
+    return sparse.csr_matrix(
+        (np.ones(count * units), members.ravel(), np.append(pointers, count * units)),
+        shape=(count * len(sizes), units),
+    )
+
+
 def _between(labels: Any, values: Any, sizes: Any) -> Any:
-    """Between-group sum of squares, sum_g n_g (mean_g - mean)^2, per arrangement and code."""
+    """Between-group sum of squares, sum_g n_g (mean_g - mean)^2, per arrangement and code.
+
+    The group sums of every arrangement are a product with the arrangements' one-hot group
+    masks when the groups are few; with many groups (a study of a hundred departments) the
+    dense masks grow with their number, so a sparse matrix of them is used instead."""
     import numpy as np
     from threadpoolctl import threadpool_limits
 
     grand = values.mean(axis=0)
-    total = np.zeros((labels.shape[0], values.shape[1]))
+    count, groups = labels.shape[0], len(sizes)
+    if groups > FEW_GROUPS:
+        sums = _group_matrix(tuple(int(size) for size in sizes)) @ values
+        means = sums.reshape(count, groups, values.shape[1]) / sizes[None, :, None]
+        return ((means - grand) ** 2 * sizes[None, :, None]).sum(axis=1)
+    total = np.zeros((count, values.shape[1]))
     # The products are small (arrangements x transcripts by transcripts x codes): BLAS
     # threads only spin on a shared machine, tripling the CPU time for no gain.
     with threadpool_limits(limits=1, user_api="blas"):

@@ -17,6 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qualcode.domain.report import QuoteRule
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -26,24 +28,6 @@ class Candidate:
     transcript_id: int
     text: str
     coders: int
-
-
-@dataclass(frozen=True)
-class QuoteRule:
-    per_code: int = 3
-    min_words: int = 8
-    max_words: int = 150
-    max_per_transcript: int = 1
-    max_overlap: float = 0.5
-
-    def describe(self) -> str:
-        return (
-            f"Up to {self.per_code} quotes per code: pinned quotes first; then turns coded by "
-            f"more coders; then turns of {self.min_words}-{self.max_words} words, longer "
-            f"first; skipping a quote sharing more than {self.max_overlap:.0%} of its words "
-            f"with one already chosen, and at most {self.max_per_transcript} per focus group "
-            "until every focus group has given one; excluded quotes never appear."
-        )
 
 
 def words(text: str) -> set[str]:

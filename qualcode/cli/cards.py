@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qualcode.cli.common import DbOption, console, friendly, project
+from qualcode.config import coder_name
 from qualcode.domain.cards import DetectionReport
 from qualcode.domain.turns import turn_number
 from qualcode.errors import QualcodeError
@@ -142,12 +143,21 @@ def assign(
     none: Annotated[
         bool, typer.Option("--none", help="The turn opens no section (undo a wrong detection).")
     ] = False,
+    coder: Annotated[
+        str | None,
+        typer.Option(
+            "--coder",
+            help="Who you are (default: $QUALCODE_CODER); once the project has supervisors, "
+            "only they set sections.",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """By hand: the turn opens a section of CARD (or, with --none, no section)."""
     if (card is None) == (not none):
         raise QualcodeError("Name the CARD read in the turn, or give --none.")
-    cards.set_section_start(project(db), segment, None if none else card)
+    cards.set_section_start(project(db), segment, None if none else card, actor=coder_name(coder))
     what = "no section" if none else f"a section of {card}"
     console.print(f"Segment {segment} now opens {what} (origin manual).")
 

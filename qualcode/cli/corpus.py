@@ -22,7 +22,7 @@ from qualcode.domain.corpus import SegmentView
 from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
 from qualcode.domain.turns import clock
 from qualcode.errors import QualcodeError
-from qualcode.ingest.manifest import read_deck, read_manifest, read_moderator_roles
+from qualcode.ingest.manifest import outside, read_deck, read_manifest, read_moderator_roles
 from qualcode.services import cards, corpus, importing, scope
 
 
@@ -79,12 +79,26 @@ def import_(
         bool,
         typer.Option("--dry-run", help="Show each file's speakers and turns; write nothing."),
     ] = False,
+    allow_outside: Annotated[
+        bool,
+        typer.Option(
+            "--allow-outside",
+            help="Let the manifest name files and manifests outside its folder.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Import transcripts (.txt, .vtt, .srt, .docx, Otter exports): one transaction per file."""
     if language is not None and language not in LANGUAGES:
         raise QualcodeError(f"--language must be one of {', '.join(LANGUAGES)}.")
-    specs = read_manifest(manifest) if manifest else []
+    specs = read_manifest(manifest, allow_outside=allow_outside) if manifest else []
+    moderators = read_moderator_roles(manifest) if manifest else None
+    deck = read_deck(manifest, allow_outside=allow_outside) if manifest else []
+    if manifest and allow_outside and (elsewhere := outside(manifest, specs)):
+        shown = ", ".join(str(spec.path) for spec in elsewhere[:3])
+        more = f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else ""
+        note = f"{len(elsewhere)} files are outside the manifest's folder: {shown}{more}."
+        console.print(labelled("Note:", "yellow", note), highlight=False)
     try:
         recorded_on = date.fromisoformat(recorded) if recorded else None
     except ValueError:
@@ -110,8 +124,6 @@ def import_(
         _print_preview(importing.preview(specs, split=split_sentences, no_speakers=no_speakers))
         return
     opened = project(db, create=True)
-    moderators = read_moderator_roles(manifest) if manifest else None
-    deck = read_deck(manifest) if manifest else []
     if deck:
         added, updated = cards.load_deck(opened, deck)
         if added or updated:

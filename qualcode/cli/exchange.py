@@ -73,9 +73,15 @@ def import_qdc(
     ] = None,
     allow_partial: AllowPartial = False,
     db: DbOption = None,
+    coder: CoderOption = None,
 ) -> None:
-    """Merge the codes and code sets of a REFI-QDA codebook; existing keys are kept."""
-    _print_import(exchange.import_qdc(project(db), path, codebook, allow_partial=allow_partial))
+    """Merge the codes and code sets of a REFI-QDA codebook; existing keys are kept.
+
+    Once the project has supervisors, only a supervisor may (--coder)."""
+    summary = exchange.import_qdc(
+        project(db), path, codebook, allow_partial=allow_partial, actor=coder_name(coder)
+    )
+    _print_import(summary)
 
 
 @friendly
@@ -104,7 +110,9 @@ def import_qdpx(
 ) -> None:
     """Import or merge a REFI-QDA project; codings without a user go to --coder.
 
-    When part of the file cannot be imported, nothing is, unless --allow-partial.
+    When part of the file cannot be imported, nothing is, unless --allow-partial. Once the
+    project has supervisors, --coder is also who imports: new codes and coders, and other
+    coders' codings, need a supervisor.
     """
     summary = exchange.import_qdpx(
         project(db, create=True),

@@ -84,14 +84,13 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Write the analysis of a department as a document: figures, quotes, open codes, memos."""
-    from qualcode.analysis.quote_ranking import QuoteRule
     from qualcode.domain.layer import Layer
-    from qualcode.exchange.report import report_format, write_report
+    from qualcode.domain.report import QuoteRule
     from qualcode.services import report as service
 
     if (department is None) == (not all_departments):
         raise QualcodeError("Say which department: --department NAME, or --all-departments.")
-    chosen = report_format(output, fmt)
+    chosen = service.report_format(output, fmt)
     query = service.ReportQuery(
         department=department or "",
         by=by,
@@ -109,7 +108,7 @@ def report(
     opened = project(db)
     if not all_departments:
         built = service.build_report(opened, query)
-        write_report(built, output, chosen)
+        service.write_report(built, output, chosen)
         _said(output, built.replacements)
         return
     for name in service.departments(opened):
@@ -117,10 +116,10 @@ def report(
             opened, service.ReportQuery(**{**query.__dict__, "department": name})
         )
         path = output.with_name(f"{output.stem}-{_slug(name)}{output.suffix}")
-        write_report(built, path, chosen)
+        service.write_report(built, path, chosen)
         _said(path, built.replacements)
     summary = output.with_name(f"{output.stem}-summary{output.suffix}")
-    write_report(service.build_summary(opened, query), summary, chosen)
+    service.write_report(service.build_summary(opened, query), summary, chosen)
     _said(summary, ())
 
 

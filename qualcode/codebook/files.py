@@ -87,6 +87,12 @@ def _parse(text: str, source: str) -> tuple[MappingNode, Any]:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(source, f"is not valid YAML: {exc}.") from None
+    except RecursionError:
+        raise InputError(
+            source,
+            "nests lists and mappings too deeply to read.",
+            hint="A codebook is a flat list of codes with dotted keys; check the file.",
+        ) from None
     finally:
         loader.dispose()
 

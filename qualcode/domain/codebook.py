@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from pydantic_core import PydanticCustomError
 
 from qualcode.domain.codekey import CodeKey
+from qualcode.domain.text import LIMITS
 from qualcode.errors import NotFoundError, QualcodeError
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
@@ -63,7 +64,7 @@ class CodeSpec(_Model):
     """One code of a codebook; `key` is its dotted place in the hierarchy."""
 
     key: str
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=LIMITS["code name"])
     definition: str = ""
     include: TextList = Field(default_factory=list)
     exclude: TextList = Field(default_factory=list)
@@ -75,6 +76,12 @@ class CodeSpec(_Model):
     @field_validator("key")
     @classmethod
     def _check_key(cls, key: str) -> str:
+        if len(key) > LIMITS["code key"]:
+            raise PydanticCustomError(
+                "code_key_length",
+                "the key is {length} characters long; qualcode keeps at most {limit}",
+                {"length": len(key), "limit": LIMITS["code key"]},
+            )
         if not KEY_PATTERN.fullmatch(key):
             raise PydanticCustomError(
                 "code_key",

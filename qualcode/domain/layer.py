@@ -53,7 +53,7 @@ class Layer:
             if not version:
                 raise QualcodeError(
                     f"Layer '{value}' names no model; write model:VERSION "
-                    "(see `qualcode suggest models`)."
+                    "(see `qualcode suggest write`)."
                 )
             return cls(LayerKind.MODEL, version)
         return cls(LayerKind.CODER, value)

@@ -53,6 +53,7 @@ class CodeSection:
     by_group: tuple[Share, ...]
     stands_out: str
     quotes: tuple[ReportQuote, ...]
+    pooled: Share | None = None  # the other departments together, with its interval
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,36 @@ class Report:
     cooccurrences: tuple[tuple[str, str, int], ...] = ()
     replacements: tuple[tuple[str, str, int], ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class QuoteRule:
+    """How a report ranks quotes (see `analysis.quote_ranking`)."""
+
+    per_code: int = 3
+    min_words: int = 8
+    max_words: int = 150
+    max_per_transcript: int = 1
+    max_overlap: float = 0.5
+
+    def describe(self) -> str:
+        return (
+            f"Up to {self.per_code} quotes per code: pinned quotes first; then turns coded by "
+            f"more coders; then turns of {self.min_words}-{self.max_words} words, longer "
+            f"first; skipping a quote sharing more than {self.max_overlap:.0%} of its words "
+            f"with one already chosen, and at most {self.max_per_transcript} per focus group "
+            "until every focus group has given one; excluded quotes never appear."
+        )
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def source_text(quote: ReportQuote) -> str:
+    """Who said it and where: role (or name), group kind, transcript, turn, time."""
+    parts = [quote.speaker, quote.group_kind or "", quote.transcript, f"turn {quote.turn}"]
+    if quote.time:
+        parts.append(quote.time)
+    note = "pinned" if quote.pinned else f"coded by {quote.coders}"
+    return ", ".join(part for part in parts if part) + f" ({note})"

@@ -20,6 +20,8 @@ LIMITS = {
     "speaker label": 200,
     "speaker role": 200,
     "language": 8,
+    "code key": 200,
+    "code name": 200,
 }
 MAX_TURN_CHARS = 200_000  # a turn of some 30,000 words: one monologue per focus group at most
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a 2-hour focus group transcript is some 100 KB

@@ -23,6 +23,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
 
+from qualcode.archives import repacked
+from qualcode.domain.text import MAX_FILE_BYTES
 from qualcode.domain.transcript import ParsedTranscript, Turn
 from qualcode.errors import InputError
 from qualcode.ingest.decode import nfc
@@ -32,6 +34,7 @@ from qualcode.ingest.timecode import fill_ends
 
 _CLOCK = re.compile(rf"[\[(]?{CLOCK_PATTERN}[\])]?")
 _AFTER_BOLD_NAME = " \t:–—-"  # separators between a bold name and its text
+MAX_UNPACKED_BYTES = 4 * MAX_FILE_BYTES  # a document's XML, styles and pictures, unpacked
 
 
 @dataclass(slots=True, frozen=True)
@@ -77,6 +80,15 @@ def read_docx(data: bytes, source: str, *, no_speakers: bool = False) -> ParsedT
 
 
 def _open(data: bytes, source: str) -> Document:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise InputError(
+            source,
+            "this is not a Word (.docx) file, or a damaged one.",
+            hint="Save it from Word as .docx, or export it as plain text (.txt).",
+        )
+    # Checked and unpacked by qualcode.archives (damaged data, sizes as read, names that
+    # leave the archive or differ only in case), so python-docx unpacks nothing itself.
+    data = repacked(data, source, max_total=MAX_UNPACKED_BYTES)
     try:
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError):

@@ -168,14 +168,14 @@ def counting(project: Project, work: Callable[[Session], T]) -> T:
 
 
 def check_layer(session: Session, layer: Layer) -> None:
-    """Refuse a layer of codings that does not exist (or a model's, which has no codings)."""
-    if layer.kind is LayerKind.MODEL:
-        raise QualcodeError(
-            f"The tables count codings; {layer.label} makes suggestions, not codings. "
-            "Choose a coder, the consensus or all coders."
-        )
+    """Refuse a layer of codings that does not exist."""
     if layer_coder_ids(session, layer):
         return
+    if layer.kind is LayerKind.MODEL:
+        raise NotFoundError(
+            f"No {layer.label} has coded anything; write its layer with "
+            "`qualcode suggest write --all`, or choose a coder, the consensus or all coders."
+        )
     if layer.kind is LayerKind.CODER:
         known = ", ".join(name for _, name, flag in store.coders(session) if not flag)
         raise NotFoundError(

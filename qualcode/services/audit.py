@@ -39,8 +39,8 @@ def audit_report(
         design_table(project, coders),
         coverage_table(project, coders),
         *by_code.tables,
-        model_agreement_table(project, coders),
-        rounds_table(project, coders),
+        model_agreement_table(project, coders, actor=actor),
+        rounds_table(project, coders, actor=actor),
         *by_department.tables,
         disagreements_table(adjudication.disagreements(project, coders=coders, actor=actor)),
         adjudication_table(project),
@@ -134,7 +134,9 @@ def _blind_history(session: Session, coder_ids: tuple[int, ...]) -> str:
     )
 
 
-def rounds_table(project: Project, coders: tuple[str, ...] | None = None) -> ResultTable:
+def rounds_table(
+    project: Project, coders: tuple[str, ...] | None = None, *, actor: str | None = None
+) -> ResultTable:
     """Agreement per codebook the coders coded with (round by round), all codes pooled."""
 
     def rounds(session: Session) -> list[tuple[int, str, int, int]]:
@@ -148,7 +150,9 @@ def rounds_table(project: Project, coders: tuple[str, ...] | None = None) -> Res
     ]
     for book_id, name, version, codings in project.read(rounds):
         try:
-            found = agree.agreement_rows(project, AgreementOptions(coders=coders), book_id)
+            found = agree.agreement_rows(
+                project, AgreementOptions(coders=coders), book_id, actor=actor
+            )
         except QualcodeError as error:
             notes.append(f"{name} v{version}: {error}")
             continue

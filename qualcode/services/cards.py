@@ -35,8 +35,8 @@ from qualcode.services.project import Project
 from qualcode.services.scope import study_moderator_roles
 from qualcode.store import cards as store
 from qualcode.store.models import Card as CardRow
-from qualcode.store.models import Section, Segment, Transcript
-from qualcode.store.turn_rows import RowState, read_state
+from qualcode.store.models import Transcript
+from qualcode.store.turn_rows import RowState
 
 Progress = Callable[[DetectionReport], None]
 BATCH = 100
@@ -258,35 +258,15 @@ def sections(project: Project, transcript: str) -> list[SectionView]:
 
 
 def set_section_start(
-    project: Project, segment_id: int, card_key: str | None
+    project: Project, segment_id: int, card_key: str | None, *, actor: str | None = None
 ) -> tuple[RowState, RowState]:
     """By hand: the turn opens a section of `card_key` (None: the turn opens no section, it
-    joins the section before). Returns the rows before and after, for undo."""
+    joins the section before). Returns the rows before and after, for undo. Once the project
+    has a supervisor, only a supervisor (`actor`) sets sections."""
+    from qualcode.services.card_sections import open_section
 
-    def work(session: Session) -> tuple[RowState, RowState]:
-        segment = session.get(Segment, segment_id)
-        if segment is None:
-            raise QualcodeError(f"No segment {segment_id}; see `qualcode segments TRANSCRIPT`.")
-        card_id = _card(session, card_key).id if card_key else None
-        before = _section_rows(session, segment.transcript_id)
-        starts = [
-            s for s in store.starts_of(session, segment.transcript_id) if s.segment_id != segment_id
-        ]
-        if card_key is not None:
-            starts.append(store.Start(segment_id, card_id, "manual", None))
-        elif not any(
-            s.segment_id == segment_id for s in store.starts_of(session, segment.transcript_id)
-        ):
-            raise QualcodeError(f"Turn {segment.ordinal} opens no section; nothing to remove.")
-        store.write_sections(session, segment.transcript_id, starts)
-        return before, _section_rows(session, segment.transcript_id)
-
-    return project.write(work)
-
-
-def _section_rows(session: Session, transcript_id: int) -> RowState:
-    ids = session.scalars(select(Section.id).where(Section.transcript_id == transcript_id))
-    return read_state(session, ids={"section": list(ids)})
+    edit = open_section(project, segment_id, card_key, actor=actor)
+    return edit.before, edit.after
 
 
 def _sections(session: Session, transcript_id: int) -> list[SectionView]:

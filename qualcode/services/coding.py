@@ -174,7 +174,7 @@ def _apply(
     actor: str | None,
 ) -> tuple[CodingView, Segment]:
     segment, code, coder_row = find_target(session, segment_id, key, coder)
-    coder_row = coder_row or code_store.ensure_coder(session, coder)
+    coder_row = coder_row or roles.coder_for_write(session, coder)
     if actor is not None and actor != coder:
         roles.require_layer_access(session, actor, coder_row.id)
     start, end = check_span(segment, span, relative=relative)
@@ -260,7 +260,7 @@ def add_memo(
             code_id = find_code(session, code_key).id
         elif transcript_id is not None:
             target = "transcript"
-        coder_row = code_store.ensure_coder(session, coder) if coder else None
+        coder_row = roles.coder_for_write(session, coder) if coder else None
         memo = Memo(
             target=target,
             transcript_id=tid,

@@ -34,6 +34,7 @@ from qualcode.exchange.refi.summary import ExportSummary, ImportSummary
 from qualcode.ingest.plain_text import turn_spans
 from qualcode.services.blind import visibility
 from qualcode.services.project import Project
+from qualcode.services.roles import require_import, require_supervisor
 from qualcode.store import codes as code_store
 
 __all__ = [
@@ -105,11 +106,16 @@ def export_project_qdpx(project: Project, path: Path, *, actor: str | None = Non
 
 
 def import_qdc(
-    project: Project, path: Path, codebook: str | None = None, *, allow_partial: bool = False
+    project: Project,
+    path: Path,
+    codebook: str | None = None,
+    *,
+    allow_partial: bool = False,
+    actor: str | None = None,
 ) -> ImportSummary:
     """Merge the codes (and code sets) of a .qdc file into `codebook` (default: the active
     one, else a new codebook named after the file); codes already there (same key) are
-    kept as they are."""
+    kept as they are. Once the project has supervisors, only they may (`actor`)."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -118,6 +124,7 @@ def import_qdc(
     summary = ImportSummary(path)
 
     def work(session: Session) -> ImportSummary:
+        require_supervisor(session, actor, "import codes into the codebook")
         book = target_codebook(session, codebook, path.stem, data)
         CodeImport(session, summary).merge(book, codes)
         keep_sets(session, sets)
@@ -135,9 +142,14 @@ def import_qdpx(
     allow_partial: bool = False,
     merge_by_text: bool = False,
     positions: str | None = None,
+    actor: str | None = None,
 ) -> ImportSummary:
     """Import a .qdpx project (or a bare .qde) in one transaction; codings without a user
-    go to `coder`. `positions` (codepoints or utf16) overrides how positions are counted."""
+    go to `coder`. `positions` (codepoints or utf16) overrides how positions are counted.
+
+    Once the project has supervisors, `actor` (default: `coder`) may import only what they
+    could do by hand (see `roles.require_import`): a coder imports codings into their own
+    layer; new codes, cards or coders, and other coders' layers, need a supervisor."""
     if positions is not None and positions not in POSITIONS:
         raise QualcodeError(f"--positions must be one of {', '.join(POSITIONS)}.")
     refi = qdpx.read_project(path)
@@ -156,7 +168,16 @@ def import_qdpx(
         )
         fallback = exported[len(CODEBOOK_MARKER) :] if exported else refi.name or path.stem
         book = target_codebook(session, None, fallback, digest)
-        Importer(session, summary, options).project(book, refi)
+        known = {row.name for row in code_store.list_coders(session)}
+        importer = Importer(session, summary, options)
+        importer.project(book, refi)
+        require_import(
+            session,
+            actor or coder,
+            codebook_changed=bool(summary.codes_added or summary.cards_added),
+            new_coders=[c.name for c in code_store.list_coders(session) if c.name not in known],
+            layers=importer.layers,
+        )
         return _settle(summary, allow_partial)
 
     return project.write(work)

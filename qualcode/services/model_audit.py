@@ -36,7 +36,11 @@ def _layers(session: Session, coders: tuple[str, ...] | None) -> tuple[list[str]
 
 
 def model_agreement_table(
-    project: Project, coders: tuple[str, ...] | None = None, *, intervals: bool = True
+    project: Project,
+    coders: tuple[str, ...] | None = None,
+    *,
+    intervals: bool = True,
+    actor: str | None = None,
 ) -> ResultTable:
     """One row per model layer, human coder and concept (and all concepts pooled): units,
     percent agreement, Cohen's kappa and Krippendorff's alpha with its 95 % interval."""
@@ -57,7 +61,7 @@ def model_agreement_table(
         for human in humans:
             options = AgreementOptions(coders=(human, model), concepts=True, intervals=intervals)
             try:
-                found = agree.agreement_rows(project, options)
+                found = agree.agreement_rows(project, options, actor=actor)
             except QualcodeError as error:
                 notes.append(f"{model} and {human}: {error}")
                 continue

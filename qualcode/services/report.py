@@ -12,12 +12,16 @@ from sqlalchemy.orm import Session
 
 from qualcode import __version__
 from qualcode.analysis.contingency import RESIDUAL_THRESHOLD, wilson_interval
-from qualcode.analysis.quote_ranking import QuoteRule
 from qualcode.domain.corpus import CodeInfo
 from qualcode.domain.layer import Layer
-from qualcode.domain.report import CodeSection, Report, Share
+from qualcode.domain.report import CodeSection, QuoteRule, Report, Share
 from qualcode.domain.scope import TurnScope
 from qualcode.errors import NotFoundError, QualcodeError
+
+# The UIs write reports through the service (re-exported):
+from qualcode.exchange.report import FORMATS as FORMATS
+from qualcode.exchange.report import report_format as report_format
+from qualcode.exchange.report import write_report as write_report
 from qualcode.services import analysis
 from qualcode.services.analysis import CompareQuery, CooccurrenceQuery
 from qualcode.services.codebooks import codebook_info

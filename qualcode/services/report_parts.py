@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from qualcode.analysis.contingency import RESIDUAL_THRESHOLD, wilson_interval
 from qualcode.analysis.pseudonymise import Pseudonymiser
-from qualcode.analysis.quote_ranking import Candidate, QuoteRule, rank_quotes
+from qualcode.analysis.quote_ranking import Candidate, rank_quotes
 from qualcode.domain.corpus import CodeInfo
 from qualcode.domain.layer import Layer
 from qualcode.domain.quote import Quote
-from qualcode.domain.report import CardEntry, CodeSection, MemoEntry, ReportQuote, Share
+from qualcode.domain.report import CardEntry, CodeSection, MemoEntry, QuoteRule, ReportQuote, Share
 from qualcode.domain.scope import TurnScope
 from qualcode.domain.turns import clock
 from qualcode.services import analysis
@@ -96,17 +96,27 @@ def code_section(
         (s for s in shares if s.group == citing.department),
         Share(citing.department, 0, 0, None, None),
     )
+    others = tuple(s for s in shares if s.group != citing.department)
     return CodeSection(
         key=code.key,
         name=code.name,
         definition=code.definition,
         depth=code_depth(code.key),
         here=here,
-        others=tuple(s for s in shares if s.group != citing.department),
+        others=others,
+        pooled=_pooled(others),
         by_group=tuple(by_group.shares(code.key)) if by_group else (),
         stands_out=stands_out(here),
         quotes=tuple(quotes) if here.coded else (),
     )
+
+
+def _pooled(others: Sequence[Share]) -> Share | None:
+    coded, turns = sum(s.coded for s in others), sum(s.turns for s in others)
+    if not turns:
+        return None
+    low, high = wilson_interval(coded, turns)
+    return Share(f"the other {len(others)} departments", coded, turns, low, high)
 
 
 def stands_out(here: Share) -> str:

@@ -56,6 +56,43 @@ def require_layer_access(session: Session, actor: str | None, owner_id: int) -> 
         )
 
 
+def coder_for_write(session: Session, name: str) -> Coder:
+    """The coder `name` about to write. While nobody supervises, a coder is created on
+    their first write; once someone does, only a supervisor adds coders."""
+    coder = store.coder_by_name(session, name)
+    if coder is not None:
+        return coder
+    if not single_user(session):
+        raise PermissionDenied(
+            f"No coder '{name}' in this project; a supervisor adds coders with "
+            "`qualcode coder add NAME`."
+        )
+    return store.ensure_coder(session, name)
+
+
+def require_import(
+    session: Session,
+    actor: str | None,
+    *,
+    codebook_changed: bool,
+    new_coders: list[str],
+    layers: set[int],
+) -> None:
+    """What an import of another tool's file may do, as if each part were done by hand:
+    adding codes (or cards) and adding coders are a supervisor's; writing codings or memos
+    into a coder's layer is that coder's or a supervisor's. Called inside the import's
+    transaction, so a refusal stores nothing."""
+    if single_user(session):
+        return
+    if codebook_changed:
+        require_supervisor(session, actor, "add codes to the codebook from a file")
+    if new_coders:
+        shown = ", ".join(repr(name) for name in new_coders[:3])
+        require_supervisor(session, actor, f"add the coders {shown} named in the file")
+    for owner in sorted(layers):
+        require_layer_access(session, actor, owner)
+
+
 def _actor(session: Session, actor: str | None, action: str) -> Coder:
     if not actor:
         raise PermissionDenied(

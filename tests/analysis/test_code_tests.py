@@ -126,3 +126,29 @@ def test_two_focus_groups_per_department_cannot_reach_five_percent() -> None:
 def test_one_transcript_per_group_is_not_tested() -> None:
     assert cluster_test([[0.5], [0.1]]).problem is not None
     assert cluster_test([[0.5, 0.2], []]).problem == "fewer than two groups with coded transcripts"
+
+
+def test_many_groups_give_the_same_statistics_as_few(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With more than FEW_GROUPS groups the group sums come from a sparse matrix instead of
+    # dense masks; both must give the between-group sum of squares computed directly.
+    import numpy as np
+
+    from qualcode.analysis import clusters
+
+    rng = np.random.default_rng(3)
+    sizes = (2, 3, 2, 2, 3, 2, 2, 2, 3, 2, 2, 2, 2, 3, 2, 2, 2, 2)  # 18 groups, 40 units
+    assert len(sizes) > clusters.FEW_GROUPS
+    labels, exact = clusters._arrangements(sizes)
+    assert not exact
+    values = rng.random((sum(sizes), 3))
+    weights = np.array(sizes, dtype=float)
+    sparse_path = clusters._between(labels, values, weights)
+    monkeypatch.setattr(clusters, "FEW_GROUPS", len(sizes))
+    dense_path = clusters._between(labels, values, weights)
+    for row in (0, 1, len(labels) - 1):
+        for code in range(3):
+            groups = [values[labels[row] == g, code] for g in range(len(sizes))]
+            grand = values[:, code].mean()
+            by_hand = sum(len(group) * (group.mean() - grand) ** 2 for group in groups)
+            assert sparse_path[row, code] == pytest.approx(by_hand, rel=1e-12)
+            assert dense_path[row, code] == pytest.approx(by_hand, rel=1e-12)

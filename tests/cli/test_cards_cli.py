@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.services import cards, codebooks, coding
+from qualcode.services import cards, codebooks, coding, roles
 from qualcode.services.project import open_project
 
 CODEBOOK = Path(__file__).resolve().parents[2] / "codebooks" / "three_concepts.yaml"
@@ -141,3 +141,17 @@ def test_freq_by_card_counts_participant_turns_by_hand(study: Path, database_url
     rows = {line.split(",")[0]: line.split(",")[2:] for line in lines if "," in line}
     assert rows["temporality"] == ["1", "1", "1", "0", "2"]
     assert rows["relational_coordination"] == ["0", "1", "0", "0", "1"]
+
+
+def test_assign_is_a_supervisors_once_there_is_one(study: Path, run, database_url: str) -> None:
+    project = open_project(database_url)
+    roles.add_coder(project, "sue", roles.SUPERVISOR)
+    roles.add_coder(project, "carl", roles.CODER, actor="sue")
+    before = [(s.label, s.first_ordinal) for s in cards.sections(project, "1")]
+    refused = run("cards", "assign", "6", "planning", "--coder", "carl")
+    assert refused.exit_code == 1 and "Only a supervisor may set card sections" in refused.output
+    assert [(s.label, s.first_ordinal) for s in cards.sections(project, "1")] == before
+    done = run("cards", "assign", "6", "planning", "--coder", "sue")
+    assert done.exit_code == 0, done.output
+    assert ("planning", 5) in [(s.label, s.first_ordinal) for s in cards.sections(project, "1")]
+    project.close()

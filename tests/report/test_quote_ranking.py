@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from qualcode.analysis.quote_ranking import Candidate, QuoteRule, rank_quotes
+from qualcode.analysis.quote_ranking import Candidate, rank_quotes
+from qualcode.domain.report import QuoteRule
 
 LONG = "we never get a proper lunch break because the phone keeps ringing all day"
 OTHER = "the paper list next to the system is how we keep track of the patients here"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.analysis.quote_ranking import QuoteRule
-from qualcode.domain.report import CodeSection, Report
+from qualcode.domain.report import CodeSection, QuoteRule, Report
 from qualcode.errors import NotFoundError, PermissionDenied
 from qualcode.services.project import Project
 from qualcode.services.report import ReportQuery, build_report, build_summary, set_quote_choice

@@ -131,3 +131,40 @@ def test_bad_options_are_refused(group) -> None:
         model_layer.write_model_layer(group, [2], top=0)
     with pytest.raises(QualcodeError, match="--min-score"):
         model_layer.write_model_layer(group, [2], min_score=2.0)
+
+
+def test_the_tables_count_the_model_layer_like_a_coder(group) -> None:
+    from qualcode.domain.layer import Layer
+
+    missing = Layer.parse("model:nothing-yet")
+    with pytest.raises(QualcodeError, match="suggest write"):
+        analysis.frequency(group, analysis.FrequencyQuery(layer=missing))
+    run = model_layer.write_model_layer(group, [2], min_score=0.3)
+    written = model_codings(group, run.layer, 2)
+    for layer in (Layer.parse(run.layer), Layer.coder(run.layer)):
+        table = analysis.frequency(group, analysis.FrequencyQuery(layer=layer)).tables[0]
+        counts = {row[0]: row[-1] for row in table.rows}
+        for concept in ("temporality", "jobcrafting", "relational_coordination", "open"):
+            expected = len({turn for turn, key in written if key.split(".")[0] == concept})
+            assert counts.get(concept, 0) == expected
+
+
+def test_in_blind_mode_the_supervisor_audits_the_model_and_a_coder_may_not_write_it(
+    group,
+) -> None:
+    from qualcode.errors import PermissionDenied
+    from qualcode.services import blind, roles
+
+    coding.apply_code(group, corpus.segments(group, 2)[1].id, "temporality.breaks", "ben")
+    done.mark_done(group, 2, "ben")
+    roles.add_coder(group, "sue", roles.SUPERVISOR)
+    blind.set_blind_mode(group, True, actor="sue")
+    with pytest.raises(PermissionDenied):
+        model_layer.write_model_layer(group, [2], actor="anna")
+    run = model_layer.write_model_layer(group, [2], min_score=0.3, actor="sue")
+    report = audit.audit_report(group, actor="sue")
+    [table] = [t for t in report.tables if t.title == model_audit.TITLE]
+    assert {row[1] for row in table.rows} == {"anna", "ben"}
+    assert {row[0] for row in table.rows} == {run.layer}
+    [rounds] = [t for t in report.tables if t.title.startswith("Agreement round by round")]
+    assert rounds.rows  # computed for the supervisor, not a note about blind mode

@@ -143,7 +143,7 @@ async def test_compare_screen_offers_card(make_app, with_cards, settle) -> None:
         assert "in a card's section" in view.report.scope
 
 
-@pytest.mark.parametrize("size", [SIZE], ids=["80x24"])
+@pytest.mark.parametrize("size", [SIZE, (160, 48)], ids=["80x24", "160x48"])
 def test_coding_screen_with_card_headers_snapshot(snap_compare, make_app, with_cards, size):
     async def to_the_card(pilot: Pilot) -> None:
         await pilot.pause()

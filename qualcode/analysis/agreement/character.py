@@ -263,9 +263,12 @@ def aggregate_tables(
     empty_as_one: bool = False,
     clusters: npt.ArrayLike | None = None,
     draws: npt.NDArray[np.float64] | None = None,
+    drawn_tables: npt.NDArray[np.float64] | None = None,
 ) -> Aggregate:
     """`aggregate` of per-transcript results given as arrays: 2 x 2 tables (n x 4),
-    transcript lengths, percent agreement and kappa (NaN where undefined)."""
+    transcript lengths, percent agreement and kappa (NaN where undefined). For the pooled
+    average, `drawn_tables` may give `draws` times the per-transcript tables (resamples
+    x 4), computed by the caller for many codes in one product."""
     n = len(tables)
     tables = np.asarray(tables, dtype=np.float64).reshape(-1, 4)
     size = np.asarray(lengths, dtype=np.float64) if average == "weighted" else np.ones(n)
@@ -284,10 +287,13 @@ def aggregate_tables(
         for v in (percents, kappas)
     ]
 
-    def statistic(weights: npt.NDArray[np.float64]) -> tuple[npt.NDArray, npt.NDArray]:
-        """(percent agreement, kappa) for each row of transcript weights."""
+    def statistic(
+        weights: npt.NDArray[np.float64], drawn: npt.NDArray[np.float64] | None = None
+    ) -> tuple[npt.NDArray, npt.NDArray]:
+        """(percent agreement, kappa) for each row of transcript weights (`drawn`: the
+        weighted tables, when the caller has them)."""
         if average == "pooled":
-            both, a_only, b_only, neither = (weights @ summed).T
+            both, a_only, b_only, neither = (weights @ summed if drawn is None else drawn).T
             total = both + a_only + b_only + neither
             with np.errstate(divide="ignore", invalid="ignore"):
                 observed = (both + neither) / total
@@ -305,7 +311,7 @@ def aggregate_tables(
     result = Aggregate(_float(percent[0]), _float(kappa[0]))
     if draws is None or n_clusters < 2:
         return result
-    percent_draws, kappa_draws = statistic(draws)
+    percent_draws, kappa_draws = statistic(draws, drawn_tables)
     return Aggregate(
         result.percent_agreement,
         result.kappa,

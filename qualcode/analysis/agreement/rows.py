@@ -180,16 +180,37 @@ def character_rows(
                 if bootstrap is not None
                 else None
             )
+            drawn = _drawn_tables(tables, n_labels, n_docs, draws, options.average)
             for label, name in enumerate(context.labels):
                 cells = slice(label * n_docs, (label + 1) * n_docs)
                 part = (tables[cells], cell_lengths[cells], percents[cells], kappas[cells])
-                row = _character_row(group, name, pair, part, u[label], options, draws)
+                mine = None if drawn is None else drawn[:, label]
+                row = _character_row(group, name, pair, part, u[label], options, draws, mine)
                 rows.append(row.model_copy(update={"alpha_u": alpha_u[label]}))
             if n_labels > 1:
                 every = (tables, cell_lengths, percents, kappas)
-                row = _character_row(group, ALL_CODES, pair, every, None, options, draws)
+                pooled = None if drawn is None else drawn.sum(axis=1)
+                row = _character_row(group, ALL_CODES, pair, every, None, options, draws, pooled)
                 rows.append(row.model_copy(update={"alpha_u": measured}))
     return rows
+
+
+def _drawn_tables(
+    tables: npt.NDArray[np.int64],
+    n_labels: int,
+    n_docs: int,
+    draws: npt.NDArray[np.float64] | None,
+    average: str,
+) -> npt.NDArray[np.float64] | None:
+    """Every label's bootstrap tables (resamples x labels x 4) in one product of the
+    draws with the per-transcript tables, for the pooled average."""
+    if draws is None or average != "pooled" or n_docs < 2:
+        return None
+    cube = tables.reshape(n_labels, n_docs, 4).transpose(1, 0, 2).reshape(n_docs, -1)
+    product: npt.NDArray[np.float64] = (draws @ cube.astype(np.float64)).reshape(
+        len(draws), n_labels, 4
+    )
+    return product
 
 
 def _transcript_groups(context: Context, tids: list[int], by: str) -> list[tuple[str, list[int]]]:
@@ -211,6 +232,7 @@ def _character_row(
     u: float | None,
     options: AgreementOptions,
     draws: npt.NDArray[np.float64] | None,
+    drawn: npt.NDArray[np.float64] | None = None,
 ) -> AgreementRow:
     """One row from per-transcript cells (2 x 2 tables, lengths, percent agreement, kappa;
     every label's for the pooled row: cell k belongs to transcript k mod the number of
@@ -226,6 +248,7 @@ def _character_row(
         empty_as_one=options.empty_as_one,
         clusters=np.arange(len(tables)) % transcripts,
         draws=draws,
+        drawn_tables=drawn,
     )
     both, a_only, b_only, neither = (int(x) for x in tables.sum(axis=0).tolist())
     n_units = both + a_only + b_only + neither

@@ -8,7 +8,8 @@ import hashlib
 from sqlalchemy.orm import Session
 
 from qualcode.domain.codebook import KEY_PATTERN, slugify_open_code
-from qualcode.errors import QualcodeError
+from qualcode.domain.text import within_limit
+from qualcode.errors import InputError, QualcodeError
 from qualcode.exchange.refi.description import CodeText, unpack_description
 from qualcode.exchange.refi.model import RefiCode
 from qualcode.exchange.refi.summary import ImportSummary
@@ -95,6 +96,11 @@ class CodeImport:
         parent: Code | None,
         order: int,
     ) -> Code:
+        try:
+            within_limit("code key", key)
+            within_limit("code name", refi.name)
+        except QualcodeError as error:
+            raise InputError(str(self.summary.path), f"code {refi.name[:60]!r}: {error}") from None
         color = (refi.color or "").lower()
         if len(color) == 4:  # #rgb -> #rrggbb
             color = "#" + "".join(2 * c for c in color[1:])

@@ -76,6 +76,7 @@ class Importer:
         self.deck: dict[str, refi_cards.DeckCard] = {}  # statement cards by code GUID
         self.sections: dict[int, list[tuple[int, refi_cards.SectionIn]]] = {}
         self.new_transcripts: set[int] = set()
+        self.layers: set[int] = set()  # coders whose codings or memos this file writes
 
     def project(self, book: Codebook, refi: RefiProject) -> None:
         codes, self.deck = refi_cards.split_deck(refi.codes)
@@ -131,6 +132,12 @@ class Importer:
         return coder.id
 
     def coder_id(self, *guids: str | None) -> int:
+        """The coder a coding or memo of these users goes to (noted in `layers`)."""
+        coder = self._coder_id(*guids)
+        self.layers.add(coder)
+        return coder
+
+    def _coder_id(self, *guids: str | None) -> int:
         for guid in guids:
             if guid is None:
                 continue

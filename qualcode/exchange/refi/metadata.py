@@ -64,5 +64,5 @@ def extract(description: str) -> tuple[SourceFacts | None, str | None]:
         return None, None
     try:
         return SourceFacts.model_validate(json.loads(line[len(MARKER) :])), None
-    except (ValueError, ValidationError) as error:
+    except (ValueError, ValidationError, RecursionError) as error:  # JSON nested too deep
         return None, f"its qualcode metadata cannot be read ({type(error).__name__})"

@@ -13,6 +13,7 @@ from qualcode.exchange.refi.safety import parse_xml
 from qualcode.exchange.refi.xmlutil import CODEBOOK_NS, Reader, serialise, sub, text_child
 
 ORIGIN = "qualcode"
+MAX_CODE_DEPTH = 32  # a dotted key holds at most 200 characters
 
 
 def write_codes(parent: etree._Element, ns: str, codes: list[RefiCode]) -> None:
@@ -34,24 +35,37 @@ def write_codes(parent: etree._Element, ns: str, codes: list[RefiCode]) -> None:
 
 
 def read_codes(reader: Reader, parent: Element) -> list[RefiCode]:
-    """The Code elements directly under `parent`, with their children."""
-    codes = []
-    for element in reader.children(parent, "Code"):
-        name = element.get("name")
-        if not name:
-            raise InputError(reader.source, "a Code has no name.", hint="Give every code a name.")
-        codes.append(
-            RefiCode(
+    """The Code elements under `parent`, with their children nested, read without recursion;
+    codes nested deeper than MAX_CODE_DEPTH are refused (their dotted keys would not fit)."""
+    roots: list[RefiCode] = []
+    pending: list[tuple[Element, list[RefiCode], int]] = [(parent, roots, 1)]
+    while pending:
+        holder, siblings, depth = pending.pop()
+        for element in reader.children(holder, "Code"):
+            name = element.get("name")
+            if not name:
+                raise InputError(
+                    reader.source, "a Code has no name.", hint="Give every code a name."
+                )
+            if depth > MAX_CODE_DEPTH:
+                raise InputError(
+                    reader.source,
+                    f"codes nest more than {MAX_CODE_DEPTH} levels deep (the code {name[:60]!r} "
+                    f"is at level {depth}).",
+                    hint="qualcode keeps at most that many; flatten the hierarchy and export "
+                    "it again.",
+                )
+            code = RefiCode(
                 guid=reader.guid(element),
                 name=name,
                 codable=element.get("isCodable", "true").strip().lower() in ("true", "1"),
                 color=element.get("color"),
                 description=reader.text(element, "Description"),
-                children=read_codes(reader, element),
                 notes=reader.refs(element, "NoteRef"),
             )
-        )
-    return codes
+            siblings.append(code)
+            pending.append((element, code.children, depth + 1))
+    return roots
 
 
 def write_codebook(codes: list[RefiCode], sets: Sequence[RefiSet] = ()) -> bytes:

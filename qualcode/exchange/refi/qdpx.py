@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Element
 
 from lxml import etree
 
+from qualcode.archives import MAX_TOTAL_BYTES
 from qualcode.errors import InputError
 from qualcode.exchange.refi.model import (
     MissingSource,
@@ -164,16 +165,18 @@ def _write_values(parent: etree._Element, values: dict[str, str]) -> None:
         sub(element, PROJECT_NS, "TextValue").text = value
 
 
-def read_project(path: Path, **limits: int) -> RefiProject:
+def read_project(path: Path, *, max_total: int = MAX_TOTAL_BYTES) -> RefiProject:
     """Read a .qdpx archive or a bare .qde document safely (see `safety`); source texts are
     returned as stored."""
-    if not zipfile.is_zipfile(path) and path.is_file():
+    if path.is_file() and not zipfile.is_zipfile(path):
         try:
             data = path.read_bytes()
         except OSError as error:
             raise InputError(str(path), f"cannot be read ({error.strerror}).") from error
-        return parse_project(data, str(path))
-    archive = open_zip(path, **limits)
+        if not data.startswith(b"PK"):
+            return parse_project(data, str(path))
+        # A zip without its directory (truncated, damaged): open_zip names it.
+    archive = open_zip(path, max_total=max_total)
     try:
         name = archive.find(PROJECT_ENTRY)
         if name is None:

@@ -11,31 +11,35 @@ import io
 import math
 from typing import TYPE_CHECKING, Literal
 
-from qualcode.domain.report import CodeSection, Report
+from qualcode.domain.report import CodeSection, Report, Share
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 Kind = Literal["svg", "png"]
 TOP_CODES = 12
+MAX_GROUPS = 6  # departments drawn one by one; past that, pooled or the most different
 
 
 def share_bars(report: Report, kind: Kind) -> str | bytes:
-    """Share of turns per concept, one bar per department, with 95 % Wilson intervals."""
+    """Share of turns per concept, one bar per department, with 95 % Wilson intervals.
+
+    With more than `MAX_GROUPS` departments the others are pooled into one bar."""
     figure = _figure(7.0, 3.2)
     axes = figure.add_subplot()
     sections = [s for s in report.sections if s.depth == 1] or list(report.sections)
-    groups = [s.group for s in (sections[0].here, *sections[0].others)] if sections else []
-    groups = sorted(groups, key=lambda g: (g != report.department, g))
+    bars = [_bar_shares(section) for section in sections]
+    groups = [share.group for share in bars[0]] if bars else []
     width = 0.8 / max(len(groups), 1)
     for g, group in enumerate(groups):
         values, lows, highs = [], [], []
-        for section in sections:
-            share = next(s for s in (section.here, *section.others) if s.group == group)
+        for shares in bars:
+            share = shares[g]
             value = share.value or 0.0
             values.append(100 * value)
-            lows.append(100 * (value - (share.low or 0.0)) if share.turns else 0.0)
-            highs.append(100 * ((share.high or 0.0) - value) if share.turns else 0.0)
+            # max(0, ...): the interval holds the share, up to rounding
+            lows.append(100 * max(0.0, value - (share.low or 0.0)) if share.turns else 0.0)
+            highs.append(100 * max(0.0, (share.high or 0.0) - value) if share.turns else 0.0)
         positions = [i + (g - (len(groups) - 1) / 2) * width for i in range(len(sections))]
         axes.bar(
             positions,
@@ -55,26 +59,48 @@ def share_bars(report: Report, kind: Kind) -> str | bytes:
     return _save(figure, kind)
 
 
+def _bar_shares(section: CodeSection) -> list[Share]:
+    """The department first, then the others by name, or pooled when there are many."""
+    others = sorted(section.others, key=lambda share: share.group)
+    if len(others) >= MAX_GROUPS and section.pooled is not None:
+        return [section.here, section.pooled]
+    return [section.here, *others]
+
+
 def residual_heatmap(report: Report, kind: Kind) -> str | bytes:
-    """Adjusted residuals, code x department; blank where a cell was not tested."""
+    """Adjusted residuals, code x department; blank where a cell was not tested.
+
+    With more than `MAX_GROUPS` departments, the department and the others that differ most
+    (largest adjusted residual of any code) are shown, and the title says how many."""
     sections = [s for s in (*report.sections, *report.open_codes) if s.depth > 1][: TOP_CODES * 2]
     sections = sections or list(report.sections)
-    groups = sorted({s.group for section in sections for s in (section.here, *section.others)})
+    every = sorted({s.group for section in sections for s in (section.here, *section.others)})
+    groups = every
+    if len(every) > MAX_GROUPS:
+        others = [g for g in every if g != report.department]
+        strongest = sorted(
+            others,
+            key=lambda g: -max(abs(_residual(s, g)) if not math.isnan(_residual(s, g)) else 0.0
+                               for s in sections),
+        )  # fmt: skip
+        groups = [report.department, *sorted(strongest[: MAX_GROUPS - 1])]
     values = [[_residual(section, group) for group in groups] for section in sections]
     figure = _figure(6.5, 0.9 + 0.28 * len(sections))
     axes = figure.add_subplot()
     limit = max([abs(v) for row in values for v in row if not math.isnan(v)] or [1.0])
     image = axes.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
-    axes.set_xticks(range(len(groups)), groups, fontsize=7)
+    axes.set_xticks(range(len(groups)), groups, fontsize=7, rotation=30 if len(groups) > 4 else 0)
     axes.set_yticks(range(len(sections)), [s.key for s in sections], fontsize=7)
     for r, row in enumerate(values):
         for c, value in enumerate(row):
             if not math.isnan(value):
                 axes.text(c, r, f"{value:.1f}", ha="center", va="center", fontsize=6)
     figure.colorbar(image, ax=axes, label="adjusted residual")
-    axes.set_title("Where departments differ (adjusted residuals)", fontsize=9)
+    shown = f" ({len(groups)} of {len(every)} departments)" if len(groups) < len(every) else ""
+    axes.set_title(f"Where departments differ (adjusted residuals){shown}", fontsize=9)
     longest = max((len(s.key) for s in sections), default=0)
-    _margins(figure, left=0.2 + longest * _CHAR_INCHES, bottom=0.35, top=0.3, right=0.55)
+    bottom = 0.35 + (0.5 if len(groups) > 4 else 0.0)
+    _margins(figure, left=0.2 + longest * _CHAR_INCHES, bottom=bottom, top=0.3, right=0.55)
     return _save(figure, kind)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from qualcode.domain.report import CodeSection, Report
+from qualcode.domain.report import CodeSection, Report, source_text
 from qualcode.exchange.report import charts
-from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text, source_text
+from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -22,9 +22,10 @@ def write_docx(report: Report, path: Path) -> None:
     import docx
 
     document = docx.Document()
+    styles = _Styles(document)
     document.core_properties.title = report.title
     document.add_heading(report.title, level=0)
-    _table(document, (), [list(pair) for pair in report.provenance])
+    _table(document, styles, (), [list(pair) for pair in report.provenance])
     document.add_heading("How the quotes were chosen", level=1)
     document.add_paragraph(report.ranking_rule)
     document.add_heading("Figures", level=1)
@@ -32,68 +33,86 @@ def write_docx(report: Report, path: Path) -> None:
         _picture(document, chart(report, "png"))
     document.add_heading("Concepts and codes", level=1)
     for section in report.sections:
-        _section(document, section, report.here_label)
+        _section(document, styles, section, report.here_label)
     document.add_heading("Open codes", level=1)
     if not report.open_codes:
         document.add_paragraph("No open code was applied in this department.")
     for section in report.open_codes:
         document.add_paragraph(
-            f"{section.name} ({section.key}): {share_text(section.here)}", style="List Bullet"
+            f"{section.name} ({section.key}): {share_text(section.here)}",
+            style=styles["List Bullet"],
         )
         if section.quotes:
-            _quote(document, section.quotes[0].text, source_text(section.quotes[0]))
+            _quote(document, styles, section.quotes[0].text, source_text(section.quotes[0]))
     document.add_heading("Statement cards", level=1)
     if not report.cards:
         document.add_paragraph("No card sections in this department's transcripts.")
     for card in report.cards:
         codes = ", ".join(f"{key} ({n})" for key, n in card.codes) or "no codes"
         document.add_paragraph(
-            f"{card.key}: “{card.statement}”: {card.turns} turns; {codes}", style="List Bullet"
+            f"{card.key}: “{card.statement}”: {card.turns} turns; {codes}",
+            style=styles["List Bullet"],
         )
         if card.quote:
-            _quote(document, card.quote.text, source_text(card.quote))
+            _quote(document, styles, card.quote.text, source_text(card.quote))
     document.add_heading("Memos", level=1)
     if not report.memos:
         document.add_paragraph("No memos on these codes or this department's transcripts.")
     for memo in report.memos:
         document.add_paragraph(
-            f"{memo.about} ({memo.author or 'unknown'}): {memo.text}", style="List Bullet"
+            f"{memo.about} ({memo.author or 'unknown'}): {memo.text}",
+            style=styles["List Bullet"],
         )
     if report.replacements:
         document.add_heading("Pseudonymisation", level=1)
         rows = [[name, f"[{label}]", str(n)] for name, label, n in report.replacements]
-        _table(document, ("Name", "Replaced by", "Times"), rows)
+        _table(document, styles, ("Name", "Replaced by", "Times"), rows)
     for note in report.notes:
         document.add_paragraph(note)
     document.save(str(path))
 
 
-def _section(document: Document, section: CodeSection, here: str) -> None:
+def _section(document: Document, styles: _Styles, section: CodeSection, here: str) -> None:
     document.add_heading(f"{section.name} ({section.key})", level=2 if section.depth == 1 else 3)
     if section.definition:
         document.add_paragraph(section.definition).runs[0].italic = True
     document.add_paragraph(f"{here}: {share_text(section.here)}; {section.stands_out}.")
-    _table(document, SHARE_HEADERS, [share_row(s) for s in (section.here, *section.others)])
+    _table(document, styles, SHARE_HEADERS, [share_row(s) for s in (section.here, *section.others)])
     if section.by_group:
         document.add_paragraph("By focus-group kind in this department:")
-        _table(document, SHARE_HEADERS, [share_row(s) for s in section.by_group])
+        _table(document, styles, SHARE_HEADERS, [share_row(s) for s in section.by_group])
     for quote in section.quotes:
-        _quote(document, quote.text, source_text(quote))
+        _quote(document, styles, quote.text, source_text(quote))
 
 
-def _quote(document: Document, text: str, source: str) -> None:
-    document.add_paragraph(text, style="Quote")
-    document.add_paragraph(f"— {source}", style="Caption")
+class _Styles:
+    """The document's styles by name, each looked up once: a lookup searches every style
+    of the document, and a report has hundreds of quoted paragraphs."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.found: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.found:
+            self.found[name] = self.document.styles[name]
+        return self.found[name]
 
 
-def _table(document: Document, headers: tuple[str, ...], rows: list[list[str]]) -> None:
-    table = document.add_table(rows=1 if headers else 0, cols=len(headers or rows[0]))
-    table.style = document.styles[TABLE_STYLE]
-    if headers:
-        for cell, header in zip(table.rows[0].cells, headers, strict=True):
-            cell.text = header
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row, strict=True):
+def _quote(document: Document, styles: _Styles, text: str, source: str) -> None:
+    document.add_paragraph(text, style=styles["Quote"])
+    document.add_paragraph(f"— {source}", style=styles["Caption"])
+
+
+def _table(
+    document: Document, styles: _Styles, headers: tuple[str, ...], rows: list[list[str]]
+) -> None:
+    body = [list(headers), *rows] if headers else rows
+    # All rows at once: python-docx's add_row copies and re-measures the table each time.
+    table = document.add_table(rows=len(body), cols=len(body[0]))
+    table.style = styles[TABLE_STYLE]
+    for row, values in zip(table.rows, body, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
             cell.text = value
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from html import escape
 
-from qualcode.domain.report import CodeSection, Report, ReportQuote
+from qualcode.domain.report import CodeSection, Report, ReportQuote, source_text
 from qualcode.exchange.report import charts
-from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text, source_text
+from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text
 
 STYLE = """
 body { font-family: Georgia, serif; max-width: 60em; margin: 2em auto; padding: 0 1em;

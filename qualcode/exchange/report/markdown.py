@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qualcode.domain.report import CodeSection, Report
-from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text, source_text
+from qualcode.domain.report import CodeSection, Report, source_text
+from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text
 
 
 def render_markdown(report: Report) -> str:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from qualcode.domain.report import ReportQuote, Share
-
-
-def percent(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f} %"
+from qualcode.domain.report import Share, percent
 
 
 def share_text(share: Share) -> str:
@@ -21,15 +17,6 @@ def share_text(share: Share) -> str:
 
 def residual_text(share: Share) -> str:
     return "–" if share.residual is None else f"{share.residual:.2f}"
-
-
-def source_text(quote: ReportQuote) -> str:
-    """Who said it and where: role (or name), group kind, transcript, turn, time."""
-    parts = [quote.speaker, quote.group_kind or "", quote.transcript, f"turn {quote.turn}"]
-    if quote.time:
-        parts.append(quote.time)
-    note = "pinned" if quote.pinned else f"coded by {quote.coders}"
-    return ", ".join(part for part in parts if part) + f" ({note})"
 
 
 SHARE_HEADERS = ("Group", "Coded turns", "Turns", "Share", "95 % CI", "Adj. residual")

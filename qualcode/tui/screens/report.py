@@ -21,10 +21,8 @@ from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from qualcode.domain.report import CodeSection, Report
+from qualcode.domain.report import CodeSection, Report, percent, source_text
 from qualcode.errors import QualcodeError
-from qualcode.exchange.report import FORMATS, write_report
-from qualcode.exchange.report.text import percent, source_text
 from qualcode.services import matrix
 from qualcode.services import report as service
 from qualcode.tui.modals.text_prompt import TextPrompt
@@ -118,7 +116,9 @@ class ReportScreen(WorkbenchScreen):
         self._choose(department=self.departments[(at + 1) % len(self.departments)])
 
     def action_format(self) -> None:
-        self.choice = replace(self.choice, fmt=FORMATS[(FORMATS.index(self.choice.fmt) + 1) % 3])
+        self.choice = replace(
+            self.choice, fmt=service.FORMATS[(service.FORMATS.index(self.choice.fmt) + 1) % 3]
+        )
         self._status()
 
     def action_flip(self, name: str) -> None:
@@ -144,9 +144,9 @@ class ReportScreen(WorkbenchScreen):
     @work(thread=True, exclusive=True, group="report-write")
     def write(self, report: Report, path: Path, fmt: str) -> None:
         suffix = path.suffix.lstrip(".").lower()
-        chosen = suffix if suffix in FORMATS else fmt
+        chosen = suffix if suffix in service.FORMATS else fmt
         try:
-            write_report(report, path, chosen)
+            service.write_report(report, path, chosen)
         except (OSError, QualcodeError) as error:
             self.warn_from_thread(error)
             return

@@ -74,6 +74,7 @@ def close(a: object, b: object) -> bool:
     "options",
     [
         AgreementOptions(unit="character", intervals=False),
+        AgreementOptions(unit="character"),
         AgreementOptions(unit="character", average="weighted", empty_as_one=True),
         AgreementOptions(unit="character", average="unweighted", exclude_uncoded=True),
     ],

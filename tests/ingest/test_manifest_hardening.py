@@ -1,0 +1,126 @@
+"""Hostile and broken manifests: one sentence naming the file, entry or line and the value,
+nothing written, no traceback (issue 16)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.errors import InputError
+from qualcode.ingest.manifest import read_deck, read_manifest
+from qualcode.services import corpus
+from qualcode.services.project import open_project
+
+GOOD = "Moderator: First card.\nAnne: We skip lunch.\n"
+
+
+def entry(**fields: str) -> str:
+    lines = "".join(f"    {key}: {value}\n" for key, value in fields.items())
+    return "transcripts:\n  - file: fg1.txt\n" + lines
+
+
+BAD_MANIFESTS = [
+    (entry(date="2025-13-45"), r"entry 1: the date '2025-13-45' is not a date.*YYYY-MM-DD"),
+    ("transcripts:\n  - file: 42\n", r"entry 1: the file must be a file name, not 42"),
+    ("transcripts:\n  - file:\n", r"entry 1: the file must be a file name, not empty"),
+    (
+        entry(roles="[{Anne: nurse}]"),
+        r"entry 1: 'roles' must map speaker labels to roles, not a list",
+    ),
+    (entry(roles="{Anne: [nurse]}"), r"the role of 'Anne' must be text, not a list"),
+    (entry(department="[a, b]"), r"entry 1: 'department' must be text, not a list"),
+    ("include: 5\n", r"'include' must be a list of manifest files, not 5"),
+    ("transcripts: 5\n", r"'transcripts' must be a list"),
+    ("transcripts:\n  - file: ../outside.txt\n", r"'../outside.txt' is outside the manifest"),
+    ("transcripts:\n  - file: /etc/hostname\n", r"'/etc/hostname' is outside the manifest"),
+    ("include: [../other.yaml]\n", r"include 1: '../other.yaml' is outside"),
+    (
+        'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\n'
+        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+        "transcripts: [{file: fg1.txt}]\n",
+        r"line 2: uses the YAML alias \*a",
+    ),
+    ("transcripts: " + "[" * 100 + "]" * 100 + "\n", r"line 1: nests lists and mappings"),
+    ("transcripts: " + "[" * 5000 + "]" * 5000 + "\n", r"line 1: is not valid YAML \(.*depth"),
+    ("- " * 5000 + "x\n", r"nests lists and mappings more than"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), BAD_MANIFESTS)
+def test_a_bad_manifest_is_one_sentence_naming_it(write_file, content: str, message) -> None:
+    write_file("study/fg1.txt", GOOD)
+    manifest = write_file("study/study.yaml", content)
+    with pytest.raises(InputError, match=message) as caught:
+        read_manifest(manifest)
+    assert str(caught.value).startswith(str(manifest))
+    assert "\n" not in str(caught.value)
+
+
+def test_a_manifest_that_includes_itself_is_refused(write_file) -> None:
+    write_file("study/a.yaml", "include: [b.yaml]\ntranscripts: [{file: fg1.txt}]\n")
+    write_file("study/b.yaml", "include: [a.yaml]\n")
+    with pytest.raises(InputError, match=r"includes itself \(a.yaml -> b.yaml -> a.yaml\)"):
+        read_manifest(write_file("study/fg1.txt", GOOD).parent / "a.yaml")
+    alone = write_file("study/self.yaml", "include: [./self.yaml]\n")
+    with pytest.raises(InputError, match="includes itself"):
+        read_manifest(alone)
+    with pytest.raises(InputError, match="includes itself"):
+        read_deck(alone)
+
+
+def test_non_utf8_yaml_and_csv_name_the_line_and_byte(write_file) -> None:
+    yaml_file = write_file("m.yaml", b"transcripts:\n  - file: fg1.txt\n    title: Caf\xe9\n")
+    with pytest.raises(InputError, match=r"m.yaml, line 3: is not UTF-8 text \(byte 0xe9"):
+        read_manifest(yaml_file)
+    csv_file = write_file("m.csv", b"file,department\nfg1.txt,Sm\xf8rrebr\xf8d\n")
+    with pytest.raises(InputError, match=r"m.csv, line 2: is not UTF-8 text.*Save the manifest"):
+        read_manifest(csv_file)
+
+
+def test_paths_outside_are_allowed_when_asked_and_included_folders_stay_inside(
+    write_file,
+) -> None:
+    write_file("elsewhere/fg9.txt", GOOD)
+    manifest = write_file("study/study.yaml", "transcripts:\n  - file: ../elsewhere/fg9.txt\n")
+    [spec] = read_manifest(manifest, allow_outside=True)
+    assert spec.path.name == "fg9.txt"
+    # An included manifest may name files of the study folder above its own.
+    write_file("study/fg1.txt", GOOD)
+    write_file("study/sub/manifest.yaml", "transcripts:\n  - file: ../fg1.txt\n")
+    top = write_file("study/top.yaml", "include: [sub/manifest.yaml]\n")
+    assert [spec.path.name for spec in read_manifest(top)] == ["fg1.txt"]
+
+
+def test_dates_and_numbers_still_read(write_file) -> None:
+    write_file("fg1.txt", GOOD)
+    manifest = write_file("m.yaml", entry(date="2025-03-11", department="42", title="2025"))
+    [spec] = read_manifest(manifest)
+    assert str(spec.recorded_on) == "2025-03-11"
+    assert (spec.department, spec.title) == ("42", "2025")
+
+
+def test_the_cli_refuses_a_bad_manifest_and_writes_nothing(run, write_file, database_url) -> None:
+    write_file("study/fg1.txt", GOOD)
+    before = open_project(database_url)
+    assert corpus.list_transcripts(before) == []
+    before.close()
+    for content in (entry(date="2025-13-45"), "transcripts:\n  - file: ../x.txt\n"):
+        manifest = write_file("study/study.yaml", content)
+        result = run("import", "--manifest", manifest)
+        assert result.exit_code == 1
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "Traceback" not in result.output
+        assert "study.yaml: entry 1:" in result.output
+    assert "--allow-outside" in result.output
+    after = open_project(database_url)
+    assert corpus.list_transcripts(after) == []
+    after.close()
+
+
+def test_the_cli_imports_outside_files_with_allow_outside_and_says_so(run, write_file) -> None:
+    write_file("elsewhere/fg9.txt", GOOD)
+    manifest = write_file("study/study.yaml", "transcripts:\n  - file: ../elsewhere/fg9.txt\n")
+    result = run("import", "--manifest", manifest, "--allow-outside")
+    assert result.exit_code == 0, result.output
+    assert "1 files are outside the manifest's folder" in result.output
+    assert "imported fg9.txt" in result.output
