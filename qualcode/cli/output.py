@@ -206,6 +206,7 @@ def short_codes(
 
 
 _CODE_KEY = re.compile(r"\w+(?:\.\w+)*")
+_NAMED_CODE = re.compile(r".+ \((\w+(?:\.\w+)*)\)")
 
 
 def _code_label(key: str) -> str:
@@ -403,8 +404,11 @@ def short_labels(columns: list[str]) -> list[str]:
     labels = []
     for column in columns:
         words = [word for word in re.split(r"(?:'s)?[\s._'\-]+", column) if word]
+        named_code = _NAMED_CODE.fullmatch(column)
         if column in ABBREVIATIONS:
             labels.append(ABBREVIATIONS[column])
+        elif named_code:  # `Temporality (temporality)`, a matrix column: the short key
+            labels.append(_code_label(named_code.group(1)))
         elif len(column) <= 8:
             labels.append(column)
         elif len(words) < 2:

@@ -92,6 +92,13 @@ def test_short_labels_abbreviate_long_headers_uniquely() -> None:
     assert short_labels(columns) == ["code", "Kripp-α", "Tur.wit.A", "Tur.wit.B", "prev."]
 
 
+def test_a_named_code_column_is_shortened_to_its_key() -> None:
+    # the framework matrix's columns: "Name (key)"; not "Tem.(te" from the words
+    columns = ["Department", "Temporality (temporality)", "Open codes (open)"]
+    assert short_labels(columns) == ["Depa.", "tem", "open"]
+    assert short_labels(["Breaks (temporality.breaks)"]) == ["tem.bre"]
+
+
 def test_no_header_or_word_is_cut_at_80_columns() -> None:
     """A long one-word header becomes a marked abbreviation in the legend, never a cut word
     (`prevalence` was `prevale`), and hyphenated words in cells wrap whole."""
