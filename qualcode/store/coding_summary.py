@@ -19,6 +19,7 @@ coding rolls up into some code) plus those its coders marked done.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -29,11 +30,12 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     table,
     union,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.expression import TableClause
 
 from qualcode.domain.counts import CodedTurns, TurnTotals
@@ -45,6 +47,7 @@ from qualcode.store.models import Code, Coder, Coding, Segment, Speaker, Transcr
 
 ANY_CODER = 0
 ANY_CONSENSUS = -1
+CELL_MARKS = 64  # a transcript with more (turn, code) marks is recounted whole
 REFRESH_LOCK = 0x51_43_53_55  # "QCSU": the PostgreSQL advisory lock key of `refresh`
 summary = table(
     "coding_summary",
@@ -62,7 +65,13 @@ turn_summary = table(
     column("turns", Integer),
     column("words", Integer),
 )
-stale = table("coding_summary_stale", column("id", Integer), column("transcript_id", Integer))
+stale = table(
+    "coding_summary_stale",
+    column("id", Integer),
+    column("transcript_id", Integer),
+    column("segment_id", Integer),  # with code_id: the turn and code a coding write touched
+    column("code_id", Integer),
+)
 
 
 def is_stale(session: Session) -> bool:
@@ -81,18 +90,32 @@ def refresh(session: Session) -> int:
         # One refresh at a time (SQLite's write lock already does this): two at once would
         # each delete the rows the other cannot see yet, and both insert theirs.
         session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK)))
-    transcript_ids = sorted(set(session.scalars(delete(stale).returning(stale.c.transcript_id))))
-    if not transcript_ids:
+    taken = session.execute(
+        delete(stale).returning(stale.c.transcript_id, stale.c.segment_id, stale.c.code_id)
+    ).all()
+    if not taken:
         return 0
+    whole = {transcript_id for transcript_id, segment_id, _ in taken if segment_id is None}
+    cells: dict[int, set[tuple[int, int]]] = {}
+    for transcript_id, segment_id, code_id in taken:
+        if transcript_id not in whole:
+            cells.setdefault(transcript_id, set()).add((segment_id, code_id))
+    for transcript_id, marks in list(cells.items()):
+        if len(marks) > CELL_MARKS:  # many writes at once: one read of the transcript is faster
+            whole.add(transcript_id)
+            del cells[transcript_id]
     lineage = _lineage(session)
     consensus = set(session.scalars(select(Coder.id).where(Coder.is_consensus)))
     # A model's layer is no coder's work: it counts only as itself, never in "all".
     models = set(session.scalars(select(Coder.id).where(Coder.role == MODEL_ROLE)))
-    for chunk in _chunks(transcript_ids, 10):  # bounds the memory a full rebuild takes
+    layers = _Layers(consensus, models)
+    if cells:
+        whole |= _recount_cells(session, cells, lineage, layers)
+    for chunk in _chunks(sorted(whole), 10):  # bounds the memory a full rebuild takes
         for cache in (summary, turn_summary):
             session.execute(delete(cache).where(cache.c.transcript_id.in_(chunk)))
-        _count(session, chunk, lineage, consensus, models)
-    return len(transcript_ids)
+        _count(session, chunk, lineage, layers)
+    return len(whole | set(cells))
 
 
 def coded_turns(
@@ -170,8 +193,7 @@ def _count(
     session: Session,
     transcript_ids: list[int],
     lineage: dict[int, tuple[int, ...]],
-    consensus: set[int],
-    models: frozenset[int] | set[int] = frozenset(),
+    layers: _Layers,
 ) -> None:
     """Insert the turn totals and the coded-turn rows of every layer for these transcripts.
 
@@ -206,13 +228,132 @@ def _count(
     )
     units: set[tuple[int, int, int]] = set()  # (layer, code, turn), rolled up
     for segment_id, code_id, coder_id in codings:
-        if coder_id in models:
-            layers: tuple[int, ...] = (coder_id,)
-        else:
-            layers = (coder_id, ANY_CONSENSUS if coder_id in consensus else ANY_CODER)
+        of_coder = layers.of(coder_id)
         for code in lineage[code_id]:
-            for layer in layers:
+            for layer in of_coder:
                 units.add((layer, code, segment_id))
+    _insert_counts(session, units, turns)
+
+
+class _Layers:
+    """The layers a coder's codings count in: its own, and "all" or "consensus" unless it is
+    a model."""
+
+    def __init__(self, consensus: set[int], models: set[int]) -> None:
+        self.consensus = consensus
+        self.models = models
+        self.known: dict[int, tuple[int, ...]] = {}
+
+    def of(self, coder_id: int) -> tuple[int, ...]:
+        found = self.known.get(coder_id)
+        if found is None:
+            if coder_id in self.models:
+                found = (coder_id,)
+            else:
+                shared = ANY_CONSENSUS if coder_id in self.consensus else ANY_CODER
+                found = (coder_id, shared)
+            self.known[coder_id] = found
+        return found
+
+
+def _recount_cells(
+    session: Session,
+    cells: dict[int, set[tuple[int, int]]],
+    lineage: dict[int, tuple[int, ...]],
+    layers: _Layers,
+) -> set[int]:
+    """Recount the cells the marked (turn, code) pairs can change, per transcript: every
+    layer's rows for the codes' lineage and the turns' speakers. Returns the transcripts to
+    recount whole instead: a marked turn or code is gone (its delete marked them anyway)."""
+    segments = sorted({segment_id for marks in cells.values() for segment_id, _ in marks})
+    where: dict[int, tuple[int, int | None]] = {}
+    for chunk in _chunks(segments, 1000):
+        turns = select(Segment.id, Segment.transcript_id, Segment.speaker_id)
+        for segment_id, transcript_id, speaker_id in session.execute(
+            turns.where(Segment.id.in_(chunk))
+        ):
+            where[segment_id] = (transcript_id, speaker_id)
+    whole: set[int] = set()
+    for transcript_id, marks in sorted(cells.items()):
+        if any(
+            segment_id not in where
+            or where[segment_id][0] != transcript_id
+            or code_id not in lineage
+            for segment_id, code_id in marks
+        ):
+            whole.add(transcript_id)
+            continue
+        codes = {code for _, code_id in marks for code in lineage[code_id]}
+        speakers = {where[segment_id][1] for segment_id, _ in marks}
+        _recount(session, transcript_id, codes, speakers, lineage, layers)
+    return whole
+
+
+def _recount(
+    session: Session,
+    transcript_id: int,
+    codes: set[int],
+    speakers: set[int | None],
+    lineage: dict[int, tuple[int, ...]],
+    layers: _Layers,
+) -> None:
+    """Replace the rows of these codes and speakers in one transcript, every layer, with a
+    count of the codings below those codes on those speakers' turns."""
+    # each code below these, with those of them it rolls up into
+    rolled = {
+        code_id: tuple(code for code in line if code in codes)
+        for code_id, line in lineage.items()
+        if not codes.isdisjoint(line)
+    }
+    codings = session.connection().execute(
+        select(
+            Coding.segment_id,
+            Coding.code_id,
+            Coding.coder_id,
+            Segment.speaker_id,
+            Segment.word_count,
+        )
+        .join(Segment, Segment.id == Coding.segment_id)
+        .where(
+            Segment.transcript_id == transcript_id,
+            _speaker_in(Segment.speaker_id, speakers),
+            # `+ 0`: read the transcript's turns by index, not every coding of these codes
+            (Coding.code_id + 0).in_(list(rolled)),
+        )
+    )
+    turns: dict[int, tuple[int, int | None, int]] = {}
+    units: set[tuple[int, int, int]] = set()
+    for segment_id, code_id, coder_id, speaker_id, words in codings:
+        turns[segment_id] = (transcript_id, speaker_id, words)
+        for layer in layers.of(coder_id):
+            for code in rolled[code_id]:
+                units.add((layer, code, segment_id))
+    session.execute(
+        delete(summary).where(
+            summary.c.transcript_id == transcript_id,
+            summary.c.code_id.in_(codes),
+            _speaker_in(summary.c.speaker_id, speakers),
+        )
+    )
+    _insert_counts(session, units, turns)
+
+
+def _speaker_in(
+    speaker: ColumnElement[Any] | InstrumentedAttribute[Any], speakers: set[int | None]
+) -> ColumnElement[bool]:
+    named = [speaker_id for speaker_id in speakers if speaker_id is not None]
+    return or_(
+        *([speaker.in_(named)] if named else []),
+        *([speaker.is_(None)] if None in speakers else []),
+    )
+
+
+def _insert_counts(
+    session: Session,
+    units: set[tuple[int, int, int]],
+    turns: dict[int, tuple[int, int | None, int]],
+) -> None:
+    """Insert the summary rows of these (layer, code, turn) units."""
     if not units:
         return
     counts: dict[tuple[int, int, int, int | None], list[int]] = {}

@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select, text, union, update
 from sqlalchemy.orm import Session
 
 from qualcode.domain.imports import ImportSpec
-from qualcode.domain.layer import CONSENSUS, Layer
+from qualcode.domain.layer import CONSENSUS, MODEL_ROLE, Layer
 from qualcode.domain.rollup import RollUp
 from qualcode.domain.scope import Coverage, TurnScope
 from qualcode.errors import QualcodeError
@@ -355,4 +355,92 @@ def test_undoing_and_redoing_splits_and_joins_keeps_the_totals(corpus_project: P
     history.split(turns[4].id, middle)
     assert_summary_matches(corpus_project)
     history.undo()
+    assert_summary_matches(corpus_project)
+
+
+def _summary_rows(project: Project) -> list[tuple]:
+    with project.unit() as session:
+        rows = session.execute(
+            text(
+                "SELECT layer, code_id, transcript_id, speaker_id, turns, words FROM coding_summary"
+            )
+        )
+        return sorted((tuple(row) for row in rows), key=_sortable)
+
+
+def _recount_everything(project: Project) -> None:
+    with project.unit() as session:
+        session.execute(
+            text("INSERT INTO coding_summary_stale (transcript_id) SELECT id FROM transcript")
+        )
+    project.write(coding_summary.refresh)
+
+
+@pytest.mark.slow  # 60 random codings, each refreshed by cells and compared with a recount
+def test_cell_recounts_after_codings_equal_a_full_recount(corpus_project: Project):
+    """Codings and uncodings by coders, a consensus coder and a model, of nested codes, on
+    whole turns and spans: each marks its turn and code, the refresh recounts only those
+    cells, and the summary equals the whole-transcript recount (the repair path)."""
+    with corpus_project.unit() as session:
+        session.add(Coder(name="agreed", is_consensus=True))
+        session.add(Coder(name="robot", role=MODEL_ROLE))
+    coders = (*CODERS, "agreed", "robot")
+    keys = [key for key in _leaf_keys(corpus_project) if not key.startswith("open")]
+    turns = [
+        view
+        for tid in _transcript_ids(corpus_project)
+        for view in corpus.segments(corpus_project, tid)
+    ]
+    assert_summary_matches(corpus_project)  # the imports' marks are gone
+    rng = random.Random(5)
+    for step in range(60):
+        coded = _codings(corpus_project)
+        if coded and rng.random() < 0.35:
+            segment_id, key, coder = rng.choice(coded)
+            remove_code(corpus_project, segment_id, key, coder)
+        else:
+            view = rng.choice(turns)
+            span = None
+            if rng.random() < 0.3:
+                span = (view.start_char, (view.start_char + view.end_char) // 2)
+            try:
+                apply_code(corpus_project, view.id, rng.choice(keys), rng.choice(coders), span=span)
+            except QualcodeError:
+                continue  # the same coding twice: refused
+        with corpus_project.unit() as session:
+            marks = session.execute(text("SELECT segment_id, code_id FROM coding_summary_stale"))
+            assert all(segment_id is not None for segment_id, _ in marks.all())
+        corpus_project.write(coding_summary.refresh)
+        by_cells = _summary_rows(corpus_project)
+        if step % 10 == 9:
+            assert_summary_matches(corpus_project)
+        _recount_everything(corpus_project)
+        assert by_cells == _summary_rows(corpus_project), step
+
+
+def test_many_codings_at_once_mark_their_transcript(corpus_project: Project):
+    """A bulk write (an import of codings) marks whole transcripts rather than a mark per
+    coding past a bound, and the recount still counts each of them."""
+    assert_summary_matches(corpus_project)
+    with corpus_project.unit() as session:
+        coder = session.scalar(select(Coder.id).where(Coder.name == "anna"))
+        if coder is None:
+            coder_row = Coder(name="anna")
+            session.add(coder_row)
+            session.flush()
+            coder = coder_row.id
+        codes = list(session.scalars(select(Code.id)))
+        segments = list(session.scalars(select(Segment.id).where(Segment.transcript_id == 1)))
+        rows = [
+            {"coder_id": coder, "code_id": code, "segment_id": segment}
+            for segment in segments
+            for code in codes[:8]
+        ]
+        session.execute(Coding.__table__.insert().values(rows))  # one statement
+    with corpus_project.unit() as session:
+        marks = session.execute(
+            text("SELECT COUNT(*), COUNT(segment_id) FROM coding_summary_stale")
+        ).one()
+    assert marks[1] <= 64 < len(rows)
+    assert marks[0] > marks[1]  # a whole-transcript mark
     assert_summary_matches(corpus_project)
