@@ -105,9 +105,10 @@ def refresh(session: Session) -> int:
             whole.add(transcript_id)
             del cells[transcript_id]
     lineage = _lineage(session)
-    consensus = set(session.scalars(select(Coder.id).where(Coder.is_consensus)))
+    coders = session.connection().execute(select(Coder.id, Coder.is_consensus, Coder.role)).all()
+    consensus = {coder_id for coder_id, is_consensus, _ in coders if is_consensus}
     # A model's layer is no coder's work: it counts only as itself, never in "all".
-    models = set(session.scalars(select(Coder.id).where(Coder.role == MODEL_ROLE)))
+    models = {coder_id for coder_id, _, role in coders if role == MODEL_ROLE}
     layers = _Layers(consensus, models)
     if cells:
         whole |= _recount_cells(session, cells, lineage, layers)
@@ -321,13 +322,21 @@ def _recount(
             (Coding.code_id + 0).in_(list(rolled)),
         )
     )
-    turns: dict[int, tuple[int, int | None, int]] = {}
-    units: set[tuple[int, int, int]] = set()
-    for segment_id, code_id, coder_id, speaker_id, words in codings:
-        turns[segment_id] = (transcript_id, speaker_id, words)
-        for layer in layers.of(coder_id):
-            for code in rolled[code_id]:
-                units.add((layer, code, segment_id))
+    words: dict[int, int] = {}
+    cells: dict[tuple[int, int, int | None], set[int]] = {}  # (layer, code, speaker): turns
+    targets: dict[tuple[int, int, int | None], list[set[int]]] = {}
+    for segment_id, code_id, coder_id, speaker_id, count in codings:
+        words[segment_id] = count
+        into = targets.get((code_id, coder_id, speaker_id))
+        if into is None:
+            into = [
+                cells.setdefault((layer, code, speaker_id), set())
+                for layer in layers.of(coder_id)
+                for code in rolled[code_id]
+            ]
+            targets[(code_id, coder_id, speaker_id)] = into
+        for turns in into:
+            turns.add(segment_id)
     session.execute(
         delete(summary).where(
             summary.c.transcript_id == transcript_id,
@@ -335,7 +344,21 @@ def _recount(
             _speaker_in(summary.c.speaker_id, speakers),
         )
     )
-    _insert_counts(session, units, turns)
+    if cells:
+        session.execute(
+            insert(summary),
+            [
+                {
+                    "layer": layer,
+                    "code_id": code,
+                    "transcript_id": transcript_id,
+                    "speaker_id": speaker_id,
+                    "turns": len(turns),
+                    "words": sum(words[segment_id] for segment_id in turns),
+                }
+                for (layer, code, speaker_id), turns in cells.items()
+            ],
+        )
 
 
 def _speaker_in(
@@ -380,7 +403,7 @@ def _insert_counts(
 
 def _lineage(session: Session) -> dict[int, tuple[int, ...]]:
     """Each code id with the ids of the codes it rolls up into: itself and its ancestors."""
-    rows = session.execute(select(Code.id, Code.codebook_id, Code.key))
+    rows = session.connection().execute(select(Code.id, Code.codebook_id, Code.key))
     return lineage((code_id, book_id, key) for code_id, book_id, key in rows)
 
 
