@@ -9,7 +9,17 @@ import typer
 from rich.text import Text
 
 from qualcode.cli.common import DbOption, console, friendly, project
-from qualcode.cli.output import FormatOption, OutputOption, TableOption, choose_format, emit
+from qualcode.cli.output import (
+    FormatOption,
+    OutputOption,
+    TableOption,
+    choose_format,
+    emit,
+    fits,
+    parts,
+    short_codes,
+    show_tables,
+)
 from qualcode.config import coder_name
 from qualcode.domain.agreement import (
     AgreementOptions,
@@ -18,6 +28,7 @@ from qualcode.domain.agreement import (
     MatrixOptions,
     UnitKind,
 )
+from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
 from qualcode.exchange.tables import FORMATS, write
 from qualcode.services import adjudication, audit, blind, corpus, reliability
@@ -170,7 +181,23 @@ def agree_command(
         fmt,
         output,
         table=table,
+        show=_show_narrow,
     )
+
+
+def _show_narrow(result: ResultSet) -> None:
+    """The tables as they are when the terminal holds them; else with short coefficient
+    names and, where that saves panels (at 80 columns), short code keys, each with a
+    legend, and the columns in as few panels as fit."""
+    if fits(result, console):
+        show_tables(result)
+        return
+    shortened, legend = short_codes(result, named="code")
+    if parts(shortened, console) >= parts(result, console):  # short codes would not help
+        show_tables(result)
+        return
+    show_tables(shortened)
+    console.print(legend)
 
 
 def _group(by: str) -> GroupBy:

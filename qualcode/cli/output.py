@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
-from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -162,15 +162,24 @@ def fits(result: ResultSet, out: Console) -> bool:
     return all(_width(to_rich(table), out) <= out.width for table in result.tables)
 
 
-def short_codes(result: ResultSet, code_columns: int) -> tuple[ResultSet, Text]:
-    """The result with the code keys of its first `code_columns` columns (and headers that
-    are code keys) shortened (`relational_coordination.mutual_respect` -> `rel.mut`), and
-    the legend that spells them out."""
+def short_codes(
+    result: ResultSet, code_columns: int = 0, named: str | None = None
+) -> tuple[ResultSet, Text]:
+    """The result with the code keys of its first `code_columns` columns, or of the columns
+    called `named`, and headers that are code keys shortened
+    (`relational_coordination.mutual_respect` -> `rel.mut`), and the legend that spells
+    them out."""
+
+    def columns(table: ResultTable) -> list[int]:
+        if named is not None:
+            return [c for c, column in enumerate(table.columns) if column == named]
+        return list(range(min(code_columns, len(table.columns))))
+
     keys = {
         str(row[c])
         for table in result.tables
         for row in table.rows
-        for c in range(min(code_columns, len(row)))
+        for c in columns(table)
         if row[c] is not None
     }
     ordered = sorted(keys)
@@ -183,7 +192,10 @@ def short_codes(result: ResultSet, code_columns: int) -> tuple[ResultSet, Text]:
         table.model_copy(
             update={
                 "columns": [str(short(column)) for column in table.columns],
-                "rows": [[short(value) for value in row] for row in table.rows],
+                "rows": [
+                    [short(v) if c in columns(table) else v for c, v in enumerate(row)]
+                    for row in table.rows
+                ],
             }
         )
         for table in result.tables
@@ -193,8 +205,16 @@ def short_codes(result: ResultSet, code_columns: int) -> tuple[ResultSet, Text]:
     return result.model_copy(update={"tables": tables}), legend
 
 
+_CODE_KEY = re.compile(r"\w+(?:\.\w+)*")
+_NAMED_CODE = re.compile(r".+ \((\w+(?:\.\w+)*)\)")
+
+
 def _code_label(key: str) -> str:
-    return ".".join(part[:3] for part in key.split(".")) if len(key) > 8 else key
+    """`rel.mut` for `relational_coordination.mutual_respect`; a row label that is not a code
+    key, such as `(all codes)`, stays whole."""
+    if len(key) <= 8 or not _CODE_KEY.fullmatch(key):
+        return key
+    return ".".join(part[:3] for part in key.split("."))
 
 
 def _unique(labels: list[str]) -> list[str]:
@@ -215,29 +235,54 @@ def fitted(table: ResultTable, out: Console) -> list[RenderableType]:
     width = out.width
     whole = to_rich(table)
     if _width(whole, out) <= width:
-        return [whole]
+        return [_settle(whole, width)]
     labels = short_labels(table.columns)
     pairs = zip(labels, table.columns, strict=True)
     legend = [f"{short} = {long}" for short, long in pairs if short != long]
     key = [Text("Columns: " + "; ".join(legend), style="dim")] if legend else []
     short = to_rich(table, labels)
     if _width(short, out) <= width:
-        return [short, *key]
+        return [_settle(short, width), *key]
     keep = _row_label_columns(table)
-    ranges: list[tuple[int, int]] = []
-    start, count = keep, len(table.columns)
-    while start < count:
-        end = start + 1
-        while end < count and _width(_panel(table, labels, keep, (start, end + 1)), out) <= width:
-            end += 1
-        ranges.append((start, end))
-        start = end
+    ranges = _ranges(table, labels, keep, out)
     panels: list[RenderableType] = [
-        _panel(table, labels, keep, columns, f"part {part} of {len(ranges)}")
+        _settle(_panel(table, labels, keep, columns, f"part {part} of {len(ranges)}"), width)
         for part, columns in enumerate(ranges, start=1)
     ]
     notes = [Text("\n".join(table.notes))] if table.notes else []
     return [*panels, *key, *notes]
+
+
+def parts(result: ResultSet, out: Console) -> int:
+    """How many tables and panels `show_tables` prints for `result` at `out`'s width."""
+    count = 0
+    for table in result.tables:
+        labels = short_labels(table.columns)
+        if (
+            _width(to_rich(table), out) <= out.width
+            or _width(to_rich(table, labels), out) <= out.width
+        ):
+            count += 1
+        else:
+            count += len(_ranges(table, labels, _row_label_columns(table), out))
+    return count
+
+
+def _ranges(
+    table: ResultTable, labels: list[str], keep: int, out: Console
+) -> list[tuple[int, int]]:
+    """The columns of each panel, (start, end), besides the `keep` row-label columns."""
+    ranges: list[tuple[int, int]] = []
+    start, count = keep, len(table.columns)
+    while start < count:
+        end = start + 1
+        while (
+            end < count and _width(_panel(table, labels, keep, (start, end + 1)), out) <= out.width
+        ):
+            end += 1
+        ranges.append((start, end))
+        start = end
+    return ranges
 
 
 def _panel(
@@ -254,7 +299,10 @@ def _panel(
         if table.styles is None
         else [[styles[c] for c in columns] for styles in table.styles],
     )
-    return to_rich(piece)
+    view = to_rich(piece)
+    for column in view.columns[:keep]:  # row labels never wrap: they line up the panels
+        column.no_wrap = True
+    return view
 
 
 def _row_label_columns(table: ResultTable) -> int:
@@ -267,20 +315,106 @@ def _row_label_columns(table: ResultTable) -> int:
 
 
 def _width(renderable: Table, out: Console) -> int:
-    """The narrowest the table gets without cutting a word (its headers and text may wrap)."""
-    return Measurement.get(out, out.options.update_width(10_000), renderable).minimum
+    """The narrowest the table gets without cutting a word (its headers and text may wrap
+    between words): each column as wide as its longest word, plus padding and borders.
+    (Rich's own minimum is narrower for some hyphenated words, which it then cuts.)"""
+    del out  # the widths depend on the text only
+    widths = [
+        max(
+            (
+                cell_len(_plain(cell)) if column.no_wrap else _longest_word(cell)
+                for cell in (column.header, *column.cells)
+            ),
+            default=0,
+        )
+        for column in renderable.columns
+    ]
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def _settle(view: Table, width: int) -> Table:
+    """Fix the column widths of a table that must wrap to fit `width`: each column gets its
+    longest word (its whole text if it does not wrap), and the room left goes to the
+    columns that lack most. Rich's own narrowing may cut a word where this wraps it."""
+    columns = view.columns
+    room = width - 3 * len(columns) - 1
+    natural = [
+        max(
+            (cell_len(line) for cell in (c.header, *c.cells) for line in _lines_of(cell)), default=0
+        )
+        for c in columns
+    ]
+    if sum(natural) <= room:
+        return view
+    widths = [
+        max(
+            (
+                cell_len(_plain(cell)) if c.no_wrap else _longest_word(cell)
+                for cell in (c.header, *c.cells)
+            ),
+            default=0,
+        )
+        for c in columns
+    ]
+    for _ in range(max(room - sum(widths), 0)):
+        lack = [n - w for n, w in zip(natural, widths, strict=True)]
+        neediest = max(range(len(columns)), key=lack.__getitem__)
+        if lack[neediest] <= 0:
+            break
+        widths[neediest] += 1
+    for column, size in zip(columns, widths, strict=True):
+        column.width = max(size, 1)
+    return view
+
+
+def _lines_of(cell: object) -> list[str]:
+    return _plain(cell).splitlines() or [""]
+
+
+def _plain(cell: object) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
+
+
+def _longest_word(cell: object) -> int:
+    return max((cell_len(word) for word in _plain(cell).split()), default=0)
+
+
+# Conventional short forms of the statistics' names, as papers abbreviate them.
+ABBREVIATIONS = {  # one word each, so that a header never breaks inside a name
+    "percent agreement": "%agr",
+    "Cohen's kappa": "Cohen-κ",
+    "Fleiss' kappa": "Fleiss-κ",
+    "Conger's kappa": "Conger-κ",
+    "Light's kappa": "Light-κ",
+    "Krippendorff's alpha": "Kripp-α",
+    "Scott's pi": "Scott-π",
+    "Brennan-Prediger": "B-P",
+    "Gwet's AC1": "AC1",
+    "positive agreement": "pos.agr",
+    "negative agreement": "neg.agr",
+}
 
 
 def short_labels(columns: list[str]) -> list[str]:
-    """Short column labels: the first letters of the first words of a long one
-    (`Krippendorff's alpha` -> `Kri.alp`), numbered where two would read the same."""
+    """Short column labels: a statistic's conventional short form (`Krippendorff's alpha` ->
+    `Kripp-α`), else the first letters of the first words of a long label (`Turns with A`
+    -> `Tur.wit.A`), else a long word's first letters and a full stop (`prevalence` ->
+    `prev.`), numbered where two would read the same. A label is never cut without a mark:
+    the legend spells each one out."""
     labels = []
     for column in columns:
-        words = re.split(r"(?:'s)?[\s._'\-]+", column)
-        if len(column) <= 8 or len(words) < 2:
-            labels.append(column if len(column) <= 8 else column[:7])
-            continue
-        labels.append(".".join(word[:3] for word in words[:3] if word))
+        words = [word for word in re.split(r"(?:'s)?[\s._'\-]+", column) if word]
+        named_code = _NAMED_CODE.fullmatch(column)
+        if column in ABBREVIATIONS:
+            labels.append(ABBREVIATIONS[column])
+        elif named_code:  # `Temporality (temporality)`, a matrix column: the short key
+            labels.append(_code_label(named_code.group(1)))
+        elif len(column) <= 8:
+            labels.append(column)
+        elif len(words) < 2:
+            labels.append(column[:4] + ".")
+        else:
+            labels.append(".".join(word[:3] for word in words[:3]))
     return _unique(labels)
 
 
@@ -292,8 +426,12 @@ def to_rich(table: ResultTable, labels: list[str] | None = None) -> Table:
     numeric = numeric_columns(table)
     caption = Text("\n".join(table.notes)) if table.notes else None
     view = Table(title=Text(table.title), caption=caption)
-    for column, is_number in zip(labels or table.columns, numeric, strict=True):
-        view.add_column(Text(column), justify="right" if is_number else "left")
+    for c, (column, is_number) in enumerate(zip(labels or table.columns, numeric, strict=True)):
+        # Never narrower than its longest word: rich would otherwise cut words to fit.
+        words = [_longest_word(column), *(_longest_word(format_cell(row[c])) for row in table.rows)]
+        view.add_column(
+            Text(column), justify="right" if is_number else "left", min_width=max(words)
+        )
     for r, row in enumerate(table.rows):
         view.add_row(
             *(

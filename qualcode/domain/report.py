@@ -54,6 +54,7 @@ class CodeSection:
     stands_out: str
     quotes: tuple[ReportQuote, ...]
     pooled: Share | None = None  # the other departments together, with its interval
+    tests: str = ""  # the comparison's tests of this code across the groups, in words
 
 
 @dataclass(frozen=True)

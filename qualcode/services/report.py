@@ -205,6 +205,7 @@ def build_summary(project: Project, query: ReportQuery) -> Report:
                     else "no department stands out"
                 ),
                 quotes=(),
+                tests=figures.tests(code.key),
             )
         )
     provenance = figures.query

@@ -57,6 +57,32 @@ class Figures:
         """Whether any turn of the group holds the code (so it has quotes to cite)."""
         return any(share.group == group and share.coded for share in self.shares(key))
 
+    def tests(self, key: str) -> str:
+        """The code's tests across the groups, in words: the turn-level 2 x k test (Holm over
+        the codes of its depth) and, where transcripts nest in the groups, the focus-group
+        permutation test."""
+        for report in self.reports:
+            comparison = report.comparison
+            keys = [k for _, k, _ in comparison.codes]
+            if key not in keys:
+                continue
+            row = keys.index(key)
+            test = comparison.tests[row]
+            if test.p_value is None:
+                words = f"turns: not tested ({test.problem})"
+            else:
+                words = f"turns: {test.method} p = {_p(test.p_value)}, Holm {_p(test.p_holm)}"
+            if comparison.clusters is None:
+                return words
+            cluster = comparison.clusters[row]
+            if cluster.p_value is None:
+                return f"{words}; focus groups as the unit: not tested ({cluster.problem})"
+            return (
+                f"{words}; focus groups as the unit: permutation p = {_p(cluster.p_value)} "
+                f"(the smallest this design can give: {_p(cluster.smallest_p)})"
+            )
+        return ""
+
     def shares(self, key: str) -> list[Share]:
         for report in self.reports:
             comparison = report.comparison
@@ -107,8 +133,15 @@ def code_section(
         pooled=_pooled(others),
         by_group=tuple(by_group.shares(code.key)) if by_group else (),
         stands_out=stands_out(here),
+        tests=by_department.tests(code.key),
         quotes=tuple(quotes) if here.coded else (),
     )
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
 def _pooled(others: Sequence[Share]) -> Share | None:

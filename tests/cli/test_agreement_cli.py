@@ -163,6 +163,26 @@ def test_agree_per_code_as_csv(run, coded):
     assert rows[TB]["band"] == "unreliable"
 
 
+def test_agree_at_80_columns_shortens_codes_and_headers_with_legends(run, coded, monkeypatch):
+    """The narrow layout: short code keys and coefficient names, each spelled out in a
+    legend; no header cut ("prevalence" was "prevale"), no line wider than 80."""
+    from qualcode.cli import common
+
+    monkeypatch.setattr(common.console, "width", 80)
+    result = run("agree", "--coders", "anna,ben")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines if line[:1] in "┏┃┡│└") <= 80
+    text = " ".join(result.output.split())
+    assert "prevale " not in text and "…" not in text
+    assert "prev. = prevalence" in text and "Kripp-α = Krippendorff's alpha" in text
+    assert "tem.bre = temporality.breaks" in text and "job.wor = jobcrafting.workarounds" in text
+    assert "(all codes)" in text
+    monkeypatch.setattr(common.console, "width", 200)
+    wide = run("agree", "--coders", "anna,ben", "--table", "1")
+    assert "temporality.breaks" in wide.output and "Codes:" not in wide.output
+
+
 def test_agree_table_by_department_character_and_overlap(run, coded, tmp_path):
     table = run("agree", "--by", "department", "--concepts")
     assert table.exit_code == 0, table.output

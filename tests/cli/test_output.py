@@ -77,7 +77,7 @@ def test_a_wide_table_is_laid_out_in_panels_that_fit_with_a_legend(width: int) -
     assert text.count("relational_coordination") >= 2 and "…" not in text
     for figure in ("0.938", "0.781", "0.876", "0.914", "tentative", "2072"):
         assert figure in text
-    assert "Kri.alp = Krippendorff's alpha" in text
+    assert "Kripp-α = Krippendorff's alpha" in text
     assert "A = anna, B = ben." in text
 
 
@@ -88,12 +88,33 @@ def test_a_table_that_fits_is_shown_whole() -> None:
 
 
 def test_short_labels_abbreviate_long_headers_uniquely() -> None:
-    assert short_labels(["code", "Krippendorff's alpha", "Turns with A", "Turns with B"]) == [
-        "code",
-        "Kri.alp",
-        "Tur.wit.A",
-        "Tur.wit.B",
-    ]
+    columns = ["code", "Krippendorff's alpha", "Turns with A", "Turns with B", "prevalence"]
+    assert short_labels(columns) == ["code", "Kripp-α", "Tur.wit.A", "Tur.wit.B", "prev."]
+
+
+def test_a_named_code_column_is_shortened_to_its_key() -> None:
+    # the framework matrix's columns: "Name (key)"; not "Tem.(te" from the words
+    columns = ["Department", "Temporality (temporality)", "Open codes (open)"]
+    assert short_labels(columns) == ["Depa.", "tem", "open"]
+    assert short_labels(["Breaks (temporality.breaks)"]) == ["tem.bre"]
+
+
+def test_no_header_or_word_is_cut_at_80_columns() -> None:
+    """A long one-word header becomes a marked abbreviation in the legend, never a cut word
+    (`prevalence` was `prevale`), and hyphenated words in cells wrap whole."""
+    table = WIDE.model_copy(
+        update={
+            "columns": [*WIDE.columns, "prevalence"],
+            "rows": [[*row, 0.039] for row in WIDE.rows],
+        }
+    )
+    table.rows[0][0] = "(all codes) of Brennan-Prediger-Krippendorff"
+    lines = rendered(table, 80)
+    assert max(len(line) for line in lines if line[:1] in "┏┃┡│└") <= 80
+    text = " ".join(" ".join(lines).split())
+    assert "prevale " not in text and "…" not in text
+    assert "prev. = prevalence" in text
+    assert "Brennan-Prediger-Krippendorff" in text
 
 
 def test_rich_table_styles_residual_cells_and_keeps_brackets_literal() -> None:

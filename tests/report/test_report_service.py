@@ -32,6 +32,18 @@ def test_shares_count_participant_turns_of_the_department(study: Project) -> Non
     assert breaks.here.high == pytest.approx(0.8500, abs=1e-4)
 
 
+def test_each_code_states_its_tests_across_the_departments(study: Project) -> None:
+    ward = build_report(study, ReportQuery(department="Ward"))
+    # temporality: Ward 2 of 4 participant turns, Clinic 1 of 3; expected counts below 5, so
+    # Fisher's exact test of [[2, 1], [2, 2]]: P(X = x) = C(4, x) C(3, 3 - x) / C(7, 3) is
+    # 1, 12, 18, 4 (/35) for x = 0..3; every table is at most as likely as the observed
+    # 18/35, so p = 1. One focus group per department: no transcript-level test.
+    assert section(ward, "temporality").tests == (
+        "turns: Fisher's exact p = 1.000, Holm 1.000; focus groups as the unit: not tested "
+        "(one transcript per group: nothing to compare within)"
+    )
+
+
 def test_quotes_follow_the_rule_and_pins(study: Project) -> None:
     query = ReportQuery(department="Ward", rule=QuoteRule(per_code=3, max_per_transcript=1))
     breaks = section(build_report(study, query), "temporality.breaks")

@@ -96,20 +96,40 @@ async def test_open_code_is_created_in_place_and_applied(
         assert screen.focused is screen.view
 
 
-async def test_span_coding_codes_only_the_selected_words(make_app, settle, layer) -> None:
+async def test_span_coding_codes_the_selected_words_snapped_to_whole_words(
+    make_app, settle, layer
+) -> None:
+    """The coded span takes whole words, without the full stop or spaces at its ends."""
     app = make_app()
-    async with app.run_test() as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_transcript(pilot, settle)
         # Turn 2: "We never get a proper lunch break. The phone rings ..."
         await pilot.press("j", "v", "w", "w", "w", "w", "W", "W", "W")
         assert screen.view.selection is not None
         await pilot.press("1")
         await settle(pilot)
-        assert layer() == {(2, "temporality.breaks", "proper lunch break.")}
+        assert layer() == {(2, "temporality.breaks", "proper lunch break")}
         assert screen.view.selection is None
+        # "nev" of "never": the whole word is coded
         await pilot.press("v", "w", "shift+right", "shift+right", "c", *"interr", "enter")
         await settle(pilot)
-        assert (2, "temporality.interruptions", "nev") in layer()
+        assert (2, "temporality.interruptions", "never") in layer()
+        # from "ver" of "never" over the space to "g" of "get": "never get"
+        await pilot.press("v", "w", "l", "l", "shift+right", "shift+right", "shift+right")
+        await pilot.press("shift+right", "n", *"pressure", "enter")
+        await settle(pilot)
+        assert (2, "open.pressure", "never get") in layer()
+
+
+async def test_a_selection_without_a_word_codes_nothing(make_app, settle, layer) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_transcript(pilot, settle)
+        # Turn 2: the caret on the space after "We"
+        await pilot.press("j", "v", "l", "l", "1")
+        await settle(pilot)
+        assert layer() == set()
+        assert screen.view.selection is not None  # still selecting, to move onto a word
 
 
 async def test_split_and_join_keep_codings_on_their_text(

@@ -30,7 +30,11 @@ def coded(workbench_project: Project) -> Project:
     turns = corpus.segments(workbench_project, 1)
     lunch = turns[1].start_char + turns[1].text.index("proper lunch break")
     coding.apply_code(
-        workbench_project, turns[1].id, "temporality.breaks", CODER, span=(lunch, lunch + 17)
+        workbench_project,
+        turns[1].id,
+        "temporality.breaks",
+        CODER,
+        span=(lunch, lunch + len("proper lunch break")),
     )
     coding.apply_code(workbench_project, turns[1].id, "temporality.interruptions", CODER)
     coding.apply_code(workbench_project, turns[2].id, "jobcrafting.workarounds", CODER)

@@ -53,19 +53,24 @@ async def open_coding(pilot: Pilot, settle) -> CodingScreen:
 # -- the key bar ---------------------------------------------------------------------------
 
 
-async def test_the_key_bar_shows_every_coding_key_at_80x24(make_app, settle) -> None:
+async def test_the_key_bar_shows_the_screens_quit_and_the_most_used_keys_at_80x24(
+    make_app, settle
+) -> None:
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_coding(pilot, settle)
         bar = screen.query_one(KeyBar)
         keys = {key for key, _ in bar.shown}
-        assert {"?", "/", "c", "1-9", "x", "u", "U", "n", "v", "s", "J", "m"} <= keys
-        assert {"f1", "f3", "f4", "f5"} <= keys and "f2" not in keys  # not this screen's own
+        assert {"?", "f1", "f3", "f4", "f5", "f6", "^q"} <= keys  # always there
+        assert "f2" not in keys  # not this screen's own
+        assert {"c", "1-9", "v", "x", "u", "n", "m", "/"} <= keys  # the most used
         text = "\n".join(shown_lines(bar))
+        assert len(shown_lines(bar)) == 2
         for key, description in bar.shown:
             assert f"{key} {description}" in text  # no key is cut in two
         await pilot.press("j", "v")  # selecting: the selection keys show
-        assert {"shift+→", "esc"} <= {key for key, _ in bar.shown}
+        keys = {key for key, _ in bar.shown}
+        assert {"shift+→", "esc", "f6", "^q"} <= keys
 
 
 def test_the_key_bar_wraps_between_keys_and_drops_what_does_not_fit() -> None:
@@ -73,6 +78,14 @@ def test_the_key_bar_wraps_between_keys_and_drops_what_does_not_fit() -> None:
     assert fit(items, 30, 1) == items[:2]
     assert fit(items, 30, 2) == items
     assert fit(items, 20, 2) == items[:2]
+
+
+def test_the_key_bar_keeps_the_essential_keys_and_drops_the_others_from_the_end() -> None:
+    items = [(key, key * 10) for key in "?abcq"]  # 13 cells each, two to a line of 30
+    first, a, b, _c, last = items
+    assert fit(items, 30, 1, essential={first, last}) == [first, last]
+    assert fit(items, 30, 2, essential={first, last}) == [first, a, b, last]
+    assert fit(items, 30, 1, essential={first, a, b}) == [first, a]  # they do not fit
 
 
 # -- turns ---------------------------------------------------------------------------------
@@ -130,6 +143,36 @@ def test_code_chips_are_shortened_never_cut() -> None:
         assert chips[0].startswith(" Breaks") and chips[0].endswith("… ")
         assert chips[1].endswith("” ")  # the quoted start of the span is closed
         assert all(len(label) < inner for label in chips)
+
+
+def test_code_chips_take_the_whole_width_and_wrap_rather_than_shorten() -> None:
+    text = "We never get a proper lunch break, the phone rings all the time."
+    keys = ("temporality.predictability", "temporality.breaks", "jobcrafting.workarounds")
+    names = ("Planning and predictability", "Breaks", "Workarounds and parallel systems")
+    turn = SegmentView(
+        id=9,
+        transcript_id=1,
+        ordinal=1,
+        speaker="A",
+        role=None,
+        start_char=0,
+        end_char=len(text),
+        start_time=None,
+        end_time=None,
+        text=text,
+        codings=[
+            CodingView(id=n, code_key=key, coder="anna", segment_id=9) for n, key in enumerate(keys)
+        ],
+    )
+    looks = {
+        key: CodeLook.make(name, "#cc3333", Color(0, 0, 0))
+        for key, name in zip(keys, names, strict=True)
+    }
+    width = 47  # the transcript's width on the coding screen at 80x24
+    rows = [[label for label, _ in row] for row in layout_turn(turn, width, looks).chips]
+    assert [label.strip() for row in rows for label in row] == list(names)  # whole names
+    assert len(rows) == 2  # the third does not fit beside the first two: a second line
+    assert all(sum(len(label) + 1 for label in row) <= width - GUTTER for row in rows)
 
 
 # -- dialogs -------------------------------------------------------------------------------

@@ -77,6 +77,8 @@ def _section(document: Document, styles: _Styles, section: CodeSection, here: st
     if section.definition:
         document.add_paragraph(section.definition).runs[0].italic = True
     document.add_paragraph(f"{here}: {share_text(section.here)}; {section.stands_out}.")
+    if section.tests:
+        document.add_paragraph(f"Tests across the departments: {section.tests}.")
     _table(document, styles, SHARE_HEADERS, [share_row(s) for s in (section.here, *section.others)])
     if section.by_group:
         document.add_paragraph("By focus-group kind in this department:")

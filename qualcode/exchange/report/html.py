@@ -73,6 +73,8 @@ def _section(section: CodeSection, here: str) -> str:
     parts.append(
         f"<p>{escape(here)}: {escape(share_text(section.here))}; {escape(section.stands_out)}.</p>"
     )
+    if section.tests:
+        parts.append(f'<p class="tests">Tests across the departments: {escape(section.tests)}.</p>')
     parts.append(_table(SHARE_HEADERS, [share_row(s) for s in (section.here, *section.others)]))
     if section.by_group:
         parts.append("<p>By focus-group kind in this department:</p>")

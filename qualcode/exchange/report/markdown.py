@@ -51,6 +51,8 @@ def _section(section: CodeSection, here: str) -> list[str]:
     if section.definition:
         lines += [f"*{_one_line(section.definition)}*", ""]
     lines += [f"{here}: {share_text(section.here)}; {section.stands_out}.", ""]
+    if section.tests:
+        lines += [f"Tests across the departments: {section.tests}.", ""]
     lines += _table(SHARE_HEADERS, [share_row(s) for s in (section.here, *section.others)])
     if section.by_group:
         lines += ["", "By focus-group kind in this department:", ""]

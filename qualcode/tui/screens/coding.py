@@ -269,10 +269,18 @@ class CodingScreen(WorkbenchScreen):
 
     # -- edits -------------------------------------------------------------------------------
 
+    def _selection_holds_a_word(self) -> bool:
+        """False (and says so) while selecting only spaces or punctuation: there is nothing
+        to code, and coding the whole turn instead would surprise."""
+        if self.view.selection is None or self.view.selected_span() is not None:
+            return True
+        self.notify("The selection holds no word: move the caret onto a word (w) first.")
+        return False
+
     def apply(self, key: str) -> None:
-        """Apply `key` to the selection, or to the whole cursor turn."""
+        """Apply `key` to the selection (snapped to whole words), or to the whole cursor turn."""
         turn = self.view.current
-        if turn is not None:
+        if turn is not None and self._selection_holds_a_word():
             span = self.view.selected_span()
             self._end_selection()
             self.editor.apply(turn, key, span)
@@ -285,7 +293,7 @@ class CodingScreen(WorkbenchScreen):
         self.apply(favourites[number - 1])
 
     def action_pick_code(self) -> None:
-        if self.book is None:
+        if self.book is None or not self._selection_holds_a_word():
             return
         choices = [
             Choice(
@@ -315,7 +323,7 @@ class CodingScreen(WorkbenchScreen):
         self.editor.redo()
 
     def action_open_code(self) -> None:
-        if self.view.current is not None:
+        if self.view.current is not None and self._selection_holds_a_word():
             prompt = self.query_one(InlinePrompt)
             prompt.ask("open_code", "name of a new open code; Enter applies it")
 

@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualcode.domain.corpus import SegmentView
+from qualcode.domain.spans import snap_to_words
 from qualcode.tui.text_motion import next_word_start, previous_word_start, word_end
 from qualcode.tui.widgets.turn_render import (
     CodeLook,
@@ -194,12 +195,15 @@ class TranscriptView(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_selection(Selection(selection.anchor if extend else caret, caret))
 
     def selected_span(self) -> tuple[int, int] | None:
-        """The selection as transcript offsets (half-open), or None when nothing is selected."""
+        """The selection snapped to whole words, as transcript offsets (half-open); None when
+        nothing is selected or the selection holds no word."""
         turn = self.current
         if self.selection is None or turn is None:
             return None
-        start, end = self.selection.span
-        return turn.start_char + start, turn.start_char + min(end, len(turn.text))
+        snapped = snap_to_words(turn.text, *self.selection.span)
+        if snapped is None:
+            return None
+        return turn.start_char + snapped[0], turn.start_char + snapped[1]
 
     # -- layout and drawing ---------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from textual.color import Color
 from textual.strip import Strip
 
 from qualcode.domain.corpus import CodingView, SectionStart, SegmentView
+from qualcode.domain.spans import snap_to_words
 from qualcode.domain.turns import clock
 
 GUTTER = 3  # cursor bar, then two spaces before the text
@@ -138,7 +139,7 @@ def layout_turn(turn: SegmentView, width: int, looks: dict[str, CodeLook]) -> Tu
     rows: list[list[tuple[str, CodingView]]] = []
     column = 0
     for coding in turn.codings:
-        label = chip_label(turn, coding, looks, max(16, min(48, inner // 2)), inner - 1)
+        label = chip_label(turn, coding, looks, inner - 1)
         size = cell_len(label) + 1
         if not rows or (column and column + size > inner):
             rows.append([])
@@ -148,18 +149,18 @@ def layout_turn(turn: SegmentView, width: int, looks: dict[str, CodeLook]) -> Tu
     return TurnLayout(wrap(turn.text, inner), rows, section=turn.section is not None)
 
 
-def chip_label(
-    turn: SegmentView, coding: CodingView, looks: dict[str, CodeLook], longest: int, room: int
-) -> str:
-    """A chip's text: the code's name (cut after `longest` cells) and, for a span, the start
-    of the coded text; both are shortened (never cut off) to fit `room` cells."""
+def chip_label(turn: SegmentView, coding: CodingView, looks: dict[str, CodeLook], room: int) -> str:
+    """A chip's text: the code's name and, for a span, the start of the coded text. The name
+    is whole unless the chip would be wider than a line (`room` cells): then both are
+    shortened (never cut off) to fit; a chip that does not fit beside the others goes on
+    the next line."""
     look = looks.get(coding.code_key)
     name = look.name if look else coding.code_key
     if coding.start_char is None or coding.end_char is None:
-        return f" {_shorten(name, min(longest, room - 2)) or name[:1]} "
+        return f" {_shorten(name, room - 2) or name[:1]} "
     excerpt = turn.text[coding.start_char - turn.start_char : coding.end_char - turn.start_char]
     # " name “excerpt” " takes five cells besides the two texts; the excerpt keeps a few.
-    name = _shorten(name, min(longest, room - 5 - min(cell_len(excerpt), 4))) or name[:1]
+    name = _shorten(name, room - 5 - min(cell_len(excerpt), 4)) or name[:1]
     excerpt = _shorten(excerpt, min(_EXCERPT, room - 5 - cell_len(name))) or "…"
     return f" {name} “{excerpt}” "
 
@@ -265,8 +266,9 @@ def _marks(
             marks.append((position, position + len(needle), styles.match))
             position = folded.find(needle, position + len(needle))
     if selection is not None:
-        start, end = selection.span
-        marks.append((start, end, styles.selection))
+        snapped = snap_to_words(turn.text, *selection.span)  # what coding it would code
+        if snapped is not None:
+            marks.append((*snapped, styles.selection))
         marks.append((selection.caret, selection.caret + 1, styles.caret))
     return marks
 

@@ -66,14 +66,18 @@ def test_intervals_narrow_as_units_grow(matrix):
     """The same data four times over: every interval is at most as wide (Gwet's standard
     errors shrink with n; the alpha bootstrap draws four times the pairs). Degenerate alpha
     intervals are left out: at the floor of -1, or pulled to 0 by Krippendorff's rule for
-    resamples without variation, which applies less often as pairs grow."""
+    resamples without variation, which applies less often as pairs grow) or from fewer than
+    five pairable units (so few distinct resamples that the percentiles may cling to the
+    estimate: two units gave [-0.20, 0.40] around 0.40)."""
     small = coefficients(matrix, bootstrap=Bootstrap(resamples=400))
     large = coefficients(np.tile(matrix, (4, 1)), bootstrap=Bootstrap(resamples=400))
     for name in ("fleiss_kappa", "gwet_ac1", "brennan_prediger", "krippendorff_alpha"):
         a, b = getattr(small, name), getattr(large, name)
         if a.ci_low is None or b.ci_low is None:
             continue
-        if name == "krippendorff_alpha" and not -1 < a.ci_low <= a.value <= a.ci_high < 1:
+        if name == "krippendorff_alpha" and (
+            a.n_units < 5 or not -1 < a.ci_low <= a.value <= a.ci_high < 1
+        ):
             continue
         assert b.ci_high - b.ci_low <= a.ci_high - a.ci_low + 1e-9, name
 
