@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcode.domain.cards import SectionStart
@@ -20,7 +19,7 @@ from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.project import Project
 from qualcode.services.roles import require_supervisor
 from qualcode.store import cards as store
-from qualcode.store.models import Section, Segment
+from qualcode.store.models import Segment
 from qualcode.store.turn_rows import RowState, read_state
 
 ACTION = "set card sections"
@@ -170,5 +169,4 @@ def _card_id(session: Session, key: str | None) -> int | None:
 
 
 def _rows(session: Session, transcript_id: int) -> RowState:
-    ids = session.scalars(select(Section.id).where(Section.transcript_id == transcript_id))
-    return read_state(session, ids={"section": list(ids)})
+    return read_state(session, ids={"section": store.section_ids(session, transcript_id)})

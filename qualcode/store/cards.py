@@ -43,6 +43,11 @@ def transcript_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Transcript.id).order_by(Transcript.id)))
 
 
+def section_ids(session: Session, transcript_id: int) -> list[int]:
+    """The ids of the transcript's sections."""
+    return list(session.scalars(select(Section.id).where(Section.transcript_id == transcript_id)))
+
+
 def section_counts(session: Session) -> dict[int, int]:
     """Sections per card id."""
     rows = session.execute(
