@@ -280,3 +280,10 @@ def test_qdc_code_sets_are_kept(project: Project, tmp_path: Path) -> None:
     )
     summary = import_qdc(project, qdc)
     assert summary.kept == {"sets": 1} and summary.codes_added == ["time"]
+
+
+def test_a_peer_transcript_lists_the_words_of_its_turns(project: Project, tmp_path: Path) -> None:
+    import_qdpx(project, qc_board(tmp_path))
+    words = {info.title: info.n_words for info in list_transcripts(project)}
+    assert words == {"board_2017.txt": len(BOARD.split()), "ward.txt": len(STAFF.split())}
+    assert get_transcript(project, "board_2017.txt").n_words == len(BOARD.split())
