@@ -13,7 +13,7 @@ from qualcode.domain.codekey import CodeKey
 from qualcode.domain.corpus import CodebookInfo, CodeInfo
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.project import Project
-from qualcode.services.roles import require_supervisor
+from qualcode.services.roles import coder_for_write, require_supervisor
 from qualcode.store import codes as store
 from qualcode.store.models import Code
 from qualcode.store.models import Codebook as CodebookRow
@@ -194,7 +194,7 @@ def create_open_code(project: Project, name: str, coder: str) -> CodeInfo:
 
     def work(session: Session) -> CodeInfo:
         book = active_codebook(session)
-        coder_row = store.ensure_coder(session, coder)
+        coder_row = coder_for_write(session, coder)
         code = ensure_open_code(session, book.id, key, name.strip(), coder_row.id)
         return code_info(code, {code.parent_id: OPEN_BRANCH} if code.parent_id else {})
 

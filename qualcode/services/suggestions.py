@@ -18,6 +18,7 @@ from qualcode.services.codebooks import active_codebook
 from qualcode.services.coding import add_coding
 from qualcode.services.corpus import coding_view, find_transcript
 from qualcode.services.project import Project
+from qualcode.services.roles import coder_for_write
 from qualcode.services.scope import study_moderator_roles
 from qualcode.store import codes as code_store
 from qualcode.store import reading
@@ -137,7 +138,7 @@ def suggest_transcripts(
             ids = store.transcript_ids(session)
         else:
             ids = [find_transcript(session, ref).id for ref in transcripts]
-        coder_row = code_store.ensure_coder(session, coder)
+        coder_row = coder_for_write(session, coder)
         book = active_codebook(session)
         code_ids = {code.key: code.id for code in code_store.codes_of(session, book.id)}
         created = updated = n_segments = n_moderator = 0

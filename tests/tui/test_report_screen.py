@@ -74,6 +74,7 @@ async def test_s_writes_the_matrix_summary_of_the_code_under_the_cursor(
     coded: Project, make_app, settle
 ) -> None:
     from qualcode.services.matrix import summary_of
+    from qualcode.services.report import ReportQuery, build_report
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -88,9 +89,13 @@ async def test_s_writes_the_matrix_summary_of_the_code_under_the_cursor(
         prompt.value = "Breaks are lost to the phone."
         await pilot.press("enter")
         await settle(pilot)
+    # the summary links the quotes the report shows for temporality in Ward
+    report = build_report(coded, ReportQuery(department="Ward"))
+    shown = [q.segment_id for s in report.sections if s.key == "temporality" for q in s.quotes]
+    assert shown
     assert summary_of(coded, "department", "Ward", "temporality") == (
         "Breaks are lost to the phone.",
-        [],
+        shown,
     )
 
 

@@ -159,16 +159,34 @@ class ReportScreen(WorkbenchScreen):
         if not key or not self.choice.department:
             self.notify("Put the cursor on a code to write its summary for this department.")
             return
-        self.edit_summary(self.choice.department, key)
+        shown = self._quotes_shown(key)
+        self.edit_summary(self.choice.department, key, shown)
+
+    def _quotes_shown(self, key: str) -> list[int]:
+        """The segment ids of the quotes the report shows for a code."""
+        if self.report is None:
+            return []
+        for section in (*self.report.sections, *self.report.open_codes):
+            if section.key == key:
+                return [quote.segment_id for quote in section.quotes]
+        return []
 
     @work(thread=True, exclusive=True, group="report-summary")
-    def edit_summary(self, department: str, key: str) -> None:
+    def edit_summary(self, department: str, key: str, shown: list[int]) -> None:
         try:
             text, quotes = matrix.summary_of(self.project, "department", department, key)
         except QualcodeError as error:
             self.warn_from_thread(error)
             return
-        prompt = TextPrompt(f"Summary of {key} in {department} (framework matrix):", value=text)
+        # A new summary links the quotes the report shows for the code; a stored one keeps
+        # its own (`qualcode matrix set --quote` changes them).
+        quotes = quotes or shown
+        linked = (
+            f" It links {len(quotes)} quote(s): {', '.join(map(str, quotes))}." if quotes else ""
+        )
+        prompt = TextPrompt(
+            f"Summary of {key} in {department} (framework matrix).{linked}", value=text
+        )
         self.app.call_from_thread(
             self.app.push_screen, prompt, lambda answer: self._save(department, key, answer, quotes)
         )
