@@ -20,6 +20,7 @@ from qualcode.cli.common import CoderOption, DbOption, console, friendly, labell
 from qualcode.config import coder_name
 from qualcode.domain.corpus import SegmentView
 from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
+from qualcode.domain.text import one_line
 from qualcode.domain.turns import clock
 from qualcode.errors import QualcodeError
 from qualcode.services import cards, corpus, importing, scope
@@ -226,6 +227,15 @@ def transcripts(db: DbOption = None, coder: CoderOption = None) -> None:
             cells.append(f"{share:.0%}")
         table.add_row(*cells)
     console.print(table)
+    with_variables = [info for info in rows if info.variables]
+    if with_variables:
+        console.print("Variables (from the REFI-QDA file each came from):")
+    for info in with_variables:
+        values = "; ".join(
+            f"{one_line(name)} = {one_line(str(value))}"
+            for name, value in sorted(info.variables.items())
+        )
+        console.print(f"  {info.id} {info.title}: {values}", highlight=False, markup=False)
 
 
 SEGMENT_FORMATS = ("text", "tsv", "json")

@@ -185,19 +185,23 @@ def insert_parsed(
     return transcript_id, words
 
 
-def list_transcripts(session: Session) -> list[tuple[Transcript, int]]:
-    """All transcripts with their number of segments, by department then title."""
+def list_transcripts(session: Session) -> list[tuple[Transcript, int, int]]:
+    """All transcripts with their number of segments and words, by department then title."""
     counts = (
-        select(Segment.transcript_id, func.count(Segment.id).label("n"))
+        select(
+            Segment.transcript_id,
+            func.count(Segment.id).label("n"),
+            func.sum(Segment.word_count).label("words"),
+        )
         .group_by(Segment.transcript_id)
         .subquery()
     )
     rows = session.execute(
-        select(Transcript, func.coalesce(counts.c.n, 0))
+        select(Transcript, func.coalesce(counts.c.n, 0), func.coalesce(counts.c.words, 0))
         .outerjoin(counts, counts.c.transcript_id == Transcript.id)
         .order_by(Transcript.department, Transcript.title, Transcript.id)
     )
-    return [(transcript, count) for transcript, count in rows]
+    return [(transcript, count, words) for transcript, count, words in rows]
 
 
 def coded_segment_counts(session: Session, coder_id: int) -> dict[int, int]:

@@ -237,7 +237,7 @@ def parse_project(data: bytes, source: str, archive: SafeZip | None = None) -> R
                 sources=r.refs(group, "MemberSource"),
                 notes=r.refs(group, "MemberNote"),
             )
-            for group in r.grandchildren(root, "Sets", "Set")
+            for group in _set_elements(r, root, codebook)
         ],
         project_notes=r.refs(root, "NoteRef"),
     )
@@ -257,6 +257,15 @@ def parse_project(data: bytes, source: str, archive: SafeZip | None = None) -> R
     if r.child(root, "Links") is not None or r.child(root, "Graphs") is not None:
         project.unsupported.append("links and graphs: qualcode has no place for them")
     return project
+
+
+def _set_elements(r: Reader, root: Element, codebook: Element | None) -> list[Element]:
+    """The project's Sets, then code sets written inside its CodeBook as a .qdc holds them
+    (not where the project schema puts them, but kept rather than dropped); a GUID once."""
+    found = r.grandchildren(root, "Sets", "Set")
+    seen = {group.get("guid") for group in found}
+    extra = r.grandchildren(codebook, "Sets", "Set") if codebook is not None else []
+    return found + [group for group in extra if group.get("guid") not in seen]
 
 
 def _source_name(element: Element, guid: str) -> str:

@@ -4,6 +4,7 @@ variables, UTF-16 positions, selections that end before they start, codings with
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,12 @@ from sqlalchemy import func, select
 from qualcode.errors import InputError
 from qualcode.services.codebooks import codebook_info
 from qualcode.services.corpus import get_transcript, list_transcripts, segments
-from qualcode.services.exchange import PartialImportError, import_qdc, import_qdpx
+from qualcode.services.exchange import (
+    PartialImportError,
+    export_project_qdpx,
+    import_qdc,
+    import_qdpx,
+)
 from qualcode.services.project import Project
 from qualcode.store.models import Code, Transcript
 
@@ -280,3 +286,24 @@ def test_qdc_code_sets_are_kept(project: Project, tmp_path: Path) -> None:
     )
     summary = import_qdc(project, qdc)
     assert summary.kept == {"sets": 1} and summary.codes_added == ["time"]
+
+
+def test_a_peer_transcript_lists_the_words_of_its_turns(project: Project, tmp_path: Path) -> None:
+    import_qdpx(project, qc_board(tmp_path))
+    words = {info.title: info.n_words for info in list_transcripts(project)}
+    assert words == {"board_2017.txt": len(BOARD.split()), "ward.txt": len(STAFF.split())}
+    assert get_transcript(project, "board_2017.txt").n_words == len(BOARD.split())
+
+
+def test_code_sets_inside_a_projects_codebook_are_kept(project: Project, tmp_path: Path) -> None:
+    inside = PEER.replace(
+        "</Code></Codes></CodeBook>",
+        f'</Code></Codes><Sets><Set guid="{guid(3, 8)}" name="Codebook set">'
+        f'<MemberCode targetGUID="{guid(1, 2)}"/></Set></Sets></CodeBook>',
+    )
+    summary = import_qdpx(project, peer_file(tmp_path, inside, b="B\n", c="C\n"))
+    assert summary.kept == {"variables": 2, "cases": 1, "sets": 3}
+    export_project_qdpx(project, tmp_path / "out.qdpx")
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as archive:
+        qde = archive.read("project.qde").decode("utf-8")
+    assert f'<Set guid="{guid(3, 8)}" name="Codebook set">' in qde
