@@ -23,8 +23,8 @@ from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, Import
 from qualcode.domain.text import one_line
 from qualcode.domain.turns import clock
 from qualcode.errors import QualcodeError
-from qualcode.ingest.manifest import outside, read_deck, read_manifest, read_moderator_roles
 from qualcode.services import cards, corpus, importing, scope
+from qualcode.services.manifest import read_import_manifest
 
 
 @friendly
@@ -92,10 +92,11 @@ def import_(
     """Import transcripts (.txt, .vtt, .srt, .docx, Otter exports): one transaction per file."""
     if language is not None and language not in LANGUAGES:
         raise QualcodeError(f"--language must be one of {', '.join(LANGUAGES)}.")
-    specs = read_manifest(manifest, allow_outside=allow_outside) if manifest else []
-    moderators = read_moderator_roles(manifest) if manifest else None
-    deck = read_deck(manifest, allow_outside=allow_outside) if manifest else []
-    if manifest and allow_outside and (elsewhere := outside(manifest, specs)):
+    declared = read_import_manifest(manifest, allow_outside=allow_outside) if manifest else None
+    specs = list(declared.specs) if declared else []
+    moderators = declared.moderator_roles if declared else None
+    deck = declared.deck if declared else []
+    if declared and (elsewhere := declared.outside):
         shown = ", ".join(str(spec.path) for spec in elsewhere[:3])
         more = f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else ""
         note = f"{len(elsewhere)} files are outside the manifest's folder: {shown}{more}."

@@ -20,6 +20,7 @@ from qualcode.analysis.cooccurrence import cooccurrence_tables
 from qualcode.analysis.frequency import (
     DIMENSIONS,
     MEASURES,
+    NONE_LABEL,
     Grouping,
     frequency_table,
     select_codes,
@@ -52,6 +53,7 @@ __all__ = [
     "COMPARE_DIMENSIONS",
     "DIMENSIONS",
     "MEASURES",
+    "NONE_LABEL",
     "CompareQuery",
     "Comparison",
     "ComparisonReport",

@@ -72,9 +72,7 @@ def _store_codebook(session: Session, codebook: Codebook, path: Path, retire: bo
         store.put_setting(session, store.ACTIVE_CODEBOOK, {"name": row.name})
         return LoadSummary(codebook.name, row.version, unchanged=True)
     if row is None:
-        row = CodebookRow(name=codebook.name, version=0, content_hash=digest)
-        session.add(row)
-        session.flush()
+        row = store.add_codebook(session, codebook.name, digest)
     row.version += 1
     row.content_hash = digest
     row.title = codebook.title
@@ -99,13 +97,9 @@ def _store_codebook(session: Session, codebook: Codebook, path: Path, retire: bo
             "parent_id": by_key[spec.parent_key].id if spec.parent_key else None,
         }
         if code is None:
-            code = Code(codebook_id=row.id, key=spec.key, **values)
-            session.add(code)
-            session.flush()
+            code = store.add_code(session, codebook_id=row.id, key=spec.key, **values)
             summary.added.append(spec.key)
-        elif any(getattr(code, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(code, name, value)
+        elif store.update_code(code, values):
             summary.updated.append(spec.key)
         by_key[spec.key] = code
     _drop_missing(session, row.id, existing, by_key, retire, summary)
@@ -134,7 +128,7 @@ def _drop_missing(
             code.retired = True
             summary.retired.append(code.key)
         else:
-            session.delete(code)
+            store.delete_code(session, code)
             summary.removed.append(code.key)
 
 
@@ -212,7 +206,8 @@ def ensure_open_code(
         return code
     branch = store.code_by_key(session, codebook_id, OPEN_BRANCH)
     if branch is None:
-        branch = Code(
+        branch = store.add_code(
+            session,
             codebook_id=codebook_id,
             key=OPEN_BRANCH,
             name="Open codes",
@@ -220,9 +215,8 @@ def ensure_open_code(
             color=OPEN_COLOUR,
             sort_order=store.next_sort_order(session, codebook_id),
         )
-        session.add(branch)
-        session.flush()
-    code = Code(
+    return store.add_code(
+        session,
         codebook_id=codebook_id,
         key=key,
         name=name or CodeKey(key).last.replace("_", " "),
@@ -232,6 +226,3 @@ def ensure_open_code(
         created_by=coder_id,
         sort_order=store.next_sort_order(session, codebook_id),
     )
-    session.add(code)
-    session.flush()
-    return code

@@ -89,6 +89,35 @@ def next_sort_order(session: Session, codebook_id: int) -> int:
     return (current or 0) + 1
 
 
+def add_codebook(session: Session, name: str, content_hash: str) -> Codebook:
+    """A new codebook row at version 0, flushed so that it has its id."""
+    row = Codebook(name=name, version=0, content_hash=content_hash)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_code(session: Session, **values: object) -> Code:
+    """A new code row with these column values, flushed so that it has its id."""
+    code = Code(**values)
+    session.add(code)
+    session.flush()
+    return code
+
+
+def update_code(code: Code, values: dict[str, object]) -> bool:
+    """Give the code these column values; whether any differed."""
+    if all(getattr(code, name) == value for name, value in values.items()):
+        return False
+    for name, value in values.items():
+        setattr(code, name, value)
+    return True
+
+
+def delete_code(session: Session, code: Code) -> None:
+    session.delete(code)
+
+
 def coder_by_name(session: Session, name: str) -> Coder | None:
     return session.scalar(_CODER_BY_NAME, {"name": name})
 

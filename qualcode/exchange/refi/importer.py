@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
+from qualcode.domain.cards import SectionStart
 from qualcode.errors import QualcodeError
 from qualcode.exchange.refi import cards as refi_cards
 from qualcode.exchange.refi import kept, metadata
@@ -402,7 +403,7 @@ class Importer:
                 )
                 continue
             starts = [
-                card_store.Start(segment_id, ids[section.key], section.origin, section.score)
+                SectionStart(segment_id, ids[section.key], section.origin, section.score)
                 for segment_id, section in found
                 if section.key in ids
             ]

@@ -17,13 +17,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Select, Static
 
-from qualcode.analysis.frequency import NONE_LABEL
 from qualcode.domain.layer import ALL
 from qualcode.domain.quote import Quote
 from qualcode.domain.scope import TurnScope
 from qualcode.errors import QualcodeError
 from qualcode.services import quotes
-from qualcode.services.analysis import MEASURES
+from qualcode.services.analysis import MEASURES, NONE_LABEL
 from qualcode.services.quotes import QuoteQuery
 from qualcode.tui.modals.quotes import QuotesDialog
 from qualcode.tui.screens.base import WorkbenchScreen
