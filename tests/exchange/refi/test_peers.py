@@ -201,6 +201,9 @@ def test_bare_qde_imports_codebook_users_sets_and_lists_every_source(
     ]
     assert summary.kept == {"variables": 2, "cases": 1, "sets": 2}
     assert len(codebook_info(project).codes) == 3
+    # the codings on a source whose text is missing are counted, not dropped unsaid
+    assert summary.not_imported[0].endswith("; its 2 codings are not imported")
+    assert not summary.not_imported[1].endswith("not imported")
 
 
 def test_sibling_codes_with_one_name_stay_two_codes(project: Project, tmp_path: Path) -> None:
