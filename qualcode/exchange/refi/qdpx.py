@@ -233,9 +233,9 @@ def parse_project(data: bytes, source: str, archive: SafeZip | None = None) -> R
                 guid=r.guid(group),
                 name=group.get("name") or "",
                 description=r.text(group, "Description"),
-                codes=r.refs(group, "MemberCode"),
-                sources=r.refs(group, "MemberSource"),
-                notes=r.refs(group, "MemberNote"),
+                codes=r.members(group, "MemberCode"),
+                sources=r.members(group, "MemberSource"),
+                notes=r.members(group, "MemberNote"),
             )
             for group in _set_elements(r, root, codebook)
         ],
