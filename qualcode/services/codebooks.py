@@ -73,11 +73,7 @@ def _store_codebook(session: Session, codebook: Codebook, path: Path, retire: bo
         return LoadSummary(codebook.name, row.version, unchanged=True)
     if row is None:
         row = store.add_codebook(session, codebook.name, digest)
-    row.version += 1
-    row.content_hash = digest
-    row.title = codebook.title
-    row.favourites = list(codebook.favourites)
-    row.source_path = str(path)
+    store.next_version(row, digest, codebook.title, list(codebook.favourites), str(path))
     summary = LoadSummary(codebook.name, row.version)
     existing = {code.key: code for code in store.codes_of(session, row.id)}
     by_key: dict[str, Code] = {}
@@ -125,7 +121,7 @@ def _drop_missing(
         )
     for code in missing:
         if counts.get(code.id):
-            code.retired = True
+            store.update_code(code, {"retired": True})
             summary.retired.append(code.key)
         else:
             store.delete_code(session, code)

@@ -97,6 +97,17 @@ def add_codebook(session: Session, name: str, content_hash: str) -> Codebook:
     return row
 
 
+def next_version(
+    row: Codebook, content_hash: str, title: str, favourites: list[str], source_path: str
+) -> None:
+    """The codebook's next version, from the file at `source_path` with this content."""
+    row.version += 1
+    row.content_hash = content_hash
+    row.title = title
+    row.favourites = favourites
+    row.source_path = source_path
+
+
 def add_code(session: Session, **values: object) -> Code:
     """A new code row with these column values, flushed so that it has its id."""
     code = Code(**values)

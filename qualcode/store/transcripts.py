@@ -185,6 +185,16 @@ def insert_parsed(
     return transcript_id, words
 
 
+def set_fields(transcript: Transcript, values: dict[str, object]) -> None:
+    """Set these columns of the transcript (title, department, ...)."""
+    for name, value in values.items():
+        setattr(transcript, name, value)
+
+
+def set_speaker_role(speaker: Speaker, role: str | None) -> None:
+    speaker.role = role
+
+
 def list_transcripts(session: Session) -> list[tuple[Transcript, int, int]]:
     """All transcripts with their number of segments and words, by department then title."""
     counts = (

@@ -89,8 +89,9 @@ class Importer:
                 self.summary.coders.append(name)
         self.notes = {note.guid: note for note in refi.notes}
         for missing in refi.missing:
+            lost = f"; its {missing.codings} codings are not imported" if missing.codings else ""
             self.summary.not_imported.append(
-                f"source {missing.name!r} ({missing.guid}): {missing.reason}"
+                f"source {missing.name!r} ({missing.guid}): {missing.reason}{lost}"
             )
         self._positions(refi)
         sources: dict[str, Transcript] = {}

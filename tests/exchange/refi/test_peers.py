@@ -201,6 +201,9 @@ def test_bare_qde_imports_codebook_users_sets_and_lists_every_source(
     ]
     assert summary.kept == {"variables": 2, "cases": 1, "sets": 2}
     assert len(codebook_info(project).codes) == 3
+    # the codings on a source whose text is missing are counted, not dropped unsaid
+    assert summary.not_imported[0].endswith("; its 2 codings are not imported")
+    assert not summary.not_imported[1].endswith("not imported")
 
 
 def test_sibling_codes_with_one_name_stay_two_codes(project: Project, tmp_path: Path) -> None:
@@ -275,17 +278,33 @@ def test_positions_option_overrides_detection(project: Project, tmp_path: Path) 
     assert summary.positions == "positions read as UTF-16 code units (as asked)"
 
 
-def test_qdc_code_sets_are_kept(project: Project, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "attribute", ["guid", "targetGUID"]
+)  # the codebook schema's, the project's
+def test_qdc_code_sets_are_kept(project: Project, tmp_path: Path, attribute: str) -> None:
     qdc = tmp_path / "book.qdc"
     qdc.write_text(
         '<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="MAXQDA 2022"><Codes>'
         f'<Code guid="{guid(1, 2)}" name="Time" isCodable="true"/></Codes>'
-        f'<Sets><Set guid="{guid(1, 8)}" name="Core"><MemberCode guid="{guid(1, 2)}"/></Set>'
-        "</Sets></CodeBook>",
+        f'<Sets><Set guid="{guid(1, 8)}" name="Core"><MemberCode {attribute}="{guid(1, 2)}"/>'
+        "</Set></Sets></CodeBook>",
         encoding="utf-8",
     )
     summary = import_qdc(project, qdc)
     assert summary.kept == {"sets": 1} and summary.codes_added == ["time"]
+
+
+def test_a_set_member_without_a_guid_is_named(project: Project, tmp_path: Path) -> None:
+    qdc = tmp_path / "book.qdc"
+    qdc.write_text(
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        f'<Code guid="{guid(1, 2)}" name="Time" isCodable="true"/></Codes>'
+        f'<Sets><Set guid="{guid(1, 8)}" name="Core"><MemberCode/></Set></Sets></CodeBook>',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="a MemberCode element has no guid") as caught:
+        import_qdc(project, qdc)
+    assert "None" not in str(caught.value) and stored_codes(project) == 0
 
 
 def test_a_peer_transcript_lists_the_words_of_its_turns(project: Project, tmp_path: Path) -> None:
