@@ -53,11 +53,17 @@ class Comparison:
     cluster_note: str | None = None
     omnibus: ChiSquareResult | None = None
     omnibus_problem: str | None = None
+    participants: bool = True  # False when moderators' turns are counted too
 
     @property
     def turns(self) -> int:
-        """N: the participant turns in scope (each counted once)."""
+        """N: the turns in scope (each counted once), by default participant turns."""
         return sum(self.group_turns)
+
+    @property
+    def counted(self) -> str:
+        """What the denominators count, for labels: "participant turns" or "turns"."""
+        return "participant turns" if self.participants else "turns"
 
     def residual(self, row: int, column: int) -> float | None:
         """The adjusted residual of a cell in its code's 2 x k table."""
@@ -91,9 +97,11 @@ def compare_groups(
     totals: Sequence[TurnTotals],
     *,
     omnibus: bool = False,
+    participants: bool = True,
 ) -> Comparison:
     """Count coded turns per code and group, test each code, and (where transcripts nest in
-    the groups) compare the focus groups."""
+    the groups) compare the focus groups. `participants` is False when the totals include
+    moderators' turns (the labels then say "turns", not "participant turns")."""
     (dimension,) = grouping.dimensions
     groups = grouping.groups(totals)
     found = cells(grouping, rows)
@@ -127,6 +135,7 @@ def compare_groups(
         cluster_note=note,
         omnibus=test,
         omnibus_problem=problem,
+        participants=participants,
     )
 
 
@@ -185,7 +194,7 @@ def _counts_table(comparison: Comparison) -> ResultTable:
         rows.append([key, name, *counts, sum(counts)])
         styles.append([None, None, *(comparison.style(r, c) for c in range(len(counts))), None])
     turns = comparison.group_turns
-    group_row = [None, "Participant turns in group", *turns, sum(turns)]
+    group_row = [None, f"{comparison.counted.capitalize()} in group", *turns, sum(turns)]
     return ResultTable(
         title=f"Coded turns by {comparison.dimension}",
         columns=["Code", "Name", *comparison.groups, TOTAL],
@@ -216,7 +225,7 @@ def _shares_table(comparison: Comparison) -> ResultTable:
             share = coded / turns if turns else None
             rows.append([key, name, group, coded, turns, share, low, high])
     return ResultTable(
-        title=f"Share of participant turns by {comparison.dimension}",
+        title=f"Share of {comparison.counted} by {comparison.dimension}",
         columns=[
             "Code",
             "Name",
@@ -229,8 +238,8 @@ def _shares_table(comparison: Comparison) -> ResultTable:
         ],
         rows=rows,
         notes=[
-            "Share: coded turns / the group's participant turns in scope; 95 % Wilson score "
-            "interval. The interval treats turns as independent, so it is too narrow where "
+            f"Share: coded turns / the group's {comparison.counted} in scope; 95 % Wilson "
+            "score interval. The interval treats turns as independent, so it is too narrow where "
             "turns of one focus group resemble each other."
         ],
     )
@@ -321,16 +330,21 @@ def _clusters_table(comparison: Comparison, clusters: list[ClusterTest]) -> Resu
     header = [f"{group} (n = {size})" for group, size in zip(comparison.groups, sizes, strict=True)]
     arrangements = next((test.arrangements for test in clusters if test.p_value is not None), 0)
     exact = all(test.exact for test in clusters)
-    how = (
-        f"exact: all {arrangements:,} arrangements enumerated"
-        if exact
-        else f"Monte-Carlo over {arrangements:,} random arrangements"
-    )
+    if not arrangements:
+        how = "p: none, no code could be tested (see Not tested)."
+    else:
+        how = (
+            f"exact: all {arrangements:,} arrangements enumerated"
+            if exact
+            else f"Monte-Carlo over {arrangements:,} random arrangements"
+        )
+        how = (
+            f"p: permutation test of the between-group sum of squares ({how}); Holm over the codes."
+        )
     notes = [
         f"Unit: the focus group (transcript); n = {sum(sizes)} transcripts in scope. Cells: "
-        "mean over the group's transcripts of the share of their participant turns with the "
-        f"code. p: permutation test of the between-group sum of squares ({how}); Holm over "
-        "the codes.",
+        f"mean over the group's transcripts of the share of their {comparison.counted} with "
+        f"the code. {how}",
     ]
     if comparison.cluster_note:
         notes.append(comparison.cluster_note)
@@ -359,7 +373,7 @@ def _omnibus_table(comparison: Comparison) -> ResultTable:
         ["Degrees of freedom", test.dof],
         ["p-value", test.p_value],
         ["Code applications (N)", applications],
-        ["Distinct participant turns", comparison.turns],
+        [f"Distinct {comparison.counted}", comparison.turns],
         ["Cramér's V", float(association(test.observed, method="cramer"))],
     ]
     return ResultTable(

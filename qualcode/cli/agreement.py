@@ -30,10 +30,10 @@ from qualcode.domain.agreement import (
 )
 from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
-from qualcode.exchange.tables import FORMATS, write
 from qualcode.services import adjudication, audit, blind, corpus, reliability
 from qualcode.services import agreement as agree
 from qualcode.services.project import Project
+from qualcode.services.tables import FORMATS, write
 
 CodersOption = Annotated[
     list[str] | None,

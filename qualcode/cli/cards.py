@@ -125,7 +125,7 @@ def sections(
         table.add_row(
             str(view.id),
             view.label,
-            f"{view.first_ordinal}-{view.last_ordinal}",
+            f"{turn_number(view.first_ordinal)}-{turn_number(view.last_ordinal)}",
             view.origin,
             "" if view.score is None else f"{view.score:.2f}",
         )

@@ -20,10 +20,11 @@ from qualcode.cli.common import CoderOption, DbOption, console, friendly, labell
 from qualcode.config import coder_name
 from qualcode.domain.corpus import SegmentView
 from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
+from qualcode.domain.text import one_line
 from qualcode.domain.turns import clock
 from qualcode.errors import QualcodeError
-from qualcode.ingest.manifest import outside, read_deck, read_manifest, read_moderator_roles
 from qualcode.services import cards, corpus, importing, scope
+from qualcode.services.manifest import read_import_manifest
 
 
 @friendly
@@ -91,10 +92,11 @@ def import_(
     """Import transcripts (.txt, .vtt, .srt, .docx, Otter exports): one transaction per file."""
     if language is not None and language not in LANGUAGES:
         raise QualcodeError(f"--language must be one of {', '.join(LANGUAGES)}.")
-    specs = read_manifest(manifest, allow_outside=allow_outside) if manifest else []
-    moderators = read_moderator_roles(manifest) if manifest else None
-    deck = read_deck(manifest, allow_outside=allow_outside) if manifest else []
-    if manifest and allow_outside and (elsewhere := outside(manifest, specs)):
+    declared = read_import_manifest(manifest, allow_outside=allow_outside) if manifest else None
+    specs = list(declared.specs) if declared else []
+    moderators = declared.moderator_roles if declared else None
+    deck = declared.deck if declared else []
+    if declared and (elsewhere := declared.outside):
         shown = ", ".join(str(spec.path) for spec in elsewhere[:3])
         more = f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else ""
         note = f"{len(elsewhere)} files are outside the manifest's folder: {shown}{more}."
@@ -225,6 +227,15 @@ def transcripts(db: DbOption = None, coder: CoderOption = None) -> None:
             cells.append(f"{share:.0%}")
         table.add_row(*cells)
     console.print(table)
+    with_variables = [info for info in rows if info.variables]
+    if with_variables:
+        console.print("Variables (from the REFI-QDA file each came from):")
+    for info in with_variables:
+        values = "; ".join(
+            f"{one_line(name)} = {one_line(str(value))}"
+            for name, value in sorted(info.variables.items())
+        )
+        console.print(f"  {info.id} {info.title}: {values}", highlight=False, markup=False)
 
 
 SEGMENT_FORMATS = ("text", "tsv", "json")

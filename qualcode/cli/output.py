@@ -21,7 +21,7 @@ from rich.text import Text
 from qualcode.cli.common import console
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import QualcodeError
-from qualcode.exchange.tables import FORMATS, format_cell, numeric_columns, write
+from qualcode.services.tables import FORMATS, format_cell, numeric_columns, write
 
 TERMINAL = "table"
 FORMAT_CHOICES = (TERMINAL, *FORMATS)

@@ -79,6 +79,31 @@ class Bounds:
     end: int
 
 
+@dataclass(frozen=True)
+class SectionStart:
+    """Where a section starts: the turn, its card (None: the opening), origin and score."""
+
+    segment_id: int
+    card_id: int | None
+    origin: str
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class CardTurn:
+    """A turn inside a section of a card, with what a card report groups and ranks by."""
+
+    segment_id: int
+    transcript_id: int
+    title: str
+    department: str | None
+    group_kind: str | None
+    speaker: str | None
+    role: str | None
+    words: int
+    text: str
+
+
 class Detection(_Frozen):
     """One turn where a card is read aloud: the evidence, its score (0..1) and why."""
 

@@ -55,3 +55,14 @@ def clock(seconds: float | None) -> str | None:
         return None
     whole = int(seconds)
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def time_at(
+    start_time: float | None, end_time: float | None, start_char: int, end_char: int, at: int
+) -> float | None:
+    """Estimate the time at offset `at` of a turn, assuming speech at an even pace within it
+    (None when the turn's times are not both known)."""
+    if start_time is None or end_time is None:
+        return None
+    share = (at - start_char) / (end_char - start_char)
+    return round(start_time + share * (end_time - start_time), 3)

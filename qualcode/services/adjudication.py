@@ -9,10 +9,9 @@ applied; undoing one puts the replaced codings back exactly and marks it undone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sqlalchemy.orm import Session
 
+from qualcode.domain.adjudication import applied_codings, union_spans
 from qualcode.domain.agreement import (
     AdjudicationView,
     AgreementOptions,
@@ -176,8 +175,8 @@ def adjudicate(
         consensus = _consensus(session)
         sources = [coder] if decision == "take" and coder else None
         compared = _compared(session, segment.id, tuple(sources) if sources else coders)
-        theirs = _union(
-            coding
+        theirs = union_spans(
+            (coding.start_char, coding.end_char)
             for row in compared
             for coding in store.layer_codings(session, row.id, segment.id, [code.id])
         )
@@ -185,16 +184,9 @@ def adjudicate(
         keys = {code.id: code.key, **({other.id: other.key} if other else {})}
         before = store.layer_codings(session, consensus.id, segment.id, affected)
         replaced = [_layer_coding(c, keys[c.code_id]) for c in before]
-        applied = [c for c in replaced if other is not None and c.code_key == other.key]
-        if decision in ("take", "both"):
-            applied = [LayerCoding(code_key=code.key, start_char=s, end_char=e) for s, e in theirs]
-        elif other is not None:
-            spans = {(c.start_char, c.end_char) for c in applied}
-            applied += [
-                LayerCoding(code_key=other.key, start_char=s, end_char=e)
-                for s, e in theirs
-                if (s, e) not in spans
-            ]
+        applied = applied_codings(
+            decision, code.key, other.key if other else None, theirs, replaced
+        )
         id_of = {key: code_id for code_id, key in keys.items()}
         store.replace_layer_codings(session, consensus.id, segment.id, affected, applied, id_of)
         label = {"take": f"take:{coder}", "recode": f"recode:{other_code}"}.get(decision, decision)
@@ -272,14 +264,6 @@ def _consensus(session: Session) -> Coder:
             "coder before adjudicating."
         )
     return coder
-
-
-def _union(codings: Iterable[Coding]) -> list[tuple[int | None, int | None]]:
-    """Distinct spans of the codings; a whole-turn coding covers every span, so it wins."""
-    spans = {(c.start_char, c.end_char) for c in codings}
-    if (None, None) in spans:
-        return [(None, None)]
-    return sorted(spans, key=lambda span: (span[0] or 0, span[1] or 0))
 
 
 def _layer_coding(coding: Coding, key: str) -> LayerCoding:

@@ -17,13 +17,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-import qualcode
 from qualcode.analysis.agreement.bootstrap import Bootstrap
 from qualcode.analysis.agreement.continuum import (
     all_coders_table,
     segment_table,
     unitizing_table,
 )
+from qualcode.analysis.agreement.coverage import coder_coverage
+from qualcode.analysis.agreement.describe import describe
 from qualcode.analysis.agreement.layers import (
     Context,
     SpanLayers,
@@ -48,7 +49,7 @@ from qualcode.domain.agreement import (
 )
 from qualcode.domain.layer import MODEL_ROLE
 from qualcode.domain.scope import TurnScope
-from qualcode.domain.table import ResultSet, ResultTable
+from qualcode.domain.table import ResultSet
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.ingest.segmenter import sentence_bounds
 from qualcode.services.blind import visibility
@@ -278,35 +279,6 @@ def agreement(
     return project.read(work)
 
 
-def describe(context: Context, tables: list[ResultTable], options: AgreementOptions) -> ResultSet:
-    filters: dict[str, str] = {"unit": options.unit, "by": options.by}
-    if options.unit != "character":
-        turns = "all turns" if options.include_moderators else "participant turns"
-        if options.cards:
-            turns += f" in the sections of card {', '.join(options.cards)}"
-        elif options.by == "card":
-            turns += " in a card's section"
-        filters["scope"] = (
-            f"{turns} of transcripts two or more compared coders coded or marked done"
-        )
-    if options.codes:
-        filters["codes"] = ", ".join(options.codes)
-    if options.concepts:
-        filters["codes"] = "rolled up to concepts"
-    if options.exclude_uncoded:
-        filters["uncoded text"] = "excluded"
-    if options.weights:
-        filters["weights"] = options.weights
-    return ResultSet.describe(
-        tables,
-        codebook=context.codebook,
-        codebook_version=context.codebook_version,
-        coder_layer=", ".join(context.coders),
-        qualcode_version=qualcode.__version__,
-        filters=filters,
-    )
-
-
 def coverage(project: Project, coders: tuple[str, ...] | None = None) -> list[CoderCoverage]:
     """Per coder: transcripts coded, turns coded out of the turns of those transcripts."""
 
@@ -316,20 +288,6 @@ def coverage(project: Project, coders: tuple[str, ...] | None = None) -> list[Co
         turns: defaultdict[int, int] = defaultdict(int)
         for _, tid, _, _ in store.segments_of(session, {tid for _, tid, _, _ in rows}):
             turns[tid] += 1
-        result = []
-        for cid, name in names.items():
-            mine = [row for row in rows if row[0] == cid]
-            if not mine or (coders and name not in coders):
-                continue
-            result.append(
-                CoderCoverage(
-                    coder=name,
-                    transcripts=len(mine),
-                    turns_coded=sum(row[2] for row in mine),
-                    codings=sum(row[3] for row in mine),
-                    turns_in_coded_transcripts=sum(turns[row[1]] for row in mine),
-                )
-            )
-        return result
+        return coder_coverage(names, rows, turns, coders)
 
     return project.read(work)

@@ -20,6 +20,7 @@ from qualcode.analysis.cooccurrence import cooccurrence_tables
 from qualcode.analysis.frequency import (
     DIMENSIONS,
     MEASURES,
+    NONE_LABEL,
     Grouping,
     frequency_table,
     select_codes,
@@ -52,6 +53,7 @@ __all__ = [
     "COMPARE_DIMENSIONS",
     "DIMENSIONS",
     "MEASURES",
+    "NONE_LABEL",
     "CompareQuery",
     "Comparison",
     "ComparisonReport",
@@ -195,7 +197,14 @@ def compare(project: Project, query: CompareQuery, *, actor: str | None = None) 
         counted = source.coded(session, context, row_ids)
         totals = source.totals(session, context.layer, context.scope)
         grouping = Grouping((query.by,), context.facts)
-        comparison = compare_groups(rows, grouping, counted, totals, omnibus=query.omnibus)
+        comparison = compare_groups(
+            rows,
+            grouping,
+            counted,
+            totals,
+            omnibus=query.omnibus,
+            participants=not context.scope.include_moderators,
+        )
         unit = source.unit(context.scope)
         if comparison.clusters is not None:
             unit += "; focus group (transcript) for the focus-group table"

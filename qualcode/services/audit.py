@@ -7,10 +7,15 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 import qualcode
+from qualcode.analysis.agreement.audit_tables import (
+    adjudication_table,
+    coverage_table,
+    definitions_table,
+    disagreements_table,
+)
 from qualcode.analysis.agreement.bootstrap import Bootstrap
-from qualcode.analysis.agreement.definitions import BANDS, DEFINITIONS
 from qualcode.analysis.agreement.interpret import interpret_interval
-from qualcode.domain.agreement import ALL_CODES, AgreementOptions, Disagreement, LayerCoding
+from qualcode.domain.agreement import ALL_CODES, AgreementOptions, Disagreement
 from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import Cell, ResultSet, ResultTable
 from qualcode.errors import QualcodeError
@@ -24,8 +29,6 @@ from qualcode.services.scope import resolve
 from qualcode.store import agreement_queries as store
 from qualcode.store import codes as code_store
 
-TEXT_CHARS = 200
-
 
 def audit_report(
     project: Project, coders: tuple[str, ...] | None = None, *, actor: str | None = None
@@ -37,13 +40,13 @@ def audit_report(
     )
     tables = [
         design_table(project, coders),
-        coverage_table(project, coders),
+        coverage_table(agree.coverage(project, coders)),
         *by_code.tables,
         model_agreement_table(project, coders, actor=actor),
         rounds_table(project, coders, actor=actor),
         *by_department.tables,
         disagreements_table(adjudication.disagreements(project, coders=coders, actor=actor)),
-        adjudication_table(project),
+        adjudication_table(adjudication.adjudication_log(project)),
         definitions_table(),
     ]
     query = by_code.query
@@ -206,110 +209,4 @@ def disagreements_report(
         coder_layer=", ".join(layers) or "(none)",
         qualcode_version=qualcode.__version__,
         filters={"report": "disagreements"},
-    )
-
-
-def coverage_table(project: Project, coders: tuple[str, ...] | None = None) -> ResultTable:
-    rows: list[list[str | int | float | None]] = [
-        [c.coder, c.transcripts, c.turns_coded, c.turns_in_coded_transcripts, c.share, c.codings]
-        for c in agree.coverage(project, coders)
-    ]
-    return ResultTable(
-        title="Coders and coverage",
-        columns=[
-            "coder",
-            "transcripts",
-            "turns coded",
-            "turns in those transcripts",
-            "share coded",
-            "codings",
-        ],
-        rows=rows,
-        notes=["A coder takes part in a transcript once they have coded any turn in it."],
-    )
-
-
-def disagreements_table(found: list[Disagreement]) -> ResultTable:
-    rows: list[list[str | int | float | None]] = []
-    for d in found:
-        text = d.text if len(d.text) <= TEXT_CHARS else d.text[: TEXT_CHARS - 1] + "…"
-        decision = d.resolution.decision if d.resolution else ""
-        rows.append(
-            [
-                d.transcript,
-                d.turn,
-                d.segment_id,
-                d.speaker,
-                d.code_key,
-                ", ".join(d.coded_by),
-                ", ".join(d.not_coded_by),
-                decision,
-                text,
-            ]
-        )
-    return ResultTable(
-        title="Disagreements",
-        columns=[
-            "transcript",
-            "turn",
-            "segment id",
-            "speaker",
-            "code",
-            "coded by",
-            "not coded by",
-            "adjudicated",
-            "text",
-        ],
-        rows=rows,
-    )
-
-
-def adjudication_table(project: Project) -> ResultTable:
-    rows: list[list[str | int | float | None]] = []
-    for a in adjudication.adjudication_log(project):
-        rows.append(
-            [
-                a.id,
-                a.created_at.isoformat(timespec="seconds"),
-                a.supervisor,
-                a.segment_id,
-                a.code_key,
-                a.decision,
-                _codings(a.replaced),
-                _codings(a.applied),
-                a.memo,
-                a.undone_at.isoformat(timespec="seconds") if a.undone_at else None,
-            ]
-        )
-    return ResultTable(
-        title="Adjudication log",
-        columns=[
-            "id",
-            "when",
-            "supervisor",
-            "segment",
-            "code",
-            "decision",
-            "replaced",
-            "applied",
-            "memo",
-            "undone at",
-        ],
-        rows=rows,
-    )
-
-
-def _codings(codings: list[LayerCoding]) -> str:
-    def span(c: LayerCoding) -> str:
-        return "" if c.start_char is None else f" [{c.start_char}:{c.end_char}]"
-
-    return "; ".join(f"{c.code_key}{span(c)}" for c in codings) or "(none)"
-
-
-def definitions_table() -> ResultTable:
-    return ResultTable(
-        title="How each coefficient is defined",
-        columns=["coefficient", "definition", "reference"],
-        rows=[[d.name, d.definition, d.reference] for d in DEFINITIONS],
-        notes=list(BANDS),
     )

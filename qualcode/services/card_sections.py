@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qualcode.domain.cards import SectionStart
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.project import Project
 from qualcode.services.roles import require_supervisor
 from qualcode.store import cards as store
-from qualcode.store.models import Section, Segment
+from qualcode.store.models import Segment
 from qualcode.store.turn_rows import RowState, read_state
 
 ACTION = "set card sections"
@@ -62,14 +62,14 @@ def assign_turns(
         following = _card_at(starts, high + 1) if high + 1 < len(order) else None
         kept = [start for at, start in starts.items() if not low <= at <= high + 1]
         if card_key is not None:
-            kept.append(store.Start(order[low], card_id, "manual"))
+            kept.append(SectionStart(order[low], card_id, "manual"))
         if high + 1 < len(order):
             if high + 1 in starts:
                 kept.append(starts[high + 1])
             else:
                 chosen = {position[start.segment_id]: start for start in kept}
                 if _card_at(chosen, high) != following:
-                    kept.append(store.Start(order[high + 1], following, "manual"))
+                    kept.append(SectionStart(order[high + 1], following, "manual"))
         before = _rows(session, transcript_id)
         store.write_sections(session, transcript_id, kept, order=order)
         turns = f"turns {low + 1}-{high + 1}" if low != high else f"turn {low + 1}"
@@ -92,7 +92,7 @@ def open_section(
         starts = store.starts_of(session, turn.transcript_id)
         kept = [start for start in starts if start.segment_id != turn.id]
         if card_key is not None:
-            kept.append(store.Start(turn.id, card_id, "manual"))
+            kept.append(SectionStart(turn.id, card_id, "manual"))
         elif len(kept) == len(starts):
             raise QualcodeError(f"Turn {turn.ordinal + 1} opens no section; nothing to take back.")
         before = _rows(session, turn.transcript_id)
@@ -134,7 +134,7 @@ def move_start(
                 "leave itself empty."
             )
         kept = [other for _, other in starts if other is not start]
-        kept.append(store.Start(order[moved], start.card_id, "manual", start.score))
+        kept.append(SectionStart(order[moved], start.card_id, "manual", start.score))
         before = _rows(session, turn.transcript_id)
         store.write_sections(session, turn.transcript_id, kept, order=order)
         direction = "earlier" if step < 0 else "later"
@@ -145,7 +145,7 @@ def move_start(
     return project.write(work)
 
 
-def _card_at(starts: dict[int, store.Start], at: int) -> int | None:
+def _card_at(starts: dict[int, SectionStart], at: int) -> int | None:
     """The card id in effect at a position, given the starts by position (None: opening)."""
     chosen = [position for position in starts if position <= at]
     return starts[max(chosen)].card_id if chosen else None
@@ -169,5 +169,4 @@ def _card_id(session: Session, key: str | None) -> int | None:
 
 
 def _rows(session: Session, transcript_id: int) -> RowState:
-    ids = session.scalars(select(Section.id).where(Section.transcript_id == transcript_id))
-    return read_state(session, ids={"section": list(ids)})
+    return read_state(session, ids={"section": store.section_ids(session, transcript_id)})

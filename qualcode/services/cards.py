@@ -1,31 +1,24 @@
 """Statement cards: the deck, finding where each card is read, and the sections they open.
 
-Which readings open a section (the policy):
-- the turn with the best accepted reading opens a section for that card;
-- reading again the card of the section one is in (a participant re-reads it during the
-  talk) opens nothing; a card the group comes back to after another card opens a new one;
-- a reference back ("like the card said ...") is never a reading;
-- sections set by hand (origin manual) stay when detection runs again; a detected reading
-  inside a manual section of the same card opens nothing.
+Which readings open a section is the policy of `qualcode.suggest.card_sections`; the report
+of a card is computed in `qualcode.analysis.card_report`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qualcode.analysis.card_report import card_report as compute_report
 from qualcode.domain.cards import (
     Card,
     CardInfo,
-    CardQuote,
     CardReport,
-    CodeUse,
-    Detection,
     DetectionReport,
-    GroupTalk,
+    SectionStart,
     SectionView,
 )
 from qualcode.domain.scope import is_moderator
@@ -35,8 +28,10 @@ from qualcode.services.project import Project
 from qualcode.services.scope import study_moderator_roles
 from qualcode.store import cards as store
 from qualcode.store.models import Card as CardRow
-from qualcode.store.models import Transcript
 from qualcode.store.turn_rows import RowState
+
+if TYPE_CHECKING:
+    from qualcode.suggest.cards import Reading
 
 Progress = Callable[[DetectionReport], None]
 BATCH = 100
@@ -64,10 +59,9 @@ def load_deck(project: Project, cards: Sequence[Card]) -> tuple[int, int]:
         for card in cards:
             row = store.card_by_key(session, card.key)
             if row is None:
-                session.add(CardRow(key=card.key, statement=card.statement, concepts=card.concepts))
+                store.add_card(session, card.key, card.statement, card.concepts)
                 added += 1
-            elif row.statement != card.statement or row.concepts != card.concepts:
-                row.statement, row.concepts = dict(card.statement), list(card.concepts)
+            elif store.set_card(row, card.statement, card.concepts):
                 updated += 1
         return added, updated
 
@@ -92,10 +86,7 @@ def add_card(project: Project, card: Card) -> CardInfo:
             raise QualcodeError(
                 f"A card '{card.key}' is already in the deck; use `qualcode cards edit`."
             )
-        row = CardRow(key=card.key, statement=card.statement, concepts=card.concepts)
-        session.add(row)
-        session.flush()
-        return _info(row, 0)
+        return _info(store.add_card(session, card.key, card.statement, card.concepts), 0)
 
     return project.write(work)
 
@@ -113,7 +104,7 @@ def edit_card(
         row = _card(session, key)
         statement = {**row.statement, **(statements or {})}
         card = make_card(key, statement, row.concepts if concepts is None else concepts)
-        row.statement, row.concepts = dict(card.statement), list(card.concepts)
+        store.set_card(row, card.statement, card.concepts)
         return _info(row, store.section_counts(session).get(row.id, 0))
 
     return project.write(work)
@@ -137,7 +128,7 @@ def detect(
     from qualcode.suggest.pipelines import pipeline
 
     deck = project.read(lambda session: [_card_model(row) for row in store.cards(session)])
-    ids = list(transcripts) if transcripts is not None else project.read(_all_ids)
+    ids = list(transcripts) if transcripts is not None else project.read(store.transcript_ids)
     detectors: dict[str, CardDetector] = {}
     reports: list[DetectionReport] = []
     for offset in range(0, len(ids), BATCH):
@@ -174,46 +165,21 @@ def _store_batch(session: Session, found: list) -> list[DetectionReport]:
 def _store(
     session: Session,
     transcript: store.TranscriptTurns,
-    readings: list,
+    readings: list[Reading],
     keys: dict[str, int],
     names: dict[int, str],
-    manual: list[store.Start],
+    manual: list[SectionStart],
 ) -> DetectionReport:
-    manual_at = {start.segment_id for start in manual}
-    accepted = [
-        reading for reading in readings if reading.accepted and reading.segment_id not in manual_at
-    ]
-    ruled_out = [_detection(reading) for reading in readings if not reading.accepted]
+    from qualcode.suggest.card_sections import plan_sections
+
     order = [turn.segment_id for turn in transcript.turns]
-    ordinals = {segment_id: index for index, segment_id in enumerate(order)}
-    events = sorted(
-        [(ordinals[s.segment_id], s) for s in manual if s.segment_id in ordinals]
-        + [(ordinals[r.segment_id], r) for r in accepted if r.segment_id in ordinals],
-        key=lambda pair: pair[0],
-    )
-    starts: list[store.Start] = []
-    detections: list[Detection] = []
-    current: int | None = None
-    for _, event in events:
-        if isinstance(event, store.Start):
-            starts.append(event)
-            current = event.card_id
-            continue
-        card_id = keys.get(event.card_key)
-        if card_id == current:
-            ruled_out.append(
-                _detection(event, "the card of the section it is in, read again: no new section")
-            )
-            continue
-        detections.append(_detection(event))
-        starts.append(store.Start(event.segment_id, card_id, "detected", event.score))
-        current = card_id
-    written = store.write_sections(session, transcript.id, starts, order=order)
+    plan = plan_sections(order, readings, manual, keys)
+    written = store.write_sections(session, transcript.id, plan.starts, order=order)
     ordinal_of = {turn.segment_id: turn.ordinal for turn in transcript.turns}
     return DetectionReport(
         transcript_id=transcript.id,
         title=transcript.title,
-        detections=detections,
+        detections=plan.detections,
         sections=[
             SectionView(
                 id=section_id,
@@ -228,20 +194,7 @@ def _store(
             )
             for section_id, start, last in written
         ],
-        skipped=sorted(ruled_out, key=lambda detection: detection.ordinal),
-    )
-
-
-def _detection(reading: object, reason: str | None = None) -> Detection:
-    from qualcode.suggest.cards import Reading
-
-    assert isinstance(reading, Reading)
-    return Detection(
-        segment_id=reading.segment_id,
-        ordinal=reading.ordinal,
-        card_key=reading.card_key,
-        score=reading.score,
-        reason=f"{reading.reason}; {reason}" if reason else reading.reason,
+        skipped=plan.skipped,
     )
 
 
@@ -308,10 +261,6 @@ def _info(row: CardRow, sections: int) -> CardInfo:
     )
 
 
-def _all_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Transcript.id).order_by(Transcript.id)))
-
-
 # -- a card's report -------------------------------------------------------------------------
 
 
@@ -333,64 +282,6 @@ def card_report(
             and (department is None or turn.department == department)
         ]
         codings = store.codings_on(session, [turn.segment_id for turn in turns])
-        coders: dict[int, set[int]] = {}
-        codes: dict[int, set[str]] = {}
-        for segment_id, code_key, coder_id in codings:
-            coders.setdefault(segment_id, set()).add(coder_id)
-            codes.setdefault(segment_id, set()).add(code_key)
-        groups: dict[tuple[str | None, str | None], list] = {}
-        for turn in turns:
-            groups.setdefault((turn.department, turn.group_kind), []).append(turn)
-        talk = [
-            GroupTalk(
-                department=department,
-                group_kind=group_kind,
-                transcripts=len({turn.transcript_id for turn in members}),
-                turns=len(members),
-                words=sum(turn.words for turn in members),
-                coded_turns=sum(turn.segment_id in codes for turn in members),
-            )
-            for (department, group_kind), members in sorted(
-                groups.items(), key=lambda item: (item[0][0] or "", item[0][1] or "")
-            )
-        ]
-        uses: dict[str, int] = {}
-        for keys in codes.values():
-            for code_key in keys:
-                uses[code_key] = uses.get(code_key, 0) + 1
-        ranked = sorted(
-            (turn for turn in turns if turn.segment_id in codes),
-            key=lambda turn: (
-                -len(coders[turn.segment_id]),
-                -len(codes[turn.segment_id]),
-                -turn.words,
-                turn.transcript_id,
-                turn.segment_id,
-            ),
-        )
-        return CardReport(
-            card=_card_model(row),
-            groups=talk,
-            codes=[
-                CodeUse(code_key=code_key, turns=count)
-                for code_key, count in sorted(uses.items(), key=lambda item: (-item[1], item[0]))
-            ],
-            quotes=[
-                CardQuote(
-                    segment_id=turn.segment_id,
-                    transcript=turn.title,
-                    department=turn.department,
-                    group_kind=turn.group_kind,
-                    speaker=turn.speaker,
-                    role=turn.role,
-                    text=turn.text.strip(),
-                    coders=len(coders[turn.segment_id]),
-                    codes=sorted(codes[turn.segment_id]),
-                    words=turn.words,
-                )
-                for turn in ranked[:quotes]
-            ],
-            participant_turns=len(turns),
-        )
+        return compute_report(_card_model(row), turns, codings, quotes=quotes)
 
     return project.read(work)

@@ -13,7 +13,7 @@ from qualcode.domain.codekey import CodeKey
 from qualcode.domain.corpus import CodebookInfo, CodeInfo
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.project import Project
-from qualcode.services.roles import require_supervisor
+from qualcode.services.roles import coder_for_write, require_supervisor
 from qualcode.store import codes as store
 from qualcode.store.models import Code
 from qualcode.store.models import Codebook as CodebookRow
@@ -72,14 +72,8 @@ def _store_codebook(session: Session, codebook: Codebook, path: Path, retire: bo
         store.put_setting(session, store.ACTIVE_CODEBOOK, {"name": row.name})
         return LoadSummary(codebook.name, row.version, unchanged=True)
     if row is None:
-        row = CodebookRow(name=codebook.name, version=0, content_hash=digest)
-        session.add(row)
-        session.flush()
-    row.version += 1
-    row.content_hash = digest
-    row.title = codebook.title
-    row.favourites = list(codebook.favourites)
-    row.source_path = str(path)
+        row = store.add_codebook(session, codebook.name, digest)
+    store.next_version(row, digest, codebook.title, list(codebook.favourites), str(path))
     summary = LoadSummary(codebook.name, row.version)
     existing = {code.key: code for code in store.codes_of(session, row.id)}
     by_key: dict[str, Code] = {}
@@ -99,13 +93,9 @@ def _store_codebook(session: Session, codebook: Codebook, path: Path, retire: bo
             "parent_id": by_key[spec.parent_key].id if spec.parent_key else None,
         }
         if code is None:
-            code = Code(codebook_id=row.id, key=spec.key, **values)
-            session.add(code)
-            session.flush()
+            code = store.add_code(session, codebook_id=row.id, key=spec.key, **values)
             summary.added.append(spec.key)
-        elif any(getattr(code, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(code, name, value)
+        elif store.update_code(code, values):
             summary.updated.append(spec.key)
         by_key[spec.key] = code
     _drop_missing(session, row.id, existing, by_key, retire, summary)
@@ -131,10 +121,10 @@ def _drop_missing(
         )
     for code in missing:
         if counts.get(code.id):
-            code.retired = True
+            store.update_code(code, {"retired": True})
             summary.retired.append(code.key)
         else:
-            session.delete(code)
+            store.delete_code(session, code)
             summary.removed.append(code.key)
 
 
@@ -194,7 +184,7 @@ def create_open_code(project: Project, name: str, coder: str) -> CodeInfo:
 
     def work(session: Session) -> CodeInfo:
         book = active_codebook(session)
-        coder_row = store.ensure_coder(session, coder)
+        coder_row = coder_for_write(session, coder)
         code = ensure_open_code(session, book.id, key, name.strip(), coder_row.id)
         return code_info(code, {code.parent_id: OPEN_BRANCH} if code.parent_id else {})
 
@@ -212,7 +202,8 @@ def ensure_open_code(
         return code
     branch = store.code_by_key(session, codebook_id, OPEN_BRANCH)
     if branch is None:
-        branch = Code(
+        branch = store.add_code(
+            session,
             codebook_id=codebook_id,
             key=OPEN_BRANCH,
             name="Open codes",
@@ -220,9 +211,8 @@ def ensure_open_code(
             color=OPEN_COLOUR,
             sort_order=store.next_sort_order(session, codebook_id),
         )
-        session.add(branch)
-        session.flush()
-    code = Code(
+    return store.add_code(
+        session,
         codebook_id=codebook_id,
         key=key,
         name=name or CodeKey(key).last.replace("_", " "),
@@ -232,6 +222,3 @@ def ensure_open_code(
         created_by=coder_id,
         sort_order=store.next_sort_order(session, codebook_id),
     )
-    session.add(code)
-    session.flush()
-    return code

@@ -30,15 +30,20 @@ def list_transcripts(project: Project, coder: str | None = None) -> list[Transcr
         coder_row = code_store.coder_by_name(session, coder) if coder else None
         coded = store.coded_segment_counts(session, coder_row.id) if coder_row else {}
         return [
-            transcript_info(transcript, count, coded.get(transcript.id, 0))
-            for transcript, count in store.list_transcripts(session)
+            transcript_info(transcript, count, coded.get(transcript.id, 0), words)
+            for transcript, count, words in store.list_transcripts(session)
         ]
 
     return project.read(work)
 
 
-def transcript_info(transcript: Transcript, n_segments: int, n_coded: int = 0) -> TranscriptInfo:
+def transcript_info(
+    transcript: Transcript, n_segments: int, n_coded: int = 0, n_words: int | None = None
+) -> TranscriptInfo:
+    """A transcript's summary; its words are those of its turns (however it came in)."""
     attributes = transcript.attributes or {}
+    if n_words is None:
+        n_words = sum(segment.word_count for segment in transcript.segments)
     return TranscriptInfo(
         id=transcript.id,
         title=transcript.title,
@@ -48,7 +53,7 @@ def transcript_info(transcript: Transcript, n_segments: int, n_coded: int = 0) -
         group_kind=transcript.group_kind,
         recorded_on=transcript.recorded_on,
         n_segments=n_segments,
-        n_words=attributes.get("words", 0),
+        n_words=n_words,
         n_coded_segments=n_coded,
         notes=list(attributes.get("notes", [])),
         variables=dict(attributes.get("variables", {})),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.services.corpus import find_transcript
 from qualcode.services.project import Project
+from qualcode.services.roles import coder_for_write
 from qualcode.store import codes as code_store
 from qualcode.store import done as store
 
@@ -37,7 +38,7 @@ def mark_done(
             known = code_store.coder_by_name(session, coder)
             changed = known is not None and store.unmark(session, found.id, known.id)
         else:
-            changed = store.mark(session, found.id, code_store.ensure_coder(session, coder).id)
+            changed = store.mark(session, found.id, coder_for_write(session, coder).id)
         return DoneMark(found.id, found.title, coder, not undo, changed)
 
     return project.write(work)

@@ -19,7 +19,7 @@ from qualcode.domain.imports import (
     ImportSpec,
     SpeakerCount,
 )
-from qualcode.domain.transcript import ParsedTranscript, layout
+from qualcode.domain.transcript import ParsedTranscript
 from qualcode.errors import InputError, QualcodeError
 from qualcode.ingest.parsing import parse
 from qualcode.processes import die_with_parent
@@ -290,46 +290,12 @@ def _skipped(spec: ImportSpec, transcript_id: int) -> ImportResult:
 def _store(
     session: Session, spec: ImportSpec, parsed: ParsedTranscript, digest: str
 ) -> ImportResult:
-    text, bounds = layout(parsed.turns)
-    speakers: dict[str, str | None] = {}
-    for turn in parsed.turns:
-        if turn.speaker is not None and turn.speaker not in speakers:
-            speakers[turn.speaker] = spec.roles.get(turn.speaker) or turn.role
-    segments = []
-    words = 0
-    for turn, bound in zip(parsed.turns, bounds, strict=True):
-        count = len(turn.text.split())
-        words += count
-        segments.append(
-            {
-                "speaker": turn.speaker,
-                "ordinal": bound.ordinal,
-                "start_char": bound.start_char,
-                "end_char": bound.end_char,
-                "word_count": count,
-                "start_time": turn.start,
-                "end_time": turn.end,
-            }
-        )
-    transcript_id = store.insert_transcript(
-        session,
-        title=spec.title or spec.path.stem,
-        source_name=spec.path.name,
-        sha256=digest,
-        text=text,
-        language=spec.language,
-        department=spec.department,
-        group_kind=spec.group_kind,
-        recorded_on=spec.recorded_on,
-        attributes={"notes": parsed.notes, "words": words},
-        speakers=speakers,
-        segments=segments,
-    )
+    transcript_id, words = store.insert_parsed(session, spec, parsed, digest)
     return ImportResult(
         path=spec.path,
         status="imported",
         transcript_id=transcript_id,
-        turns=len(segments),
+        turns=len(parsed.turns),
         words=words,
         warnings=list(parsed.notes),
     )

@@ -20,6 +20,7 @@ from qualcode.errors import QualcodeError
 from qualcode.services import analysis
 from qualcode.services.analysis import FrequencyQuery
 from qualcode.services.project import Project
+from qualcode.services.roles import coder_for_write
 from qualcode.store import codes as code_store
 from qualcode.store import report_data
 
@@ -114,7 +115,7 @@ def set_summary(
             raise QualcodeError(
                 f"No code '{column}' in the active codebook; a matrix column is a code key."
             )
-        author = code_store.ensure_coder(session, coder) if coder else None
+        author = coder_for_write(session, coder) if coder else None
         report_data.put_cell(
             session, rows, row, column, summary.strip(), quotes, author.id if author else None
         )

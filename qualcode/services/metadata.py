@@ -67,8 +67,9 @@ def apply_update(transcript: Transcript, update: MetadataUpdate) -> list[Metadat
     """Set the fields of `update` on `transcript` (in the caller's unit of work)."""
     _check(update)
     changes = differences(transcript, update)
-    for change in changes:
-        setattr(transcript, change.field, getattr(update, change.field))
+    store.set_fields(
+        transcript, {change.field: getattr(update, change.field) for change in changes}
+    )
     return changes
 
 
@@ -165,7 +166,7 @@ def _set_role(transcript: Transcript, label: str, role: str | None) -> MetadataC
         )
     cleaned = within_limit("speaker role", one_line(role or "") or None)
     change = MetadataChange(field=f"role of {label}", old=speaker.role, new=cleaned)
-    speaker.role = cleaned
+    store.set_speaker_role(speaker, cleaned)
     return change
 
 
@@ -194,7 +195,7 @@ def reconcile(
             if speaker is not None and speaker.role != role:
                 changes.append(MetadataChange(field=f"role of {label}", old=speaker.role, new=role))
                 if apply:
-                    speaker.role = role
+                    store.set_speaker_role(speaker, role)
         return changes
 
     return project.write(work) if apply else project.read(work)

@@ -35,6 +35,13 @@ def matrix_agreement(path: Path, options: MatrixOptions | None = None) -> Result
             table, level=options.level, weights=options.weights, bootstrap=bootstrap
         )
         coders, names, n_rows = ["(counts table)"], read.categories, len(read.counts)
+        raters = read.counts.sum(axis=1)
+        fewest, most = (int(raters.min()), int(raters.max())) if len(raters) else (0, 0)
+        shape = (
+            f"{n_rows} units from a counts table, {fewest}"
+            f"{'' if fewest == most else f'-{most}'} ratings per unit (which rater gave "
+            "which value is not recorded); units with fewer than two ratings are not pairable."
+        )
     else:
         ratings = read_ratings(
             path, numeric=numeric, header=options.header, categories=options.categories
@@ -48,11 +55,12 @@ def matrix_agreement(path: Path, options: MatrixOptions | None = None) -> Result
         )
         coders, n_rows = ratings.coders, len(ratings.values)
         names = ratings.names
+        shape = None
     filters = {"file": path.name, "level": options.level}
     if options.weights:
         filters["weights"] = options.weights
     return ResultSet.describe(
-        [matrix_table(f"Agreement of {path.name}", coders, n_rows, result, names)],
+        [matrix_table(f"Agreement of {path.name}", coders, n_rows, result, names, shape=shape)],
         codebook="(none: reliability data from a file)",
         codebook_version="-",
         coder_layer=", ".join(coders),

@@ -151,8 +151,7 @@ def set_role(project: Project, name: str, role: str, *, actor: str | None = None
             raise QualcodeError(
                 f"{name} is the last supervisor; make someone else a supervisor first."
             )
-        coder.role = role
-        session.flush()
+        role_store.set_role(session, coder, role)
         return coder_info(coder)
 
     return project.write(work)

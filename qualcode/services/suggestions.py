@@ -18,6 +18,7 @@ from qualcode.services.codebooks import active_codebook
 from qualcode.services.coding import add_coding
 from qualcode.services.corpus import coding_view, find_transcript
 from qualcode.services.project import Project
+from qualcode.services.roles import coder_for_write
 from qualcode.services.scope import study_moderator_roles
 from qualcode.store import codes as code_store
 from qualcode.store import reading
@@ -25,10 +26,8 @@ from qualcode.store import suggestions as store
 from qualcode.store.models import Code, Suggestion
 from qualcode.suggest import learned
 from qualcode.suggest.context import TurnContext, contexts
-from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Hit, Idf
-from qualcode.suggest.pipelines import pipeline
-from qualcode.suggest.reference import reference_specificity
-from qualcode.suggest.suggester import Suggester, match_corpus
+from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Hit
+from qualcode.suggest.suggester import Suggester, codebook_suggester, match_corpus
 
 TOP = 3
 MIN_SCORE = 0.3
@@ -137,7 +136,7 @@ def suggest_transcripts(
             ids = store.transcript_ids(session)
         else:
             ids = [find_transcript(session, ref).id for ref in transcripts]
-        coder_row = code_store.ensure_coder(session, coder)
+        coder_row = coder_for_write(session, coder)
         book = active_codebook(session)
         code_ids = {code.key: code.id for code in code_store.codes_of(session, book.id)}
         created = updated = n_segments = n_moderator = 0
@@ -294,20 +293,7 @@ def suggest_texts(
         )
     if suggester is None:
         book = load_codebook(codebook or bundled_codebook_path())
-        codes = [
-            CodeTerms(key=spec.key, terms=dict(spec.terms), examples=list(spec.examples))
-            for spec in book.codes
-        ]
-        # Never IDF from the input lines: a text's scores must not depend on the others sent.
-        suggester = Suggester(
-            language=language,
-            matcher=CodebookMatcher(pipeline(language), codes),
-            idf=Idf.reference(reference_specificity(language)),
-            calibration=Calibration(),
-            model=None,
-            version=f"codebook-{book.name}",
-            known={code.key for code in codes},
-        )
+        suggester = codebook_suggester(book, language)
     rankings = suggester.rank(texts)
     results = [
         TextSuggestions(text=text, suggestions=ranking)

@@ -8,18 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import Subquery, delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
-from qualcode.domain.cards import Bounds
+from qualcode.domain.cards import Bounds, CardTurn, SectionStart
 from qualcode.store.models import Card, Section, Segment
-
-
-@dataclass(frozen=True)
-class Start:
-    """Where a section starts: the turn, its card (None: the opening), origin and score."""
-
-    segment_id: int
-    card_id: int | None
-    origin: str
-    score: float | None = None
 
 
 def cards(session: Session) -> list[Card]:
@@ -28,6 +18,34 @@ def cards(session: Session) -> list[Card]:
 
 def card_by_key(session: Session, key: str) -> Card | None:
     return session.scalar(select(Card).where(Card.key == key))
+
+
+def add_card(session: Session, key: str, statement: dict[str, str], concepts: list[str]) -> Card:
+    """A new card row, flushed so that it has its id."""
+    row = Card(key=key, statement=statement, concepts=concepts)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def set_card(row: Card, statement: dict[str, str], concepts: list[str]) -> bool:
+    """Give the card this statement and these concepts; whether anything changed."""
+    if row.statement == statement and row.concepts == concepts:
+        return False
+    row.statement, row.concepts = dict(statement), list(concepts)
+    return True
+
+
+def transcript_ids(session: Session) -> list[int]:
+    """Every transcript's id, in order."""
+    from qualcode.store.models import Transcript
+
+    return list(session.scalars(select(Transcript.id).order_by(Transcript.id)))
+
+
+def section_ids(session: Session, transcript_id: int) -> list[int]:
+    """The ids of the transcript's sections."""
+    return list(session.scalars(select(Section.id).where(Section.transcript_id == transcript_id)))
 
 
 def section_counts(session: Session) -> dict[int, int]:
@@ -125,10 +143,10 @@ def turn_ids(session: Session, transcript_id: int) -> list[int]:
 def write_sections(
     session: Session,
     transcript_id: int,
-    starts: Sequence[Start],
+    starts: Sequence[SectionStart],
     *,
     order: Sequence[int] | None = None,
-) -> list[tuple[int, Start, int]]:
+) -> list[tuple[int, SectionStart, int]]:
     """Replace a transcript's sections with those opened by `starts` (any order); returns
     (section id, start, last segment id) of each, in reading order.
 
@@ -146,7 +164,7 @@ def write_sections(
         key=lambda start: position[start.segment_id],
     )
     if not chosen or position[chosen[0].segment_id] > 0:
-        chosen.insert(0, Start(order[0], None, "detected"))
+        chosen.insert(0, SectionStart(order[0], None, "detected"))
     lasts = [order[position[following.segment_id] - 1] for following in chosen[1:]] + [order[-1]]
     rows = [
         {
@@ -206,9 +224,9 @@ def transcript_turns(session: Session, transcript_ids: Sequence[int]) -> list[Tr
     ]
 
 
-def manual_starts(session: Session, transcript_ids: Sequence[int]) -> dict[int, list[Start]]:
+def manual_starts(session: Session, transcript_ids: Sequence[int]) -> dict[int, list[SectionStart]]:
     """Section starts set by hand, per transcript."""
-    found: dict[int, list[Start]] = {}
+    found: dict[int, list[SectionStart]] = {}
     rows = session.scalars(
         select(Section).where(
             Section.transcript_id.in_(list(transcript_ids)), Section.origin == "manual"
@@ -216,15 +234,15 @@ def manual_starts(session: Session, transcript_ids: Sequence[int]) -> dict[int, 
     )
     for section in rows:
         found.setdefault(section.transcript_id, []).append(
-            Start(section.first_segment_id, section.card_id, section.origin, section.score)
+            SectionStart(section.first_segment_id, section.card_id, section.origin, section.score)
         )
     return found
 
 
-def starts_of(session: Session, transcript_id: int) -> list[Start]:
+def starts_of(session: Session, transcript_id: int) -> list[SectionStart]:
     """The stored section starts of a transcript."""
     return [
-        Start(section.first_segment_id, section.card_id, section.origin, section.score)
+        SectionStart(section.first_segment_id, section.card_id, section.origin, section.score)
         for section, _, _ in sections_of(session, transcript_id)
     ]
 
@@ -276,21 +294,6 @@ def follow_join(session: Session, first: Segment, second_id: int) -> None:
     for section in session.scalars(select(Section).where(Section.last_segment_id == second_id)):
         section.last_segment_id = first.id
     session.flush()
-
-
-@dataclass(frozen=True)
-class CardTurn:
-    """A turn inside a section of a card, with what a card report groups and ranks by."""
-
-    segment_id: int
-    transcript_id: int
-    title: str
-    department: str | None
-    group_kind: str | None
-    speaker: str | None
-    role: str | None
-    words: int
-    text: str
 
 
 def card_turns(session: Session, card_id: int) -> list[CardTurn]:

@@ -89,6 +89,46 @@ def next_sort_order(session: Session, codebook_id: int) -> int:
     return (current or 0) + 1
 
 
+def add_codebook(session: Session, name: str, content_hash: str) -> Codebook:
+    """A new codebook row at version 0, flushed so that it has its id."""
+    row = Codebook(name=name, version=0, content_hash=content_hash)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def next_version(
+    row: Codebook, content_hash: str, title: str, favourites: list[str], source_path: str
+) -> None:
+    """The codebook's next version, from the file at `source_path` with this content."""
+    row.version += 1
+    row.content_hash = content_hash
+    row.title = title
+    row.favourites = favourites
+    row.source_path = source_path
+
+
+def add_code(session: Session, **values: object) -> Code:
+    """A new code row with these column values, flushed so that it has its id."""
+    code = Code(**values)
+    session.add(code)
+    session.flush()
+    return code
+
+
+def update_code(code: Code, values: dict[str, object]) -> bool:
+    """Give the code these column values; whether any differed."""
+    if all(getattr(code, name) == value for name, value in values.items()):
+        return False
+    for name, value in values.items():
+        setattr(code, name, value)
+    return True
+
+
+def delete_code(session: Session, code: Code) -> None:
+    session.delete(code)
+
+
 def coder_by_name(session: Session, name: str) -> Coder | None:
     return session.scalar(_CODER_BY_NAME, {"name": name})
 

@@ -17,3 +17,9 @@ def count_supervisors(session: Session) -> int:
         )
         or 0
     )
+
+
+def set_role(session: Session, coder: Coder, role: str) -> None:
+    """Give the coder this role, written at once."""
+    coder.role = role
+    session.flush()

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from qualcode.domain.imports import ImportSpec
+from qualcode.domain.transcript import ParsedTranscript, layout
 from qualcode.store.models import Coding, Segment, Speaker, Transcript
 
 if TYPE_CHECKING:
@@ -140,19 +142,76 @@ def insert_transcript(
     return transcript_id
 
 
-def list_transcripts(session: Session) -> list[tuple[Transcript, int]]:
-    """All transcripts with their number of segments, by department then title."""
+def insert_parsed(
+    session: Session, spec: ImportSpec, parsed: ParsedTranscript, sha256: str
+) -> tuple[int, int]:
+    """Insert a parsed transcript as `spec` describes it (title, groups, speaker roles);
+    returns its id and its words."""
+    text, bounds = layout(parsed.turns)
+    speakers: dict[str, str | None] = {}
+    for turn in parsed.turns:
+        if turn.speaker is not None and turn.speaker not in speakers:
+            speakers[turn.speaker] = spec.roles.get(turn.speaker) or turn.role
+    segments = []
+    words = 0
+    for turn, bound in zip(parsed.turns, bounds, strict=True):
+        count = len(turn.text.split())
+        words += count
+        segments.append(
+            {
+                "speaker": turn.speaker,
+                "ordinal": bound.ordinal,
+                "start_char": bound.start_char,
+                "end_char": bound.end_char,
+                "word_count": count,
+                "start_time": turn.start,
+                "end_time": turn.end,
+            }
+        )
+    transcript_id = insert_transcript(
+        session,
+        title=spec.title or spec.path.stem,
+        source_name=spec.path.name,
+        sha256=sha256,
+        text=text,
+        language=spec.language,
+        department=spec.department,
+        group_kind=spec.group_kind,
+        recorded_on=spec.recorded_on,
+        attributes={"notes": parsed.notes, "words": words},
+        speakers=speakers,
+        segments=segments,
+    )
+    return transcript_id, words
+
+
+def set_fields(transcript: Transcript, values: dict[str, object]) -> None:
+    """Set these columns of the transcript (title, department, ...)."""
+    for name, value in values.items():
+        setattr(transcript, name, value)
+
+
+def set_speaker_role(speaker: Speaker, role: str | None) -> None:
+    speaker.role = role
+
+
+def list_transcripts(session: Session) -> list[tuple[Transcript, int, int]]:
+    """All transcripts with their number of segments and words, by department then title."""
     counts = (
-        select(Segment.transcript_id, func.count(Segment.id).label("n"))
+        select(
+            Segment.transcript_id,
+            func.count(Segment.id).label("n"),
+            func.sum(Segment.word_count).label("words"),
+        )
         .group_by(Segment.transcript_id)
         .subquery()
     )
     rows = session.execute(
-        select(Transcript, func.coalesce(counts.c.n, 0))
+        select(Transcript, func.coalesce(counts.c.n, 0), func.coalesce(counts.c.words, 0))
         .outerjoin(counts, counts.c.transcript_id == Transcript.id)
         .order_by(Transcript.department, Transcript.title, Transcript.id)
     )
-    return [(transcript, count) for transcript, count in rows]
+    return [(transcript, count, words) for transcript, count, words in rows]
 
 
 def coded_segment_counts(session: Session, coder_id: int) -> dict[int, int]:

@@ -19,6 +19,8 @@ from qualcode.suggest.reference import reference_specificity
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from qualcode.domain.codebook import Codebook
+
 # Turns ranked at a time: bounds the rankings, classifier inputs and scores held in memory
 # (100,000 turns at once took over 1 GB; see docs/benchmarks.md) at no cost in speed.
 CHUNK_TURNS = 5000
@@ -99,3 +101,22 @@ class Suggester:
         if self.model_context:
             norms = [list(words) + near.words for words, near in zip(norms, around, strict=True)]
         return learned.predict(self.model, norms)
+
+
+def codebook_suggester(book: Codebook, language: str) -> Suggester:
+    """A suggester from a codebook alone: its terms and examples, no model, and IDF from the
+    language's reference frequency table, never from the texts ranked (a text's scores must
+    not depend on the others sent)."""
+    codes = [
+        CodeTerms(key=spec.key, terms=dict(spec.terms), examples=list(spec.examples))
+        for spec in book.codes
+    ]
+    return Suggester(
+        language=language,
+        matcher=CodebookMatcher(pipeline(language), codes),
+        idf=Idf.reference(reference_specificity(language)),
+        calibration=Calibration(),
+        model=None,
+        version=f"codebook-{book.name}",
+        known={code.key for code in codes},
+    )

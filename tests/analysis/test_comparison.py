@@ -69,3 +69,31 @@ def test_shares_carry_wilson_intervals_of_newcombe_example() -> None:
     # 15/148: 0.0624 to 0.1605 (same table).
     male = next(row for row in shares.rows if row[:3] == ["male", "Males", "Independent"])
     assert male[6:] == pytest.approx([0.0624, 0.1605], abs=5e-5)
+
+
+def test_labels_name_what_the_denominators_count() -> None:
+    """With moderators counted (`--include-moderators`) no label may say "participant
+    turns"; with one transcript per group no focus-group test runs, and the note says so
+    instead of claiming "all 0 arrangements enumerated"."""
+    rows, totals = agresti_rows()
+    grouping = Grouping(("department",), FACTS)
+
+    def labels(participants: bool) -> str:
+        comparison = compare_groups(
+            CODES, grouping, rows, totals, omnibus=True, participants=participants
+        )
+        tables = comparison_tables(comparison)
+        return repr([(t.title, t.rows, t.notes) for t in tables])
+
+    default, everyone = labels(True), labels(False)
+    assert "Participant turns in group" in default and "Distinct participant turns" in default
+    assert "participant" not in everyone
+    assert "Turns in group" in everyone and "Share of turns by department" in everyone
+    assert "Distinct turns" in everyone
+    clusters = comparison_tables(compare_groups(CODES, grouping, rows, totals))[-1]
+    assert clusters.title.startswith("Focus groups as the unit")
+    assert {row[-1] for row in clusters.rows} == {
+        "one transcript per group: nothing to compare within"
+    }
+    assert "0 arrangements" not in clusters.notes[0]
+    assert "no code could be tested" in clusters.notes[0]

@@ -101,6 +101,8 @@ def test_agree_matrix_counts_table(run, write_file):
     # = 2*12 + 7*7 + 3*11 + 2*12 + 6*8 = 178 -> 1 - 178 / (10*14*13 * 1/7 * 6/7) = .1011.
     assert rows["Fleiss' kappa, category 1"][1] == pytest.approx(1 - 178 / (1820 * 6 / 49))
     assert "Cohen's kappa" not in rows  # a counts table has no rater identity
+    notes = json.loads(result.output)["tables"][0]["notes"]
+    assert notes[0].startswith("10 units from a counts table, 14 ratings per unit")
 
 
 def test_agree_matrix_header_and_categories(run, write_file):

@@ -55,7 +55,7 @@ def test_import_reads_the_deck_and_finds_the_sections(study: Path, run) -> None:
     sections = run("cards", "sections", "1")
     lines = [line for line in sections.output.splitlines() if "detected" in line]
     assert [line.split("│")[2].strip() for line in lines] == ["opening", "planning", "disturbed"]
-    assert [line.split("│")[3].strip() for line in lines] == ["0-0", "1-3", "4-6"]
+    assert [line.split("│")[3].strip() for line in lines] == ["1-1", "2-4", "5-7"]
 
 
 def test_add_edit_assign_and_their_errors(study: Path, run, database_url: str) -> None:

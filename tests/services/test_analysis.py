@@ -270,6 +270,13 @@ def test_compare_departments_per_code_tests_and_wilson(study: Project) -> None:
     assert ward[3:6] == [2, 4, 0.5]
     assert ward[6:] == pytest.approx([0.150, 0.850], abs=5e-4)
     assert "N = 7 turns (45 words) in 2 transcripts" in report.result_set.query["filters"]
+    # Counting moderators too, the labels no longer say "participant turns".
+    everyone = analysis.compare(
+        study, CompareQuery(by="department", scope=TurnScope(include_moderators=True))
+    )
+    counts, shares, *_ = everyone.result_set.tables
+    assert counts.rows[-1][1] == "Turns in group"
+    assert shares.title == "Share of turns by department"
 
 
 def test_the_omnibus_test_counts_code_applications_when_asked(study: Project) -> None:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from qualcode.cli import app
 from qualcode.errors import PermissionDenied
-from qualcode.services import coding, corpus, exchange, roles
+from qualcode.services import codebooks, coding, corpus, done, exchange, roles
 from qualcode.services.project import Project
 from qualcode.store.models import Code, Coding, Memo
 
@@ -87,8 +87,13 @@ def test_coding_as_an_unknown_coder_does_not_create_one(supervised: Project) -> 
         coding.apply_code(supervised, 3, CODE, "ghost")
     with pytest.raises(PermissionDenied, match="No coder 'ghost'"):
         coding.add_memo(supervised, "A note.", "ghost", segment_id=3)
+    with pytest.raises(PermissionDenied, match="No coder 'ghost'"):
+        codebooks.create_open_code(supervised, "Night work", "ghost")
+    with pytest.raises(PermissionDenied, match="No coder 'ghost'"):
+        done.mark_done(supervised, 1, "ghost")
     assert "ghost" not in {c.name for c in roles.list_coders(supervised)}
     coding.apply_code(supervised, 3, CODE, "kim")  # a known coder codes as before
+    done.mark_done(supervised, 1, "kim")
 
 
 def test_without_a_supervisor_a_new_coder_is_still_made(team_project: Project) -> None:

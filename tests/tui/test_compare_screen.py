@@ -9,7 +9,7 @@ import pytest
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from qualcode.domain.imports import ImportSpec
 from qualcode.domain.layer import Layer
@@ -204,3 +204,22 @@ async def test_the_code_column_stays_while_the_groups_scroll(make_app, compared)
         lines = [strip.text for strip in table.render_lines(Region(0, 0, *table.size))]
         assert "Total" in lines[0] and lines[0].lstrip().startswith("Code")
         assert lines[1].lstrip().startswith(shown_rows(table)[0][0])
+
+
+async def test_at_80x24_the_notes_scroll_instead_of_cutting_the_warnings(
+    make_app, compared
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_compare(pilot)
+        await pilot.pause()
+        notes = screen.query_one("#compare-notes")
+        test = screen.query_one("#compare-test", Static)
+        text = str(test.render())
+        assert "⚠" in text  # the study has warnings (few focus groups per department)
+        # more lines than fit at 80x24: the scroll bar shows, and the last line is reachable
+        assert test.size.height > notes.size.height  # wrapped lines
+        assert notes.show_vertical_scrollbar
+        notes.scroll_end(animate=False)
+        await pilot.pause()
+        assert notes.scroll_y == notes.max_scroll_y > 0

@@ -141,3 +141,18 @@ async def test_with_more_speakers_than_fit_the_arrows_still_move_and_scroll(
     assert [s.role for s in metadata.speakers(workbench_project, transcript)] == [None] * 7 + [
         "observer"
     ]
+
+
+async def test_variables_from_a_refi_file_are_shown(make_app, settle, workbench_project) -> None:
+    from qualcode.store.models import Transcript
+
+    def give_variables(session) -> None:  # type: ignore[no-untyped-def]
+        transcript = session.get(Transcript, 1)
+        transcript.attributes = {**(transcript.attributes or {}), "variables": {"Site": "North"}}
+
+    workbench_project.write(give_variables)
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        editor = await open_editor(pilot, settle)
+        shown = [shown_words(label) for label in editor.query(".metadata-variable")]
+        assert shown == ["Site = North"]

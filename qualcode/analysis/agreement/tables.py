@@ -259,9 +259,16 @@ class _Estimate(Protocol):
 
 
 def matrix_table(
-    title: str, coders: list[str], n_rows: int, result: AgreementResult, categories: list[str]
+    title: str,
+    coders: list[str],
+    n_rows: int,
+    result: AgreementResult,
+    categories: list[str],
+    *,
+    shape: str | None = None,
 ) -> ResultTable:
-    """Every coefficient of a reliability matrix with its interval, band and units."""
+    """Every coefficient of a reliability matrix with its interval, band and units; `shape`
+    replaces the "units x coders" sentence (a counts table names no coders)."""
     rows: list[list[Cell]] = []
 
     def add(name: str, estimate: _Estimate | None, kind: str) -> None:
@@ -290,7 +297,8 @@ def matrix_table(
     for category, estimate in zip(categories, result.category_kappas, strict=False):
         add(f"Fleiss' kappa, category {category}", estimate, "kappa")
     notes = [
-        f"{n_rows} units x {len(coders)} coders ({', '.join(coders)}); units "
+        shape
+        or f"{n_rows} units x {len(coders)} coders ({', '.join(coders)}); units "
         "with fewer than two values are not pairable.",
         f"Categories: {', '.join(categories)}.",
     ]

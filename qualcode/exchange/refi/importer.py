@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
+from qualcode.domain.cards import SectionStart
 from qualcode.errors import QualcodeError
 from qualcode.exchange.refi import cards as refi_cards
 from qualcode.exchange.refi import kept, metadata
@@ -88,8 +89,9 @@ class Importer:
                 self.summary.coders.append(name)
         self.notes = {note.guid: note for note in refi.notes}
         for missing in refi.missing:
+            lost = f"; its {missing.codings} codings are not imported" if missing.codings else ""
             self.summary.not_imported.append(
-                f"source {missing.name!r} ({missing.guid}): {missing.reason}"
+                f"source {missing.name!r} ({missing.guid}): {missing.reason}{lost}"
             )
         self._positions(refi)
         sources: dict[str, Transcript] = {}
@@ -402,7 +404,7 @@ class Importer:
                 )
                 continue
             starts = [
-                card_store.Start(segment_id, ids[section.key], section.origin, section.score)
+                SectionStart(segment_id, ids[section.key], section.origin, section.score)
                 for segment_id, section in found
                 if section.key in ids
             ]

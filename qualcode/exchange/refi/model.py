@@ -100,6 +100,7 @@ class MissingSource:
     guid: str
     name: str
     reason: str
+    codings: int = 0  # the codings the file holds on it, not imported with it
 
 
 @dataclass

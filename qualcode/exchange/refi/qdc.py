@@ -101,7 +101,7 @@ def read_codebook(data: bytes, source: str) -> tuple[list[RefiCode], list[RefiSe
             guid=reader.guid(element),
             name=element.get("name") or "",
             description=reader.text(element, "Description"),
-            codes=[reader.guid(member) for member in reader.children(element, "MemberCode")],
+            codes=reader.members(element, "MemberCode"),
         )
         for element in reader.grandchildren(root, "Sets", "Set")
     ]

@@ -233,11 +233,11 @@ def parse_project(data: bytes, source: str, archive: SafeZip | None = None) -> R
                 guid=r.guid(group),
                 name=group.get("name") or "",
                 description=r.text(group, "Description"),
-                codes=r.refs(group, "MemberCode"),
-                sources=r.refs(group, "MemberSource"),
-                notes=r.refs(group, "MemberNote"),
+                codes=r.members(group, "MemberCode"),
+                sources=r.members(group, "MemberSource"),
+                notes=r.members(group, "MemberNote"),
             )
-            for group in r.grandchildren(root, "Sets", "Set")
+            for group in _set_elements(r, root, codebook)
         ],
         project_notes=r.refs(root, "NoteRef"),
     )
@@ -251,12 +251,30 @@ def parse_project(data: bytes, source: str, archive: SafeZip | None = None) -> R
             if text is not None:
                 project.sources.append(_read_source(element, name, text, r))
             else:
-                project.missing.append(MissingSource(guid, name, reason))
+                project.missing.append(MissingSource(guid, name, reason, _codings_in(element)))
         elif kind in _OTHER_SOURCES:
-            project.missing.append(MissingSource(guid, name, f"a {kind}: qualcode holds text only"))
+            project.missing.append(
+                MissingSource(
+                    guid, name, f"a {kind}: qualcode holds text only", _codings_in(element)
+                )
+            )
     if r.child(root, "Links") is not None or r.child(root, "Graphs") is not None:
         project.unsupported.append("links and graphs: qualcode has no place for them")
     return project
+
+
+def _set_elements(r: Reader, root: Element, codebook: Element | None) -> list[Element]:
+    """The project's Sets, then code sets written inside its CodeBook as a .qdc holds them
+    (not where the project schema puts them, but kept rather than dropped); a GUID once."""
+    found = r.grandchildren(root, "Sets", "Set")
+    seen = {group.get("guid") for group in found}
+    extra = r.grandchildren(codebook, "Sets", "Set") if codebook is not None else []
+    return found + [group for group in extra if group.get("guid") not in seen]
+
+
+def _codings_in(element: Element) -> int:
+    """How many Coding elements a source holds, in its selections at any depth."""
+    return sum(1 for found in element.iter() if str(found.tag).endswith("}Coding"))
 
 
 def _source_name(element: Element, guid: str) -> str:

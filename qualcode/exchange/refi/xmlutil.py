@@ -6,6 +6,7 @@ from xml.etree.ElementTree import Element
 
 from lxml import etree
 
+from qualcode.errors import InputError
 from qualcode.exchange.refi.guids import normalise_guid
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -52,7 +53,15 @@ class Reader:
         return (found.text or "") if found is not None else ""
 
     def guid(self, element: Element, attribute: str = "guid") -> str:
-        return normalise_guid(element.get(attribute), self.source)
+        value = element.get(attribute)
+        if value is None:
+            tag = str(element.tag).rpartition("}")[2]
+            raise InputError(
+                self.source,
+                f"a {tag} element has no {attribute}.",
+                hint="The file is damaged; export it again.",
+            )
+        return normalise_guid(value, self.source)
 
     def optional_guid(self, element: Element, attribute: str) -> str | None:
         value = element.get(attribute)
@@ -60,3 +69,11 @@ class Reader:
 
     def refs(self, element: Element, tag: str) -> list[str]:
         return [self.guid(ref, "targetGUID") for ref in self.children(element, tag)]
+
+    def members(self, element: Element, tag: str) -> list[str]:
+        """A Set's members: the project schema names them by `targetGUID`, the codebook
+        schema by `guid`; tools mix the two up, so either is read."""
+        return [
+            self.guid(ref, "targetGUID" if ref.get("targetGUID") is not None else "guid")
+            for ref in self.children(element, tag)
+        ]

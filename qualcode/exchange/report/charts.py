@@ -94,7 +94,8 @@ def residual_heatmap(report: Report, kind: Kind) -> str | bytes:
     for r, row in enumerate(values):
         for c, value in enumerate(row):
             if not math.isnan(value):
-                axes.text(c, r, f"{value:.1f}", ha="center", va="center", fontsize=6)
+                ink = "white" if abs(value) > 0.6 * limit else "black"  # readable on dark cells
+                axes.text(c, r, f"{value:.1f}", ha="center", va="center", fontsize=6, color=ink)
     figure.colorbar(image, ax=axes, label="adjusted residual")
     shown = f" ({len(groups)} of {len(every)} departments)" if len(groups) < len(every) else ""
     axes.set_title(f"Where departments differ (adjusted residuals){shown}", fontsize=9)

@@ -20,6 +20,7 @@ from textual.widgets import Input, Label
 
 from qualcode.domain.corpus import MetadataChange, SpeakerInfo, TranscriptInfo
 from qualcode.domain.imports import LANGUAGES
+from qualcode.domain.text import one_line
 from qualcode.errors import QualcodeError
 from qualcode.services import metadata
 from qualcode.services.project import Project
@@ -114,6 +115,17 @@ class MetadataEditor(ModalScreen[list[MetadataChange] | None]):
                         )
                 if not self.speakers:
                     yield Label("This transcript has no speakers.", classes="metadata-section")
+                if self.info.variables:
+                    yield Label(
+                        "Variables from the REFI-QDA file (kept and exported as they came)",
+                        classes="metadata-section",
+                    )
+                    for name, value in sorted(self.info.variables.items()):
+                        yield Label(
+                            f"{one_line(name)} = {one_line(str(value))}",
+                            classes="metadata-variable",
+                            markup=False,
+                        )
             yield Label("", id="metadata-error")
             yield Label(
                 "↑↓ move · → completes a role · Enter or ctrl+s saves · Esc cancels",

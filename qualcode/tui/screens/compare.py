@@ -13,17 +13,16 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Select, Static
 
-from qualcode.analysis.frequency import NONE_LABEL
 from qualcode.domain.layer import ALL
 from qualcode.domain.quote import Quote
 from qualcode.domain.scope import TurnScope
 from qualcode.errors import QualcodeError
 from qualcode.services import quotes
-from qualcode.services.analysis import MEASURES
+from qualcode.services.analysis import MEASURES, NONE_LABEL
 from qualcode.services.quotes import QuoteQuery
 from qualcode.tui.modals.quotes import QuotesDialog
 from qualcode.tui.screens.base import WorkbenchScreen
@@ -93,7 +92,9 @@ class CompareScreen(WorkbenchScreen):
         with Horizontal(id="compare-body"):
             with Vertical(id="compare-main"):
                 yield CompareTable(id="compare-table")
-                yield Static(id="compare-test")
+                # Scrolls, with its bar showing, when the warnings do not fit (80x24).
+                with VerticalScroll(id="compare-notes"):
+                    yield Static(id="compare-test")
             yield BarChart(id="compare-chart")
         yield StatusBar(id="status")
         yield KeyBar(id="keys")

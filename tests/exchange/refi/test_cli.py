@@ -44,3 +44,17 @@ def test_cli_partial_import_exits_nonzero_unless_allowed(tmp_path: Path) -> None
     result = runner.invoke(app, ["import-qdpx", str(emoji), "--positions", "utf16", "--db", fresh])
     assert result.exit_code == 0, result.output
     assert "positions read as UTF-16 code units (as asked)" in result.output
+
+
+def test_transcripts_show_the_variables_a_peer_file_gave(tmp_path: Path) -> None:
+    from .test_peers import peer_file
+
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'variables.db'}"
+    path = peer_file(tmp_path)
+    assert (
+        runner.invoke(app, ["import-qdpx", str(path), "--allow-partial", "--db", db]).exit_code == 0
+    )
+    listed = runner.invoke(app, ["transcripts", "--db", db], env={"COLUMNS": "100"})
+    assert listed.exit_code == 0, listed.output
+    assert "  1 Interview A: Age = 41; Site = North" in listed.output

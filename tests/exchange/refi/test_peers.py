@@ -4,6 +4,7 @@ variables, UTF-16 positions, selections that end before they start, codings with
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,12 @@ from sqlalchemy import func, select
 from qualcode.errors import InputError
 from qualcode.services.codebooks import codebook_info
 from qualcode.services.corpus import get_transcript, list_transcripts, segments
-from qualcode.services.exchange import PartialImportError, import_qdc, import_qdpx
+from qualcode.services.exchange import (
+    PartialImportError,
+    export_project_qdpx,
+    import_qdc,
+    import_qdpx,
+)
 from qualcode.services.project import Project
 from qualcode.store.models import Code, Transcript
 
@@ -195,6 +201,9 @@ def test_bare_qde_imports_codebook_users_sets_and_lists_every_source(
     ]
     assert summary.kept == {"variables": 2, "cases": 1, "sets": 2}
     assert len(codebook_info(project).codes) == 3
+    # the codings on a source whose text is missing are counted, not dropped unsaid
+    assert summary.not_imported[0].endswith("; its 2 codings are not imported")
+    assert not summary.not_imported[1].endswith("not imported")
 
 
 def test_sibling_codes_with_one_name_stay_two_codes(project: Project, tmp_path: Path) -> None:
@@ -269,14 +278,51 @@ def test_positions_option_overrides_detection(project: Project, tmp_path: Path) 
     assert summary.positions == "positions read as UTF-16 code units (as asked)"
 
 
-def test_qdc_code_sets_are_kept(project: Project, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "attribute", ["guid", "targetGUID"]
+)  # the codebook schema's, the project's
+def test_qdc_code_sets_are_kept(project: Project, tmp_path: Path, attribute: str) -> None:
     qdc = tmp_path / "book.qdc"
     qdc.write_text(
         '<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="MAXQDA 2022"><Codes>'
         f'<Code guid="{guid(1, 2)}" name="Time" isCodable="true"/></Codes>'
-        f'<Sets><Set guid="{guid(1, 8)}" name="Core"><MemberCode guid="{guid(1, 2)}"/></Set>'
-        "</Sets></CodeBook>",
+        f'<Sets><Set guid="{guid(1, 8)}" name="Core"><MemberCode {attribute}="{guid(1, 2)}"/>'
+        "</Set></Sets></CodeBook>",
         encoding="utf-8",
     )
     summary = import_qdc(project, qdc)
     assert summary.kept == {"sets": 1} and summary.codes_added == ["time"]
+
+
+def test_a_set_member_without_a_guid_is_named(project: Project, tmp_path: Path) -> None:
+    qdc = tmp_path / "book.qdc"
+    qdc.write_text(
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        f'<Code guid="{guid(1, 2)}" name="Time" isCodable="true"/></Codes>'
+        f'<Sets><Set guid="{guid(1, 8)}" name="Core"><MemberCode/></Set></Sets></CodeBook>',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="a MemberCode element has no guid") as caught:
+        import_qdc(project, qdc)
+    assert "None" not in str(caught.value) and stored_codes(project) == 0
+
+
+def test_a_peer_transcript_lists_the_words_of_its_turns(project: Project, tmp_path: Path) -> None:
+    import_qdpx(project, qc_board(tmp_path))
+    words = {info.title: info.n_words for info in list_transcripts(project)}
+    assert words == {"board_2017.txt": len(BOARD.split()), "ward.txt": len(STAFF.split())}
+    assert get_transcript(project, "board_2017.txt").n_words == len(BOARD.split())
+
+
+def test_code_sets_inside_a_projects_codebook_are_kept(project: Project, tmp_path: Path) -> None:
+    inside = PEER.replace(
+        "</Code></Codes></CodeBook>",
+        f'</Code></Codes><Sets><Set guid="{guid(3, 8)}" name="Codebook set">'
+        f'<MemberCode targetGUID="{guid(1, 2)}"/></Set></Sets></CodeBook>',
+    )
+    summary = import_qdpx(project, peer_file(tmp_path, inside, b="B\n", c="C\n"))
+    assert summary.kept == {"variables": 2, "cases": 1, "sets": 3}
+    export_project_qdpx(project, tmp_path / "out.qdpx")
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as archive:
+        qde = archive.read("project.qde").decode("utf-8")
+    assert f'<Set guid="{guid(3, 8)}" name="Codebook set">' in qde
