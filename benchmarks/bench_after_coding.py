@@ -1,0 +1,90 @@
+"""Time `freq --by department` without and just after one coding, and the refresh alone.
+
+    python benchmarks/gen_codings.py --db URL [--turns 25000 --codings 250000 --departments 3]
+    python benchmarks/bench_after_coding.py --db URL --runs 15
+
+Each run times the service call with nothing marked, then applies (or removes) one coding
+through the service (untimed) and times the call again, which first recounts what the
+coding changed; then it undoes the coding and times the refresh alone. Prints the medians
+(wall time: on PostgreSQL the server's work is not in the process's CPU time) and the ratio
+of the query after a coding to the query without (the target is <= 1.2x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from qualcode.services import analysis, coding
+from qualcode.services.project import open_project
+from qualcode.store import coding_summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="a corpus from gen_codings.py")
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    url = args.db if "://" in args.db else f"sqlite:///{Path(args.db).resolve()}"
+    project = open_project(url)
+    project.write(coding_summary.refresh)
+    with project.engine.begin() as connection:
+        if project.engine.dialect.name == "postgresql":
+            connection.execute(text("ANALYZE"))
+        turn = int(connection.execute(text("SELECT MIN(id) FROM segment")).scalar_one())
+        first = connection.execute(
+            text(
+                "SELECT c.key, r.name FROM code AS c, coder AS r WHERE c.key LIKE '%.%' "
+                "ORDER BY c.sort_order DESC, r.id"
+            )
+        ).first()
+        if first is None:
+            raise SystemExit("The corpus has no subcode or no coder: run gen_codings.py.")
+        key, coder = first
+        present = connection.execute(
+            text(
+                "SELECT COUNT(*) FROM coding AS g JOIN code AS c ON c.id = g.code_id "
+                "JOIN coder AS r ON r.id = g.coder_id "
+                "WHERE g.segment_id = :turn AND c.key = :key AND r.name = :coder"
+            ),
+            {"turn": turn, "key": key, "coder": coder},
+        ).scalar()
+    applied = [bool(present)]
+
+    def toggle() -> None:
+        change = coding.remove_code if applied[0] else coding.apply_code
+        change(project, turn, key, coder)
+        applied[0] = not applied[0]
+
+    query = analysis.FrequencyQuery(by=("department",))
+    without, after, refresh = [], [], []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        analysis.frequency(project, query)
+        without.append(time.perf_counter() - started)
+        toggle()
+        started = time.perf_counter()
+        analysis.frequency(project, query)
+        after.append(time.perf_counter() - started)
+        toggle()
+        started = time.perf_counter()
+        project.write(coding_summary.refresh)
+        refresh.append(time.perf_counter() - started)
+    project.close()
+    median = statistics.median
+    print(
+        f"{project.engine.dialect.name}, load average {os.getloadavg()[0]:.1f}, "
+        f"median of {args.runs}: freq without {median(without) * 1000:.1f} ms, "
+        f"just after one coding {median(after) * 1000:.1f} ms "
+        f"({median(after) / median(without):.2f}x); refresh alone after one coding "
+        f"{median(refresh) * 1000:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
