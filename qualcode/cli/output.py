@@ -243,6 +243,10 @@ def fitted(table: ResultTable, out: Console) -> list[RenderableType]:
     short = to_rich(table, labels)
     if _width(short, out) <= width:
         return [_settle(short, width), *key]
+    narrow = _without_names(table)
+    if narrow is not None:
+        compact, codes = narrow
+        return [*fitted(compact, out), codes]
     keep = _row_label_columns(table)
     ranges = _ranges(table, labels, keep, out)
     panels: list[RenderableType] = [
@@ -251,6 +255,28 @@ def fitted(table: ResultTable, out: Console) -> list[RenderableType]:
     ]
     notes = [Text("\n".join(table.notes))] if table.notes else []
     return [*panels, *key, *notes]
+
+
+def _without_names(table: ResultTable) -> tuple[ResultTable, Text] | None:
+    """A codes x groups table too wide for the terminal, with short code keys in place of
+    its Code and Name columns (`rel.sha` for `relational_coordination.shared_goals`), and
+    the legend that spells them out; None for any other table."""
+    if table.columns[:2] != ["Code", "Name"]:
+        return None
+    keys = [str(row[0]) for row in table.rows if row[0] is not None]
+    labels = dict(zip(keys, _unique([_code_label(key) for key in keys]), strict=True))
+    names = {str(row[0]): str(row[1]) for row in table.rows if row[0] is not None}
+    compact = ResultTable(
+        title=table.title,
+        columns=["Code", *table.columns[2:]],
+        rows=[
+            [labels[str(row[0])] if row[0] is not None else row[1], *row[2:]] for row in table.rows
+        ],
+        styles=None if table.styles is None else [[r[0], *r[2:]] for r in table.styles],
+        notes=table.notes,
+    )
+    spelled = "; ".join(f"{labels[key]} = {key} ({names[key]})" for key in keys)
+    return compact, Text(f"Codes: {spelled}", style="dim")
 
 
 def parts(result: ResultSet, out: Console) -> int:

@@ -133,3 +133,28 @@ def test_rich_table_styles_residual_cells_and_keeps_brackets_literal() -> None:
     console.print(view)
     output = console.file.getvalue()
     assert "[bold]" in output and "[x]" in output and "a note" in output
+
+
+def test_a_codes_by_groups_table_too_wide_gives_short_keys_not_panels() -> None:
+    """`freq --by department` at 80 columns: the codebook's long keys and names left one
+    number per panel; the codes become short keys spelled out in a legend instead."""
+    groups = ["Bed ward", "Dagkirurgisk afsnit", "Outpatient clinic"]
+    table = ResultTable(
+        title="Coded turns by department",
+        columns=["Code", "Name", *groups, "Total"],
+        rows=[
+            ["relational_coordination.shared_knowledge", "Shared knowledge", 5, 5, 8, 18],
+            ["relational_coordination.shared_goals", "Shared goals", 2, 2, 4, 8],
+            [None, "Participant turns in group", 123, 157, 141, 421],
+        ],
+    )
+    lines = rendered(table, 80)
+    text = " ".join(" ".join(lines).split())
+    assert "part 1 of" not in text and "…" not in text
+    assert max(len(line) for line in lines if line[:1] in "┏┃┡│└") <= 80
+    assert "│ rel.sha1 " in "\n".join(lines) and "│ rel.sha2 " in "\n".join(lines)
+    assert "│ Participant turns in" in "\n".join(lines)  # a row named only by its name
+    assert (
+        "Codes: rel.sha1 = relational_coordination.shared_knowledge (Shared knowledge); "
+        "rel.sha2 = relational_coordination.shared_goals (Shared goals)"
+    ) in text
