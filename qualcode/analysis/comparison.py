@@ -102,7 +102,7 @@ def compare_groups(
     """Count coded turns per code and group, test each code, and (where transcripts nest in
     the groups) compare the focus groups. `participants` is False when the totals include
     moderators' turns (the labels then say "turns", not "participant turns")."""
-    (dimension,) = grouping.dimensions
+    dimension = ", ".join(grouping.dimensions)  # "card, department": the pairs are groups
     groups = grouping.groups(totals)
     found = cells(grouping, rows)
     bases = denominators(grouping, totals)
@@ -114,7 +114,7 @@ def compare_groups(
     tests = with_holm([compare_code(row, group_turns) for row in counts])
     names = [label(group) for group in groups]
     clusters = note = None
-    if dimension in TRANSCRIPT_DIMENSIONS:
+    if all(d in TRANSCRIPT_DIMENSIONS for d in grouping.dimensions):
         clusters = _cluster_tests(codes, grouping, groups, rows, totals)
         note = power_note(clusters, dimension.replace("-", " "))
     test, problem = None, None

@@ -140,7 +140,8 @@ def compare(
         typer.Option(
             "--by",
             help="Columns: department, group-kind, speaker-role or card (the turns in each "
-            "card's section).",
+            "card's section), or two of them, e.g. card,department for the card x department "
+            "matrix.",
         ),
     ] = "department",
     card: CardOption = None,

@@ -435,6 +435,8 @@ def short_labels(columns: list[str]) -> list[str]:
             labels.append(ABBREVIATIONS[column])
         elif named_code:  # `Temporality (temporality)`, a matrix column: the short key
             labels.append(_code_label(named_code.group(1)))
+        elif " / " in column:  # a pair of groups, `planning / Bed ward`: `pla/Bed`
+            labels.append("/".join(_first_word(part)[:3] for part in column.split(" / ")))
         elif len(column) <= 8:
             labels.append(column)
         elif len(words) < 2:
@@ -442,6 +444,10 @@ def short_labels(columns: list[str]) -> list[str]:
         else:
             labels.append(".".join(word[:3] for word in words[:3]))
     return _unique(labels)
+
+
+def _first_word(text: str) -> str:
+    return next((word for word in re.split(r"[\s._'\-]+", text) if word), text)
 
 
 def to_rich(table: ResultTable, labels: list[str] | None = None) -> Table:

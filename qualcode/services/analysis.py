@@ -184,19 +184,24 @@ def _n(totals: Sequence[TurnTotals]) -> str:
 def compare(project: Project, query: CompareQuery, *, actor: str | None = None) -> ComparisonReport:
     """Codes x groups of coded turns: per-code tests (Holm), residuals, Wilson intervals and,
     by department or group kind, the focus groups as the unit."""
-    check_dimensions((query.by,), COMPARE_DIMENSIONS)
+    by = tuple(part.strip() for part in query.by.split(",") if part.strip())
+    check_dimensions(by, COMPARE_DIMENSIONS)
+    if len(by) > 2:
+        raise QualcodeError(
+            f"Compare by one dimension or two (e.g. card,department), not '{query.by}'."
+        )
     check_depth(query.level, "--level")
 
     def work(session: Session) -> ComparisonReport:
         context = read_context(session, query.layer, query.scope, query.codes, actor)
         rows = _comparison_rows(context.codes, query.codes, query.level)
         row_ids = [code_id for code_id, _, _ in rows]
-        source = TurnCounts.of((query.by,), context.scope)
-        if query.by == "card":
+        source = TurnCounts.of(by, context.scope)
+        if "card" in by:
             deck_keys(session, context.scope)
         counted = source.coded(session, context, row_ids)
         totals = source.totals(session, context.layer, context.scope)
-        grouping = Grouping((query.by,), context.facts)
+        grouping = Grouping(by, context.facts)
         comparison = compare_groups(
             rows,
             grouping,

@@ -122,6 +122,23 @@ def test_compare_by_card_and_one_card(study, run) -> None:
     assert "in the sections of card planning" in one["query"]["filters"]
 
 
+def test_compare_by_card_and_department_is_the_card_x_department_matrix(study, run) -> None:
+    payload = _json(run, "compare", "--by", "card,department", "--codes", CONCEPTS)
+    counts = payload["tables"][0]
+    assert counts["title"] == "Coded turns by card, department"
+    assert counts["columns"][2:] == ["disturbed / Ward", "planning / Ward", "Total"]
+    rows = _rows(counts)  # one department: the by-card counts above, now per (card, Ward)
+    assert rows["jobcrafting"] == [0, 2, 2]
+    assert rows["relational_coordination"] == [2, 0, 2]
+    assert rows["Participant turns in group"] == [3, 2, 5]
+    # a card is not a set of whole transcripts: no focus-group table
+    assert not any(t["title"].startswith("Focus groups") for t in payload["tables"])
+    twice = run("compare", "--by", "card,card")
+    assert twice.exit_code == 1 and "Name each --by dimension once." in twice.output
+    three = run("compare", "--by", "card,department,group-kind")
+    assert three.exit_code == 1 and "Compare by one dimension or two" in three.output
+
+
 def test_cooccur_by_card_pairs_within_each_card(study, run) -> None:
     payload = _json(run, "cooccur", "--by", "card", "--depth", "1")
     pairs = {
