@@ -28,7 +28,8 @@ CHUNK_BYTES = 64 * 1024
 REFUSED = "Refused for safety; nothing was imported."
 DAMAGED_HINT = "The file is damaged or truncated; export or copy it again."
 # What unpacking a damaged entry raises: a bad CRC or header (BadZipFile), corrupt deflate
-# data (zlib.error), a stream that ends early (EOFError), bzip2/lzma data (OSError, ValueError).
+# data (zlib.error), a stream that ends early (EOFError), bzip2/lzma data (OSError, ValueError),
+# a compression method zipfile cannot unpack (NotImplementedError).
 _DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
 
 
