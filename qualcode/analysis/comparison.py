@@ -32,6 +32,7 @@ from qualcode.analysis.contingency import ChiSquareResult, chi_square, wilson_in
 from qualcode.analysis.frequency import TOTAL, Grouping, cells, denominators, label
 from qualcode.domain.counts import CodedTurns, TurnTotals
 from qualcode.domain.table import ResultTable, Style
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 
 TRANSCRIPT_DIMENSIONS = ("department", "group-kind")  # a transcript belongs to one group
@@ -184,7 +185,8 @@ def comparison_tables(comparison: Comparison) -> list[ResultTable]:
 
 
 def unit_note(comparison: Comparison) -> str:
-    return f"Unit: the turn; N = {comparison.turns} turns in scope, each counted once per code."
+    n = counted(comparison.turns, "turn")
+    return f"Unit: the turn; N = {n} in scope, each counted once per code."
 
 
 def _counts_table(comparison: Comparison) -> ResultTable:
@@ -212,7 +214,7 @@ def _verdict(comparison: Comparison) -> str:
     found = ", ".join(differing) if differing else "none"
     return (
         f"Codes whose share of turns differs between groups at 5 % after Holm's adjustment "
-        f"over the {tested} codes tested: {found}."
+        f"over the {counted(tested, 'code')} tested: {found}."
     )
 
 
@@ -342,7 +344,8 @@ def _clusters_table(comparison: Comparison, clusters: list[ClusterTest]) -> Resu
             f"p: permutation test of the between-group sum of squares ({how}); Holm over the codes."
         )
     notes = [
-        f"Unit: the focus group (transcript); n = {sum(sizes)} transcripts in scope. Cells: "
+        f"Unit: the focus group (transcript); n = {counted(sum(sizes), 'transcript')} in scope. "
+        "Cells: "
         f"mean over the group's transcripts of the share of their {comparison.counted} with "
         f"the code. {how}",
     ]

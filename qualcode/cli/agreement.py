@@ -221,8 +221,14 @@ def agree_matrix(
         ),
     ],
     level: Annotated[
-        str, typer.Option("--level", help="nominal, ordinal, interval or ratio.")
-    ] = "nominal",
+        str | None,
+        typer.Option(
+            "--level",
+            help="Krippendorff's alpha: nominal, ordinal, interval or ratio. Default: the level "
+            "matching --weights (quadratic: interval, ordinal, ratio), else nominal.",
+            show_default=False,
+        ),
+    ] = None,
     weights: Annotated[
         str | None,
         typer.Option(
@@ -260,7 +266,7 @@ def agree_matrix(
     table: TableOption = None,
 ) -> None:
     """Coefficients for a reliability-data matrix or counts table brought from elsewhere."""
-    if level not in ("nominal", "ordinal", "interval", "ratio"):
+    if level is not None and level not in ("nominal", "ordinal", "interval", "ratio"):
         raise QualcodeError(f"--level '{level}' must be nominal, ordinal, interval or ratio.")
     if weights is not None and weights not in ("linear", "quadratic", "ordinal", "ratio"):
         raise QualcodeError(f"--weights '{weights}' must be linear, quadratic, ordinal or ratio.")

@@ -26,6 +26,7 @@ from qualcode.domain.quote import Quote
 from qualcode.domain.scope import Coverage, TurnScope
 from qualcode.domain.table import ResultSet
 from qualcode.domain.turns import clock
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.services import analysis
 from qualcode.services import quotes as quote_service
@@ -337,7 +338,7 @@ def _emit_quotes(
         for number, (described, found) in enumerate(zip(result.tables, parts, strict=True)):
             if number:
                 console.print()
-            console.print(Text(f"{described.title}: {len(found)} turn(s)", style="bold"))
+            console.print(Text(f"{described.title}: {counted(len(found), 'turn')}", style="bold"))
             for quote in found:
                 console.print()
                 console.print(quote_header(quote))

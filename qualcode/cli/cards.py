@@ -12,6 +12,7 @@ from qualcode.cli.common import DbOption, console, friendly, project
 from qualcode.config import coder_name
 from qualcode.domain.cards import DetectionReport
 from qualcode.domain.turns import turn_number
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.services import cards
 from qualcode.services.corpus import get_transcript
@@ -108,7 +109,7 @@ def detect(
     for report in reports:
         _print_report(report, verbose=verbose)
     found = sum(len(report.detections) for report in reports)
-    console.print(f"{found} card readings in {len(reports)} transcripts.")
+    console.print(f"{counted(found, 'card reading')} in {counted(len(reports), 'transcript')}.")
 
 
 @cards_app.command("sections")

@@ -22,6 +22,7 @@ from qualcode.domain.corpus import SegmentView
 from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
 from qualcode.domain.text import one_line
 from qualcode.domain.turns import clock
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.services import cards, corpus, importing, scope
 from qualcode.services.manifest import read_import_manifest
@@ -152,7 +153,7 @@ def import_(
         if result.status == "imported":
             message = (
                 f"{result.path.name}: transcript {result.transcript_id}, "
-                f"{result.turns} turns, {result.words} words"
+                f"{counted(result.turns, 'turn')}, {counted(result.words, 'word')}"
             )
             console.print(labelled("imported", "green", message), highlight=False)
         elif result.status in ("skipped", "updated"):
@@ -172,7 +173,7 @@ def import_(
         found = cards.detect(opened, new)
         readings = sum(len(result.detections) for result in found)
         console.print(
-            f"Cards: {readings} readings found in {len(found)} transcripts "
+            f"Cards: {readings} readings found in {counted(len(found), 'transcript')} "
             "(`qualcode cards sections TRANSCRIPT` shows them)."
         )
     if report.failures:
@@ -190,13 +191,14 @@ def _print_preview(previews: list[FilePreview]) -> None:
             console.print(labelled("failed", "bold red", preview.error), highlight=False)
             continue
         console.print(
-            f"{preview.path.name}: {preview.turns} turns, {preview.words} words, "
-            f"{len(preview.speakers)} speakers",
+            f"{preview.path.name}: {counted(preview.turns, 'turn')}, "
+            f"{counted(preview.words, 'word')}, {counted(len(preview.speakers), 'speaker')}",
             highlight=False,
         )
         for speaker in preview.speakers:
             role = f" ({speaker.role})" if speaker.role else ""
-            console.print(f"  {speaker.label}{role}: {speaker.turns} turns", highlight=False)
+            turns = counted(speaker.turns, "turn")
+            console.print(f"  {speaker.label}{role}: {turns}", highlight=False)
     console.print("Dry run: nothing was written.")
     if any(preview.error for preview in previews):
         raise typer.Exit(1)

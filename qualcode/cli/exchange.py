@@ -10,6 +10,7 @@ import typer
 
 from qualcode.cli.common import CoderOption, DbOption, console, friendly, labelled, project
 from qualcode.config import coder_name
+from qualcode.domain.wording import counted
 from qualcode.services import exchange
 from qualcode.services.exchange import ExportSummary, ImportSummary
 
@@ -33,7 +34,7 @@ def export_codebook(
 ) -> None:
     """Write the active codebook as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA."""
     summary = exchange.export_codebook_qdc(project(db), path)
-    console.print(f"Wrote {summary.codes} codes to {path}.", highlight=False)
+    console.print(f"Wrote {counted(summary.codes, 'code')} to {path}.", highlight=False)
 
 
 @export_app.command("project")
@@ -127,8 +128,10 @@ def import_qdpx(
 
 def _print_export(summary: ExportSummary) -> None:
     console.print(
-        f"Wrote {summary.path}: {summary.sources} sources, {summary.codes} codes, "
-        f"{summary.codings} codings by {summary.users} users, {summary.notes} notes, "
+        f"Wrote {summary.path}: {counted(summary.sources, 'source')}, "
+        f"{counted(summary.codes, 'code')}, "
+        f"{counted(summary.codings, 'coding')} by {counted(summary.users, 'user')}, "
+        f"{counted(summary.notes, 'note')}, "
         f"{summary.cases} cases, {summary.sets} sets.",
         highlight=False,
     )

@@ -27,6 +27,7 @@ from qualcode.cli.common import (
 )
 from qualcode.config import DB_ENV
 from qualcode.domain.layer import ALL
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.services import suggest_training, suggestions
 
@@ -77,7 +78,7 @@ def run(
         err_console.print(labelled("Warning:", "yellow", warning), highlight=False)
     console.print(
         f"{report.created} new and {report.updated} refreshed suggestions for {who} on "
-        f"{report.segments} participant turns of {report.transcripts} transcript(s) "
+        f"{report.segments} participant turns of {counted(report.transcripts, 'transcript')} "
         f"({report.model_version}); {report.moderator_turns} moderator turns get none."
     )
     for status in suggest_training.model_status(opened):
@@ -114,9 +115,10 @@ def write(
     for warning in report.warnings:
         err_console.print(labelled("Warning:", "yellow", warning), highlight=False)
     console.print(
-        f"Wrote {report.codings} codings (top {report.top}, score >= {report.min_score}) on "
+        f"Wrote {counted(report.codings, 'coding')} (top {report.top}, "
+        f"score >= {report.min_score}) on "
         f"{report.coded_segments} of {report.segments} participant turns of "
-        f"{report.transcripts} transcript(s) to layer {report.layer} "
+        f"{counted(report.transcripts, 'transcript')} to layer {report.layer} "
         f"(replacing {report.replaced}; {report.moderator_turns} moderator turns not coded).",
         highlight=False,
     )
@@ -172,8 +174,9 @@ def train(
         reports = suggest_training.train_model(project(db), layer=layer, epochs=epochs)
     for report in reports:
         console.print(
-            f"Trained {report.version} on {report.n_examples} turns of layer '{report.layer}' "
-            f"({report.n_negative} with rejections only), {len(report.labels)} codes, "
+            f"Trained {report.version} on {counted(report.n_examples, 'turn')} "
+            f"of layer '{report.layer}' "
+            f"({report.n_negative} with rejections only), {counted(len(report.labels), 'code')}, "
             f"in {report.seconds:.1f} s."
         )
 

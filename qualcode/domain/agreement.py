@@ -42,15 +42,32 @@ class AgreementOptions(_Frozen):
     """With `codes` naming the ordered levels of one code set: weighted agreement on them."""
 
 
+AlphaLevel = Literal["nominal", "ordinal", "interval", "ratio"]
+# Krippendorff's distance that each weighting scheme of the kappa family corresponds to.
+_LEVEL_OF_WEIGHTS: dict[str, AlphaLevel] = {
+    "quadratic": "interval",
+    "ordinal": "ordinal",
+    "ratio": "ratio",
+}
+
+
 class MatrixOptions(_Frozen):
     """What `qualcode agree matrix FILE` reads and computes."""
 
-    level: Literal["nominal", "ordinal", "interval", "ratio"] = "nominal"
+    level: AlphaLevel | None = None
     weights: Literal["identity", "linear", "quadratic", "ordinal", "ratio"] | None = None
     counts: bool = False  # a counts table (units x categories) instead of units x coders
     categories: tuple[str, ...] | None = None
     header: bool | None = None  # None: decide from the first row
     intervals: bool = True
+
+    @property
+    def alpha_level(self) -> AlphaLevel:
+        """Krippendorff's alpha's level: as given, else the one whose distance matches the
+        weights (quadratic: interval, ordinal: ordinal, ratio: ratio), else nominal."""
+        if self.level is not None:
+            return self.level
+        return _LEVEL_OF_WEIGHTS.get(self.weights or "", "nominal")
 
 
 class AgreementRow(_Frozen):

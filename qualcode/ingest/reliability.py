@@ -68,7 +68,7 @@ def is_number(text: str) -> bool:
 
 
 def _split_header(
-    numbered: list[tuple[int, list[str]]], header: bool | None, default: str
+    path: Path, numbered: list[tuple[int, list[str]]], header: bool | None, default: str
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Names from the first row (with `header=None`: when all its cells are text that does
     not recur below), else `default` 1, 2, ..."""
@@ -77,6 +77,12 @@ def _split_header(
         below = {cell for _, row in numbered[1:] for cell in row}
         header = all(cell and not is_number(cell) for cell in first) and not below & set(first)
     if header:
+        if len(numbered) == 1:
+            raise InputError(
+                str(path),
+                "has a first row of names but no units below it.",
+                hint="Give one row per unit.",
+            )
         return first, numbered[1:]
     return [f"{default} {i + 1}" for i in range(len(first))], numbered
 
@@ -106,7 +112,7 @@ def read_ratings(
     possible value in order; a value outside them is an error.
     """
     numbered = _records(path)
-    coders, numbered = _split_header(numbered, header, "coder")
+    coders, numbered = _split_header(path, numbered, header, "coder")
     cells = [(line, cell) for line, row in numbered for cell in row if cell]
     texts = sorted({cell for _, cell in cells if not is_number(cell)})
     if texts and numeric:
@@ -160,7 +166,7 @@ def read_counts(
     numbered = _records(path)
     if categories is not None and header is None:
         header = False
-    names, numbered = _split_header(numbered, header, "category")
+    names, numbered = _split_header(path, numbered, header, "category")
     if categories is not None:
         if len(categories) != len(names):
             raise InputError(

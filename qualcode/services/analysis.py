@@ -30,6 +30,7 @@ from qualcode.domain.counts import TurnTotals
 from qualcode.domain.layer import Layer
 from qualcode.domain.scope import Coverage, TurnScope
 from qualcode.domain.table import ResultSet
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.services.analysis_context import (
     TurnCounts,
@@ -178,7 +179,10 @@ def _n(totals: Sequence[TurnTotals]) -> str:
     turns = sum(row.turns for row in totals)
     words = sum(row.words for row in totals)
     transcripts = len({row.transcript_id for row in totals})
-    return f"{turns} turns ({words} words) in {transcripts} transcripts"
+    return (
+        f"{counted(turns, 'turn')} ({counted(words, 'word')}) in "
+        f"{counted(transcripts, 'transcript')}"
+    )
 
 
 def compare(project: Project, query: CompareQuery, *, actor: str | None = None) -> ComparisonReport:
@@ -272,7 +276,7 @@ def cooccurrence(
         filters = {
             "by": "card" if query.by_card else "none",
             "unit": unit,
-            "N": f"{code_turns} code-turns over {len(rows)} codes",
+            "N": f"{code_turns} code-turns over {counted(len(rows), 'code')}",
             **scope_filters(context.scope),
             **code_filters(query.codes, query.depth),
         }

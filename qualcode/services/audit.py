@@ -18,6 +18,7 @@ from qualcode.analysis.agreement.interpret import interpret_interval
 from qualcode.domain.agreement import ALL_CODES, AgreementOptions, Disagreement
 from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import Cell, ResultSet, ResultTable
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.services import adjudication
 from qualcode.services import agreement as agree
@@ -76,8 +77,9 @@ def design_table(project: Project, coders: tuple[str, ...] | None = None) -> Res
         in_sample = sum(1 for sid, *_ in store.segments_of(session, takers) if sid in moderators)
         titles = sorted(context.transcripts[tid].title for tid in takers)
         sample = (
-            f"{len(takers)} transcripts ({_share(len(takers), n_corpus)} of the corpus), "
-            f"{t_sample} turns ({_share(t_sample, t_corpus)}), of which {in_sample} are "
+            f"{counted(len(takers), 'transcript')} "
+            f"({_share(len(takers), n_corpus)} of the corpus), "
+            f"{counted(t_sample, 'turn')} ({_share(t_sample, t_corpus)}), of which {in_sample} are "
             f"moderators' turns ({', '.join(scope.excluded_roles) or 'no moderator roles'}; "
             "no units)" + (f": {', '.join(titles)}" if len(titles) <= 12 else "")
         )
@@ -92,7 +94,7 @@ def design_table(project: Project, coders: tuple[str, ...] | None = None) -> Res
                 "coders compared",
                 ", ".join(f"{c} ({roles.get(c, 'coder')})" for c in context.coders),
             ],
-            ["corpus", f"{n_corpus} transcripts, {t_corpus} turns"],
+            ["corpus", f"{counted(n_corpus, 'transcript')}, {counted(t_corpus, 'turn')}"],
             ["coded independently by two or more of them", sample],
             ["blind mode", _blind_history(session, context.coder_ids)],
             ["codebook", f"{context.codebook}, version {context.codebook_version}"],
@@ -126,7 +128,7 @@ def _blind_history(session: Session, coder_ids: tuple[int, ...]) -> str:
     setting = code_store.get_setting(session, BLIND_KEY) or {}
     total = store.codings_made(session, coder_ids)
     if not setting.get("at"):
-        return f"off (never switched on); {total} codings made without it"
+        return f"off (never switched on); {counted(total, 'coding')} made without it"
     since = datetime.fromisoformat(setting["at"])
     made = store.codings_made(session, coder_ids, since)
     state = "on" if setting.get("on") else "off"

@@ -21,7 +21,7 @@ def matrix_agreement(path: Path, options: MatrixOptions | None = None) -> Result
     (units x coders) or, with `options.counts`, a counts table (units x categories)."""
     options = options or MatrixOptions()
     bootstrap = Bootstrap() if options.intervals else None
-    numeric = options.level != "nominal" or options.weights not in (None, "identity")
+    numeric = options.alpha_level != "nominal" or options.weights not in (None, "identity")
     if options.counts:
         read = read_counts(
             path, numeric=numeric, header=options.header, categories=options.categories
@@ -32,7 +32,7 @@ def matrix_agreement(path: Path, options: MatrixOptions | None = None) -> Result
             n_coders=int(read.counts.sum(axis=1).max(initial=0)),
         )
         result = counts_coefficients(
-            table, level=options.level, weights=options.weights, bootstrap=bootstrap
+            table, level=options.alpha_level, weights=options.weights, bootstrap=bootstrap
         )
         coders, names, n_rows = ["(counts table)"], read.categories, len(read.counts)
         raters = read.counts.sum(axis=1)
@@ -48,7 +48,7 @@ def matrix_agreement(path: Path, options: MatrixOptions | None = None) -> Result
         )
         result = coefficients(
             ratings.values,
-            level=options.level,
+            level=options.alpha_level,
             categories=None if ratings.domain is None else ratings.domain.tolist(),
             weights=options.weights,
             bootstrap=bootstrap,
@@ -56,7 +56,9 @@ def matrix_agreement(path: Path, options: MatrixOptions | None = None) -> Result
         coders, n_rows = ratings.coders, len(ratings.values)
         names = ratings.names
         shape = None
-    filters = {"file": path.name, "level": options.level}
+    filters = {"file": path.name, "level": options.alpha_level}
+    if options.level is None and options.alpha_level != "nominal":
+        filters["level"] += f" (matches the {options.weights} weights; --level changes it)"
     if options.weights:
         filters["weights"] = options.weights
     return ResultSet.describe(

@@ -142,6 +142,39 @@ def test_agree_matrix_weights(run, write_file):
     assert bad.exit_code == 1 and "--weights 'cubic'" in bad.output
 
 
+def test_agree_matrix_alpha_level_follows_the_weights(run, write_file):
+    """Krippendorff (2011), "Computing Krippendorff's alpha-reliability": interval alpha .849
+    and nominal .743 for the same data; quadratic weights are the interval distance."""
+    path = write_file("k2011.csv", KRIPPENDORFF_2011)
+
+    def alpha(*options: str) -> tuple[str, float]:
+        output = json.loads(run("agree", "matrix", path, *options, "--format", "json").output)
+        row = next(r for r in output["tables"][0]["rows"] if r[0].startswith("Krippendorff"))
+        return row[0], row[1]
+
+    assert alpha("--weights", "quadratic") == (
+        "Krippendorff's alpha (interval)",
+        pytest.approx(0.849, abs=5e-4),
+    )
+    assert alpha("--weights", "ordinal")[1] == pytest.approx(0.815, abs=5e-4)
+    assert alpha("--weights", "linear") == (
+        "Krippendorff's alpha (nominal)",
+        pytest.approx(0.743, abs=5e-4),
+    )
+    chosen = alpha("--weights", "quadratic", "--level", "nominal")
+    assert chosen == ("Krippendorff's alpha (nominal)", pytest.approx(0.743, abs=5e-4))
+    shown = run("agree", "matrix", path, "--weights", "quadratic", "--no-intervals").output
+    assert "level = interval (matches the quadratic weights" in shown
+
+
+def test_agree_matrix_with_names_but_no_units_is_an_error(run, write_file):
+    for options in ((), ("--counts",)):
+        path = write_file("names.csv", "a,b\n")
+        result = run("agree", "matrix", path, *options)
+        assert result.exit_code == 1
+        assert "names.csv: has a first row of names but no units below it" in result.output
+
+
 def test_agree_matrix_rejects_bad_input(run, write_file):
     path = write_file("bad.csv", "A,B\nyes,no\n")
     result = run("agree", "matrix", path, "--level", "interval")

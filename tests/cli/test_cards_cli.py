@@ -44,7 +44,7 @@ def study(tmp_path: Path, run) -> Path:
     result = run("import", "--manifest", manifest)
     assert result.exit_code == 0, result.output
     assert "Deck: 2 cards added" in result.output
-    assert "Cards: 2 readings found in 1 transcripts" in result.output
+    assert "Cards: 2 readings found in 1 transcript " in result.output
     return manifest
 
 

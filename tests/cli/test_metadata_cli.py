@@ -45,7 +45,7 @@ def test_dry_run_prints_speakers_and_writes_nothing(run, write_file, database_ur
     result = run("import", path, "--dry-run")
     assert result.exit_code == 0, result.output
     assert "fg1.txt: 3 turns" in result.output
-    assert "  p1: 2 turns" in result.output and "  p2: 1 turns" in result.output
+    assert "  p1: 2 turns" in result.output and "  p2: 1 turn" in result.output
     assert corpus.list_transcripts(open_project(database_url)) == []
 
 

@@ -246,9 +246,9 @@ def test_audit_states_design_and_rounds(two_coders):
 
     design = dict(design_table(two_coders).rows)
     # The fixture: one transcript of four turns, coded by anna and ben.
-    assert design["corpus"] == "1 transcripts, 4 turns"
+    assert design["corpus"] == "1 transcript, 4 turns"
     assert design["coded independently by two or more of them"].startswith(
-        "1 transcripts (100% of the corpus), 4 turns (100%)"
+        "1 transcript (100% of the corpus), 4 turns (100%)"
     )
     assert design["blind mode"].startswith("off (never switched on); 4 codings")
     rounds = rounds_table(two_coders)

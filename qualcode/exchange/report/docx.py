@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcode.domain.report import CodeSection, Report, source_text
+from qualcode.domain.wording import counted
 from qualcode.exchange.report import charts
 from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text
 
@@ -50,7 +51,7 @@ def write_docx(report: Report, path: Path) -> None:
     for card in report.cards:
         codes = ", ".join(f"{key} ({n})" for key, n in card.codes) or "no codes"
         document.add_paragraph(
-            f"{card.key}: “{card.statement}”: {card.turns} turns; {codes}",
+            f"{card.key}: “{card.statement}”: {counted(card.turns, 'turn')}; {codes}",
             style=styles["List Bullet"],
         )
         if card.quote:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from qualcode.domain.report import CodeSection, Report, ReportQuote, source_text
+from qualcode.domain.wording import counted
 from qualcode.exchange.report import charts
 from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text
 
@@ -104,7 +105,7 @@ def _cards(report: Report) -> str:
         codes = ", ".join(f"{key} ({n})" for key, n in card.codes) or "no codes"
         item = (
             f"<li><strong>{escape(card.key)}</strong>: “{escape(card.statement)}”: "
-            f"{card.turns} turns; {escape(codes)}"
+            f"{counted(card.turns, 'turn')}; {escape(codes)}"
         )
         if card.quote:
             item += _blockquote(card.quote)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qualcode.domain.report import CodeSection, Report, source_text
+from qualcode.domain.wording import counted
 from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text
 
 
@@ -26,7 +27,9 @@ def render_markdown(report: Report) -> str:
     if report.cards:
         for card in report.cards:
             codes = ", ".join(f"{key} ({n})" for key, n in card.codes) or "no codes"
-            lines.append(f"- **{card.key}**: “{card.statement}”: {card.turns} turns; {codes}")
+            lines.append(
+                f"- **{card.key}**: “{card.statement}”: {counted(card.turns, 'turn')}; {codes}"
+            )
             if card.quote:
                 lines.append(f"  > {_one_line(card.quote.text)} — {source_text(card.quote)}")
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qualcode.domain.report import Share, percent
+from qualcode.domain.wording import counted
 
 
 def share_text(share: Share) -> str:
@@ -10,7 +11,7 @@ def share_text(share: Share) -> str:
     if not share.turns:
         return "no turns in scope"
     return (
-        f"{share.coded} of {share.turns} turns, {percent(share.value)} "
+        f"{share.coded} of {counted(share.turns, 'turn')}, {percent(share.value)} "
         f"(95 % CI {percent(share.low)}–{percent(share.high)})"
     )
 

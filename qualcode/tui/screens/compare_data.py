@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from qualcode.domain.layer import ALL, CONSENSUS, Layer
 from qualcode.domain.table import Style
+from qualcode.domain.wording import counted
 from qualcode.services import analysis, blind
 from qualcode.services.analysis import (
     COMPARE_DIMENSIONS,
@@ -80,11 +81,12 @@ class CompareView:
     def test_line(self) -> str:
         """Scope, unit and N, and which codes differ, in two lines."""
         comparison = self.report.comparison
-        scope = f"Scope: {self.report.scope}. Unit: turn; N = {comparison.turns} turns."
+        scope = f"Scope: {self.report.scope}. Unit: turn; N = {counted(comparison.turns, 'turn')}."
         differing = comparison.differing()
         tested = sum(1 for test in comparison.tests if test.p_value is not None)
         verdict = (
-            f"Differ at 5 % (Holm, {tested} codes tested): {', '.join(differing) or 'none'}."
+            f"Differ at 5 % (Holm, {counted(tested, 'code')} tested): "
+            f"{', '.join(differing) or 'none'}."
             if tested
             else "No code could be tested."
         )

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, Static, Tree
 
 from qualcode.domain.corpus import MetadataChange, SpeakerInfo, TranscriptInfo
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.services import blind, corpus, done, metadata, scope
 from qualcode.tui.modals.metadata_editor import MetadataEditor
@@ -157,7 +158,8 @@ class CorpusScreen(WorkbenchScreen):
             percent = round(100 * done / total) if total else 0
             node = tree.root.add(
                 Text.assemble(
-                    (department, "bold"), (f"  {len(infos)} transcripts · {percent}% coded", "dim")
+                    (department, "bold"),
+                    (f"  {counted(len(infos), 'transcript')} · {percent}% coded", "dim"),
                 ),
                 expand=True,
             )
@@ -178,10 +180,14 @@ class CorpusScreen(WorkbenchScreen):
     def _status(self, shown: int) -> None:
         coded = sum(info.n_coded_segments for info in self.infos)
         total = sum(info.n_segments for info in self.infos)
-        title = f"{shown} of {len(self.infos)} transcripts" if shown != len(self.infos) else ""
+        title = (
+            f"{shown} of {counted(len(self.infos), 'transcript')}"
+            if shown != len(self.infos)
+            else ""
+        )
         self.query_one(StatusBar).show(
             coder=self.coder or "?",
-            title=title or f"{len(self.infos)} transcripts",
+            title=title or counted(len(self.infos), "transcript"),
             coded=(coded, total),
         )
 

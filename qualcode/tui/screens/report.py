@@ -22,6 +22,7 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from qualcode.domain.report import CodeSection, Report, percent, source_text
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.services import matrix
 from qualcode.services import report as service
@@ -233,7 +234,7 @@ class ReportScreen(WorkbenchScreen):
             memos.add_leaf(f"{memo.about}: {_clip(memo.text)}")
         cards = tree.root.add(f"Statement cards ({len(report.cards)})")
         for card in report.cards:
-            cards.add_leaf(f"{card.key}: {card.turns} turns")
+            cards.add_leaf(f"{card.key}: {counted(card.turns, 'turn')}")
         if report.replacements:
             names = tree.root.add(f"Pseudonymised names ({len(report.replacements)})")
             for name, label, count in report.replacements:
@@ -263,7 +264,8 @@ def _section_label(section: CodeSection) -> str:
     if not here.turns:
         return f"{section.name} · no turns in scope"
     interval = f"[{100 * (here.low or 0):.1f}–{100 * (here.high or 0):.1f}]"
-    return f"{section.name} · {here.coded}/{here.turns} turns · {percent(here.value)} {interval}"
+    turns = counted(here.turns, "turn")
+    return f"{section.name} · {here.coded}/{turns} · {percent(here.value)} {interval}"
 
 
 def _clip(text: str) -> str:
