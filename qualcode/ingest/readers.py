@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePath
 
 from qualcode.domain.text import (
@@ -30,9 +31,24 @@ def read_transcript(
     allow_unordered: bool = False,
 ) -> ParsedTranscript:
     """Read and parse the file at ``path`` (see ``read_transcript_bytes``)."""
+    data = read_file(path)
+    return read_transcript_bytes(
+        data,
+        path.name,
+        encoding=encoding,
+        no_speakers=no_speakers,
+        allow_unordered=allow_unordered,
+    )
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of the transcript file at ``path``; a file larger than MAX_FILE_BYTES is
+    refused before it is read, and never more than that is read whatever its size says."""
     try:
         with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)  # bounded whatever the file claims
+            too_large = os.fstat(stream.fileno()).st_size > MAX_FILE_BYTES
+            # Bounded even when the size lied (a file that grows, a pipe).
+            data = b"" if too_large else stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise InputError(str(path), "the file does not exist.", hint="Check the path.") from None
     except IsADirectoryError:
@@ -45,19 +61,13 @@ def read_transcript(
             f"the file cannot be read ({error.strerror}).",
             hint="Check that it exists and that you may read it.",
         ) from None
-    if len(data) > MAX_FILE_BYTES:
+    if too_large or len(data) > MAX_FILE_BYTES:
         raise InputError(
             str(path),
             f"the file is larger than {MAX_FILE_BYTES // 2**20} MB, far more than a transcript.",
             hint="Check that you chose the right file, or split it into one file per focus group.",
         )
-    return read_transcript_bytes(
-        data,
-        path.name,
-        encoding=encoding,
-        no_speakers=no_speakers,
-        allow_unordered=allow_unordered,
-    )
+    return data
 
 
 def read_transcript_bytes(

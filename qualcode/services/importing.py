@@ -20,8 +20,9 @@ from qualcode.domain.imports import (
     SpeakerCount,
 )
 from qualcode.domain.transcript import ParsedTranscript
-from qualcode.errors import InputError, QualcodeError
+from qualcode.errors import QualcodeError
 from qualcode.ingest.parsing import parse
+from qualcode.ingest.readers import read_file
 from qualcode.processes import die_with_parent
 from qualcode.services import metadata
 from qualcode.services.project import Project
@@ -252,10 +253,7 @@ def _parsers(files: int) -> Iterator[ProcessPoolExecutor | None]:
 
 
 def _read(spec: ImportSpec) -> tuple[bytes, str]:
-    try:
-        data = spec.path.read_bytes()
-    except OSError as error:
-        raise InputError(str(spec.path), f"cannot be read ({error.strerror}).") from error
+    data = read_file(spec.path)
     return data, hashlib.sha256(data).hexdigest()
 
 

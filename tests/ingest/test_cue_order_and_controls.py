@@ -117,3 +117,22 @@ def test_a_file_without_turns_cannot_become_one_huge_turn(tmp_path: Path) -> Non
     path.write_text("Anne: " + "word " * 50_000, encoding="utf-8")
     with pytest.raises(InputError, match=r"turn 1 is 249,999 characters long \(at most 200,000\)"):
         read_transcript(path)
+
+
+def test_a_file_larger_than_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from qualcode.domain.text import MAX_FILE_BYTES
+    from qualcode.services import importing
+
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)  # sparse: no disk used
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match=r"huge.txt: the file is larger than 64 MB"):
+            importing._read(ImportSpec(path=path, department="Sales"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20  # refused by its size, none of it read
