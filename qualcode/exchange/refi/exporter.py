@@ -193,7 +193,7 @@ def _card_sections(
         if section.card_id is not None
     ]
     if sections:
-        source.selections += refi_cards.section_selections(transcript.sha256, sections)
+        source.selections += refi_cards.section_selections(identity_sha(transcript), sections)
         source.selections.sort(key=lambda s: (s.start, s.end, s.guid))
     return len(sections)
 
@@ -339,13 +339,20 @@ class _Notes:
         return self._refs.get(("project", None), [])
 
 
+def identity_sha(transcript: Transcript) -> str:
+    """The sha256 a transcript's GUIDs and metadata are made from: the one its project
+    carried when it came from a .qdpx (kept aside, never used to recognise files), else
+    its own."""
+    return str((transcript.attributes or {}).get("source_sha256") or transcript.sha256)
+
+
 def _source(
     transcript: Transcript,
     segments: list[tuple[Segment, Speaker | None]],
     codings: dict[int, list[tuple[Coding, str, str]]],
     context: _Context,
 ) -> tuple[RefiSource, list[RefiCase]]:
-    sha = transcript.sha256
+    sha = identity_sha(transcript)
     notes, variables = context.notes, context.variables
     facts = metadata.SourceFacts(
         sha256=sha,

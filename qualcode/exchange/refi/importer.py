@@ -241,8 +241,10 @@ class Importer:
             }
         if (transcript_id := self.identities.get(source.guid)) is not None:
             return self.session.get(Transcript, transcript_id)
+        # The sha256 in qualcode's metadata is a claim anyone can write: it names a stored
+        # transcript only if that transcript holds the same text.
         found = transcript_store.find_by_sha256(self.session, facts.sha256) if facts else None
-        if found is not None:
+        if found is not None and found.text == text:
             return found
         if self.options.merge_by_text:
             return store.transcript_with_text(self.session, text)
@@ -263,7 +265,7 @@ class Importer:
                 if who is not None:
                     roles.setdefault(who, role)
         speakers = {speaker: roles.get(speaker) for _, _, speaker, _, _ in rows if speaker}
-        sha = self._free_sha(facts.sha256 if facts else None, source.guid, text)
+        sha = self._free_sha(source.guid, text)
         transcript_id = transcript_store.insert_transcript(
             self.session,
             title=facts.title if facts else title,
@@ -274,7 +276,8 @@ class Importer:
             department=facts.department if facts else None,
             group_kind=facts.group_kind if facts else None,
             recorded_on=facts.recorded_on if facts else None,
-            attributes={"refi_guid": source.guid},
+            attributes={"refi_guid": source.guid}
+            | ({"source_sha256": facts.sha256} if facts and facts.sha256 != sha else {}),
             speakers=speakers,
             segments=[
                 {
@@ -294,15 +297,15 @@ class Importer:
         self.identities[source.guid] = transcript_id
         return found
 
-    def _free_sha(self, given: str | None, guid: str, text: str) -> str:
-        """qualcode's own sha256, else the text's; a second source with the same text (kept
-        apart) gets one salted with its GUID."""
+    def _free_sha(self, guid: str, text: str) -> str:
+        """The text's sha256, computed here (the one in qualcode's metadata could name another
+        file, which a later import of that file would then take as already imported); a
+        second source with the same text (kept apart) gets one salted with its GUID."""
         for candidate in (
-            given,
             hashlib.sha256(text.encode("utf-8")).hexdigest(),
             hashlib.sha256(f"{guid}\x1f{text}".encode()).hexdigest(),
         ):
-            if candidate and transcript_store.find_by_sha256(self.session, candidate) is None:
+            if transcript_store.find_by_sha256(self.session, candidate) is None:
                 return candidate
         raise QualcodeError(f"source {guid} was already imported from this file.")
 
