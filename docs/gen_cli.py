@@ -13,7 +13,8 @@ HEADER = """# Command reference
 Every command takes `--db URL|PATH` (default `$QUALCODE_DB`, else `./qualcode.db`); only
 `init`, `import`, `import-qdpx`, `demo` and `restore` create a database that does not exist
 yet.
-Commands that act for a coder take `--coder NAME` (default `$QUALCODE_CODER`). A turn is
+Commands that act for a coder take `--coder NAME` (default `$QUALCODE_CODER`; on a team
+server set up with `qualcode team setup`, the coder of your database login). A turn is
 named `T8:4` (transcript 8, turn 4; turns are numbered from 1) or by its segment id.
 `qualcode --version` prints the version. This page is the commands' own `--help` output.
 """

@@ -21,6 +21,16 @@ def database_url(option: str | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+_server_coder: str | None = None  # on a team server: the coder of the database login
+
+
+def act_as(name: str | None) -> None:
+    """Record the coder a team server says is logged in (None elsewhere): the default
+    when neither `--coder` nor `QUALCODE_CODER` names one."""
+    global _server_coder
+    _server_coder = name
+
+
 def coder_name(option: str | None = None) -> str | None:
-    """Return the coder from `--coder` or `QUALCODE_CODER`, or None when neither is set."""
-    return option or os.environ.get(CODER_ENV) or None
+    """Return the coder from `--coder`, `QUALCODE_CODER` or the team server's login, or None."""
+    return option or os.environ.get(CODER_ENV) or _server_coder or None

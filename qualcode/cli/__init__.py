@@ -222,6 +222,12 @@ COMMANDS: dict[str, Command] = {
     "coder": Command(
         "teams", "coder_app", "group", "Coders and their roles (coder or supervisor)."
     ),
+    "team": Command(
+        "teams",
+        "team_app",
+        "group",
+        "Team mode on a PostgreSQL server: group roles, rights and logins.",
+    ),
 }
 
 

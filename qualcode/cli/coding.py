@@ -95,8 +95,8 @@ def open_code(
 
     from qualcode.services import codebooks  # the codebook model: only this command needs it
 
-    who = require_coder(coder)
     opened = project(db)
+    who = require_coder(coder)
     segment_id = corpus.segment_id(opened, segment) if segment is not None else None
     info = codebooks.create_open_code(opened, name, who)
     console.print(Text(f"Open code {info.key} ({info.name}) is ready."))

@@ -36,8 +36,14 @@ DbOption = Annotated[
 ]
 CoderOption = Annotated[
     str | None,
-    typer.Option("--coder", help="Coder name (default: $QUALCODE_CODER).", show_default=False),
+    typer.Option(
+        "--coder",
+        help="Coder name (default: $QUALCODE_CODER; on a team server, your database login).",
+        show_default=False,
+    ),
 ]
+# The --coder of the running command (set by `friendly`), for `project` to check.
+_claimed: list[str | None] = [None]
 
 
 def friendly(command: Callable[P, R]) -> Callable[P, R]:
@@ -45,6 +51,8 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        claimed = kwargs.get("coder")
+        _claimed[0] = claimed if isinstance(claimed, str) else None
         try:
             return command(*args, **kwargs)
         except QualcodeError as error:
@@ -63,8 +71,20 @@ def labelled(label: str, style: str, message: str) -> Text:
 
 def project(db: str | None, *, create: bool = False) -> Project:
     """The project at --db; only commands that make one (init, import, import-qdpx, restore,
-    and demo with its own database) create it."""
-    return open_project(db, create=create)
+    and demo with its own database) create it. On a team server, the coder the login acts
+    as becomes the default coder, and a `--coder` or QUALCODE_CODER naming someone else is
+    refused."""
+    from qualcode.config import act_as, coder_name
+    from qualcode.services.team import acting_coder
+
+    opened = open_project(db, create=create)
+    act_as(None)
+    try:
+        act_as(acting_coder(opened, coder_name(_claimed[0])))
+    except QualcodeError:
+        opened.close()
+        raise
+    return opened
 
 
 def require_coder(name: str | None) -> str:

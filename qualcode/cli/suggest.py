@@ -68,8 +68,8 @@ def run(
     """Store pending suggestions for a coder on one transcript (or --all)."""
     if (transcript is None) == (not all_):
         raise QualcodeError("Name one transcript, or give --all.")
-    who = require_coder(coder)
     opened = project(db)
+    who = require_coder(coder)
     with console.status("Ranking codes for every turn..."):
         report = suggestions.suggest_transcripts(
             opened, who, None if all_ else [transcript or ""], top=top, min_score=min_score

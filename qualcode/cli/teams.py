@@ -1,4 +1,5 @@
-"""Team commands: backup, restore, transfer, deleting transcripts, coders and their roles."""
+"""Team commands: backup, restore, transfer, deleting transcripts, coders and their roles,
+and team mode on a PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -18,10 +19,15 @@ from qualcode.cli.common import (
 )
 from qualcode.config import coder_name
 from qualcode.services import backup as backups
-from qualcode.services import corpus, roles
+from qualcode.services import corpus, roles, team
 from qualcode.services import transfer as transfers
 
 coder_app = typer.Typer(help="Coders and their roles (coder or supervisor).", no_args_is_help=True)
+
+team_app = typer.Typer(
+    help="Team mode on a PostgreSQL server: group roles, rights and logins.",
+    no_args_is_help=True,
+)
 
 RoleOption = Annotated[
     str, typer.Option("--role", help="coder (codes their own layer) or supervisor (everything).")
@@ -134,3 +140,53 @@ def role(
     """Change a coder's role (supervisors only, once there are any)."""
     info = roles.set_role(project(db), name, new_role, actor=coder_name(coder))
     console.print(f"{info.name} is now a {info.role}.")
+
+
+@team_app.command("setup")
+@friendly
+def team_setup(
+    coder_role: Annotated[
+        str, typer.Option("--coder-role", help="The group role of coders.")
+    ] = team.CODER_ROLE,
+    supervisor_role: Annotated[
+        str, typer.Option("--supervisor-role", help="The group role of supervisors.")
+    ] = team.SUPERVISOR_ROLE,
+    db: DbOption = None,
+) -> None:
+    """Create the coder and supervisor roles, GRANTs and row-level security (run it as the
+    tables' owner, again after each upgrade); the database login becomes the identity."""
+    done = team.set_up(project(db), coder_role, supervisor_role)
+    console.print(
+        f"Team mode is on: {done.tables} tables carry the rights of {done.coder_role} and "
+        f"{done.supervisor_role}. Add a person with `qualcode team add-login NAME --role coder`."
+    )
+
+
+@team_app.command("add-login")
+@friendly
+def team_add_login(
+    login: Annotated[str, typer.Argument(help="The PostgreSQL login to create (or keep).")],
+    role: RoleOption = roles.CODER,
+    as_coder: Annotated[
+        str | None,
+        typer.Option(
+            "--as", help="The coder the login acts as (default: the same name).", show_default=False
+        ),
+    ] = None,
+    password: Annotated[
+        bool,
+        typer.Option(
+            "--password",
+            help="Ask for its password (not shown, not on the command line); without it the "
+            "login has none, for trust or peer authentication.",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Create a LOGIN role in the coder or supervisor group, acting as a coder of that role
+    (run it as the tables' owner, with CREATEROLE)."""
+    secret = (
+        typer.prompt("Password", hide_input=True, confirmation_prompt=True) if password else None
+    )
+    made = team.add_login(project(db), login, role, coder=as_coder, password=secret)
+    console.print(f"Login {made.login} acts as {made.coder}, a {made.role}.")

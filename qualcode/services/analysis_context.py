@@ -25,6 +25,7 @@ from qualcode.store import analysis_queries as store
 from qualcode.store import card_counts
 from qualcode.store import cards as card_store
 from qualcode.store import coding_summary as summary
+from qualcode.store import team as team_store
 from qualcode.store.layers import layer_coder_ids
 
 T = TypeVar("T")
@@ -163,7 +164,7 @@ class TurnCounts:
 def counting(project: Project, work: Callable[[Session], T]) -> T:
     """Run a read that adds up the coded-turn summary, recounting marked transcripts first."""
     if project.read(summary.is_stale):
-        project.write(summary.refresh)
+        project.write(team_store.refresh_summary)
     return project.read(work)
 
 

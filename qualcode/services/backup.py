@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 
 from qualcode.errors import InputError, QualcodeError
+from qualcode.services import team
 from qualcode.services.project import Project
 from qualcode.services.roles import require_supervisor
 from qualcode.store import backup as store
@@ -74,6 +75,7 @@ def restore(project: Project, path: Path, *, actor: str | None = None) -> str:
             f"The restored data needs a newer qualcode ({error}); upgrade qualcode and restore "
             "again."
         ) from error
+    team.reapply(project)  # the dump carries no GRANTs (--no-privileges)
     return current_revision(project.engine) or ""
 
 

@@ -207,6 +207,12 @@ def remove_code(
             roles.require_layer_access(session, actor, coder_id)
         wanted = check_span(segment, span, relative=relative) if span is not None else None
         removed = store.delete_layer_codings(session, segment.id, coder_id, code.id, wanted)
+        if not removed and store.has_layer_codings(session, segment.id, coder_id, code.id, wanted):
+            raise PermissionDenied(
+                f"The coding '{key}' by {coder} on segment {segment_id} is not yours to "
+                "remove: the server lets this login remove only its own codings (a "
+                "supervisor may remove any)."
+            )
         if not removed:
             raise NotFoundError(f"Segment {segment_id} has no coding '{key}' by {coder}.")
         return [coding_view(coding, code.key, coder) for coding in removed]

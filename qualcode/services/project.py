@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Engine, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qualcode.config import database_url
-from qualcode.errors import DatabaseBusyError, NotFoundError, QualcodeError
+from qualcode.errors import DatabaseBusyError, NotFoundError, PermissionDenied, QualcodeError
+from qualcode.store import team as team_store
 from qualcode.store.engine import (
     check_backend,
     is_busy_error,
@@ -27,6 +28,9 @@ from qualcode.store.engine import (
 from qualcode.store.migrate import upgrade
 
 T = TypeVar("T")
+# insufficient_privilege, and invalid_schema_name: a login without USAGE on the schema
+# sees no current schema at all.
+NO_ACCESS = frozenset({"42501", "3F000"})
 
 
 @dataclass
@@ -49,14 +53,17 @@ class Project:
                 lock_for_write(session)
                 return work(session)
 
-        with privileges_explained(self.engine.url.username):
+        with privileges_explained(self.engine.url.username, self._group_role):
             return retrying(attempt)
 
     def read(self, work: Callable[[Session], T]) -> T:
         """Run `work` in a read-only session; a database locked by another process raises
         DatabaseBusyError (callers such as the TUI wait and try again)."""
         try:
-            with privileges_explained(self.engine.url.username), self.sessions() as session:
+            with (
+                privileges_explained(self.engine.url.username, self._group_role),
+                self.sessions() as session,
+            ):
                 return work(session)
         except OperationalError as error:
             if is_busy_error(error):
@@ -64,6 +71,16 @@ class Project:
                     "Another program is holding the database; try again in a moment."
                 ) from error
             raise
+
+    def _group_role(self) -> str | None:
+        """The team group role of the login (for a refusal's message), None if unknown."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        try:
+            with self.sessions() as session:
+                return team_store.group_role(session)
+        except DBAPIError:
+            return None
 
     @property
     def name(self) -> str:
@@ -97,6 +114,12 @@ def open_project(url: str | None = None, *, create: bool = True) -> Project:
         ) from error
     except DatabaseError as error:
         engine.dispose()
+        if getattr(error.orig, "sqlstate", None) in NO_ACCESS:
+            raise PermissionDenied(
+                f"The database refused user '{where.username}' access to the project's tables "
+                f"({str(error.orig).strip().splitlines()[0]}); ask the project's owner to add "
+                "your login (`qualcode team add-login`)."
+            ) from error
         raise QualcodeError(
             f"{shown} is not a qualcode database ({error.orig}). Check --db or QUALCODE_DB: "
             "give a project's .db file or a PostgreSQL URL."

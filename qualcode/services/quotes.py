@@ -19,6 +19,7 @@ from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
 from qualcode.store import analysis_queries as store
 from qualcode.store import search as search_store
+from qualcode.store import team as team_store
 
 DEFAULT_LIMIT = 50
 
@@ -121,7 +122,7 @@ def search(project: Project, query: SearchQuery) -> QuoteReport:
         book = active_codebook(session)
         engine = search_store.engine(session)
         if engine != search_store.SUBSTRING:
-            search_store.catch_up(session)
+            team_store.search_catch_up(session)
         found = [
             Quote(
                 segment_id=hit.segment_id,

@@ -3,6 +3,10 @@
 While a project has no supervisor at all it is in single-user mode and everyone may do
 everything (so a lone researcher never meets these rules). Once a supervisor exists, the
 rules apply and every guarded action must name its actor (`--coder`, QUALCODE_CODER).
+
+On a PostgreSQL server in team mode (`qualcode.services.team`) the server says who acts:
+the actor must be the coder of the database login, a supervisor is a member of the
+supervisor role, and the login that owns the tables administers everything.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from qualcode.errors import NotFoundError, PermissionDenied, QualcodeError
 from qualcode.services.project import Project
 from qualcode.store import codes as store
 from qualcode.store import roles as role_store
+from qualcode.store import team as team_store
 from qualcode.store.models import Coder
 
 CODER = "coder"
@@ -22,33 +27,43 @@ ROLES = (CODER, SUPERVISOR)
 
 
 def single_user(session: Session) -> bool:
-    """True while nobody is a supervisor: then no rule applies."""
-    return role_store.count_supervisors(session) == 0
+    """True while nobody is a supervisor (and the project is no team server): then no rule
+    applies."""
+    return not team_store.is_team(session) and role_store.count_supervisors(session) == 0
 
 
 def require_supervisor(session: Session, actor: str | None, action: str) -> None:
     """Refuse `action` (e.g. "load a codebook") unless `actor` is a supervisor."""
-    if single_user(session):
+    if single_user(session) or team_store.server_role(session) == team_store.OWNER:
         return
     coder = _actor(session, actor, action)
-    if coder.role != SUPERVISOR:
+    role = _role(session, coder)
+    if role != SUPERVISOR:
+        how = (
+            "to add your login to the supervisor role"
+            if team_store.is_team(session)
+            else "to make you one with `qualcode coder role`"
+        )
         raise PermissionDenied(
-            f"Only a supervisor may {action}; {coder.name} is a {coder.role}. "
-            "Ask a supervisor to do it, or to make you one with `qualcode coder role`."
+            f"Only a supervisor may {action}; {coder.name} is a {role}. "
+            f"Ask a supervisor to do it, or {how}."
         )
 
 
 def is_supervisor(session: Session, name: str | None) -> bool:
+    server = team_store.server_role(session)
+    if server == team_store.OWNER:
+        return True
     coder = store.coder_by_name(session, name) if name else None
-    return coder is not None and coder.role == SUPERVISOR
+    return coder is not None and _role(session, coder) == SUPERVISOR
 
 
 def require_layer_access(session: Session, actor: str | None, owner_id: int) -> None:
     """Refuse to change the codings of coder `owner_id` unless `actor` owns them or supervises."""
-    if single_user(session):
+    if single_user(session) or team_store.server_role(session) == team_store.OWNER:
         return
     coder = _actor(session, actor, "change codings")
-    if coder.id != owner_id and coder.role != SUPERVISOR:
+    if coder.id != owner_id and _role(session, coder) != SUPERVISOR:
         owner = session.get(Coder, owner_id)
         raise PermissionDenied(
             f"{coder.name} may not change the codings of {owner.name if owner else 'another coder'}"
@@ -59,6 +74,7 @@ def require_layer_access(session: Session, actor: str | None, owner_id: int) -> 
 def coder_for_write(session: Session, name: str) -> Coder:
     """The coder `name` about to write. While nobody supervises, a coder is created on
     their first write; once someone does, only a supervisor adds coders."""
+    _require_login(session, name)
     coder = store.coder_by_name(session, name)
     if coder is not None:
         return coder
@@ -99,6 +115,7 @@ def _actor(session: Session, actor: str | None, action: str) -> Coder:
             f"This project has supervisors, so to {action} say who you are: "
             "--coder NAME or QUALCODE_CODER=NAME."
         )
+    _require_login(session, actor)
     coder = store.coder_by_name(session, actor)
     if coder is None:
         raise PermissionDenied(
@@ -106,6 +123,28 @@ def _actor(session: Session, actor: str | None, action: str) -> Coder:
             "`qualcode coder add NAME`."
         )
     return coder
+
+
+def _role(session: Session, coder: Coder) -> str:
+    """The coder's role; on a team server, what the server makes the login."""
+    server = team_store.server_role(session)
+    if server in (CODER, SUPERVISOR):
+        return str(server)
+    return coder.role
+
+
+def _require_login(session: Session, name: str) -> None:
+    """On a team server, refuse acting as anyone but the login's own coder (the owner of
+    the tables administers the project and may)."""
+    server = team_store.server_role(session)
+    if server is None or server == team_store.OWNER:
+        return
+    own = team_store.login_coder(session)
+    if name != own:
+        raise PermissionDenied(
+            f"On this team server you are '{own}' (your database login), so you cannot act "
+            f"as '{name}'; to act as {name}, log in as {name}."
+        )
 
 
 def _check_role(role: str) -> str:

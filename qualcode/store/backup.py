@@ -12,6 +12,7 @@ custom format and `pg_restore` (the PostgreSQL client package must be installed)
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -21,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
-from qualcode.errors import InputError, QualcodeError
+from qualcode.errors import InputError, PermissionDenied, QualcodeError
 from qualcode.processes import die_with_parent
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -81,7 +82,15 @@ def pg_dump(url: URL, target: Path) -> None:
     _run_pg_tool(
         "pg_dump",
         url,
-        ["--format=custom", "--no-owner", "--no-privileges", f"--file={target}"],
+        # Row security on: a team coder may read every row (policies allow it) and may back
+        # up; without it pg_dump refuses any table with row-level security.
+        [
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            "--enable-row-security",
+            f"--file={target}",
+        ],
     )
 
 
@@ -116,11 +125,21 @@ def _run_pg_tool(tool: str, url: URL, options: list[str], *arguments: str) -> No
     )
     if completed.returncode != 0:
         detail = completed.stderr.strip().splitlines()
+        problem = detail[-1] if detail else f"exit code {completed.returncode}"
+        refused = [line for line in detail if _REFUSED.search(line)]
+        if refused:
+            raise PermissionDenied(
+                f"{tool} failed: the server refused user '{url.username}' ({refused[0]}); "
+                "this login lacks the rights for it: ask the project's owner (or a "
+                "supervisor) to run it."
+            )
         raise QualcodeError(
-            f"{tool} failed: {detail[-1] if detail else 'exit code ' + str(completed.returncode)}"
-            ". Check that the server is reachable and that the client version is not older "
-            "than the server."
+            f"{tool} failed: {problem}. Check that the server is reachable and that the "
+            "client version is not older than the server."
         )
+
+
+_REFUSED = re.compile(r"permission denied|must be owner|row-level security|privilege", re.I)
 
 
 def _sqlite(driver_connection: object) -> sqlite3.Connection:

@@ -122,6 +122,22 @@ def delete_layer_codings(
     return sorted(removed, key=lambda coding: coding.id)
 
 
+def has_layer_codings(
+    session: Session,
+    segment_id: int,
+    coder_id: int,
+    code_id: int,
+    span: tuple[int | None, int | None] | None = None,
+) -> bool:
+    """True when codings `delete_layer_codings` would remove are there to read (on a server
+    whose row-level security let the reader see but not remove them)."""
+    layer = {"segment_id": segment_id, "coder_id": coder_id, "code_id": code_id}
+    query = select(Coding.id).where(*_LAYER).limit(1)
+    if span is None:
+        return session.scalar(query, layer) is not None
+    return session.scalar(query.where(*_SPAN), layer | _span(*span)) is not None
+
+
 def codings_for_segments(
     session: Session, segment_ids: Iterable[int], coder_ids: Iterable[int] | None = None
 ) -> list[tuple[Coding, str, str]]:

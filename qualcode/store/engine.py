@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from qualcode.errors import DatabaseBusyError, QualcodeError
+from qualcode.errors import DatabaseBusyError, PermissionDenied, QualcodeError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Execution option a write transaction sets on its connection; SQLite then takes the write
@@ -103,18 +104,50 @@ def is_busy_error(error: OperationalError) -> bool:
     )
 
 
+# What a refused statement on a table does, in words, for the message.
+_VERBS = {"INSERT": "add to", "UPDATE": "change", "DELETE": "remove from", "SELECT": "read"}
+_TABLES = {
+    "coding": "codings",
+    "segment": "turns",
+    "speaker": "speakers",
+    "transcript": "transcripts",
+    "code": "codes",
+    "codebook": "the codebook",
+    "coder": "coders",
+    "memo": "memos",
+    "suggestion": "suggestions",
+    "setting": "settings",
+    "adjudication": "adjudications",
+    "coding_summary": "the coded-turn summary",
+    "turn_summary": "the coded-turn summary",
+    "coding_summary_stale": "the coded-turn summary",
+    "segment_search": "the search index",
+}
+_TABLE_IN_REASON = re.compile(r'(?:table|relation) "?([A-Za-z_][A-Za-z0-9_]*)"?')
+
+
 @contextmanager
-def privileges_explained(user: str | None) -> Iterator[None]:
-    """Turn the server refusing a statement for lack of privileges into a clear error."""
+def privileges_explained(
+    user: str | None, role: Callable[[], str | None] | None = None
+) -> Iterator[None]:
+    """Turn the server refusing a statement for lack of privileges (or a row-level security
+    policy) into one sentence naming the login, its role and what it tried; `role` says
+    which group role the login is in, when known."""
     try:
         yield
     except DBAPIError as error:
         if getattr(error.orig, "sqlstate", None) != PERMISSION_DENIED:
             raise
         reason = str(error.orig).strip().splitlines()[0]
-        raise QualcodeError(
-            f"The database refused user '{user}': {reason}. Ask the project's owner to grant "
-            "the privileges listed in docs/teams.md ('Let PostgreSQL enforce the roles too')."
+        table = _TABLE_IN_REASON.search(reason)
+        verb = _VERBS.get(str(error.statement or "").lstrip().split(" ", 1)[0].upper(), "change")
+        action = f"{verb} {_TABLES.get(table.group(1), table.group(1))}" if table else "do this"
+        group = role() if role is not None else None
+        who = f"user '{user}'" + (f" (role {group})" if group else "")
+        raise PermissionDenied(
+            f"The database refused {who} to {action}: {reason}. On a team server that is "
+            "another role's work (what each role may do: docs/teams.md); ask a supervisor or "
+            "the project's owner."
         ) from error
 
 

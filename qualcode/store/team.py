@@ -1,0 +1,172 @@
+"""Team mode on PostgreSQL: whether it is on, who the server says is logged in, and the
+set-up itself (the SQL lives in `qualcode.store.team_sql`).
+
+Every command asks whether team mode is on, so the cache modules (and the PostgreSQL
+dialect they pull in) are imported only where a cache is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.orm import Session
+
+from qualcode.domain.layer import MODEL_ROLE
+from qualcode.store import team_sql
+from qualcode.store.codes import get_setting, put_setting
+
+TEAM = "team"  # the setting `qualcode team setup` writes: role names and login mapping
+OWNER = "owner"  # the server role of the login that owns the tables
+_CACHED = "qualcode_team"  # session.info keys: what is read once per session
+_CACHED_ROLE = "qualcode_server_role"
+
+
+def settings(session: Session) -> dict[str, Any] | None:
+    """The team setting on a PostgreSQL project set up for a team, else None."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    if _CACHED not in session.info:
+        session.info[_CACHED] = get_setting(session, TEAM)
+    found: dict[str, Any] | None = session.info[_CACHED]
+    return found
+
+
+def is_team(session: Session) -> bool:
+    return settings(session) is not None
+
+
+def login(session: Session) -> str:
+    """The server's name for who is connected (`current_user`)."""
+    return str(session.scalar(select(func.current_user())))
+
+
+def login_coder(session: Session) -> str:
+    """The coder name the connected login acts as: its mapping, else the login's own name."""
+    who = login(session)
+    mapped = (settings(session) or {}).get("logins", {}).get(who)
+    return str(mapped) if mapped else who
+
+
+def in_role(session: Session, role: str) -> bool:
+    """True when the connected login is (directly or through groups) a member of `role`."""
+    return bool(session.scalar(select(func.pg_has_role(func.current_user(), role, "MEMBER"))))
+
+
+def server_role(session: Session) -> str | None:
+    """In team mode, what the server makes the connected login: OWNER, "supervisor" (a
+    member of the supervisor role) or "coder"; None outside team mode."""
+    found = settings(session)
+    if found is None:
+        return None
+    if _CACHED_ROLE not in session.info:
+        if owns_tables(session):
+            role = OWNER
+        elif in_role(session, found["supervisor_role"]):
+            role = "supervisor"
+        else:
+            role = "coder"
+        session.info[_CACHED_ROLE] = role
+    return str(session.info[_CACHED_ROLE])
+
+
+def group_role(session: Session) -> str | None:
+    """The team group role (supervisor's first) the connected login is in, else None."""
+    found = settings(session)
+    if found is None:
+        return None
+    for key in ("supervisor_role", "coder_role"):
+        if in_role(session, found[key]):
+            return str(found[key])
+    return None
+
+
+def owns_tables(session: Session) -> bool:
+    """True when the connected login may set the project up: it owns the coder table (or is
+    a superuser)."""
+    row = session.execute(
+        text(
+            "SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables "
+            "WHERE schemaname = current_schema() AND tablename = 'coder'"
+        )
+    ).scalar()
+    return bool(row)
+
+
+def set_up(session: Session, coder: str, supervisor: str) -> list[str]:
+    """Create the roles, GRANTs, policies and functions; record the role names. Returns the
+    tables of the schema."""
+    from qualcode.store import coding_summary, search
+
+    schema = str(session.scalar(select(func.current_schema())))
+    tables = sorted(inspect(session.connection()).get_table_names(schema=schema))
+    statements = team_sql.setup_statements(
+        schema=schema,
+        coder=coder,
+        supervisor=supervisor,
+        tables=tables,
+        refresh_lock=coding_summary.REFRESH_LOCK,
+        model_role=MODEL_ROLE,
+        any_coder=coding_summary.ANY_CODER,
+        any_consensus=coding_summary.ANY_CONSENSUS,
+        ts_config=search.TS_CONFIG,
+    )
+    _execute(session, statements)
+    previous = get_setting(session, TEAM) or {}
+    put_setting(
+        session,
+        TEAM,
+        {"coder_role": coder, "supervisor_role": supervisor, "logins": previous.get("logins", {})},
+    )
+    session.info.pop(_CACHED, None)
+    session.info.pop(_CACHED_ROLE, None)
+    return tables
+
+
+def add_login(
+    session: Session, login_name: str, coder: str, *, supervisor: bool, password: str | None
+) -> None:
+    """Create LOGIN role `login_name` in the coder or supervisor group, acting as `coder`."""
+    found = settings(session)
+    assert found is not None
+    group, other = found["supervisor_role"], found["coder_role"]
+    if not supervisor:
+        group, other = other, group
+    _execute(session, team_sql.login_statements(login_name, group, other, password))
+    logins = dict(found.get("logins", {}))
+    if coder != login_name:
+        logins[login_name] = coder
+    else:
+        logins.pop(login_name, None)
+    put_setting(session, TEAM, {**found, "logins": logins})
+    session.info.pop(_CACHED, None)
+
+
+def refresh_summary(session: Session) -> int:
+    """Recount the marked transcripts (`coding_summary.refresh`); in team mode through the
+    owner's function, since no login may write the summary itself. Returns how many."""
+    from qualcode.store import coding_summary
+
+    if is_team(session):
+        return int(session.scalar(select(func.qualcode_refresh_summary())) or 0)
+    return coding_summary.refresh(session)
+
+
+def search_catch_up(session: Session) -> int:
+    """Index the turns the search index lacks (`search.catch_up`); in team mode through the
+    owner's function. Returns how many."""
+    from qualcode.store import search
+
+    if is_team(session):
+        return int(session.scalar(select(func.qualcode_search_catch_up())) or 0)
+    return search.catch_up(session)
+
+
+def _execute(session: Session, statements: list[str]) -> None:
+    # Through the driver's cursor without parameters: the bodies hold '%' and ':'.
+    cursor = session.connection().connection.cursor()
+    try:
+        for statement in statements:
+            cursor.execute(statement)
+    finally:
+        cursor.close()

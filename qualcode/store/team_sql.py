@@ -1,0 +1,270 @@
+"""The SQL of team mode on PostgreSQL: group roles, GRANTs, row-level security, and the
+`SECURITY DEFINER` functions through which every login keeps the caches up to date.
+
+Every statement is idempotent (run again after an upgrade: `CREATE OR REPLACE` in a
+migration resets a trigger function to `SECURITY INVOKER`). `{coder}` and `{supervisor}`
+are the quoted names of the two group roles, `{schema}` the quoted schema of the tables.
+The supervisor role is a member of the coder role, so a supervisor has every right of a
+coder, and the policies of both roles are OR-ed.
+
+What a coder may write mirrors `qualcode.services.roles`: their own codings (never an
+adjudicated one), memos, suggestions, done marks and matrix cells; open codes they create;
+transcripts, speakers and turns that overlap no existing turn (imports). Changing or
+deleting turns, transcripts and speakers, the codebook, coders, settings, adjudications,
+cards, sections, report choices and models is a supervisor's. Nobody writes the caches
+directly: triggers and two functions, all owned by the schema owner, do.
+"""
+
+from __future__ import annotations
+
+# Tables every coder reads and nobody writes but the functions below (the caches).
+CACHES = ("coding_summary", "turn_summary", "coding_summary_stale", "segment_search")
+# Tables a coder writes, with the rights the table-level GRANT gives (RLS narrows them).
+CODER_WRITES = {
+    "coding": "INSERT, UPDATE, DELETE",
+    "memo": "INSERT, UPDATE, DELETE",
+    "suggestion": "INSERT, UPDATE, DELETE",
+    "transcript_done": "INSERT, UPDATE, DELETE",
+    "matrix_cell": "INSERT, UPDATE",
+    "code": "INSERT",
+    "transcript": "INSERT",
+    "speaker": "INSERT",
+    "segment": "INSERT",
+}
+TRIGGER_FUNCTIONS = (
+    "coding_summary_mark",
+    "segment_summary_mark",
+    "transcript_summary_mark",
+    "summary_mark_all",
+)
+MY_CODER = "qualcode_my_coder()"
+# Policies per table: (name, command, role key, USING, WITH CHECK). Role key "coder" or
+# "supervisor"; None for an absent clause.
+_OWN = f"coder_id = {MY_CODER}"
+_NOT_ADJUDICATED = f"{_OWN} AND origin <> 'adjudicated'"
+_NO_OVERLAP = (
+    "NOT EXISTS (SELECT 1 FROM segment AS other WHERE other.transcript_id = "
+    "segment.transcript_id AND other.start_char < segment.end_char "
+    "AND other.end_char > segment.start_char)"
+)
+Policy = tuple[str, str, str, str | None, str | None]
+POLICIES: dict[str, list[Policy]] = {
+    "coding": [
+        ("qc_own_insert", "INSERT", "coder", None, _NOT_ADJUDICATED),
+        ("qc_own_update", "UPDATE", "coder", _NOT_ADJUDICATED, _NOT_ADJUDICATED),
+        ("qc_own_delete", "DELETE", "coder", _NOT_ADJUDICATED, None),
+    ],
+    "memo": [
+        ("qc_own_insert", "INSERT", "coder", None, _OWN),
+        ("qc_own_update", "UPDATE", "coder", _OWN, _OWN),
+        ("qc_own_delete", "DELETE", "coder", _OWN, None),
+    ],
+    "suggestion": [
+        ("qc_own_insert", "INSERT", "coder", None, _OWN),
+        ("qc_own_update", "UPDATE", "coder", _OWN, _OWN),
+        ("qc_own_delete", "DELETE", "coder", _OWN, None),
+    ],
+    "transcript_done": [
+        ("qc_own_insert", "INSERT", "coder", None, _OWN),
+        ("qc_own_update", "UPDATE", "coder", _OWN, _OWN),
+        ("qc_own_delete", "DELETE", "coder", _OWN, None),
+    ],
+    # a matrix cell is shared: any coder may write its summary, signed with their name
+    "matrix_cell": [
+        ("qc_signed_insert", "INSERT", "coder", None, _OWN),
+        ("qc_signed_update", "UPDATE", "coder", "true", _OWN),
+    ],
+    "code": [
+        (
+            "qc_open_insert",
+            "INSERT",
+            "coder",
+            None,
+            f"is_open AND key LIKE 'open.%' AND created_by = {MY_CODER}",
+        ),
+    ],
+    "transcript": [("qc_import_insert", "INSERT", "coder", None, "true")],
+    "speaker": [("qc_import_insert", "INSERT", "coder", None, "true")],
+    "segment": [("qc_tiling_insert", "INSERT", "coder", None, _NO_OVERLAP)],
+}
+
+_ROLES = """
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {coder_literal}) THEN
+    CREATE ROLE {coder} NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {supervisor_literal}) THEN
+    CREATE ROLE {supervisor} NOLOGIN;
+  END IF;
+END
+$$"""
+
+_MY_CODER_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {{schema}}.{MY_CODER} RETURNS integer
+LANGUAGE sql STABLE SECURITY INVOKER SET search_path = {{schema}}, pg_temp AS $$
+  SELECT id FROM coder WHERE name = COALESCE(
+    (SELECT (value::jsonb) -> 'logins' ->> current_user::text FROM setting WHERE key = 'team'),
+    current_user::text)
+$$"""
+
+# The coded-turn summary recounted whole per marked transcript: the same rows as
+# `qualcode.store.coding_summary.refresh` (a test compares them), written by the owner.
+_REFRESH_FUNCTION = """
+CREATE OR REPLACE FUNCTION {schema}.qualcode_refresh_summary() RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  marked integer[];
+BEGIN
+  PERFORM pg_advisory_xact_lock({lock});
+  WITH taken AS (DELETE FROM coding_summary_stale RETURNING transcript_id)
+  SELECT array_agg(DISTINCT transcript_id) INTO marked FROM taken;
+  IF marked IS NULL THEN
+    RETURN 0;
+  END IF;
+  DELETE FROM coding_summary WHERE transcript_id = ANY (marked);
+  DELETE FROM turn_summary WHERE transcript_id = ANY (marked);
+  INSERT INTO turn_summary (transcript_id, speaker_id, turns, words)
+  SELECT transcript_id, speaker_id, count(*), sum(word_count)
+  FROM segment WHERE transcript_id = ANY (marked) GROUP BY transcript_id, speaker_id;
+  INSERT INTO coding_summary (layer, code_id, transcript_id, speaker_id, turns, words)
+  SELECT layer, code_id, transcript_id, speaker_id, count(*), sum(word_count)
+  FROM (
+    SELECT DISTINCT layers.layer, up.id AS code_id, s.id AS segment_id, s.transcript_id,
+           s.speaker_id, s.word_count
+    FROM coding AS c
+    JOIN segment AS s ON s.id = c.segment_id
+    JOIN coder AS k ON k.id = c.coder_id
+    JOIN code AS own ON own.id = c.code_id
+    JOIN code AS up ON up.codebook_id = own.codebook_id
+      AND (up.id = own.id OR left(own.key, length(up.key) + 1) = up.key || '.')
+    CROSS JOIN LATERAL (VALUES (c.coder_id),
+      (CASE WHEN k.role = {model_role} THEN NULL WHEN k.is_consensus THEN {consensus}
+            ELSE {any_coder} END)) AS layers (layer)
+    WHERE s.transcript_id = ANY (marked) AND layers.layer IS NOT NULL
+  ) AS units
+  GROUP BY layer, code_id, transcript_id, speaker_id;
+  RETURN cardinality(marked);
+END
+$$"""
+
+# The search index of every turn that lacks a current vector, as
+# `qualcode.store.search.catch_up` builds it.
+_CATCH_UP_FUNCTION = """
+CREATE OR REPLACE FUNCTION {schema}.qualcode_search_catch_up() RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  added integer;
+BEGIN
+  INSERT INTO segment_search (segment_id, start_char, end_char, document)
+  SELECT s.id, s.start_char, s.end_char,
+         to_tsvector('{ts_config}', substr(t.text, s.start_char + 1, s.end_char - s.start_char))
+  FROM segment AS s JOIN transcript AS t ON t.id = s.transcript_id
+  WHERE NOT EXISTS (SELECT 1 FROM segment_search AS x WHERE x.segment_id = s.id
+                    AND x.start_char = s.start_char AND x.end_char = s.end_char)
+  ORDER BY s.id
+  ON CONFLICT (segment_id) DO UPDATE SET start_char = excluded.start_char,
+    end_char = excluded.end_char, document = excluded.document;
+  GET DIAGNOSTICS added = ROW_COUNT;
+  RETURN added;
+END
+$$"""
+
+
+def quoted(name: str) -> str:
+    """A PostgreSQL identifier, quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    """A PostgreSQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def setup_statements(
+    *,
+    schema: str,
+    coder: str,
+    supervisor: str,
+    tables: list[str],
+    refresh_lock: int,
+    model_role: str,
+    any_coder: int,
+    any_consensus: int,
+    ts_config: str,
+) -> list[str]:
+    """Every statement of `qualcode team setup`, in order, for the tables of the schema."""
+    names = {
+        "schema": quoted(schema),
+        "coder": quoted(coder),
+        "supervisor": quoted(supervisor),
+        "coder_literal": literal(coder),
+        "supervisor_literal": literal(supervisor),
+    }
+    c, s, sc = names["coder"], names["supervisor"], names["schema"]
+    statements = [
+        _ROLES.format(**names),
+        f"GRANT {c} TO {s}",
+        f"REVOKE ALL ON SCHEMA {sc} FROM PUBLIC",
+        f"GRANT USAGE ON SCHEMA {sc} TO {c}",
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA {sc} FROM PUBLIC, {c}, {s}",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {sc} FROM PUBLIC, {c}, {s}",
+        f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {sc} FROM PUBLIC, {c}, {s}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA {sc} TO {c}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {sc} TO {c}",
+    ]
+    for table in tables:
+        if table in CACHES or table == "alembic_version":
+            continue
+        statements.append(f"GRANT INSERT, UPDATE, DELETE ON {sc}.{quoted(table)} TO {s}")
+        if table in CODER_WRITES:
+            statements.append(f"GRANT {CODER_WRITES[table]} ON {sc}.{quoted(table)} TO {c}")
+    statements.append(_MY_CODER_FUNCTION.format(**names))
+    statements.append(
+        _REFRESH_FUNCTION.format(
+            schema=sc,
+            lock=refresh_lock,
+            model_role=literal(model_role),
+            consensus=any_consensus,
+            any_coder=any_coder,
+        )
+    )
+    statements.append(_CATCH_UP_FUNCTION.format(schema=sc, ts_config=ts_config))
+    for function in (MY_CODER, "qualcode_refresh_summary()", "qualcode_search_catch_up()"):
+        statements.append(f"GRANT EXECUTE ON FUNCTION {sc}.{function} TO {c}")
+    for function in TRIGGER_FUNCTIONS:
+        statements.append(
+            f"ALTER FUNCTION {sc}.{function}() SECURITY DEFINER SET search_path = {sc}, pg_temp"
+        )
+    for table, policies in POLICIES.items():
+        target = f"{sc}.{quoted(table)}"
+        statements.append(f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY")
+        every = [
+            ("qc_read", "SELECT", "coder", "true", None),
+            ("qc_supervise", "ALL", "supervisor", "true", "true"),
+            *policies,
+        ]
+        for name, command, role, using, check in every:
+            statements.append(f"DROP POLICY IF EXISTS {name} ON {target}")
+            clauses = f" USING ({using})" if using else ""
+            clauses += f" WITH CHECK ({check})" if check else ""
+            statements.append(
+                f"CREATE POLICY {name} ON {target} FOR {command} TO {names[role]}{clauses}"
+            )
+    return statements
+
+
+def login_statements(login: str, group: str, other_group: str, password: str | None) -> list[str]:
+    """Create (or keep) LOGIN role `login` and make it a member of `group` only."""
+    with_password = f" PASSWORD {literal(password)}" if password is not None else ""
+    return [
+        f"""DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {literal(login)}) THEN
+    CREATE ROLE {quoted(login)} LOGIN{with_password};
+  END IF;
+END
+$$""",
+        f"REVOKE {quoted(other_group)} FROM {quoted(login)}",
+        f"GRANT {quoted(group)} TO {quoted(login)}",
+    ]

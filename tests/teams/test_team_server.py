@@ -1,0 +1,344 @@
+"""Team mode on PostgreSQL: after `qualcode team setup` a coder's own login cannot, in
+plain SQL, do what the app forbids them (issue 16), while everything the app lets a coder
+do still works through the services as that login, caches included.
+
+PostgreSQL only. Roles are cluster-wide, so every role name carries this module's suffix
+and all of them are dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
+
+from qualcode.domain.imports import ImportSpec
+from qualcode.domain.layer import MODEL_ROLE, Layer
+from qualcode.errors import PermissionDenied
+from qualcode.services import analysis, backup, codebooks, coding, done, importing, quotes, team
+from qualcode.services.analysis import FrequencyQuery
+from qualcode.services.project import Project, open_project
+from qualcode.services.quotes import SearchQuery
+from qualcode.store import codes as code_store
+from qualcode.store import coding_summary
+from qualcode.store.models import Coding, Memo, Suggestion
+from tests.conftest import TEST_DB_ENV, backend
+from tests.teams.conftest import CODEBOOK, TRANSCRIPT
+
+pytestmark = pytest.mark.skipif(backend() != "postgresql", reason="team mode is PostgreSQL's")
+
+REFUSED = "42501"  # insufficient_privilege, also raised by a row-level security policy
+
+
+@dataclass
+class Team:
+    owner: Project
+    url: dict[str, str]  # login name -> URL
+    name: dict[str, str]  # kim, anna, sam -> login (and coder) name
+    ids: dict[str, int]  # kim, anna, sam -> coder id
+
+
+@pytest.fixture(scope="module")
+def team_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
+    server = os.environ[TEST_DB_ENV]
+    suffix = uuid.uuid4().hex[:8]
+    database = f"qc_test_team_{suffix}"
+    groups = (f"qct_{suffix}_coder", f"qct_{suffix}_supervisor")
+    name = {person: f"qct_{suffix}_{person}" for person in ("kim", "anna", "sam")}
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    owner_url = make_url(server).set(database=database)
+    owner = open_project(owner_url.render_as_string(hide_password=False))
+    try:
+        codebooks.load_codebook_file(owner, CODEBOOK)
+        path = tmp_path_factory.mktemp("team") / "fg.txt"
+        path.write_text(TRANSCRIPT, encoding="utf-8")
+        importing.import_one(owner, ImportSpec(path=path, department="Ward", group_kind="staff"))
+        team.set_up(owner, *groups)
+        for person, login in name.items():
+            team.add_login(owner, login, "supervisor" if person == "sam" else "coder")
+        ids = owner.read(
+            lambda s: {p: code_store.coder_by_name(s, login).id for p, login in name.items()}
+        )
+        urls = {
+            person: owner_url.set(username=login).render_as_string(hide_password=False)
+            for person, login in name.items()
+        }
+        yield Team(owner, urls, name, ids)
+    finally:
+        owner.close()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            for role in (*name.values(), f"qct_{suffix}_nobody", groups[1], groups[0]):
+                connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def seeded(team_db: Team) -> Team:
+    """Anna's and sam's codings, anna's memo and suggestion, one coding of kim's."""
+    as_anna = open_project(team_db.url["anna"])
+    as_sam = open_project(team_db.url["sam"])
+    as_kim = open_project(team_db.url["kim"])
+    try:
+        coding.code_turn(as_anna, 2, "temporality.breaks", team_db.name["anna"])
+        coding.add_memo(as_anna, "anna's memo", team_db.name["anna"], segment_id=2)
+        coding.code_turn(as_sam, 3, "jobcrafting.workarounds", team_db.name["sam"])
+        coding.code_turn(as_kim, 4, "temporality.reorganisation", team_db.name["kim"])
+    finally:
+        for opened in (as_anna, as_sam, as_kim):
+            opened.close()
+
+    def suggestion(session) -> None:  # the owner stores one, as `suggest` would for anna
+        code_id = session.scalar(text("SELECT id FROM code WHERE key = 'temporality'"))
+        session.add(
+            Suggestion(
+                segment_id=2,
+                code_id=code_id,
+                coder_id=team_db.ids["anna"],
+                score=0.9,
+                model_version="test",
+            )
+        )
+
+    team_db.owner.write(suggestion)
+    return team_db
+
+
+# Each statement a coder's login must not get through: refused outright, or (a policy that
+# hides other coders' rows from UPDATE and DELETE) affecting no row at all.
+FORBIDDEN = {
+    "delete another coder's codings": "DELETE FROM coding WHERE coder_id = :anna",
+    "move another's codings into her layer": (
+        "UPDATE coding SET coder_id = :kim WHERE coder_id = :anna"
+    ),
+    "move her coding into another layer": (
+        "UPDATE coding SET coder_id = :anna WHERE coder_id = :kim"
+    ),
+    "insert into a supervisor's layer": (
+        "INSERT INTO coding (coder_id, code_id, segment_id, origin, created_at, updated_at) "
+        "VALUES (:sam, (SELECT id FROM code WHERE key = 'temporality'), 1, 'manual', now(), now())"
+    ),
+    "insert an adjudicated coding": (
+        "INSERT INTO coding (coder_id, code_id, segment_id, origin, created_at, updated_at) "
+        "VALUES (:kim, (SELECT id FROM code WHERE key = 'temporality'), 1, 'adjudicated', "
+        "now(), now())"
+    ),
+    "mark her coding adjudicated": "UPDATE coding SET origin = 'adjudicated' WHERE coder_id = :kim",
+    "insert a code that is not open": (
+        "INSERT INTO code (codebook_id, key, name, definition, include, exclude, examples, "
+        "terms, color, is_open, retired, sort_order, color_given) SELECT codebook_id, 'hack', "
+        "'Hack', '', '[]', '[]', '[]', '{}', '#888888', false, false, 0, true FROM code LIMIT 1"
+    ),
+    "rename a code": "UPDATE code SET key = 'hacked' WHERE key = 'temporality'",
+    "delete a transcript": "DELETE FROM transcript",
+    "change a transcript": "UPDATE transcript SET department = 'Elsewhere'",
+    "stretch a turn (tiling)": "UPDATE segment SET end_char = end_char + 5 WHERE ordinal = 1",
+    "delete a turn (tiling)": "DELETE FROM segment WHERE ordinal = 4",
+    "insert an overlapping turn (tiling)": (
+        "INSERT INTO segment (transcript_id, ordinal, start_char, end_char, word_count) "
+        "SELECT transcript_id, 99, 0, 5, 1 FROM segment LIMIT 1"
+    ),
+    "delete another coder's memos": "DELETE FROM memo WHERE coder_id = :anna",
+    "rewrite another coder's memos": "UPDATE memo SET text = 'x' WHERE coder_id = :anna",
+    "delete another coder's suggestions": "DELETE FROM suggestion WHERE coder_id = :anna",
+    "wipe the search index": "DELETE FROM segment_search",
+    "falsify the coding summary": "UPDATE coding_summary SET turns = turns + 500",
+    "insert into the coding summary": (
+        "INSERT INTO coding_summary (layer, code_id, transcript_id, speaker_id, turns, words) "
+        "SELECT 0, id, 1, NULL, 500, 500 FROM code LIMIT 1"
+    ),
+    "falsify the turn summary": "UPDATE turn_summary SET turns = 0",
+    "clear the summary marks": "DELETE FROM coding_summary_stale",
+    "add a coder": "INSERT INTO coder (name, role, is_consensus) VALUES ('evil', 'coder', false)",
+    "promote herself": "UPDATE coder SET role = 'supervisor' WHERE id = :kim",
+    "switch settings": "UPDATE setting SET value = '{}'",
+    "write an adjudication": (
+        "INSERT INTO adjudication (segment_id, decision, applied, replaced, created_at) "
+        "VALUES (1, 'both', '[]', '[]', now())"
+    ),
+}
+
+
+@pytest.mark.parametrize("statement", FORBIDDEN.values(), ids=list(FORBIDDEN))
+def test_a_coder_login_cannot(seeded: Team, statement: str) -> None:
+    engine = create_engine(seeded.url["kim"])
+    try:
+        with engine.connect() as connection:
+            try:
+                result = connection.execute(text(statement), seeded.ids)
+            except DBAPIError as error:
+                assert getattr(error.orig, "sqlstate", None) == REFUSED, error
+            else:
+                assert result.rowcount == 0, f"{result.rowcount} rows changed"
+            connection.rollback()
+    finally:
+        engine.dispose()
+
+
+def test_the_coded_turn_summary_cannot_be_falsified_and_freq_stays_true(seeded: Team) -> None:
+    kim = open_project(seeded.url["kim"])
+    try:
+        with pytest.raises(PermissionDenied, match="refused user .* to change the coded-turn"):
+            kim.write(lambda s: s.execute(text("UPDATE coding_summary SET turns = turns + 500")))
+        table = analysis.frequency(kim, FrequencyQuery()).tables[0]
+        counts = {row[0]: row[-1] for row in table.rows}
+        assert counts["temporality"] == 2  # anna's turn 2 and kim's turn 4, rolled up
+        assert counts["jobcrafting.workarounds"] == 1
+    finally:
+        kim.close()
+
+
+def test_a_coder_login_does_what_the_app_allows(seeded: Team) -> None:
+    kim = open_project(seeded.url["kim"])
+    me = seeded.name["kim"]
+    try:
+        coding.code_turn(kim, 2, "temporality.interruptions", me)
+        memo = coding.add_memo(kim, "phones", me, segment_id=2)
+        opened = codebooks.create_open_code(kim, "IT system", me)
+        coding.code_turn(kim, 3, opened.key, me)
+        done.mark_done(kim, 1, me)
+        table = analysis.frequency(kim, FrequencyQuery(layer=Layer.coder(me))).tables[0]
+        counts = {row[0]: row[-1] for row in table.rows}
+        assert counts["temporality"] == 2  # turns 2 and 4, counted through the owner's function
+        assert counts[opened.key] == 1
+        removed = coding.remove_code(kim, 2, "temporality.interruptions", me)
+        assert len(removed) == 1
+        after = analysis.frequency(kim, FrequencyQuery(layer=Layer.coder(me))).tables[0]
+        assert {row[0]: row[-1] for row in after.rows}["temporality.interruptions"] == 0
+        found = quotes.search(kim, SearchQuery("lunch")).quotes
+        assert [quote.segment_id for quote in found] == [2]
+        assert memo.text == "phones"
+    finally:
+        kim.close()
+
+
+def test_removing_another_coders_coding_says_it_is_not_hers(seeded: Team) -> None:
+    kim = open_project(seeded.url["kim"])
+    try:
+        with pytest.raises(PermissionDenied, match="not yours to remove"):
+            coding.remove_code(kim, 2, "temporality.breaks", seeded.name["anna"])
+    finally:
+        kim.close()
+    assert seeded.owner.read(
+        lambda s: s.scalar(select(Coding.id).where(Coding.coder_id == seeded.ids["anna"]))
+    )
+    assert seeded.owner.read(
+        lambda s: s.scalar(select(Memo.id).where(Memo.coder_id == seeded.ids["anna"]))
+    )
+
+
+def test_coder_option_cannot_name_someone_else(seeded: Team, monkeypatch) -> None:
+    from qualcode.cli import app, common
+
+    monkeypatch.setenv("QUALCODE_DB", seeded.url["kim"])
+    monkeypatch.delenv("QUALCODE_CODER", raising=False)
+    monkeypatch.setattr(common.err_console, "width", 300)
+    runner = CliRunner()
+    refused = runner.invoke(app, ["code", "T1:2", "temporality", "--coder", seeded.name["sam"]])
+    assert refused.exit_code == 1
+    assert f"you are '{seeded.name['kim']}'" in refused.output
+    assert "cannot name" in refused.output
+    assert "Traceback" not in refused.output
+    own = runner.invoke(app, ["code", "T1:1", "temporality.rhythm"])  # no --coder: the login
+    assert own.exit_code == 0, own.output
+    assert f"({seeded.name['kim']})" in own.output
+
+
+def test_supervisors_are_the_servers_supervisor_role(seeded: Team) -> None:
+    sam = open_project(seeded.url["sam"])
+    try:
+        removed = coding.remove_code(
+            sam, 4, "temporality.reorganisation", seeded.name["kim"], actor=seeded.name["sam"]
+        )
+        assert len(removed) == 1
+        coding.code_turn(sam, 4, "temporality.reorganisation", seeded.name["kim"])
+    finally:
+        sam.close()
+
+
+@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="needs the PostgreSQL client tools")
+def test_a_coder_login_backs_up_the_whole_project(seeded: Team, tmp_path: Path) -> None:
+    kim = open_project(seeded.url["kim"])
+    try:
+        made = backup.backup(kim, tmp_path / "kim.bak")
+    finally:
+        kim.close()
+    assert made.size > 0
+
+
+@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="needs the PostgreSQL client tools")
+def test_a_backup_the_server_refuses_says_it_is_a_matter_of_rights(
+    seeded: Team, tmp_path: Path
+) -> None:
+    nobody = seeded.name["kim"].replace("_kim", "_nobody")
+    url = make_url(seeded.url["kim"]).set(username=nobody)
+    with seeded.owner.engine.connect() as connection:
+        connection.execute(text(f'CREATE ROLE "{nobody}" LOGIN'))
+        connection.commit()
+    with pytest.raises(PermissionDenied, match=f"refused user '{nobody}' access"):
+        open_project(url.render_as_string(hide_password=False))
+    with seeded.owner.engine.connect() as connection:  # enough to open, not to dump
+        connection.execute(text(f'GRANT USAGE ON SCHEMA public TO "{nobody}"'))
+        connection.execute(text(f'GRANT SELECT ON alembic_version TO "{nobody}"'))
+        connection.commit()
+    opened = open_project(url.render_as_string(hide_password=False))
+    try:
+        with pytest.raises(PermissionDenied) as caught:
+            backup.backup(opened, tmp_path / "nobody.bak")
+    finally:
+        opened.close()
+    message = str(caught.value)
+    assert f"refused user '{nobody}'" in message
+    assert "permission denied" in message
+    assert "ask the project's owner" in message
+    assert "client version" not in message
+    assert not (tmp_path / "nobody.bak").exists()
+
+
+def test_the_sql_summary_matches_the_python_one(seeded: Team) -> None:
+    """The definer function counts every layer as `coding_summary.refresh` does (a
+    consensus coder and a model layer included)."""
+
+    def extra_layers(session) -> None:
+        consensus = code_store.ensure_coder(session, "consensus", consensus=True)
+        model = code_store.ensure_coder(session, "model:test", role=MODEL_ROLE)
+        code_id = session.scalar(text("SELECT id FROM code WHERE key = 'temporality.breaks'"))
+        for coder_id in (consensus.id, model.id):
+            session.add(Coding(coder_id=coder_id, code_id=code_id, segment_id=2))
+
+    seeded.owner.write(extra_layers)
+
+    def counted(by_function: bool) -> list[tuple]:
+        with seeded.owner.unit() as session:
+            session.execute(
+                text("INSERT INTO coding_summary_stale (transcript_id) SELECT id FROM transcript")
+            )
+            if by_function:
+                session.execute(text("SELECT qualcode_refresh_summary()"))
+            else:
+                coding_summary.refresh(session)
+            rows = sorted(
+                session.execute(
+                    text(
+                        "SELECT 'c', layer, code_id, transcript_id, speaker_id, turns, "
+                        "words FROM coding_summary UNION ALL SELECT 't', 0, 0, transcript_id, "
+                        "speaker_id, turns, words FROM turn_summary"
+                    )
+                ).all()
+            )
+            session.rollback()
+        return rows
+
+    python, sql = counted(False), counted(True)
+    assert python == sql
+    assert any(row[1] == coding_summary.ANY_CONSENSUS for row in sql)
