@@ -9,10 +9,12 @@ coder, and the policies of both roles are OR-ed.
 
 What a coder may write mirrors `qualcode.services.roles`: their own codings (never an
 adjudicated one), memos, suggestions, done marks and matrix cells; open codes they create;
-transcripts, speakers and turns that overlap no existing turn (imports). Changing or
-deleting turns, transcripts and speakers, the codebook, coders, settings, adjudications,
-cards, sections, report choices and models is a supervisor's. Nobody writes the caches
-directly: triggers and two functions, all owned by the schema owner, do.
+what their imports write: transcripts, speakers and turns that overlap no existing turn, a
+transcript's REFI-QDA variables (`attributes`), a file's cases and sets, the name of the
+project it came from and their own REFI-QDA user GUID. Changing or deleting turns,
+transcripts and speakers, the codebook, coders, settings, adjudications, cards, sections,
+report choices and models is a supervisor's. Nobody writes the caches directly: triggers
+and two functions, all owned by the schema owner, do.
 """
 
 from __future__ import annotations
@@ -27,9 +29,13 @@ CODER_WRITES = {
     "transcript_done": "INSERT, UPDATE, DELETE",
     "matrix_cell": "INSERT, UPDATE",
     "code": "INSERT",
-    "transcript": "INSERT",
+    # an import-qdpx keeps the file's variables in `attributes`; metadata is a supervisor's
+    "transcript": "INSERT, UPDATE (attributes)",
     "speaker": "INSERT",
     "segment": "INSERT",
+    "refi_object": "INSERT, UPDATE",  # a coder's import-qdpx keeps the file's cases and sets
+    "setting": "INSERT",  # only the name of the REFI-QDA project a first import came from
+    "coder": "UPDATE (refi_guid)",  # their own user GUID from an imported file
 }
 TRIGGER_FUNCTIONS = (
     "coding_summary_mark",
@@ -83,9 +89,14 @@ POLICIES: dict[str, list[Policy]] = {
             f"is_open AND key LIKE 'open.%' AND created_by = {MY_CODER}",
         ),
     ],
-    "transcript": [("qc_import_insert", "INSERT", "coder", None, "true")],
+    "transcript": [
+        ("qc_import_insert", "INSERT", "coder", None, "true"),
+        ("qc_import_update", "UPDATE", "coder", "true", "true"),  # the GRANT: attributes only
+    ],
     "speaker": [("qc_import_insert", "INSERT", "coder", None, "true")],
     "segment": [("qc_tiling_insert", "INSERT", "coder", None, _NO_OVERLAP)],
+    "setting": [("qc_refi_insert", "INSERT", "coder", None, "key = 'refi_project'")],
+    "coder": [("qc_own_guid", "UPDATE", "coder", f"id = {MY_CODER}", f"id = {MY_CODER}")],
 }
 
 _ROLES = """

@@ -23,7 +23,17 @@ from typer.testing import CliRunner
 from qualcode.domain.imports import ImportSpec
 from qualcode.domain.layer import MODEL_ROLE, Layer
 from qualcode.errors import PermissionDenied
-from qualcode.services import analysis, backup, codebooks, coding, done, importing, quotes, team
+from qualcode.services import (
+    analysis,
+    backup,
+    codebooks,
+    coding,
+    done,
+    exchange,
+    importing,
+    quotes,
+    team,
+)
 from qualcode.services.analysis import FrequencyQuery
 from qualcode.services.project import Project, open_project
 from qualcode.services.quotes import SearchQuery
@@ -303,6 +313,38 @@ def test_a_backup_the_server_refuses_says_it_is_a_matter_of_rights(
     assert "ask the project's owner" in message
     assert "client version" not in message
     assert not (tmp_path / "nobody.bak").exists()
+
+
+def test_a_coder_login_imports_a_qdpx_into_her_own_layer_only(seeded: Team, tmp_path: Path) -> None:
+    """As in the app: her own codings from a file come in; a file with a supervisor's
+    codings is refused in one sentence and stores nothing."""
+    files = {}
+    for person, turn in (("kim", 1), ("sam", 4)):
+        solo = open_project(f"sqlite:///{tmp_path / (person + '.db')}")
+        try:
+            codebooks.load_codebook_file(solo, CODEBOOK)
+            path = tmp_path / "fg.txt"
+            path.write_text(TRANSCRIPT, encoding="utf-8")
+            importing.import_one(solo, ImportSpec(path=path, department="Ward"))
+            coding.code_turn(solo, turn, "jobcrafting.task", seeded.name[person])
+            files[person] = tmp_path / f"{person}.qdpx"
+            exchange.export_project_qdpx(solo, files[person])
+        finally:
+            solo.close()
+    kim = open_project(seeded.url["kim"])
+    me = seeded.name["kim"]
+    try:
+        done_import = exchange.import_qdpx(kim, files["kim"], me, actor=me)
+        assert done_import.codings_added == 1
+        with pytest.raises(PermissionDenied, match="codings"):
+            exchange.import_qdpx(kim, files["sam"], me, actor=me)
+    finally:
+        kim.close()
+    assert not seeded.owner.read(
+        lambda s: s.scalar(
+            select(Coding.id).where(Coding.coder_id == seeded.ids["sam"], Coding.segment_id == 4)
+        )
+    )
 
 
 def test_the_sql_summary_matches_the_python_one(seeded: Team) -> None:
