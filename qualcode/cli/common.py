@@ -78,6 +78,7 @@ def project(db: str | None, *, create: bool = False) -> Project:
     from qualcode.services.team import acting_coder
 
     opened = open_project(db, create=create)
+    opened.on_wait = lambda message: err_console.print(labelled("Note:", "yellow", message))
     act_as(None)
     try:
         act_as(acting_coder(opened, coder_name(_claimed[0])))

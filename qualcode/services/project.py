@@ -25,6 +25,7 @@ from qualcode.store.engine import (
     privileges_explained,
     retrying,
 )
+from qualcode.store.locks import lock_holders
 from qualcode.store.migrate import upgrade
 
 T = TypeVar("T")
@@ -38,6 +39,8 @@ class Project:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    # Told once when a write starts waiting for another's lock (the CLI prints it).
+    on_wait: Callable[[str], None] | None = None
 
     @contextmanager
     def unit(self) -> Iterator[Session]:
@@ -54,7 +57,9 @@ class Project:
                 return work(session)
 
         with privileges_explained(self.engine.url.username, self._group_role):
-            return retrying(attempt)
+            return retrying(
+                attempt, holders=lambda: lock_holders(self.engine), on_wait=self.on_wait
+            )
 
     def read(self, work: Callable[[Session], T]) -> T:
         """Run `work` in a read-only session; a database locked by another process raises
@@ -67,8 +72,9 @@ class Project:
                 return work(session)
         except OperationalError as error:
             if is_busy_error(error):
+                who = lock_holders(self.engine) or "another program"
                 raise DatabaseBusyError(
-                    "Another program is holding the database; try again in a moment."
+                    f"The database is locked by {who}; try again in a moment."
                 ) from error
             raise
 
@@ -106,7 +112,7 @@ def open_project(url: str | None = None, *, create: bool = True) -> Project:
         else where.render_as_string(hide_password=True)
     )
     try:
-        retrying(lambda: upgrade(engine))
+        retrying(lambda: upgrade(engine), holders=lambda: lock_holders(engine))
     except OperationalError as error:
         engine.dispose()
         raise QualcodeError(

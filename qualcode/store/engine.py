@@ -8,7 +8,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -17,6 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from qualcode.errors import DatabaseBusyError, PermissionDenied, QualcodeError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# PostgreSQL waits for a lock this long per attempt, then says so (55P03) and the attempt is
+# retried, as SQLite's busy timeout does. No statement_timeout: an import or a report on a
+# large corpus may rightly run for minutes; only waiting for another's lock is bounded.
+PG_LOCK_TIMEOUT_MS = 5000
+BUSY_ATTEMPTS = 10  # some 55 s of waiting in all before a command gives up
 # Execution option a write transaction sets on its connection; SQLite then takes the write
 # lock at BEGIN (BEGIN IMMEDIATE) instead of upgrading a read lock later, which can fail with
 # "database is locked" at once, without waiting for the busy timeout.
@@ -57,7 +62,15 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "connect", _pg_session)
+    return engine
+
+
+def _pg_session(dbapi_connection: Any, _record: object) -> None:
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {int(PG_LOCK_TIMEOUT_MS)}")
+    dbapi_connection.commit()
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -151,25 +164,48 @@ def privileges_explained(
         ) from error
 
 
-def retrying(action: Callable[[], T], *, attempts: int = 10, first_wait: float = 0.05) -> T:
+def retrying(
+    action: Callable[[], T],
+    *,
+    attempts: int | None = None,
+    first_wait: float = 0.05,
+    holders: Callable[[], str] = lambda: "",
+    on_wait: Callable[[str], None] | None = None,
+) -> T:
     """Run a whole transaction again with backoff when the database is busy.
 
     The waits are jittered so that processes which collided do not collide again in step.
+    `holders` names who holds the locks (PostgreSQL); `on_wait` hears once that the command
+    is waiting, and the final error says for whom it waited.
     """
+    attempts = attempts or BUSY_ATTEMPTS
     wait = first_wait
+    started = time.monotonic()
     for attempt in range(attempts):
         try:
             return action()
         except OperationalError as error:
-            if not is_busy_error(error) or attempt == attempts - 1:
-                if is_busy_error(error):
-                    raise DatabaseBusyError(
-                        "Another qualcode process is holding the database; try again in a moment."
-                    ) from error
+            if not is_busy_error(error):
                 raise
+            who = holders()
+            held = f"by {who}" if who else "by another program"
+            if attempt == attempts - 1:
+                raise DatabaseBusyError(
+                    f"The database is locked {held}: this command waited "
+                    f"{time.monotonic() - started:.0f} s and gave up. Let that finish (or end "
+                    "it) and try again."
+                ) from error
+            if attempt == 0 and on_wait is not None and _waited_for_a_lock(error):
+                on_wait(f"Waiting for the database, locked {held}.")
             time.sleep(wait * random.uniform(0.5, 1.5))
             wait = min(wait * 2, 1.0)
     raise AssertionError("unreachable")
+
+
+def _waited_for_a_lock(error: OperationalError) -> bool:
+    """A lock or busy timeout (worth telling), not a serialization failure or deadlock
+    between concurrent writers (retried at once, nothing to say)."""
+    return getattr(error.orig, "sqlstate", None) == "55P03" or "locked" in str(error.orig)
 
 
 @contextmanager
