@@ -64,7 +64,7 @@ class TrainingExample:
 
 
 def _doc(nlp: Language, norms: Sequence[str]) -> Doc:
-    return Doc(nlp.vocab, words=list(norms) or [""])
+    return Doc(nlp.vocab, words=list(norms))
 
 
 def train(
@@ -81,7 +81,11 @@ def train(
     textcat = cast(TextCategorizer, nlp.add_pipe(TEXTCAT, config=TEXTCAT_CONFIG))
     for label in labels:
         textcat.add_label(label)
-    data = [Example(_doc(nlp, item.norms), _reference(nlp, item)) for item in examples]
+    # A text without tokens has no features to learn from (and the bag-of-words layer
+    # cannot take an empty doc): it is left out.
+    data = [
+        Example(_doc(nlp, item.norms), _reference(nlp, item)) for item in examples if item.norms
+    ]
     optimizer = nlp.initialize(lambda: data)
     order = random.Random(seed)
     for _ in range(epochs):
@@ -100,10 +104,13 @@ def _reference(nlp: Language, item: TrainingExample) -> Doc:
 def predict(
     nlp: Language, norms: Sequence[Sequence[str]], batch_size: int = 1000
 ) -> list[dict[str, Any]]:
-    """Label probabilities for each text given as lemma norms."""
+    """Label probabilities for each text given as lemma norms; a text without tokens gets 0.0
+    for every label (no words, no evidence; the bag-of-words layer cannot take an empty doc)."""
     textcat = cast(TextCategorizer, nlp.get_pipe(TEXTCAT))
-    docs = (_doc(nlp, words) for words in norms)
-    return [dict(doc.cats) for doc in textcat.pipe(docs, batch_size=batch_size)]
+    docs = (_doc(nlp, words) for words in norms if words)
+    scored = (dict(doc.cats) for doc in textcat.pipe(docs, batch_size=batch_size))
+    silent = dict.fromkeys(textcat.labels, 0.0)
+    return [next(scored) if words else dict(silent) for words in norms]
 
 
 def to_payload(nlp: Language) -> tuple[bytes, str]:

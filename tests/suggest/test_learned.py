@@ -41,3 +41,11 @@ def test_rejections_are_negative_evidence() -> None:
         learned.train("en", TRAIN + rejected * 5, LABELS, epochs=10), [["system", "slow"]]
     )
     assert after[0]["open.it_system"] < before[0]["open.it_system"]
+
+
+def test_a_text_without_tokens_trains_and_scores() -> None:
+    silent = learned.TrainingExample([], {"open.it_system": 0.0})
+    nlp = learned.train("en", [*TRAIN, silent], LABELS, epochs=5)
+    empty, slow = learned.predict(nlp, [[], ["system", "slow"]])
+    assert set(empty) == set(slow) == set(LABELS)
+    assert empty["open.it_system"] < slow["open.it_system"]
