@@ -182,6 +182,11 @@ def set_role(project: Project, name: str, role: str, *, actor: str | None = None
 
     def work(session: Session) -> CoderInfo:
         require_supervisor(session, actor, "change roles")
+        if team_store.is_team(session):
+            raise QualcodeError(
+                "On a team server a role is the login's group role: as the tables' owner, run "
+                f"`qualcode team add-login {name} --role {role}`."
+            )
         coder = store.coder_by_name(session, name)
         if coder is None:
             raise NotFoundError(f"No coder '{name}'. List them with `qualcode coder list`.")

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from qualcode.domain.imports import ImportSpec
 from qualcode.domain.layer import MODEL_ROLE, Layer
-from qualcode.errors import PermissionDenied
+from qualcode.errors import PermissionDenied, QualcodeError
 from qualcode.services import (
     analysis,
     backup,
@@ -32,6 +32,7 @@ from qualcode.services import (
     exchange,
     importing,
     quotes,
+    roles,
     team,
 )
 from qualcode.services.analysis import FrequencyQuery
@@ -265,6 +266,7 @@ def test_coder_option_cannot_name_someone_else(seeded: Team, monkeypatch) -> Non
 
 
 def test_supervisors_are_the_servers_supervisor_role(seeded: Team) -> None:
+    kim_id = seeded.ids["kim"]
     sam = open_project(seeded.url["sam"])
     try:
         removed = coding.remove_code(
@@ -272,8 +274,20 @@ def test_supervisors_are_the_servers_supervisor_role(seeded: Team) -> None:
         )
         assert len(removed) == 1
         coding.code_turn(sam, 4, "temporality.reorganisation", seeded.name["kim"])
+        with pytest.raises(QualcodeError, match="a role is the login's group role"):
+            roles.set_role(sam, seeded.name["kim"], "supervisor", actor=seeded.name["sam"])
     finally:
         sam.close()
+    # the coder table saying "supervisor" does not make kim's login one
+    promote = "UPDATE coder SET role = :role WHERE id = :id"
+    seeded.owner.write(lambda s: s.execute(text(promote), {"role": "supervisor", "id": kim_id}))
+    kim = open_project(seeded.url["kim"])
+    try:
+        with pytest.raises(PermissionDenied, match="Only a supervisor may load a codebook"):
+            codebooks.load_codebook_file(kim, CODEBOOK, actor=seeded.name["kim"])
+    finally:
+        kim.close()
+        seeded.owner.write(lambda s: s.execute(text(promote), {"role": "coder", "id": kim_id}))
 
 
 @pytest.mark.skipif(shutil.which("pg_dump") is None, reason="needs the PostgreSQL client tools")
