@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -41,6 +42,8 @@ class Project:
     sessions: sessionmaker[Session]
     # Told once when a write starts waiting for another's lock (the CLI prints it).
     on_wait: Callable[[str], None] | None = None
+    _waiting: int = field(default=0, repr=False)
+    _counting: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @contextmanager
     def unit(self) -> Iterator[Session]:
@@ -53,13 +56,26 @@ class Project:
 
         def attempt() -> T:
             with self.unit() as session:
-                lock_for_write(session)
+                self._count_waiting(1)
+                try:
+                    lock_for_write(session)
+                finally:
+                    self._count_waiting(-1)
                 return work(session)
 
         with privileges_explained(self.engine.url.username, self._group_role):
             return retrying(
                 attempt, holders=lambda: lock_holders(self.engine), on_wait=self.on_wait
             )
+
+    def waiting_for_lock(self) -> bool:
+        """Whether a write of this process is now waiting for the database's write lock (on
+        SQLite, where the lock is taken first): a slow write that holds it is not waiting."""
+        return self._waiting > 0
+
+    def _count_waiting(self, step: int) -> None:
+        with self._counting:
+            self._waiting += step
 
     def read(self, work: Callable[[Session], T]) -> T:
         """Run `work` in a read-only session; a database locked by another process raises

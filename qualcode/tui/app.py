@@ -69,7 +69,7 @@ class QualcodeApp(App[None]):
         self.coder = coder or ""
         self.transcript: TranscriptInfo | None = None
         self._first_transcript = transcript
-        self.saver = Saver(self)
+        self.saver = Saver(self, project)
         self._quitting = False
         if keymap:
             self.set_keymap(keymap)

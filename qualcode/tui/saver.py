@@ -15,27 +15,33 @@ from typing import Any, TypeVar
 from textual.app import App
 
 from qualcode.errors import DatabaseBusyError, QualcodeError
+from qualcode.services.project import Project
 
 T = TypeVar("T")
-SLOW_WRITE = 0.4  # seconds before "waiting for the database" is shown
+SLOW_WRITE = 0.4  # seconds before a write still running is explained
 RETRY_WAIT = 1.0
 
 BUSY = (
     "Waiting for the database: another program is writing to it. Your change is kept and "
     "will be saved as soon as it is free."
 )
+SAVING = "Saving your change (a long transcript takes a moment)..."
 
 
 class Saver:
     """Runs database writes for the app; `pending` counts writes not yet saved."""
 
-    def __init__(self, app: App[Any]) -> None:
+    def __init__(self, app: App[Any], project: Project) -> None:
         self.app = app
+        self.project = project
         self.pending = 0
         self._tail = threading.Event()
         self._tail.set()
         self._busy_shown = False
+        self._saving_shown = False
         self._stopping = threading.Event()
+        # A write waiting for another's lock past its first timeout (PostgreSQL's too).
+        project.on_wait = lambda _message: self._from_any_thread(self.show_busy)
 
     def submit(
         self,
@@ -73,17 +79,30 @@ class Saver:
             except DatabaseBusyError:
                 if self._stopping.is_set():
                     raise
-                self.app.call_from_thread(self._show_busy)
+                self.app.call_from_thread(self.show_busy)
                 self._stopping.wait(RETRY_WAIT)
 
     def _still_waiting(self, finished: threading.Event) -> None:
-        if not finished.is_set():
-            self._show_busy()
+        """A write still running: busy only if it waits for the lock, else merely slow (a
+        long transcript's first recount is not another program writing)."""
+        if finished.is_set():
+            return
+        if self.project.waiting_for_lock():
+            self.show_busy()
+        elif not (self._saving_shown or self._busy_shown):
+            self._saving_shown = True
+            self.app.notify(SAVING, title="Saving", timeout=4)
 
-    def _show_busy(self) -> None:
+    def show_busy(self) -> None:
         if not self._busy_shown:
             self._busy_shown = True
             self.app.notify(BUSY, title="Database busy", severity="warning", timeout=6)
+
+    def _from_any_thread(self, callback: Callable[[], None]) -> None:
+        try:
+            self.app.call_from_thread(callback)
+        except RuntimeError:  # already on the UI thread
+            callback()
 
     def _finish(
         self,
@@ -93,6 +112,8 @@ class Saver:
     ) -> None:
         self.pending -= 1
         kind, value = outcome
+        if self.pending == 0:
+            self._saving_shown = False
         if self._busy_shown and self.pending == 0:
             self._busy_shown = False
             self.app.notify("The database is free again; everything is saved.", timeout=3)

@@ -84,3 +84,32 @@ async def test_a_read_refused_by_a_locked_database_waits_too(
         blocker.close()
         await wait_until(pilot, lambda: app.saver.pending == 0)
         assert read_layer(project) == {(2, "temporality.breaks", None)}
+
+
+async def test_a_slow_write_is_not_reported_as_a_busy_database(
+    shared, settle, wait_until, monkeypatch
+) -> None:
+    """A write that holds the lock and takes long (the first recount of a 100,000-turn
+    transcript) is saving, not waiting for another program."""
+    import time
+
+    from qualcode.services import coding
+    from qualcode.tui import saver
+
+    project, app, _blocker = shared
+    real = coding.add_coding
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)  # inside the write transaction, with the write lock held
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(coding, "add_coding", slow)
+    monkeypatch.setattr(saver, "SLOW_WRITE", 0.05)
+    async with app.run_test() as pilot:
+        app.open_transcript(corpus.get_transcript(project, 1))
+        await settle(pilot)
+        await pilot.press("j", "1")
+        await wait_until(pilot, lambda: any(n.title == "Saving" for n in app._notifications))
+        await wait_until(pilot, lambda: app.saver.pending == 0)
+        assert read_layer(project) == {(2, "temporality.breaks", None)}
+        assert not any(n.title == "Database busy" for n in app._notifications)
