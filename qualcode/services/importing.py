@@ -56,8 +56,8 @@ def import_files(
     """
     specs = list(specs)
     report = ImportReport()
-    known = project.read(store.known_hashes)
-    with _parsers(len(specs)) as pool:
+    with project.one_connection() as batch, _parsers(len(specs)) as pool:
+        known = batch.read(store.known_hashes)
         for spec, outcome in _parsed(specs, known, pool, split=split, no_speakers=no_speakers):
             try:
                 if isinstance(outcome, Exception):
@@ -66,8 +66,8 @@ def import_files(
                     result = outcome
                 else:
                     digest, parsed = outcome
-                    result = _save(project, spec, parsed, digest, known)
-                result = _checked(project, spec, result, update_metadata)
+                    result = _save(batch, spec, parsed, digest, known)
+                result = _checked(batch, spec, result, update_metadata)
             except QualcodeError as error:
                 result = ImportResult(path=spec.path, status="failed", message=str(error))
             report.results.append(result)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from qualcode.domain.imports import ImportSpec
 from qualcode.domain.transcript import ParsedTranscript, layout
+from qualcode.store import transcript_insert_pg
 from qualcode.store.models import Coding, Segment, Speaker, Transcript
-
-if TYPE_CHECKING:
-    import psycopg
 
 _TRANSCRIPT = cast(Table, Transcript.__table__)
 _INSERT_TRANSCRIPT = _TRANSCRIPT.insert().returning(_TRANSCRIPT.c.id)
@@ -33,35 +31,16 @@ _SEGMENT_COLUMNS = (
 def insert_rows(
     session: Session, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:
-    """Bulk insert in the session's transaction: COPY on PostgreSQL, else the DBAPI's
-    executemany.
+    """Bulk insert in the session's transaction through the DBAPI's executemany.
 
     SQLAlchemy's per-row parameter processing costs as much as SQLite's insert itself on an
     import; plain tuples skip it. Portable: the placeholder follows the driver's paramstyle.
     """
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        _copy_rows(connection, table, columns, rows)
-        return
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     placeholders = ", ".join([mark] * len(columns))
     statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
     connection.exec_driver_sql(statement, rows)
-
-
-def _copy_rows(
-    connection: Connection, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """PostgreSQL only: COPY FROM STDIN through psycopg 3's `Cursor.copy`, which streams the
-    rows in one command instead of a round of statements per batch. It runs on the session's
-    own DBAPI connection, so it is part of the same transaction (all or nothing)."""
-    dbapi_connection = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
-    assert dbapi_connection is not None
-    with dbapi_connection.cursor() as cursor:
-        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        with cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
 
 
 def find_by_sha256(session: Session, sha256: str) -> Transcript | None:
@@ -88,27 +67,29 @@ def insert_transcript(
     speakers: dict[str, str | None],
     segments: Sequence[dict[str, Any]],
 ) -> int:
-    """Insert a transcript with its speakers and segments in a few bulk statements.
+    """Insert a transcript with its speakers and segments in a few bulk statements (one on
+    PostgreSQL).
 
     `segments` hold `speaker` (a label or None), `ordinal`, `start_char`, `end_char`, `word_count`,
     `start_time` and `end_time`.
     """
+    values = {
+        "title": title,
+        "source_name": source_name,
+        "sha256": sha256,
+        "text": text,
+        "language": language,
+        "department": department,
+        "group_kind": group_kind,
+        "recorded_on": recorded_on,
+        "attributes": attributes,
+        "imported_at": datetime.now().astimezone(),
+    }
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return transcript_insert_pg.insert_transcript(connection, values, speakers, segments)
     # Parameters, not .values(): the statement then compiles once and stays cached.
-    transcript_id = session.execute(
-        _INSERT_TRANSCRIPT,
-        {
-            "title": title,
-            "source_name": source_name,
-            "sha256": sha256,
-            "text": text,
-            "language": language,
-            "department": department,
-            "group_kind": group_kind,
-            "recorded_on": recorded_on,
-            "attributes": attributes,
-            "imported_at": datetime.now().astimezone(),
-        },
-    ).scalar_one()
+    transcript_id = session.execute(_INSERT_TRANSCRIPT, values).scalar_one()
     assert isinstance(transcript_id, int)
     speaker_ids: dict[str, int] = {}
     if speakers:

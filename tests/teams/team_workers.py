@@ -102,15 +102,16 @@ def apply_batch(url: str, segment_ids: list[int], codes: list[str], progress: st
 
 
 def import_and_stall(url: str, path: str, marker: str) -> None:
-    """Import `path`, but stall for good once the transcript row is written and the segments
-    are about to be: the test kills this process there, in the middle of the transaction."""
-    insert_rows = transcripts.insert_rows
+    """Import `path`, but stall for good once the transcript's rows are written and before
+    they are committed: the test kills this process there, in the middle of the transaction."""
+    insert_parsed = transcripts.insert_parsed
 
-    def stall(session, table: str, *args) -> None:
-        if table == "segment":
-            Path(marker).write_text("writing")
-            time.sleep(600)
-        insert_rows(session, table, *args)
+    def stall(session, *args):
+        written = insert_parsed(session, *args)
+        session.flush()
+        Path(marker).write_text("writing")
+        time.sleep(600)
+        return written
 
-    transcripts.insert_rows = stall  # the store's bulk insert (executemany or COPY)
+    transcripts.insert_parsed = stall  # the store's insert of every row of the file
     importing.import_one(open_project(url), ImportSpec(path=Path(path), department="Ward"))
