@@ -169,3 +169,28 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path) -> N
     with plain.connect() as connection:  # WAL is a property of the file, not the connection
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     plain.dispose()
+
+
+def test_transcript_text_is_compressed_with_lz4_where_the_server_offers_it(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    if engine.dialect.name != "postgresql":
+        engine.dispose()
+        pytest.skip("a PostgreSQL column setting")
+    method = (
+        "SELECT attcompression FROM pg_attribute "
+        "WHERE attrelid = 'transcript'::regclass AND attname = 'text'"
+    )
+    offered = (
+        "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
+        "AND 'lz4' = ANY(enumvals)"
+    )
+    upgrade(engine)
+    with engine.connect() as connection:
+        has_lz4 = connection.exec_driver_sql(offered).first() is not None
+        assert connection.exec_driver_sql(method).scalar() == ("l" if has_lz4 else "")
+    downgrade(engine, "0009")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql(method).scalar() == ""
+    engine.dispose()
