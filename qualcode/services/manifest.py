@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qualcode.domain.cards import Card
 from qualcode.domain.imports import ImportSpec
-from qualcode.ingest.manifest import outside, read_deck, read_manifest, read_moderator_roles
+from qualcode.ingest.manifest import outside, read_study
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,8 @@ class Manifest:
 
 
 def read_import_manifest(path: Path, *, allow_outside: bool = False) -> Manifest:
-    """Read the manifest at `path` (files, moderator roles, then cards, in that order)."""
-    specs = read_manifest(path, allow_outside=allow_outside)
-    moderators = read_moderator_roles(path)
-    deck = read_deck(path, allow_outside=allow_outside)
+    """Read the manifest at `path` (files, moderator roles, then cards, in that order; each
+    file parsed once)."""
+    specs, moderators, deck = read_study(path, allow_outside=allow_outside)
     elsewhere = outside(path, specs) if allow_outside else []
     return Manifest(specs=specs, moderator_roles=moderators, deck=deck, outside=elsewhere)

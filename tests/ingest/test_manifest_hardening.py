@@ -124,3 +124,37 @@ def test_the_cli_imports_outside_files_with_allow_outside_and_says_so(run, write
     assert result.exit_code == 0, result.output
     assert "1 files are outside the manifest's folder" in result.output
     assert "imported fg9.txt" in result.output
+
+
+def test_a_study_is_read_with_each_yaml_file_parsed_once(write_file, monkeypatch) -> None:
+    from qualcode.ingest import manifest
+    from qualcode.services.manifest import read_import_manifest
+
+    write_file(
+        "study/cards.yaml",
+        "cards: [{key: c1, statement: Time is short.}]\ntranscripts: [{file: fg2.txt}]\n",
+    )
+    top = write_file(
+        "study/top.yaml",
+        "include: [cards.yaml]\nmoderator_roles: [facilitator]\n"
+        "transcripts: [{file: fg1.txt, department: Ward}]\n"
+        "cards: [{key: c1, statement: Not kept.}, {key: c2, statement: Breaks matter.}]\n",
+    )
+    parsed: list[str] = []
+    real = manifest._yaml_document
+
+    def counted(path):
+        parsed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(manifest, "_yaml_document", counted)
+    study = read_import_manifest(top)
+    assert sorted(parsed) == ["cards.yaml", "top.yaml"]
+    assert [spec.path.name for spec in study.specs] == ["fg2.txt", "fg1.txt"]
+    assert study.specs == read_manifest(top)
+    assert study.moderator_roles == ("facilitator",)
+    assert [(card.key, card.statement["en"]) for card in study.deck] == [
+        ("c1", "Time is short."),
+        ("c2", "Breaks matter."),
+    ]
+    assert study.deck == read_deck(top)
