@@ -39,3 +39,7 @@ class PermissionDenied(QualcodeError):
 
 class DatabaseBusyError(QualcodeError):
     """Another process holds the database longer than the retries waited."""
+
+
+class DiskFullError(QualcodeError):
+    """The disk (or the server's) ran out of space; nothing of the change was kept."""

@@ -163,6 +163,11 @@ def import_(
             console.print(labelled("failed", "bold red", result.message or ""), highlight=False)
         for warning in result.warnings:
             console.print(labelled("Warning:", "yellow", warning), highlight=False)
+    if left := specs[len(report.results) :]:
+        names = ", ".join(spec.path.name for spec in left[:10])
+        more = f" and {len(left) - 10} more" if len(left) > 10 else ""
+        message = f"{counted(len(left), 'file')} the import stopped before: {names}{more}."
+        console.print(labelled("not imported", "bold red", message), highlight=False)
     refreshed = f", {report.count('updated')} updated" if report.count("updated") else ""
     console.print(
         f"{report.count('imported')} imported, {report.count('skipped')} already there"
@@ -177,8 +182,11 @@ def import_(
             "(`qualcode cards sections TRANSCRIPT` shows them)."
         )
     if report.failures:
-        if not keep_going:
-            console.print("Nothing of the failed file was stored; fix it and run the import again.")
+        if not keep_going or left:
+            console.print(
+                "Nothing of the failed file was stored; fix it and run the same import again "
+                "(the files already imported are skipped)."
+            )
         raise typer.Exit(1)
     if report.unapplied:
         raise typer.Exit(1)

@@ -56,6 +56,7 @@ class ImportResult(BaseModel):
     # For a file already stored: metadata the import names differently ("field old -> new").
     differences: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    disk_full: bool = False  # failed for lack of space: the batch stops there
 
 
 class SpeakerCount(BaseModel):

@@ -13,6 +13,7 @@ from qualcode.services import team
 from qualcode.services.project import Project
 from qualcode.services.roles import require_supervisor
 from qualcode.store import backup as store
+from qualcode.store.disk import disk_full_explained
 from qualcode.store.migrate import alembic_config, current_revision, upgrade
 
 
@@ -35,10 +36,11 @@ def backup(project: Project, path: Path, *, overwrite: bool = False) -> BackupRe
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
-        if backend_of(project) == "sqlite":
-            store.sqlite_backup(project.engine, partial)
-        else:
-            store.pg_dump(project.engine.url, partial)
+        with disk_full_explained(str(path), "the backup was not written (no partial file left)"):
+            if backend_of(project) == "sqlite":
+                store.sqlite_backup(project.engine, partial)
+            else:
+                store.pg_dump(project.engine.url, partial)
     except BaseException:  # an error, Ctrl-C or SIGTERM (see stop_on_terminate): no leftovers
         partial.unlink(missing_ok=True)
         raise

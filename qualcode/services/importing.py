@@ -20,7 +20,7 @@ from qualcode.domain.imports import (
     SpeakerCount,
 )
 from qualcode.domain.transcript import ParsedTranscript
-from qualcode.errors import QualcodeError
+from qualcode.errors import DiskFullError, QualcodeError
 from qualcode.ingest.parsing import parse
 from qualcode.ingest.readers import read_file
 from qualcode.processes import die_with_parent
@@ -69,12 +69,18 @@ def import_files(
                     result = _save(batch, spec, parsed, digest, known)
                 result = _checked(batch, spec, result, update_metadata)
             except QualcodeError as error:
-                result = ImportResult(path=spec.path, status="failed", message=str(error))
+                full = isinstance(error, DiskFullError)
+                result = ImportResult(
+                    path=spec.path,
+                    status="failed",
+                    message=f"{spec.path.name}: {error}" if full else str(error),
+                    disk_full=full,
+                )
             report.results.append(result)
             if progress:
                 progress(result)
-            if result.status == "failed" and not keep_going:
-                break
+            if result.status == "failed" and (not keep_going or result.disk_full):
+                break  # on a full disk the next files would fail the same way
     return report
 
 

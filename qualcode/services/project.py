@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from qualcode.config import database_url
 from qualcode.errors import DatabaseBusyError, NotFoundError, PermissionDenied, QualcodeError
 from qualcode.store import team as team_store
+from qualcode.store.disk import disk_full_explained
 from qualcode.store.engine import (
     check_backend,
     is_busy_error,
@@ -63,7 +64,10 @@ class Project:
                     self._count_waiting(-1)
                 return work(session)
 
-        with privileges_explained(self.engine.url.username, self._group_role):
+        with (
+            disk_full_explained(self.where),
+            privileges_explained(self.engine.url.username, self._group_role),
+        ):
             return retrying(
                 attempt, holders=lambda: lock_holders(self.engine), on_wait=self.on_wait
             )
@@ -118,6 +122,12 @@ class Project:
             )
 
     @property
+    def where(self) -> str:
+        """The SQLite file, else the server URL without its password."""
+        url = self.engine.url
+        return url.database or self.name if url.get_backend_name() == "sqlite" else self.name
+
+    @property
     def name(self) -> str:
         """The database URL without its password: how messages and files name the project."""
         return self.engine.url.render_as_string(hide_password=True)
@@ -141,7 +151,8 @@ def open_project(url: str | None = None, *, create: bool = True) -> Project:
         else where.render_as_string(hide_password=True)
     )
     try:
-        retrying(lambda: upgrade(engine), holders=lambda: lock_holders(engine))
+        with disk_full_explained(str(shown)):
+            retrying(lambda: upgrade(engine), holders=lambda: lock_holders(engine))
     except OperationalError as error:
         engine.dispose()
         raise QualcodeError(

@@ -11,6 +11,7 @@ custom format and `pg_restore` (the PostgreSQL client package must be installed)
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -124,6 +125,8 @@ def _run_pg_tool(tool: str, url: URL, options: list[str], *arguments: str) -> No
         preexec_fn=die_with_parent,
     )
     if completed.returncode != 0:
+        if "No space left on device" in completed.stderr:
+            raise OSError(errno.ENOSPC, f"{tool}: {completed.stderr.strip()}")
         detail = completed.stderr.strip().splitlines()
         problem = detail[-1] if detail else f"exit code {completed.returncode}"
         refused = [line for line in detail if _REFUSED.search(line)]
