@@ -1,19 +1,23 @@
 """Workbench benchmark: open a 3,000-turn transcript, apply codes, scroll.
 
     python benchmarks/bench_tui.py [--turns 3000] [--size 120x40] [--applies 20] [--pages 30]
-                                   [--runs 3]
+                                   [--runs 3] [--hurried 6] [--keep FOLDER]
 
 Builds a temporary database with the shipped codebook and three generated transcripts of
 `--turns` turns (one in ten pre-coded), then drives the real app headless with Pilot, in
 `--runs` sessions:
 - open: from Enter on the corpus screen until the first transcript line is drawn, for the
   first transcript of the session and then for two others;
+- hurried open: the same, `--hurried` times, each time leaving the transcript shown for the
+  next one as soon as its first line is drawn (its reads and suggestions still running);
 - apply: from pressing a favourite digit until the coded turn is redrawn (it shows before
   the write ends), and until the committed coding is back on the screen;
 - scroll: from PageDown until the new screenful is drawn, and the cost of drawing a
   screenful of turns not drawn before.
 Times come from hooks on TranscriptView (when it draws) and the app's Saver (when a write
-is done), so Pilot's own waits don't count.
+is done), so Pilot's own waits don't count. With `--keep FOLDER` the database is built there
+once and each session starts from a copy of it (to compare two versions of the code on the
+same data, run this script with each on the PYTHONPATH in turn).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -111,6 +116,12 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
+async def first_drawn(pilot, clock: Clock, start: float, transcript: int) -> None:  # type: ignore[no-untyped-def]
+    """Wait (in Pilot's steps) until `transcript` has drawn a line after `start`."""
+    while not any(t >= start and shown == transcript for t, shown in clock.drawn):
+        await pilot.pause(0.005)
+
+
 async def run(project: Project, size: tuple[int, int], args: argparse.Namespace, first: int):
     """One session; returns lists of milliseconds per measure."""
     clock = Clock()
@@ -126,9 +137,19 @@ async def run(project: Project, size: tuple[int, int], args: argparse.Namespace,
             await settle(pilot)
             label = "open_first" if transcript == 1 else "open_again"
             times[label].append(clock.since(start, transcript))
-            if transcript < 3:
-                await pilot.press("f1")
-                await settle(pilot)
+            await pilot.press("f1")
+            await settle(pilot)
+        for number in range(args.hurried):
+            transcript = 1 + number % 3
+            await pilot.press("home", *["down"] * transcript)
+            start = time.perf_counter()
+            await pilot.press("enter")
+            await first_drawn(pilot, clock, start, transcript)
+            times["open_hurried"].append(clock.since(start, transcript))
+            await pilot.press("f1")
+        await settle(pilot)
+        await pilot.press("home", "down", "down", "down", "enter")
+        await settle(pilot)
         view = app.screen.query_one(TranscriptView)
         view.move_cursor(first)  # turns no earlier run has coded
         for _ in range(args.applies):
@@ -156,6 +177,7 @@ async def run(project: Project, size: tuple[int, int], args: argparse.Namespace,
 MEASURES = {
     "open_first": "Enter to first line drawn, first transcript (screen built too)",
     "open_again": "Enter to first line drawn, another transcript",
+    "open_hurried": "Enter to first line drawn, the transcript before left at once",
     "apply_shown": "favourite key to the coded turn redrawn",
     "apply_saved": "favourite key to the committed coding back on the screen",
     "page_down": "PageDown to the new screenful drawn",
@@ -177,19 +199,27 @@ def main() -> None:
     parser.add_argument("--applies", type=int, default=20)
     parser.add_argument("--pages", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3, help="sessions, each a new app")
+    parser.add_argument("--hurried", type=int, default=6, help="hurried opens per session")
+    parser.add_argument("--keep", type=Path, help="build the database here once, and reuse it")
     args = parser.parse_args()
     width, height = (int(part) for part in args.size.split("x"))
     totals: dict[str, list[float]] = {name: [] for name in MEASURES}
     with tempfile.TemporaryDirectory() as folder:
-        started = time.perf_counter()
-        project = build(Path(folder), args.turns)
-        print(f"built 3 x {args.turns} turns in {time.perf_counter() - started:.1f} s")
+        built = (args.keep or Path(folder)) / "bench.db"
+        if not built.exists():
+            started = time.perf_counter()
+            built.parent.mkdir(parents=True, exist_ok=True)
+            build(built.parent, args.turns).close()
+            print(f"built 3 x {args.turns} turns in {time.perf_counter() - started:.1f} s")
         for number in range(args.runs):
+            copy = Path(folder) / f"run{number}.db"
+            shutil.copyfile(built, copy)
+            project = open_project(f"sqlite:///{copy}")
             first = 100 + number * (args.applies + 10)
             times = asyncio.run(run(project, (width, height), args, first))
+            project.close()
             for name, values in times.items():
                 totals[name].extend(values)
-        project.close()
     print(f"{'measure (ms)':16} {'median':>7} {'p90':>7} {'max':>7}  n   what")
     for name, values in totals.items():
         summary = _summary(values)

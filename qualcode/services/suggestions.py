@@ -20,6 +20,7 @@ from qualcode.services.corpus import coding_view, find_transcript
 from qualcode.services.project import Project
 from qualcode.services.roles import coder_for_write
 from qualcode.services.scope import study_moderator_roles
+from qualcode.services.suggestion_rankings import Tally, store_rankings
 from qualcode.store import codes as code_store
 from qualcode.store import reading
 from qualcode.store import suggestions as store
@@ -124,12 +125,8 @@ def suggest_transcripts(
     top: int = TOP,
     min_score: float = MIN_SCORE,
 ) -> SuggestRun:
-    """Store up to `top` pending suggestions scoring at least `min_score` per participant turn.
-
-    Codes the coder applied to the turn are never suggested; rejected and accepted
-    suggestions stay as they are; stale pending ones are replaced; moderators' turns get
-    none (`offers_suggestions`).
-    """
+    """Store up to `top` pending suggestions scoring at least `min_score` per participant turn
+    (see `store_rankings`)."""
 
     def work(session: Session) -> SuggestRun:
         if transcripts is None:
@@ -137,9 +134,7 @@ def suggest_transcripts(
         else:
             ids = [find_transcript(session, ref).id for ref in transcripts]
         coder_row = coder_for_write(session, coder)
-        book = active_codebook(session)
-        code_ids = {code.key: code.id for code in code_store.codes_of(session, book.id)}
-        created = updated = n_segments = n_moderator = 0
+        tally = Tally()
         warnings: list[str] = []
         versions: list[str] = []
         # Blind mode: learn only from the coder's own layer, never from the others'.
@@ -153,49 +148,24 @@ def suggest_transcripts(
                 warnings.append(suggester.warning)
             rows = store.segment_texts(session, transcript_ids=ids, language=language)
             rankings = rank_rows(suggester, rows, roles)
-            segment_ids = [row.id for row in rows]
-            done = store.applied(session, coder_row.id, segment_ids)
-            known = store.existing(session, coder_row.id, segment_ids)
-            stale = {row.id for row in known.values() if row.status == "pending"}
-            for row, ranking in zip(rows, rankings, strict=True):
-                if not offered(roles.get(row.id)):
-                    n_moderator += 1  # its pending suggestions, if any, stay stale: deleted
-                    continue
-                n_segments += 1
-                kept = 0
-                for item in ranking:
-                    code_id = code_ids.get(item.code)
-                    if kept >= top or item.score < min_score:
-                        break
-                    if code_id is None or (row.id, code_id) in done:
-                        continue
-                    kept += 1
-                    found = known.get((row.id, code_id))
-                    reason = ", ".join(item.why)
-                    if found is None:
-                        store.add_suggestion(
-                            session,
-                            segment_id=row.id,
-                            code_id=code_id,
-                            coder_id=coder_row.id,
-                            score=item.score,
-                            model_version=suggester.version,
-                            reason=reason,
-                        )
-                        created += 1
-                    elif found.status == "pending":
-                        stale.discard(found.id)
-                        store.rescore(
-                            found, score=item.score, model_version=suggester.version, reason=reason
-                        )
-                        updated += 1
-            store.delete_pending(session, stale)
+            store_rankings(
+                session,
+                rows,
+                rankings,
+                tally,
+                coder_row.id,
+                suggester.version,
+                roles,
+                offered,
+                top=top,
+                min_score=min_score,
+            )
         return SuggestRun(
             transcripts=len(ids),
-            segments=n_segments,
-            moderator_turns=n_moderator,
-            created=created,
-            updated=updated,
+            segments=tally.segments,
+            moderator_turns=tally.moderator_turns,
+            created=tally.created,
+            updated=tally.updated,
             model_version="; ".join(versions),
             warnings=warnings,
         )

@@ -48,6 +48,54 @@ def segment_texts(
     ]
 
 
+@dataclass(frozen=True)
+class WindowTurn:
+    text: SegmentText
+    ordinal: int
+    role: str | None  # the speaker's
+
+
+def window_texts(session: Session, transcript_id: int, first: int, last: int) -> list[WindowTurn]:
+    """The transcript's turns with ordinals `first`..`last`, in order (none if there is no
+    such transcript)."""
+    transcript = session.execute(
+        select(Transcript.language, Transcript.text).where(Transcript.id == transcript_id)
+    ).first()
+    if transcript is None:
+        return []
+    language, text = transcript
+    rows = session.execute(
+        select(Segment.id, Segment.ordinal, Segment.start_char, Segment.end_char, Speaker.role)
+        .outerjoin(Speaker, Speaker.id == Segment.speaker_id)
+        .where(Segment.transcript_id == transcript_id, Segment.ordinal.between(first, last))
+        .order_by(Segment.ordinal)
+    )
+    return [
+        WindowTurn(SegmentText(sid, transcript_id, language, text[start:end].strip()), at, role)
+        for sid, at, start, end, role in rows
+    ]
+
+
+def unsuggested(session: Session, coder_id: int, segment_ids: Iterable[int]) -> set[int]:
+    """Those of the turns on which the coder has no suggestion at all (pending or not)."""
+    wanted = set(segment_ids)
+    query = select(Suggestion.segment_id).where(
+        Suggestion.coder_id == coder_id, Suggestion.segment_id.in_(list(wanted))
+    )
+    return wanted - set(session.scalars(query))
+
+
+def corpus_stamp(session: Session, language: str) -> tuple[int, int | None]:
+    """(number of turns, highest turn id) of the language's transcripts: changes when a
+    transcript is imported or deleted, or a turn split or joined."""
+    row = session.execute(
+        select(func.count(Segment.id), func.max(Segment.id))
+        .join(Transcript, Transcript.id == Segment.transcript_id)
+        .where(Transcript.language == language)
+    ).one()
+    return row[0], row[1]
+
+
 def turn_role(session: Session, segment_id: int) -> str | None:
     """The speaker role of a turn (None: no speaker, or no role)."""
     query = (
@@ -135,6 +183,16 @@ def pending(session: Session, segment_id: int, coder_id: int) -> list[tuple[Sugg
 def latest_model(session: Session, language: str, layer: str | None = None) -> SuggestModel | None:
     """The newest model for the language (trained on `layer` only, when given)."""
     query = select(SuggestModel).where(SuggestModel.language == language)
+    if layer is not None:
+        query = query.where(SuggestModel.layer == layer)
+    return session.scalar(
+        query.order_by(SuggestModel.trained_at.desc(), SuggestModel.id.desc()).limit(1)
+    )
+
+
+def latest_model_id(session: Session, language: str, layer: str | None = None) -> int | None:
+    """The id of `latest_model`, read without its payload."""
+    query = select(SuggestModel.id).where(SuggestModel.language == language)
     if layer is not None:
         query = query.where(SuggestModel.layer == layer)
     return session.scalar(

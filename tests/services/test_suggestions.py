@@ -386,7 +386,7 @@ def chaired(coded_project: Project, write_file) -> Project:
 
 def offered(project: Project, coder: str = "anna") -> dict[str, list[str]]:
     """Speaker -> codes offered on that speaker's turns of transcript 2 (as the TUI reads)."""
-    found = suggestion_queue.transcript_suggestions(project, 2, coder)
+    found = suggestion_queue.window_suggestions(project, 2, coder, 0, 1_000)
     return {
         turn.speaker or "": sorted(s.code_key for s in found.get(turn.id, []))
         for turn in corpus.segments(project, 2)

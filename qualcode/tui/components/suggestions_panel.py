@@ -11,7 +11,7 @@ from qualcode.domain.suggestion import SuggestionView
 
 class SuggestionsPanel(Static):
     """Shows the turn's suggestions best first; the first one is what `a` accepts and `r`
-    rejects. `pending` holds the transcript's suggestions by segment id."""
+    rejects. `pending` holds the suggestions of the turns around the cursor by segment id."""
 
     DEFAULT_CSS = "SuggestionsPanel { padding: 0 1; }"  # lines wrap: reasons are read whole
 
@@ -20,13 +20,24 @@ class SuggestionsPanel(Static):
         self.pending: dict[int, list[SuggestionView]] = {}
         self.suggestions: list[SuggestionView] = []  # shown, for the turn in `turn`
         self.turn: SegmentView | None = None
+        self.taken: set[int] = set()  # ids accepted or rejected here, perhaps not yet saved
+        self.working = False  # suggestions are being made for the turns around the cursor
 
     @property
     def top(self) -> SuggestionView | None:
         return self.suggestions[0] if self.suggestions else None
 
     def set_pending(self, pending: dict[int, list[SuggestionView]]) -> None:
-        self.pending = pending
+        """Hold these pending suggestions (a read may still hold those just taken)."""
+        self.pending = {
+            segment_id: [s for s in items if s.id not in self.taken]
+            for segment_id, items in pending.items()
+        }
+        self.working = False
+        self.show_turn(self.turn)
+
+    def set_working(self) -> None:
+        self.working = True
         self.show_turn(self.turn)
 
     def show_turn(self, turn: SegmentView | None) -> None:
@@ -36,12 +47,14 @@ class SuggestionsPanel(Static):
             self.show([])
             return
         applied = {coding.code_key for coding in turn.codings}
-        self.show([s for s in self.pending.get(turn.id, []) if s.code_key not in applied])
+        shown = [s for s in self.pending.get(turn.id, []) if s.code_key not in applied]
+        self.show(shown, working=self.working and not shown)
 
     def take_top(self) -> SuggestionView | None:
         """Remove the shown best suggestion from the pending ones and return it."""
         top = self.top
         if top is not None:
+            self.taken.add(top.id)
             items = self.pending.get(top.segment_id, [])
             self.pending[top.segment_id] = [s for s in items if s.id != top.id]
             self.show_turn(self.turn)
@@ -49,6 +62,7 @@ class SuggestionsPanel(Static):
 
     def put_back(self, item: SuggestionView) -> None:
         """Make a suggestion pending again (its accept or reject failed)."""
+        self.taken.discard(item.id)
         items = [*self.pending.get(item.segment_id, []), item]
         self.pending[item.segment_id] = sorted(items, key=lambda s: (-s.score, s.code_key))
         self.show_turn(self.turn)

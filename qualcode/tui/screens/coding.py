@@ -42,6 +42,8 @@ from qualcode.tui.widgets.status_bar import StatusBar
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 PLACE_DELAY = 1.0  # seconds the cursor rests on a turn before it is remembered
+AROUND = 100  # turns either side of the cursor whose suggestions are read (and made)
+MARGIN = 30  # a cursor this near the edge of that window reads the window around it
 NO_CARD = "-"  # the card picker's choice for "no card"
 
 
@@ -62,6 +64,7 @@ class CodingScreen(WorkbenchScreen):
         self._place: tuple[int, int] | None = None  # (transcript, segment) not yet remembered
         self._place_timer: Timer | None = None
         self.mark: int | None = None  # segment id where a run of marked turns begins
+        self.window: tuple[int, int] | None = None  # turn indices whose suggestions are read
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="coding-body"):
@@ -117,6 +120,9 @@ class CodingScreen(WorkbenchScreen):
             return
         if wanted.id != self.transcript_id:
             self.transcript_id = wanted.id
+            self.query_one(SuggestionReader).cancel()  # it reads for the transcript before
+            self.window = None
+            self.panel.set_pending({})
             self.editor.begin(self.project, self.coder, self.saver)
             self.load(wanted.id)
         elif self.stale and self.saver.pending == 0:
@@ -145,12 +151,29 @@ class CodingScreen(WorkbenchScreen):
             self._go_to_target(final=message.complete)
         self.call_after_refresh(message.painted.set)
         if message.complete:  # after every complete read, read the suggestions (and blind mode)
-            reader = self.query_one(SuggestionReader)
-            reader.read_once_generated(self.project, self.coder, message.transcript_id)
+            self.read_suggestions()
+
+    def read_suggestions(self, *, generate: bool = True) -> None:
+        """Read (and with `generate`, make) the suggestions of the turns around the cursor."""
+        turns = self.view.turns
+        if self.transcript_id is None or not turns:
+            return
+        cursor = self.view.cursor
+        self.window = max(cursor - AROUND, 0), min(cursor + AROUND, len(turns) - 1)
+        span = turns[self.window[0]].ordinal, turns[self.window[1]].ordinal
+        reader = self.query_one(SuggestionReader)
+        reader.read(self.project, self.coder, self.transcript_id, span, generate=generate)
+
+    def _near_window_edge(self) -> bool:
+        if self.window is None or self.partial:
+            return False
+        low, high = self.window
+        cursor, last = self.view.cursor, len(self.view.turns) - 1
+        return (low > 0 and cursor < low + MARGIN) or (high < last and cursor > high - MARGIN)
 
     def on_suggestion_reader_generating(self, message: SuggestionReader.Generating) -> None:
         if message.transcript_id == self.transcript_id:
-            self.panel.show([], working=True)
+            self.panel.set_working()
 
     def on_suggestion_reader_read(self, message: SuggestionReader.Read) -> None:
         if message.transcript_id == self.transcript_id:
@@ -498,9 +521,9 @@ class CodingScreen(WorkbenchScreen):
         else:
             self.show_change(change)
         self.notify(change.label.capitalize(), timeout=2)
-        if (change.suggestions or change.turns) and self.transcript_id:
-            reader = self.query_one(SuggestionReader)
-            reader.read(self.project, self.coder, self.transcript_id, generate=False)
+        if change.suggestions or change.turns:
+            self.panel.taken.clear()  # undone: pending again
+            self.read_suggestions(generate=False)
 
     def on_coding_editor_turns_changed(self, message: CodingEditor.TurnsChanged) -> None:
         self._reload(message.segment_id)
@@ -540,6 +563,8 @@ class CodingScreen(WorkbenchScreen):
         self.query_one(MemoPanel).show(turn.memos if turn else [])
         self.panel.show_turn(turn)
         self.update_status()
+        if self._near_window_edge():
+            self.read_suggestions()
         if turn is not None and not self.partial:
             self._place = (turn.transcript_id, turn.id)
             if self._place_timer is not None:
