@@ -1,7 +1,7 @@
 """Workbench benchmark: open a 3,000-turn transcript, apply codes, scroll.
 
     python benchmarks/bench_tui.py [--turns 3000] [--size 120x40] [--applies 20] [--pages 30]
-                                   [--runs 3] [--hurried 6] [--keep FOLDER]
+                                   [--runs 3] [--hurried 6] [--keep FOLDER] [--raw FILE]
 
 Builds a temporary database with the shipped codebook and three generated transcripts of
 `--turns` turns (one in ten pre-coded), then drives the real app headless with Pilot, in
@@ -17,13 +17,15 @@ Builds a temporary database with the shipped codebook and three generated transc
 Times come from hooks on TranscriptView (when it draws) and the app's Saver (when a write
 is done), so Pilot's own waits don't count. With `--keep FOLDER` the database is built there
 once and each session starts from a copy of it (to compare two versions of the code on the
-same data, run this script with each on the PYTHONPATH in turn).
+same data, run this script with each on the PYTHONPATH in turn, alternating, and `--raw`
+to add each run's times to a JSON file per version).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import shutil
 import statistics
@@ -201,6 +203,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="sessions, each a new app")
     parser.add_argument("--hurried", type=int, default=6, help="hurried opens per session")
     parser.add_argument("--keep", type=Path, help="build the database here once, and reuse it")
+    parser.add_argument("--raw", type=Path, help="add the times to this JSON file, and report all")
     args = parser.parse_args()
     width, height = (int(part) for part in args.size.split("x"))
     totals: dict[str, list[float]] = {name: [] for name in MEASURES}
@@ -220,6 +223,11 @@ def main() -> None:
             project.close()
             for name, values in times.items():
                 totals[name].extend(values)
+    if args.raw:
+        kept = json.loads(args.raw.read_text()) if args.raw.exists() else {}
+        for name, values in totals.items():
+            totals[name] = kept.get(name, []) + values
+        args.raw.write_text(json.dumps(totals))
     print(f"{'measure (ms)':16} {'median':>7} {'p90':>7} {'max':>7}  n   what")
     for name, values in totals.items():
         summary = _summary(values)
