@@ -150,9 +150,12 @@ def segment_views(
     coder_ids = None
     if shown is not None:
         coder_ids = [row.id for name in shown if (row := code_store.coder_by_name(session, name))]
+    turns = reading.turn_rows(session, transcript.id, first)
+    # Only the first turns: their codings and memos only (a long transcript's first screenful).
+    before = turns[-1].ordinal + 1 if first is not None and turns else None
     codings: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for cid, segment_id, key, start, end, origin, memo, coder in reading.coding_rows(
-        session, transcript.id, coder_ids
+        session, transcript.id, coder_ids, before
     ):
         codings[segment_id].append(
             {
@@ -171,7 +174,7 @@ def segment_views(
         own_row = code_store.coder_by_name(session, seen.own)
         author = own_row.id if own_row else -1
     memos: dict[int, list[str]] = defaultdict(list)
-    for segment_id, memo_text in reading.memo_rows(session, transcript.id, author):
+    for segment_id, memo_text in reading.memo_rows(session, transcript.id, author, before):
         memos[segment_id].append(memo_text)
     text = transcript.text
     sections = section_starts(session, transcript.id, transcript.language)
@@ -192,9 +195,7 @@ def segment_views(
                 "memos": memos.get(sid, []),
                 "section": sections.get(sid),
             }
-            for sid, ordinal, start, end, start_time, end_time, speaker, role in reading.turn_rows(
-                session, transcript.id, first
-            )
+            for sid, ordinal, start, end, start_time, end_time, speaker, role in turns
         ]
     )
 

@@ -50,10 +50,14 @@ def turn_rows(session: Session, transcript_id: int, limit: int | None = None) ->
 
 
 def coding_rows(
-    session: Session, transcript_id: int, coder_ids: Collection[int] | None = None
+    session: Session,
+    transcript_id: int,
+    coder_ids: Collection[int] | None = None,
+    before: int | None = None,
 ) -> list[Any]:
     """(id, segment_id, key, start_char, end_char, origin, memo, coder name) of the coders'
-    codings (every coder's when None) on the transcript, by turn and codebook order."""
+    codings (every coder's when None) on the transcript (on its turns with ordinals below
+    `before`, when given), by turn and codebook order."""
     query = (
         select(
             Coding.id,
@@ -73,12 +77,16 @@ def coding_rows(
     )
     if coder_ids is not None:
         query = query.where(Coding.coder_id.in_(list(coder_ids)))
+    if before is not None:
+        query = query.where(Segment.ordinal < before)
     return list(session.execute(query))
 
 
-def memo_rows(session: Session, transcript_id: int, author_id: int | None = None) -> list[Any]:
+def memo_rows(
+    session: Session, transcript_id: int, author_id: int | None = None, before: int | None = None
+) -> list[Any]:
     """(segment_id, text) of the memos on the transcript's segments (only those written by
-    `author_id` when given), oldest first."""
+    `author_id`, and on turns with ordinals below `before`, when given), oldest first."""
     query = (
         select(Memo.segment_id, Memo.text)
         .join(Segment, Segment.id == Memo.segment_id)
@@ -87,6 +95,8 @@ def memo_rows(session: Session, transcript_id: int, author_id: int | None = None
     )
     if author_id is not None:
         query = query.where(Memo.coder_id == author_id)
+    if before is not None:
+        query = query.where(Segment.ordinal < before)
     return list(session.execute(query))
 
 

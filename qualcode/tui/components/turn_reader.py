@@ -57,17 +57,20 @@ class TurnReader(Widget):
         project, coder, transcript_id = request.project, request.coder, request.transcript_id
         try:
             book = (codebooks.codebook_info(project), reading.code_counts(project, coder))
-            stamp = reading.change_stamp(project, transcript_id, coder)
-            if request.refresh and stamp == request.stamp:
-                self.post_message(self.Loaded(request, None, book))
-                return
-            if not request.refresh and request.cursor == 0:
+            if request.refresh:
+                stamp = reading.change_stamp(project, transcript_id, coder)
+                if stamp == request.stamp:
+                    self.post_message(self.Loaded(request, None, book))
+                    return
+            elif request.cursor == 0:
                 first = reading.coder_turns(project, transcript_id, coder, first=FIRST)
                 shown = self.Loaded(request, first, book)
                 shown.complete = False
                 self.post_message(shown)
                 # Read the rest once the first screenful is painted, not competing with it.
                 shown.painted.wait(timeout=2)
+            if not request.refresh:  # taken before the turns are read, as for a refresh
+                stamp = reading.change_stamp(project, transcript_id, coder)
             turns = reading.coder_turns(project, transcript_id, coder)
         except QualcodeError as error:
             self.post_message(Failed(error))
