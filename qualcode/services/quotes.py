@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from qualcode import __version__
 from qualcode.analysis.quotes import quote_table, quotes_of
+from qualcode.domain.excerpt import excerpt
 from qualcode.domain.layer import Layer
 from qualcode.domain.quote import Quote
 from qualcode.domain.scope import TurnScope
@@ -134,7 +135,7 @@ def search(project: Project, query: SearchQuery) -> QuoteReport:
                 speaker=hit.speaker,
                 role=hit.role,
                 start_time=hit.start_time,
-                text=hit.text.strip(),
+                text=excerpt(hit.text.strip(), [term.text for term in terms]),
             )
             for hit in search_store.search_turns(session, terms, query.scope, limit=query.limit)
         ]

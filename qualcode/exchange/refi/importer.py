@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from qualcode.domain.cards import SectionStart
+from qualcode.domain.text import MAX_TURN_CHARS
 from qualcode.errors import QualcodeError
 from qualcode.exchange.refi import cards as refi_cards
 from qualcode.exchange.refi import kept, metadata
@@ -264,6 +266,7 @@ class Importer:
             for _, _, who, role in spans:
                 if who is not None:
                     roles.setdefault(who, role)
+        _check_turn_lengths(source.name, rows)
         speakers = {speaker: roles.get(speaker) for _, _, speaker, _, _ in rows if speaker}
         sha = self._free_sha(source.guid, text)
         transcript_id = transcript_store.insert_transcript(
@@ -478,3 +481,15 @@ def _pieces(text: str, segments: list[_Segment], start: int, end: int) -> list[t
     # Parts that are only the blank lines between turns add nothing when other parts remain.
     content = [p for p in pieces if p[1][0] is None or text[p[1][0] : p[1][1]].strip()]
     return content or pieces[:1]
+
+
+def _check_turn_lengths(name: str, rows: list[tuple[int, int, Any, Any, Any]]) -> None:
+    """Refuse a source with a turn longer than any transcript file may hold (a text without
+    line breaks or labels would become one turn that every view and search must carry)."""
+    for number, (start, end, *_) in enumerate(rows, start=1):
+        if end - start > MAX_TURN_CHARS:
+            raise QualcodeError(
+                f"source {name!r}: turn {number} is {end - start:,} characters long (at most "
+                f"{MAX_TURN_CHARS:,}): its text has no line breaks or speaker labels there. "
+                "Add line breaks in the other tool, or import it as a transcript file."
+            )
