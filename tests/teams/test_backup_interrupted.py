@@ -13,8 +13,10 @@ import pytest
 
 from qualcode.cli.common import stop_on_terminate
 from qualcode.services import backup as backups
-from qualcode.services.project import Project
+from qualcode.services.project import Project, open_project
 from qualcode.store import backup as store
+
+from ..conftest import backend
 
 
 def test_an_interrupted_backup_removes_its_partial_file(
@@ -70,3 +72,51 @@ def test_a_tool_started_for_a_backup_dies_with_qualcode() -> None:
     else:
         os.kill(child, signal.SIGKILL)
         pytest.fail("the child outlived its killed parent")
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a dead child nobody reaped yet still has a pid)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(backend() != "postgresql", reason="pg_dump backs up PostgreSQL only")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_backup_on_postgresql_leaves_no_pg_dump_running(
+    database_url: str, tmp_path: Path
+) -> None:
+    """`qualcode backup` killed by SIGKILL while its pg_dump runs (a stand-in that records
+    its pid and sleeps): the pg_dump stops too, and no backup file is left."""
+    tools, record = tmp_path / "bin", tmp_path / "pg_dump.pid"
+    tools.mkdir()
+    fake = tools / "pg_dump"
+    fake.write_text(f"#!/bin/sh\necho $$ > {record}.tmp\nmv {record}.tmp {record}\nexec sleep 60\n")
+    fake.chmod(0o755)
+    open_project(database_url).close()
+    environment = dict(os.environ, PATH=f"{tools}{os.pathsep}{os.environ['PATH']}")
+    target = tmp_path / "project.backup"
+    cli = "from qualcode.cli import app; app()"
+    command = [sys.executable, "-c", cli, "backup", str(target), "--db", database_url]
+    qualcode = subprocess.Popen(command, env=environment)
+    try:
+        for _ in range(400):
+            if record.exists() or qualcode.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert record.exists(), "pg_dump was never started"
+        dump = int(record.read_text())
+        assert _running(dump)
+    finally:
+        qualcode.kill()
+        qualcode.wait()
+    for _ in range(100):
+        if not _running(dump):
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(dump, signal.SIGKILL)
+        pytest.fail("pg_dump outlived the killed qualcode backup")
+    assert list(tmp_path.glob("project.backup")) == []
