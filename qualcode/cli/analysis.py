@@ -108,7 +108,7 @@ def freq(
             "words) or percent (of the group's turns).",
         ),
     ] = "turns",
-    coder: LayerCoderOption = None,
+    layer_coder: LayerCoderOption = None,
     consensus: ConsensusOption = False,
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
@@ -126,12 +126,14 @@ def freq(
     query = analysis.FrequencyQuery(
         by=_split(by),
         measure=measure,
-        layer=Layer.of_options(coder, consensus),
+        layer=Layer.of_options(layer_coder, consensus),
         scope=_scope(department, group_kind, role, scope, include_moderators, card),
         codes=_split(codes),
         depth=depth,
     )
-    emit(analysis.frequency(project(db), query, actor=_actor(coder)), fmt, output, table=table)
+    emit(
+        analysis.frequency(project(db), query, actor=_actor(layer_coder)), fmt, output, table=table
+    )
 
 
 @friendly
@@ -153,7 +155,7 @@ def compare(
     level: Annotated[
         int, typer.Option("--level", help="Rows without --codes: codes at this level (1 = top).")
     ] = 1,
-    coder: LayerCoderOption = None,
+    layer_coder: LayerCoderOption = None,
     consensus: ConsensusOption = False,
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
@@ -176,13 +178,13 @@ def compare(
     and focus groups as the unit."""
     query = analysis.CompareQuery(
         by=by,
-        layer=Layer.of_options(coder, consensus),
+        layer=Layer.of_options(layer_coder, consensus),
         scope=_scope(department, group_kind, role, scope, include_moderators, card),
         codes=_split(codes),
         level=level,
         omnibus=omnibus,
     )
-    result = analysis.compare(project(db), query, actor=_actor(coder)).result_set
+    result = analysis.compare(project(db), query, actor=_actor(layer_coder)).result_set
     emit(result, fmt, output, table=table)
 
 
@@ -203,7 +205,7 @@ def cooccur(
     card: CardOption = None,
     codes: CodesOption = None,
     depth: DepthOption = None,
-    coder: LayerCoderOption = None,
+    layer_coder: LayerCoderOption = None,
     consensus: ConsensusOption = False,
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
@@ -217,7 +219,7 @@ def cooccur(
 ) -> None:
     """Code co-occurrence in the same turn (or overlapping spans): counts and Jaccard."""
     query = analysis.CooccurrenceQuery(
-        layer=Layer.of_options(coder, consensus),
+        layer=Layer.of_options(layer_coder, consensus),
         scope=_scope(department, group_kind, role, scope, include_moderators, card),
         codes=_split(codes),
         depth=depth,
@@ -225,7 +227,7 @@ def cooccur(
         across_coders=across_coders,
         by_card=_by_card(by),
     )
-    result = analysis.cooccurrence(project(db), query, actor=_actor(coder))
+    result = analysis.cooccurrence(project(db), query, actor=_actor(layer_coder))
     emit(result, fmt, output, table=table, show=_show_cooccur)
 
 
@@ -235,7 +237,7 @@ def quotes(
     limit: LimitOption = quote_service.DEFAULT_LIMIT,
     by: ByCardOption = None,
     card: CardOption = None,
-    coder: LayerCoderOption = None,
+    layer_coder: LayerCoderOption = None,
     consensus: ConsensusOption = False,
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
@@ -250,12 +252,14 @@ def quotes(
     """Coded turns to quote: text, speaker, role, transcript and time."""
     query = quote_service.QuoteQuery(
         code=code,
-        layer=Layer.of_options(coder, consensus),
+        layer=Layer.of_options(layer_coder, consensus),
         scope=_scope(department, group_kind, role, scope, include_moderators, card),
         limit=limit,
         by_card=_by_card(by),
     )
-    _emit_quotes(quote_service.quotes(project(db), query, actor=_actor(coder)), fmt, output, table)
+    _emit_quotes(
+        quote_service.quotes(project(db), query, actor=_actor(layer_coder)), fmt, output, table
+    )
 
 
 @friendly

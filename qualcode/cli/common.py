@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from qualcode.config import act_as
 from qualcode.errors import QualcodeError
 from qualcode.services.project import Project, open_project
 
@@ -53,6 +54,7 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         claimed = kwargs.get("coder")
         _claimed[0] = claimed if isinstance(claimed, str) else None
+        act_as(None)  # until `project` asks the server
         try:
             return command(*args, **kwargs)
         except QualcodeError as error:
@@ -74,7 +76,7 @@ def project(db: str | None, *, create: bool = False) -> Project:
     and demo with its own database) create it. On a team server, the coder the login acts
     as becomes the default coder, and a `--coder` or QUALCODE_CODER naming someone else is
     refused."""
-    from qualcode.config import act_as, coder_name
+    from qualcode.config import coder_name
     from qualcode.services.team import acting_coder
 
     opened = open_project(db, create=create)

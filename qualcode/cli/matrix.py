@@ -49,7 +49,7 @@ def matrix(
             "empty cells show how many coded turns wait for one).",
         ),
     ] = "count",
-    coder: LayerCoderOption = None,
+    layer_coder: LayerCoderOption = None,
     consensus: ConsensusOption = False,
     layer_text: LayerOption = None,
     department: DepartmentOption = None,
@@ -73,7 +73,7 @@ def matrix(
         rows=rows,
         cols=cols,
         cell=cell,
-        layer=Layer.of_options(coder, consensus, layer_text),
+        layer=Layer.of_options(layer_coder, consensus, layer_text),
         scope=_scope(department, group_kind, role, scope, include_moderators),
     )
     emit(build(project(db), query), fmt, output, table=table)

@@ -51,7 +51,7 @@ def report(
     concepts: Annotated[
         bool, typer.Option("--concepts", help="Only the concepts (top-level codes).")
     ] = False,
-    coder: LayerCoderOption = None,
+    layer_coder: LayerCoderOption = None,
     consensus: ConsensusOption = False,
     layer_text: LayerOption = None,
     scope: ScopeOption = Coverage.CODED,
@@ -96,7 +96,7 @@ def report(
         by=by,
         codes=_split(codes),
         concepts=concepts,
-        layer=Layer.of_options(coder, consensus, layer_text),
+        layer=Layer.of_options(layer_coder, consensus, layer_text),
         rule=QuoteRule(
             per_code=quotes, min_words=min_words, max_words=max_words, max_per_transcript=per_group
         ),

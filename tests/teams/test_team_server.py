@@ -263,6 +263,10 @@ def test_coder_option_cannot_name_someone_else(seeded: Team, monkeypatch) -> Non
     own = runner.invoke(app, ["code", "T1:1", "temporality.rhythm"])  # no --coder: the login
     assert own.exit_code == 0, own.output
     assert f"({seeded.name['kim']})" in own.output
+    # freq's --coder picks a layer to read, not who you are: reading anna's is allowed
+    layer = runner.invoke(app, ["freq", "--coder", seeded.name["anna"], "--format", "csv"])
+    assert layer.exit_code == 0, layer.output
+    assert "temporality.breaks,Breaks and restitution,1" in layer.output
 
 
 def test_supervisors_are_the_servers_supervisor_role(seeded: Team) -> None:
