@@ -154,7 +154,7 @@ def team_setup(
     db: DbOption = None,
 ) -> None:
     """Create the coder and supervisor roles, GRANTs and row-level security (run it as the
-    tables' owner, again after each upgrade); the database login becomes the identity."""
+    tables' owner; a migration sets it up again); the database login becomes the identity."""
     done = team.set_up(project(db), coder_role, supervisor_role)
     console.print(
         f"Team mode is on: {done.tables} tables carry the rights of {done.coder_role} and "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from qualcode.errors import QualcodeError
 from qualcode.resources import bundled
@@ -78,6 +78,23 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        _team_again(connection)
+
+
+def _team_again(connection: Connection) -> None:
+    """Set team mode up again after migrating (a migration may add a table or replace a
+    trigger function, which makes it `SECURITY INVOKER` again); see qualcode.store.team."""
+    if connection.dialect.name != "postgresql":
+        return
+    from sqlalchemy.orm import Session
+
+    from qualcode.store import team
+
+    with Session(bind=connection) as session:
+        found = team.settings(session)
+        if found is not None and team.owns_tables(session):
+            team.set_up(session, found["coder_role"], found["supervisor_role"])
+            session.flush()
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -1,9 +1,10 @@
 """The SQL of team mode on PostgreSQL: group roles, GRANTs, row-level security, and the
 `SECURITY DEFINER` functions through which every login keeps the caches up to date.
 
-Every statement is idempotent (run again after an upgrade: `CREATE OR REPLACE` in a
-migration resets a trigger function to `SECURITY INVOKER`). `{coder}` and `{supervisor}`
-are the quoted names of the two group roles, `{schema}` the quoted schema of the tables.
+Every statement is idempotent (`qualcode.store.migrate` runs them again after migrating:
+`CREATE OR REPLACE` in a migration resets a trigger function to `SECURITY INVOKER`).
+`{coder}` and `{supervisor}` are the quoted names of the two group roles, `{schema}` the
+quoted schema of the tables.
 The supervisor role is a member of the coder role, so a supervisor has every right of a
 coder, and the policies of both roles are OR-ed.
 

@@ -40,6 +40,7 @@ from qualcode.services.project import Project, open_project
 from qualcode.services.quotes import SearchQuery
 from qualcode.store import codes as code_store
 from qualcode.store import coding_summary
+from qualcode.store.migrate import alembic_config, upgrade
 from qualcode.store.models import Coding, Memo, Suggestion
 from tests.conftest import TEST_DB_ENV, backend
 from tests.teams.conftest import CODEBOOK, TRANSCRIPT
@@ -363,6 +364,26 @@ def test_a_coder_login_imports_a_qdpx_into_her_own_layer_only(seeded: Team, tmp_
             select(Coding.id).where(Coding.coder_id == seeded.ids["sam"], Coding.segment_id == 4)
         )
     )
+
+
+def test_an_upgrade_sets_team_mode_up_again(seeded: Team) -> None:
+    """Migration 0009 replaces a trigger function (SECURITY INVOKER again); without the
+    set-up after migrating, a coder's next coding would be refused its summary mark."""
+    from alembic import command
+
+    config = alembic_config()
+    with seeded.owner.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")
+    upgrade(seeded.owner.engine)
+    definer = "SELECT prosecdef FROM pg_proc WHERE proname = 'coding_summary_mark'"
+    assert seeded.owner.read(lambda s: s.scalar(text(definer)))
+    kim = open_project(seeded.url["kim"])
+    try:
+        coding.code_turn(kim, 1, "temporality.development", seeded.name["kim"])
+        coding.remove_code(kim, 1, "temporality.development", seeded.name["kim"])
+    finally:
+        kim.close()
 
 
 def test_the_sql_summary_matches_the_python_one(seeded: Team) -> None:
