@@ -28,7 +28,7 @@ from qualcode.store.engine import (
     retrying,
 )
 from qualcode.store.locks import lock_holders
-from qualcode.store.migrate import upgrade
+from qualcode.store.migrate import HEAD, current_revision, upgrade
 
 T = TypeVar("T")
 # insufficient_privilege, and invalid_schema_name: a login without USAGE on the schema
@@ -159,7 +159,14 @@ def open_project(url: str | None = None, *, create: bool = True) -> Project:
             f"Cannot open the database {shown}: {error.orig}. Check --db or QUALCODE_DB."
         ) from error
     except DatabaseError as error:
+        behind = _revision_behind(engine)
         engine.dispose()
+        if getattr(error.orig, "sqlstate", None) in NO_ACCESS and behind:
+            raise PermissionDenied(
+                f"This project needs a schema upgrade (revision {behind} to {HEAD}) that only "
+                f"the owner of its tables may run, not '{where.username}'; ask the owner to "
+                "open it once with this qualcode version (e.g. `qualcode init`)."
+            ) from error
         if getattr(error.orig, "sqlstate", None) in NO_ACCESS:
             raise PermissionDenied(
                 f"The database refused user '{where.username}' access to the project's tables "
@@ -174,6 +181,15 @@ def open_project(url: str | None = None, *, create: bool = True) -> Project:
         engine.dispose()
         raise
     return Project(url=resolved, engine=engine, sessions=make_sessionmaker(engine))
+
+
+def _revision_behind(engine: Engine) -> str | None:
+    """The project's schema revision when it is readable and older than this qualcode's."""
+    try:
+        revision = current_revision(engine)
+    except DatabaseError:
+        return None
+    return revision if revision is not None and revision != HEAD else None
 
 
 def require_existing(url: str) -> None:

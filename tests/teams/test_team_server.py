@@ -375,6 +375,8 @@ def test_an_upgrade_sets_team_mode_up_again(seeded: Team) -> None:
     with seeded.owner.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0008")
+    with pytest.raises(PermissionDenied, match="needs a schema upgrade .* only the owner"):
+        open_project(seeded.url["kim"])  # a coder's login cannot migrate
     upgrade(seeded.owner.engine)
     definer = "SELECT prosecdef FROM pg_proc WHERE proname = 'coding_summary_mark'"
     assert seeded.owner.read(lambda s: s.scalar(text(definer)))
