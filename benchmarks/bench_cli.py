@@ -8,7 +8,8 @@ so a drift in the machine's speed hits both alike) after one warm-up, and prints
 median wall and CPU seconds (user + system, from the kernel's accounting of the finished
 child) and the median ratio to the baseline measured in the same round.
 
-Baselines: `python -c pass` (the interpreter alone) and, with `--qc`, the peer tool's
+Baselines: `python -c pass` (the interpreter alone), `python -c 'import sqlalchemy'` (the
+floor of every command that opens a project) and, with `--qc`, the peer tool's
 `qc --help` from PyPI (`python -m venv /tmp/qc && /tmp/qc/bin/pip install
 qualitative-coding`). The commands run on the demo study (`qualcode demo --db DB` builds
 it); `code` and `uncode` alternate on one turn, so each run really writes. `--before DIR`
@@ -57,6 +58,7 @@ def main() -> None:
     coding = [args.segment, "temporality.breaks", "--coder", "bench", *db]
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
+        "python -c 'import sqlalchemy'": [sys.executable, "-c", "import sqlalchemy"],
         "qualcode --help": [qualcode, "--help"],
         "qualcode --version": [qualcode, "--version"],
         "qualcode code": [qualcode, "code", *coding],
@@ -84,7 +86,7 @@ def main() -> None:
 
     print(f"{args.runs} rounds, commands in turn; load average {os.getloadavg()[0]:.2f}")
     header = f"{'command':32} {'wall s':>8} {'cpu s':>8}"
-    header += "".join(f" {'cpu / ' + name.split()[0]:>14}" for name in baselines)
+    header += "".join(f" {'cpu / ' + _short(name):>16}" for name in baselines)
     print(header)
     for name, runs in times.items():
         wall = statistics.median(w for w, _ in runs)
@@ -95,7 +97,12 @@ def main() -> None:
             )
             for base in baselines
         ]
-        print(f"{name:32} {wall:8.3f} {cpu:8.3f}" + "".join(f" {r:13.2f}x" for r in ratios))
+        print(f"{name:32} {wall:8.3f} {cpu:8.3f}" + "".join(f" {r:15.2f}x" for r in ratios))
+
+
+def _short(baseline: str) -> str:
+    """`python`, `sqlalchemy`, `qc`: a baseline's name in a column header."""
+    return "sqlalchemy" if "sqlalchemy" in baseline else baseline.split()[0]
 
 
 if __name__ == "__main__":

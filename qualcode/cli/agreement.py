@@ -30,7 +30,7 @@ from qualcode.domain.agreement import (
 )
 from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
-from qualcode.services import adjudication, audit, blind, corpus, reliability
+from qualcode.services import adjudication, audit, blind, coding, reliability
 from qualcode.services import agreement as agree
 from qualcode.services.project import Project
 from qualcode.services.tables import FORMATS, write
@@ -367,7 +367,7 @@ def adjudicate(
             f"{view.segment_id}); the consensus layer is as before."
         )
         return
-    segment_id = corpus.segment_id(opened, segment)
+    segment_id = coding.segment_id(opened, segment)
     if (take is None) == (other is None):
         raise QualcodeError("Give one decision: --take A|B|both|neither or --code KEY.")
     names = split_names(coders)

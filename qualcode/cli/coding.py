@@ -16,8 +16,8 @@ from qualcode.cli.common import (
     project,
     require_coder,
 )
-from qualcode.domain.corpus import AppliedCoding
-from qualcode.services import coding, corpus
+from qualcode.domain.coding import AppliedCoding
+from qualcode.services import coding
 
 TurnArgument = Annotated[
     str,
@@ -47,7 +47,7 @@ def code(
     """Apply a code to a turn, or to a span inside it; says what text was coded."""
     opened = project(db)
     applied = coding.code_turn(
-        opened, corpus.segment_id(opened, segment), key, require_coder(coder), span=parse_span(span)
+        opened, coding.segment_id(opened, segment), key, require_coder(coder), span=parse_span(span)
     )
     console.print(coded_line(applied))
 
@@ -72,7 +72,7 @@ def uncode(
 ) -> None:
     """Remove a coder's code from a turn (only the given span, if any)."""
     opened = project(db)
-    segment_id = corpus.segment_id(opened, segment)
+    segment_id = coding.segment_id(opened, segment)
     removed = coding.remove_code(
         opened, segment_id, key, require_coder(coder), span=parse_span(span), relative=True
     )
@@ -97,7 +97,7 @@ def open_code(
 
     opened = project(db)
     who = require_coder(coder)
-    segment_id = corpus.segment_id(opened, segment) if segment is not None else None
+    segment_id = coding.segment_id(opened, segment) if segment is not None else None
     info = codebooks.create_open_code(opened, name, who)
     console.print(Text(f"Open code {info.key} ({info.name}) is ready."))
     if segment_id is not None:
@@ -120,12 +120,14 @@ def memo_add(
     db: DbOption = None,
 ) -> None:
     """Write a memo on a segment, transcript, code, or (none given) the project."""
+    from qualcode.services import memos  # the ORM: only the memo commands need it
+
     opened = project(db)
-    memo = coding.add_memo(
+    memo = memos.add_memo(
         opened,
         text,
         require_coder(coder),
-        segment_id=corpus.segment_id(opened, segment) if segment is not None else None,
+        segment_id=coding.segment_id(opened, segment) if segment is not None else None,
         transcript_id=transcript,
         code_key=code_key,
     )
@@ -142,9 +144,11 @@ def memo_list(
     db: DbOption = None,
 ) -> None:
     """List memos."""
+    from qualcode.services import memos
+
     opened = project(db)
-    segment_id = corpus.segment_id(opened, segment) if segment is not None else None
-    for memo in coding.list_memos(opened, segment_id=segment_id):
+    segment_id = coding.segment_id(opened, segment) if segment is not None else None
+    for memo in memos.list_memos(opened, segment_id=segment_id):
         where = memo.target if memo.target == "project" else f"{memo.target} "
         ref = memo.segment_id or memo.transcript_id or memo.code_key or ""
         console.print(

@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from qualcode.domain.codekey import CodeKey
+from qualcode.domain.coding import CodingView
 from qualcode.domain.text import one_line, within_limit
 from qualcode.domain.turns import turn_number, turn_ref
 
@@ -69,30 +70,6 @@ class SpeakerInfo(_Frozen):
     n_turns: int = 0
 
 
-class CodingView(_Frozen):
-    id: int
-    code_key: str
-    coder: str
-    segment_id: int
-    start_char: int | None = None
-    end_char: int | None = None
-    origin: str = "manual"
-    memo: str | None = None
-
-    @property
-    def is_span(self) -> bool:
-        return self.start_char is not None
-
-
-class AppliedCoding(_Frozen):
-    """A coding just applied, in the coordinates of its turn: what a person is told."""
-
-    coding: CodingView
-    ref: str
-    span: tuple[int, int] | None
-    text: str
-
-
 class SectionStart(_Frozen):
     """A turn opens a card section: the card (None: the opening, before the first card), its
     statement in the transcript's language, how the section was set and its score."""
@@ -133,13 +110,6 @@ class SegmentView(_Frozen):
         return sorted({coding.code_key for coding in self.codings})
 
 
-class CoderInfo(_Frozen):
-    id: int
-    name: str
-    role: str
-    is_consensus: bool = False
-
-
 class CodeInfo(_Frozen):
     """A code as stored: the codebook spec plus identity, openness and usage counts."""
 
@@ -177,13 +147,3 @@ class CodebookInfo(_Frozen):
 
     def get(self, key: str) -> CodeInfo | None:
         return next((code for code in self.codes if code.key == key), None)
-
-
-class MemoView(_Frozen):
-    id: int
-    target: str
-    text: str
-    coder: str | None
-    segment_id: int | None = None
-    transcript_id: int | None = None
-    code_key: str | None = None

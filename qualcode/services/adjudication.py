@@ -23,8 +23,8 @@ from qualcode.domain.layer import CONSENSUS, MODEL_ROLE
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.agreement import load_context, load_turns
 from qualcode.services.blind import visibility
-from qualcode.services.coding import find_code, find_segment
 from qualcode.services.corpus import find_transcript
+from qualcode.services.finders import find_code, find_segment
 from qualcode.services.project import Project
 from qualcode.services.roles import require_supervisor
 from qualcode.store import agreement_queries as store

@@ -27,7 +27,7 @@ from qualcode.services.codebooks import (
     codebook_info,
     load_codebook_file,
 )
-from qualcode.services.coding import find_code
+from qualcode.services.finders import find_code
 from qualcode.services.project import Project
 from qualcode.services.roles import require_supervisor
 from qualcode.store import code_edit as store

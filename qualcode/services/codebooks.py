@@ -15,6 +15,7 @@ from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.project import Project
 from qualcode.services.roles import coder_for_write, require_supervisor
 from qualcode.store import codes as store
+from qualcode.store.coding_rows import ACTIVE_CODEBOOK
 from qualcode.store.models import Code
 from qualcode.store.models import Codebook as CodebookRow
 
@@ -69,7 +70,7 @@ def _store_codebook(session: Session, codebook: Codebook, path: Path, retire: bo
     digest = codebook.content_hash()
     row = store.codebook_by_name(session, codebook.name)
     if row is not None and row.content_hash == digest:
-        store.put_setting(session, store.ACTIVE_CODEBOOK, {"name": row.name})
+        store.put_setting(session, ACTIVE_CODEBOOK, {"name": row.name})
         return LoadSummary(codebook.name, row.version, unchanged=True)
     if row is None:
         row = store.add_codebook(session, codebook.name, digest)
@@ -99,7 +100,7 @@ def _store_codebook(session: Session, codebook: Codebook, path: Path, retire: bo
             summary.updated.append(spec.key)
         by_key[spec.key] = code
     _drop_missing(session, row.id, existing, by_key, retire, summary)
-    store.put_setting(session, store.ACTIVE_CODEBOOK, {"name": row.name})
+    store.put_setting(session, ACTIVE_CODEBOOK, {"name": row.name})
     return summary
 
 

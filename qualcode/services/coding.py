@@ -1,64 +1,102 @@
-"""Coding use cases: apply and remove codes, memos; every call is its own transaction."""
+"""Coding use cases: apply and remove codes; every call is its own transaction.
+
+They run on SQLAlchemy Core (`qualcode.store.coding_rows`), so `qualcode code` and
+`uncode` start without importing the ORM or pydantic; the helpers also take an ORM session,
+for units of work that code as one of their steps (accepting a suggestion).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
-from qualcode.domain.corpus import AppliedCoding, CodingView, MemoView
-from qualcode.domain.turns import turn_ref
+from sqlalchemy import Connection
+
+from qualcode.domain.coding import AppliedCoding, Codable, CodingView, Span
+from qualcode.domain.turns import TurnRef, parse_turn, turn_ref
 from qualcode.errors import NotFoundError, PermissionDenied, QualcodeError
 from qualcode.services import roles
-from qualcode.services.corpus import coding_view
 from qualcode.services.project import Project
-from qualcode.store import codes as code_store
-from qualcode.store import codings as store
-from qualcode.store.models import Code, Coder, Coding, Memo, Segment
+from qualcode.store import coders
+from qualcode.store import coding_rows as store
+from qualcode.store.coding_rows import TargetCode, TargetSegment
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ORIGINS = ("manual", "suggestion", "imported", "adjudicated")
 
 
-def find_segment(session: Session, segment_id: int) -> Segment:
-    segment = session.get(Segment, segment_id)
-    if segment is None:
-        raise NotFoundError(
-            f"No segment {segment_id}. List a transcript's segments with `qualcode segments`."
+def missing_segment(segment_id: int) -> NotFoundError:
+    return NotFoundError(
+        f"No segment {segment_id}. List a transcript's segments with `qualcode segments`."
+    )
+
+
+def missing_code(db: Connection | Session, key: str) -> NotFoundError:
+    """The error for a code key the active codebook does not have (or no codebook at all)."""
+    # Imported here: the codebook service loads the ORM and the codebook model, which the
+    # coding path needs only to say that no codebook is loaded.
+    from sqlalchemy.orm import Session
+
+    from qualcode.services.codebooks import active_codebook
+
+    if isinstance(db, Session):
+        book = active_codebook(db)  # says so when no codebook is loaded
+    else:
+        with Session(bind=db) as session:
+            book = active_codebook(session)
+    return NotFoundError(
+        f"No code '{key}' in codebook '{book.name}'. See `qualcode codebook show`, "
+        "or create an open code with `qualcode open-code`."
+    )
+
+
+def segment_id(project: Project, ref: str) -> int:
+    """The segment id a person means by `606` (a segment id) or `T8:4` (transcript 8, turn 4)."""
+    parsed = parse_turn(ref)
+    if parsed is None:
+        raise QualcodeError(
+            f"'{ref}' is not a turn: give a segment id (606) or a transcript id and "
+            "turn number (T8:4)."
         )
-    return segment
+    if not isinstance(parsed, TurnRef):
+        return parsed
+    with project.engine.connect() as connection:
+        return _segment_at(connection, parsed)
 
 
-def find_code(session: Session, key: str) -> Code:
-    code = code_store.active_code(session, key)
-    if code is None:
-        # Imported here: the codebook service loads the YAML codebook reader, which the
-        # coding path never needs (it reads its code from the database).
-        from qualcode.services.codebooks import active_codebook
-
-        book = active_codebook(session)  # says so when no codebook is loaded
+def _segment_at(connection: Connection, ref: TurnRef) -> int:
+    turns = store.transcript_turns(connection, ref.transcript_id)
+    if turns is None:
         raise NotFoundError(
-            f"No code '{key}' in codebook '{book.name}'. See `qualcode codebook show`, "
-            "or create an open code with `qualcode open-code`."
+            f"No transcript '{ref.transcript_id}'. List them with `qualcode transcripts`; "
+            "use the id, title or file name."
         )
-    return code
-
-
-def find_coder(session: Session, name: str) -> int:
-    coder = code_store.coder_by_name(session, name)
-    if coder is None:
-        raise NotFoundError(f"No coder '{name}'. Coders are created when they first code.")
-    return coder.id
+    found = store.segment_at(connection, ref.transcript_id, ref.ordinal) if ref.number > 0 else None
+    if found is None:
+        title, count = turns
+        raise NotFoundError(
+            f"No turn {ref.number} in transcript {ref.transcript_id} ({title}): "
+            f"its turns are 1 to {count}."
+        )
+    return found
 
 
 def find_target(
-    session: Session, segment_id: int, key: str, coder: str
-) -> tuple[Segment, Code, Coder | None]:
+    db: Connection | Session, segment_id: int, key: str, coder: str
+) -> tuple[TargetSegment, TargetCode, coders.CoderRow | None]:
     """The segment and code a write is about, and the coder if known, in one query; a
-    missing segment or code raises the same NotFoundError as find_segment and find_code."""
-    segment, code, coder_row = store.coding_target(session, segment_id, key, coder)
-    return segment or find_segment(session, segment_id), code or find_code(session, key), coder_row
+    missing segment or code raises NotFoundError."""
+    segment, code, coder_row = store.coding_target(db, segment_id, key, coder)
+    if segment is None:
+        raise missing_segment(segment_id)
+    if code is None:
+        raise missing_code(db, key)
+    return segment, code, coder_row
 
 
 def check_span(
-    segment: Segment, span: tuple[int, int] | None, *, relative: bool = False
+    segment: Span, span: tuple[int, int] | None, *, relative: bool = False
 ) -> tuple[int | None, int | None]:
     """Validate a span in transcript offsets (or, if `relative`, offsets into the segment);
     an error names the span and the bounds in the offsets the caller gave.
@@ -81,21 +119,22 @@ def check_span(
 
 
 def add_coding(
-    session: Session,
-    code: Code,
+    db: Connection | Session,
+    code: Codable,
     coder_id: int,
     segment_id: int,
     span: tuple[int | None, int | None] = (None, None),
     *,
     origin: str,
+    coder: str,
     memo: str | None = None,
-) -> Coding:
-    """Store a coding of `code` (or return the same one already stored); never of a retired
-    code. Applying by key and accepting a suggestion both go through it."""
+) -> CodingView:
+    """Store a coding of `code` by `coder` (or return the same one already stored); never of
+    a retired code. Applying by key and accepting a suggestion both go through it."""
     if code.retired:
         raise QualcodeError(f"The code '{code.key}' is retired and cannot be applied.")
-    coding, _ = store.add_coding(
-        session,
+    row, _ = store.add_coding(
+        db,
         coder_id=coder_id,
         code_id=code.id,
         segment_id=segment_id,
@@ -104,7 +143,7 @@ def add_coding(
         origin=origin,
         memo=memo,
     )
-    return coding
+    return CodingView.of(row, code.key, coder)
 
 
 def apply_code(
@@ -127,10 +166,10 @@ def apply_code(
     if origin not in ORIGINS:
         raise QualcodeError(f"Unknown origin '{origin}'; use one of {', '.join(ORIGINS)}.")
 
-    def work(session: Session) -> CodingView:
-        return _apply(session, segment_id, key, coder, span, origin, memo, relative, actor)[0]
+    def work(connection: Connection) -> CodingView:
+        return _apply(connection, segment_id, key, coder, span, origin, memo, relative, actor)[0]
 
-    return project.write(work)
+    return project.write_rows(work)
 
 
 def code_turn(
@@ -144,11 +183,11 @@ def code_turn(
     """Apply `key` for `coder` to the segment or to a span given in offsets into its text,
     and say what was coded in those offsets: the turn, the span and the quoted text."""
 
-    def work(session: Session) -> AppliedCoding:
-        view, segment = _apply(session, segment_id, key, coder, span, "manual", None, True, None)
+    def work(connection: Connection) -> AppliedCoding:
+        view, segment = _apply(connection, segment_id, key, coder, span, "manual", None, True, None)
         start = segment.start_char if view.start_char is None else view.start_char
         end = segment.end_char if view.end_char is None else view.end_char
-        quoted = store.transcript_slice(session, segment.transcript_id, start, end)
+        quoted = store.transcript_slice(connection, segment.transcript_id, start, end)
         relative = None
         if view.start_char is not None:
             relative = (start - segment.start_char, end - segment.start_char)
@@ -159,11 +198,11 @@ def code_turn(
             text=quoted.strip(),
         )
 
-    return project.write(work)
+    return project.write_rows(work)
 
 
 def _apply(
-    session: Session,
+    connection: Connection,
     segment_id: int,
     key: str,
     coder: str,
@@ -172,16 +211,23 @@ def _apply(
     memo: str | None,
     relative: bool,
     actor: str | None,
-) -> tuple[CodingView, Segment]:
-    segment, code, coder_row = find_target(session, segment_id, key, coder)
-    coder_row = coder_row or roles.coder_for_write(session, coder)
+) -> tuple[CodingView, TargetSegment]:
+    segment, code, coder_row = find_target(connection, segment_id, key, coder)
+    coder_row = coder_row or roles.coder_for_write(connection, coder)
     if actor is not None and actor != coder:
-        roles.require_layer_access(session, actor, coder_row.id)
+        roles.require_layer_access(connection, actor, coder_row.id)
     start, end = check_span(segment, span, relative=relative)
-    coding = add_coding(
-        session, code, coder_row.id, segment.id, (start, end), origin=origin, memo=memo
+    view = add_coding(
+        connection,
+        code,
+        coder_row.id,
+        segment.id,
+        (start, end),
+        origin=origin,
+        coder=coder_row.name,
+        memo=memo,
     )
-    return coding_view(coding, code.key, coder_row.name), segment
+    return view, segment
 
 
 def remove_code(
@@ -200,14 +246,16 @@ def remove_code(
     `coder` must be a supervisor.
     """
 
-    def work(session: Session) -> list[CodingView]:
-        segment, code, coder_row = find_target(session, segment_id, key, coder)
-        coder_id = coder_row.id if coder_row else find_coder(session, coder)
+    def work(connection: Connection) -> list[CodingView]:
+        segment, code, coder_row = find_target(connection, segment_id, key, coder)
+        if coder_row is None:
+            raise _missing_coder(coder)
         if actor is not None and actor != coder:
-            roles.require_layer_access(session, actor, coder_id)
+            roles.require_layer_access(connection, actor, coder_row.id)
         wanted = check_span(segment, span, relative=relative) if span is not None else None
-        removed = store.delete_layer_codings(session, segment.id, coder_id, code.id, wanted)
-        if not removed and store.has_layer_codings(session, segment.id, coder_id, code.id, wanted):
+        layer = (segment.id, coder_row.id, code.id, wanted)
+        removed = store.delete_layer_codings(connection, *layer)
+        if not removed and store.has_layer_codings(connection, *layer):
             raise PermissionDenied(
                 f"The coding '{key}' by {coder} on segment {segment_id} is not yours to "
                 "remove: the server lets this login remove only its own codings (a "
@@ -215,94 +263,31 @@ def remove_code(
             )
         if not removed:
             raise NotFoundError(f"Segment {segment_id} has no coding '{key}' by {coder}.")
-        return [coding_view(coding, code.key, coder) for coding in removed]
+        return [CodingView.of(row, code.key, coder) for row in removed]
 
-    return project.write(work)
+    return project.write_rows(work)
 
 
 def delete_coding(project: Project, coding_id: int, coder: str) -> CodingView:
     """Delete one coding by id; a coder may only delete their own codings, a supervisor any."""
 
-    def work(session: Session) -> CodingView:
-        coding = session.get(Coding, coding_id)
-        if coding is None:
+    def work(connection: Connection) -> CodingView:
+        found = store.coding_by_id(connection, coding_id)
+        if found is None:
             raise NotFoundError(f"No coding {coding_id}.")
-        coder_id = find_coder(session, coder)
-        if coding.coder_id != coder_id and not roles.is_supervisor(session, coder):
+        row, key, owner = found
+        coder_row = coders.coder_row(connection, coder)
+        if coder_row is None:
+            raise _missing_coder(coder)
+        if row.coder_id != coder_row.id and not roles.is_supervisor(connection, coder):
             raise PermissionDenied(
                 f"Coding {coding_id} belongs to another coder; it was not removed."
             )
-        code = session.get(Code, coding.code_id)
-        owner = session.get_one(Coder, coding.coder_id).name
-        view = coding_view(coding, code.key if code else "?", owner)
-        session.delete(coding)
-        return view
+        store.delete_coding(connection, coding_id)
+        return CodingView.of(row, key, owner)
 
-    return project.write(work)
+    return project.write_rows(work)
 
 
-def add_memo(
-    project: Project,
-    text: str,
-    coder: str | None,
-    *,
-    segment_id: int | None = None,
-    transcript_id: int | None = None,
-    code_key: str | None = None,
-) -> MemoView:
-    """Write a memo on a segment, a transcript, a code, or (none given) the project."""
-    if not text.strip():
-        raise QualcodeError("A memo needs some text.")
-
-    def work(session: Session) -> MemoView:
-        target = "project"
-        code_id = None
-        tid = transcript_id
-        if segment_id is not None:
-            target = "segment"
-            tid = find_segment(session, segment_id).transcript_id
-        elif code_key is not None:
-            target = "code"
-            code_id = find_code(session, code_key).id
-        elif transcript_id is not None:
-            target = "transcript"
-        coder_row = roles.coder_for_write(session, coder) if coder else None
-        memo = Memo(
-            target=target,
-            transcript_id=tid,
-            segment_id=segment_id,
-            code_id=code_id,
-            coder_id=coder_row.id if coder_row else None,
-            text=text.strip(),
-        )
-        session.add(memo)
-        session.flush()
-        return MemoView(
-            id=memo.id,
-            target=target,
-            text=memo.text,
-            coder=coder,
-            segment_id=segment_id,
-            transcript_id=tid,
-            code_key=code_key,
-        )
-
-    return project.write(work)
-
-
-def list_memos(project: Project, *, segment_id: int | None = None) -> list[MemoView]:
-    def work(session: Session) -> list[MemoView]:
-        return [
-            MemoView(
-                id=memo.id,
-                target=memo.target,
-                text=memo.text,
-                coder=coder,
-                segment_id=memo.segment_id,
-                transcript_id=memo.transcript_id,
-                code_key=key,
-            )
-            for memo, coder, key in store.list_memos(session, segment_id)
-        ]
-
-    return project.read(work)
+def _missing_coder(name: str) -> NotFoundError:
+    return NotFoundError(f"No coder '{name}'. Coders are created when they first code.")

@@ -8,9 +8,8 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
-from qualcode.domain.corpus import CodingView, SegmentView, TranscriptInfo
-from qualcode.domain.turns import TurnRef, parse_turn
-from qualcode.errors import NotFoundError, QualcodeError
+from qualcode.domain.corpus import SegmentView, TranscriptInfo
+from qualcode.errors import NotFoundError
 from qualcode.services.blind import visibility
 from qualcode.services.project import Project
 from qualcode.services.roles import require_supervisor
@@ -18,7 +17,7 @@ from qualcode.store import codes as code_store
 from qualcode.store import reading
 from qualcode.store import transcripts as store
 from qualcode.store.cards import section_starts
-from qualcode.store.models import Coding, Transcript
+from qualcode.store.models import Transcript
 
 _TURNS = TypeAdapter(list[SegmentView])
 
@@ -76,31 +75,6 @@ def get_transcript(project: Project, ref: str | int) -> TranscriptInfo:
         return transcript_info(transcript, len(transcript.segments))
 
     return project.read(work)
-
-
-def segment_id(project: Project, ref: str) -> int:
-    """The segment id a person means by `606` (a segment id) or `T8:4` (transcript 8, turn 4)."""
-    parsed = parse_turn(ref)
-    if parsed is None:
-        raise QualcodeError(
-            f"'{ref}' is not a turn: give a segment id (606) or a transcript id and "
-            "turn number (T8:4)."
-        )
-    if not isinstance(parsed, TurnRef):
-        return parsed
-    return project.read(lambda session: _segment_at(session, parsed))
-
-
-def _segment_at(session: Session, ref: TurnRef) -> int:
-    transcript = find_transcript(session, ref.transcript_id)
-    found = store.segment_at(session, transcript.id, ref.ordinal) if ref.number > 0 else None
-    if found is None:
-        count = store.segment_count(session, transcript.id)
-        raise NotFoundError(
-            f"No turn {ref.number} in transcript {transcript.id} ({transcript.title}): "
-            f"its turns are 1 to {count}."
-        )
-    return found
 
 
 def delete_transcript(
@@ -197,17 +171,4 @@ def segment_views(
             }
             for sid, ordinal, start, end, start_time, end_time, speaker, role in turns
         ]
-    )
-
-
-def coding_view(coding: Coding, key: str, coder: str) -> CodingView:
-    return CodingView(
-        id=coding.id,
-        code_key=key,
-        coder=coder,
-        segment_id=coding.segment_id,
-        start_char=coding.start_char,
-        end_char=coding.end_char,
-        origin=coding.origin,
-        memo=coding.memo,
     )

@@ -14,7 +14,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from qualcode.domain.corpus import CodingView
+from qualcode.domain.coding import CodingView
 from qualcode.errors import DatabaseBusyError, QualcodeError
 from qualcode.services import card_sections, coding, segmentation, suggestions
 from qualcode.services.project import Project

@@ -1,5 +1,7 @@
 """Coder roles: who may change the codebook, delete transcripts, adjudicate, alter a layer.
 
+The rules take a Core connection (the short commands) or an ORM session alike.
+
 While a project has no supervisor at all it is in single-user mode and everyone may do
 everything (so a lone researcher never meets these rules). Once a supervisor exists, the
 rules apply and every guarded action must name its actor (`--coder`, QUALCODE_CODER).
@@ -11,28 +13,32 @@ supervisor role, and the login that owns the tables administers everything.
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
-from qualcode.domain.corpus import CoderInfo
+from sqlalchemy import Connection
+
+from qualcode.domain.coding import CoderInfo
 from qualcode.errors import NotFoundError, PermissionDenied, QualcodeError
 from qualcode.services.project import Project
-from qualcode.store import codes as store
-from qualcode.store import roles as role_store
+from qualcode.store import coders as store
 from qualcode.store import team as team_store
-from qualcode.store.models import Coder
+from qualcode.store.coders import CoderRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 CODER = "coder"
 SUPERVISOR = "supervisor"
 ROLES = (CODER, SUPERVISOR)
 
 
-def single_user(session: Session) -> bool:
+def single_user(session: Connection | Session) -> bool:
     """True while nobody is a supervisor (and the project is no team server): then no rule
     applies."""
-    return not team_store.is_team(session) and role_store.count_supervisors(session) == 0
+    return not team_store.is_team(session) and store.count_supervisors(session) == 0
 
 
-def require_supervisor(session: Session, actor: str | None, action: str) -> None:
+def require_supervisor(session: Connection | Session, actor: str | None, action: str) -> None:
     """Refuse `action` (e.g. "load a codebook") unless `actor` is a supervisor."""
     if single_user(session) or team_store.server_role(session) == team_store.OWNER:
         return
@@ -50,32 +56,32 @@ def require_supervisor(session: Session, actor: str | None, action: str) -> None
         )
 
 
-def is_supervisor(session: Session, name: str | None) -> bool:
+def is_supervisor(session: Connection | Session, name: str | None) -> bool:
     server = team_store.server_role(session)
     if server == team_store.OWNER:
         return True
-    coder = store.coder_by_name(session, name) if name else None
+    coder = store.coder_row(session, name) if name else None
     return coder is not None and _role(session, coder) == SUPERVISOR
 
 
-def require_layer_access(session: Session, actor: str | None, owner_id: int) -> None:
+def require_layer_access(session: Connection | Session, actor: str | None, owner_id: int) -> None:
     """Refuse to change the codings of coder `owner_id` unless `actor` owns them or supervises."""
     if single_user(session) or team_store.server_role(session) == team_store.OWNER:
         return
     coder = _actor(session, actor, "change codings")
     if coder.id != owner_id and _role(session, coder) != SUPERVISOR:
-        owner = session.get(Coder, owner_id)
+        owner = store.coder_by_id(session, owner_id)
         raise PermissionDenied(
             f"{coder.name} may not change the codings of {owner.name if owner else 'another coder'}"
             "; a coder changes only their own layer (supervisors adjudicate)."
         )
 
 
-def coder_for_write(session: Session, name: str) -> Coder:
+def coder_for_write(session: Connection | Session, name: str) -> CoderRow:
     """The coder `name` about to write. While nobody supervises, a coder is created on
     their first write; once someone does, only a supervisor adds coders."""
     _require_login(session, name)
-    coder = store.coder_by_name(session, name)
+    coder = store.coder_row(session, name)
     if coder is not None:
         return coder
     if not single_user(session):
@@ -83,11 +89,11 @@ def coder_for_write(session: Session, name: str) -> Coder:
             f"No coder '{name}' in this project; a supervisor adds coders with "
             "`qualcode coder add NAME`."
         )
-    return store.ensure_coder(session, name)
+    return store.add_coder(session, name)
 
 
 def require_import(
-    session: Session,
+    session: Connection | Session,
     actor: str | None,
     *,
     codebook_changed: bool,
@@ -109,14 +115,14 @@ def require_import(
         require_layer_access(session, actor, owner)
 
 
-def _actor(session: Session, actor: str | None, action: str) -> Coder:
+def _actor(session: Connection | Session, actor: str | None, action: str) -> CoderRow:
     if not actor:
         raise PermissionDenied(
             f"This project has supervisors, so to {action} say who you are: "
             "--coder NAME or QUALCODE_CODER=NAME."
         )
     _require_login(session, actor)
-    coder = store.coder_by_name(session, actor)
+    coder = store.coder_row(session, actor)
     if coder is None:
         raise PermissionDenied(
             f"No coder '{actor}' in this project; a supervisor adds coders with "
@@ -125,7 +131,7 @@ def _actor(session: Session, actor: str | None, action: str) -> Coder:
     return coder
 
 
-def _role(session: Session, coder: Coder) -> str:
+def _role(session: Connection | Session, coder: CoderRow) -> str:
     """The coder's role; on a team server, what the server makes the login."""
     server = team_store.server_role(session)
     if server in (CODER, SUPERVISOR):
@@ -133,7 +139,7 @@ def _role(session: Session, coder: Coder) -> str:
     return coder.role
 
 
-def _require_login(session: Session, name: str) -> None:
+def _require_login(session: Connection | Session, name: str) -> None:
     """On a team server, refuse acting as anyone but the login's own coder (the owner of
     the tables administers the project and may)."""
     server = team_store.server_role(session)
@@ -153,7 +159,7 @@ def _check_role(role: str) -> str:
     return role
 
 
-def coder_info(coder: Coder) -> CoderInfo:
+def coder_info(coder: CoderRow) -> CoderInfo:
     return CoderInfo(id=coder.id, name=coder.name, role=coder.role, is_consensus=coder.is_consensus)
 
 
@@ -167,11 +173,11 @@ def add_coder(
 
     def work(session: Session) -> CoderInfo:
         require_supervisor(session, actor, "add coders")
-        if store.coder_by_name(session, name.strip()) is not None:
+        if store.coder_row(session, name.strip()) is not None:
             raise QualcodeError(
                 f"Coder '{name.strip()}' already exists; change a role with `qualcode coder role`."
             )
-        return coder_info(store.ensure_coder(session, name.strip(), role))
+        return coder_info(store.add_coder(session, name.strip(), role))
 
     return project.write(work)
 
@@ -187,16 +193,16 @@ def set_role(project: Project, name: str, role: str, *, actor: str | None = None
                 "On a team server a role is the login's group role: as the tables' owner, run "
                 f"`qualcode team add-login {name} --role {role}`."
             )
-        coder = store.coder_by_name(session, name)
+        coder = store.coder_row(session, name)
         if coder is None:
             raise NotFoundError(f"No coder '{name}'. List them with `qualcode coder list`.")
-        last = coder.role == SUPERVISOR and role_store.count_supervisors(session) == 1
+        last = coder.role == SUPERVISOR and store.count_supervisors(session) == 1
         if last and role != SUPERVISOR:
             raise QualcodeError(
                 f"{name} is the last supervisor; make someone else a supervisor first."
             )
-        role_store.set_role(session, coder, role)
-        return coder_info(coder)
+        store.set_role(session, coder.id, role)
+        return coder_info(coder._replace(role=role))
 
     return project.write(work)
 

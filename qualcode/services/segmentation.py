@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
-from qualcode.services.coding import find_segment
+from qualcode.services.finders import find_segment
 from qualcode.services.project import Project
 from qualcode.store import codings as store
 from qualcode.store import segments as segment_store

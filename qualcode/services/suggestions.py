@@ -9,14 +9,14 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from qualcode.codebook.files import bundled_codebook_path, load_codebook
-from qualcode.domain.corpus import CodingView
+from qualcode.domain.coding import CodingView
 from qualcode.domain.scope import is_moderator
 from qualcode.domain.suggestion import CodeScore, SuggestionView, SuggestRun, TextSuggestions
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.blind import hides_other_layers
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.coding import add_coding
-from qualcode.services.corpus import coding_view, find_transcript
+from qualcode.services.corpus import find_transcript
 from qualcode.services.project import Project
 from qualcode.services.roles import coder_for_write
 from qualcode.services.scope import study_moderator_roles
@@ -221,11 +221,16 @@ def accept_suggestion(project: Project, suggestion_id: int, coder: str) -> Codin
 
     def work(session: Session) -> CodingView:
         suggestion, code = _own_suggestion(session, suggestion_id, coder)
-        coding = add_coding(
-            session, code, suggestion.coder_id, suggestion.segment_id, origin="suggestion"
+        view = add_coding(
+            session,
+            code,
+            suggestion.coder_id,
+            suggestion.segment_id,
+            origin="suggestion",
+            coder=coder,
         )
         store.set_status(suggestion, "accepted")
-        return coding_view(coding, code.key, coder)
+        return view
 
     return project.write(work)
 

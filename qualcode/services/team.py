@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from qualcode.errors import PermissionDenied, QualcodeError
 from qualcode.services.project import Project
 from qualcode.services.roles import CODER, ROLES, SUPERVISOR
-from qualcode.store import codes as code_store
-from qualcode.store import roles as role_store
+from qualcode.store import coders as coder_store
 from qualcode.store import team as team_store
+
+if TYPE_CHECKING:  # every command asks `acting_coder`, in Core: no ORM import for it
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 CODER_ROLE = "qualcode_coder"
 SUPERVISOR_ROLE = "qualcode_supervisor"
@@ -98,11 +100,11 @@ def add_login(
         if not team_store.is_team(session):
             raise QualcodeError("Run `qualcode team setup` first: it creates the group roles.")
         _require_owner(session, "add logins")
-        found = code_store.coder_by_name(session, name)
+        found = coder_store.coder_row(session, name)
         if found is None:
-            code_store.ensure_coder(session, name, role)
+            coder_store.add_coder(session, name, role)
         elif found.role != role:
-            role_store.set_role(session, found, role)
+            coder_store.set_role(session, found.id, role)
         team_store.add_login(session, login, name, supervisor=role == SUPERVISOR, password=password)
         return TeamLogin(login, name, role)
 
@@ -115,7 +117,7 @@ def acting_coder(project: Project, claimed: str | None) -> str | None:
     if project.engine.dialect.name != "postgresql":
         return claimed
 
-    def work(session: Session) -> str | None:
+    def work(session: Connection) -> str | None:
         if not team_store.is_team(session):
             return claimed
         own = team_store.login_coder(session)
@@ -128,7 +130,8 @@ def acting_coder(project: Project, claimed: str | None) -> str | None:
             f"QUALCODE_CODER cannot name '{claimed}'; to act as {claimed}, log in as {claimed}."
         )
 
-    return project.read(work)
+    with project.engine.connect() as connection:
+        return work(connection)
 
 
 def _require_server(project: Project) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from qualcode.store import coders
+from qualcode.store.coding_rows import ACTIVE_CODEBOOK_ID
 from qualcode.store.models import Code, Codebook, Coder, Coding, Setting
-
-ACTIVE_CODEBOOK = "active_codebook"
 
 
 def get_setting(session: Session, key: str) -> dict | None:
@@ -26,17 +25,6 @@ def put_setting(session: Session, key: str, value: dict) -> None:
 
 def codebook_by_name(session: Session, name: str) -> Codebook | None:
     return session.scalar(select(Codebook).where(Codebook.name == name))
-
-
-# The id of the active codebook: the one named in the settings, else the most recently loaded
-# one. A SQL expression, so that writes can find a code of it in the same query.
-ACTIVE_CODEBOOK_ID = func.coalesce(
-    select(Codebook.id)
-    .join(Setting, Setting.key == ACTIVE_CODEBOOK)
-    .where(Codebook.name == Setting.value["name"].as_string())
-    .scalar_subquery(),
-    select(Codebook.id).order_by(Codebook.loaded_at.desc()).limit(1).scalar_subquery(),
-)
 
 
 def active_codebook(session: Session) -> Codebook | None:
@@ -136,19 +124,8 @@ def coder_by_name(session: Session, name: str) -> Coder | None:
 def ensure_coder(
     session: Session, name: str, role: str = "coder", *, consensus: bool = False
 ) -> Coder:
-    coder = coder_by_name(session, name)
-    if coder is None:
-        coder = Coder(name=name, role=role, is_consensus=consensus)
-        try:  # a savepoint: a concurrent first write by the same coder may have won the race
-            with session.begin_nested():
-                session.add(coder)
-                session.flush()
-        except IntegrityError:
-            found = coder_by_name(session, name)
-            if found is None:
-                raise
-            return found
-    return coder
+    """The coder `name` as an ORM object, created (with `role`) if missing."""
+    return session.get_one(Coder, coders.add_coder(session, name, role, consensus=consensus).id)
 
 
 def list_coders(session: Session) -> list[Coder]:

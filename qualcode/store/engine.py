@@ -8,13 +8,15 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from qualcode.errors import DatabaseBusyError, PermissionDenied, QualcodeError
+
+if TYPE_CHECKING:  # the ORM is imported only by the commands that use it
+    from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # PostgreSQL waits for a lock this long per attempt, then says so (55P03) and the attempt is
@@ -101,8 +103,10 @@ def _is_memory(dbapi_connection: sqlite3.Connection) -> bool:
     return not row or not row[2]
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(bind: Engine | Connection) -> sessionmaker[Session]:
+    from sqlalchemy.orm import sessionmaker
+
+    return sessionmaker(bind, expire_on_commit=False)
 
 
 def is_busy_error(error: OperationalError) -> bool:

@@ -1,4 +1,8 @@
-"""SQLAlchemy 2 typed models: the tables named in DESIGN.md (the names are a contract)."""
+"""SQLAlchemy 2 typed models: the tables named in DESIGN.md (the names are a contract).
+
+The tables of the everyday commands are Core tables in `qualcode.store.tables`, mapped here;
+the others are declared here.
+"""
 
 from __future__ import annotations
 
@@ -6,55 +10,40 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
-    Boolean,
-    Date,
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
-    func,
-    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from qualcode.store import tables
+from qualcode.store.tables import now as _now
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    metadata = tables.metadata
     type_annotation_map = {dict: JSON, list: JSON}  # noqa: RUF012 - SQLAlchemy API
 
 
-def _now() -> datetime:
-    return datetime.now().astimezone()
-
-
 class Transcript(Base):
-    __tablename__ = "transcript"
+    __table__ = tables.transcript
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(300))
-    source_name: Mapped[str] = mapped_column(String(500))
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    text: Mapped[str] = mapped_column(Text)
-    language: Mapped[str] = mapped_column(String(8), default="en")
-    department: Mapped[str | None] = mapped_column(String(200), index=True)
-    group_kind: Mapped[str | None] = mapped_column(String(100))
-    recorded_on: Mapped[date | None] = mapped_column(Date)
-    attributes: Mapped[dict] = mapped_column(default=dict)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    id: Mapped[int]
+    title: Mapped[str]
+    source_name: Mapped[str]
+    sha256: Mapped[str]
+    text: Mapped[str]
+    language: Mapped[str]
+    department: Mapped[str | None]
+    group_kind: Mapped[str | None]
+    recorded_on: Mapped[date | None]
+    attributes: Mapped[dict]
+    imported_at: Mapped[datetime]
 
     speakers: Mapped[list[Speaker]] = relationship(
         back_populates="transcript", cascade="all, delete-orphan", passive_deletes=True
@@ -68,119 +57,93 @@ class Transcript(Base):
 
 
 class Speaker(Base):
-    __tablename__ = "speaker"
-    __table_args__ = (UniqueConstraint("transcript_id", "label"),)
+    __table__ = tables.speaker
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    transcript_id: Mapped[int] = mapped_column(
-        ForeignKey("transcript.id", ondelete="CASCADE"), index=True
-    )
-    label: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str | None] = mapped_column(String(200))
+    id: Mapped[int]
+    transcript_id: Mapped[int]
+    label: Mapped[str]
+    role: Mapped[str | None]
 
     transcript: Mapped[Transcript] = relationship(back_populates="speakers")
 
 
 class Segment(Base):
-    __tablename__ = "segment"
-    __table_args__ = (Index("ix_segment_transcript_ordinal", "transcript_id", "ordinal"),)
+    __table__ = tables.segment
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcript.id", ondelete="CASCADE"))
-    speaker_id: Mapped[int | None] = mapped_column(
-        ForeignKey("speaker.id", ondelete="SET NULL"), index=True
-    )
-    ordinal: Mapped[int] = mapped_column(Integer)
-    start_char: Mapped[int] = mapped_column(Integer)
-    end_char: Mapped[int] = mapped_column(Integer)
-    word_count: Mapped[int] = mapped_column(Integer, default=0)
-    start_time: Mapped[float | None] = mapped_column(Float)
-    end_time: Mapped[float | None] = mapped_column(Float)
+    id: Mapped[int]
+    transcript_id: Mapped[int]
+    speaker_id: Mapped[int | None]
+    ordinal: Mapped[int]
+    start_char: Mapped[int]
+    end_char: Mapped[int]
+    word_count: Mapped[int]
+    start_time: Mapped[float | None]
+    end_time: Mapped[float | None]
 
     transcript: Mapped[Transcript] = relationship(back_populates="segments")
     speaker: Mapped[Speaker | None] = relationship()
 
 
 class Codebook(Base):
-    __tablename__ = "codebook"
+    __table__ = tables.codebook
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    title: Mapped[str] = mapped_column(String(300), default="")
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    source_path: Mapped[str | None] = mapped_column(String(1000))
-    favourites: Mapped[list] = mapped_column(default=list)
-    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    id: Mapped[int]
+    name: Mapped[str]
+    title: Mapped[str]
+    version: Mapped[int]
+    content_hash: Mapped[str]
+    source_path: Mapped[str | None]
+    favourites: Mapped[list]
+    loaded_at: Mapped[datetime]
 
 
 class Code(Base):
-    __tablename__ = "code"
-    __table_args__ = (UniqueConstraint("codebook_id", "key"),)
+    __table__ = tables.code
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    codebook_id: Mapped[int] = mapped_column(ForeignKey("codebook.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(200))
-    name: Mapped[str] = mapped_column(String(200))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("code.id", ondelete="SET NULL"))
-    definition: Mapped[str] = mapped_column(Text, default="")
-    include: Mapped[list] = mapped_column(default=list)
-    exclude: Mapped[list] = mapped_column(default=list)
-    examples: Mapped[list] = mapped_column(default=list)
-    terms: Mapped[dict] = mapped_column(default=dict)
-    color: Mapped[str] = mapped_column(String(16), default="#888888")
-    is_open: Mapped[bool] = mapped_column(Boolean, default=False)
-    retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    sort_order: Mapped[int] = mapped_column(Integer, default=0)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("coder.id", ondelete="SET NULL"))
-    # From a REFI-QDA file: its GUID there, and whether the file gave a colour.
-    refi_guid: Mapped[str | None] = mapped_column(String(36))
-    color_given: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    id: Mapped[int]
+    codebook_id: Mapped[int]
+    key: Mapped[str]
+    name: Mapped[str]
+    parent_id: Mapped[int | None]
+    definition: Mapped[str]
+    include: Mapped[list]
+    exclude: Mapped[list]
+    examples: Mapped[list]
+    terms: Mapped[dict]
+    color: Mapped[str]
+    is_open: Mapped[bool]
+    retired: Mapped[bool]
+    sort_order: Mapped[int]
+    created_by: Mapped[int | None]
+    refi_guid: Mapped[str | None]
+    color_given: Mapped[bool]
 
 
 class Coder(Base):
-    __tablename__ = "coder"
+    __table__ = tables.coder
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    role: Mapped[str] = mapped_column(String(20), default="coder")
-    is_consensus: Mapped[bool] = mapped_column(Boolean, default=False)
-    refi_guid: Mapped[str | None] = mapped_column(String(36))
+    id: Mapped[int]
+    name: Mapped[str]
+    role: Mapped[str]
+    is_consensus: Mapped[bool]
+    refi_guid: Mapped[str | None]
 
 
 class Coding(Base):
-    __tablename__ = "coding"
+    __table__ = tables.coding
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="CASCADE"), index=True)
-    code_id: Mapped[int] = mapped_column(ForeignKey("code.id", ondelete="CASCADE"), index=True)
-    segment_id: Mapped[int] = mapped_column(
-        ForeignKey("segment.id", ondelete="CASCADE"), index=True
-    )
-    start_char: Mapped[int | None] = mapped_column(Integer)
-    end_char: Mapped[int | None] = mapped_column(Integer)
-    origin: Mapped[str] = mapped_column(String(20), default="manual")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=_now, onupdate=_now
-    )
-    memo: Mapped[str | None] = mapped_column(Text)
-    # From a REFI-QDA file: the Coding's GUID and its PlainTextSelection's.
-    refi_guid: Mapped[str | None] = mapped_column(String(36))
-    refi_selection_guid: Mapped[str | None] = mapped_column(String(36))
-
-
-# A whole-turn coding has NULL span columns; NULLs never collide in a unique index, so the
-# index coalesces them to -1 (portable: SQLite and PostgreSQL both index expressions).
-Index(
-    "uq_coding_layer_unit",
-    Coding.coder_id,
-    Coding.code_id,
-    Coding.segment_id,
-    func.coalesce(Coding.start_char, -1),
-    func.coalesce(Coding.end_char, -1),
-    unique=True,
-)
+    id: Mapped[int]
+    coder_id: Mapped[int]
+    code_id: Mapped[int]
+    segment_id: Mapped[int]
+    start_char: Mapped[int | None]
+    end_char: Mapped[int | None]
+    origin: Mapped[str]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    memo: Mapped[str | None]
+    refi_guid: Mapped[str | None]
+    refi_selection_guid: Mapped[str | None]
 
 
 class TranscriptDone(Base):
@@ -254,10 +217,10 @@ class Adjudication(Base):
 class Setting(Base):
     """Project-wide settings such as blind mode and the active codebook."""
 
-    __tablename__ = "setting"
+    __table__ = tables.setting
 
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[dict] = mapped_column(default=dict)
+    key: Mapped[str]
+    value: Mapped[dict]
 
 
 class RefiObject(Base):

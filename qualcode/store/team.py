@@ -2,75 +2,98 @@
 set-up itself (the SQL lives in `qualcode.store.team_sql`).
 
 Every command asks whether team mode is on, so the cache modules (and the PostgreSQL
-dialect they pull in) are imported only where a cache is written.
+dialect they pull in) are imported only where a cache is written, and the questions are asked
+in Core: they take a Core connection (the short commands) or an ORM session alike, and what
+they read once is kept for that connection or session.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, inspect, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, inspect, select, text
 
 from qualcode.domain.layer import MODEL_ROLE
 from qualcode.store import team_sql
-from qualcode.store.codes import get_setting, put_setting
+from qualcode.store.tables import setting
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 TEAM = "team"  # the setting `qualcode team setup` writes: role names and login mapping
 OWNER = "owner"  # the server role of the login that owns the tables
-_CACHED = "qualcode_team"  # session.info keys: what is read once per session
+_CACHED = "qualcode_team"  # keys of what is read once per session (or connection)
 _CACHED_ROLE = "qualcode_server_role"
+_PER_CONNECTION: WeakKeyDictionary[Connection, dict[str, Any]] = WeakKeyDictionary()
 
 
-def settings(session: Session) -> dict[str, Any] | None:
+def _cache(db: Connection | Session) -> dict[str, Any]:
+    """What this session or connection has read already (a connection's `info` would outlive
+    it in the pool)."""
+    if isinstance(db, Connection):
+        return _PER_CONNECTION.setdefault(db, {})
+    return db.info
+
+
+def _dialect(db: Connection | Session) -> str:
+    return db.dialect.name if isinstance(db, Connection) else db.get_bind().dialect.name
+
+
+def settings(session: Connection | Session) -> dict[str, Any] | None:
     """The team setting on a PostgreSQL project set up for a team, else None."""
-    if session.get_bind().dialect.name != "postgresql":
+    if _dialect(session) != "postgresql":
         return None
-    if _CACHED not in session.info:
-        session.info[_CACHED] = get_setting(session, TEAM)
-    found: dict[str, Any] | None = session.info[_CACHED]
+    cache = _cache(session)
+    if _CACHED not in cache:
+        query = select(setting.c.value).where(setting.c.key == TEAM)
+        cache[_CACHED] = session.execute(query).scalar()
+    found: dict[str, Any] | None = cache[_CACHED]
     return found
 
 
-def is_team(session: Session) -> bool:
+def is_team(session: Connection | Session) -> bool:
     return settings(session) is not None
 
 
-def login(session: Session) -> str:
+def login(session: Connection | Session) -> str:
     """The server's name for who is connected (`current_user`)."""
-    return str(session.scalar(select(func.current_user())))
+    return str(session.execute(select(func.current_user())).scalar())
 
 
-def login_coder(session: Session) -> str:
+def login_coder(session: Connection | Session) -> str:
     """The coder name the connected login acts as: its mapping, else the login's own name."""
     who = login(session)
     mapped = (settings(session) or {}).get("logins", {}).get(who)
     return str(mapped) if mapped else who
 
 
-def in_role(session: Session, role: str) -> bool:
+def in_role(session: Connection | Session, role: str) -> bool:
     """True when the connected login is (directly or through groups) a member of `role`."""
-    return bool(session.scalar(select(func.pg_has_role(func.current_user(), role, "MEMBER"))))
+    return bool(
+        session.execute(select(func.pg_has_role(func.current_user(), role, "MEMBER"))).scalar()
+    )
 
 
-def server_role(session: Session) -> str | None:
+def server_role(session: Connection | Session) -> str | None:
     """In team mode, what the server makes the connected login: OWNER, "supervisor" (a
     member of the supervisor role) or "coder"; None outside team mode."""
     found = settings(session)
     if found is None:
         return None
-    if _CACHED_ROLE not in session.info:
+    cache = _cache(session)
+    if _CACHED_ROLE not in cache:
         if owns_tables(session):
             role = OWNER
         elif in_role(session, found["supervisor_role"]):
             role = "supervisor"
         else:
             role = "coder"
-        session.info[_CACHED_ROLE] = role
-    return str(session.info[_CACHED_ROLE])
+        cache[_CACHED_ROLE] = role
+    return str(cache[_CACHED_ROLE])
 
 
-def group_role(session: Session) -> str | None:
+def group_role(session: Connection | Session) -> str | None:
     """The team group role (supervisor's first) the connected login is in, else None."""
     found = settings(session)
     if found is None:
@@ -81,7 +104,7 @@ def group_role(session: Session) -> str | None:
     return None
 
 
-def owns_tables(session: Session) -> bool:
+def owns_tables(session: Connection | Session) -> bool:
     """True when the connected login may set the project up: it owns the coder table (or is
     a superuser)."""
     row = session.execute(
@@ -97,6 +120,7 @@ def set_up(session: Session, coder: str, supervisor: str) -> list[str]:
     """Create the roles, GRANTs, policies and functions; record the role names. Returns the
     tables of the schema."""
     from qualcode.store import coding_summary, search
+    from qualcode.store.codes import get_setting, put_setting
 
     schema = str(session.scalar(select(func.current_schema())))
     tables = sorted(inspect(session.connection()).get_table_names(schema=schema))
@@ -132,6 +156,8 @@ def add_login(
     group, other = found["supervisor_role"], found["coder_role"]
     if not supervisor:
         group, other = other, group
+    from qualcode.store.codes import put_setting
+
     _execute(session, team_sql.login_statements(login_name, group, other, password))
     logins = dict(found.get("logins", {}))
     if coder != login_name:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from qualcode.domain.imports import ImportSpec
 from qualcode.domain.transcript import ParsedTranscript, layout
-from qualcode.store import transcript_insert_pg
+from qualcode.store import tables, transcript_insert_pg
 from qualcode.store.models import Coding, Segment, Speaker, Transcript
 
-_TRANSCRIPT = cast(Table, Transcript.__table__)
+_TRANSCRIPT = tables.transcript
 _INSERT_TRANSCRIPT = _TRANSCRIPT.insert().returning(_TRANSCRIPT.c.id)
 _SEGMENT_COLUMNS = (
     "transcript_id",

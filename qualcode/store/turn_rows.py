@@ -16,14 +16,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qualcode.errors import QualcodeError
-from qualcode.store.models import Adjudication, Coding, Memo, Section, Segment, Suggestion
+from qualcode.store import tables
+from qualcode.store.models import Adjudication, Coding, Memo, Section, Suggestion
 from qualcode.store.transcripts import renumber_from
 
 Row = Mapping[str, Any]
-SEGMENT: Table = Segment.__table__  # type: ignore[assignment]
+SEGMENT = tables.segment
 # Every table whose rows point at segments, in the order rows are inserted.
 DEPENDANTS: dict[str, Table] = {
-    model.__tablename__: model.__table__  # type: ignore[misc]
+    model.__table__.name: model.__table__  # type: ignore[attr-defined, misc]
     for model in (Coding, Memo, Suggestion, Adjudication, Section)
 }
 TABLES: dict[str, Table] = {"segment": SEGMENT, **DEPENDANTS}

@@ -117,6 +117,20 @@ def test_everyday_commands_load_no_heavy_library_and_no_codebook_reader(
     }
 
 
+@pytest.mark.parametrize("command", ["code", "uncode"])
+def test_the_coding_path_runs_on_core_without_orm_or_migrations(demo_db: str, command: str) -> None:
+    if command == "uncode":
+        loaded("code", "3", "temporality.breaks", "--db", demo_db)
+    status, out, modules = loaded(command, "T1:3", "temporality.breaks", "--db", demo_db)
+    assert status == 0, out
+    assert not tops(modules) & {*HEAVY, "alembic", "yaml"}
+    # No ORM and no mapped models: applying and removing a code are Core statements. (The
+    # domain's pydantic views are not loaded either; typer itself imports pydantic to
+    # convert its arguments.)
+    assert not {name for name in modules if name.startswith("sqlalchemy.orm")}
+    assert not modules & {"qualcode.store.models", "qualcode.domain.corpus"}
+
+
 def test_the_coding_path_codes_from_the_database(demo_db: str) -> None:
     status, out, _ = loaded("code", "1", "temporality.breaks", "--db", demo_db)
     assert status == 0, out

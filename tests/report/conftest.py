@@ -15,7 +15,8 @@ import pytest
 
 from qualcode.domain.imports import ImportSpec
 from qualcode.services import codebooks, importing
-from qualcode.services.coding import add_memo, apply_code
+from qualcode.services.coding import apply_code
+from qualcode.services.memos import add_memo
 from qualcode.services.project import Project
 
 CODEBOOK = Path(__file__).resolve().parents[2] / "codebooks" / "three_concepts.yaml"

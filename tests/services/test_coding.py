@@ -8,7 +8,7 @@ import pytest
 
 from qualcode.domain.corpus import SegmentView
 from qualcode.errors import NotFoundError, QualcodeError
-from qualcode.services import coding, corpus, segmentation
+from qualcode.services import coding, corpus, memos, segmentation
 from qualcode.services.project import Project
 from qualcode.store.models import Transcript
 
@@ -81,11 +81,11 @@ def test_unknown_segment_code_or_coder_is_a_clear_error(coded_project: Project, 
 
 
 def test_memos_attach_to_segments(coded_project: Project, turns) -> None:
-    memo = coding.add_memo(coded_project, "Lunch is a theme here.", "anna", segment_id=turns[1].id)
+    memo = memos.add_memo(coded_project, "Lunch is a theme here.", "anna", segment_id=turns[1].id)
     assert memo.target == "segment"
     assert corpus.segments(coded_project, 1)[1].memos == ["Lunch is a theme here."]
     with pytest.raises(QualcodeError):
-        coding.add_memo(coded_project, "  ", "anna")
+        memos.add_memo(coded_project, "  ", "anna")
 
 
 def test_split_keeps_codings_with_their_text_and_join_restores_them(

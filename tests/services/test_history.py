@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from qualcode.errors import QualcodeError
-from qualcode.services import coding, corpus, suggestions
+from qualcode.services import coding, corpus, memos, suggestions
 from qualcode.services.history import CodingHistory
 from qualcode.services.project import Project
 from qualcode.store import codes as code_store
@@ -171,7 +171,7 @@ def busy_turns(coded_project: Project, turns) -> Project:
         "ben",
         span=(third.start_char + 2, third.start_char + 20),
     )
-    coding.add_memo(coded_project, "paper again", "ben", segment_id=third.id)
+    memos.add_memo(coded_project, "paper again", "ben", segment_id=third.id)
     suggest(coded_project, second.id, "jobcrafting.task")
     suggest(coded_project, third.id, "temporality.interruptions", status="rejected")
     return coded_project

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qualcode.services import blind, codebooks, coding, corpus, reading, segmentation
+from qualcode.services import blind, codebooks, coding, corpus, memos, reading, segmentation
 from qualcode.services.project import Project
 
 CODER = "anna"
@@ -13,7 +13,7 @@ def test_segments_carry_the_codings_asked_for_and_the_memos(coded_project: Proje
     coding.apply_code(coded_project, turns[1].id, "temporality.breaks", CODER, span=span)
     coding.apply_code(coded_project, turns[2].id, "jobcrafting.workarounds", CODER)
     coding.apply_code(coded_project, turns[2].id, "temporality.breaks", "bo")
-    coding.add_memo(coded_project, "paper list", "bo", segment_id=turns[2].id)
+    memos.add_memo(coded_project, "paper list", "bo", segment_id=turns[2].id)
     everyone = corpus.segments(coded_project, 1)
     assert [(v.id, v.text) for v in everyone] == [(t.id, t.text) for t in turns]
     assert [(c.coder, c.code_key, c.start_char, c.end_char) for c in everyone[1].codings] == [
@@ -36,7 +36,7 @@ def test_change_stamp_moves_with_codings_memos_and_segments(coded_project: Proje
     stamps = [reading.change_stamp(coded_project, 1, CODER)]
     coding.apply_code(coded_project, turns[1].id, "temporality.breaks", CODER)
     stamps.append(reading.change_stamp(coded_project, 1, CODER))
-    coding.add_memo(coded_project, "note", CODER, segment_id=turns[1].id)
+    memos.add_memo(coded_project, "note", CODER, segment_id=turns[1].id)
     stamps.append(reading.change_stamp(coded_project, 1, CODER))
     segmentation.split_turn(coded_project, turns[1].id, turns[1].start_char + 5)
     stamps.append(reading.change_stamp(coded_project, 1, CODER))
@@ -54,8 +54,8 @@ def test_code_counts_are_the_coders_own(coded_project: Project, turns) -> None:
 
 
 def test_blind_mode_hides_other_coders_memos(coded_project: Project, turns) -> None:
-    coding.add_memo(coded_project, "anna's thought", "anna", segment_id=turns[1].id)
-    coding.add_memo(coded_project, "ben's thought", "ben", segment_id=turns[1].id)
+    memos.add_memo(coded_project, "anna's thought", "anna", segment_id=turns[1].id)
+    memos.add_memo(coded_project, "ben's thought", "ben", segment_id=turns[1].id)
     seen = reading.coder_turns(coded_project, 1, "anna")[1].memos
     assert seen == ["anna's thought", "ben's thought"]
     blind.set_blind_mode(coded_project, True, actor=None)

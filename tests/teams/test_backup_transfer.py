@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from qualcode.cli import app
 from qualcode.errors import InputError, PermissionDenied, QualcodeError
-from qualcode.services import backup, coding, corpus, roles, transfer
+from qualcode.services import backup, coding, corpus, memos, roles, transfer
 from qualcode.services.project import Project, open_project
 from qualcode.store import transfer as transfer_store
 
@@ -26,7 +26,7 @@ def fingerprints(project: Project) -> dict[str, tuple[int, str]]:
 def coded(team_project: Project) -> Project:
     coding.apply_code(team_project, 2, CODE, "kim", memo="lunch")
     coding.apply_code(team_project, 3, "jobcrafting", "kim", span=(120, 140))
-    coding.add_memo(team_project, "Rota changes are a theme.", "kim", segment_id=4)
+    memos.add_memo(team_project, "Rota changes are a theme.", "kim", segment_id=4)
     return team_project
 
 

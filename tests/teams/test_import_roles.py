@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from qualcode.cli import app
 from qualcode.errors import PermissionDenied
-from qualcode.services import codebooks, coding, corpus, done, exchange, roles
+from qualcode.services import codebooks, coding, corpus, done, exchange, memos, roles
 from qualcode.services.project import Project
 from qualcode.store.models import Code, Coding, Memo
 
@@ -86,7 +86,7 @@ def test_coding_as_an_unknown_coder_does_not_create_one(supervised: Project) -> 
     with pytest.raises(PermissionDenied, match="No coder 'ghost' in this project"):
         coding.apply_code(supervised, 3, CODE, "ghost")
     with pytest.raises(PermissionDenied, match="No coder 'ghost'"):
-        coding.add_memo(supervised, "A note.", "ghost", segment_id=3)
+        memos.add_memo(supervised, "A note.", "ghost", segment_id=3)
     with pytest.raises(PermissionDenied, match="No coder 'ghost'"):
         codebooks.create_open_code(supervised, "Night work", "ghost")
     with pytest.raises(PermissionDenied, match="No coder 'ghost'"):

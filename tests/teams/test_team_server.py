@@ -31,6 +31,7 @@ from qualcode.services import (
     done,
     exchange,
     importing,
+    memos,
     quotes,
     roles,
     team,
@@ -103,7 +104,7 @@ def seeded(team_db: Team) -> Team:
     as_kim = open_project(team_db.url["kim"])
     try:
         coding.code_turn(as_anna, 2, "temporality.breaks", team_db.name["anna"])
-        coding.add_memo(as_anna, "anna's memo", team_db.name["anna"], segment_id=2)
+        memos.add_memo(as_anna, "anna's memo", team_db.name["anna"], segment_id=2)
         coding.code_turn(as_sam, 3, "jobcrafting.workarounds", team_db.name["sam"])
         coding.code_turn(as_kim, 4, "temporality.reorganisation", team_db.name["kim"])
     finally:
@@ -215,7 +216,7 @@ def test_a_coder_login_does_what_the_app_allows(seeded: Team) -> None:
     me = seeded.name["kim"]
     try:
         coding.code_turn(kim, 2, "temporality.interruptions", me)
-        memo = coding.add_memo(kim, "phones", me, segment_id=2)
+        memo = memos.add_memo(kim, "phones", me, segment_id=2)
         opened = codebooks.create_open_code(kim, "IT system", me)
         coding.code_turn(kim, 3, opened.key, me)
         done.mark_done(kim, 1, me)

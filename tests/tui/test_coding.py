@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qualcode.services import codebooks, coding, corpus
+from qualcode.services import codebooks, coding, corpus, memos
 from qualcode.tui.modals.code_picker import CodePicker
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.widgets.transcript_view import TranscriptView
@@ -180,7 +180,7 @@ async def test_undo_and_redo_split_and_join(make_app, settle, layer, workbench_p
         "ben",
         span=(third.start_char + 2, third.start_char + 8),
     )
-    coding.add_memo(workbench_project, "a paper list", CODER, segment_id=third.id)
+    memos.add_memo(workbench_project, "a paper list", CODER, segment_id=third.id)
     unsplit = all_codings(workbench_project)
     app = make_app()
     async with app.run_test() as pilot:
@@ -243,7 +243,7 @@ async def test_memo_is_saved_and_shown(make_app, settle, workbench_project) -> N
         await settle(pilot)
         turn = corpus.segments(workbench_project, 1)[2]
         assert turn.memos == ["Paper list as a parallel system"]
-        assert [memo.coder for memo in coding.list_memos(workbench_project)] == [CODER]
+        assert [memo.coder for memo in memos.list_memos(workbench_project)] == [CODER]
         assert screen.view.turns[2].memos == turn.memos
         assert screen.query_one("#memos").display
 

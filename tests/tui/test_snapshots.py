@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 
-from qualcode.services import coding, corpus
+from qualcode.services import coding, corpus, memos
 from qualcode.services.project import Project
 
 from .conftest import CODER
@@ -38,7 +38,7 @@ def coded(workbench_project: Project) -> Project:
     )
     coding.apply_code(workbench_project, turns[1].id, "temporality.interruptions", CODER)
     coding.apply_code(workbench_project, turns[2].id, "jobcrafting.workarounds", CODER)
-    coding.add_memo(workbench_project, "A parallel system on paper.", CODER, segment_id=turns[2].id)
+    memos.add_memo(workbench_project, "A parallel system on paper.", CODER, segment_id=turns[2].id)
     return workbench_project
 
 

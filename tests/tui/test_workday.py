@@ -11,7 +11,8 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Tree
 
-from qualcode.domain.corpus import CodingView, SegmentView
+from qualcode.domain.coding import CodingView
+from qualcode.domain.corpus import SegmentView
 from qualcode.services import coding, corpus, done
 from qualcode.tui.modals.code_picker import Choice, CodePicker
 from qualcode.tui.modals.text_prompt import TextPrompt

@@ -14,6 +14,7 @@ from qualcode.exchange.refi.description import CodeText, unpack_description
 from qualcode.exchange.refi.model import RefiCode
 from qualcode.exchange.refi.summary import ImportSummary
 from qualcode.store import codes as code_store
+from qualcode.store.coding_rows import ACTIVE_CODEBOOK
 from qualcode.store.models import Code, Codebook
 
 FALLBACK_COLOR = "#7f7f7f"
@@ -141,7 +142,7 @@ def target_codebook(session: Session, name: str | None, fallback: str, data: byt
         )
         session.add(book)
         session.flush()
-        code_store.put_setting(session, code_store.ACTIVE_CODEBOOK, {"name": book.name})
+        code_store.put_setting(session, ACTIVE_CODEBOOK, {"name": book.name})
     return book
 
 

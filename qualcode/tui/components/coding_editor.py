@@ -15,10 +15,11 @@ from collections.abc import Callable
 from textual.message import Message
 from textual.widget import Widget
 
-from qualcode.domain.corpus import CodebookInfo, CodingView, SegmentView
+from qualcode.domain.coding import CodingView
+from qualcode.domain.corpus import CodebookInfo, SegmentView
 from qualcode.domain.suggestion import SuggestionView
 from qualcode.errors import QualcodeError
-from qualcode.services import codebooks, coding, suggestions
+from qualcode.services import codebooks, memos, suggestions
 from qualcode.services.history import Change, CodingHistory
 from qualcode.services.project import Project
 from qualcode.tui.components.messages import Failed
@@ -209,7 +210,7 @@ class CodingEditor(Widget):
         project, saver, coder = self._project, self._saver, self._coder
         if project is not None and saver is not None and text:
             saver.submit(
-                lambda: coding.add_memo(project, text, coder, segment_id=turn.id),
+                lambda: memos.add_memo(project, text, coder, segment_id=turn.id),
                 lambda _memo: self.post_message(self.MemoSaved(turn.id, text)),
             )
 

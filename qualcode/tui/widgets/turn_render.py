@@ -20,7 +20,8 @@ from rich.style import Style
 from textual.color import Color
 from textual.strip import Strip
 
-from qualcode.domain.corpus import CodingView, SectionStart, SegmentView
+from qualcode.domain.coding import CodingView
+from qualcode.domain.corpus import SectionStart, SegmentView
 from qualcode.domain.spans import snap_to_words
 from qualcode.domain.turns import clock
 

@@ -10,9 +10,10 @@ import pytest
 
 from qualcode.domain.imports import ImportSpec
 from qualcode.services.codebooks import load_codebook_file
-from qualcode.services.coding import add_memo, apply_code
+from qualcode.services.coding import apply_code
 from qualcode.services.corpus import segments
 from qualcode.services.importing import import_files
+from qualcode.services.memos import add_memo
 from qualcode.services.project import Project, open_project
 
 REPO = Path(__file__).resolve().parents[3]

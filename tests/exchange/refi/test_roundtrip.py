@@ -9,7 +9,7 @@ from lxml import etree
 
 from qualcode.errors import QualcodeError
 from qualcode.services.codebooks import codebook_info
-from qualcode.services.coding import apply_code, list_memos
+from qualcode.services.coding import apply_code
 from qualcode.services.corpus import list_transcripts, segments
 from qualcode.services.demo import build_demo
 from qualcode.services.exchange import (
@@ -18,6 +18,7 @@ from qualcode.services.exchange import (
     import_qdc,
     import_qdpx,
 )
+from qualcode.services.memos import list_memos
 from qualcode.services.project import Project
 
 from .conftest import SCHEMAS
