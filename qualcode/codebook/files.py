@@ -111,12 +111,21 @@ def _check_shape(root: Node | None, source: str) -> MappingNode:
 
 
 def _reject_duplicate_keys(root: Node, source: str) -> None:
-    """PyYAML keeps the last of two equal mapping keys silently; a codebook should not."""
+    """PyYAML keeps the last of two equal mapping keys silently; a codebook should not.
+    A node met twice is a YAML alias (*name): refused, as an alias can expand without bound."""
     pending, seen_nodes = [root], set()
     while pending:
         node = pending.pop()
         if id(node) in seen_nodes:
-            continue
+            if isinstance(node, ScalarNode):
+                continue  # PyYAML may share equal plain scalars
+            raise InputError(
+                source,
+                "repeats the value written here through a YAML alias (*name); codebooks may "
+                "not (an alias can expand without bound).",
+                line=node.start_mark.line + 1,
+                hint="Write the values out in full.",
+            )
         seen_nodes.add(id(node))
         if isinstance(node, MappingNode):
             keys: set[str] = set()

@@ -236,3 +236,23 @@ def test_unquoted_yaml_boolean_asks_for_quotes(write_variant: WriteVariant) -> N
         f"{path}, line {line}: code 'temporality.breaks' field 'terms.en': "
         "must be text; put the value in quotes."
     )
+
+
+def test_a_yaml_alias_bomb_in_a_codebook_is_refused_before_it_expands(tmp_path: Path) -> None:
+    import tracemalloc
+
+    lines, previous = ["name: bomb", "title: Bomb", "codes:"], None
+    for level in "abcdefghi":
+        items = ", ".join([f"*{previous}"] * 9 if previous else ['"x"'] * 9)
+        lines += [f"  - key: c{level}", f"    name: C {level}", f"    include: &{level} [{items}]"]
+        previous = level
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match=r"bomb\.yaml, line 6: repeats the value .* alias"):
+            load_codebook(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 2**20  # 9**9 strings were never built
