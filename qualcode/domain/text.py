@@ -22,6 +22,8 @@ LIMITS = {
     "language": 8,
     "code key": 200,
     "code name": 200,
+    "coder name": 100,
+    "file name": 500,
 }
 MAX_TURN_CHARS = 200_000  # a turn of some 30,000 words: one monologue per focus group at most
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a 2-hour focus group transcript is some 100 KB

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from qualcode.domain.text import within_limit
 from qualcode.store.tables import coder
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def add_coder(
     found = coder_row(db, name)
     if found is not None:
         return found
+    within_limit("coder name", name)  # one rule for both backends (SQLite has no VARCHAR limit)
     values = {"name": name, "role": role, "is_consensus": consensus}
     try:  # a savepoint: a concurrent first write by the same coder may have won the race
         with db.begin_nested():

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from qualcode.domain.imports import ImportSpec
+from qualcode.domain.text import within_limit
 from qualcode.domain.transcript import ParsedTranscript, layout
 from qualcode.store import tables, transcript_insert_pg
 from qualcode.store.models import Coding, Segment, Speaker, Transcript
@@ -71,8 +72,20 @@ def insert_transcript(
     PostgreSQL).
 
     `segments` hold `speaker` (a label or None), `ordinal`, `start_char`, `end_char`, `word_count`,
-    `start_time` and `end_time`.
+    `start_time` and `end_time`. Values longer than their columns are refused on both
+    backends alike (SQLite would store them, PostgreSQL would fail mid-insert).
     """
+    for field, value in (
+        ("title", title),
+        ("file name", source_name),
+        ("language", language),
+        ("department", department),
+        ("group kind", group_kind),
+    ):
+        within_limit(field, value)
+    for label, role in speakers.items():
+        within_limit("speaker label", label)
+        within_limit("speaker role", role)
     values = {
         "title": title,
         "source_name": source_name,
