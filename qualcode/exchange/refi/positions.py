@@ -11,13 +11,16 @@ import unicodedata
 from collections.abc import Callable
 from itertools import accumulate
 
+from qualcode.domain.text import without_controls
+
 PositionMap = Callable[[int], int]
 
 
 def normalise_text(raw: str) -> tuple[str, PositionMap]:
-    """Drop a BOM, turn CRLF and CR into LF and compose to NFC; map old positions to new."""
+    """Drop a BOM, turn CRLF and CR into LF, compose to NFC and remove control and
+    direction-override characters; map old positions to new."""
     raw = raw.removeprefix("\ufeff")
-    if "\r" not in raw and unicodedata.is_normalized("NFC", raw):
+    if "\r" not in raw and unicodedata.is_normalized("NFC", raw) and without_controls(raw) == raw:
         return raw, lambda position: position
     pieces = _clusters(raw)
     clean = [_clean(piece) for piece in pieces]
@@ -50,7 +53,7 @@ def _clusters(text: str) -> list[str]:
 def _clean(piece: str) -> str:
     if piece in ("\r\n", "\r"):
         return "\n"
-    return unicodedata.normalize("NFC", piece)
+    return without_controls(unicodedata.normalize("NFC", piece))
 
 
 CODEPOINTS = "codepoints"
