@@ -11,6 +11,7 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from qualcode.domain.codebook import Codebook
+from qualcode.domain.text import without_controls
 from qualcode.errors import InputError, NotFoundError
 from qualcode.resources import bundled
 
@@ -76,7 +77,7 @@ def _parse(text: str, source: str) -> tuple[MappingNode, Any]:
     loader = yaml.SafeLoader(text)
     try:
         root = _check_shape(loader.get_single_node(), source)
-        return root, loader.construct_document(root)
+        return root, _without_controls(loader.construct_document(root))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise InputError(
@@ -95,6 +96,18 @@ def _parse(text: str, source: str) -> tuple[MappingNode, Any]:
         ) from None
     finally:
         loader.dispose()
+
+
+def _without_controls(value: Any) -> Any:
+    """Every string of the document without control and direction-override characters
+    (names and definitions are printed to the terminal, which would obey them)."""
+    if isinstance(value, str):
+        return without_controls(value)
+    if isinstance(value, list):
+        return [_without_controls(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_controls(key): _without_controls(item) for key, item in value.items()}
+    return value
 
 
 def _check_shape(root: Node | None, source: str) -> MappingNode:

@@ -33,3 +33,14 @@ def test_a_file_name_with_brackets_is_reported_and_listed(run, write_file) -> No
     assert "FG1 [draft]" in listing.output and "Ward [A]" in listing.output
     turns = run("segments", "1")
     assert "We skip lunch [laughs] every day." in turns.output
+
+
+def test_a_bad_span_or_date_with_brackets_is_named_in_the_error(run, write_file) -> None:
+    run("codebook", "load", "--bundled", "three_concepts")
+    run("import", write_file("fg.txt", TEXT))
+    span = run("code", "1", "temporality", "--span", "[/]", "--coder", "anna")
+    date = run("import", write_file("fg2.txt", TEXT), "--date", "[/]")
+    assert (span.exit_code, date.exit_code) == (1, 1)
+    assert "--span '[/]' must be START:END" in span.output
+    assert "--date '[/]' must be YYYY-MM-DD" in date.output
+    assert "Traceback" not in span.output + date.output

@@ -209,8 +209,14 @@ def test_dump_writes_multi_line_text_as_a_literal_block(tmp_path: Path) -> None:
     assert load_codebook(target) == codebook
 
 
+# Any text qualcode keeps: control and direction-override characters are removed on load.
 text = st.text(
-    st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n\t\r"), max_size=60
+    st.characters(
+        exclude_categories=("Cs", "Cc"),
+        include_characters="\n\t",
+        exclude_characters="\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+    ),
+    max_size=60,
 ) | st.sampled_from(
     ["yes", "no", "null", "~", "123", "#1f77b4", "- item", "a: b", "'quoted'", "line\nbreak"]
 )
@@ -256,3 +262,15 @@ def test_a_yaml_alias_bomb_in_a_codebook_is_refused_before_it_expands(tmp_path: 
     finally:
         tracemalloc.stop()
     assert peak < 16 * 2**20  # 9**9 strings were never built
+
+
+def test_control_characters_in_a_codebook_are_removed(tmp_path: Path) -> None:
+    path = tmp_path / "controls.yaml"
+    path.write_text(
+        'name: c\ntitle: "T\\e[31mx"\nlanguages: [en]\ncodes:\n'
+        '  - key: a\n    name: "A\\e[31m\\u202ebad"\n    definition: "D\\a"\n',
+        encoding="utf-8",
+    )
+    book = load_codebook(path)
+    assert book.title == "T[31mx"
+    assert [(code.name, code.definition) for code in book.codes] == [("A[31mbad", "D")]
