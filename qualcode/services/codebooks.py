@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from qualcode.domain.codebook import OPEN_BRANCH, slugify_open_code
 from qualcode.domain.codekey import CodeKey
 from qualcode.domain.corpus import CodebookInfo, CodeInfo
+from qualcode.domain.text import one_line
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.project import Project
 from qualcode.services.roles import coder_for_write, require_supervisor
@@ -181,6 +182,7 @@ def code_info(code: Code, keys: dict[int, str], count: int = 0) -> CodeInfo:
 
 def create_open_code(project: Project, name: str, coder: str) -> CodeInfo:
     """Create (or reuse) the open code `open.<slug of name>` made by `coder`."""
+    name = one_line(name)  # no control characters for the terminal to obey
     key = slugify_open_code(name)
 
     def work(session: Session) -> CodeInfo:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from qualcode.domain.text import within_limit
+from qualcode.domain.text import one_line, within_limit, without_controls
+from qualcode.errors import QualcodeError
 from qualcode.store.tables import coder
 
 if TYPE_CHECKING:
@@ -56,6 +57,11 @@ def add_coder(
     if found is not None:
         return found
     within_limit("coder name", name)  # one rule for both backends (SQLite has no VARCHAR limit)
+    if without_controls(name) != name or "\n" in name or "\t" in name:
+        raise QualcodeError(
+            f"the coder name {one_line(name)!r} holds control characters or line breaks, "
+            "which a terminal would obey; give the name as plain text."
+        )
     values = {"name": name, "role": role, "is_consensus": consensus}
     try:  # a savepoint: a concurrent first write by the same coder may have won the race
         with db.begin_nested():

@@ -44,3 +44,16 @@ def test_a_bad_span_or_date_with_brackets_is_named_in_the_error(run, write_file)
     assert "--span '[/]' must be START:END" in span.output
     assert "--date '[/]' must be YYYY-MM-DD" in date.output
     assert "Traceback" not in span.output + date.output
+
+
+def test_control_characters_in_an_open_code_or_coder_name_never_print(run, write_file) -> None:
+    run("codebook", "load", "--bundled", "three_concepts")
+    run("import", write_file("fg.txt", TEXT))
+    made = run("open-code", "Bad\x1b[31mX\u202e", "--coder", "anna")
+    assert made.exit_code == 0, made.output
+    assert "(Bad[31mX) is ready." in made.output
+    assert "\x1b" not in run("codebook", "show").output
+    coded = run("code", "1", "temporality", "--coder", "ev\x1b[31mil")
+    assert coded.exit_code == 1
+    assert "the coder name 'ev[31mil' holds control characters" in coded.output
+    assert "\x1b" not in coded.output and "ev[31mil" not in run("coder", "list").output
