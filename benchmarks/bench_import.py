@@ -82,8 +82,8 @@ def phase(name: str, manifest: Path, db_url: str) -> dict[str, float]:
 
 
 def _server_cpu(project: Any) -> float | None:
-    """CPU seconds so far of the server processes connected to the project's database
-    (PostgreSQL on this machine only), less the one that asks."""
+    """CPU seconds so far of the server processes serving clients of the project's database
+    (PostgreSQL on this machine only; not autovacuum), less the one that asks."""
     if project.engine.dialect.name != "postgresql":
         return None
     from sqlalchemy import create_engine, text
@@ -95,7 +95,7 @@ def _server_cpu(project: Any) -> float | None:
         pids = connection.execute(
             text(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()"
+                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
             )
         ).scalars()
         total = 0.0

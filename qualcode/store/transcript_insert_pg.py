@@ -6,6 +6,14 @@ ids by label. Each segment column is one array parameter, written as an array li
 the statement text never changes. Speakers and segments are inserted in the order given
 (their ids follow first appearance and ordinal, as with row-by-row inserts), and the foreign
 keys are checked as for any insert.
+
+Those checks look up each segment's transcript and speaker with a query the server plans
+once per connection and keeps until the table's statistics change: planned while a new
+project's tables are small, it scans them whole, and an import into a new project then
+slows with every file (on 300 files, two thirds of the 75,000 transcript checks were
+sequential scans reading 10 M rows). The statement turns sequential scans off for its own
+transaction (`set_config(..., true)`, before the checks run at its end), so the checks it
+plans use the primary keys' indexes; it scans no table itself.
 """
 
 from __future__ import annotations
@@ -17,7 +25,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 _STATEMENT = """
-WITH t AS (
+WITH planning AS (
+  SELECT set_config('enable_seqscan', 'off', true)
+), t AS (
   INSERT INTO transcript (title, source_name, sha256, text, language, department,
                           group_kind, recorded_on, attributes, imported_at)
   VALUES (%(title)s, %(source_name)s, %(sha256)s, %(text)s, %(language)s, %(department)s,
@@ -41,7 +51,7 @@ WITH t AS (
   LEFT JOIN s ON s.label = (%(labels)s::varchar[])[u.speaker]
   ORDER BY u.ordinal
 )
-SELECT id FROM t
+SELECT id FROM t, planning
 """
 
 

@@ -273,3 +273,41 @@ def test_the_parse_worker_is_a_fresh_process_that_dies_with_its_parent() -> None
             return
         time.sleep(0.1)
     pytest.fail("the parse worker outlived the importing process")
+
+
+def test_postgres_checks_a_new_projects_foreign_keys_through_the_indexes(
+    project: Project, write_file
+) -> None:
+    """The server plans the foreign-key checks of inserted segments once per connection; a
+    plan made while the project's tables are small must not scan the transcripts whole for
+    every segment of every later file (an import into a new project grew quadratic)."""
+    from sqlalchemy import text
+
+    if project.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL plans the checks")
+
+    def files(first: int, count: int) -> list[ImportSpec]:
+        return [
+            spec(write_file(f"fg{n}.txt", GOOD.replace("first card", f"card {n}")))
+            for n in range(first, first + count)
+        ]
+
+    def transcript_scans() -> int:
+        def work(session) -> int:
+            session.execute(text("SELECT pg_stat_force_next_flush()"))
+            session.commit()  # the statistics of this connection are sent now
+            session.execute(text("SELECT pg_stat_clear_snapshot()"))
+            return session.scalar(
+                text("SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'transcript'")
+            )
+
+        return project.read(work)
+
+    importing.import_files(project, files(0, 3))
+    project.write(lambda session: session.execute(text("ANALYZE transcript")))
+    before = transcript_scans()
+    report = importing.import_files(project, files(3, 10))
+    segments = sum(result.turns for result in report.results)
+    assert segments == 40
+    # One scan reads the known sources; none per segment.
+    assert transcript_scans() - before <= 2
