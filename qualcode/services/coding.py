@@ -18,6 +18,7 @@ from qualcode.services import roles
 from qualcode.services.project import Project
 from qualcode.store import coders
 from qualcode.store import coding_rows as store
+from qualcode.store import team as team_store
 from qualcode.store.coding_rows import TargetCode, TargetSegment
 
 if TYPE_CHECKING:
@@ -255,7 +256,13 @@ def remove_code(
         wanted = check_span(segment, span, relative=relative) if span is not None else None
         layer = (segment.id, coder_row.id, code.id, wanted)
         removed = store.delete_layer_codings(connection, *layer)
-        if not removed and store.has_layer_codings(connection, *layer):
+        # Only row-level security (team mode) hides a coding from its DELETE; elsewhere a
+        # coding seen afterwards was re-added by another process after it was removed.
+        if (
+            not removed
+            and team_store.is_team(connection)
+            and store.has_layer_codings(connection, *layer)
+        ):
             raise PermissionDenied(
                 f"The coding '{key}' by {coder} on segment {segment_id} is not yours to "
                 "remove: the server lets this login remove only its own codings (a "
