@@ -136,6 +136,18 @@ async def test_agreement_screen_shows_the_services_table(make_app, two_coders, s
         assert shown[0][4:10] == ["75.0%", "8", "1", "1", "1", "5"]
 
 
+async def measured(pilot: Pilot, table: DataTable) -> None:
+    """Wait until the table has re-measured its columns from the cells and two frames agree:
+    under load a snapshot could catch the frame laid out with header-sized columns."""
+    shape = None
+    for _ in range(50):
+        await pilot.pause()
+        now = (table.virtual_size, tuple(c.get_render_width(table) for c in table.columns.values()))
+        if now == shape and not table._require_update_dimensions:
+            return
+        shape = now
+
+
 def test_agreement_screen_snapshot_80x24(snap_compare, make_app, two_coders) -> None:
     """At 80x24 the coefficients show next to the pinned code column, with every key."""
 
@@ -146,6 +158,7 @@ def test_agreement_screen_snapshot_80x24(snap_compare, make_app, two_coders) -> 
         table = pilot.app.screen.query_one("#agreement-codes", DataTable)
         table.refresh(layout=True)  # columns measured from the cells, not the header
         await settled(pilot)
+        await measured(pilot, table)
 
     app = make_app(coder=SUPERVISOR)
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_agreement)
