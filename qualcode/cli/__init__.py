@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import typer
 
 from qualcode import __version__
-from qualcode.cli.parsing import QualcodeGroup
+from qualcode.cli.parsing import QualcodeCommand, QualcodeGroup
 
 
 class Command(NamedTuple):
@@ -50,7 +50,7 @@ COMMANDS: dict[str, Command] = {
         "Import transcripts (.txt, .vtt, .srt, .docx, Otter exports): one transaction per file.",
     ),
     "transcripts": Command(
-        "corpus",
+        "listing",
         "transcripts",
         "command",
         "List transcripts by department, with turns, words and coding progress.",
@@ -256,7 +256,7 @@ def build_app(only: str | None = None, *, load: bool = True) -> typer.Typer:
         if entry.kind == "group":
             built.add_typer(target, name=name)
         else:
-            built.command(name)(target)
+            built.command(name, cls=QualcodeCommand)(target)
     return built
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
@@ -22,15 +22,16 @@ from qualcode.cli.output import (
 )
 from qualcode.config import coder_name
 from qualcode.domain.layer import Layer
-from qualcode.domain.quote import Quote
+from qualcode.domain.quote import DEFAULT_LIMIT, Quote
 from qualcode.domain.scope import Coverage, TurnScope
 from qualcode.domain.table import ResultSet
 from qualcode.domain.turns import clock
 from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.services import analysis
-from qualcode.services import quotes as quote_service
-from qualcode.services.quotes import QuoteReport
+
+if TYPE_CHECKING:
+    from qualcode.services.quotes import QuoteReport
 
 LayerCoderOption = Annotated[
     str | None,
@@ -234,7 +235,7 @@ def cooccur(
 @friendly
 def quotes(
     code: Annotated[str, typer.Argument(help="Code key; codes below it are included.")],
-    limit: LimitOption = quote_service.DEFAULT_LIMIT,
+    limit: LimitOption = DEFAULT_LIMIT,
     by: ByCardOption = None,
     card: CardOption = None,
     layer_coder: LayerCoderOption = None,
@@ -250,6 +251,8 @@ def quotes(
     db: DbOption = None,
 ) -> None:
     """Coded turns to quote: text, speaker, role, transcript and time."""
+    from qualcode.services import quotes as quote_service  # search's stack: only these two
+
     query = quote_service.QuoteQuery(
         code=code,
         layer=Layer.of_options(layer_coder, consensus),
@@ -267,7 +270,7 @@ def search(
     text: Annotated[
         str, typer.Argument(help='Words and "phrases" a turn must all hold; word* for prefixes.')
     ],
-    limit: LimitOption = quote_service.DEFAULT_LIMIT,
+    limit: LimitOption = DEFAULT_LIMIT,
     department: DepartmentOption = None,
     group_kind: GroupKindOption = None,
     role: RoleOption = None,
@@ -277,6 +280,8 @@ def search(
     db: DbOption = None,
 ) -> None:
     """Full-text search over turns (best matches first), with filters."""
+    from qualcode.services import quotes as quote_service
+
     query = quote_service.SearchQuery(
         text=text, scope=_scope(department, group_kind, role), limit=limit
     )

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
+from qualcode.cli import common
 from qualcode.cli.common import (
     CoderOption,
     DbOption,
-    console,
     friendly,
     parse_span,
     project,
     require_coder,
+    say,
 )
 from qualcode.domain.coding import AppliedCoding
 from qualcode.services import coding
@@ -49,17 +49,17 @@ def code(
     applied = coding.code_turn(
         opened, coding.segment_id(opened, segment), key, require_coder(coder), span=parse_span(span)
     )
-    console.print(coded_line(applied))
+    say(coded_line(applied))
 
 
-def coded_line(applied: AppliedCoding, limit: int = 70) -> Text:
+def coded_line(applied: AppliedCoding, limit: int = 70) -> str:
     """`Coded T1:2 (segment 2) 8:13 "lunch" as temporality.breaks (anna).`"""
     view = applied.coding
     where = f"{applied.ref} (segment {view.segment_id})"
     if applied.span is not None:
         where += f" {applied.span[0]}:{applied.span[1]}"
     quoted = applied.text if len(applied.text) <= limit else applied.text[: limit - 1] + "…"
-    return Text(f'Coded {where} "{quoted}" as {view.code_key} ({view.coder}).')
+    return f'Coded {where} "{quoted}" as {view.code_key} ({view.coder}).'
 
 
 @friendly
@@ -76,9 +76,7 @@ def uncode(
     removed = coding.remove_code(
         opened, segment_id, key, require_coder(coder), span=parse_span(span), relative=True
     )
-    console.print(
-        Text(f"Removed {len(removed)} coding(s) of {key} from {segment} (segment {segment_id}).")
-    )
+    say(f"Removed {len(removed)} coding(s) of {key} from {segment} (segment {segment_id}).")
 
 
 @friendly
@@ -99,9 +97,9 @@ def open_code(
     who = require_coder(coder)
     segment_id = coding.segment_id(opened, segment) if segment is not None else None
     info = codebooks.create_open_code(opened, name, who)
-    console.print(Text(f"Open code {info.key} ({info.name}) is ready."))
+    say(f"Open code {info.key} ({info.name}) is ready.")
     if segment_id is not None:
-        console.print(coded_line(coding.code_turn(opened, segment_id, info.key, who)))
+        say(coded_line(coding.code_turn(opened, segment_id, info.key, who)))
 
 
 memo_app = typer.Typer(help="Write and read memos.", no_args_is_help=True)
@@ -131,7 +129,7 @@ def memo_add(
         transcript_id=transcript,
         code_key=code_key,
     )
-    console.print(f"Memo {memo.id} written on the {memo.target}.")
+    common.console.print(f"Memo {memo.id} written on the {memo.target}.")
 
 
 @memo_app.command("list")
@@ -144,6 +142,8 @@ def memo_list(
     db: DbOption = None,
 ) -> None:
     """List memos."""
+    from rich.text import Text
+
     from qualcode.services import memos
 
     opened = project(db)
@@ -151,7 +151,7 @@ def memo_list(
     for memo in memos.list_memos(opened, segment_id=segment_id):
         where = memo.target if memo.target == "project" else f"{memo.target} "
         ref = memo.segment_id or memo.transcript_id or memo.code_key or ""
-        console.print(
+        common.console.print(
             Text.assemble(
                 (str(memo.id), "bold"), f" {where}{ref} ({memo.coder or '-'}): ", memo.text
             )

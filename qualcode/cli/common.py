@@ -6,25 +6,60 @@ import contextlib
 import functools
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from qualcode.config import act_as
 from qualcode.errors import QualcodeError
 from qualcode.services.project import Project, open_project
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
-# soft_wrap: messages hold file paths that must stay whole for copying; tables still fit.
-# markup=False: names, titles, quotes and paths are the user's and may hold "[...]"; what
-# qualcode styles it styles with Text, never with console markup.
-console = Console(soft_wrap=True, markup=False)
-err_console = Console(stderr=True, soft_wrap=True, markup=False)
+# The consoles, made on first use (`__getattr__`): a command that prints one line of plain
+# text (`say`) does not import rich. soft_wrap: messages hold file paths that must stay
+# whole for copying; tables still fit. markup=False: names, titles, quotes and paths are the
+# user's and may hold "[...]"; what qualcode styles it styles with Text, never with console
+# markup.
+console: Console
+err_console: Console
+_CONSOLES = {"console": False, "err_console": True}  # name: on stderr
+# What rich's Text drops: bell, backspace, vertical tab, form feed, carriage return.
+_DROPPED = dict.fromkeys((7, 8, 11, 12, 13))
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _CONSOLES:
+        raise AttributeError(name)
+    from rich.console import Console
+
+    made = Console(stderr=_CONSOLES[name], soft_wrap=True, markup=False)
+    globals()[name] = made
+    return made
+
+
+def _console(name: str = "console") -> Console:
+    shared: Console = globals().get(name) or __getattr__(name)
+    return shared
+
+
+def say(message: str) -> None:
+    """Print one line of unstyled text as `console.print(Text(message))` prints it, without
+    importing rich (rich lays tabs out by cell width, so a message with a tab goes to it)."""
+    if "\t" in message:
+        from rich.text import Text
+
+        _console().print(Text(message))
+        return
+    sys.stdout.write(message.translate(_DROPPED) + "\n")
+
 
 DbOption = Annotated[
     str | None,
@@ -60,7 +95,11 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
         except QualcodeError as error:
             if os.environ.get("QUALCODE_DEBUG"):
                 raise
-            err_console.print(Text.assemble(("Error:", "bold red"), f" {error}"), highlight=False)
+            from rich.text import Text
+
+            _console("err_console").print(
+                Text.assemble(("Error:", "bold red"), f" {error}"), highlight=False
+            )
             raise typer.Exit(1) from None
 
     return wrapper
@@ -68,6 +107,8 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
 
 def labelled(label: str, style: str, message: str) -> Text:
     """`Warning: message` with the label styled and the message as it is."""
+    from rich.text import Text
+
     return Text.assemble((label, style), f" {message}")
 
 
@@ -80,7 +121,9 @@ def project(db: str | None, *, create: bool = False) -> Project:
     from qualcode.services.team import acting_coder
 
     opened = open_project(db, create=create)
-    opened.on_wait = lambda message: err_console.print(labelled("Note:", "yellow", message))
+    opened.on_wait = lambda message: _console("err_console").print(
+        labelled("Note:", "yellow", message)
+    )
     act_as(None)
     try:
         act_as(acting_coder(opened, coder_name(_claimed[0])))

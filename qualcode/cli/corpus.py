@@ -1,4 +1,4 @@
-"""Corpus commands: init, import, transcripts, segments."""
+"""Corpus commands: init, import, segments (`transcripts` is in `qualcode.cli.listing`)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,11 @@ from typing import Annotated
 import click
 import typer
 from rich.progress import Progress
-from rich.table import Table
 
-from qualcode.cli.common import CoderOption, DbOption, console, friendly, labelled, project
+from qualcode.cli.common import DbOption, console, friendly, labelled, project
 from qualcode.config import coder_name
 from qualcode.domain.corpus import SegmentView
 from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
-from qualcode.domain.text import one_line
 from qualcode.domain.turns import clock
 from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
@@ -210,42 +208,6 @@ def _print_preview(previews: list[FilePreview]) -> None:
     console.print("Dry run: nothing was written.")
     if any(preview.error for preview in previews):
         raise typer.Exit(1)
-
-
-@friendly
-def transcripts(db: DbOption = None, coder: CoderOption = None) -> None:
-    """List transcripts by department, with turns, words and coding progress."""
-    who = coder_name(coder)
-    rows = corpus.list_transcripts(project(db), who)
-    table = Table(title="Transcripts")
-    for column in ("id", "department", "group kind", "title", "lang", "turns", "words"):
-        table.add_column(column, justify="right" if column in ("id", "turns", "words") else "left")
-    if who:
-        table.add_column(f"coded by {who}", justify="right")
-    for info in rows:
-        cells = [
-            str(info.id),
-            info.department or "",
-            info.group_kind or "",
-            info.title,
-            info.language,
-            str(info.n_segments),
-            str(info.n_words),
-        ]
-        if who:
-            share = info.n_coded_segments / info.n_segments if info.n_segments else 0
-            cells.append(f"{share:.0%}")
-        table.add_row(*cells)
-    console.print(table)
-    with_variables = [info for info in rows if info.variables]
-    if with_variables:
-        console.print("Variables (from the REFI-QDA file each came from):")
-    for info in with_variables:
-        values = "; ".join(
-            f"{one_line(name)} = {one_line(str(value))}"
-            for name, value in sorted(info.variables.items())
-        )
-        console.print(f"  {info.id} {info.title}: {values}", highlight=False, markup=False)
 
 
 SEGMENT_FORMATS = ("text", "tsv", "json")

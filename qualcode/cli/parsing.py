@@ -1,13 +1,16 @@
-"""Reading the command line before click does: `--coders A B` as well as `--coders A,B`."""
+"""Reading the command line before click does: `--coders A B` as well as `--coders A,B`; and
+taking string arguments as they come, without building typer's pydantic coercion for them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
-from typer.core import TyperGroup
+from typer._coercion import RuntimeParam, build_runtime_param
+from typer.core import TyperCommand, TyperGroup, TyperOption, _TyperParameter
 
 if TYPE_CHECKING:
-    from typer._click.core import Context  # the click that typer bundles
+    from typer._click.core import Command, Context  # the click that typer bundles
 
 # Commands whose --coders takes the names that follow it (they have no positional arguments
 # a name could be mistaken for, except agree's `matrix` subcommand).
@@ -36,8 +39,72 @@ def spaced_coders(args: list[str]) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class StringsAsGiven(RuntimeParam):
+    """typer's coercion of one parameter, with text taken as it is.
+
+    typer converts every value with a pydantic TypeAdapter built on first use (importing
+    pydantic costs the short commands about a fifth of their start). For a `str` or
+    `list[str]` parameter without a parser, that adapter returns the strings unchanged; so
+    such a value is returned as it is, and anything else (numbers, paths, choices, a string
+    parameter's default of another type) goes to the adapter typer would have used.
+    """
+
+    def _coerce_value(self, value: Any, param: _TyperParameter, ctx: Context) -> Any:
+        annotation: Any = self.annotation
+        if self.parameter_info.parser is None:
+            if annotation is str and type(value) is str:
+                return value
+            if (
+                get_origin(annotation) is list
+                and get_args(annotation) == (str,)
+                and isinstance(value, (list, tuple))
+                and all(type(item) is str for item in value)
+            ):
+                return list(value)
+        typer_own = build_runtime_param(param.type_descriptor)
+        param._runtime_param = typer_own
+        return typer_own._coerce_value(value, param=param, ctx=ctx)
+
+
+def take_as_given(param: object) -> None:
+    """Give a typer parameter `StringsAsGiven` (unless its coercion is already made)."""
+    if isinstance(param, _TyperParameter) and param._runtime_param is None:
+        descriptor = param.type_descriptor
+        param._runtime_param = StringsAsGiven(
+            parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
+        )
+
+
+def take_strings_as_given(command: Command) -> None:
+    """`StringsAsGiven` for every parameter of `command` and of its subcommands."""
+    for param in command.params:
+        take_as_given(param)
+    for sub in getattr(command, "commands", {}).values():
+        take_strings_as_given(sub)
+
+
+class QualcodeCommand(TyperCommand):
+    """A command whose --help flag (made on first use) takes its value as given too."""
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        option = super().get_help_option(ctx)
+        take_as_given(option)
+        return option
+
+
 class QualcodeGroup(TyperGroup):
-    """The root command group: rewrites spaced --coders lists before click parses them."""
+    """The root command group: rewrites spaced --coders lists before click parses them, and
+    takes string arguments as given (`StringsAsGiven`)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        take_strings_as_given(self)
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        option = super().get_help_option(ctx)
+        take_as_given(option)
+        return option
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, spaced_coders(args))

@@ -9,27 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from qualcode.domain.codekey import CodeKey
 from qualcode.domain.coding import CodingView
 from qualcode.domain.text import one_line, within_limit
+from qualcode.domain.transcript_info import TranscriptInfo as TranscriptInfo
 from qualcode.domain.turns import turn_number, turn_ref
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
-
-
-class TranscriptInfo(_Frozen):
-    id: int
-    title: str
-    source_name: str
-    language: str
-    department: str | None
-    group_kind: str | None
-    recorded_on: date | None
-    n_segments: int = 0
-    n_words: int = 0
-    n_coded_segments: int = 0
-    notes: list[str] = Field(default_factory=list)
-    # REFI-QDA variables of the source and of its cases (name -> value), as imported.
-    variables: dict[str, str] = Field(default_factory=dict)
 
 
 METADATA_FIELDS = ("title", "department", "group_kind", "recorded_on", "language")

@@ -6,6 +6,8 @@ from pydantic import BaseModel, ConfigDict
 
 from qualcode.domain.turns import turn_number, turn_ref
 
+DEFAULT_LIMIT = 50  # quotes or search hits shown when no --limit is given
+
 
 class Quote(BaseModel):
     """A turn to cite: where it is, who said it, and the text (the coded spans, if only spans)."""

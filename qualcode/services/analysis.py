@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from qualcode.analysis.comparison import Comparison, compare_groups, comparison_tables
-from qualcode.analysis.cooccurrence import cooccurrence_tables
 from qualcode.analysis.frequency import (
     DIMENSIONS,
     MEASURES,
@@ -47,6 +46,9 @@ from qualcode.services.project import Project
 from qualcode.store import analysis_queries as store
 from qualcode.store import coding_summary as summary
 
+if TYPE_CHECKING:
+    from qualcode.analysis.comparison import Comparison
+
 COMPARE_DIMENSIONS = ("department", "group-kind", "speaker-role", "card")
 DENOMINATOR = "(participant turns in scope)"
 
@@ -64,6 +66,16 @@ __all__ = [
     "cooccurrence",
     "frequency",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The comparison's statistics (numpy, scipy) are imported when a comparison is made, so
+    # that `qualcode freq` starts without them.
+    if name == "Comparison":
+        from qualcode.analysis.comparison import Comparison
+
+        return Comparison
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -196,6 +208,8 @@ def compare(project: Project, query: CompareQuery, *, actor: str | None = None) 
         )
     check_depth(query.level, "--level")
 
+    from qualcode.analysis.comparison import compare_groups, comparison_tables
+
     def work(session: Session) -> ComparisonReport:
         context = read_context(session, query.layer, query.scope, query.codes, actor)
         rows = _comparison_rows(context.codes, query.codes, query.level)
@@ -238,6 +252,8 @@ def cooccurrence(
     project: Project, query: CooccurrenceQuery, *, actor: str | None = None
 ) -> ResultSet:
     """Pairs of codes in the same turn (or overlapping spans): counts and Jaccard."""
+    from qualcode.analysis.cooccurrence import cooccurrence_tables
+
     check_depth(query.depth, "--depth")
 
     def work(session: Session) -> ResultSet:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from qualcode.domain.corpus import SegmentView, TranscriptInfo
 from qualcode.errors import NotFoundError
 from qualcode.services.blind import visibility
+from qualcode.services.listing import list_transcripts as list_transcripts
 from qualcode.services.project import Project
 from qualcode.services.roles import require_supervisor
 from qualcode.store import codes as code_store
@@ -20,20 +21,6 @@ from qualcode.store.cards import section_starts
 from qualcode.store.models import Transcript
 
 _TURNS = TypeAdapter(list[SegmentView])
-
-
-def list_transcripts(project: Project, coder: str | None = None) -> list[TranscriptInfo]:
-    """Every transcript, with how many segments `coder` (if given) has coded."""
-
-    def work(session: Session) -> list[TranscriptInfo]:
-        coder_row = code_store.coder_by_name(session, coder) if coder else None
-        coded = store.coded_segment_counts(session, coder_row.id) if coder_row else {}
-        return [
-            transcript_info(transcript, count, coded.get(transcript.id, 0), words)
-            for transcript, count, words in store.list_transcripts(session)
-        ]
-
-    return project.read(work)
 
 
 def transcript_info(

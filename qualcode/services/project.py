@@ -116,12 +116,20 @@ class Project:
     def read(self, work: Callable[[Session], T]) -> T:
         """Run `work` in a read-only session; a database locked by another process raises
         DatabaseBusyError (callers such as the TUI wait and try again)."""
+        with self._reading(), self.sessions() as session:
+            return work(session)
+
+    def read_rows(self, work: Callable[[Connection], T]) -> T:
+        """Like `read`, on a Core connection: for the short commands, which skip the ORM."""
+        with self._reading(), self.engine.connect() as connection:
+            return work(connection)
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A refused read explained; a database locked by another process: DatabaseBusyError."""
         try:
-            with (
-                privileges_explained(self.engine.url.username, self._group_role),
-                self.sessions() as session,
-            ):
-                return work(session)
+            with privileges_explained(self.engine.url.username, self._group_role):
+                yield
         except OperationalError as error:
             if is_busy_error(error):
                 who = lock_holders(self.engine) or "another program"

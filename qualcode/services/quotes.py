@@ -11,7 +11,7 @@ from qualcode import __version__
 from qualcode.analysis.quotes import quote_table, quotes_of
 from qualcode.domain.excerpt import excerpt
 from qualcode.domain.layer import Layer
-from qualcode.domain.quote import Quote
+from qualcode.domain.quote import DEFAULT_LIMIT, Quote
 from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import ResultSet
 from qualcode.errors import QualcodeError
@@ -21,8 +21,6 @@ from qualcode.services.project import Project
 from qualcode.store import analysis_queries as store
 from qualcode.store import search as search_store
 from qualcode.store import team as team_store
-
-DEFAULT_LIMIT = 50
 
 
 @dataclass(frozen=True)

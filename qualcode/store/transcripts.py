@@ -13,7 +13,7 @@ from qualcode.domain.imports import ImportSpec
 from qualcode.domain.text import within_limit
 from qualcode.domain.transcript import ParsedTranscript, layout
 from qualcode.store import tables, transcript_insert_pg
-from qualcode.store.models import Coding, Segment, Speaker, Transcript
+from qualcode.store.models import Segment, Speaker, Transcript
 
 _TRANSCRIPT = tables.transcript
 _INSERT_TRANSCRIPT = _TRANSCRIPT.insert().returning(_TRANSCRIPT.c.id)
@@ -187,36 +187,6 @@ def set_fields(transcript: Transcript, values: dict[str, object]) -> None:
 
 def set_speaker_role(speaker: Speaker, role: str | None) -> None:
     speaker.role = role
-
-
-def list_transcripts(session: Session) -> list[tuple[Transcript, int, int]]:
-    """All transcripts with their number of segments and words, by department then title."""
-    counts = (
-        select(
-            Segment.transcript_id,
-            func.count(Segment.id).label("n"),
-            func.sum(Segment.word_count).label("words"),
-        )
-        .group_by(Segment.transcript_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Transcript, func.coalesce(counts.c.n, 0), func.coalesce(counts.c.words, 0))
-        .outerjoin(counts, counts.c.transcript_id == Transcript.id)
-        .order_by(Transcript.department, Transcript.title, Transcript.id)
-    )
-    return [(transcript, count, words) for transcript, count, words in rows]
-
-
-def coded_segment_counts(session: Session, coder_id: int) -> dict[int, int]:
-    """Per transcript, how many segments the coder has coded at least once."""
-    rows = session.execute(
-        select(Segment.transcript_id, func.count(func.distinct(Coding.segment_id)))
-        .join(Coding, Coding.segment_id == Segment.id)
-        .where(Coding.coder_id == coder_id)
-        .group_by(Segment.transcript_id)
-    )
-    return dict(rows.all())
 
 
 def get_transcript(session: Session, ref: str | int) -> Transcript | None:
