@@ -7,7 +7,9 @@ import re
 import shutil
 import sys
 import textwrap
+from collections.abc import Iterator
 from datetime import date
+from itertools import chain, islice
 from pathlib import Path
 from typing import Annotated
 
@@ -91,20 +93,22 @@ def import_(
     """Import transcripts (.txt, .vtt, .srt, .docx, Otter exports): one transaction per file."""
     if language is not None and language not in LANGUAGES:
         raise QualcodeError(f"--language must be one of {', '.join(LANGUAGES)}.")
+    # The manifest is checked whole first, read as a stream; its entries are read again,
+    # one at a time, as they are imported.
     declared = read_import_manifest(manifest, allow_outside=allow_outside) if manifest else None
-    specs = list(declared.specs) if declared else []
     moderators = declared.moderator_roles if declared else None
     deck = declared.deck if declared else []
-    if declared and (elsewhere := declared.outside):
-        shown = ", ".join(str(spec.path) for spec in elsewhere[:3])
-        more = f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else ""
-        note = f"{len(elsewhere)} files are outside the manifest's folder: {shown}{more}."
+    if declared and declared.outside_count:
+        many = declared.outside_count
+        shown = ", ".join(str(path) for path in declared.outside)
+        more = f" and {many - len(declared.outside)} more" if many > len(declared.outside) else ""
+        note = f"{many} files are outside the manifest's folder: {shown}{more}."
         console.print(labelled("Note:", "yellow", note), highlight=False)
     try:
         recorded_on = date.fromisoformat(recorded) if recorded else None
     except ValueError:
         raise QualcodeError(f"--date '{recorded}' must be YYYY-MM-DD.") from None
-    specs += [
+    named = [
         ImportSpec(
             path=path,
             department=department,
@@ -115,14 +119,20 @@ def import_(
         )
         for path in paths or []
     ]
-    if encoding:
-        specs = [spec.model_copy(update={"encoding": spec.encoding or encoding}) for spec in specs]
-    if allow_unordered:
-        specs = [spec.model_copy(update={"allow_unordered": True}) for spec in specs]
-    if not specs:
+    total = len(declared.specs if declared else []) + len(named)
+
+    def specs() -> Iterator[ImportSpec]:
+        for spec in chain(declared.specs if declared else [], named):
+            if encoding:
+                spec = spec.model_copy(update={"encoding": spec.encoding or encoding})
+            if allow_unordered:
+                spec = spec.model_copy(update={"allow_unordered": True})
+            yield spec
+
+    if not total:
         raise QualcodeError("Name files to import, or a --manifest.")
     if dry_run:
-        _print_preview(importing.preview(specs, split=split_sentences, no_speakers=no_speakers))
+        _print_preview(importing.preview(specs(), split=split_sentences, no_speakers=no_speakers))
         return
     opened = project(db, create=True)
     if deck:
@@ -130,14 +140,15 @@ def import_(
         if added or updated:
             console.print(f"Deck: {added} cards added, {updated} updated from the manifest.")
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Importing", total=len(specs))
+        task = progress.add_task("Importing", total=total)
 
         def advance(_: ImportResult) -> None:
             progress.advance(task)
 
         report = importing.import_files(
             opened,
-            specs,
+            specs(),
+            count=total,
             keep_going=keep_going,
             split=split_sentences,
             no_speakers=no_speakers,
@@ -161,10 +172,11 @@ def import_(
             console.print(labelled("failed", "bold red", result.message or ""), highlight=False)
         for warning in result.warnings:
             console.print(labelled("Warning:", "yellow", warning), highlight=False)
-    if left := specs[len(report.results) :]:
-        names = ", ".join(spec.path.name for spec in left[:10])
-        more = f" and {len(left) - 10} more" if len(left) > 10 else ""
-        message = f"{counted(len(left), 'file')} the import stopped before: {names}{more}."
+    if left := total - len(report.results):
+        first = islice(specs(), len(report.results), len(report.results) + 10)
+        names = ", ".join(spec.path.name for spec in first)
+        more = f" and {left - 10} more" if left > 10 else ""
+        message = f"{counted(left, 'file')} the import stopped before: {names}{more}."
         console.print(labelled("not imported", "bold red", message), highlight=False)
     refreshed = f", {report.count('updated')} updated" if report.count("updated") else ""
     console.print(

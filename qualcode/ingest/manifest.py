@@ -8,13 +8,14 @@ inside the folder of the manifest the user named unless `allow_outside`.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
@@ -26,6 +27,7 @@ CSV_COLUMNS = ("file", "department", "group_kind", "date", "language", "title", 
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # some 300,000 entries; a study has tens
 MAX_NESTING = 32  # a manifest nests four levels (transcripts, entry, roles, value)
 MAX_INCLUDE_DEPTH = 16
+CHUNK = 64 * 1024  # bytes read at a time
 OUTSIDE_HINT = "Move it into that folder, or run the import with --allow-outside."
 
 
@@ -37,20 +39,141 @@ def read_manifest(path: Path, *, allow_outside: bool = False) -> list[ImportSpec
     `Label=role; Other=role`. Files and includes must stay inside the folder of `path`
     unless `allow_outside`.
     """
-    return _specs(path, list(_manifests(path, allow_outside)), allow_outside)
+    return list(check_study(path, allow_outside=allow_outside).specs())
 
 
 def read_study(
     path: Path, *, allow_outside: bool = False
 ) -> tuple[list[ImportSpec], tuple[str, ...] | None, list[Card]]:
-    """What `read_manifest`, `read_moderator_roles` and `read_deck` read, in that order,
-    with each YAML file parsed once instead of three times."""
-    documents = list(_manifests(path, allow_outside))
-    specs = _specs(path, documents, allow_outside)
-    # _manifests yields the manifest at `path` last, after those it includes.
-    top = documents[-1][1]
-    roles = None if top is None else _moderator_roles(path, top)
-    return specs, roles, _deck(documents)
+    """What `read_manifest`, `read_moderator_roles` and `read_deck` read, in that order."""
+    study = check_study(path, allow_outside=allow_outside)
+    return list(study.specs()), study.moderator_roles, study.deck
+
+
+@dataclass
+class Study:
+    """A manifest checked whole, entry by entry as it was read (`check_study`): how many
+    files it names, its moderator roles and cards, and the files outside its folder (the
+    first few); `specs()` reads the entries again, one at a time."""
+
+    path: Path
+    allow_outside: bool
+    count: int = 0
+    moderator_roles: tuple[str, ...] | None = None
+    deck: list[Card] = field(default_factory=list)
+    outside_count: int = 0
+    outside_first: list[Path] = field(default_factory=list)
+    includes: dict[Path, list[Path]] = field(default_factory=dict)
+
+    def specs(self) -> Iterator[ImportSpec]:
+        """The entries again, in order (the included manifests' first), read as a stream.
+
+        The manifest was checked whole; an entry that fails now means the file changed
+        since, and is refused as before."""
+        yield from self._specs(self.path)
+
+    def _specs(self, manifest: Path) -> Iterator[ImportSpec]:
+        for included in self.includes.get(_normal(manifest), []):
+            yield from self._specs(included)
+        for spec in _entries(manifest, self.path.parent, self.allow_outside, None):
+            if isinstance(spec, InputError):
+                raise spec
+            yield spec
+
+
+def check_study(path: Path, *, allow_outside: bool = False) -> Study:
+    """Read the manifest at `path` and those it includes as streams, checking every entry
+    as it comes, keeping none: one sentence names the first problem before anything is
+    imported. Memory stays flat however many entries the manifest has."""
+    study = Study(path=path, allow_outside=allow_outside)
+    cards: list[Card] = []
+    _check(path, study, cards, path.parent, ())
+    if not study.count:
+        raise InputError(str(path), "names no transcripts.", hint="Add a 'transcripts' list.")
+    deck: dict[str, Card] = {}
+    for card in cards:
+        deck.setdefault(card.key, card)
+    study.deck = list(deck.values())
+    return study
+
+
+def _check(
+    path: Path, study: Study, cards: list[Card], root: Path, chain: tuple[Path, ...]
+) -> None:
+    """Check one manifest after those it includes (depth first), as `_manifests` orders
+    them; the first bad entry is reported once the file has been read through, so that a
+    YAML error anywhere in it (an alias, a syntax error) is named first, as before."""
+    key = _normal(path)
+    _check_chain(path, key, chain)
+    top: dict[str, Any] = {}
+    first_error: InputError | None = None
+    for item in _entries(path, root, study.allow_outside, top):
+        if isinstance(item, InputError):
+            first_error = first_error or item
+            continue
+        study.count += 1
+        if study.allow_outside and not _within(item.path, study.path.parent):
+            study.outside_count += 1
+            if len(study.outside_first) < 3:
+                study.outside_first.append(item.path)
+    included = _included(path, top.get("include", []), root, study.allow_outside)
+    if included:
+        study.includes[key] = included
+    for target in included:
+        _check(target, study, cards, root, (*chain, key))
+    if first_error is not None:
+        raise first_error
+    if path.suffix.lower() != ".csv":
+        if not chain and "moderator_roles" in top:
+            study.moderator_roles = _moderator_roles(path, top)
+        cards.extend(_cards(path, top))
+
+
+def _check_chain(path: Path, key: Path, chain: tuple[Path, ...]) -> None:
+    if key in chain:
+        loop = " -> ".join(step.name for step in (*chain[chain.index(key) :], key))
+        raise InputError(
+            str(path), f"includes itself ({loop}).", hint="Remove the include that leads back."
+        )
+    if len(chain) >= MAX_INCLUDE_DEPTH:
+        raise InputError(
+            str(path),
+            f"is included {len(chain)} levels deep; qualcode follows at most {MAX_INCLUDE_DEPTH}.",
+            hint="Include the manifests from one top manifest.",
+        )
+
+
+def _included(path: Path, included: Any, root: Path, allow_outside: bool) -> list[Path]:
+    if included is None:
+        return []
+    if isinstance(included, str):
+        included = [included]
+    if not isinstance(included, list):
+        raise InputError(
+            str(path),
+            f"'include' must be a list of manifest files, not {_shown(included)}.",
+            hint="Write include: [other/manifest.yaml].",
+        )
+    return [
+        _inside(path, name, root, allow_outside, f"include {index}")
+        for index, name in enumerate(included, start=1)
+    ]
+
+
+def _entries(
+    path: Path, root: Path, allow_outside: bool, top: dict[str, Any] | None
+) -> Iterator[ImportSpec | InputError]:
+    """Each entry of one manifest as it is read: its spec, or the InputError that refuses
+    it (a YAML error of the file itself is raised). With `top`, the manifest's other
+    top-level values are put there (includes, moderator roles, cards)."""
+    if path.suffix.lower() == ".csv":
+        yield from _csv_entries(path, root, allow_outside)
+        return
+    for index, entry in _yaml_entries(path, top):
+        try:
+            yield _spec(path, entry, f"entry {index}", root, allow_outside)
+        except InputError as error:
+            yield error
 
 
 def outside(path: Path, specs: list[ImportSpec]) -> list[ImportSpec]:
@@ -78,22 +201,6 @@ def read_deck(path: Path, *, allow_outside: bool = False) -> list[Card]:
 
 
 Documents = list[tuple[Path, dict[str, Any] | None]]
-
-
-def _specs(path: Path, documents: Documents, allow_outside: bool) -> list[ImportSpec]:
-    specs: list[ImportSpec] = []
-    for manifest, document in documents:
-        if document is None:
-            specs.extend(_read_csv(manifest, path.parent, allow_outside))
-            continue
-        entries = document.get("transcripts", []) or []
-        if not isinstance(entries, list):
-            raise InputError(str(manifest), "'transcripts' must be a list of entries with a file.")
-        for index, entry in enumerate(entries, start=1):
-            specs.append(_spec(manifest, entry, f"entry {index}", path.parent, allow_outside))
-    if not specs:
-        raise InputError(str(path), "names no transcripts.", hint="Add a 'transcripts' list.")
-    return specs
 
 
 def _moderator_roles(path: Path, document: dict[str, Any]) -> tuple[str, ...] | None:
@@ -125,32 +232,12 @@ def _manifests(
     YAML mapping (None for a CSV manifest)."""
     root = path.parent if root is None else root
     key = _normal(path)
-    if key in chain:
-        loop = " -> ".join(step.name for step in (*chain[chain.index(key) :], key))
-        raise InputError(
-            str(path), f"includes itself ({loop}).", hint="Remove the include that leads back."
-        )
-    if len(chain) >= MAX_INCLUDE_DEPTH:
-        raise InputError(
-            str(path),
-            f"is included {len(chain)} levels deep; qualcode follows at most {MAX_INCLUDE_DEPTH}.",
-            hint="Include the manifests from one top manifest.",
-        )
+    _check_chain(path, key, chain)
     if path.suffix.lower() == ".csv":
         yield path, None
         return
     document = _yaml_document(path)
-    included = document.get("include", []) or []
-    if isinstance(included, str):
-        included = [included]
-    if not isinstance(included, list):
-        raise InputError(
-            str(path),
-            f"'include' must be a list of manifest files, not {_shown(included)}.",
-            hint="Write include: [other/manifest.yaml].",
-        )
-    for index, name in enumerate(included, start=1):
-        target = _inside(path, name, root, allow_outside, f"include {index}")
+    for target in _included(path, document.get("include", []), root, allow_outside):
         yield from _manifests(target, allow_outside, root, (*chain, key))
     yield path, document
 
@@ -197,30 +284,38 @@ def _yaml_document(path: Path) -> dict[str, Any]:
 
     text = _text(path)
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = type(
-        "ManifestLoader",
-        (base,),
-        {
-            "yaml_implicit_resolvers": {
-                first: [(tag, rx) for tag, rx in resolvers if not tag.endswith(":timestamp")]
-                for first, resolvers in base.yaml_implicit_resolvers.items()
-            }
-        },
-    )
     try:
         _check_events(yaml, text, base, str(path))
-        document = yaml.load(text, Loader=loader) or {}
+        document = yaml.load(text, Loader=_manifest_loader(yaml)) or {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(error, "problem", None)
-        said = f" ({problem})" if problem else ""
-        raise InputError(str(path), f"is not valid YAML{said}.", line=line) from None
+        raise _yaml_error(path, error) from None
     except (ValueError, TypeError) as error:
         raise InputError(str(path), f"holds a value YAML cannot build ({error}).") from None
     if not isinstance(document, dict):
         raise InputError(str(path), "must be a mapping with a 'transcripts' list.")
     return document
+
+
+def _manifest_loader(yaml: Any) -> Any:
+    """libyaml's loader (`CSafeLoader`) when PyYAML has it, ten times faster than the
+    pure-Python one; dates stay text (`_date` reads them and names a bad one)."""
+    global _LOADER
+    if _LOADER is None:
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        _LOADER = type(
+            "ManifestLoader",
+            (base,),
+            {
+                "yaml_implicit_resolvers": {
+                    first: [(tag, rx) for tag, rx in resolvers if not tag.endswith(":timestamp")]
+                    for first, resolvers in base.yaml_implicit_resolvers.items()
+                }
+            },
+        )
+    return _LOADER
+
+
+_LOADER: Any = None
 
 
 def _check_events(yaml: Any, text: str, loader: Any, source: str) -> None:
@@ -251,10 +346,8 @@ def _check_events(yaml: Any, text: str, loader: Any, source: str) -> None:
             )
 
 
-def _read_csv(path: Path, root: Path, allow_outside: bool) -> list[ImportSpec]:
-    text = _text(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    specs = []
+def _csv_entries(path: Path, root: Path, allow_outside: bool) -> Iterator[ImportSpec | InputError]:
+    reader = csv.DictReader(_Stream(path).lines())
     try:
         if reader.fieldnames is None or "file" not in reader.fieldnames:
             raise InputError(
@@ -271,10 +364,254 @@ def _read_csv(path: Path, root: Path, allow_outside: bool) -> list[ImportSpec]:
                 if isinstance(key, str) and value and key != "roles"
             }
             entry["roles"] = {label.strip(): role.strip() for label, role in roles.items()}
-            specs.append(_spec(path, entry, where, root, allow_outside))
+            try:
+                yield _spec(path, entry, where, root, allow_outside)
+            except InputError as error:
+                yield error
     except csv.Error as error:
         raise InputError(str(path), f"is not valid CSV ({error}).", line=reader.line_num) from None
-    return specs
+
+
+class _Stream:
+    """A manifest's text as it is read, 64 KB at a time: strict UTF-8 (a byte order mark is
+    dropped), at most MAX_MANIFEST_BYTES; a bad byte is named as `_text` names it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.read_bytes = 0
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+        self.file: BinaryIO | None = None
+
+    def read(self, size: int = CHUNK) -> str:
+        if self.file is None:
+            self.file = self._open()
+        data = self.file.read(max(size, 1))
+        self.read_bytes += len(data)
+        if self.read_bytes > MAX_MANIFEST_BYTES:
+            self.close()
+            _read_bytes(self.path)  # raises: too large
+        try:
+            text = self.decoder.decode(data, final=not data)
+        except UnicodeDecodeError:
+            self.close()
+            _text(self.path)  # names the line and the byte
+            raise
+        if not data:
+            self.close()
+        return text
+
+    def lines(self) -> Iterator[str]:
+        """The text line by line (line ends kept), for the CSV reader."""
+        pending = ""
+        while chunk := self.read(CHUNK):
+            pending += chunk
+            *whole, pending = pending.split("\n")
+            for line in whole:
+                yield line + "\n"
+        if pending:
+            yield pending
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+    def _open(self) -> BinaryIO:
+        try:
+            return self.path.open("rb")
+        except FileNotFoundError:
+            raise InputError(
+                str(self.path), "manifest not found.", hint="Check the path."
+            ) from None
+        except IsADirectoryError:
+            raise InputError(str(self.path), "is a folder, not a manifest file.") from None
+        except OSError as error:
+            raise InputError(str(self.path), f"cannot be read ({error.strerror}).") from None
+
+
+def _yaml_entries(path: Path, top: dict[str, Any] | None) -> Iterator[tuple[int, Any]]:
+    """The entries of a YAML manifest's `transcripts` list, numbered from 1, each built
+    from the parser's events as it is read (nothing else of the list is kept); the other
+    top-level values go into `top` when given. Aliases and deep nesting are refused from
+    the events, as `_check_events` does, and a YAML error is one sentence with its line."""
+    import yaml
+
+    stream = _Stream(path)
+    parser = _manifest_loader(yaml)(stream)
+    try:
+        yield from _walk(yaml, parser, path, top)
+    except yaml.YAMLError as error:
+        raise _yaml_error(path, error) from None
+    except (ValueError, TypeError) as error:
+        raise InputError(str(path), f"holds a value YAML cannot build ({error}).") from None
+    finally:
+        stream.close()
+        parser.dispose()
+
+
+def _walk(
+    yaml: Any, parser: Any, path: Path, top: dict[str, Any] | None
+) -> Iterator[tuple[int, Any]]:
+    source = str(path)
+    parser.get_event()  # the stream's start
+    if parser.check_event(yaml.StreamEndEvent):
+        return
+    parser.get_event()  # the document's start
+    event = parser.get_event()
+    if isinstance(event, yaml.MappingStartEvent):
+        listed = False
+        while not parser.check_event(yaml.MappingEndEvent):
+            key = _build(yaml, parser, parser.get_event(), source, 1)
+            event = parser.get_event()
+            if key == "transcripts" and listed:  # read as a stream: the first would be imported
+                raise InputError(
+                    source,
+                    "has two 'transcripts' lists.",
+                    line=event.start_mark.line + 1,
+                    hint="Merge them into one.",
+                )
+            listed = listed or key == "transcripts"
+            if key == "transcripts" and isinstance(event, yaml.SequenceStartEvent):
+                index = 0
+                while not parser.check_event(yaml.SequenceEndEvent):
+                    index += 1
+                    yield index, _build(yaml, parser, parser.get_event(), source, 2)
+                parser.get_event()
+                continue
+            value = _build(yaml, parser, event, source, 1)
+            if key == "transcripts" and value:
+                raise InputError(source, "'transcripts' must be a list of entries with a file.")
+            if top is not None and key in ("include", "moderator_roles", "cards"):
+                top[key] = value
+        parser.get_event()
+    else:
+        value = _build(yaml, parser, event, source, 0)
+        if value is not None:
+            raise InputError(source, "must be a mapping with a 'transcripts' list.")
+    parser.get_event()  # the document's end
+    if not parser.check_event(yaml.StreamEndEvent):
+        event = parser.get_event()
+        raise InputError(
+            source,
+            "is not valid YAML (expected a single document in the stream).",
+            line=event.start_mark.line + 1,
+        )
+
+
+_STR = "tag:yaml.org,2002:str"
+_PLAIN: dict[tuple[str, bool], Any] = {}  # plain scalar -> its value (a study repeats them)
+
+
+def _build(yaml: Any, parser: Any, event: Any, source: str, depth: int) -> Any:
+    """The value `event` starts, built from the events up to its end as PyYAML's safe
+    loader builds it: plain scalars resolved by the loader's rules, lists and mappings
+    built directly; a value with an explicit tag goes through the loader's constructor."""
+    if isinstance(event, yaml.ScalarEvent):
+        if event.tag is None or event.tag == "!":
+            if not event.implicit[0]:  # quoted: text
+                return event.value
+            known = (event.value, event.implicit[1])
+            if known in _PLAIN:
+                return _PLAIN[known]
+            tag = parser.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if tag == _STR:
+                value = event.value
+            else:
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+                value = parser.construct_document(node)
+            if len(_PLAIN) < 10_000 and isinstance(value, str | int | float | bool | None):
+                _PLAIN[known] = value
+            return value
+        return parser.construct_document(_node(yaml, parser, event, source, depth))
+    if isinstance(event, yaml.AliasEvent) or event.tag not in (None, "!"):
+        return parser.construct_document(_node(yaml, parser, event, source, depth))
+    depth += 1
+    if depth > MAX_NESTING:
+        _node(yaml, parser, event, source, MAX_NESTING)  # raises
+    if isinstance(event, yaml.SequenceStartEvent):
+        items = []
+        while not parser.check_event(yaml.SequenceEndEvent):
+            items.append(_build(yaml, parser, parser.get_event(), source, depth))
+        parser.get_event()
+        return items
+    mapping: dict[Any, Any] = {}
+    merged: list[Any] = []
+    while not parser.check_event(yaml.MappingEndEvent):
+        key_event = parser.get_event()
+        merge = isinstance(key_event, yaml.ScalarEvent) and key_event.implicit[0]
+        merge = merge and key_event.value == "<<" and key_event.tag is None
+        key = _build(yaml, parser, key_event, source, depth)
+        value = _build(yaml, parser, parser.get_event(), source, depth)
+        if merge:
+            merged.extend(value if isinstance(value, list) else [value])
+            continue
+        try:
+            mapping[key] = value
+        except TypeError:
+            raise InputError(
+                source,
+                "is not valid YAML (found unhashable key).",
+                line=key_event.start_mark.line + 1,
+            ) from None
+    parser.get_event()
+    for extra in merged:
+        if not isinstance(extra, dict):
+            raise InputError(source, "is not valid YAML (expected a mapping for merging).")
+        for key, value in extra.items():
+            mapping.setdefault(key, value)
+    return mapping
+
+
+def _node(yaml: Any, parser: Any, event: Any, source: str, depth: int) -> Any:
+    """The node `event` starts, from the events up to its end; aliases and nesting deeper
+    than MAX_NESTING refused."""
+    if isinstance(event, yaml.AliasEvent):
+        raise InputError(
+            source,
+            f"uses the YAML alias *{event.anchor}; manifests may not (an alias can "
+            "expand without bound).",
+            line=event.start_mark.line + 1,
+            hint="Write the values out in full.",
+        )
+    if isinstance(event, yaml.ScalarEvent):
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = parser.resolve(yaml.ScalarNode, event.value, event.implicit)
+        return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    depth += 1
+    if depth > MAX_NESTING:
+        raise InputError(
+            source,
+            f"nests lists and mappings more than {MAX_NESTING} levels deep.",
+            line=event.start_mark.line + 1,
+            hint="A manifest needs four; check the file.",
+        )
+    if isinstance(event, yaml.SequenceStartEvent):
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = parser.resolve(yaml.SequenceNode, None, event.implicit)
+        items = []
+        while not parser.check_event(yaml.SequenceEndEvent):
+            items.append(_node(yaml, parser, parser.get_event(), source, depth))
+        end = parser.get_event()
+        return yaml.SequenceNode(tag, items, event.start_mark, end.end_mark, event.flow_style)
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = parser.resolve(yaml.MappingNode, None, event.implicit)
+    pairs = []
+    while not parser.check_event(yaml.MappingEndEvent):
+        key = _node(yaml, parser, parser.get_event(), source, depth)
+        pairs.append((key, _node(yaml, parser, parser.get_event(), source, depth)))
+    end = parser.get_event()
+    return yaml.MappingNode(tag, pairs, event.start_mark, end.end_mark, event.flow_style)
+
+
+def _yaml_error(path: Path, error: Any) -> InputError:
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(error, "problem", None)
+    said = f" ({problem})" if problem else ""
+    return InputError(str(path), f"is not valid YAML{said}.", line=line)
 
 
 # ---------------------------------------------------------------- one entry

@@ -46,17 +46,21 @@ def import_files(
     no_speakers: bool = False,
     update_metadata: bool = False,
     progress: Progress | None = None,
+    count: int | None = None,
 ) -> ImportReport:
-    """Import each file in its own transaction.
+    """Import each file in its own transaction; `count`, when given, is how many `specs`
+    yields (they are then read as they come, e.g. from a manifest's stream).
 
     The first failure stops the batch (files before it stay imported, the failing file
     leaves nothing behind) unless `keep_going`, which imports the good files and lists
     the failures. In a batch, a second process parses the next files while this one
     writes (the machine has two cores; each step takes about half the time).
     """
-    specs = list(specs)
+    if count is None:
+        specs = list(specs)
+        count = len(specs)
     report = ImportReport()
-    with project.one_connection() as batch, _parsers(len(specs)) as pool:
+    with project.one_connection() as batch, _parsers(count) as pool:
         known = batch.read(store.known_hashes)
         for spec, outcome in _parsed(specs, known, pool, split=split, no_speakers=no_speakers):
             try:
@@ -169,7 +173,7 @@ Pending = tuple[str, "Future[ParsedTranscript] | None"]
 
 
 def _parsed(
-    specs: list[ImportSpec],
+    specs: Iterable[ImportSpec],
     known: dict[str, int],
     pool: ProcessPoolExecutor | None,
     *,

@@ -126,7 +126,9 @@ def test_the_cli_imports_outside_files_with_allow_outside_and_says_so(run, write
     assert "imported fg9.txt" in result.output
 
 
-def test_a_study_is_read_with_each_yaml_file_parsed_once(write_file, monkeypatch) -> None:
+def test_a_study_is_checked_in_one_streaming_pass_then_read_again_as_imported(
+    write_file, monkeypatch
+) -> None:
     from qualcode.ingest import manifest
     from qualcode.services.manifest import read_import_manifest
 
@@ -141,17 +143,20 @@ def test_a_study_is_read_with_each_yaml_file_parsed_once(write_file, monkeypatch
         "cards: [{key: c1, statement: Not kept.}, {key: c2, statement: Breaks matter.}]\n",
     )
     parsed: list[str] = []
-    real = manifest._yaml_document
+    real = manifest._yaml_entries
 
-    def counted(path):
+    def counted(path, top):
         parsed.append(path.name)
-        return real(path)
+        return real(path, top)
 
-    monkeypatch.setattr(manifest, "_yaml_document", counted)
+    monkeypatch.setattr(manifest, "_yaml_entries", counted)
     study = read_import_manifest(top)
-    assert sorted(parsed) == ["cards.yaml", "top.yaml"]
+    assert sorted(parsed) == ["cards.yaml", "top.yaml"]  # checked: each file read once
+    assert len(study.specs) == 2
+    parsed.clear()
     assert [spec.path.name for spec in study.specs] == ["fg2.txt", "fg1.txt"]
-    assert study.specs == read_manifest(top)
+    assert parsed == ["cards.yaml", "top.yaml"]  # then read again, as the files are imported
+    assert list(study.specs) == read_manifest(top)
     assert study.moderator_roles == ("facilitator",)
     assert [(card.key, card.statement["en"]) for card in study.deck] == [
         ("c1", "Time is short."),
