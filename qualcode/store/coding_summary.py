@@ -42,6 +42,7 @@ from qualcode.domain.counts import CodedTurns, TurnTotals
 from qualcode.domain.layer import MODEL_ROLE, Layer, LayerKind
 from qualcode.domain.rollup import lineage
 from qualcode.domain.scope import TurnScope
+from qualcode.store import summary_changes as changes
 from qualcode.store.layers import layer_coders, participant_turns
 from qualcode.store.models import Code, Coder, Coding, Segment, Speaker, Transcript, TranscriptDone
 
@@ -71,6 +72,8 @@ stale = table(
     column("transcript_id", Integer),
     column("segment_id", Integer),  # with code_id: the turn and code a coding write touched
     column("code_id", Integer),
+    column("coder_id", Integer),  # with change: whose coding came (1) or went (-1), 0011
+    column("change", Integer),
 )
 
 
@@ -80,43 +83,98 @@ def is_stale(session: Session) -> bool:
 
 
 def refresh(session: Session) -> int:
-    """Recount the marked transcripts and clear their marks; returns how many transcripts.
+    """Bring the marked transcripts' counts up to date and clear their marks; returns how
+    many transcripts.
 
     Run it in a write transaction. The marks are taken in one DELETE ... RETURNING, so a mark
     whose writer has not committed yet (on PostgreSQL, whatever its id) stays for the next
-    refresh, and the recount, which reads after the DELETE, sees every write it clears.
+    refresh. A coding's marks say whose coding came or went on which turn: their changes are
+    applied to the cells that turn counts in (`summary_changes`), from the turn's codings
+    read in the same snapshot as the marks. Other marks (a new or changed turn, a bulk
+    write, a mark from before revision 0011) recount their cells or their transcript.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
         # One refresh at a time (SQLite's write lock already does this): two at once would
-        # each delete the rows the other cannot see yet, and both insert theirs.
-        session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK)))
-    taken = session.execute(
-        delete(stale).returning(stale.c.transcript_id, stale.c.segment_id, stale.c.code_id)
-    ).all()
-    if not taken:
-        return 0
-    whole = {transcript_id for transcript_id, segment_id, _ in taken if segment_id is None}
+        # each delete the rows the other cannot see yet, and both insert theirs. The summary
+        # is a cache whose marks go in the same transaction: a commit lost in a crash brings
+        # the marks back with the old counts, so the commit need not wait for the disk.
+        # Plans for the values at hand: a statement prepared by the driver (its sixth run)
+        # got a generic plan that scanned the whole summary to delete a few cells (3-5 ms).
+        session.execute(
+            select(
+                func.pg_advisory_xact_lock(REFRESH_LOCK),
+                func.set_config("synchronous_commit", "off", True),
+                func.set_config("plan_cache_mode", "force_custom_plan", True),
+            )
+        )
+        found = changes.take_postgres(session, CELL_MARKS)
+        taken, turn_rows = found.marks, found.turns
+        if not taken:
+            return 0
+        lineage, layers = _known_lineage(found.codes), _layers_of(found.coders)
+    else:
+        taken = changes.take(session)
+        turn_rows = None
+        if not taken:
+            return 0
+        lineage, layers = _lineage(session), _coder_layers(session)
+    whole = {transcript_id for transcript_id, segment_id, *_ in taken if segment_id is None}
     cells: dict[int, set[tuple[int, int]]] = {}
-    for transcript_id, segment_id, code_id in taken:
-        if transcript_id not in whole:
-            cells.setdefault(transcript_id, set()).add((segment_id, code_id))
-    for transcript_id, marks in list(cells.items()):
-        if len(marks) > CELL_MARKS:  # many writes at once: one read of the transcript is faster
+    moved: dict[int, list[changes.Mark]] = {}
+    for transcript_id, segment_id, code_id, coder_id, change in taken:
+        if transcript_id in whole or segment_id is None:
+            continue
+        if change is None or coder_id is None or code_id is None:  # before revision 0011
+            cells.setdefault(transcript_id, set()).add((segment_id, code_id or 0))
+        else:
+            moved.setdefault(transcript_id, []).append((segment_id, code_id, coder_id, change))
+    for transcript_id in list(cells) + list(moved):
+        marks = len(cells.get(transcript_id, ())) + len(moved.get(transcript_id, ()))
+        if marks > CELL_MARKS:  # many writes at once: one read of the transcript is faster
             whole.add(transcript_id)
-            del cells[transcript_id]
-    lineage = _lineage(session)
+    cells = {key: value for key, value in cells.items() if key not in whole}
+    moved = {key: value for key, value in moved.items() if key not in whole}
+    if moved:
+        if turn_rows is None:
+            turn_rows = changes.turn_codings(session, moved)
+        whole |= changes.apply(session, moved, turn_rows, lineage, layers, layers.known_ids)
+        cells = {key: value for key, value in cells.items() if key not in whole}
+    if cells:
+        whole |= _recount_cells(session, cells, lineage, layers)
+    recount(session, whole, lineage, layers)
+    return len(whole | set(cells) | set(moved))
+
+
+def recount(
+    session: Session,
+    transcript_ids: Iterable[int],
+    lineage: dict[int, tuple[int, ...]] | None = None,
+    layers: _Layers | None = None,
+) -> None:
+    """Recount these transcripts whole: the repair path, and the oracle of the changes."""
+    if lineage is None:
+        lineage = _lineage(session)
+    if layers is None:
+        layers = _coder_layers(session)
+    for chunk in _chunks(sorted(transcript_ids), 10):  # bounds the memory a full rebuild takes
+        for cache in (summary, turn_summary):
+            session.execute(delete(cache).where(cache.c.transcript_id.in_(chunk)))
+        _count(session, chunk, lineage, layers)
+
+
+def _coder_layers(session: Session) -> _Layers:
     coders = session.connection().execute(select(Coder.id, Coder.is_consensus, Coder.role)).all()
+    return _layers_of([(coder_id, bool(flag), role) for coder_id, flag, role in coders])
+
+
+def _layers_of(coders: list[tuple[int, bool, str]]) -> _Layers:
     consensus = {coder_id for coder_id, is_consensus, _ in coders if is_consensus}
     # A model's layer is no coder's work: it counts only as itself, never in "all".
     models = {coder_id for coder_id, _, role in coders if role == MODEL_ROLE}
     layers = _Layers(consensus, models)
-    if cells:
-        whole |= _recount_cells(session, cells, lineage, layers)
-    for chunk in _chunks(sorted(whole), 10):  # bounds the memory a full rebuild takes
-        for cache in (summary, turn_summary):
-            session.execute(delete(cache).where(cache.c.transcript_id.in_(chunk)))
-        _count(session, chunk, lineage, layers)
-    return len(whole | set(cells))
+    layers.known_ids = {coder_id for coder_id, _, _ in coders}
+    return layers
 
 
 def coded_turns(
@@ -244,6 +302,7 @@ class _Layers:
         self.consensus = consensus
         self.models = models
         self.known: dict[int, tuple[int, ...]] = {}
+        self.known_ids: set[int] = set()  # every coder's id, when read (`_coder_layers`)
 
     def of(self, coder_id: int) -> tuple[int, ...]:
         found = self.known.get(coder_id)
@@ -325,7 +384,7 @@ def _recount(
     words: dict[int, int] = {}
     cells: dict[tuple[int, int, int | None], set[int]] = {}  # (layer, code, speaker): turns
     targets: dict[tuple[int, int, int | None], list[set[int]]] = {}
-    for segment_id, code_id, coder_id, speaker_id, count in codings:
+    for segment_id, code_id, coder_id, speaker_id, count in codings.all():
         words[segment_id] = count
         into = targets.get((code_id, coder_id, speaker_id))
         if into is None:
@@ -404,7 +463,21 @@ def _insert_counts(
 def _lineage(session: Session) -> dict[int, tuple[int, ...]]:
     """Each code id with the ids of the codes it rolls up into: itself and its ancestors."""
     rows = session.connection().execute(select(Code.id, Code.codebook_id, Code.key))
-    return lineage((code_id, book_id, key) for code_id, book_id, key in rows)
+    return _known_lineage([(code_id, book_id, key) for code_id, book_id, key in rows])
+
+
+_LAST_LINEAGE: list[tuple[list[tuple[int, int, str]], dict[int, tuple[int, ...]]]] = []
+
+
+def _known_lineage(codes: list[tuple[int, int, str]]) -> dict[int, tuple[int, ...]]:
+    """`lineage` of these (id, codebook id, key) rows; the last one is kept, since the
+    codes seldom change between two refreshes (callers do not change what they get)."""
+    codes = sorted(codes)
+    if _LAST_LINEAGE and _LAST_LINEAGE[0][0] == codes:
+        return _LAST_LINEAGE[0][1]
+    found = lineage(codes)
+    _LAST_LINEAGE[:] = [(codes, found)]
+    return found
 
 
 def _layer_rows(layer: Layer, *, by_coder: bool) -> list[ColumnElement[bool]]:

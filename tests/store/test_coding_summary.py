@@ -444,3 +444,57 @@ def test_many_codings_at_once_mark_their_transcript(corpus_project: Project):
     assert marks[1] <= 64 < len(rows)
     assert marks[0] > marks[1]  # a whole-transcript mark
     assert_summary_matches(corpus_project)
+
+
+def test_a_codings_change_is_applied_to_its_cells_without_a_recount(
+    corpus_project: Project, monkeypatch
+):
+    """Each coding write marks whose coding came or went (revision 0011); the refresh adds
+    the change to the cells of that turn without recounting them (both recounts are
+    blocked here) and equals the whole-transcript recount: two spans of one code by one
+    coder, one of them removed; another coder on the same turn; a consensus coder and a
+    model; a coding moved to another code by an UPDATE; a turn whose last coding goes."""
+    with corpus_project.unit() as session:
+        session.add(Coder(name="agreed", is_consensus=True))
+        session.add(Coder(name="robot", role=MODEL_ROLE))
+    assert_summary_matches(corpus_project)
+    first, second, third = corpus.segments(corpus_project, 1)[:3]
+    half = (first.start_char, (first.start_char + first.end_char) // 2)
+    rest = (half[1], first.end_char)
+    blocked = pytest.fail
+
+    def apply_all() -> None:
+        with monkeypatch.context() as patched:
+            patched.setattr(coding_summary, "_recount_cells", lambda *a: blocked("cells"))
+            patched.setattr(coding_summary, "_count", lambda *a: blocked("whole"))
+            corpus_project.write(coding_summary.refresh)
+        by_changes = _summary_rows(corpus_project)
+        assert_summary_matches(corpus_project)
+        _recount_everything(corpus_project)
+        assert by_changes == _summary_rows(corpus_project)
+
+    apply_code(corpus_project, first.id, "temporality.breaks", "anna", span=half)
+    apply_code(corpus_project, first.id, "temporality.breaks", "anna", span=rest)
+    apply_code(corpus_project, first.id, "temporality.development", "ben")
+    apply_code(corpus_project, second.id, "temporality.breaks", "agreed")
+    apply_code(corpus_project, second.id, "temporality", "robot")
+    apply_code(corpus_project, third.id, "temporality.breaks", "carla")
+    apply_all()
+    remove_code(corpus_project, first.id, "temporality.breaks", "anna", span=half)
+    remove_code(corpus_project, third.id, "temporality.breaks", "carla")
+    with corpus_project.unit() as session:
+        development = session.scalar(select(Code.id).where(Code.key == "temporality.development"))
+        session.execute(
+            update(Coding)
+            .where(Coding.segment_id == second.id, Coding.coder_id == _coder_id(session, "agreed"))
+            .values(code_id=development)
+        )
+    apply_all()
+    remove_code(corpus_project, first.id, "temporality.breaks", "anna", span=rest)
+    apply_code(corpus_project, third.id, "temporality.breaks", "carla")
+    remove_code(corpus_project, third.id, "temporality.breaks", "carla")
+    apply_all()
+
+
+def _coder_id(session: Session, name: str) -> int:
+    return session.scalar(select(Coder.id).where(Coder.name == name))
