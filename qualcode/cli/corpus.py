@@ -17,7 +17,7 @@ import click
 import typer
 from rich.progress import Progress
 
-from qualcode.cli.common import DbOption, console, friendly, labelled, project
+from qualcode.cli.common import CoderOption, DbOption, console, friendly, labelled, project
 from qualcode.config import coder_name
 from qualcode.domain.corpus import SegmentView
 from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
@@ -89,6 +89,7 @@ def import_(
         ),
     ] = False,
     db: DbOption = None,
+    coder: CoderOption = None,
 ) -> None:
     """Import transcripts (.txt, .vtt, .srt, .docx, Otter exports): one transaction per file."""
     if language is not None and language not in LANGUAGES:
@@ -135,6 +136,7 @@ def import_(
         _print_preview(importing.preview(specs(), split=split_sentences, no_speakers=no_speakers))
         return
     opened = project(db, create=True)
+    importing.require_import_rights(opened)  # a team server's coder: one sentence, first
     if deck:
         added, updated = cards.load_deck(opened, deck)
         if added or updated:
@@ -154,6 +156,7 @@ def import_(
             no_speakers=no_speakers,
             update_metadata=update_metadata,
             progress=advance,
+            actor=coder_name(coder),
         )
     if moderators is not None and report.count("imported"):
         stored = scope.set_moderator_roles(opened, moderators)

@@ -24,6 +24,7 @@ LIMITS = {
     "code name": 200,
     "coder name": 100,
     "file name": 500,
+    "REFI-QDA name": 300,  # a variable's, case's or set's name, kept for the next export
 }
 MAX_TURN_CHARS = 200_000  # a turn of some 30,000 words: one monologue per focus group at most
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a 2-hour focus group transcript is some 100 KB
@@ -37,6 +38,12 @@ _SPACES = re.compile(r"\s+")
 def without_controls(text: str) -> str:
     """The text without control and direction-override characters (tabs and LF kept)."""
     return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
+def multi_line(value: str) -> str:
+    """A multi-line field (a memo): line breaks as LF (CRLF and a lone CR too), tabs kept,
+    other controls and direction overrides removed, outer blank space stripped."""
+    return without_controls(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def one_line(value: str) -> str:

@@ -20,6 +20,7 @@ from qualcode.domain.agreement import (
     LayerCoding,
 )
 from qualcode.domain.layer import CONSENSUS, MODEL_ROLE
+from qualcode.domain.text import multi_line
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.agreement import load_context, load_turns
 from qualcode.services.blind import visibility
@@ -200,7 +201,7 @@ def adjudicate(
             decision=label,
             applied=[c.model_dump(mode="json") for c in applied],
             replaced=[c.model_dump(mode="json") for c in replaced],
-            memo=memo.strip() if memo and memo.strip() else None,
+            memo=(multi_line(memo) or None) if memo else None,
         )
         return _view(row, code.key, supervisor_row.name if supervisor_row else None)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection
 
 from qualcode.domain.coding import AppliedCoding, Codable, CodingView, Span
+from qualcode.domain.text import multi_line
 from qualcode.domain.turns import TurnRef, parse_turn, turn_ref
 from qualcode.errors import NotFoundError, PermissionDenied, QualcodeError
 from qualcode.services import roles
@@ -142,7 +143,7 @@ def add_coding(
         start_char=span[0],
         end_char=span[1],
         origin=origin,
-        memo=memo,
+        memo=(multi_line(memo) or None) if memo else None,
     )
     return CodingView.of(row, code.key, coder)
 

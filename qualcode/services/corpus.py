@@ -9,6 +9,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from qualcode.domain.corpus import SegmentView, TranscriptInfo
+from qualcode.domain.text import multi_line
 from qualcode.errors import NotFoundError
 from qualcode.services.blind import visibility
 from qualcode.services.listing import list_transcripts as list_transcripts
@@ -127,7 +128,7 @@ def segment_views(
                 "start_char": start,
                 "end_char": end,
                 "origin": origin,
-                "memo": memo,
+                "memo": multi_line(memo) if memo else memo,
             }
         )
     author = None  # every memo, or (blind mode) only the actor's own
@@ -136,7 +137,7 @@ def segment_views(
         author = own_row.id if own_row else -1
     memos: dict[int, list[str]] = defaultdict(list)
     for segment_id, memo_text in reading.memo_rows(session, transcript.id, author, before):
-        memos[segment_id].append(memo_text)
+        memos[segment_id].append(multi_line(memo_text))  # older rows may hold controls
     text = transcript.text
     sections = section_starts(session, transcript.id, transcript.language)
     return _TURNS.validate_python(

@@ -9,11 +9,12 @@ rest is committed and the summary names what was left and why.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from qualcode.errors import InputError, QualcodeError
+from qualcode.errors import InputError, PermissionDenied, QualcodeError
 from qualcode.exchange.refi import qdc, qdpx
 from qualcode.exchange.refi.cards import is_deck
 from qualcode.exchange.refi.code_import import CodeImport, target_codebook
@@ -34,7 +35,7 @@ from qualcode.exchange.refi.summary import ExportSummary, ImportSummary
 from qualcode.ingest.plain_text import turn_spans
 from qualcode.services.blind import visibility
 from qualcode.services.project import Project
-from qualcode.services.roles import require_import, require_supervisor
+from qualcode.services.roles import require_import, require_supervisor, team_refusal
 from qualcode.store import codes as code_store
 
 __all__ = [
@@ -127,7 +128,7 @@ def import_qdc(
         require_supervisor(session, actor, "import codes into the codebook")
         book = target_codebook(session, codebook, path.stem, data)
         CodeImport(session, summary).merge(book, codes)
-        keep_sets(session, sets)
+        keep_sets(session, sets, str(path))
         summary.kept = {"sets": len(sets)}
         return _settle(summary, allow_partial)
 
@@ -170,6 +171,13 @@ def import_qdpx(
         book = target_codebook(session, None, fallback, digest)
         known = {row.name for row in code_store.list_coders(session)}
         importer = Importer(session, summary, options)
+        if team_refusal(session, "import transcripts") is not None:
+            # a coder's login: their codings onto the project's transcripts, nothing more
+            def refuse(where: str) -> None:
+                why = f"{path.name} holds {where}, which is not in the project"
+                raise PermissionDenied(str(team_refusal(session, "import transcripts", why)))
+
+            importer.options = replace(options, refuse_transcript=refuse)
         importer.project(book, refi)
         require_import(
             session,

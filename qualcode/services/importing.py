@@ -26,11 +26,13 @@ from qualcode.ingest.readers import read_file
 from qualcode.processes import die_with_parent
 from qualcode.services import metadata
 from qualcode.services.project import Project
+from qualcode.services.roles import require_team_supervisor
 from qualcode.store import transcripts as store
 
 Progress = Callable[[ImportResult], None]
 
 
+ACTION = "import transcripts"  # a supervisor's on a team server (roles.team_refusal)
 # Below this many files a parsing process costs more to start than it saves.
 PARALLEL_FROM = 4
 # Parsed files waiting to be written, at most: bounds memory when writing is the slower step.
@@ -47,6 +49,7 @@ def import_files(
     update_metadata: bool = False,
     progress: Progress | None = None,
     count: int | None = None,
+    actor: str | None = None,
 ) -> ImportReport:
     """Import each file in its own transaction; `count`, when given, is how many `specs`
     yields (they are then read as they come, e.g. from a manifest's stream).
@@ -54,13 +57,14 @@ def import_files(
     The first failure stops the batch (files before it stay imported, the failing file
     leaves nothing behind) unless `keep_going`, which imports the good files and lists
     the failures. In a batch, a second process parses the next files while this one
-    writes (the machine has two cores; each step takes about half the time).
+    writes (two cores; each step takes half the time). `actor` is who updates metadata.
     """
     if count is None:
         specs = list(specs)
         count = len(specs)
     report = ImportReport()
     with project.one_connection() as batch, _parsers(count) as pool:
+        batch.read(lambda session: require_team_supervisor(session, ACTION))
         known = batch.read(store.known_hashes)
         for spec, outcome in _parsed(specs, known, pool, split=split, no_speakers=no_speakers):
             try:
@@ -71,7 +75,7 @@ def import_files(
                 else:
                     digest, parsed = outcome
                     result = _save(batch, spec, parsed, digest, known)
-                result = _checked(batch, spec, result, update_metadata)
+                result = _checked(batch, spec, result, update_metadata, actor)
             except QualcodeError as error:
                 full = isinstance(error, DiskFullError)
                 result = ImportResult(
@@ -88,6 +92,11 @@ def import_files(
     return report
 
 
+def require_import_rights(project: Project) -> None:
+    """Refuse, in one sentence, a coder's login on a team server (before anything is read)."""
+    project.read(lambda session: require_team_supervisor(session, ACTION))
+
+
 def import_one(
     project: Project,
     spec: ImportSpec,
@@ -96,8 +105,10 @@ def import_one(
     no_speakers: bool = False,
     update_metadata: bool = False,
     known: dict[str, int] | None = None,
+    actor: str | None = None,
 ) -> ImportResult:
     """Import one file; `known` maps the sha256 of stored sources to transcript ids."""
+    require_import_rights(project)
     if known is None:
         known = project.read(store.known_hashes)
     data, digest = _read(spec)
@@ -106,7 +117,7 @@ def import_one(
     else:
         parsed = parse(data, spec, split=split, no_speakers=no_speakers)
         result = _save(project, spec, parsed, digest, known)
-    return _checked(project, spec, result, update_metadata)
+    return _checked(project, spec, result, update_metadata, actor)
 
 
 def preview(
@@ -141,13 +152,13 @@ def preview(
 
 
 def _checked(
-    project: Project, spec: ImportSpec, result: ImportResult, update_metadata: bool
+    project: Project, spec: ImportSpec, result: ImportResult, update: bool, actor: str | None
 ) -> ImportResult:
     """A skipped file's metadata differences (applied when asked); a missing department."""
     if result.status == "skipped" and result.transcript_id:
-        changes = metadata.reconcile(project, result.transcript_id, spec, apply=update_metadata)
+        changes = metadata.reconcile(project, result.transcript_id, spec, apply=update, actor=actor)
         said = "; ".join(str(change) for change in changes)
-        if changes and update_metadata:
+        if changes and update:
             return result.model_copy(
                 update={"status": "updated", "message": f"metadata updated: {said}."}
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from qualcode.domain.coding import MemoView
+from qualcode.domain.text import multi_line
 from qualcode.errors import QualcodeError
 from qualcode.services import roles
 from qualcode.services.finders import find_code, find_segment
@@ -22,8 +23,10 @@ def add_memo(
     transcript_id: int | None = None,
     code_key: str | None = None,
 ) -> MemoView:
-    """Write a memo on a segment, a transcript, a code, or (none given) the project."""
-    if not text.strip():
+    """Write a memo on a segment, a transcript, a code, or (none given) the project; control
+    and direction-override characters are removed (line breaks and tabs kept)."""
+    text = multi_line(text)
+    if not text:
         raise QualcodeError("A memo needs some text.")
 
     def work(session: Session) -> MemoView:
@@ -45,7 +48,7 @@ def add_memo(
             segment_id=segment_id,
             code_id=code_id,
             coder_id=coder_row.id if coder_row else None,
-            text=text.strip(),
+            text=text,
         )
         session.add(memo)
         session.flush()
@@ -68,7 +71,7 @@ def list_memos(project: Project, *, segment_id: int | None = None) -> list[MemoV
             MemoView(
                 id=memo.id,
                 target=memo.target,
-                text=memo.text,
+                text=multi_line(memo.text),  # one stored raw by an older qualcode
                 coder=coder,
                 segment_id=memo.segment_id,
                 transcript_id=memo.transcript_id,

@@ -180,10 +180,11 @@ def spec_update(spec: ImportSpec) -> MetadataUpdate:
 
 
 def reconcile(
-    project: Project, transcript_id: int, spec: ImportSpec, *, apply: bool
+    project: Project, transcript_id: int, spec: ImportSpec, *, apply: bool, actor: str | None = None
 ) -> list[MetadataChange]:
     """What an import of an already stored file says differently from the stored metadata
-    (transcript fields and speaker roles); with `apply`, the stored values are replaced."""
+    (transcript fields and speaker roles); with `apply`, the stored values are replaced
+    (a supervisor's, `actor`, once the project has supervisors)."""
 
     def work(session: Session) -> list[MetadataChange]:
         transcript = find_transcript(session, transcript_id)
@@ -196,6 +197,8 @@ def reconcile(
                 changes.append(MetadataChange(field=f"role of {label}", old=speaker.role, new=role))
                 if apply:
                     store.set_speaker_role(speaker, role)
+        if changes and apply:
+            require_supervisor(session, actor, CHANGE)
         return changes
 
     return project.write(work) if apply else project.read(work)

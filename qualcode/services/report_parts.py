@@ -17,6 +17,7 @@ from qualcode.domain.layer import Layer
 from qualcode.domain.quote import Quote
 from qualcode.domain.report import CardEntry, CodeSection, MemoEntry, QuoteRule, ReportQuote, Share
 from qualcode.domain.scope import TurnScope
+from qualcode.domain.text import multi_line
 from qualcode.domain.turns import clock
 from qualcode.services import analysis
 from qualcode.services import quotes as quote_service
@@ -225,7 +226,7 @@ def memo_entries(project: Project, department: str, code_ids: list[int]) -> list
                 about = f"{row.transcript}, turn {row.turn}"
             else:
                 about = str(row.transcript or row.target)
-            entries.append(MemoEntry(about, row.author, row.text))
+            entries.append(MemoEntry(about, row.author, multi_line(row.text)))
         return entries
 
     return project.read(work)

@@ -56,6 +56,30 @@ def require_supervisor(session: Connection | Session, actor: str | None, action:
         )
 
 
+def team_refusal(session: Connection | Session, action: str, why: str = "") -> str | None:
+    """On a team server, the sentence refusing a coder's login `action`, one of the acts
+    that are a supervisor's there whatever the project's coder rows say (importing
+    transcripts, splitting and joining turns: they change what every coder codes); None when
+    the login may (a supervisor, the tables' owner, or no team mode). `why` (in parentheses)
+    names what asked for it."""
+    if team_store.server_role(session) != CODER:
+        return None
+    login = team_store.login(session)
+    return (
+        f"Only a supervisor can {action} in team mode{f' ({why})' if why else ''}; ask a "
+        "supervisor to do it, or ask the "
+        f"project's owner to put your login '{login}' in the supervisor role "
+        f"(`qualcode team add-login {login} --role supervisor`)."
+    )
+
+
+def require_team_supervisor(session: Connection | Session, action: str) -> None:
+    """Refuse `action` to a coder's login on a team server (see `team_refusal`)."""
+    refusal = team_refusal(session, action)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
 def is_supervisor(session: Connection | Session, name: str | None) -> bool:
     server = team_store.server_role(session)
     if server == team_store.OWNER:

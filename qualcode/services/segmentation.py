@@ -10,10 +10,15 @@ from sqlalchemy.orm import Session
 from qualcode.errors import QualcodeError
 from qualcode.services.finders import find_segment
 from qualcode.services.project import Project
+from qualcode.services.roles import require_team_supervisor
 from qualcode.store import codings as store
 from qualcode.store import segments as segment_store
 from qualcode.store.models import Segment
 from qualcode.store.turn_rows import RowState, read_state
+
+# On a team server splitting and joining turns is a supervisor's: it moves every coder's
+# codings (on SQLite and outside team mode, anyone who codes may).
+ACTION = "split or join turns"
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ def split_turn(project: Project, segment_id: int, at: int) -> TurnEdit:
     """
 
     def work(session: Session) -> TurnEdit:
+        require_team_supervisor(session, ACTION)
         before = read_state(session, segments=[segment_id])
         halves = _split(session, segment_id, at)
         return TurnEdit(halves, before, read_state(session, segments=halves, ids=_ids(before)))
@@ -53,6 +59,7 @@ def join_turns(project: Project, segment_id: int) -> TurnEdit:
     """
 
     def work(session: Session) -> TurnEdit:
+        require_team_supervisor(session, ACTION)
         first, second = _pair(session, segment_id)
         both = [first.id, second.id]
         before = read_state(session, segments=both)

@@ -158,7 +158,8 @@ def add_login(
         group, other = other, group
     from qualcode.store.codes import put_setting
 
-    _execute(session, team_sql.login_statements(login_name, group, other, password))
+    verifier = _verifier(session, login_name, password) if password is not None else None
+    _execute(session, team_sql.login_statements(login_name, group, other, verifier))
     logins = dict(found.get("logins", {}))
     if coder != login_name:
         logins[login_name] = coder
@@ -166,6 +167,15 @@ def add_login(
         logins.pop(login_name, None)
     put_setting(session, TEAM, {**found, "logins": logins})
     session.info.pop(_CACHED, None)
+
+
+def _verifier(session: Session, login_name: str, password: str) -> str:
+    """The password hashed by libpq as the server wants it stored (SCRAM-SHA-256 unless the
+    server's `password_encryption` says otherwise), computed here on the client."""
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # a live psycopg connection
+    hashed: bytes = driver.pgconn.encrypt_password(password.encode(), login_name.encode())
+    return hashed.decode()
 
 
 def refresh_summary(session: Session) -> int:

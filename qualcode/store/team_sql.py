@@ -10,11 +10,11 @@ coder, and the policies of both roles are OR-ed.
 
 What a coder may write mirrors `qualcode.services.roles`: their own codings (never an
 adjudicated one), memos, suggestions, done marks and matrix cells; open codes they create;
-what their imports write: transcripts, speakers and turns that overlap no existing turn, a
-transcript's REFI-QDA variables (`attributes`), a file's cases and sets, the name of the
-project it came from and their own REFI-QDA user GUID. Changing or deleting turns,
-transcripts and speakers, the codebook, coders, settings, adjudications, cards, sections,
-report choices and models is a supervisor's. Nobody writes the caches directly: triggers
+what an `import-qdpx` of their own codings onto the project's transcripts writes: a file's
+cases and sets, the name of the project it came from and their own REFI-QDA user GUID.
+Transcripts, speakers and turns (importing, splitting and joining, metadata, deletion), the
+codebook, coders, settings, adjudications, cards, sections, report choices and models are a
+supervisor's. Nobody writes the caches directly: triggers
 and two functions, all owned by the schema owner, do.
 """
 
@@ -30,10 +30,6 @@ CODER_WRITES = {
     "transcript_done": "INSERT, UPDATE, DELETE",
     "matrix_cell": "INSERT, UPDATE",
     "code": "INSERT",
-    # an import-qdpx keeps the file's variables in `attributes`; metadata is a supervisor's
-    "transcript": "INSERT, UPDATE (attributes)",
-    "speaker": "INSERT",
-    "segment": "INSERT",
     "refi_object": "INSERT, UPDATE",  # a coder's import-qdpx keeps the file's cases and sets
     "setting": "INSERT",  # only the name of the REFI-QDA project a first import came from
     "coder": "UPDATE (refi_guid)",  # their own user GUID from an imported file
@@ -49,12 +45,13 @@ MY_CODER = "qualcode_my_coder()"
 # "supervisor"; None for an absent clause.
 _OWN = f"coder_id = {MY_CODER}"
 _NOT_ADJUDICATED = f"{_OWN} AND origin <> 'adjudicated'"
-_NO_OVERLAP = (
-    "NOT EXISTS (SELECT 1 FROM segment AS other WHERE other.transcript_id = "
-    "segment.transcript_id AND other.start_char < segment.end_char "
-    "AND other.end_char > segment.start_char)"
-)
 Policy = tuple[str, str, str, str | None, str | None]
+# Policies an earlier qualcode created, dropped by the set-up (coders imported transcripts).
+RETIRED_POLICIES = {
+    "transcript": ("qc_import_insert", "qc_import_update"),
+    "speaker": ("qc_import_insert",),
+    "segment": ("qc_tiling_insert",),
+}
 POLICIES: dict[str, list[Policy]] = {
     "coding": [
         ("qc_own_insert", "INSERT", "coder", None, _NOT_ADJUDICATED),
@@ -90,12 +87,10 @@ POLICIES: dict[str, list[Policy]] = {
             f"is_open AND key LIKE 'open.%' AND created_by = {MY_CODER}",
         ),
     ],
-    "transcript": [
-        ("qc_import_insert", "INSERT", "coder", None, "true"),
-        ("qc_import_update", "UPDATE", "coder", "true", "true"),  # the GRANT: attributes only
-    ],
-    "speaker": [("qc_import_insert", "INSERT", "coder", None, "true")],
-    "segment": [("qc_tiling_insert", "INSERT", "coder", None, _NO_OVERLAP)],
+    # importing transcripts and changing turns are a supervisor's: a coder only reads them
+    "transcript": [],
+    "speaker": [],
+    "segment": [],
     "setting": [("qc_refi_insert", "INSERT", "coder", None, "key = 'refi_project'")],
     "coder": [("qc_own_guid", "UPDATE", "coder", f"id = {MY_CODER}", f"id = {MY_CODER}")],
 }
@@ -251,6 +246,8 @@ def setup_statements(
     for table, policies in POLICIES.items():
         target = f"{sc}.{quoted(table)}"
         statements.append(f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY")
+        for retired in RETIRED_POLICIES.get(table, ()):
+            statements.append(f"DROP POLICY IF EXISTS {retired} ON {target}")
         every = [
             ("qc_read", "SELECT", "coder", "true", None),
             ("qc_supervise", "ALL", "supervisor", "true", "true"),
@@ -266,14 +263,20 @@ def setup_statements(
     return statements
 
 
-def login_statements(login: str, group: str, other_group: str, password: str | None) -> list[str]:
-    """Create (or keep) LOGIN role `login` and make it a member of `group` only."""
-    with_password = f" PASSWORD {literal(password)}" if password is not None else ""
+def login_statements(login: str, group: str, other_group: str, verifier: str | None) -> list[str]:
+    """Create (or keep) LOGIN role `login` and make it a member of `group` only. `verifier`
+    is the password as the server stores it (a SCRAM verifier made by the client: the
+    password itself is never sent, so no server log can hold it); an existing login's
+    password is replaced with it."""
+    with_password = f" PASSWORD {literal(verifier)}" if verifier is not None else ""
+    again = f"ALTER ROLE {quoted(login)}{with_password};" if verifier is not None else "NULL;"
     return [
         f"""DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {literal(login)}) THEN
     CREATE ROLE {quoted(login)} LOGIN{with_password};
+  ELSE
+    {again}
   END IF;
 END
 $$""",

@@ -57,3 +57,36 @@ def test_control_characters_in_an_open_code_or_coder_name_never_print(run, write
     assert coded.exit_code == 1
     assert "the coder name 'ev[31mil' holds control characters" in coded.output
     assert "\x1b" not in coded.output and "ev[31mil" not in run("coder", "list").output
+
+
+BAD = "\x1b[31m", "\x07", "\u202e", "\u2066", "\r"
+OLD_MEMO = (  # a memo as an older qualcode stored it
+    "INSERT INTO memo (target, transcript_id, segment_id, text, created_at, updated_at) "
+    "SELECT target, transcript_id, segment_id, :raw, created_at, updated_at FROM memo"
+)
+
+
+def test_control_characters_in_a_memo_are_removed_and_never_print(
+    run, write_file, database_url: str
+) -> None:
+    """Memo text keeps its line breaks and tabs; ESC, BEL, CR and bidi overrides go, on
+    input and (for a memo stored raw by an older qualcode) on output."""
+    from sqlalchemy import create_engine, text
+
+    run("import", write_file("fg.txt", TEXT))
+    raw = "Red\x1b[31m alert\x07\r\nline two\rline\tthree \u202eevil\u2066"
+    written = run("memo", "add", raw, "--segment", "1", "--coder", "anna")
+    assert written.exit_code == 0, written.output
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            stored = connection.scalar(text("SELECT text FROM memo"))
+            assert stored == "Red[31m alert\nline two\nline\tthree evil"
+            connection.execute(text(OLD_MEMO), {"raw": "old\x1b[2J\x07 raw\u202e memo"})
+    finally:
+        engine.dispose()
+    for shown in (run("memo", "list"), run("segments", "1"), run("segments", "1", "-f", "json")):
+        assert shown.exit_code == 0, shown.output
+        assert not any(bad in shown.output for bad in BAD), repr(shown.output)
+    listing = run("memo", "list").output
+    assert "line two" in listing and "old[2J raw memo" in listing

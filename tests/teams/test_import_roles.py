@@ -119,3 +119,22 @@ def test_the_cli_refuses_with_one_sentence(
     assert "Traceback" not in ghost.output + qdc.output
     assert counts(supervised) == before
     assert runner.invoke(app, ["import-qdc", str(path), "--coder", "sam"]).exit_code == 0
+
+
+def test_only_a_supervisor_replaces_metadata_on_a_re_import(
+    supervised: Project, write_file
+) -> None:
+    """`import --update-metadata` changes stored metadata, like `transcript set`."""
+    from qualcode.domain.imports import ImportSpec
+    from qualcode.services import importing
+    from tests.teams.conftest import TRANSCRIPT
+
+    path = write_file("fg.txt", TRANSCRIPT)
+    spec = ImportSpec(path=path, department="Oncology", group_kind="staff")
+    refused = importing.import_files(supervised, [spec], update_metadata=True, actor="kim")
+    assert refused.results[0].status == "failed"
+    assert "Only a supervisor may change transcript metadata" in str(refused.results[0].message)
+    assert [t.department for t in corpus.list_transcripts(supervised)] == ["Ward"]
+    done_ = importing.import_files(supervised, [spec], update_metadata=True, actor="sam")
+    assert done_.results[0].status == "updated"
+    assert [t.department for t in corpus.list_transcripts(supervised)] == ["Oncology"]

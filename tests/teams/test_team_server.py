@@ -34,6 +34,7 @@ from qualcode.services import (
     memos,
     quotes,
     roles,
+    segmentation,
     team,
 )
 from qualcode.services.analysis import FrequencyQuery
@@ -161,6 +162,19 @@ FORBIDDEN = {
         "INSERT INTO segment (transcript_id, ordinal, start_char, end_char, word_count) "
         "SELECT transcript_id, 99, 0, 5, 1 FROM segment LIMIT 1"
     ),
+    "insert a transcript (an import)": (
+        "INSERT INTO transcript (title, source_name, sha256, text, language, attributes, "
+        "imported_at) VALUES ('x', 'x.txt', repeat('0', 64), 'x', 'en', '{}', now())"
+    ),
+    "insert a speaker": (
+        "INSERT INTO speaker (transcript_id, label) SELECT id, 'Eve' FROM transcript"
+    ),
+    "insert a turn that overlaps none (tiling)": (
+        "INSERT INTO segment (transcript_id, ordinal, start_char, end_char, word_count) "
+        "SELECT transcript_id, 99, 100000, 100005, 1 FROM segment LIMIT 1"
+    ),
+    "change a transcript's variables": "UPDATE transcript SET attributes = '{}'",
+    "delete a speaker": "DELETE FROM speaker",
     "delete another coder's memos": "DELETE FROM memo WHERE coder_id = :anna",
     "rewrite another coder's memos": "UPDATE memo SET text = 'x' WHERE coder_id = :anna",
     "delete another coder's suggestions": "DELETE FROM suggestion WHERE coder_id = :anna",
@@ -426,3 +440,179 @@ def test_the_sql_summary_matches_the_python_one(seeded: Team) -> None:
     python, sql = counted(False), counted(True)
     assert python == sql
     assert any(row[1] == coding_summary.ANY_CONSENSUS for row in sql)
+
+
+ONLY_SUPERVISORS = "Only a supervisor can {} in team mode"
+
+
+def test_importing_transcripts_and_changing_turns_are_a_supervisors(
+    seeded: Team, tmp_path: Path
+) -> None:
+    """The service refuses a coder's login in one sentence before the server would; a
+    supervisor's login imports, splits and joins."""
+    path = tmp_path / "fg2.txt"
+    path.write_text(TRANSCRIPT.replace("lunch", "dinner"), encoding="utf-8")
+    transcripts = "SELECT count(*) FROM transcript"
+    before = seeded.owner.read(lambda s: s.scalar(text(transcripts)))
+    kim = open_project(seeded.url["kim"])
+    try:
+        for attempt in (
+            lambda: importing.import_one(kim, ImportSpec(path=path)),
+            lambda: importing.import_files(kim, [ImportSpec(path=path)], keep_going=True),
+        ):
+            with pytest.raises(PermissionDenied) as caught:
+                attempt()
+            message = str(caught.value)
+            assert message.startswith(ONLY_SUPERVISORS.format("import transcripts") + "; ask")
+            assert "--role supervisor" in message
+        for edit in (
+            lambda: segmentation.split_turn(kim, 2, 60),
+            lambda: segmentation.join_turns(kim, 2),
+        ):
+            with pytest.raises(
+                PermissionDenied, match=ONLY_SUPERVISORS.format("split or join turns")
+            ):
+                edit()
+    finally:
+        kim.close()
+    assert seeded.owner.read(lambda s: s.scalar(text(transcripts))) == before
+    sam = open_project(seeded.url["sam"])
+    try:
+        made = importing.import_one(sam, ImportSpec(path=path, department="Ward"))
+        assert made.status == "imported"
+        first = sam.read(
+            lambda s: s.execute(
+                text(
+                    "SELECT id, start_char, end_char FROM segment WHERE transcript_id = :t "
+                    "ORDER BY ordinal LIMIT 1"
+                ),
+                {"t": made.transcript_id},
+            ).one()
+        )
+        halves = segmentation.split_turn(sam, first.id, first.start_char + 10).segment_ids
+        assert len(halves) == 2
+        assert segmentation.join_turns(sam, halves[0]).segment_ids == (halves[0],)
+    finally:
+        sam.close()
+
+
+def test_a_coder_login_cannot_import_a_qdpx_that_adds_a_transcript(
+    seeded: Team, tmp_path: Path
+) -> None:
+    solo = open_project(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        codebooks.load_codebook_file(solo, CODEBOOK)
+        path = tmp_path / "fg3.txt"
+        path.write_text(TRANSCRIPT.replace("rota", "roster"), encoding="utf-8")
+        importing.import_one(solo, ImportSpec(path=path, department="Ward"))
+        coding.code_turn(solo, 1, "jobcrafting.task", seeded.name["kim"])
+        exported = tmp_path / "fg3.qdpx"
+        exchange.export_project_qdpx(solo, exported)
+    finally:
+        solo.close()
+    counted = "SELECT (SELECT count(*) FROM transcript), (SELECT count(*) FROM coding)"
+    before = seeded.owner.read(lambda s: tuple(s.execute(text(counted)).one()))
+    kim = open_project(seeded.url["kim"])
+    me = seeded.name["kim"]
+    try:
+        with pytest.raises(PermissionDenied) as caught:
+            exchange.import_qdpx(kim, exported, me, actor=me)
+    finally:
+        kim.close()
+    message = str(caught.value)
+    assert message.startswith(
+        ONLY_SUPERVISORS.format("import transcripts") + " (fg3.qdpx holds source 'fg3'"
+    ), message
+    assert "which is not in the project); ask a supervisor" in message
+    assert seeded.owner.read(lambda s: tuple(s.execute(text(counted)).one())) == before
+
+
+def test_the_cli_refuses_a_coder_logins_import_in_one_sentence(
+    seeded: Team, tmp_path: Path, monkeypatch
+) -> None:
+    from qualcode.cli import app, common
+
+    path = tmp_path / "fg4.txt"
+    path.write_text(TRANSCRIPT.replace("system", "computer"), encoding="utf-8")
+    monkeypatch.setenv("QUALCODE_DB", seeded.url["kim"])
+    monkeypatch.delenv("QUALCODE_CODER", raising=False)
+    monkeypatch.setattr(common.err_console, "width", 400)
+    result = CliRunner().invoke(app, ["import", str(path), "--department", "Ward"])
+    assert result.exit_code == 1
+    assert (
+        "Only a supervisor can import transcripts in team mode; ask a supervisor" in result.output
+    )
+    assert "Traceback" not in result.output
+    assert "permission denied" not in result.output
+
+
+def _scram_matches(verifier: str, password: str) -> bool:
+    """Whether a stored SCRAM-SHA-256 verifier was made from `password` (RFC 5802/7677:
+    StoredKey = H(HMAC(SaltedPassword, "Client Key")), ServerKey = HMAC(SaltedPassword,
+    "Server Key")): what the server checks when the login signs in with that password."""
+    import base64
+    import hashlib
+    import hmac
+
+    method, rest = verifier.split("$", 1)
+    iterations_salt, keys = rest.split("$")
+    iterations, salt = iterations_salt.split(":")
+    stored_key, server_key = keys.split(":")
+    salted = hashlib.pbkdf2_hmac(
+        "sha256", password.encode(), base64.b64decode(salt), int(iterations)
+    )
+    client = hmac.new(salted, b"Client Key", "sha256").digest()
+    server = hmac.new(salted, b"Server Key", "sha256").digest()
+    return (
+        method == "SCRAM-SHA-256"
+        and base64.b64encode(hashlib.sha256(client).digest()).decode() == stored_key
+        and base64.b64encode(server).decode() == server_key
+    )
+
+
+def test_add_login_with_a_password_stores_only_its_verifier(
+    seeded: Team, monkeypatch, caplog
+) -> None:
+    """The dev and CI servers trust loopback, so signing in proves nothing: instead the
+    stored verifier (pg_authid, readable by a superuser) must be the password's, the
+    statements sent must not hold the password, and nothing printed may."""
+    from qualcode.cli import app, common
+    from qualcode.store import team as team_store
+
+    with seeded.owner.engine.connect() as connection:
+        if not connection.scalar(
+            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        ):
+            pytest.skip("reading pg_authid needs a superuser")
+    login = seeded.name["kim"].replace("_kim", "_pat")
+    sent: list[str] = []
+    real = team_store._execute
+    monkeypatch.setattr(
+        team_store,
+        "_execute",
+        lambda session, statements: (sent.extend(statements), real(session, statements)),
+    )
+    monkeypatch.setenv("QUALCODE_DB", seeded.owner.engine.url.render_as_string(hide_password=False))
+    monkeypatch.setattr(common.console, "width", 300)
+    secret, second = "s3cret-Ünïcode pass", "an0ther-one"
+    try:
+        for password in (secret, second):  # the second replaces the first
+            result = CliRunner().invoke(
+                app, ["team", "add-login", login, "--password"], input=f"{password}\n{password}\n"
+            )
+            assert result.exit_code == 0, result.output
+            assert password not in result.output
+            assert f"Login {login} acts as {login}, a coder." in result.output
+            stored = seeded.owner.read(
+                lambda s: s.scalar(
+                    text("SELECT rolpassword FROM pg_authid WHERE rolname = :n"), {"n": login}
+                )
+            )
+            assert stored is not None and _scram_matches(stored, password)
+            assert not _scram_matches(stored, "wrong")
+        assert sent and not any(secret in s or second in s for s in sent)
+        assert secret not in caplog.text and second not in caplog.text
+    finally:
+        with seeded.owner.engine.connect() as connection:
+            connection.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+            connection.commit()

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from qualcode.domain.cards import SectionStart
-from qualcode.domain.text import MAX_TURN_CHARS
+from qualcode.domain.text import MAX_TURN_CHARS, within_limit
 from qualcode.errors import QualcodeError
 from qualcode.exchange.refi import cards as refi_cards
 from qualcode.exchange.refi import kept, metadata
@@ -53,6 +53,9 @@ class ImportOptions:
     segmenter: Segmenter
     positions: str | None = None  # codepoints | utf16; None: detect
     merge_by_text: bool = False
+    # Called (to raise) with a source the project lacks when the importer may not add
+    # transcripts (the caller's rule); the stored transcripts' variables are then left alone.
+    refuse_transcript: Callable[[str], None] | None = None
 
 
 @dataclass
@@ -101,7 +104,14 @@ class Importer:
             transcript = self.source(source)
             if transcript is not None:
                 sources[source.guid] = transcript
-        self.summary.kept = kept.keep(self.session, refi, sources)
+        if self.options.refuse_transcript is not None:  # metadata is not the importer's
+            if any(source.variables for source in refi.sources):
+                self.summary.warnings.append(
+                    "the file's variables were not applied to the transcripts: changing a "
+                    "transcript's metadata is a supervisor's."
+                )
+            sources = {}
+        self.summary.kept = kept.keep(self.session, refi, sources, str(self.summary.path))
         self._cards()
         for guid in refi.project_notes:
             self.memo(guid, "project")
@@ -130,6 +140,10 @@ class Importer:
             )
 
     def _coder(self, name: str, guid: str | None) -> int:
+        if guid is not None:  # a name from the file (else --coder's, checked where added)
+            within_limit(
+                "coder name", name, f"{self.summary.path}: the name of <User guid={guid!r}>"
+            )
         coder = code_store.ensure_coder(self.session, name)
         if guid is not None and coder.refi_guid is None and guid != stable_guid("user", name):
             coder.refi_guid = guid
@@ -211,6 +225,8 @@ class Importer:
             )
             return None
         if transcript is None:
+            if self.options.refuse_transcript is not None:
+                self.options.refuse_transcript(where)
             transcript = self._new_transcript(source, text, facts)
             self.new_transcripts.add(transcript.id)
             self.summary.transcripts_added.append(transcript.title)
@@ -268,6 +284,7 @@ class Importer:
                     roles.setdefault(who, role)
         _check_turn_lengths(source.name, rows)
         speakers = {speaker: roles.get(speaker) for _, _, speaker, _, _ in rows if speaker}
+        self._check_fields(source, facts, speakers)
         sha = self._free_sha(source.guid, text)
         transcript_id = transcript_store.insert_transcript(
             self.session,
@@ -299,6 +316,33 @@ class Importer:
         assert found is not None and self.identities is not None
         self.identities[source.guid] = transcript_id
         return found
+
+    def _check_fields(
+        self, source: RefiSource, facts: metadata.SourceFacts | None, speakers: dict[str, Any]
+    ) -> None:
+        """Refuse a value longer than its column in one sentence naming the file, the source
+        and where the value is (qualcode's metadata in the Description, else the name)."""
+        shown = source.name if len(source.name) <= 40 else source.name[:40] + "…"
+        element = f"{self.summary.path}: <TextSource guid={source.guid!r}> ({shown!r})"
+        if facts is None:
+            within_limit("title", source.name, f"{element}, its name attribute")
+            within_limit("file name", f"{source.name}.txt", f"{element}, its name attribute")
+            values: dict[str, Any] = {}
+            place = f"{element}, a speaker in its text"
+        else:
+            values = {
+                "title": facts.title,
+                "file name": facts.source_name,
+                "language": facts.language,
+                "department": facts.department,
+                "group kind": facts.group_kind,
+            }
+            place = f"{element}, the qualcode metadata of its <Description>"
+        for field, value in values.items():
+            within_limit(field, value, place)
+        for label, role in speakers.items():
+            within_limit("speaker label", label, place)
+            within_limit("speaker role", role, place)
 
     def _free_sha(self, guid: str, text: str) -> str:
         """The text's sha256, computed here (the one in qualcode's metadata could name another

@@ -3,8 +3,11 @@ each transcript shows (its source's variables and those of the cases that includ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
+from qualcode.domain.text import within_limit
 from qualcode.exchange.refi import metadata
 from qualcode.exchange.refi.model import RefiProject, RefiSet
 from qualcode.store import exchange as store
@@ -16,9 +19,12 @@ ROLE = "Participant role"
 DEPARTMENT_SET = "Department: "
 
 
-def keep(session: Session, refi: RefiProject, sources: dict[str, Transcript]) -> dict[str, int]:
+def keep(
+    session: Session, refi: RefiProject, sources: dict[str, Transcript], where: str = ""
+) -> dict[str, int]:
     """Keep the file's variables, cases and sets, show the variables on each transcript (of
-    `sources`, by source GUID); returns how many of each kind were kept."""
+    `sources`, by source GUID); returns how many of each kind were kept. `where` (the
+    file) prefixes a name too long to keep."""
     names = {variable.guid: variable.name for variable in refi.variables}
     objects: list[tuple[str, str, str, dict[str, object]]] = [
         (v.guid, "variable", v.name, {"type": v.kind}) for v in refi.variables
@@ -36,8 +42,9 @@ def keep(session: Session, refi: RefiProject, sources: dict[str, Transcript]) ->
         )
         for case in refi.cases
     ]
+    _check_names(objects, where)
     store.keep_refi_objects(session, objects)
-    keep_sets(session, refi.sets)
+    keep_sets(session, refi.sets, where)
     by_guid = {source.guid: source for source in refi.sources}
     for guid, transcript in sources.items():
         source = by_guid[guid]
@@ -63,7 +70,7 @@ def keep(session: Session, refi: RefiProject, sources: dict[str, Transcript]) ->
     return {"variables": len(refi.variables), "cases": len(refi.cases), "sets": len(refi.sets)}
 
 
-def keep_sets(session: Session, sets: list[RefiSet]) -> None:
+def keep_sets(session: Session, sets: list[RefiSet], where: str = "") -> None:
     """Keep code and document sets with their members (by GUID)."""
     objects = [
         (
@@ -79,4 +86,13 @@ def keep_sets(session: Session, sets: list[RefiSet]) -> None:
         )
         for group in sets
     ]
+    _check_names(objects, where)
     store.keep_refi_objects(session, objects)
+
+
+def _check_names(objects: Sequence[tuple[str, str, str, object]], where: str) -> None:
+    """A name longer than its column, refused in one sentence naming the file and element
+    (on both backends alike: SQLite would keep it, PostgreSQL fail mid-import)."""
+    for guid, kind, name, _ in objects:
+        element = f"the name of <{kind.capitalize()} guid={guid!r}>"
+        within_limit("REFI-QDA name", name, f"{where}: {element}" if where else element)

@@ -13,10 +13,21 @@ from qualcode.services.corpus import list_transcripts
 from qualcode.services.exchange import import_qdpx
 from qualcode.services.project import Project
 
-USER, CODE, SOURCE = (f"{{{c * 8}-1111-2222-3333-444444444444}}" for c in "abd")
+USER, CODE, SOURCE, VARIABLE, GROUP = (f"{{{c * 8}-1111-2222-3333-444444444444}}" for c in "abd12")
 
 
-def project_file(path: Path, *, source: str = "fg1", user: str = "anna") -> Path:
+TEXT = "Anne: We skip lunch.\nBo: Same.\n"
+
+
+def project_file(
+    path: Path,
+    *,
+    source: str = "fg1",
+    user: str = "anna",
+    text: str = TEXT,
+    variable: str = "Ward",
+    group: str = "Night shift",
+) -> Path:
     selection = (
         f'<PlainTextSelection guid="{{eeeeeeee-1111-2222-3333-444444444444}}" startPosition="0" '
         f'endPosition="5" creatingUser="{USER}"><Coding guid="{{ffffffff-1111-2222-3333-'
@@ -30,20 +41,41 @@ def project_file(path: Path, *, source: str = "fg1", user: str = "anna") -> Path
         f'<CodeBook><Codes><Code guid="{CODE}" name="Breaks" isCodable="true"/></Codes>'
         f'</CodeBook><Sources><TextSource guid="{SOURCE}" name="{source}" '
         f'plainTextPath="internal://{SOURCE[1:-1]}.txt">{selection}</TextSource></Sources>'
-        "</Project>"
+        f'<Variables><Variable guid="{VARIABLE}" name="{variable}" typeOfVariable="Text"/>'
+        f'</Variables><Sets><Set guid="{GROUP}" name="{group}"><MemberSource targetGUID='
+        f'"{SOURCE}"/></Set></Sets></Project>'
     )
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("project.qde", qde)
-        archive.writestr(f"sources/{SOURCE[1:-1]}.txt", "Anne: We skip lunch.\nBo: Same.\n")
+        archive.writestr(f"sources/{SOURCE[1:-1]}.txt", text)
     return path
 
 
 @pytest.mark.parametrize(
     ("names", "message"),
     [
-        ({"source": "T" * 400}, r"the title 'T{40}…' is 400 characters long; .* at most 300"),
-        ({"user": "U" * 150}, r"the coder name 'U{40}…' is 150 characters long; .* at most 100"),
+        (
+            {"source": "T" * 400},
+            r"long\.qdpx: <TextSource guid='d{8}-[-0-9]+'> \('T{40}…'\), its name attribute: "
+            r"the title 'T{40}…' is 400 characters long; .* at most 300",
+        ),
+        (
+            {"user": "U" * 150},
+            r"long\.qdpx: the name of <User guid='a{8}-[-0-9]+'>: "
+            r"the coder name 'U{40}…' is 150 characters long; .* at most 100",
+        ),
+        (
+            {"variable": "V" * 400},
+            r"long\.qdpx: the name of <Variable guid='1{8}-[-0-9]+'>: "
+            r"the REFI-QDA name 'V{40}…' is 400 characters long; .* at most 300",
+        ),
+        (
+            {"group": "G" * 400},
+            r"long\.qdpx: the name of <Set guid='2{8}-[-0-9]+'>: "
+            r"the REFI-QDA name 'G{40}…' is 400 characters long; .* at most 300",
+        ),
     ],
+    ids=["source name", "user name", "variable name", "set name"],
 )
 def test_a_name_longer_than_its_column_is_refused(
     project: Project, tmp_path: Path, names: dict[str, str], message: str
