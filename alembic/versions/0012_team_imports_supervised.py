@@ -1,7 +1,7 @@
 """team mode: importing transcripts and changing turns are a supervisor's
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 05:00:00
 
 No schema change. On a PostgreSQL project in team mode, `qualcode.store.migrate` sets team
@@ -14,8 +14,8 @@ earlier qualcode get those rights on their next upgrade. SQLite gets nothing.
 
 from collections.abc import Sequence
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
