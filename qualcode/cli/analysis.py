@@ -22,7 +22,7 @@ from qualcode.cli.output import (
 )
 from qualcode.config import coder_name
 from qualcode.domain.layer import Layer
-from qualcode.domain.quote import DEFAULT_LIMIT, Quote
+from qualcode.domain.limits import DEFAULT_LIMIT
 from qualcode.domain.scope import Coverage, TurnScope
 from qualcode.domain.table import ResultSet
 from qualcode.domain.turns import clock
@@ -31,6 +31,7 @@ from qualcode.errors import QualcodeError
 from qualcode.services import analysis
 
 if TYPE_CHECKING:
+    from qualcode.domain.quote import Quote
     from qualcode.services.quotes import QuoteReport
 
 LayerCoderOption = Annotated[

@@ -4,6 +4,7 @@ taking string arguments as they come, without building typer's pydantic coercion
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from typer._coercion import RuntimeParam, build_runtime_param
@@ -46,8 +47,11 @@ class StringsAsGiven(RuntimeParam):
     typer converts every value with a pydantic TypeAdapter built on first use (importing
     pydantic costs the short commands about a fifth of their start). For a `str` or
     `list[str]` parameter without a parser, that adapter returns the strings unchanged; so
-    such a value is returned as it is, and anything else (numbers, paths, choices, a string
-    parameter's default of another type) goes to the adapter typer would have used.
+    such a value is returned as it is. A choice (an `Enum` parameter) given as one of its
+    members, or as a member's value, comes back as that member, as the adapter returns it (the
+    default `--scope` of the counting commands, for one). Anything else (numbers, paths, other
+    choices, a string parameter's default of another type) goes to the adapter typer would
+    have used.
     """
 
     def _coerce_value(self, value: Any, param: _TyperParameter, ctx: Context) -> Any:
@@ -62,6 +66,11 @@ class StringsAsGiven(RuntimeParam):
                 and all(type(item) is str for item in value)
             ):
                 return list(value)
+            if isinstance(annotation, type) and issubclass(annotation, Enum):
+                if isinstance(value, annotation):
+                    return value
+                if type(value) is str and value in annotation._value2member_map_:
+                    return annotation(value)
         typer_own = build_runtime_param(param.type_descriptor)
         param._runtime_param = typer_own
         return typer_own._coerce_value(value, param=param, ctx=ctx)

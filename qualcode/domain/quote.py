@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from qualcode.domain.limits import DEFAULT_LIMIT
 from qualcode.domain.turns import turn_number, turn_ref
 
-DEFAULT_LIMIT = 50  # quotes or search hits shown when no --limit is given
+__all__ = ["DEFAULT_LIMIT", "Quote"]
 
 
 class Quote(BaseModel):

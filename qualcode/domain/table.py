@@ -1,79 +1,173 @@
-"""The one table shape every query returns and every exporter writes."""
+"""The one table shape every query returns and every exporter writes.
+
+`ResultTable` and `ResultSet` are frozen dataclasses with the part of the pydantic model
+API the code uses (`model_copy`, `model_dump`). A table of plain cells (str, int, finite
+float, None) in rows as wide as its columns is checked here; any other value goes through the
+pydantic models of `qualcode.domain.table_model`, which coerce it (numpy scalars, NaN) or
+refuse it with pydantic's `ValidationError`, as these classes did when they were those
+models. So `qualcode freq` builds its tables without importing pydantic.
+"""
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+if TYPE_CHECKING:
+    from qualcode.domain import table_model
 
 Style = Literal["over", "under"] | None
 """How a cell is highlighted: observed count above ("over") or below ("under") expectation."""
 
+Cell = str | int | float | None
+"""A table cell (numpy scalars become Python numbers and NaN an empty cell)."""
+
 QUERY_KEYS = ("codebook", "codebook_version", "coder_layer", "generated_at", "qualcode_version")
 """Query metadata every result set carries, so an exported table can be traced back."""
 
-
-def _plain_cell(value: Any) -> Any:
-    """Turn numpy scalars into Python numbers and NaN into an empty cell.
-
-    Duck-typed on ``.item()`` so that the domain layer does not import numpy; without this,
-    pydantic would coerce ``numpy.int64`` counts into floats.
-    """
-    if not isinstance(value, str | int | float) and hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+_STYLES = (None, "over", "under")
+_UNSET: Any = object()
 
 
-Cell = Annotated[str | int | float | None, BeforeValidator(_plain_cell)]
+def _plain(value: object) -> bool:
+    """A cell the pydantic model would keep as it is."""
+    kind = type(value)
+    if kind is float:
+        return not math.isnan(value)  # type: ignore[arg-type]
+    return value is None or kind is str or kind is int
 
 
-class ResultTable(BaseModel):
+def _strings(values: object) -> bool:
+    return type(values) is list and all(type(value) is str for value in values)
+
+
+class _ModelApi:
+    """`model_copy` and `model_dump` as pydantic's models have them."""
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with `update`'s fields replaced, not validated (as pydantic's)."""
+        copied = copy.deepcopy(self) if deep else copy.copy(self)
+        for name, value in (update or {}).items():
+            object.__setattr__(copied, name, value)
+        return copied
+
+    def model_dump(self, **options: Any) -> dict[str, Any]:
+        """pydantic's `model_dump` of the same table (`mode="json"` for the JSON export)."""
+        return self.as_model().model_dump(**options)  # type: ignore[attr-defined, no-any-return]
+
+
+@dataclass(frozen=True, init=False)
+class ResultTable(_ModelApi):
     """A titled table of cells, with optional per-cell highlight styles and notes."""
-
-    model_config = ConfigDict(frozen=True)
 
     title: str
     columns: list[str]
     rows: list[list[Cell]]
     styles: list[list[Style]] | None = None
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _rectangular(self) -> ResultTable:
-        width = len(self.columns)
-        for number, row in enumerate(self.rows, start=1):
-            if len(row) != width:
-                raise ValueError(f"row {number} has {len(row)} cells, expected {width}")
-        if self.styles is not None:
-            shape = [len(row) for row in self.rows]
-            if [len(row) for row in self.styles] != shape:
-                raise ValueError("styles must have the same shape as rows")
-        return self
+    def __init__(
+        self, *, title: Any, columns: Any, rows: Any, styles: Any = None, notes: Any = _UNSET
+    ) -> None:
+        # Keyword arguments of any type, as the pydantic model took them: checked below.
+        self._set(title=title, columns=columns, rows=rows, styles=styles)
+        self._set(notes=[] if notes is _UNSET else notes)
+        if self._plain():
+            self._set(
+                columns=list(self.columns),
+                rows=[list(row) for row in self.rows],
+                styles=None if self.styles is None else [list(row) for row in self.styles],
+                notes=list(self.notes),
+            )
+            return
+        from qualcode.domain.table_model import ResultTable as Model
+
+        checked = Model(**{name: getattr(self, name) for name in _TABLE_FIELDS})  # or raises
+        self._set(**{name: getattr(checked, name) for name in _TABLE_FIELDS})
+
+    def _plain(self) -> bool:
+        width = len(self.columns) if type(self.columns) is list else -1
+        if type(self.title) is not str or not _strings(self.columns) or not _strings(self.notes):
+            return False
+        if type(self.rows) is not list or not all(
+            type(row) is list and len(row) == width and all(_plain(cell) for cell in row)
+            for row in self.rows
+        ):
+            return False
+        if self.styles is None:
+            return True
+        return (
+            type(self.styles) is list
+            and [len(row) if type(row) is list else -1 for row in self.styles]
+            == [len(row) for row in self.rows]
+            and all(style in _STYLES for row in self.styles for style in row)
+        )
+
+    def _set(self, **values: Any) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
 
     def style(self, row: int, column: int) -> Style:
         """The highlight of one cell (None when the table has no styles)."""
         return None if self.styles is None else self.styles[row][column]
 
+    def as_model(self) -> table_model.ResultTable:
+        """The same table as the pydantic model (for its serialisation)."""
+        from qualcode.domain.table_model import ResultTable as Model
 
-class ResultSet(BaseModel):
+        return Model.model_construct(**{name: getattr(self, name) for name in _TABLE_FIELDS})
+
+
+_TABLE_FIELDS = tuple(item.name for item in fields(ResultTable))
+
+
+@dataclass(frozen=True, init=False)
+class ResultSet(_ModelApi):
     """Tables from one query plus the metadata that describes the query."""
-
-    model_config = ConfigDict(frozen=True)
 
     tables: list[ResultTable]
     query: dict[str, str]
 
-    @model_validator(mode="after")
-    def _traceable(self) -> ResultSet:
-        missing = [key for key in QUERY_KEYS if not self.query.get(key)]
-        if missing:
-            raise ValueError(f"query metadata lacks {', '.join(missing)}")
-        return self
+    def __init__(self, *, tables: Any, query: Any) -> None:
+        object.__setattr__(self, "tables", tables)
+        object.__setattr__(self, "query", query)
+        if (
+            type(self.tables) is list
+            and all(type(table) is ResultTable for table in self.tables)
+            and type(self.query) is dict
+            and all(type(key) is str and type(value) is str for key, value in self.query.items())
+            and all(self.query.get(key) for key in QUERY_KEYS)
+        ):
+            object.__setattr__(self, "tables", list(self.tables))
+            object.__setattr__(self, "query", dict(self.query))
+            return
+        from qualcode.domain.table_model import ResultSet as Model
+
+        tables = self.tables
+        if isinstance(tables, list | tuple):
+            tables = [t.as_model() if isinstance(t, ResultTable) else t for t in tables]
+        checked = Model(tables=tables, query=self.query)  # or raises ValidationError
+        object.__setattr__(
+            self,
+            "tables",
+            [
+                ResultTable(**{name: getattr(t, name) for name in _TABLE_FIELDS})
+                for t in checked.tables
+            ],
+        )
+        object.__setattr__(self, "query", checked.query)
+
+    def as_model(self) -> table_model.ResultSet:
+        """The same result set as the pydantic model (for its serialisation)."""
+        from qualcode.domain.table_model import ResultSet as Model
+
+        return Model.model_construct(
+            tables=[table.as_model() for table in self.tables], query=self.query
+        )
 
     @classmethod
     def describe(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from qualcode.analysis.frequency import (
     DIMENSIONS,
@@ -43,10 +43,12 @@ from qualcode.services.analysis_context import (
     scope_filters,
 )
 from qualcode.services.project import Project
-from qualcode.store import analysis_queries as store
+from qualcode.store import analysis_rows as store
 from qualcode.store import coding_summary as summary
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from qualcode.analysis.comparison import Comparison
 
 COMPARE_DIMENSIONS = ("department", "group-kind", "speaker-role", "card")
@@ -131,7 +133,7 @@ def frequency(project: Project, query: FrequencyQuery, *, actor: str | None = No
         )
     check_depth(query.depth, "--depth")
 
-    def work(session: Session) -> ResultSet:
+    def work(session: Connection | Session) -> ResultSet:
         context = read_context(session, query.layer, query.scope, query.codes, actor)
         rows = select_codes(context.codes, query.codes, query.depth)
         row_ids = [code_id for code_id, _, _ in rows]  # the summary rolls codes up
@@ -173,7 +175,7 @@ def _denominator(scope: TurnScope) -> str:
 
 
 def _coder_totals(
-    session: Session, source: TurnCounts, layer: Layer, scope: TurnScope
+    session: Connection | Session, source: TurnCounts, layer: Layer, scope: TurnScope
 ) -> list[TurnTotals]:
     """Each coder's own denominators: the turns of the transcripts in that coder's scope."""
     every = source.totals(session, layer, replace(scope, coverage=Coverage.ALL))
@@ -210,7 +212,7 @@ def compare(project: Project, query: CompareQuery, *, actor: str | None = None) 
 
     from qualcode.analysis.comparison import compare_groups, comparison_tables
 
-    def work(session: Session) -> ComparisonReport:
+    def work(session: Connection | Session) -> ComparisonReport:
         context = read_context(session, query.layer, query.scope, query.codes, actor)
         rows = _comparison_rows(context.codes, query.codes, query.level)
         row_ids = [code_id for code_id, _, _ in rows]
@@ -253,10 +255,11 @@ def cooccurrence(
 ) -> ResultSet:
     """Pairs of codes in the same turn (or overlapping spans): counts and Jaccard."""
     from qualcode.analysis.cooccurrence import cooccurrence_tables
+    from qualcode.store.analysis_queries import co_occurrences
 
     check_depth(query.depth, "--depth")
 
-    def work(session: Session) -> ResultSet:
+    def work(session: Connection | Session) -> ResultSet:
         context = read_context(session, query.layer, query.scope, query.codes, actor)
         rows = select_codes(context.codes, query.codes, query.depth)
         row_ids = [code_id for code_id, _, _ in rows]
@@ -272,7 +275,7 @@ def cooccurrence(
             turns: dict[int, int] = {}
             for row in TurnCounts.of((), scope).coded(session, part, row_ids):
                 turns[row.code_id] = turns.get(row.code_id, 0) + row.turns
-            pairs = store.co_occurrences(
+            pairs = co_occurrences(
                 session,
                 context.rollup(row_ids),
                 context.layer,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from qualcode import __version__
 from qualcode.analysis.frequency import Facts
@@ -18,15 +18,15 @@ from qualcode.domain.scope import TurnScope
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.services.blind import visibility
-from qualcode.services.codebooks import active_codebook
 from qualcode.services.project import Project
 from qualcode.services.scope import resolve
-from qualcode.store import analysis_queries as store
-from qualcode.store import card_counts
-from qualcode.store import cards as card_store
+from qualcode.store import analysis_rows as store
 from qualcode.store import coding_summary as summary
 from qualcode.store import team as team_store
 from qualcode.store.layers import layer_coder_ids
+
+if TYPE_CHECKING:  # the counts are read on Core (`counting`): `qualcode freq` skips the ORM
+    from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
@@ -68,7 +68,7 @@ class AnalysisContext:
 
 
 def read_context(
-    session: Session,
+    session: Connection | Session,
     layer: Layer,
     scope: TurnScope,
     keys: Sequence[str],
@@ -76,7 +76,12 @@ def read_context(
 ) -> AnalysisContext:
     """The context of an analysis whose codes `keys` must all be in the active codebook,
     counting the layer `actor` may see (blind mode: their own)."""
-    book = active_codebook(session)
+    book = store.active_codebook(session)
+    if book is None:  # as services.codebooks.active_codebook says it
+        raise NotFoundError(
+            "No codebook is loaded; run `qualcode codebook load --bundled three_concepts` "
+            "(or load your own YAML file)."
+        )
     layer = visibility(session, actor).layer(layer)
     check_layer(session, layer)
     coders = {coder_id: name for coder_id, name, _ in store.coders(session)}
@@ -99,9 +104,9 @@ def read_context(
     return context
 
 
-def check_cards(session: Session, keys: Sequence[str]) -> None:
+def check_cards(session: Connection | Session, keys: Sequence[str]) -> None:
     """Refuse card keys that are not in the deck."""
-    known = {card.key for card in card_store.cards(session)}
+    known = set(store.card_keys(session))
     unknown = [key for key in keys if key not in known]
     if unknown:
         raise NotFoundError(
@@ -110,9 +115,9 @@ def check_cards(session: Session, keys: Sequence[str]) -> None:
         )
 
 
-def deck_keys(session: Session, scope: TurnScope) -> list[str]:
+def deck_keys(session: Connection | Session, scope: TurnScope) -> list[str]:
     """The cards a table by card shows: the scope's, else the whole deck, in deck order."""
-    keys = [card.key for card in card_store.cards(session)]
+    keys = store.card_keys(session)
     if not keys:
         raise QualcodeError(
             "The study has no statement cards; declare them in the manifest or with "
@@ -135,7 +140,7 @@ class TurnCounts:
 
     def coded(
         self,
-        session: Session,
+        session: Connection | Session,
         context: AnalysisContext,
         row_ids: Sequence[int],
         *,
@@ -145,14 +150,20 @@ class TurnCounts:
             return summary.coded_turns(
                 session, row_ids, context.layer, context.scope, by_coder=by_coder
             )
+        from qualcode.store import card_counts  # the ORM's statements, for tables by card
+
         rollup = context.rollup(row_ids)
         return card_counts.coded_turns(
             session, rollup, context.layer, context.scope, by_coder=by_coder
         )
 
-    def totals(self, session: Session, layer: Layer, scope: TurnScope) -> list[TurnTotals]:
+    def totals(
+        self, session: Connection | Session, layer: Layer, scope: TurnScope
+    ) -> list[TurnTotals]:
         if not self.by_card:
             return summary.turn_totals(session, layer, scope)
+        from qualcode.store import card_counts
+
         return card_counts.turn_totals(session, layer, scope)
 
     def unit(self, scope: TurnScope) -> str:
@@ -161,14 +172,16 @@ class TurnCounts:
         return f"{unit} in a card's section" if self.by_card else unit
 
 
-def counting(project: Project, work: Callable[[Session], T]) -> T:
-    """Run a read that adds up the coded-turn summary, recounting marked transcripts first."""
-    if project.read(summary.is_stale):
-        project.write(team_store.refresh_summary)
-    return project.read(work)
+def counting(project: Project, work: Callable[[Connection], T]) -> T:
+    """Run a read that adds up the coded-turn summary, recounting marked transcripts first.
+
+    On Core connections: every read of the counting path takes a connection or a session."""
+    if project.read_rows(summary.is_stale):
+        project.write_rows(team_store.refresh_summary)
+    return project.read_rows(work)
 
 
-def check_layer(session: Session, layer: Layer) -> None:
+def check_layer(session: Connection | Session, layer: Layer) -> None:
     """Refuse a layer of codings that does not exist."""
     if layer_coder_ids(session, layer):
         return
@@ -189,7 +202,7 @@ def check_layer(session: Session, layer: Layer) -> None:
         )
 
 
-def layer_coder_names(session: Session, layer: Layer) -> tuple[str, ...]:
+def layer_coder_names(session: Connection | Session, layer: Layer) -> tuple[str, ...]:
     ids = set(layer_coder_ids(session, layer))
     return tuple(name for coder_id, name, _ in store.coders(session) if coder_id in ids)
 

@@ -8,14 +8,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from qualcode.domain.layer import Layer, LayerKind
 from qualcode.errors import PermissionDenied, QualcodeError
 from qualcode.services.project import Project
 from qualcode.services.roles import is_supervisor, require_supervisor
-from qualcode.store import codes as store
+from qualcode.store.analysis_rows import get_setting
+
+if TYPE_CHECKING:  # the read rules run on Core too (`qualcode freq`)
+    from sqlalchemy.orm import Session
 
 BLIND_KEY = "blind_mode"
 
@@ -50,8 +54,8 @@ class Visibility:
         )
 
 
-def _is_on(session: Session) -> bool:
-    return bool((store.get_setting(session, BLIND_KEY) or {}).get("on"))
+def _is_on(session: Connection | Session) -> bool:
+    return bool((get_setting(session, BLIND_KEY) or {}).get("on"))
 
 
 def blind_mode(project: Project) -> bool:
@@ -62,6 +66,8 @@ def blind_mode(project: Project) -> bool:
 def set_blind_mode(project: Project, on: bool, *, actor: str | None) -> bool:
     """Switch blind mode on or off (a supervisor's decision once supervisors exist)."""
 
+    from qualcode.store import codes as store
+
     def work(session: Session) -> bool:
         require_supervisor(session, actor, "switch blind mode")
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
@@ -71,12 +77,12 @@ def set_blind_mode(project: Project, on: bool, *, actor: str | None) -> bool:
     return project.write(work)
 
 
-def hides_other_layers(session: Session, coder: str | None) -> bool:
+def hides_other_layers(session: Connection | Session, coder: str | None) -> bool:
     """True while blind mode keeps other coders' work (codings, memos) from `coder`."""
     return _is_on(session) and not is_supervisor(session, coder)
 
 
-def visibility(session: Session, actor: str | None) -> Visibility:
+def visibility(session: Connection | Session, actor: str | None) -> Visibility:
     """The rule for `actor`: everything, or (blind mode on, not a supervisor) their own layer.
 
     While blind mode is on a coder must say who they are; a supervisor still sees all.
@@ -107,6 +113,8 @@ class VisibleLayers:
 
 def visible_layers(project: Project, actor: str | None) -> VisibleLayers:
     """The layers `actor` may choose: all of them, or a blind coder's own."""
+
+    from qualcode.store import codes as store
 
     def work(session: Session) -> VisibleLayers:
         own = visibility(session, actor).own

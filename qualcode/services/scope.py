@@ -8,25 +8,29 @@ turns resolve a `TurnScope` here, so both UIs apply the same list.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from qualcode.domain.scope import DEFAULT_MODERATOR_ROLES, TurnScope, moderator_roles
 from qualcode.services.project import Project
-from qualcode.store import codes as store
+from qualcode.store.analysis_rows import get_setting
+
+if TYPE_CHECKING:  # the scope is resolved on Core too (`qualcode freq`)
+    from sqlalchemy.orm import Session
 
 MODERATOR_ROLES_SETTING = "moderator_roles"
 
 
-def study_moderator_roles(session: Session) -> tuple[str, ...]:
+def study_moderator_roles(session: Connection | Session) -> tuple[str, ...]:
     """The project's moderator roles (normal form), or the default list."""
-    setting = store.get_setting(session, MODERATOR_ROLES_SETTING)
+    setting = get_setting(session, MODERATOR_ROLES_SETTING)
     if setting is None:
         return DEFAULT_MODERATOR_ROLES
     return moderator_roles(setting.get("roles", []))
 
 
-def resolve(session: Session, scope: TurnScope) -> TurnScope:
+def resolve(session: Connection | Session, scope: TurnScope) -> TurnScope:
     """The scope with the project's moderator role list."""
     return scope.with_moderator_roles(study_moderator_roles(session))
 
@@ -35,8 +39,10 @@ def set_moderator_roles(project: Project, roles: Iterable[str]) -> tuple[str, ..
     """Store the study's moderator roles (an empty list: no turn is a moderator's)."""
     chosen = moderator_roles(roles)
 
+    from qualcode.store.codes import put_setting
+
     def work(session: Session) -> tuple[str, ...]:
-        store.put_setting(session, MODERATOR_ROLES_SETTING, {"roles": list(chosen)})
+        put_setting(session, MODERATOR_ROLES_SETTING, {"roles": list(chosen)})
         return chosen
 
     return project.write(work)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Integer,
     Select,
     Subquery,
@@ -33,10 +34,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from qualcode.domain.counts import CoOccurrence, QuotedCoding, TranscriptFacts
+from qualcode.domain.counts import CoOccurrence, QuotedCoding
 from qualcode.domain.layer import Layer
 from qualcode.domain.rollup import RollUp
 from qualcode.domain.scope import TurnScope
+from qualcode.store.analysis_rows import (  # noqa: F401 (the readers every analysis shares)
+    coders,
+    codes_in_order,
+    speaker_labels,
+    speaker_roles,
+    transcript_facts,
+)
 from qualcode.store.cards import section_turns
 from qualcode.store.layers import coding_layer_filter, participant_turns
 from qualcode.store.models import Code, Coder, Coding, Segment, Speaker, Transcript
@@ -55,42 +63,8 @@ TURN_COLUMNS = (
 )
 
 
-def codes_in_order(session: Session, codebook_id: int) -> list[tuple[int, str, str]]:
-    """(id, key, name) of the codebook's codes in codebook order."""
-    query = (
-        select(Code.id, Code.key, Code.name)
-        .where(Code.codebook_id == codebook_id)
-        .order_by(Code.sort_order, Code.key)
-    )
-    return [(code_id, key, name) for code_id, key, name in session.execute(query)]
-
-
-def coders(session: Session) -> list[tuple[int, str, bool]]:
-    """(id, name, is_consensus) of every coder, by name."""
-    query = select(Coder.id, Coder.name, Coder.is_consensus).order_by(Coder.name)
-    return [(coder_id, name, bool(flag)) for coder_id, name, flag in session.execute(query)]
-
-
-def transcript_facts(session: Session) -> dict[int, TranscriptFacts]:
-    query = select(Transcript.id, Transcript.title, Transcript.department, Transcript.group_kind)
-    return {row[0]: TranscriptFacts(*row) for row in session.execute(query)}
-
-
-def speaker_labels(session: Session) -> dict[int, str]:
-    return {
-        speaker_id: label
-        for speaker_id, label in session.execute(select(Speaker.id, Speaker.label))
-    }
-
-
-def speaker_roles(session: Session) -> dict[int, str | None]:
-    return {
-        speaker_id: role for speaker_id, role in session.execute(select(Speaker.id, Speaker.role))
-    }
-
-
 def co_occurrences(
-    session: Session,
+    session: Connection | Session,
     rollup: RollUp,
     layer: Layer,
     scope: TurnScope,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import Integer, func, literal, select
+from sqlalchemy import Connection, Integer, func, literal, select
 from sqlalchemy.orm import Session
 
 from qualcode.domain.counts import CodedTurns, TurnTotals
@@ -26,7 +26,12 @@ from qualcode.store.models import Segment
 
 
 def coded_turns(
-    session: Session, rollup: RollUp, layer: Layer, scope: TurnScope, *, by_coder: bool = False
+    session: Connection | Session,
+    rollup: RollUp,
+    layer: Layer,
+    scope: TurnScope,
+    *,
+    by_coder: bool = False,
 ) -> list[CodedTurns]:
     """Distinct coded turns and their words per (row code, transcript, speaker[, coder],
     card), over the turns in the sections of `scope.cards` (every card when none)."""
@@ -64,7 +69,7 @@ def coded_turns(
     return [CodedTurns(*row) for row in session.execute(query)]
 
 
-def turn_totals(session: Session, layer: Layer, scope: TurnScope) -> list[TurnTotals]:
+def turn_totals(session: Connection | Session, layer: Layer, scope: TurnScope) -> list[TurnTotals]:
     """Turns and words per (transcript, speaker, card) in scope: the denominators."""
     sections = section_turns(scope.cards)
     query = (

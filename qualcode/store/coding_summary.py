@@ -19,11 +19,12 @@ coding rolls up into some code) plus those its coders marked done.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
+    Connection,
     Integer,
     column,
     delete,
@@ -35,7 +36,6 @@ from sqlalchemy import (
     table,
     union,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.expression import TableClause
 
 from qualcode.domain.counts import CodedTurns, TurnTotals
@@ -44,7 +44,11 @@ from qualcode.domain.rollup import lineage
 from qualcode.domain.scope import TurnScope
 from qualcode.store import summary_changes as changes
 from qualcode.store.layers import layer_coders, participant_turns
-from qualcode.store.models import Code, Coder, Coding, Segment, Speaker, Transcript, TranscriptDone
+from qualcode.store.tables import code as code_table
+from qualcode.store.tables import coder, coding, segment, speaker, transcript
+
+if TYPE_CHECKING:  # Core tables: the counts are read (and refreshed) without the ORM
+    from sqlalchemy.orm import InstrumentedAttribute, Session
 
 ANY_CODER = 0
 ANY_CONSENSUS = -1
@@ -66,6 +70,11 @@ turn_summary = table(
     column("turns", Integer),
     column("words", Integer),
 )
+transcript_done = table(
+    "transcript_done",
+    column("transcript_id", Integer),
+    column("coder_id", Integer),
+)
 stale = table(
     "coding_summary_stale",
     column("id", Integer),
@@ -77,12 +86,17 @@ stale = table(
 )
 
 
-def is_stale(session: Session) -> bool:
+def _connection(session: Connection | Session) -> Connection:
+    """The Core connection of a session (or the connection itself)."""
+    return session if isinstance(session, Connection) else session.connection()
+
+
+def is_stale(session: Connection | Session) -> bool:
     """True when some transcript's counts wait for a `refresh`."""
     return session.scalar(select(stale.c.id).limit(1)) is not None
 
 
-def refresh(session: Session) -> int:
+def refresh(session: Connection | Session) -> int:
     """Bring the marked transcripts' counts up to date and clear their marks; returns how
     many transcripts.
 
@@ -93,7 +107,7 @@ def refresh(session: Session) -> int:
     read in the same snapshot as the marks. Other marks (a new or changed turn, a bulk
     write, a mark from before revision 0011) recount their cells or their transcript.
     """
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = _connection(session).dialect.name == "postgresql"
     if postgres:
         # One refresh at a time (SQLite's write lock already does this): two at once would
         # each delete the rows the other cannot see yet, and both insert theirs. The summary
@@ -147,7 +161,7 @@ def refresh(session: Session) -> int:
 
 
 def recount(
-    session: Session,
+    session: Connection | Session,
     transcript_ids: Iterable[int],
     lineage: dict[int, tuple[int, ...]] | None = None,
     layers: _Layers | None = None,
@@ -163,8 +177,10 @@ def recount(
         _count(session, chunk, lineage, layers)
 
 
-def _coder_layers(session: Session) -> _Layers:
-    coders = session.connection().execute(select(Coder.id, Coder.is_consensus, Coder.role)).all()
+def _coder_layers(session: Connection | Session) -> _Layers:
+    coders = (
+        _connection(session).execute(select(coder.c.id, coder.c.is_consensus, coder.c.role)).all()
+    )
     return _layers_of([(coder_id, bool(flag), role) for coder_id, flag, role in coders])
 
 
@@ -178,7 +194,7 @@ def _layers_of(coders: list[tuple[int, bool, str]]) -> _Layers:
 
 
 def coded_turns(
-    session: Session,
+    session: Connection | Session,
     code_ids: Sequence[int],
     layer: Layer,
     scope: TurnScope,
@@ -208,7 +224,7 @@ def coded_turns(
     return [CodedTurns(*row) for row in session.execute(query).all()]
 
 
-def turn_totals(session: Session, layer: Layer, scope: TurnScope) -> list[TurnTotals]:
+def turn_totals(session: Connection | Session, layer: Layer, scope: TurnScope) -> list[TurnTotals]:
     """Turns and words per (transcript, speaker) in scope: the denominators of the measures.
 
     With the coded coverage, only the transcripts the layer has coded (`coded_transcripts`).
@@ -228,20 +244,20 @@ def coded_transcripts(layer: Layer) -> CompoundSelect[int]:
     """Ids of the transcripts in a layer's coded scope: it holds a coding there, or one of
     its coders marked the transcript done. Reads the fresh summary."""
     coded = select(summary.c.transcript_id).where(*_layer_rows(layer, by_coder=False))
-    done = select(TranscriptDone.transcript_id).where(
-        TranscriptDone.coder_id.in_(layer_coders(layer))
+    done = select(transcript_done.c.transcript_id).where(
+        transcript_done.c.coder_id.in_(layer_coders(layer))
     )
     return union(coded, done)
 
 
-def coder_transcripts(session: Session, layer: Layer) -> set[tuple[int, int]]:
+def coder_transcripts(session: Connection | Session, layer: Layer) -> set[tuple[int, int]]:
     """(coder id, transcript id) for each coder of the layer and transcript in their own
     coded scope: the coded coverage of a table split by coder."""
     coded = select(summary.c.layer, summary.c.transcript_id).where(
         *_layer_rows(layer, by_coder=True)
     )
-    done = select(TranscriptDone.coder_id, TranscriptDone.transcript_id).where(
-        TranscriptDone.coder_id.in_(layer_coders(layer))
+    done = select(transcript_done.c.coder_id, transcript_done.c.transcript_id).where(
+        transcript_done.c.coder_id.in_(layer_coders(layer))
     )
     return {
         (coder_id, transcript_id) for coder_id, transcript_id in session.execute(union(coded, done))
@@ -249,7 +265,7 @@ def coder_transcripts(session: Session, layer: Layer) -> set[tuple[int, int]]:
 
 
 def _count(
-    session: Session,
+    session: Connection | Session,
     transcript_ids: list[int],
     lineage: dict[int, tuple[int, ...]],
     layers: _Layers,
@@ -263,9 +279,9 @@ def _count(
     turns: dict[int, tuple[int, int | None, int]] = {}
     totals: dict[tuple[int, int | None], list[int]] = {}
     for segment_id, transcript_id, speaker_id, words in session.execute(
-        select(Segment.id, Segment.transcript_id, Segment.speaker_id, Segment.word_count).where(
-            Segment.transcript_id.in_(transcript_ids)
-        )
+        select(
+            segment.c.id, segment.c.transcript_id, segment.c.speaker_id, segment.c.word_count
+        ).where(segment.c.transcript_id.in_(transcript_ids))
     ):
         turns[segment_id] = (transcript_id, speaker_id, words)
         total = totals.setdefault((transcript_id, speaker_id), [0, 0])
@@ -281,9 +297,9 @@ def _count(
         ],
     )
     codings = session.execute(
-        select(Coding.segment_id, Coding.code_id, Coding.coder_id)
-        .join(Segment, Segment.id == Coding.segment_id)
-        .where(Segment.transcript_id.in_(transcript_ids))
+        select(coding.c.segment_id, coding.c.code_id, coding.c.coder_id)
+        .join(segment, segment.c.id == coding.c.segment_id)
+        .where(segment.c.transcript_id.in_(transcript_ids))
     )
     units: set[tuple[int, int, int]] = set()  # (layer, code, turn), rolled up
     for segment_id, code_id, coder_id in codings:
@@ -317,7 +333,7 @@ class _Layers:
 
 
 def _recount_cells(
-    session: Session,
+    session: Connection | Session,
     cells: dict[int, set[tuple[int, int]]],
     lineage: dict[int, tuple[int, ...]],
     layers: _Layers,
@@ -328,9 +344,9 @@ def _recount_cells(
     segments = sorted({segment_id for marks in cells.values() for segment_id, _ in marks})
     where: dict[int, tuple[int, int | None]] = {}
     for chunk in _chunks(segments, 1000):
-        turns = select(Segment.id, Segment.transcript_id, Segment.speaker_id)
+        turns = select(segment.c.id, segment.c.transcript_id, segment.c.speaker_id)
         for segment_id, transcript_id, speaker_id in session.execute(
-            turns.where(Segment.id.in_(chunk))
+            turns.where(segment.c.id.in_(chunk))
         ):
             where[segment_id] = (transcript_id, speaker_id)
     whole: set[int] = set()
@@ -350,7 +366,7 @@ def _recount_cells(
 
 
 def _recount(
-    session: Session,
+    session: Connection | Session,
     transcript_id: int,
     codes: set[int],
     speakers: set[int | None],
@@ -365,20 +381,20 @@ def _recount(
         for code_id, line in lineage.items()
         if not codes.isdisjoint(line)
     }
-    codings = session.connection().execute(
+    codings = _connection(session).execute(
         select(
-            Coding.segment_id,
-            Coding.code_id,
-            Coding.coder_id,
-            Segment.speaker_id,
-            Segment.word_count,
+            coding.c.segment_id,
+            coding.c.code_id,
+            coding.c.coder_id,
+            segment.c.speaker_id,
+            segment.c.word_count,
         )
-        .join(Segment, Segment.id == Coding.segment_id)
+        .join(segment, segment.c.id == coding.c.segment_id)
         .where(
-            Segment.transcript_id == transcript_id,
-            _speaker_in(Segment.speaker_id, speakers),
+            segment.c.transcript_id == transcript_id,
+            _speaker_in(segment.c.speaker_id, speakers),
             # `+ 0`: read the transcript's turns by index, not every coding of these codes
-            (Coding.code_id + 0).in_(list(rolled)),
+            (coding.c.code_id + 0).in_(list(rolled)),
         )
     )
     words: dict[int, int] = {}
@@ -431,7 +447,7 @@ def _speaker_in(
 
 
 def _insert_counts(
-    session: Session,
+    session: Connection | Session,
     units: set[tuple[int, int, int]],
     turns: dict[int, tuple[int, int | None, int]],
 ) -> None:
@@ -460,9 +476,11 @@ def _insert_counts(
     )
 
 
-def _lineage(session: Session) -> dict[int, tuple[int, ...]]:
+def _lineage(session: Connection | Session) -> dict[int, tuple[int, ...]]:
     """Each code id with the ids of the codes it rolls up into: itself and its ancestors."""
-    rows = session.connection().execute(select(Code.id, Code.codebook_id, Code.key))
+    rows = _connection(session).execute(
+        select(code_table.c.id, code_table.c.codebook_id, code_table.c.key)
+    )
     return _known_lineage([(code_id, book_id, key) for code_id, book_id, key in rows])
 
 
@@ -497,16 +515,18 @@ def _scope_rows(cache: TableClause, scope: TurnScope) -> list[ColumnElement[bool
         raise ValueError("the coded-turn summary cannot restrict to card sections")
     rows: list[ColumnElement[bool]] = []
     if scope.departments or scope.group_kinds:
-        chosen = select(Transcript.id)
+        chosen = select(transcript.c.id)
         if scope.departments:
-            chosen = chosen.where(Transcript.department.in_(scope.departments))
+            chosen = chosen.where(transcript.c.department.in_(scope.departments))
         if scope.group_kinds:
-            chosen = chosen.where(Transcript.group_kind.in_(scope.group_kinds))
+            chosen = chosen.where(transcript.c.group_kind.in_(scope.group_kinds))
         rows.append(cache.c.transcript_id.in_(chosen))
     if scope.transcript_ids:
         rows.append(cache.c.transcript_id.in_(scope.transcript_ids))
     if scope.roles:
-        rows.append(cache.c.speaker_id.in_(select(Speaker.id).where(Speaker.role.in_(scope.roles))))
+        rows.append(
+            cache.c.speaker_id.in_(select(speaker.c.id).where(speaker.c.role.in_(scope.roles)))
+        )
     rows.extend(participant_turns(cache.c.speaker_id, scope))
     return rows
 

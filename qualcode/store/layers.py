@@ -2,40 +2,44 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, Connection, Select, func, or_, select
 
 from qualcode.domain.layer import MODEL_ROLE, Layer, LayerKind
 from qualcode.domain.scope import TurnScope
-from qualcode.store.models import Coder, Coding, Speaker
+from qualcode.store.tables import coder, coding, speaker
+
+if TYPE_CHECKING:  # Core tables: `qualcode freq` counts without the ORM
+    from sqlalchemy.orm import InstrumentedAttribute, Session
 
 
 def layer_coders(layer: Layer) -> Select[int]:
     """The ids of the coders whose codings make up a coder layer (all: every coder but the
     consensus layer and the models' layers; a model: its coder row `model:<version>`)."""
-    query = select(Coder.id)
+    query = select(coder.c.id)
     if layer.kind is LayerKind.CODER:
-        return query.where(Coder.name == layer.name)
+        return query.where(coder.c.name == layer.name)
     if layer.kind is LayerKind.CONSENSUS:
-        return query.where(Coder.is_consensus.is_(True))
+        return query.where(coder.c.is_consensus.is_(True))
     if layer.kind is LayerKind.MODEL:
-        return query.where(Coder.name == layer.text, Coder.role == MODEL_ROLE)
-    return query.where(Coder.is_consensus.is_(False), Coder.role != MODEL_ROLE)
+        return query.where(coder.c.name == layer.text, coder.c.role == MODEL_ROLE)
+    return query.where(coder.c.is_consensus.is_(False), coder.c.role != MODEL_ROLE)
 
 
-def layer_coder_ids(session: Session, layer: Layer) -> list[int]:
-    return list(session.scalars(layer_coders(layer).order_by(Coder.id)))
+def layer_coder_ids(session: Connection | Session, layer: Layer) -> list[int]:
+    return list(session.scalars(layer_coders(layer).order_by(coder.c.id)))
 
 
 def coding_layer_filter(layer: Layer) -> list[ColumnElement[bool]]:
     """Keep the codings of the layer."""
-    return [Coding.coder_id.in_(layer_coders(layer))]
+    return [coding.c.coder_id.in_(layer_coders(layer))]
 
 
 def moderator_speakers(scope: TurnScope) -> Select[int]:
     """Ids of the speakers whose turns the scope leaves out (moderator roles)."""
-    role = func.lower(func.trim(Speaker.role))
-    return select(Speaker.id).where(role.in_(scope.excluded_roles))
+    role = func.lower(func.trim(speaker.c.role))
+    return select(speaker.c.id).where(role.in_(scope.excluded_roles))
 
 
 def participant_turns(

@@ -16,10 +16,25 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, column, delete, func, insert, select, table, text, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Connection,
+    Integer,
+    column,
+    delete,
+    func,
+    insert,
+    select,
+    table,
+    text,
+    tuple_,
+)
+
+from qualcode.store.tables import coding, segment
+
+if TYPE_CHECKING:  # Core tables: `qualcode freq` refreshes the summary without the ORM
+    from sqlalchemy.orm import Session
 
 Mark = tuple[int, int, int, int]  # segment id, code id, coder id, change (+1 came, -1 went)
 TurnRow = tuple[int, int | None, int, int | None, int | None]  # turn's transcript, speaker,
@@ -84,7 +99,7 @@ class TakenMarks:
     coders: list[tuple[int, bool, str]] = field(default_factory=list)  # id, consensus, role
 
 
-def take_postgres(session: Session, cap: int) -> TakenMarks:
+def take_postgres(session: Connection | Session, cap: int) -> TakenMarks:
     """The marks (transcript, turn, code, coder, change); the codings of the marked turns
     of transcripts with at most `cap` marks, by turn; and, when something was marked, the
     codes and the coders: one round trip, one snapshot."""
@@ -103,30 +118,30 @@ def take_postgres(session: Session, cap: int) -> TakenMarks:
     return found
 
 
-def take(session: Session) -> Taken:
+def take(session: Connection | Session) -> Taken:
     """The marks, taken (SQLite: the write lock keeps the codings as the marks say)."""
     rows = session.execute(delete(stale).returning(*_TAKEN, stale.c.coder_id, stale.c.change)).all()
     return [tuple(row) for row in rows]
 
 
-def turn_codings(session: Session, moved: dict[int, list[Mark]]) -> dict[int, list[TurnRow]]:
+def turn_codings(
+    session: Connection | Session, moved: dict[int, list[Mark]]
+) -> dict[int, list[TurnRow]]:
     """The codings of the marked turns, by turn (a turn without codings: one row of Nones)."""
-    from qualcode.store.models import Coding, Segment
-
     segments = sorted({mark[0] for marks in moved.values() for mark in marks})
     turns: dict[int, list[TurnRow]] = {}
     for start in range(0, len(segments), 1000):
         query = (
             select(
-                Segment.id,
-                Segment.transcript_id,
-                Segment.speaker_id,
-                Segment.word_count,
-                Coding.code_id,
-                Coding.coder_id,
+                segment.c.id,
+                segment.c.transcript_id,
+                segment.c.speaker_id,
+                segment.c.word_count,
+                coding.c.code_id,
+                coding.c.coder_id,
             )
-            .outerjoin(Coding, Coding.segment_id == Segment.id)
-            .where(Segment.id.in_(segments[start : start + 1000]))
+            .outerjoin(coding, coding.c.segment_id == segment.c.id)
+            .where(segment.c.id.in_(segments[start : start + 1000]))
         )
         for segment_id, transcript_id, speaker, words, code_id, coder_id in session.execute(query):
             turns.setdefault(segment_id, []).append(
@@ -136,7 +151,7 @@ def turn_codings(session: Session, moved: dict[int, list[Mark]]) -> dict[int, li
 
 
 def apply(
-    session: Session,
+    session: Connection | Session,
     moved: dict[int, list[Mark]],
     turns: dict[int, list[TurnRow]],
     lineage: dict[int, tuple[int, ...]],
@@ -214,7 +229,9 @@ def _cells(
     }
 
 
-def _write(session: Session, transcript_id: int, deltas: dict[Cell, list[int]]) -> bool:
+def _write(
+    session: Connection | Session, transcript_id: int, deltas: dict[Cell, list[int]]
+) -> bool:
     """Replace the changed cells' rows with their counts plus the change; False (nothing
     written that the whole recount would not replace) when a count would fall below zero."""
     if not deltas:

@@ -178,7 +178,7 @@ def _verifier(session: Session, login_name: str, password: str) -> str:
     return hashed.decode()
 
 
-def refresh_summary(session: Session) -> int:
+def refresh_summary(session: Connection | Session) -> int:
     """Recount the marked transcripts (`coding_summary.refresh`); in team mode through the
     owner's function, since no login may write the summary itself. Returns how many."""
     from qualcode.store import coding_summary

@@ -17,6 +17,7 @@ from typer.core import _TyperParameter
 
 from qualcode.cli import app, common
 from qualcode.cli.parsing import StringsAsGiven
+from qualcode.domain.scope import Coverage
 
 
 def params(*path: str) -> dict[str, _TyperParameter]:
@@ -60,6 +61,9 @@ def test_every_parameter_of_the_app_is_taken_as_given_until_typer_is_needed() ->
         (("memo", "add"), "transcript", "5"),
         (("freq",), "depth", "2"),
         (("freq",), "scope", "all"),
+        (("freq",), "scope", "coded"),
+        (("freq",), "scope", Coverage.CODED),
+        (("freq",), "scope", Coverage.ALL),
     ],
 )
 def test_taken_as_given_equals_typer_own_coercion(
@@ -70,17 +74,22 @@ def test_taken_as_given_equals_typer_own_coercion(
     assert type(given) is type(own)
 
 
-def test_a_bad_number_is_refused_in_typer_own_words() -> None:
-    param = params("memo", "add")["transcript"]
+@pytest.mark.parametrize(
+    ("path", "name", "value"), [(("memo", "add"), "transcript", "five"), (("freq",), "scope", "x")]
+)
+def test_a_bad_value_is_refused_in_typer_own_words(
+    path: tuple[str, ...], name: str, value: str
+) -> None:
+    param = params(*path)[name]
     context = Context(typer.main.get_command(app))
     given = StringsAsGiven(
         parameter_info=param.type_descriptor.parameter_info,
         annotation=param.type_descriptor.annotation,
     )
     with pytest.raises(BadParameter) as ours:
-        given.coerce("five", param=param, ctx=context)
+        given.coerce(value, param=param, ctx=context)
     with pytest.raises(BadParameter) as theirs:
-        build_runtime_param(param.type_descriptor).coerce("five", param=param, ctx=context)
+        build_runtime_param(param.type_descriptor).coerce(value, param=param, ctx=context)
     assert str(ours.value) == str(theirs.value)
 
 

@@ -100,9 +100,17 @@ NOT_LOADED = {
     "code": {"sqlalchemy.orm", "pydantic", "rich", "yaml", "alembic", "platformdirs"},
     "uncode": {"sqlalchemy.orm", "pydantic", "rich", "yaml", "alembic", "platformdirs"},
     "transcripts": {"sqlalchemy.orm", "pydantic", "yaml", "alembic", "platformdirs"},
-    # freq still counts through the ORM and returns a pydantic ResultSet; the comparison's
+    # freq counts on Core into a ResultSet built without pydantic; the comparison's
     # statistics and the quote and search stack stay out.
-    "freq": {"yaml", "alembic", "qualcode.analysis.comparison", "qualcode.services.quotes"},
+    "freq": {
+        "sqlalchemy.orm",
+        "pydantic",
+        "yaml",
+        "alembic",
+        "platformdirs",
+        "qualcode.analysis.comparison",
+        "qualcode.services.quotes",
+    },
 }
 
 
@@ -128,13 +136,13 @@ def test_everyday_commands_load_only_what_they_use(demo_db: str, command: str) -
         *(("qualcode.cli.output",) if command == "freq" else ()),
     }
     assert "qualcode.codebook.files" not in modules
-    if command in ("code", "uncode", "transcripts"):
-        # No mapped models, no domain pydantic views, no codebook model.
-        assert not modules & {
-            "qualcode.store.models",
-            "qualcode.domain.corpus",
-            "qualcode.domain.codebook",
-        }
+    # No mapped models, no domain pydantic views, no codebook model.
+    assert not modules & {
+        "qualcode.store.models",
+        "qualcode.domain.corpus",
+        "qualcode.domain.codebook",
+        "qualcode.domain.table_model",
+    }
 
 
 @pytest.mark.parametrize("command", ["code", "uncode"])
@@ -150,6 +158,27 @@ def test_the_coding_path_runs_on_core_without_orm_or_migrations(demo_db: str, co
     # options are text, taken as given without typer's pydantic coercion.
     assert not {name for name in modules if name.startswith("sqlalchemy.orm")}
     assert not modules & {"qualcode.store.models", "qualcode.domain.corpus"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--by", "coder"),
+        ("--by", "department", "--measure", "per1000", "--format", "csv"),
+        ("--format", "json"),
+    ],
+)
+def test_freq_counts_on_core_after_a_coding(demo_db: str, args: tuple[str, ...]) -> None:
+    # A coding marks its transcript for the summary's recount, which freq runs first (a
+    # write) on Core as well.
+    loaded("code", "4", "temporality.breaks", "--coder", "bea", "--db", demo_db)
+    status, out, modules = loaded("freq", *args, "--db", demo_db)
+    assert status == 0, out
+    assert "temporality.breaks" in out
+    assert not {name for name in modules if name.startswith("sqlalchemy.orm")}
+    assert "qualcode.store.models" not in modules
+    # JSON is written through the pydantic model's serialisation, imported for it alone.
+    assert ("pydantic" in tops(modules)) == ("json" in args)
 
 
 def test_the_coding_path_codes_from_the_database(demo_db: str) -> None:
