@@ -74,9 +74,14 @@ def settle() -> Callable[[Pilot], Awaitable[None]]:
     """Wait until workers (loads and saves) are done and the screen has caught up."""
 
     async def wait(pilot: Pilot) -> None:
+        # A finished worker may start the next (the transcript, then its codebook and
+        # suggestions), so one wait is not enough under load.
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(10):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if not any(worker.is_running for worker in pilot.app.workers):
+                return
 
     return wait
 

@@ -137,15 +137,21 @@ async def test_agreement_screen_shows_the_services_table(make_app, two_coders, s
 
 
 async def measured(pilot: Pilot, table: DataTable) -> None:
-    """Wait until the table has re-measured its columns from the cells and two frames agree:
-    under load a snapshot could catch the frame laid out with header-sized columns."""
-    shape = None
-    for _ in range(50):
-        await pilot.pause()
-        now = (table.virtual_size, tuple(c.get_render_width(table) for c in table.columns.values()))
-        if now == shape and not table._require_update_dimensions:
-            return
-        shape = now
+    """Wait until the table has measured its columns from the cells (it does so when idle)
+    and has painted them: under load a snapshot caught the frame with header-sized columns."""
+    code_column = next(iter(table.columns.values()))
+    widest = max(len(str(table.get_row_at(r)[0])) for r in range(table.row_count))
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if (
+            code_column.content_width >= widest
+            and not table._updated_cells
+            and not table._require_update_dimensions
+        ):
+            break
+    table.refresh(layout=True)
+    await pilot.pause()
+    await pilot.pause()
 
 
 def test_agreement_screen_snapshot_80x24(snap_compare, make_app, two_coders) -> None:

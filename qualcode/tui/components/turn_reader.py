@@ -46,6 +46,7 @@ class TurnReader(Widget):
             self, request: ReadRequest, turns: list[SegmentView] | None, book: Book
         ) -> None:
             super().__init__()
+            self.request = request
             self.transcript_id, self.turns, self.book = request.transcript_id, turns, book
             self.cursor, self.generation = request.cursor, request.generation
             self.complete = True

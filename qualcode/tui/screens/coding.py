@@ -61,6 +61,7 @@ class CodingScreen(WorkbenchScreen):
         self.book: CodebookInfo | None = None
         self.blind = False
         self.target: int | None = None  # a turn to put the cursor on once it is read
+        self.reading: ReadRequest | None = None  # the latest read asked of the TurnReader
         self._place: tuple[int, int] | None = None  # (transcript, segment) not yet remembered
         self._place_timer: Timer | None = None
         self.mark: int | None = None  # segment id where a run of marked turns begins
@@ -134,11 +135,15 @@ class CodingScreen(WorkbenchScreen):
         request = ReadRequest(
             self.project, self.coder, transcript_id, cursor, self.generation, refresh, self.stamp
         )
+        self.reading = request
         self.query_one(TurnReader).read(request)
 
     def on_turn_reader_loaded(self, message: TurnReader.Loaded) -> None:
-        if message.transcript_id != self.transcript_id:
-            return  # a slower load of the transcript shown before
+        if message.request is not self.reading:
+            # A read a later one replaced: its thread could not be stopped, and its turns
+            # (and its cursor) would undo the later read's (a reopen's turn went back to 0).
+            message.painted.set()
+            return
         self.partial = not message.complete
         if message.complete and message.generation != self.generation:
             self.load(message.transcript_id, self.view.cursor, refresh=True)  # missed an edit
