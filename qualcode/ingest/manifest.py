@@ -337,13 +337,7 @@ def _check_events(yaml: Any, text: str, loader: Any, source: str) -> None:
         elif isinstance(event, closing):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
-            raise InputError(
-                source,
-                f"uses the YAML alias *{event.anchor}; manifests may not (an alias can "
-                "expand without bound).",
-                line=event.start_mark.line + 1,
-                hint="Write the values out in full.",
-            )
+            raise _alias_refused(source, event)
 
 
 def _csv_entries(path: Path, root: Path, allow_outside: bool) -> Iterator[ImportSpec | InputError]:
@@ -562,17 +556,21 @@ def _build(yaml: Any, parser: Any, event: Any, source: str, depth: int) -> Any:
     return mapping
 
 
+def _alias_refused(source: str, event: Any) -> InputError:
+    return InputError(
+        source,
+        f"uses the YAML alias *{event.anchor}; manifests may not (an alias can expand "
+        "without bound).",
+        line=event.start_mark.line + 1,
+        hint="Write the values out in full.",
+    )
+
+
 def _node(yaml: Any, parser: Any, event: Any, source: str, depth: int) -> Any:
     """The node `event` starts, from the events up to its end; aliases and nesting deeper
     than MAX_NESTING refused."""
     if isinstance(event, yaml.AliasEvent):
-        raise InputError(
-            source,
-            f"uses the YAML alias *{event.anchor}; manifests may not (an alias can "
-            "expand without bound).",
-            line=event.start_mark.line + 1,
-            hint="Write the values out in full.",
-        )
+        raise _alias_refused(source, event)
     if isinstance(event, yaml.ScalarEvent):
         tag = event.tag
         if tag is None or tag == "!":

@@ -44,6 +44,7 @@ from qualcode.domain.rollup import lineage
 from qualcode.domain.scope import TurnScope
 from qualcode.store import summary_changes as changes
 from qualcode.store.layers import layer_coders, participant_turns
+from qualcode.store.summary_changes import stale, summary
 from qualcode.store.tables import code as code_table
 from qualcode.store.tables import coder, coding, segment, speaker, transcript
 
@@ -54,15 +55,6 @@ ANY_CODER = 0
 ANY_CONSENSUS = -1
 CELL_MARKS = 64  # a transcript with more (turn, code) marks is recounted whole
 REFRESH_LOCK = 0x51_43_53_55  # "QCSU": the PostgreSQL advisory lock key of `refresh`
-summary = table(
-    "coding_summary",
-    column("layer", Integer),
-    column("code_id", Integer),
-    column("transcript_id", Integer),
-    column("speaker_id", Integer),
-    column("turns", Integer),
-    column("words", Integer),
-)
 turn_summary = table(
     "turn_summary",
     column("transcript_id", Integer),
@@ -74,15 +66,6 @@ transcript_done = table(
     "transcript_done",
     column("transcript_id", Integer),
     column("coder_id", Integer),
-)
-stale = table(
-    "coding_summary_stale",
-    column("id", Integer),
-    column("transcript_id", Integer),
-    column("segment_id", Integer),  # with code_id: the turn and code a coding write touched
-    column("code_id", Integer),
-    column("coder_id", Integer),  # with change: whose coding came (1) or went (-1), 0011
-    column("change", Integer),
 )
 
 

@@ -52,10 +52,11 @@ summary = table(
 )
 stale = table(
     "coding_summary_stale",
+    column("id", Integer),
     column("transcript_id", Integer),
-    column("segment_id", Integer),
+    column("segment_id", Integer),  # with code_id: the turn and code a coding write touched
     column("code_id", Integer),
-    column("coder_id", Integer),
+    column("coder_id", Integer),  # with change: whose coding came (1) or went (-1), 0011
     column("change", Integer),
 )
 _TAKEN = (stale.c.transcript_id, stale.c.segment_id, stale.c.code_id)
