@@ -29,6 +29,7 @@ from qualcode.domain.agreement import (
     UnitKind,
 )
 from qualcode.domain.table import ResultSet
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.services import adjudication, audit, blind, coding, reliability
 from qualcode.services import agreement as agree
@@ -321,7 +322,7 @@ def disagreements(
             for name, keys in d.codes.items():
                 console.print(Text(f"  {name}: {', '.join(keys) or '(no codes)'}"))
             console.print(Text(f"  {d.text}"))
-        console.print(f"{len(found)} disagreement(s).")
+        console.print(f"{counted(len(found), 'disagreement')}.")
         return
     emit(audit.disagreements_report(opened, found, split_names(coders)), fmt, output, table=table)
 

@@ -17,6 +17,7 @@ from qualcode.cli.common import (
     say,
 )
 from qualcode.domain.coding import AppliedCoding
+from qualcode.domain.wording import counted
 from qualcode.services import coding
 
 TurnArgument = Annotated[
@@ -76,7 +77,8 @@ def uncode(
     removed = coding.remove_code(
         opened, segment_id, key, require_coder(coder), span=parse_span(span), relative=True
     )
-    say(f"Removed {len(removed)} coding(s) of {key} from {segment} (segment {segment_id}).")
+    removed_count = counted(len(removed), "coding")
+    say(f"Removed {removed_count} of {key} from {segment} (segment {segment_id}).")
 
 
 @friendly

@@ -235,7 +235,7 @@ def test_disagreements_list(run, coded):
     assert "fg, turn 3 · Bo · segment 3 (T1:3)" in result.output
     assert "coded by ben, not by anna" in result.output
     assert "I keep a paper list" in result.output
-    assert "1 disagreement(s)." in result.output
+    assert "1 disagreement." in result.output
     as_json = json.loads(run("disagreements", "--coders", "anna", "ben", "-f", "json").output)
     (table,) = as_json["tables"]
     assert table["columns"][:3] == ["transcript", "turn", "segment id"]

@@ -49,6 +49,7 @@ def test_import_then_code_from_the_command_line(run, write_file, database_url) -
     assert "    anna: temporality.breaks[8:13], temporality.rhythm" in run("segments", "fg").output
     removed = run("uncode", 2, "temporality.rhythm", "--coder", "anna")
     assert removed.exit_code == 0
+    assert removed.output.startswith("Removed 1 coding of temporality.rhythm from 2 ")
     assert {c.code_key for c in corpus.segments(project, 1)[1].codings} == {"temporality.breaks"}
     shown = run("codebook", "show", "--coder", "anna")
     assert "temporality.breaks" in shown.output

@@ -183,7 +183,9 @@ class ReportScreen(WorkbenchScreen):
         # its own (`qualcode matrix set --quote` changes them).
         quotes = quotes or shown
         linked = (
-            f" It links {len(quotes)} quote(s): {', '.join(map(str, quotes))}." if quotes else ""
+            f" It links {counted(len(quotes), 'quote')}: {', '.join(map(str, quotes))}."
+            if quotes
+            else ""
         )
         prompt = TextPrompt(
             f"Summary of {key} in {department} (framework matrix).{linked}", value=text
