@@ -14,6 +14,7 @@ from textual.widgets import Tree
 from qualcode.domain.coding import CodingView
 from qualcode.domain.corpus import SegmentView
 from qualcode.services import coding, corpus, done
+from qualcode.tui.coder_memory import remembered_place
 from qualcode.tui.modals.code_picker import Choice, CodePicker
 from qualcode.tui.modals.text_prompt import TextPrompt
 from qualcode.tui.screens.coding import CodingScreen
@@ -235,6 +236,7 @@ async def test_the_workbench_reopens_at_the_last_transcript_and_turn(
         await pilot.press("j", "j", "j")
         await settle(pilot)
     turn = corpus.segments(workbench_project, 1)[3]
+    assert remembered_place(workbench_project.name, CODER) == (1, turn.id)
 
     again = make_app()
     async with again.run_test(size=SMALL) as pilot:

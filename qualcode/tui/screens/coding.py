@@ -154,6 +154,11 @@ class CodingScreen(WorkbenchScreen):
             cursor = self.view.cursor if message.complete and self.view.turns else message.cursor
             self.view.show(message.turns, cursor)
             self._go_to_target(final=message.complete)
+            turn = self.view.current
+            if message.complete and turn is not None:
+                # Kept on leaving (see on_unmount), also when the cursor moved while only the
+                # first screenful was read, which a cursor move does not remember.
+                self._place = (turn.transcript_id, turn.id)
         self.call_after_refresh(message.painted.set)
         if message.complete:  # after every complete read, read the suggestions (and blind mode)
             self.read_suggestions()
