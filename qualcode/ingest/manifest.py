@@ -328,12 +328,7 @@ def _check_events(yaml: Any, text: str, loader: Any, source: str) -> None:
         if isinstance(event, opening):
             depth += 1
             if depth > MAX_NESTING:
-                raise InputError(
-                    source,
-                    f"nests lists and mappings more than {MAX_NESTING} levels deep.",
-                    line=event.start_mark.line + 1,
-                    hint="A manifest needs four; check the file.",
-                )
+                raise _too_deep(source, event)
         elif isinstance(event, closing):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
@@ -556,6 +551,15 @@ def _build(yaml: Any, parser: Any, event: Any, source: str, depth: int) -> Any:
     return mapping
 
 
+def _too_deep(source: str, event: Any) -> InputError:
+    return InputError(
+        source,
+        f"nests lists and mappings more than {MAX_NESTING} levels deep.",
+        line=event.start_mark.line + 1,
+        hint="A manifest needs four; check the file.",
+    )
+
+
 def _alias_refused(source: str, event: Any) -> InputError:
     return InputError(
         source,
@@ -578,12 +582,7 @@ def _node(yaml: Any, parser: Any, event: Any, source: str, depth: int) -> Any:
         return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     depth += 1
     if depth > MAX_NESTING:
-        raise InputError(
-            source,
-            f"nests lists and mappings more than {MAX_NESTING} levels deep.",
-            line=event.start_mark.line + 1,
-            hint="A manifest needs four; check the file.",
-        )
+        raise _too_deep(source, event)
     if isinstance(event, yaml.SequenceStartEvent):
         tag = event.tag
         if tag is None or tag == "!":
