@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -150,9 +151,15 @@ class AgreementScreen(WorkbenchScreen):
         self.pair, self.rows = pair, rows
         table = self.query_one("#agreement-codes", DataTable)
         cursor = table.cursor_row
-        table.clear()
-        for row in rows:
-            table.add_row(*code_cells(row), key=row.code)
+        cells = [code_cells(row) for row in rows]
+        # Columns as wide as their cells from the first frame: DataTable measures new rows
+        # only when idle, and until then drew the coefficients cut to the header's width.
+        table.clear(columns=True)
+        for index, label in enumerate(CODE_COLUMNS):
+            widths = [Text(label).cell_len, *(Text(str(c[index])).cell_len for c in cells)]
+            table.add_column(label, width=max(widths))
+        for row, row_cells in zip(rows, cells, strict=True):
+            table.add_row(*row_cells, key=row.code)
         table.move_cursor(row=min(cursor, max(len(rows) - 1, 0)))
         if self.code is not None:
             self._show_items(items)
