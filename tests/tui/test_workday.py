@@ -14,6 +14,7 @@ from textual.widgets import Tree
 from qualcode.domain.coding import CodingView
 from qualcode.domain.corpus import SegmentView
 from qualcode.services import coding, corpus, done
+from qualcode.tui.app import QualcodeApp
 from qualcode.tui.coder_memory import remembered_place
 from qualcode.tui.modals.code_picker import Choice, CodePicker
 from qualcode.tui.modals.text_prompt import TextPrompt
@@ -251,6 +252,30 @@ async def test_the_workbench_reopens_at_the_last_transcript_and_turn(
     async with other.run_test(size=SMALL) as pilot:
         await settle(pilot)
         assert not isinstance(other.screen, CodingScreen)
+
+
+async def test_a_transcript_opened_while_the_coding_screen_is_still_being_built_opens(
+    make_app, settle, wait_until, workbench_project, monkeypatch
+) -> None:
+    # On a loaded machine the remembered place is read before the coding screen built
+    # behind the corpus has its widgets; opening then raised and left the corpus shown.
+    turn = corpus.segments(workbench_project, 1)[3]
+    info = corpus.get_transcript(workbench_project, 1)
+
+    def open_at_once(app: QualcodeApp) -> None:
+        (screen,) = app.get_screen_stack("coding")
+        assert not screen.is_mounted  # the case under test
+        app.open_transcript(info, turn.id)
+
+    monkeypatch.setattr(QualcodeApp, "open_where_left", open_at_once)
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, CodingScreen))
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        await wait_until(pilot, lambda: screen.view.current is not None)
+        await settle(pilot)
+        assert screen.view.current is not None and screen.view.current.id == turn.id
 
 
 # -- done marks and every coder's progress -------------------------------------------------

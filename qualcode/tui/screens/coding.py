@@ -117,8 +117,8 @@ class CodingScreen(WorkbenchScreen):
     def sync(self) -> None:
         """Show the app's open transcript: load a new one, or refresh the one shown."""
         wanted = self.workbench.transcript
-        if wanted is None:
-            return
+        if wanted is None or not self.is_mounted:
+            return  # a screen still being built syncs when it is first shown
         if wanted.id != self.transcript_id:
             self.transcript_id = wanted.id
             self.query_one(SuggestionReader).cancel()  # it reads for the transcript before
@@ -205,7 +205,8 @@ class CodingScreen(WorkbenchScreen):
     def show_segment(self, segment_id: int) -> None:
         """Put the cursor on this turn now, or as soon as the transcript holding it is read."""
         self.target = segment_id
-        self._go_to_target(final=False)
+        if self.is_mounted:  # else the first read of the screen being built goes there
+            self._go_to_target(final=False)
 
     def _go_to_target(self, *, final: bool) -> None:
         index = self.view.index_of(self.target) if self.target is not None else None
