@@ -12,7 +12,7 @@ possibly with a different number of coders per unit. With agreement weights `w`:
   c_i = (n / n_2) (p_a|i - p_e [r_i >= 2]) / (1 - p_e) - 2 (1 - c) (p_e|i - p_e) / (1 - p_e),
   v = (1 - f) / (n (n - 1)) sum (c_i - c)^2 with f the sampling fraction (0 here), and the
   interval c +- t_{n-1} sqrt(v), capped at 1 (irrCAC caps only the upper end; we cap the
-  lower end at -1 too).
+  lower end at -1 too, and percent agreement's, a share of pairs, at 0).
 
 `multiplicity` gives each row a count of identical units, so the presence patterns of
 `presence.py` reuse these formulas without expanding them into units.
@@ -115,6 +115,7 @@ def family(
     percent_unit = (n / n2) * pa_i
     percent_se = _se(percent_unit, pa, mult, n)
     low, high = t_interval(pa, percent_se, round(n), confidence)
+    low = None if low is None else max(low, 0.0)  # a share: as specific agreement's below
     percent = ChanceCorrected(pa, pa, None, n_units, percent_se, low, high)
     fleiss_pe = float(pi @ w @ pi)
     fleiss_i = table @ ((w @ pi + w.T @ pi) / 2) / raters

@@ -9,6 +9,7 @@ from hypothesis.extra.numpy import arrays
 from qualcode.analysis.agreement import coefficients
 from qualcode.analysis.agreement._counts import category_counts
 from qualcode.analysis.agreement.bootstrap import Bootstrap, alpha_interval, coincidences
+from qualcode.analysis.agreement.multirater import family
 
 VALUES = st.sampled_from([0.0, 1.0, 2.0, np.nan])
 KAPPAS = ("cohen_kappa", "fleiss_kappa", "brennan_prediger", "gwet_ac1", "conger_kappa")
@@ -105,3 +106,14 @@ def test_alpha_from_coincidences_equals_the_package():
     seeded = Bootstrap(resamples=2000, seed=1)
     again = alpha_interval(counts.counts, counts.domain, "nominal", 4, bootstrap=seeded)
     assert again == pytest.approx((low, high))  # the seed makes it reproducible
+
+
+def test_percent_agreement_interval_stays_a_share():
+    """Two coders, four units, one disagreement: p_a = 0.75 with a t interval whose lower
+    end falls below 0 (-0.046 uncapped); a share of agreeing pairs is never negative."""
+
+    counts = [[2, 0], [1, 1], [0, 2], [0, 2]]  # per unit: coders choosing (code, no code)
+    percent = family(counts).percent_agreement
+    assert percent.value == pytest.approx(0.75)
+    assert percent.ci_low == 0.0
+    assert percent.ci_high == 1.0
