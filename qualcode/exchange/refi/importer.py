@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.domain.cards import SectionStart
 from qualcode.domain.text import MAX_TURN_CHARS, within_limit
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.exchange.refi import cards as refi_cards
 from qualcode.exchange.refi import kept, metadata
@@ -83,6 +84,7 @@ class Importer:
         self.sections: dict[int, list[tuple[int, refi_cards.SectionIn]]] = {}
         self.new_transcripts: set[int] = set()
         self.layers: set[int] = set()  # coders whose codings or memos this file writes
+        self.descriptions = 0  # a peer's source and selection descriptions kept as memos
 
     def project(self, book: Codebook, refi: RefiProject) -> None:
         codes, self.deck = refi_cards.split_deck(refi.codes)
@@ -127,6 +129,11 @@ class Importer:
                     "imported as a project memo."
                 )
                 self.memo(guid, "project")
+        if self.descriptions:
+            self.summary.warnings.append(
+                f"{counted(self.descriptions, 'description')} of sources or selections (text "
+                "qualcode has no field for) were kept as memos on their transcript or turn."
+            )
         if self.fallback_codings:
             self.summary.warnings.append(
                 f"{self.fallback_codings} codings name no user; they were given to the coder "
@@ -240,6 +247,8 @@ class Importer:
         self.codings(source, transcript, segments, mapped, limit, where)
         for guid in source.notes:
             self.memo(guid, "transcript", transcript_id=transcript.id)
+        if facts is None and problem is None:  # qualcode's own description holds its metadata
+            self.description_memo(source.description, None, transcript_id=transcript.id)
         if source.codings:
             self.summary.not_imported.append(
                 f"{where}: {len(source.codings)} codings of the whole source (qualcode codes "
@@ -413,6 +422,13 @@ class Importer:
                     )
             for guid in selection.notes:
                 self.memo(guid, "segment", transcript_id=transcript.id, segment_id=pieces[0][0])
+            if section is None:  # a card section's description is qualcode's (origin, score)
+                self.description_memo(
+                    selection.description,
+                    selection.user,
+                    transcript_id=transcript.id,
+                    segment_id=pieces[0][0],
+                )
         added = coding_store.bulk_add_codings(self.session, rows) if rows else 0
         self.summary.codings_added += added
         self.summary.codings_present += len(rows) - added
@@ -498,9 +514,33 @@ class Importer:
             "segment_id": ids.get("segment_id"),
             "code_id": ids.get("code_id"),
         }
-        if not store.memo_exists(self.session, **values):  # type: ignore[arg-type]
-            self.session.add(Memo(**values))
-            self.summary.memos_added += 1
+        self._add_memo(values)
+
+    def description_memo(self, text: str, user: str | None, **ids: int) -> None:
+        """A peer's Description of a source (a transcript memo) or of a selection (a memo on
+        the turn it starts in): qualcode has no field for it, and dropping it loses what
+        someone wrote (ATLAS.ti writes a quotation's comment there)."""
+        text = text.strip()
+        if not text:
+            return
+        values = {
+            "target": "segment" if "segment_id" in ids else "transcript",
+            "text": text,
+            "coder_id": self.coder_id(user) if user else None,
+            "transcript_id": ids.get("transcript_id"),
+            "segment_id": ids.get("segment_id"),
+            "code_id": None,
+        }
+        if self._add_memo(values):
+            self.descriptions += 1
+
+    def _add_memo(self, values: dict[str, Any]) -> bool:
+        """Add the memo unless the project holds it already (an import run twice)."""
+        if store.memo_exists(self.session, **values):
+            return False
+        self.session.add(Memo(**values))
+        self.summary.memos_added += 1
+        return True
 
 
 def _convention(name: str) -> str:
