@@ -132,7 +132,7 @@ def _print_export(summary: ExportSummary) -> None:
         f"{counted(summary.codes, 'code')}, "
         f"{counted(summary.codings, 'coding')} by {counted(summary.users, 'user')}, "
         f"{counted(summary.notes, 'note')}, "
-        f"{summary.cases} cases, {summary.sets} sets.",
+        f"{counted(summary.cases, 'case')}, {counted(summary.sets, 'set')}.",
         highlight=False,
     )
     if summary.card_sections:
@@ -157,7 +157,8 @@ def _print_import(summary: ImportSummary) -> None:
         f"statement cards: {len(summary.cards_added)} added, {summary.card_sections} card sections",
     ]
     if any(summary.kept.values()):
-        lines.append("kept: " + ", ".join(f"{n} {kind}" for kind, n in summary.kept.items()))
+        kept = (counted(n, kind.removesuffix("s"), kind) for kind, n in summary.kept.items())
+        lines.append("kept: " + ", ".join(kept))
     if summary.positions:
         lines.append(summary.positions)
     for line in lines:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from qualcode.domain.wording import counted
 from qualcode.errors import InputError, PermissionDenied, QualcodeError
 from qualcode.exchange.refi import qdc, qdpx
 from qualcode.exchange.refi.cards import is_deck
@@ -61,7 +62,7 @@ class PartialImportError(InputError):
         left = "; ".join(summary.not_imported)
         super().__init__(
             str(summary.path),
-            f"{len(summary.not_imported)} parts cannot be imported: {left}.",
+            f"{counted(len(summary.not_imported), 'part')} cannot be imported: {left}.",
             hint="Nothing was imported. Fix the file, or import the rest with --allow-partial.",
         )
         self.summary = summary

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.exchange.refi import cards as refi_cards
 from qualcode.exchange.refi import metadata, qdc
@@ -115,8 +116,9 @@ def build_project(session: Session, summary: ExportSummary) -> RefiProject:
     outside = store.count_codings_outside(session, book.id)
     if outside:
         summary.warnings.append(
-            f"{outside} codings of codes outside the active codebook {book.name!r} were not "
-            "exported; make that codebook active to export them."
+            f"{counted(outside, 'coding')} of codes outside the active codebook {book.name!r} "
+            f"{'was' if outside == 1 else 'were'} not exported; make that codebook active to "
+            "export them."
         )
     codes = code_store.codes_of(session, book.id)
     coders = code_store.list_coders(session)

@@ -96,7 +96,12 @@ class Importer:
                 self.summary.coders.append(name)
         self.notes = {note.guid: note for note in refi.notes}
         for missing in refi.missing:
-            lost = f"; its {missing.codings} codings are not imported" if missing.codings else ""
+            lost = (
+                f"; its {counted(missing.codings, 'coding')} "
+                f"{'is' if missing.codings == 1 else 'are'} not imported"
+                if missing.codings
+                else ""
+            )
             self.summary.not_imported.append(
                 f"source {missing.name!r} ({missing.guid}): {missing.reason}{lost}"
             )
@@ -132,12 +137,18 @@ class Importer:
         if self.descriptions:
             self.summary.warnings.append(
                 f"{counted(self.descriptions, 'description')} of sources or selections (text "
-                "qualcode has no field for) were kept as memos on their transcript or turn."
+                f"qualcode has no field for) {'was' if self.descriptions == 1 else 'were'} kept "
+                "as memos on their transcript or turn."
             )
         if self.fallback_codings:
             self.summary.warnings.append(
-                f"{self.fallback_codings} codings name no user; they were given to the coder "
-                f"{self.options.fallback_coder!r}."
+                f"{counted(self.fallback_codings, 'coding')} "
+                + (
+                    "names no user; it was"
+                    if self.fallback_codings == 1
+                    else "name no user; they were"
+                )
+                + f" given to the coder {self.options.fallback_coder!r}."
             )
         for item in refi.unsupported:
             self.summary.not_imported.append(item)
@@ -226,9 +237,9 @@ class Importer:
         transcript = self._same_source(source, text, facts)
         if transcript is not None and transcript.text != text:
             self.summary.not_imported.append(
-                f"{where} ({source.guid}) and its {_count_codings(source)} codings: it has the "
-                f"identity of transcript {transcript.title!r} but a different text (export both "
-                "projects from the same transcripts)"
+                f"{where} ({source.guid}) and its {counted(_count_codings(source), 'coding')}: "
+                f"it has the identity of transcript {transcript.title!r} but a different text "
+                "(export both projects from the same transcripts)"
             )
             return None
         if transcript is None:
@@ -251,8 +262,8 @@ class Importer:
             self.description_memo(source.description, None, transcript_id=transcript.id)
         if source.codings:
             self.summary.not_imported.append(
-                f"{where}: {len(source.codings)} codings of the whole source (qualcode codes "
-                "turns and spans; code its turns instead)"
+                f"{where}: {counted(len(source.codings), 'coding')} of the whole source "
+                "(qualcode codes turns and spans; code its turns instead)"
             )
         return transcript
 
@@ -380,7 +391,7 @@ class Importer:
             if problem is not None:
                 self.summary.not_imported.append(
                     f"{where}: the selection {selection.guid} [{selection.start}, "
-                    f"{selection.end}) {problem}; its {len(selection.codings)} codings"
+                    f"{selection.end}) {problem}; its {counted(len(selection.codings), 'coding')}"
                 )
                 continue
             start, end = mapped(selection.start), mapped(selection.end)

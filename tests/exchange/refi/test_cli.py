@@ -38,7 +38,7 @@ def test_cli_partial_import_exits_nonzero_unless_allowed(tmp_path: Path) -> None
     result = runner.invoke(app, ["import-qdpx", str(path), "--allow-partial", "--db", db])
     assert result.exit_code == 0, result.output
     assert "Not imported: source 'Interview B'" in result.output
-    assert "kept: 2 variables, 1 cases, 2 sets" in result.output
+    assert "kept: 2 variables, 1 case, 2 sets" in result.output
     emoji = emoji_file(tmp_path, "SomeTool", 26, 53)
     fresh = f"sqlite:///{tmp_path / 'emoji.db'}"
     result = runner.invoke(app, ["import-qdpx", str(emoji), "--positions", "utf16", "--db", fresh])

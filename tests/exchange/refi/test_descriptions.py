@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qualcode.services.exchange import export_project_qdpx, import_qdpx
 from qualcode.services.memos import list_memos
 from qualcode.services.project import Project
@@ -61,3 +63,25 @@ def test_descriptions_survive_a_round_trip_once(
     assert summary.memos_added == 2
     # qualcode's own descriptions (its metadata) never become memos
     assert not any("descriptions" in warning for warning in summary.warnings)
+
+
+def test_one_part_left_is_counted_in_the_singular(project: Project, tmp_path: Path) -> None:
+    """A file whose one source has no text: the refusal says '1 part' and 'its 1 coding'."""
+
+    from qualcode.services.exchange import PartialImportError
+
+    body = (
+        f'<CodeBook><Codes><Code guid="{guid(1, 2)}" name="Breaks" isCodable="true"/>'
+        "</Codes></CodeBook>"
+        f'<Sources><TextSource guid="{guid(2, 3)}" name="Lost" '
+        f'plainTextPath="internal://{guid(2, 3)}.txt">'
+        f'<PlainTextSelection guid="{guid(2, 4)}" startPosition="0" endPosition="3">'
+        f'<Coding guid="{guid(2, 5)}"><CodeRef targetGUID="{guid(1, 2)}"/></Coding>'
+        "</PlainTextSelection></TextSource></Sources>"
+    )
+    path = zipped(tmp_path / "lost.qdpx", {"project.qde": project_qde(body)})
+    with pytest.raises(PartialImportError) as refused:
+        import_qdpx(project, path)
+    message = str(refused.value)
+    assert "1 part cannot be imported" in message
+    assert "its 1 coding is not imported" in message

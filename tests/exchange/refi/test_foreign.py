@@ -16,7 +16,7 @@ def test_foreign_project_imports_with_crlf_positions_mapped(
     summary = import_qdpx(project, foreign_qdpx)
     assert summary.transcripts_added == ["Interview 1"]
     assert summary.coders == ["Maria Jensen", "imported"]
-    assert "1 codings name no user; they were given to the coder 'imported'." in summary.warnings
+    assert "1 coding names no user; it was given to the coder 'imported'." in summary.warnings
     book = codebook_info(project)
     child = book.get("work_time.skipped_breaks")
     assert child is not None and child.parent_key == "work_time"

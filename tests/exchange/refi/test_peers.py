@@ -214,7 +214,7 @@ def test_sibling_codes_with_one_name_stay_two_codes(project: Project, tmp_path: 
         ("time.breaks", "Maria", "We skip breaks"),
         ("time.breaks_2", "imported", "We skip lunch"),
     ]
-    assert "1 codings name no user; they were given to the coder 'imported'." in summary.warnings
+    assert "1 coding names no user; it was given to the coder 'imported'." in summary.warnings
 
 
 def test_cases_and_variables_show_on_the_transcript(project: Project, tmp_path: Path) -> None:
