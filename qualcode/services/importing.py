@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import shlex
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,7 +20,9 @@ from qualcode.domain.imports import (
     ImportSpec,
     SpeakerCount,
 )
+from qualcode.domain.scope import is_moderator, normal_role
 from qualcode.domain.transcript import ParsedTranscript
+from qualcode.domain.wording import counted
 from qualcode.errors import DiskFullError, QualcodeError
 from qualcode.ingest.parsing import parse
 from qualcode.ingest.readers import read_file
@@ -27,6 +30,7 @@ from qualcode.processes import die_with_parent
 from qualcode.services import metadata
 from qualcode.services.project import Project
 from qualcode.services.roles import require_team_supervisor
+from qualcode.services.scope import study_moderator_roles
 from qualcode.store import transcripts as store
 
 Progress = Callable[[ImportResult], None]
@@ -316,5 +320,27 @@ def _store(
         transcript_id=transcript_id,
         turns=len(parsed.turns),
         words=words,
-        warnings=list(parsed.notes),
+        warnings=[*parsed.notes, *_unmarked_moderators(session, spec, parsed, transcript_id)],
     )
+
+
+def _unmarked_moderators(
+    session: Session, spec: ImportSpec, parsed: ParsedTranscript, transcript_id: int
+) -> list[str]:
+    """A speaker labelled with a moderator role ('Moderator:', 'Interviewer:') but given no
+    role: their turns count as a participant's until the role is set, which the analysis
+    scope ('participant turns (not moderator, ...)') does not show, so the import says so."""
+    roles = study_moderator_roles(session)
+    turns: dict[str, int] = {}
+    for turn in parsed.turns:
+        label = turn.speaker
+        if label and not (spec.roles.get(label) or turn.role) and is_moderator(label, roles):
+            turns[label] = turns.get(label, 0) + 1
+    return [
+        f"{spec.path.name}: the speaker {label!r} has no role, so their {counted(n, 'turn')} "
+        f"{'counts as a participant turn' if n == 1 else 'count as participant turns'}; if "
+        f"{label} moderated, run "
+        f"`qualcode speaker set {transcript_id} {shlex.quote(label)} "
+        f"--role {normal_role(label)}`."
+        for label, n in turns.items()
+    ]

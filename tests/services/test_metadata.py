@@ -111,7 +111,7 @@ def test_import_without_department_warns_and_names_the_command(
     path = tmp_path / "fg2.txt"
     path.write_text(TEXT, encoding="utf-8")
     result = importing.import_one(project, ImportSpec(path=path))
-    assert result.warnings == [
+    assert result.warnings[-1:] == [
         f"fg2.txt has no department; set it with `qualcode transcript set "
         f"{result.transcript_id} --department NAME`."
     ]
@@ -187,3 +187,26 @@ def test_once_there_are_supervisors_only_they_change_metadata(stored) -> None:
     metadata.set_transcript_metadata(project, "fg1", update, actor="sara")
     metadata.set_speaker_role(project, "fg1", "Moderator", "moderator", actor="sara")
     assert corpus.get_transcript(project, "fg1").department == "Ward B"
+
+
+def test_import_names_a_moderator_label_without_a_role(project: Project, tmp_path: Path) -> None:
+    """'Moderator:' and 'Interviewer:' speak in the file but have no role: their turns would
+    count as participant turns, so the import says so and names the command; a label given
+    its role (here by the spec) is not named."""
+    path = tmp_path / "fg3.txt"
+    path.write_text(
+        "Moderator: Welcome.\n\nAnne: Hello.\n\nModerator: Breaks?\n\n"
+        "Interviewer: And you?\n\nFacilitator: Go on.\n",
+        encoding="utf-8",
+    )
+    spec = ImportSpec(path=path, department="Ward", roles={"Facilitator": "facilitator"})
+    result = importing.import_one(project, spec)
+    tid = result.transcript_id
+    assert result.warnings == [
+        "fg3.txt: the speaker 'Moderator' has no role, so their 2 turns count as participant "
+        f"turns; if Moderator moderated, run `qualcode speaker set {tid} Moderator --role "
+        "moderator`.",
+        "fg3.txt: the speaker 'Interviewer' has no role, so their 1 turn counts as a "
+        f"participant turn; if Interviewer moderated, run `qualcode speaker set {tid} "
+        "Interviewer --role interviewer`.",
+    ]
