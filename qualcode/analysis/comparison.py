@@ -174,8 +174,8 @@ def comparison_tables(comparison: Comparison) -> list[ResultTable]:
         _counts_table(comparison),
         _shares_table(comparison),
         _tests_table(comparison),
-        _cell_table(comparison, "Adjusted residuals", comparison.residual),
-        _cell_table(comparison, "Expected coded turns", comparison.expected),
+        _cell_table(comparison, "Adjusted residuals", comparison.residual, _residual_notes),
+        _cell_table(comparison, "Expected coded turns", comparison.expected, _expected_notes),
     ]
     if comparison.clusters is not None:
         tables.append(_clusters_table(comparison, comparison.clusters))
@@ -287,14 +287,8 @@ def _tests_table(comparison: Comparison) -> ResultTable:
     )
 
 
-def _cell_table(
-    comparison: Comparison, title: str, value: Callable[[int, int], float | None]
-) -> ResultTable:
-    rows, styles = [], []
+def _residual_notes(comparison: Comparison) -> list[str]:
     columns = range(len(comparison.groups))
-    for r, (_, key, name) in enumerate(comparison.codes):
-        rows.append([key, name, *(value(r, c) for c in columns)])
-        styles.append([None, None, *(comparison.style(r, c) for c in columns)])
     untestable = sum(
         1
         for r in range(len(comparison.codes))
@@ -308,15 +302,42 @@ def _cell_table(
     ]
     if untestable:
         notes.append(
-            f"{untestable} cells have an expected count below {SMALL_EXPECTED:g} with or "
-            "without the code: their residuals are shown but not judged."
+            f"{counted(untestable, 'cell')} {'has' if untestable == 1 else 'have'} an expected "
+            f"count below {SMALL_EXPECTED:g} with or without the code: "
+            f"{'its residual is' if untestable == 1 else 'their residuals are'} shown but not "
+            "judged."
         )
+    return notes
+
+
+def _expected_notes(comparison: Comparison) -> list[str]:
+    unit = comparison.counted
+    return [
+        f"Coded turns each group would hold if the code's share of {unit} were the same in "
+        f"every group: the code's coded turns x the group's {unit} / N (N = "
+        f"{comparison.turns}); each code's own 2 x k table. Highlighting as in the adjusted "
+        "residuals.",
+        comparison.marks.note,
+    ]
+
+
+def _cell_table(
+    comparison: Comparison,
+    title: str,
+    value: Callable[[int, int], float | None],
+    notes: Callable[[Comparison], list[str]],
+) -> ResultTable:
+    rows, styles = [], []
+    columns = range(len(comparison.groups))
+    for r, (_, key, name) in enumerate(comparison.codes):
+        rows.append([key, name, *(value(r, c) for c in columns)])
+        styles.append([None, None, *(comparison.style(r, c) for c in columns)])
     return ResultTable(
         title=f"{title} by {comparison.dimension}",
         columns=["Code", "Name", *comparison.groups],
         rows=rows,
         styles=styles,
-        notes=notes,
+        notes=notes(comparison),
     )
 
 

@@ -97,3 +97,19 @@ def test_labels_name_what_the_denominators_count() -> None:
     }
     assert "0 arrangements" not in clusters.notes[0]
     assert "no code could be tested" in clusters.notes[0]
+
+
+def test_expected_table_explains_expected_counts_not_residuals() -> None:
+    """The expected-count table said how adjusted residuals are computed (its notes were the
+    residual table's); it says what an expected count is, with its denominator."""
+    rows, totals = agresti_rows()
+    comparison = compare_groups(CODES, Grouping(("department",), FACTS), rows, totals)
+    tables = {t.title: t for t in comparison_tables(comparison)}
+    expected = tables["Expected coded turns by department"]
+    assert "adjusted residual (O - E)" not in " ".join(expected.notes)
+    assert expected.notes[0].startswith(
+        "Coded turns each group would hold if the code's share of participant turns were the "
+        "same in every group: the code's coded turns x the group's participant turns / N "
+        "(N = 2757)"
+    )
+    assert "(O - E) / sqrt" in tables["Adjusted residuals by department"].notes[0]
