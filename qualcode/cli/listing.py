@@ -19,7 +19,12 @@ def transcripts(db: DbOption = None, coder: CoderOption = None) -> None:
     rows = listing.list_transcripts(project(db), who)
     table = Table(title="Transcripts")
     for column in ("id", "department", "group kind", "title", "lang", "turns", "words"):
-        table.add_column(column, justify="right" if column in ("id", "turns", "words") else "left")
+        # fold, not the ellipsis: a narrow terminal cut 'employee-representatives' short
+        table.add_column(
+            column,
+            justify="right" if column in ("id", "turns", "words") else "left",
+            overflow="fold",
+        )
     if who:
         table.add_column(f"coded by {who}", justify="right")
     for info in rows:

@@ -116,3 +116,22 @@ def test_every_command_has_help(run) -> None:
         result = run(name, "--help")
         assert result.exit_code == 0, name
         assert "Usage" in result.output
+
+
+def test_transcripts_at_80_columns_cut_no_value(run, write_file, monkeypatch) -> None:
+    """At 80 columns the list cut long values to 'employee-repr…' and 'medarbejderre…':
+    a value too long for its column now folds onto the next line, every character kept."""
+    from qualcode.cli import common
+
+    path = write_file("fg.txt", "Anne: We never get a break.\nBen: The phone rings.\n")
+    title = "Dagkirurgisk afsnit: medarbejderrepræsentanter"
+    kind = "employee-representatives"
+    run("import", path, "--department", "Dagkirurgisk afsnit", "--group-kind", kind)
+    run("transcript", "set", "1", "--title", title)
+    monkeypatch.setattr(common.console, "width", 80)
+    output = run("transcripts").output
+    assert "…" not in output
+    rows = [line.split("│")[1:-1] for line in output.splitlines() if line.startswith("│")]
+    column = ["".join(cells[i].strip() for cells in rows) for i in range(len(rows[0]))]
+    assert column[2] == kind
+    assert column[3].replace(" ", "") == title.replace(" ", "")
