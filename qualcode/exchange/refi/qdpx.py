@@ -10,6 +10,7 @@ in `RefiProject.missing` with its name and GUID.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path, PurePosixPath
 from xml.etree.ElementTree import Element
@@ -38,7 +39,14 @@ PROJECT_ENTRY = "project.qde"
 SOURCES_FOLDER = "sources"
 INTERNAL = "internal://"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so that the same project gives the same bytes
-_VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue")
+_VALUE_TAGS = (
+    "TextValue",
+    "BooleanValue",
+    "IntegerValue",
+    "FloatValue",
+    "DateValue",
+    "DateTimeValue",
+)
 _OTHER_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 
 
@@ -81,11 +89,12 @@ def project_xml(project: RefiProject) -> bytes:
                 name=variable.name,
                 typeOfVariable=variable.kind,
             )
+    kinds = {variable.guid: variable.kind for variable in project.variables}
     if project.cases:
         holder = sub(root, ns, "Cases")
         for case in project.cases:
             element = sub(holder, ns, "Case", guid=case.guid, name=case.name)
-            _write_values(element, case.variables)
+            _write_values(element, case.variables, kinds)
             for guid in case.sources:
                 sub(element, ns, "SourceRef", targetGUID=guid)
             for guid in case.selections:
@@ -93,7 +102,7 @@ def project_xml(project: RefiProject) -> bytes:
     if project.sources:
         holder = sub(root, ns, "Sources")
         for source in project.sources:
-            _write_source(holder, source)
+            _write_source(holder, source, kinds)
     if project.notes:
         holder = sub(root, ns, "Notes")
         for note in project.notes:
@@ -118,7 +127,7 @@ def project_xml(project: RefiProject) -> bytes:
     return serialise(root)
 
 
-def _write_source(holder: etree._Element, source: RefiSource) -> None:
+def _write_source(holder: etree._Element, source: RefiSource, kinds: dict[str, str]) -> None:
     ns = PROJECT_NS
     element = sub(
         holder,
@@ -147,7 +156,7 @@ def _write_source(holder: etree._Element, source: RefiSource) -> None:
     _write_codings(element, source.codings)
     for note in source.notes:
         sub(element, ns, "NoteRef", targetGUID=note)
-    _write_values(element, source.variables)
+    _write_values(element, source.variables, kinds)
 
 
 def _write_codings(parent: etree._Element, codings: list[RefiCoding]) -> None:
@@ -158,11 +167,29 @@ def _write_codings(parent: etree._Element, codings: list[RefiCoding]) -> None:
             sub(element, PROJECT_NS, "NoteRef", targetGUID=note)
 
 
-def _write_values(parent: etree._Element, values: dict[str, str]) -> None:
+def _write_values(parent: etree._Element, values: dict[str, str], kinds: dict[str, str]) -> None:
+    """Each value in the element of its variable's type (an IntegerValue for an Integer
+    variable), as the file it came from held it; TextValue when it does not read as one."""
     for guid, value in values.items():
         element = sub(parent, PROJECT_NS, "VariableValue")
         sub(element, PROJECT_NS, "VariableRef", targetGUID=guid)
-        sub(element, PROJECT_NS, "TextValue").text = value
+        sub(element, PROJECT_NS, _value_tag(kinds.get(guid, "Text"), value)).text = value
+
+
+def _value_tag(kind: str, value: str) -> str:
+    """The schema's element for a value of a variable of `kind` (Text, Boolean, Integer,
+    Float, Date, DateTime), or TextValue when the value is not of that type."""
+    checks = {
+        "Boolean": lambda v: v in ("true", "false", "1", "0"),
+        "Integer": lambda v: re.fullmatch(r"[+-]?\d+", v) is not None,
+        "Float": lambda v: re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", v) is not None,
+        "Date": lambda v: re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) is not None,
+        "DateTime": lambda v: (
+            re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\S*", v) is not None
+        ),
+    }
+    check = checks.get(kind)
+    return f"{kind}Value" if check is not None and check(value.strip()) else "TextValue"
 
 
 def read_project(path: Path, *, max_total: int = MAX_TOTAL_BYTES) -> RefiProject:

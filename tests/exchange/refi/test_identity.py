@@ -66,7 +66,8 @@ def test_peer_guids_come_back_in_the_export(project: Project, tmp_path: Path) ->
     assert "<Description>  Time as people live it.\nNo headings here.\n</Description>" in exported
     assert 'color="#00aa00"' in exported  # the code's colour, normalised
     assert exported.count("color=") == 1  # Breaks and its sibling had none: none is invented
-    assert "<IntegerValue>" not in exported and "<TextValue>41</TextValue>" in exported
+    # the Integer variable's value goes out as the peer wrote it, not as text
+    assert "<IntegerValue>41</IntegerValue>" in exported and "<TextValue>41<" not in exported
 
 
 def test_peer_file_round_trips_into_an_empty_database(
