@@ -130,6 +130,7 @@ def set_up(session: Session, coder: str, supervisor: str) -> list[str]:
         supervisor=supervisor,
         tables=tables,
         refresh_lock=coding_summary.REFRESH_LOCK,
+        cell_marks=coding_summary.CELL_MARKS,
         model_role=MODEL_ROLE,
         any_coder=coding_summary.ANY_CODER,
         any_consensus=coding_summary.ANY_CONSENSUS,
@@ -179,8 +180,9 @@ def _verifier(session: Session, login_name: str, password: str) -> str:
 
 
 def refresh_summary(session: Connection | Session) -> int:
-    """Recount the marked transcripts (`coding_summary.refresh`); in team mode through the
-    owner's function, since no login may write the summary itself. Returns how many."""
+    """Bring the marked transcripts' counts up to date (`coding_summary.refresh`); in team
+    mode through the owner's function, which applies the same changes in SQL, since no
+    login may write the summary itself. Returns how many."""
     from qualcode.store import coding_summary
 
     if is_team(session):

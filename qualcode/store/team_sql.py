@@ -15,10 +15,13 @@ cases and sets, the name of the project it came from and their own REFI-QDA user
 Transcripts, speakers and turns (importing, splitting and joining, metadata, deletion), the
 codebook, coders, settings, adjudications, cards, sections, report choices and models are a
 supervisor's. Nobody writes the caches directly: triggers
-and two functions, all owned by the schema owner, do.
+and two functions, all owned by the schema owner, do (the summary's refresh is in
+`qualcode.store.team_summary_sql`).
 """
 
 from __future__ import annotations
+
+from qualcode.store.team_summary_sql import refresh_function
 
 # Tables every coder reads and nobody writes but the functions below (the caches).
 CACHES = ("coding_summary", "turn_summary", "coding_summary_stale", "segment_search")
@@ -115,46 +118,6 @@ LANGUAGE sql STABLE SECURITY INVOKER SET search_path = {{schema}}, pg_temp AS $$
     current_user::text)
 $$"""
 
-# The coded-turn summary recounted whole per marked transcript: the same rows as
-# `qualcode.store.coding_summary.refresh` (a test compares them), written by the owner.
-_REFRESH_FUNCTION = """
-CREATE OR REPLACE FUNCTION {schema}.qualcode_refresh_summary() RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-DECLARE
-  marked integer[];
-BEGIN
-  PERFORM pg_advisory_xact_lock({lock});
-  WITH taken AS (DELETE FROM coding_summary_stale RETURNING transcript_id)
-  SELECT array_agg(DISTINCT transcript_id) INTO marked FROM taken;
-  IF marked IS NULL THEN
-    RETURN 0;
-  END IF;
-  DELETE FROM coding_summary WHERE transcript_id = ANY (marked);
-  DELETE FROM turn_summary WHERE transcript_id = ANY (marked);
-  INSERT INTO turn_summary (transcript_id, speaker_id, turns, words)
-  SELECT transcript_id, speaker_id, count(*), sum(word_count)
-  FROM segment WHERE transcript_id = ANY (marked) GROUP BY transcript_id, speaker_id;
-  INSERT INTO coding_summary (layer, code_id, transcript_id, speaker_id, turns, words)
-  SELECT layer, code_id, transcript_id, speaker_id, count(*), sum(word_count)
-  FROM (
-    SELECT DISTINCT layers.layer, up.id AS code_id, s.id AS segment_id, s.transcript_id,
-           s.speaker_id, s.word_count
-    FROM coding AS c
-    JOIN segment AS s ON s.id = c.segment_id
-    JOIN coder AS k ON k.id = c.coder_id
-    JOIN code AS own ON own.id = c.code_id
-    JOIN code AS up ON up.codebook_id = own.codebook_id
-      AND (up.id = own.id OR left(own.key, length(up.key) + 1) = up.key || '.')
-    CROSS JOIN LATERAL (VALUES (c.coder_id),
-      (CASE WHEN k.role = {model_role} THEN NULL WHEN k.is_consensus THEN {consensus}
-            ELSE {any_coder} END)) AS layers (layer)
-    WHERE s.transcript_id = ANY (marked) AND layers.layer IS NOT NULL
-  ) AS units
-  GROUP BY layer, code_id, transcript_id, speaker_id;
-  RETURN cardinality(marked);
-END
-$$"""
-
 # The search index of every turn that lacks a current vector, as
 # `qualcode.store.search.catch_up` builds it.
 _CATCH_UP_FUNCTION = """
@@ -195,6 +158,7 @@ def setup_statements(
     supervisor: str,
     tables: list[str],
     refresh_lock: int,
+    cell_marks: int,
     model_role: str,
     any_coder: int,
     any_consensus: int,
@@ -228,9 +192,10 @@ def setup_statements(
             statements.append(f"GRANT {CODER_WRITES[table]} ON {sc}.{quoted(table)} TO {c}")
     statements.append(_MY_CODER_FUNCTION.format(**names))
     statements.append(
-        _REFRESH_FUNCTION.format(
+        refresh_function(
             schema=sc,
             lock=refresh_lock,
+            cap=cell_marks,
             model_role=literal(model_role),
             consensus=any_consensus,
             any_coder=any_coder,
