@@ -97,14 +97,14 @@ def family(
     weighted = table @ w.T
     pairs = np.where(paired, raters * (raters - 1), 1.0)
     pa_i = np.where(paired, (table * (weighted - 1)).sum(axis=1) / pairs, 0.0)
-    pa = float((mult * pa_i).sum() / n2)
+    pa = _tidy(float((mult * pa_i).sum() / n2))
     pi = (mult[:, None] * table / raters[:, None]).sum(axis=0) / n
     total_w = float(w.sum())
 
     def estimate(pe: float | None, pe_i: npt.NDArray[np.float64] | None) -> ChanceCorrected:
         if pe is None or 1.0 - pe < _UNDEFINED_MARGIN:
             return ChanceCorrected(None, pa, pe, n_units)
-        value = (pa - pe) / (1.0 - pe)
+        value = _tidy((pa - pe) / (1.0 - pe))
         unit = (n / n2) * (pa_i - pe * paired) / (1.0 - pe)
         if pe_i is not None:
             unit = unit - 2.0 * (1.0 - value) * (pe_i - pe) / (1.0 - pe)
@@ -128,6 +128,13 @@ def family(
         brennan_prediger=estimate(bp_pe, None),
         gwet_ac=estimate(ac_pe, ac_i),
     )
+
+
+def _tidy(value: float) -> float:
+    """The value without floating-point noise: a mean of shares that is 1/2 sums to
+    0.49999999999999994, which made a Brennan-Prediger of exactly 0 print as -1.11e-16
+    (the table shows values below 0.001 in scientific notation, for p-values)."""
+    return round(value, 12) + 0.0  # + 0.0: no negative zero
 
 
 def _se(

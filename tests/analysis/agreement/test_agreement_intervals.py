@@ -117,3 +117,14 @@ def test_percent_agreement_interval_stays_a_share():
     assert percent.value == pytest.approx(0.75)
     assert percent.ci_low == 0.0
     assert percent.ci_high == 1.0
+
+
+def test_a_coefficient_of_exactly_zero_is_zero():
+    """Three coders, four units: percent agreement is 1/2 and Brennan-Prediger's chance
+    agreement 1/2, so B-P is 0; summed in floating point it read -1.11e-16, which the table
+    printed in scientific notation as a coefficient below zero."""
+    result = family([[0, 3], [1, 2], [1, 2], [2, 1]])
+    assert result.percent_agreement.value == 0.5
+    assert result.brennan_prediger.value == 0.0
+    assert str(result.brennan_prediger.value) == "0.0"
+    assert result.fleiss_kappa.value == pytest.approx(-0.125)
