@@ -81,8 +81,19 @@ def export_codebook_qdc(project: Project, path: Path) -> ExportSummary:
         return qdc.write_codebook(tree, sets), count(tree)
 
     data, codes = project.read(work)
-    path.write_bytes(data)
+    _write(path, data)
     return ExportSummary(path, codes=codes)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write an export, or say in one sentence why it cannot be (no traceback)."""
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise QualcodeError(
+            f"Could not write {path}: {error.strerror or error}; "
+            "check that the folder exists and is writable."
+        ) from error
 
 
 def export_project_qdpx(project: Project, path: Path, *, actor: str | None = None) -> ExportSummary:
@@ -94,7 +105,7 @@ def export_project_qdpx(project: Project, path: Path, *, actor: str | None = Non
         return build_project(session, summary)
 
     refi = project.read(work)
-    path.write_bytes(qdpx.write_project(refi))
+    _write(path, qdpx.write_project(refi))
     summary.codes = count([code for code in refi.codes if not is_deck(code)])
     summary.users = len(refi.users)
     summary.sources = len(refi.sources)

@@ -58,3 +58,20 @@ def test_transcripts_show_the_variables_a_peer_file_gave(tmp_path: Path) -> None
     listed = runner.invoke(app, ["transcripts", "--db", db], env={"COLUMNS": "100"})
     assert listed.exit_code == 0, listed.output
     assert "  1 Interview A: Age = 41; Site = North" in listed.output
+
+
+def test_cli_export_into_a_missing_folder_is_one_sentence(coded: Project, tmp_path: Path) -> None:
+    """`export project` and `export codebook` into a folder that does not exist printed a
+    FileNotFoundError traceback; they say what to check, as the table exports do."""
+    runner = CliRunner()
+    db = str(coded.url)
+    for args in (
+        ["export", "project", str(tmp_path / "no" / "x.qdpx")],
+        ["export", "codebook", "--format", "qdc", str(tmp_path / "no" / "x.qdc")],
+    ):
+        result = runner.invoke(app, [*args, "--db", db])
+        assert result.exit_code == 1
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "Traceback" not in result.output
+        assert f"Could not write {tmp_path / 'no'}" in result.output
+        assert "check that the folder exists and is writable" in result.output
