@@ -60,3 +60,16 @@ def test_layer_option_chooses_whose_codings_count(run, study: Project, tmp_path:
     assert "In this department: 0 of 4 turns" in rhythm.split("\n\n")[2]
     both = run("report", "--department", "Ward", "--layer", "ben", "--coder", "anna", "-o", out)
     assert both.exit_code == 1 and "Choose one coder layer" in both.output
+
+
+def test_report_into_a_missing_folder_is_one_sentence(run, study: Project, tmp_path: Path) -> None:
+    """A report into a folder that does not exist printed a FileNotFoundError traceback."""
+    for name in ("r.md", "r.html", "r.docx"):
+        out = tmp_path / "no" / name
+        result = run("report", "--department", "Ward", "--output", out)
+        assert result.exit_code == 1
+        assert not isinstance(result.exception, OSError)
+        assert f"Could not write {out}: " in result.output
+        assert "check that the folder exists and is writable" in result.output
+    every = run("report", "--all-departments", "--output", tmp_path / "no" / "s.md")
+    assert every.exit_code == 1 and "Could not write" in every.output

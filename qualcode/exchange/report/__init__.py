@@ -24,7 +24,18 @@ def report_format(path: Path, chosen: str | None = None) -> str:
 
 
 def write_report(report: Report, path: Path, fmt: str) -> None:
-    """Write one department's report to `path` as `fmt` (md, html or docx)."""
+    """Write one department's report to `path` as `fmt` (md, html or docx); a path that
+    cannot be written is one sentence, not a traceback."""
+    try:
+        _write_report(report, path, fmt)
+    except OSError as error:
+        raise QualcodeError(
+            f"Could not write {path}: {error.strerror or error}; "
+            "check that the folder exists and is writable."
+        ) from error
+
+
+def _write_report(report: Report, path: Path, fmt: str) -> None:
     if fmt == "md":
         from qualcode.exchange.report.markdown import render_markdown
 
