@@ -101,7 +101,23 @@ def read_context(
     )
     context.find(keys)
     check_cards(session, scope.cards)
+    check_filters(scope, facts)
     return context
+
+
+def check_filters(scope: TurnScope, facts: Facts) -> None:
+    """Refuse a department or group kind no transcript has: its table would be zeros over
+    N = 0 turns, which reads as a finding rather than as a typo."""
+    for what, wanted, known in (
+        ("department", scope.departments, {t.department for t in facts.transcripts.values()}),
+        ("group kind", scope.group_kinds, {t.group_kind for t in facts.transcripts.values()}),
+    ):
+        names = sorted(name for name in known if name)
+        unknown = [name for name in wanted if name not in names]
+        if unknown:
+            raise NotFoundError(
+                f"No {what} '{unknown[0]}'; the {what}s are {', '.join(names) or 'none yet'}."
+            )
 
 
 def check_cards(session: Connection | Session, keys: Sequence[str]) -> None:

@@ -197,3 +197,16 @@ def test_every_command_has_help_and_a_section_in_the_guide(run, command) -> None
     assert "--format" in result.output
     guide = (REPO / "docs" / "analysis.md").read_text(encoding="utf-8")
     assert f"qualcode {command}" in guide
+
+
+def test_a_filter_naming_no_department_or_group_kind_is_refused(run, study) -> None:
+    """`freq --department Nowhere` printed a table of zeros over N = 0 turns, as if the
+    department existed and nobody spoke of anything (report already refused it)."""
+    for command in ("freq", "compare", "cooccur"):
+        result = run(command, "--department", "ward")
+        assert result.exit_code == 1, result.output
+        assert "No department 'ward'; the departments are Clinic, Ward." in result.output
+    result = run("freq", "--group-kind", "nurses")
+    assert result.exit_code == 1
+    assert "No group kind 'nurses'; the group kinds are management, staff." in result.output
+    assert run("freq", "--department", "Ward", "--group-kind", "staff").exit_code == 0
