@@ -97,7 +97,7 @@ def family(
     weighted = table @ w.T
     pairs = np.where(paired, raters * (raters - 1), 1.0)
     pa_i = np.where(paired, (table * (weighted - 1)).sum(axis=1) / pairs, 0.0)
-    pa = _tidy(float((mult * pa_i).sum() / n2))
+    pa = float((mult * pa_i).sum() / n2)
     pi = (mult[:, None] * table / raters[:, None]).sum(axis=0) / n
     total_w = float(w.sum())
 
@@ -131,10 +131,11 @@ def family(
 
 
 def _tidy(value: float) -> float:
-    """The value without floating-point noise: a mean of shares that is 1/2 sums to
-    0.49999999999999994, which made a Brennan-Prediger of exactly 0 print as -1.11e-16
-    (the table shows values below 0.001 in scientific notation, for p-values)."""
-    return round(value, 12) + 0.0  # + 0.0: no negative zero
+    """0 for a value that is 0 but for floating-point noise: a mean of shares that is 1/2
+    sums to 0.49999999999999994, which made a Brennan-Prediger of exactly 0 print as
+    -1.11e-16 (the table shows values below 0.001 in scientific notation, for p-values).
+    Other values keep every digit (exports carry them in full)."""
+    return 0.0 if abs(value) < 1e-12 else value
 
 
 def _se(

@@ -124,7 +124,7 @@ def test_a_coefficient_of_exactly_zero_is_zero():
     agreement 1/2, so B-P is 0; summed in floating point it read -1.11e-16, which the table
     printed in scientific notation as a coefficient below zero."""
     result = family([[0, 3], [1, 2], [1, 2], [2, 1]])
-    assert result.percent_agreement.value == 0.5
+    assert result.percent_agreement.value == pytest.approx(0.5)
     assert result.brennan_prediger.value == 0.0
     assert str(result.brennan_prediger.value) == "0.0"
     assert result.fleiss_kappa.value == pytest.approx(-0.125)
