@@ -19,6 +19,7 @@ from qualcode.cli.analysis import (
 )
 from qualcode.cli.common import CoderOption, DbOption, console, friendly, project
 from qualcode.domain.scope import Coverage
+from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 
 
@@ -170,4 +171,6 @@ def _said(path: Path, replacements: tuple[tuple[str, str, int], ...]) -> None:
     if replacements:
         total = sum(n for _, _, n in replacements)
         listed = ", ".join(f"{name} -> [{label}] x{n}" for name, label, n in replacements)
-        console.print(f"Pseudonymised {total} name(s): {listed}.", highlight=False, markup=False)
+        console.print(
+            f"Pseudonymised {counted(total, 'name')}: {listed}.", highlight=False, markup=False
+        )

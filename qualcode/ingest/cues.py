@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from qualcode.domain.transcript import Turn, merge_consecutive
+from qualcode.domain.wording import counted
 from qualcode.errors import InputError
 from qualcode.ingest.labels import parse_label
 from qualcode.ingest.timecode import format_clock
@@ -95,12 +96,16 @@ class CueOrder:
         notes = []
         if self.unordered:
             notes.append(
-                f"{len(self.unordered)} cue(s) start before the cue above them (first: cue "
+                f"{counted(len(self.unordered), 'cue')} "
+                f"{'starts' if len(self.unordered) == 1 else 'start'} before the cue above "
+                f"{'it' if len(self.unordered) == 1 else 'them'} (first: cue "
                 f"{self.unordered[0]}); kept in the file's order (--allow-unordered)."
             )
         if self.overlaps:
             notes.append(
-                f"{len(self.overlaps)} cue(s) overlap the cue above them in time (first: cue "
+                f"{counted(len(self.overlaps), 'cue')} "
+                f"{'overlaps' if len(self.overlaps) == 1 else 'overlap'} the cue above "
+                f"{'it' if len(self.overlaps) == 1 else 'them'} in time (first: cue "
                 f"{self.overlaps[0]}); their turns are kept in the file's order."
             )
         return notes

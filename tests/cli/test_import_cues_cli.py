@@ -26,6 +26,6 @@ def test_import_refuses_then_keeps_with_allow_unordered(run, tmp_path: Path, dat
     assert corpus.list_transcripts(open_project(database_url)) == []
     kept = run("import", path, "--department", "Ward", "--allow-unordered")
     assert kept.exit_code == 0, kept.output
-    assert "Warning: 1 cue(s) start before the cue above them (first: cue 2)" in kept.output
+    assert "Warning: 1 cue starts before the cue above it (first: cue 2)" in kept.output
     (stored,) = corpus.list_transcripts(open_project(database_url))
     assert stored.n_segments == 2

@@ -44,7 +44,7 @@ def test_allow_unordered_keeps_the_file_order_and_says_so() -> None:
     parsed = read_transcript_bytes(UNORDERED_VTT.encode(), "fg.vtt", allow_unordered=True)
     assert [turn.start for turn in parsed.turns] == [60.0, 1.0, 30.0]
     assert parsed.notes == [
-        "1 cue(s) start before the cue above them (first: cue 2); kept in the file's order "
+        "1 cue starts before the cue above it (first: cue 2); kept in the file's order "
         "(--allow-unordered)."
     ]
 
@@ -53,7 +53,7 @@ def test_overlapping_cues_are_kept_and_noted() -> None:
     parsed = read_transcript_bytes(OVERLAPPING_VTT.encode(), "fg.vtt")
     assert [turn.speaker for turn in parsed.turns] == ["Anne", "Bo"]
     assert parsed.notes == [
-        "1 cue(s) overlap the cue above them in time (first: cue 2); their turns are kept in "
+        "1 cue overlaps the cue above it in time (first: cue 2); their turns are kept in "
         "the file's order."
     ]
 

@@ -12,7 +12,7 @@ def test_report_for_one_department(run, study: Project, tmp_path: Path) -> None:
     result = run("report", "--department", "Ward", "--pseudonymise", "--output", out)
     assert result.exit_code == 0, result.output
     assert f"Wrote {out}." in result.output
-    assert "Pseudonymised 2 name(s): Anne -> [nurse] x2." in result.output
+    assert "Pseudonymised 2 names: Anne -> [nurse] x2." in result.output
     assert "[nurse] knows" in out.read_text(encoding="utf-8")
 
 
