@@ -25,8 +25,8 @@ from qualcode.services.suggestions import (
     TOP,
     code_terms,
     offers_suggestions,
-    project_suggester,
     rank_rows,
+    read_suggester,
 )
 from qualcode.store import codes as code_store
 from qualcode.store import suggestions as store
@@ -63,9 +63,7 @@ class LazySuggestions:
             if not needed or cancelled():
                 return 0
             started()
-            suggester = self.project.read(
-                lambda session: self._suggester(session, rows[0].language)
-            )
+            suggester = self._suggester(rows[0].language)
             if cancelled():
                 return 0
             rankings = list(rank_rows(suggester, rows, roles))
@@ -104,21 +102,24 @@ class LazySuggestions:
             candidates = store.unsuggested(session, coder.id, candidates)
         return rows, roles, candidates
 
-    def _suggester(self, session: Session, language: str) -> Suggester:
-        """`project_suggester` for the language, built again only when what it is made of
+    def _suggester(self, language: str) -> Suggester:
+        """`read_suggester` for the language, made again only when what it is made of
         changed."""
+        key = self.project.read(lambda session: self._made_of(session, language))
+        kept = self._suggesters.get(language)
+        if kept is None or kept[0] != key:
+            kept = key, read_suggester(self.project, language, key[0])
+            self._suggesters[language] = kept
+        return kept[1]
+
+    def _made_of(self, session: Session, language: str) -> tuple[str | None, Hashable]:
+        """The blind layer the suggester learns from, and what else it is made of."""
         layer = self.coder if hides_other_layers(session, self.coder) else None
         book = active_codebook(session)
-        key = (
-            layer,
+        return layer, (
             book.id,
             book.version,
             repr(code_terms(code_store.codes_of(session, book.id))),
             store.latest_model_id(session, language, layer),
             store.corpus_stamp(session, language),
         )
-        kept = self._suggesters.get(language)
-        if kept is None or kept[0] != key:
-            kept = key, project_suggester(session, language, layer)
-            self._suggesters[language] = kept
-        return kept[1]

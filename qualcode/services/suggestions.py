@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -17,18 +18,20 @@ from qualcode.services.blind import hides_other_layers
 from qualcode.services.codebooks import active_codebook
 from qualcode.services.coding import add_coding
 from qualcode.services.corpus import find_transcript
+from qualcode.services.corpus_idf import language_idf
 from qualcode.services.project import Project
 from qualcode.services.roles import coder_for_write
 from qualcode.services.scope import study_moderator_roles
 from qualcode.services.suggestion_rankings import Tally, store_rankings
 from qualcode.store import codes as code_store
-from qualcode.store import reading
+from qualcode.store import reading, term_counts
 from qualcode.store import suggestions as store
 from qualcode.store.models import Code, Suggestion
 from qualcode.suggest import learned
 from qualcode.suggest.context import TurnContext, contexts
 from qualcode.suggest.matcher import Calibration, CodebookMatcher, CodeTerms, Hit
-from qualcode.suggest.suggester import Suggester, codebook_suggester, match_corpus
+from qualcode.suggest.pipelines import pipeline
+from qualcode.suggest.suggester import Suggester, codebook_suggester
 
 TOP = 3
 MIN_SCORE = 0.3
@@ -43,12 +46,31 @@ def code_terms(codes: Sequence[Code]) -> list[CodeTerms]:
 
 
 def project_suggester(session: Session, language: str, layer: str | None = None) -> Suggester:
-    """The codebook matcher plus the newest learned model (of `layer` only, when given)."""
+    """The codebook matcher plus the newest learned model (of `layer` only, when given), in a
+    write: the IDF's per-transcript counts it had to make are kept (`services.corpus_idf`)."""
+    suggester, fresh = _suggester(session, language, layer)
+    term_counts.keep_counts(session, fresh)
+    return suggester
+
+
+def read_suggester(project: Project, language: str, layer: str | None = None) -> Suggester:
+    """`project_suggester` made in a read; the counts it had to make are kept in a write of
+    their own afterwards, when the database lets it (else they are counted again next time)."""
+    suggester, fresh = project.read(lambda session: _suggester(session, language, layer))
+    # Busy for long, or a disk full: the counts are only a cache.
+    with suppress(QualcodeError):
+        if fresh:
+            project.write(lambda session: term_counts.keep_counts(session, fresh))
+    return suggester
+
+
+def _suggester(
+    session: Session, language: str, layer: str | None
+) -> tuple[Suggester, list[term_counts.KeptCounts]]:
     book = active_codebook(session)
     codes = code_terms(code_store.codes_of(session, book.id))
-    corpus = match_corpus(
-        language, codes, (row.text for row in store.segment_texts(session, language=language))
-    )
+    matcher = CodebookMatcher(pipeline(language), codes)
+    idf, fresh = language_idf(session, language, matcher)
     model_row = store.latest_model(session, language, layer)
     version = f"codebook-{book.name}-v{book.version}"
     calibration, model, model_context = Calibration(), None, False
@@ -58,16 +80,21 @@ def project_suggester(session: Session, language: str, layer: str | None = None)
         model = learned.from_payload(model_row.payload, summary["config"])
         model_context = bool(summary.get("context_turns"))
         version += f"+{model_row.version}"
-    return Suggester(
+    suggester = Suggester(
         language=language,
-        matcher=corpus.matcher,
-        idf=corpus.idf,
+        matcher=matcher,
+        idf=idf,
         calibration=calibration,
         model=model,
         version=version,
         known={code.key for code in codes},
         model_context=model_context,
     )
+    return suggester, fresh
+
+
+def _has_codebook(session: Session) -> bool:
+    return code_store.active_codebook(session) is not None
 
 
 def offers_suggestions(session: Session) -> Callable[[str | None], bool]:
@@ -258,14 +285,8 @@ def suggest_texts(
     given and has a codebook, else from the codebook file alone with IDF from the language's
     reference frequency table. Each text is ranked as if it came alone."""
     suggester = None
-    if project is not None and codebook is None:
-        suggester = project.read(
-            lambda session: (
-                project_suggester(session, language)
-                if code_store.active_codebook(session)
-                else None
-            )
-        )
+    if project is not None and codebook is None and project.read(_has_codebook):
+        suggester = read_suggester(project, language)
     if suggester is None:
         book = load_codebook(codebook or bundled_codebook_path())
         suggester = codebook_suggester(book, language)

@@ -19,17 +19,18 @@ from qualcode.resources import bundled
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0013"
+HEAD = "0014"
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
-    """Autogenerate filter: the search indexes and the coded-turn summary are caches."""
+    """Autogenerate filter: the search indexes, the coded-turn summary and the kept document
+    frequencies are caches."""
     return not (
         type_ == "table"
         and name is not None
         and (
             name.startswith(("segment_fts", "coding_summary"))
-            or name in ("segment_search", "turn_summary")
+            or name in ("segment_search", "turn_summary", "transcript_term_df")
         )
     )
 

@@ -9,6 +9,7 @@ Terms found in the turn's conversation context (`qualcode.suggest.context`) coun
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -21,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from qualcode.domain.suggestion import CONTEXT_MARK, CodeScore
-from qualcode.suggest.pipelines import Pipeline
+from qualcode.suggest.pipelines import Pipeline, pipeline_version
 
 TERM_WEIGHT = 1.0
 EXAMPLE_WEIGHT = 0.4
@@ -66,6 +67,9 @@ class CodebookMatcher:
         self.pipe = pipe
         self.matcher = PhraseMatcher(pipe.nlp.vocab, attr="NORM")
         self.patterns: dict[int, Hit] = {}
+        # (hit norm, the pattern's token norms) of every pattern: which turns a norm is found
+        # in depends on these alone (see `signature`).
+        self._norms: set[tuple[str, tuple[str, ...]]] = set()
         stop_words = pipe.nlp.Defaults.stop_words
         example_words: dict[str, set[str]] = defaultdict(set)
         for code in codes:
@@ -99,6 +103,18 @@ class CodebookMatcher:
         if match_id not in self.patterns:
             self.patterns[match_id] = hit
             self.matcher.add(label, [doc])
+            self._norms.add((hit.norm, tuple(self.pipe.norms(doc))))
+
+    def signature(self) -> str:
+        """A digest of what decides the turns each hit norm is found in (the patterns' norms
+        and the pipeline): document frequencies counted by a matcher with the same signature
+        are those this one would count. Codes' keys, terms as written and weights are not in
+        it: they change no frequency."""
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(pipeline_version(self.pipe.language).encode())
+        for norm, tokens in sorted(self._norms):
+            digest.update(b"\x1e" + norm.encode() + b"\x1d" + "\x1f".join(tokens).encode())
+        return digest.hexdigest()
 
     def hits(self, doc: Doc) -> list[Hit]:
         found = {match_id for match_id, _, _ in self.matcher(doc)}

@@ -28,6 +28,9 @@ from qualcode.errors import QualcodeError
 # and any other language fall back to lowercase word forms, and say so.
 LEMMA_LANGUAGES = frozenset({"en", "da"})
 NORM_PIPE = "qualcode_lemma_norm"
+# Raise when LemmaNorm or Pipeline.norms changes what a word's norm is: document frequencies
+# kept in the database (`qualcode.services.corpus_idf`) are then counted again.
+NORM_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,18 @@ class LemmaNorm:
 @Language.factory(NORM_PIPE)
 def _make_lemma_norm(nlp: Language, name: str) -> LemmaNorm:
     return LemmaNorm(nlp)
+
+
+@lru_cache(maxsize=8)
+def pipeline_version(language: str) -> str:
+    """What the language's norms depend on: spaCy, its lookup tables and the norm rule."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        lookups = version("spacy-lookups-data")
+    except PackageNotFoundError:
+        lookups = "none"
+    return f"{language} spacy-{spacy.__version__} lookups-{lookups} norm-{NORM_VERSION}"
 
 
 @lru_cache(maxsize=8)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
@@ -35,6 +35,7 @@ from qualcode.services import (
     quotes,
     roles,
     segmentation,
+    suggestions,
     team,
 )
 from qualcode.services.analysis import FrequencyQuery
@@ -44,6 +45,7 @@ from qualcode.store import codes as code_store
 from qualcode.store import coding_summary
 from qualcode.store.migrate import alembic_config, upgrade
 from qualcode.store.models import Coding, Memo, Suggestion
+from qualcode.store.term_counts import term_df
 from tests.conftest import TEST_DB_ENV, backend
 from tests.teams.conftest import CODEBOOK, TRANSCRIPT
 
@@ -185,6 +187,7 @@ FORBIDDEN = {
         "SELECT 0, id, 1, NULL, 500, 500 FROM code LIMIT 1"
     ),
     "falsify the turn summary": "UPDATE turn_summary SET turns = 0",
+    "falsify the kept document frequencies": "UPDATE transcript_term_df SET turns = 0",
     "clear the summary marks": "DELETE FROM coding_summary_stale",
     "add a coder": "INSERT INTO coder (name, role, is_consensus) VALUES ('evil', 'coder', false)",
     "promote herself": "UPDATE coder SET role = 'supervisor' WHERE id = :kim",
@@ -247,6 +250,29 @@ def test_a_coder_login_does_what_the_app_allows(seeded: Team) -> None:
         assert memo.text == "phones"
     finally:
         kim.close()
+
+
+def test_a_coder_login_reads_the_kept_idf_counts_and_counts_in_memory_without(
+    seeded: Team,
+) -> None:
+    """Only a supervisor's login keeps the suggester's document frequencies; a coder's reads
+    them, or counts them in memory as before when there are none, in a read or a write."""
+    seeded.owner.write(lambda session: session.execute(term_df.delete()))
+    kept = select(func.count()).select_from(term_df)
+    kim, sam = open_project(seeded.url["kim"]), open_project(seeded.url["sam"])
+    try:
+        counted = suggestions.read_suggester(kim, "en").idf
+        in_write = kim.write(lambda session: suggestions.project_suggester(session, "en").idf)
+        assert seeded.owner.read(lambda session: session.scalar(kept)) == 0
+        assert suggestions.read_suggester(sam, "en").idf.df == counted.df
+        assert seeded.owner.read(lambda session: session.scalar(kept)) == 1
+        again = suggestions.read_suggester(kim, "en").idf
+        values = {(idf.n_docs, repr(sorted(idf.df.items()))) for idf in (counted, in_write, again)}
+        assert len(values) == 1
+        assert counted.n_docs == 4 and counted.df
+    finally:
+        kim.close()
+        sam.close()
 
 
 def test_removing_another_coders_coding_says_it_is_not_hers(seeded: Team) -> None:
