@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,8 @@ from qualcode.exchange.refi.summary import ImportSummary
 from qualcode.store import codes as code_store
 from qualcode.store.coding_rows import ACTIVE_CODEBOOK
 from qualcode.store.models import Code, Codebook
+
+_RGB = re.compile(r"#([0-9a-f]{6}|[0-9a-f]{3})")
 
 FALLBACK_COLOR = "#7f7f7f"
 
@@ -102,7 +105,14 @@ class CodeImport:
             within_limit("code name", refi.name)
         except QualcodeError as error:
             raise InputError(str(self.summary.path), f"code {refi.name[:60]!r}: {error}") from None
-        color = (refi.color or "").lower()
+        color = (refi.color or "").strip().lower()
+        if color and not _RGB.fullmatch(color):
+            # the schema's RGBType: kept, it would make every export of the project invalid
+            self.summary.warnings.append(
+                f"code {refi.name[:60]!r}: its colour {color[:20]!r} is not #rrggbb or #rgb; "
+                "it was left out."
+            )
+            color = ""
         if len(color) == 4:  # #rgb -> #rrggbb
             color = "#" + "".join(2 * c for c in color[1:])
         code = Code(
