@@ -45,8 +45,14 @@ MEASURE_NOTES = {
     "transcripts": "Transcripts with at least one coded turn.",
     "speakers": "Distinct speakers of the coded turns.",
     "words": "Words of the coded turns (a span coding counts its whole turn).",
-    "per1000": "Words of the coded turns per 1,000 words of all the group's turns.",
-    "percent": "Coded turns as a percentage of all the group's turns.",
+    "per1000": (
+        "Words of the coded turns per 1,000 words of the group's turns in scope (the unit "
+        "and N above; by default participant turns)."
+    ),
+    "percent": (
+        "Coded turns as a percentage of the group's turns in scope (the unit and N above; "
+        "by default participant turns)."
+    ),
 }
 NONE_LABEL = "(none)"
 TOTAL = "Total"

@@ -122,3 +122,13 @@ def test_coder_columns_share_the_turns_of_their_group_and_total_uses_overall_row
     table = frequency_table(CODES[:1], grouping, "percent", rows, totals, overall)
     assert table.columns == ["Code", "Name", "anna", "ben", "Total"]
     assert table.rows[0][2:] == [50.0, 25.0, 50.0]
+
+
+def test_share_measures_name_their_denominator_as_the_scope() -> None:
+    """'% of all the group's turns' read as if moderators' turns were in the denominator;
+    the denominator is the group's turns in scope (participant turns by default)."""
+    from qualcode.analysis.frequency import MEASURE_NOTES
+
+    for measure in ("percent", "per1000"):
+        assert "all the group's turns" not in MEASURE_NOTES[measure]
+        assert "the group's turns in scope" in MEASURE_NOTES[measure]
