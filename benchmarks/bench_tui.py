@@ -35,7 +35,7 @@ from pathlib import Path
 
 from qualcode.codebook.files import bundled_codebook_path
 from qualcode.domain.imports import ImportSpec
-from qualcode.services import codebooks, coding, corpus, importing
+from qualcode.services import codebooks, coding, corpus, importing, listing, suggestions
 from qualcode.services.project import Project, open_project
 from qualcode.tui.app import QualcodeApp
 from qualcode.tui.saver import Saver
@@ -194,6 +194,21 @@ def _summary(values: list[float]) -> dict[str, float]:
     return summary
 
 
+def warm(built: Path) -> None:
+    """Store the term counts the suggester's IDF sums (issue 17 item 5), as the first session
+    on a project does once; a version of the code without them is left as it is."""
+    read_suggester = getattr(suggestions, "read_suggester", None)
+    if read_suggester is None:
+        print("--warm: this version keeps no term counts")
+        return
+    project = open_project(f"sqlite:///{built}")
+    started = time.perf_counter()
+    for language in sorted({info.language for info in listing.list_transcripts(project)}):
+        read_suggester(project, language)
+    project.close()
+    print(f"term counts stored in {time.perf_counter() - started:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=3000)
@@ -204,6 +219,12 @@ def main() -> None:
     parser.add_argument("--hurried", type=int, default=6, help="hurried opens per session")
     parser.add_argument("--keep", type=Path, help="build the database here once, and reuse it")
     parser.add_argument("--raw", type=Path, help="add the times to this JSON file, and report all")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="first store the suggester's term counts in the built database, as any earlier "
+        "session does (versions that keep no counts are left as they are)",
+    )
     args = parser.parse_args()
     width, height = (int(part) for part in args.size.split("x"))
     totals: dict[str, list[float]] = {name: [] for name in MEASURES}
@@ -214,6 +235,8 @@ def main() -> None:
             built.parent.mkdir(parents=True, exist_ok=True)
             build(built.parent, args.turns).close()
             print(f"built 3 x {args.turns} turns in {time.perf_counter() - started:.1f} s")
+        if args.warm:
+            warm(built)
         for number in range(args.runs):
             copy = Path(folder) / f"run{number}.db"
             shutil.copyfile(built, copy)

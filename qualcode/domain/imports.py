@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from qualcode.domain.scope import is_moderator, normal_role
 from qualcode.domain.text import one_line, within_limit
+from qualcode.domain.transcript import ParsedTranscript
+from qualcode.domain.wording import counted
 
 LANGUAGES = ("en", "da", "nb")
 
@@ -89,3 +94,31 @@ class ImportReport(BaseModel):
 
     def count(self, status: str) -> int:
         return sum(result.status == status for result in self.results)
+
+
+def unmarked_moderators(
+    spec: ImportSpec,
+    parsed: ParsedTranscript,
+    transcript_id: int,
+    moderator_roles: Collection[str],
+) -> list[str]:
+    """A speaker labelled with a moderator role ('Moderator:', 'Interviewer:') but given no
+    role: their turns count as a participant's until the role is set, which the analysis
+    scope ('participant turns (not moderator, ...)') does not show, so the import says so."""
+    turns: dict[str, int] = {}
+    for turn in parsed.turns:
+        label = turn.speaker
+        if (
+            label
+            and not (spec.roles.get(label) or turn.role)
+            and is_moderator(label, moderator_roles)
+        ):
+            turns[label] = turns.get(label, 0) + 1
+    return [
+        f"{spec.path.name}: the speaker {label!r} has no role, so their {counted(n, 'turn')} "
+        f"{'counts as a participant turn' if n == 1 else 'count as participant turns'}; if "
+        f"{label} moderated, run "
+        f"`qualcode speaker set {transcript_id} {shlex.quote(label)} "
+        f"--role {normal_role(label)}`."
+        for label, n in turns.items()
+    ]

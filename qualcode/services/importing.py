@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
-import shlex
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,14 +13,12 @@ from qualcode.domain.imports import (
     ImportResult,
     ImportSpec,
     SpeakerCount,
+    unmarked_moderators,
 )
-from qualcode.domain.scope import is_moderator, normal_role
 from qualcode.domain.transcript import ParsedTranscript
-from qualcode.domain.wording import counted
 from qualcode.errors import DiskFullError, QualcodeError
+from qualcode.ingest.ahead import parsed_ahead, parsers, read_source, skipped
 from qualcode.ingest.parsing import parse
-from qualcode.ingest.readers import read_file
-from qualcode.processes import die_with_parent
 from qualcode.services import metadata
 from qualcode.services.project import Project
 from qualcode.services.roles import require_team_supervisor
@@ -37,10 +29,6 @@ Progress = Callable[[ImportResult], None]
 
 
 ACTION = "import transcripts"  # a supervisor's on a team server (roles.team_refusal)
-# Below this many files a parsing process costs more to start than it saves.
-PARALLEL_FROM = 4
-# Parsed files waiting to be written, at most: bounds memory when writing is the slower step.
-LOOKAHEAD = 8
 
 
 def import_files(
@@ -67,10 +55,10 @@ def import_files(
         specs = list(specs)
         count = len(specs)
     report = ImportReport()
-    with project.one_connection() as batch, _parsers(count) as pool:
+    with project.one_connection() as batch, parsers(count) as pool:
         batch.read(lambda session: require_team_supervisor(session, ACTION))
         known = batch.read(store.known_hashes)
-        for spec, outcome in _parsed(specs, known, pool, split=split, no_speakers=no_speakers):
+        for spec, outcome in parsed_ahead(specs, known, pool, split=split, no_speakers=no_speakers):
             try:
                 if isinstance(outcome, Exception):
                     raise outcome
@@ -115,9 +103,9 @@ def import_one(
     require_import_rights(project)
     if known is None:
         known = project.read(store.known_hashes)
-    data, digest = _read(spec)
+    data, digest = read_source(spec)
     if digest in known:
-        result = _skipped(spec, known[digest])
+        result = skipped(spec, known[digest])
     else:
         parsed = parse(data, spec, split=split, no_speakers=no_speakers)
         result = _save(project, spec, parsed, digest, known)
@@ -131,7 +119,7 @@ def preview(
     previews = []
     for spec in specs:
         try:
-            data, _ = _read(spec)
+            data, _ = read_source(spec)
             parsed = parse(data, spec, split=split, no_speakers=no_speakers)
         except QualcodeError as error:
             previews.append(FilePreview(path=spec.path, error=str(error)))
@@ -182,106 +170,6 @@ def _checked(
     return result
 
 
-Outcome = ImportResult | tuple[str, ParsedTranscript] | Exception
-# Parsing in the pool, or None for bytes already seen earlier in the batch.
-Pending = tuple[str, "Future[ParsedTranscript] | None"]
-
-
-def _parsed(
-    specs: Iterable[ImportSpec],
-    known: dict[str, int],
-    pool: ProcessPoolExecutor | None,
-    *,
-    split: bool,
-    no_speakers: bool,
-) -> Iterator[tuple[ImportSpec, Outcome]]:
-    """Each file with its outcome, in order: skipped, parsed (with its digest), or an error.
-
-    With a pool, up to LOOKAHEAD files are parsed ahead in the other process.
-    """
-    waiting: deque[tuple[ImportSpec, Outcome | Pending]] = deque()
-    seen: set[str] = set()
-
-    def submit(spec: ImportSpec) -> None:
-        try:
-            data, digest = _read(spec)
-        except QualcodeError as error:
-            waiting.append((spec, error))
-            return
-        if digest in known or digest in seen:
-            transcript_id = known.get(digest)
-            waiting.append(
-                (spec, _skipped(spec, transcript_id) if transcript_id else (digest, None))
-            )
-            return
-        seen.add(digest)
-        if pool is None:
-            try:
-                waiting.append(
-                    (spec, (digest, parse(data, spec, split=split, no_speakers=no_speakers)))
-                )
-            except QualcodeError as error:
-                waiting.append((spec, error))
-            return
-        future = pool.submit(parse, data, spec, split=split, no_speakers=no_speakers)
-        waiting.append((spec, (digest, future)))
-
-    queue = iter(specs)
-    for spec in queue:
-        submit(spec)
-        if len(waiting) >= LOOKAHEAD:
-            break
-    while waiting:
-        spec, entry = waiting.popleft()
-        outcome = _resolved(spec, entry, known)
-        next_spec = next(queue, None)
-        if next_spec is not None:
-            submit(next_spec)
-        yield spec, outcome
-
-
-def _resolved(spec: ImportSpec, entry: Outcome | Pending, known: dict[str, int]) -> Outcome:
-    """The outcome of a waiting file: its parse finished, or its earlier copy's."""
-    if not isinstance(entry, tuple):
-        return entry
-    digest, value = entry
-    if isinstance(value, Future):
-        try:
-            return digest, value.result()
-        except QualcodeError as error:
-            return error
-    if value is None:
-        # The same bytes came twice in this batch: the first copy decides.
-        first = known.get(digest)
-        if first:
-            return _skipped(spec, first)
-        return QualcodeError(
-            f"{spec.path}: the same file is earlier in this batch and was not imported."
-        )
-    return digest, value
-
-
-@contextmanager
-def _parsers(files: int) -> Iterator[ProcessPoolExecutor | None]:
-    if files < PARALLEL_FROM:
-        yield None
-        return
-    # A fresh interpreter (spawn), not a fork: the worker loads only the readers and holds
-    # none of this process's memory; as this process's own child it stops when this process
-    # dies, even by SIGKILL (a forkserver would outlive it).
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=die_with_parent)
-    try:
-        yield pool
-    finally:
-        pool.shutdown(cancel_futures=True)
-
-
-def _read(spec: ImportSpec) -> tuple[bytes, str]:
-    data = read_file(spec.path)
-    return data, hashlib.sha256(data).hexdigest()
-
-
 def _save(
     project: Project,
     spec: ImportSpec,
@@ -296,18 +184,9 @@ def _save(
         found = project.read(lambda session: store.find_by_sha256(session, digest))
         if found is None:
             raise
-        return _skipped(spec, found.id)
+        return skipped(spec, found.id)
     known[digest] = result.transcript_id or 0
     return result
-
-
-def _skipped(spec: ImportSpec, transcript_id: int) -> ImportResult:
-    return ImportResult(
-        path=spec.path,
-        status="skipped",
-        transcript_id=transcript_id,
-        message=f"already imported as transcript {transcript_id}.",
-    )
 
 
 def _store(
@@ -320,27 +199,8 @@ def _store(
         transcript_id=transcript_id,
         turns=len(parsed.turns),
         words=words,
-        warnings=[*parsed.notes, *_unmarked_moderators(session, spec, parsed, transcript_id)],
+        warnings=[
+            *parsed.notes,
+            *unmarked_moderators(spec, parsed, transcript_id, study_moderator_roles(session)),
+        ],
     )
-
-
-def _unmarked_moderators(
-    session: Session, spec: ImportSpec, parsed: ParsedTranscript, transcript_id: int
-) -> list[str]:
-    """A speaker labelled with a moderator role ('Moderator:', 'Interviewer:') but given no
-    role: their turns count as a participant's until the role is set, which the analysis
-    scope ('participant turns (not moderator, ...)') does not show, so the import says so."""
-    roles = study_moderator_roles(session)
-    turns: dict[str, int] = {}
-    for turn in parsed.turns:
-        label = turn.speaker
-        if label and not (spec.roles.get(label) or turn.role) and is_moderator(label, roles):
-            turns[label] = turns.get(label, 0) + 1
-    return [
-        f"{spec.path.name}: the speaker {label!r} has no role, so their {counted(n, 'turn')} "
-        f"{'counts as a participant turn' if n == 1 else 'count as participant turns'}; if "
-        f"{label} moderated, run "
-        f"`qualcode speaker set {transcript_id} {shlex.quote(label)} "
-        f"--role {normal_role(label)}`."
-        for label, n in turns.items()
-    ]

@@ -123,7 +123,7 @@ def test_a_file_larger_than_the_limit_is_refused_before_it_is_read(tmp_path: Pat
     import tracemalloc
 
     from qualcode.domain.text import MAX_FILE_BYTES
-    from qualcode.services import importing
+    from qualcode.ingest import ahead
 
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
@@ -131,7 +131,7 @@ def test_a_file_larger_than_the_limit_is_refused_before_it_is_read(tmp_path: Pat
     tracemalloc.start()
     try:
         with pytest.raises(InputError, match=r"huge.txt: the file is larger than 64 MB"):
-            importing._read(ImportSpec(path=path, department="Sales"))
+            ahead.read_source(ImportSpec(path=path, department="Sales"))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -8,7 +8,7 @@ import tracemalloc
 import pytest
 
 from qualcode.errors import InputError
-from qualcode.ingest import manifest
+from qualcode.ingest import ahead, manifest
 from qualcode.ingest.manifest import check_study, read_manifest
 from qualcode.services import corpus, importing
 from qualcode.services.manifest import read_import_manifest
@@ -39,7 +39,7 @@ def test_files_are_imported_as_their_entries_are_read(project, write_file, monke
         return made
 
     monkeypatch.setattr(manifest, "_spec", spec)
-    monkeypatch.setattr(importing, "PARALLEL_FROM", 10**6)  # no second process in a test
+    monkeypatch.setattr(ahead, "PARALLEL_FROM", 10**6)  # no second process in a test
     report = importing.import_files(
         project,
         study.specs,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from qualcode.domain.imports import ImportSpec
 from qualcode.errors import InputError
+from qualcode.ingest import ahead
 from qualcode.ingest.manifest import read_manifest
 from qualcode.services import corpus, importing
 from qualcode.services.project import Project
@@ -206,7 +207,7 @@ def test_a_large_batch_parses_ahead_in_a_second_process_with_the_same_results(
 ) -> None:
     # Six files (PARALLEL_FROM is 4): the pool path, with a bad file, a renamed duplicate
     # of an earlier file in the same batch, and files after the failure.
-    assert importing.PARALLEL_FROM <= 6
+    assert ahead.PARALLEL_FROM <= 6
     files = [write_file(f"g{n}.txt", GOOD.replace("Bo:", f"Person{n}:")) for n in range(3)]
     bad = write_file("bad.txt", "Søren: ja\n".encode("cp1252"))
     duplicate = write_file("copy.txt", files[0].read_bytes())
@@ -233,8 +234,8 @@ def test_input_errors_survive_pickling() -> None:
 
 _WORKER_PARENT = """
 import os, sys, time
-from qualcode.services import importing
-with importing._parsers(importing.PARALLEL_FROM) as pool:
+from qualcode.ingest import ahead
+with ahead.parsers(ahead.PARALLEL_FROM) as pool:
     worker = pool.submit(os.getpid).result()
     print(worker, flush=True)
     time.sleep(600)
