@@ -253,6 +253,8 @@ def main() -> None:
         args.raw.write_text(json.dumps(totals))
     print(f"{'measure (ms)':16} {'median':>7} {'p90':>7} {'max':>7}  n   what")
     for name, values in totals.items():
+        if not values:
+            continue  # --runs 0: only built (and warmed) the database
         summary = _summary(values)
         print(
             f"{name:16} {summary['median']:7.1f} {summary.get('p90', float('nan')):7.1f} "

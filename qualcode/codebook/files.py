@@ -12,6 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from qualcode.domain.codebook import Codebook
 from qualcode.domain.text import without_controls
+from qualcode.domain.wording import counted
 from qualcode.errors import InputError, NotFoundError
 from qualcode.resources import bundled
 
@@ -165,7 +166,13 @@ def _located(exc: ValidationError, root: MappingNode, data: Any, source: str) ->
     )
     line, problem = located[0]
     more = len(located) - 1
-    hint = f"The file has {more} more problem{'s' if more > 1 else ''}." if more else ""
+    # The rules across codes run only once every field is valid, so more may follow these.
+    hint = (
+        f"The file has {counted(more, 'more problem')} in its fields; the rules across codes "
+        "(unique keys, parents, favourites) are checked once the fields are right."
+        if more
+        else ""
+    )
     return InputError(source, problem, line=line, hint=hint)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -22,6 +23,7 @@ from qualcode.store.cards import section_starts
 from qualcode.store.models import Transcript
 
 _TURNS = TypeAdapter(list[SegmentView])
+VALIDATE_BLOCK = 1000  # turns validated per pydantic-core call (see segment_views)
 
 
 def transcript_info(
@@ -87,12 +89,14 @@ def segments(
     coders: list[str] | None = None,
     actor: str | None = None,
     first: int | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> list[SegmentView]:
     """The transcript's turns in order (only the `first` ones, if given) with the codings of
     `coders` (every coder's when None) and the memos, as far as `actor` may see them (blind
-    mode: only their own codings and memos)."""
+    mode: only their own codings and memos). `stop`, asked between blocks of turns, ends
+    the read early when it says so (the turns then are only those read so far)."""
     return project.read(
-        lambda session: segment_views(session, ref, coders, actor=actor, first=first)
+        lambda session: segment_views(session, ref, coders, actor=actor, first=first, stop=stop)
     )
 
 
@@ -103,9 +107,10 @@ def segment_views(
     *,
     actor: str | None = None,
     first: int | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> list[SegmentView]:
-    """`segments` in an open session: plain row queries validated in one pydantic-core call
-    (several times faster than ORM objects; the workbench opens 3,000 turns at once)."""
+    """`segments` in an open session: plain row queries validated by pydantic-core (several
+    times faster than ORM objects; the workbench opens 3,000 turns at once)."""
     transcript = find_transcript(session, ref)
     seen = visibility(session, actor)
     shown = seen.coders(coders)
@@ -140,8 +145,15 @@ def segment_views(
         memos[segment_id].append(multi_line(memo_text))  # older rows may hold controls
     text = transcript.text
     sections = section_starts(session, transcript.id, transcript.language)
-    return _TURNS.validate_python(
-        [
+    # One pydantic-core call holds the interpreter for its whole run (0.3 s for 20,000
+    # turns), and a transcript left at once went on being read while the next one was
+    # drawn: in blocks, no call holds it for more than about 15 ms, and `stop` is asked
+    # between blocks.
+    views: list[SegmentView] = []
+    for block in range(0, len(turns), VALIDATE_BLOCK):
+        if stop is not None and stop():
+            break
+        rows = [
             {
                 "id": sid,
                 "transcript_id": transcript.id,
@@ -157,6 +169,9 @@ def segment_views(
                 "memos": memos.get(sid, []),
                 "section": sections.get(sid),
             }
-            for sid, ordinal, start, end, start_time, end_time, speaker, role in turns
+            for sid, ordinal, start, end, start_time, end_time, speaker, role in turns[
+                block : block + VALIDATE_BLOCK
+            ]
         ]
-    )
+        views.extend(_TURNS.validate_python(rows))
+    return views

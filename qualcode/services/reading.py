@@ -5,6 +5,8 @@ The turns come from `corpus.segments`, the one read of a transcript's turns for 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from qualcode.domain.corpus import SegmentView
@@ -15,11 +17,16 @@ from qualcode.store import reading as store
 
 
 def coder_turns(
-    project: Project, transcript_id: int, coder: str, *, first: int | None = None
+    project: Project,
+    transcript_id: int,
+    coder: str,
+    *,
+    first: int | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> list[SegmentView]:
     """The transcript's turns in order (only the `first` ones if given), with `coder`'s
-    codings and the memos `coder` may see."""
-    return segments(project, transcript_id, coders=[coder], actor=coder, first=first)
+    codings and the memos `coder` may see; `stop` as for `corpus.segments`."""
+    return segments(project, transcript_id, coders=[coder], actor=coder, first=first, stop=stop)
 
 
 def change_stamp(project: Project, transcript_id: int, coder: str) -> tuple[object, ...]:

@@ -154,7 +154,11 @@ def test_first_problem_in_file_order_is_reported_with_a_count(write_variant: Wri
     path.write_text(text, encoding="utf-8")
     message = load_error(path)
     assert message.startswith(f"{path}, line {line}: code 'temporality' field 'color'")
-    assert message.endswith("The file has 1 more problem.")
+    # Said as what it is: field problems, before the rules across codes have run.
+    assert message.endswith(
+        "The file has 1 more problem in its fields; the rules across codes (unique keys, "
+        "parents, favourites) are checked once the fields are right."
+    )
 
 
 @pytest.mark.parametrize(

@@ -61,3 +61,27 @@ def test_blind_mode_hides_other_coders_memos(coded_project: Project, turns) -> N
     blind.set_blind_mode(coded_project, True, actor=None)
     assert reading.coder_turns(coded_project, 1, "anna")[1].memos == ["anna's thought"]
     assert reading.coder_turns(coded_project, 1, "carl")[1].memos == []
+
+
+def test_turns_validated_in_blocks_are_the_turns_validated_at_once(
+    coded_project: Project, turns, monkeypatch
+) -> None:
+    coding.apply_code(coded_project, turns[2].id, "jobcrafting.workarounds", CODER)
+    memos.add_memo(coded_project, "a note", CODER, segment_id=turns[3].id)
+    whole = corpus.segments(coded_project, 1)
+    assert len(whole) > 3
+    monkeypatch.setattr(corpus, "VALIDATE_BLOCK", 2)  # blocks of 2, the last one short
+    assert corpus.segments(coded_project, 1) == whole
+
+
+def test_a_read_told_to_stop_ends_at_the_next_block(coded_project: Project, monkeypatch) -> None:
+    whole = corpus.segments(coded_project, 1)
+    monkeypatch.setattr(corpus, "VALIDATE_BLOCK", 2)
+    asked: list[int] = []
+
+    def stop_after_one_block() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    assert corpus.segments(coded_project, 1, stop=stop_after_one_block) == whole[:2]
+    assert reading.coder_turns(coded_project, 1, CODER, stop=lambda: True) == []

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from textual.widgets import Input, Tree
 
+from qualcode.domain.imports import ImportSpec
+from qualcode.services import corpus, importing, reading
+from qualcode.tui.components.turn_reader import FIRST
 from qualcode.tui.modals.key_help import KeyHelp
 from qualcode.tui.modals.text_prompt import TextPrompt
 from qualcode.tui.screens.codebook import CodebookScreen
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.corpus import CorpusScreen
+
+from .conftest import FIXTURES
 
 
 async def test_corpus_lists_departments_and_opens_a_transcript(make_app, settle) -> None:
@@ -144,3 +149,38 @@ async def test_a_dialog_answers_only_once(make_app, settle) -> None:
         prompt.answer("b")  # e.g. a second Enter that arrives while the dialog closes
         await settle(pilot)
         assert answers == ["a"] and isinstance(app.screen, CorpusScreen)
+
+
+async def test_a_transcript_left_at_once_is_not_read_to_its_end(
+    make_app, settle, monkeypatch, workbench_project, tmp_path
+) -> None:
+    # Reading the rest of a long transcript takes the interpreter for seconds that the next
+    # transcript's first paint needs; a read replaced before its first screenful is painted
+    # stops there.
+    copy = tmp_path / "second.txt"
+    copy.write_text((FIXTURES / "focus_group.txt").read_text() + "\nAnne: One more.\n")
+    importing.import_one(workbench_project, ImportSpec(path=copy, department="Ward"))
+    one, two = (corpus.get_transcript(workbench_project, ref) for ref in (1, 2))
+    app = make_app()
+    calls: list[tuple[int, int | None]] = []
+    real = reading.coder_turns
+
+    def recording(project, transcript_id, coder, *, first=None, stop=None):
+        calls.append((transcript_id, first))
+        if (transcript_id, first) == (1, FIRST):
+            # The coder opens the second transcript while the first one's screenful is read.
+            app.call_from_thread(app.open_transcript, two)
+        return real(project, transcript_id, coder, first=first, stop=stop)
+
+    monkeypatch.setattr(reading, "coder_turns", recording)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_transcript(one)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert {turn.transcript_id for turn in screen.view.turns} == {2}
+        assert len(screen.view.turns) == len(corpus.segments(workbench_project, 2))
+        assert calls[0] == (1, FIRST)
+        assert (2, None) in calls  # the one shown is read whole
+        assert (1, None) not in calls  # the one left is not

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from textual import work
 from textual.message import Message
 from textual.widget import Widget
+from textual.worker import get_current_worker
 
 from qualcode.domain.corpus import CodebookInfo, SegmentView
 from qualcode.errors import QualcodeError
@@ -56,6 +57,7 @@ class TurnReader(Widget):
     @work(thread=True, exclusive=True, group="coding-load")
     def read(self, request: ReadRequest) -> None:
         project, coder, transcript_id = request.project, request.coder, request.transcript_id
+        worker = get_current_worker()
         try:
             book = (codebooks.codebook_info(project), reading.code_counts(project, coder))
             if request.refresh:
@@ -68,14 +70,21 @@ class TurnReader(Widget):
                 shown = self.Loaded(request, first, book)
                 shown.complete = False
                 self.post_message(shown)
-                # Read the rest once the first screenful is painted, not competing with it.
+                # Read the rest once the first screenful is painted, not competing with it,
+                # unless another read replaced this one meanwhile (a transcript left at once).
                 shown.painted.wait(timeout=2)
+                if worker.is_cancelled:
+                    return
             if not request.refresh:  # taken before the turns are read, as for a refresh
                 stamp = reading.change_stamp(project, transcript_id, coder)
-            turns = reading.coder_turns(project, transcript_id, coder)
+            turns = reading.coder_turns(
+                project, transcript_id, coder, stop=lambda: worker.is_cancelled
+            )
         except QualcodeError as error:
             self.post_message(Failed(error))
             return
+        if worker.is_cancelled:
+            return  # replaced by a later read: its turns are not wanted
         loaded = self.Loaded(request, turns, book)
         loaded.stamp = stamp
         self.post_message(loaded)
