@@ -128,6 +128,12 @@ async def run(project: Project, size: tuple[int, int], args: argparse.Namespace,
     """One session; returns lists of milliseconds per measure."""
     clock = Clock()
     app = QualcodeApp(project, CODER)
+    try:  # as `qualcode tui` starts it (versions before the setting have none)
+        from qualcode.tui.collector import set_for_workbench
+    except ImportError:
+        pass
+    else:
+        set_for_workbench()
     times: dict[str, list[float]] = {name: [] for name in MEASURES}
     async with app.run_test(size=size) as pilot:
         await settle(pilot)

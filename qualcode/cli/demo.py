@@ -37,8 +37,11 @@ def run_demo(
         )
     if sys.stdout.isatty() and sys.stdin.isatty():
         from qualcode.tui.app import QualcodeApp
+        from qualcode.tui.collector import set_for_workbench
 
-        QualcodeApp(project, coder_name(coder)).run()
+        app = QualcodeApp(project, coder_name(coder))
+        set_for_workbench()
+        app.run()
         console.print(f"Your codings are saved. Reopen the workbench: qualcode tui --db {db}")
         return
     table = Table(title="Demo study: transcripts per department")

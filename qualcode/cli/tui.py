@@ -38,7 +38,9 @@ def tui(
 ) -> None:
     """Open the coding workbench: read, segment and code transcripts from the keyboard."""
     from qualcode.tui.app import QualcodeApp
+    from qualcode.tui.collector import set_for_workbench
 
     keys = read_keymap(keymap) if keymap else None
     app = QualcodeApp(project(db), coder_name(coder), transcript=transcript, keymap=keys)
+    set_for_workbench()
     app.run()
