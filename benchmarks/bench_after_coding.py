@@ -27,9 +27,9 @@ import statistics
 import time
 from pathlib import Path
 
-from sqlalchemy import text
+from coding_target import coding_target, toggler
 
-from qualcode.services import analysis, coding
+from qualcode.services import analysis
 from qualcode.services.project import open_project
 from qualcode.store import coding_summary
 
@@ -48,33 +48,7 @@ def main() -> None:
         return
     project = open_project(url)
     project.write(coding_summary.refresh)
-    with project.engine.begin() as connection:
-        if project.engine.dialect.name == "postgresql":
-            connection.execute(text("ANALYZE"))
-        turn = int(connection.execute(text("SELECT MIN(id) FROM segment")).scalar_one())
-        first = connection.execute(
-            text(
-                "SELECT c.key, r.name FROM code AS c, coder AS r WHERE c.key LIKE '%.%' "
-                "ORDER BY c.sort_order DESC, r.id"
-            )
-        ).first()
-        if first is None:
-            raise SystemExit("The corpus has no subcode or no coder: run gen_codings.py.")
-        key, coder = first
-        present = connection.execute(
-            text(
-                "SELECT COUNT(*) FROM coding AS g JOIN code AS c ON c.id = g.code_id "
-                "JOIN coder AS r ON r.id = g.coder_id "
-                "WHERE g.segment_id = :turn AND c.key = :key AND r.name = :coder"
-            ),
-            {"turn": turn, "key": key, "coder": coder},
-        ).scalar()
-    applied = [bool(present)]
-
-    def toggle() -> None:
-        change = coding.remove_code if applied[0] else coding.apply_code
-        change(project, turn, key, coder)
-        applied[0] = not applied[0]
+    toggle = toggler(project, *coding_target(project))
 
     query = analysis.FrequencyQuery(by=("department",))
     without, after, refresh = [], [], []

@@ -45,9 +45,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from coding_target import coding_target, toggler
 from sqlalchemy import text
 
-from qualcode.services import analysis, coding, quotes
+from qualcode.services import analysis, quotes
 from qualcode.services.project import Project, open_project
 from qualcode.store import coding_summary
 from qualcode.store import search as search_store
@@ -262,33 +263,7 @@ def rebuild_summary(project: Project) -> float:
 
 def one_coding_toggle(project: Project) -> Callable[[], None]:
     """A function that applies one coding through the service, or removes it when present."""
-    with project.engine.connect() as connection:
-        turn = connection.execute(text("SELECT MIN(id) FROM segment")).scalar()
-        key, coder = connection.execute(
-            text(
-                "SELECT c.key, r.name FROM code AS c, coder AS r WHERE c.key LIKE '%.%' "
-                "ORDER BY c.sort_order DESC, r.id"
-            )
-        ).first()
-        # whether an earlier run left it applied (applying it again would write nothing)
-        present = connection.execute(
-            text(
-                "SELECT COUNT(*) FROM coding AS g JOIN code AS c ON c.id = g.code_id "
-                "JOIN coder AS r ON r.id = g.coder_id "
-                "WHERE g.segment_id = :turn AND c.key = :key AND r.name = :coder"
-            ),
-            {"turn": turn, "key": key, "coder": coder},
-        ).scalar()
-    applied = [bool(present)]
-
-    def toggle() -> None:
-        if applied[0]:
-            coding.remove_code(project, turn, key, coder)
-        else:
-            coding.apply_code(project, turn, key, coder)
-        applied[0] = not applied[0]
-
-    return toggle
+    return toggler(project, *coding_target(project))
 
 
 def backend(project: Project) -> str:

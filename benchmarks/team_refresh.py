@@ -18,9 +18,10 @@ import time
 import uuid
 from collections.abc import Callable
 
+from coding_target import coding_target, toggler
 from sqlalchemy import make_url, text
 
-from qualcode.services import analysis, coding, team
+from qualcode.services import analysis, team
 from qualcode.services.project import Project, open_project
 from qualcode.store import coding_summary, team_sql, team_summary_sql
 from qualcode.store import team as team_store
@@ -56,31 +57,6 @@ def _install(owner: Project, version: str) -> None:
     owner.write(work)
 
 
-def _target(owner: Project) -> tuple[int, str, str, bool]:
-    """The first turn, a subcode, the first coder, and whether that coding is there."""
-    with owner.engine.begin() as connection:
-        connection.execute(text("ANALYZE"))
-        turn = int(connection.execute(text("SELECT MIN(id) FROM segment")).scalar_one())
-        first = connection.execute(
-            text(
-                "SELECT c.key, r.name FROM code AS c, coder AS r WHERE c.key LIKE '%.%' "
-                "AND NOT r.is_consensus ORDER BY c.sort_order DESC, r.id"
-            )
-        ).first()
-        if first is None:
-            raise SystemExit("The corpus has no subcode or no coder: run gen_codings.py.")
-        key, coder = first
-        present = connection.execute(
-            text(
-                "SELECT COUNT(*) FROM coding AS g JOIN code AS c ON c.id = g.code_id "
-                "JOIN coder AS r ON r.id = g.coder_id "
-                "WHERE g.segment_id = :turn AND c.key = :key AND r.name = :coder"
-            ),
-            {"turn": turn, "key": key, "coder": coder},
-        ).scalar()
-    return turn, key, coder, bool(present)
-
-
 def _timed(action: Callable[[], object]) -> float:
     started = time.perf_counter()
     action()
@@ -92,7 +68,7 @@ def compare_functions(url: str, runs: int) -> None:
     if owner.engine.dialect.name != "postgresql":
         raise SystemExit("--team needs a PostgreSQL corpus.")
     owner.write(coding_summary.refresh)
-    turn, key, coder, present = _target(owner)
+    turn, key, coder, present = coding_target(owner, coders_only=True)
     suffix = uuid.uuid4().hex[:8]
     groups = (f"qcbench_{suffix}_coder", f"qcbench_{suffix}_supervisor")
     login = f"qcbench_{suffix}_{coder}"
@@ -103,12 +79,7 @@ def compare_functions(url: str, runs: int) -> None:
     except BaseException:
         _remove_team(owner, login, groups)
         raise
-    applied = [present]
-
-    def toggle() -> None:
-        change = coding.remove_code if applied[0] else coding.apply_code
-        change(as_login, turn, key, coder)
-        applied[0] = not applied[0]
+    toggle = toggler(as_login, turn, key, coder, present)
 
     query = analysis.FrequencyQuery(by=("department",))
     figures: dict[str, dict[str, list[float]]] = {
