@@ -28,7 +28,7 @@ from qualcode.domain.table import ResultSet
 from qualcode.domain.turns import clock
 from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
-from qualcode.services import analysis
+from qualcode.services import analysis, cooccurrence
 
 if TYPE_CHECKING:
     from qualcode.domain.quote import Quote
@@ -220,7 +220,7 @@ def cooccur(
     db: DbOption = None,
 ) -> None:
     """Code co-occurrence in the same turn (or overlapping spans): counts and Jaccard."""
-    query = analysis.CooccurrenceQuery(
+    query = cooccurrence.CooccurrenceQuery(
         layer=Layer.of_options(layer_coder, consensus),
         scope=_scope(department, group_kind, role, scope, include_moderators, card),
         codes=_split(codes),
@@ -229,7 +229,7 @@ def cooccur(
         across_coders=across_coders,
         by_card=_by_card(by),
     )
-    result = analysis.cooccurrence(project(db), query, actor=_actor(layer_coder))
+    result = cooccurrence.cooccurrence(project(db), query, actor=_actor(layer_coder))
     emit(result, fmt, output, table=table, show=_show_cooccur)
 
 

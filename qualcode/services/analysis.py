@@ -1,6 +1,8 @@
-"""Analysis tables shared by the CLI and the TUI: frequencies, comparison, co-occurrence.
+"""Analysis tables shared by the CLI and the TUI: frequencies and comparison.
 Each returns result sets that name the codebook version, the coder layer, the scope, the
 unit and N, so that an exported table can be traced back.
+
+Co-occurrence is in `qualcode.services.cooccurrence`.
 
 Coder layers (`qualcode.domain.layer`): one coder, the consensus layer, or by default all
 coders together, where a turn counts once per code however many coders coded it. Turns count
@@ -62,10 +64,8 @@ __all__ = [
     "CompareQuery",
     "Comparison",
     "ComparisonReport",
-    "CooccurrenceQuery",
     "FrequencyQuery",
     "compare",
-    "cooccurrence",
     "frequency",
 ]
 
@@ -101,20 +101,6 @@ class CompareQuery:
     codes: tuple[str, ...] = ()
     level: int = 1
     omnibus: bool = False
-
-
-@dataclass(frozen=True)
-class CooccurrenceQuery:
-    """`across_coders`: in the all-coders layer, pair two codes on a turn even when two
-    different coders applied them (by default one coder must have applied both)."""
-
-    layer: Layer = field(default_factory=Layer)
-    scope: TurnScope = field(default_factory=TurnScope)
-    codes: tuple[str, ...] = ()
-    depth: int | None = None
-    overlap: bool = False
-    across_coders: bool = False
-    by_card: bool = False  # one pair table and matrix per card
 
 
 @dataclass(frozen=True)
@@ -246,60 +232,6 @@ def compare(project: Project, query: CompareQuery, *, actor: str | None = None) 
             context.describe(tables, filters),
             context.scope.describe(by_card=source.by_card),
         )
-
-    return counting(project, work)
-
-
-def cooccurrence(
-    project: Project, query: CooccurrenceQuery, *, actor: str | None = None
-) -> ResultSet:
-    """Pairs of codes in the same turn (or overlapping spans): counts and Jaccard."""
-    from qualcode.analysis.cooccurrence import cooccurrence_tables
-    from qualcode.store.analysis_queries import co_occurrences
-
-    check_depth(query.depth, "--depth")
-
-    def work(session: Connection | Session) -> ResultSet:
-        context = read_context(session, query.layer, query.scope, query.codes, actor)
-        rows = select_codes(context.codes, query.codes, query.depth)
-        row_ids = [code_id for code_id, _, _ in rows]
-        scopes: list[tuple[str, TurnScope]] = [("", context.scope)]
-        if query.by_card:
-            scopes = [
-                (f" in card {key}", replace(context.scope, cards=(key,)))
-                for key in deck_keys(session, context.scope)
-            ]
-        tables, code_turns = [], 0
-        for suffix, scope in scopes:
-            part = replace(context, scope=scope)
-            turns: dict[int, int] = {}
-            for row in TurnCounts.of((), scope).coded(session, part, row_ids):
-                turns[row.code_id] = turns.get(row.code_id, 0) + row.turns
-            pairs = co_occurrences(
-                session,
-                context.rollup(row_ids),
-                context.layer,
-                scope,
-                overlap=query.overlap,
-                same_coder=not query.across_coders,
-            )
-            found = cooccurrence_tables(
-                rows, turns, pairs, overlap=query.overlap, same_coder=not query.across_coders
-            )
-            tables += [table.model_copy(update={"title": table.title + suffix}) for table in found]
-            code_turns += sum(turns.values())
-        unit = "overlapping codings" if query.overlap else "same turn"
-        unit += ", one coder applied both" if not query.across_coders else ", any coders"
-        if query.by_card or context.scope.cards:
-            unit += "; turns in a card's section"
-        filters = {
-            "by": "card" if query.by_card else "none",
-            "unit": unit,
-            "N": f"{code_turns} code-turns over {counted(len(rows), 'code')}",
-            **scope_filters(context.scope),
-            **code_filters(query.codes, query.depth),
-        }
-        return context.describe(tables, filters)
 
     return counting(project, work)
 

@@ -22,9 +22,10 @@ from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.exchange.report import FORMATS as FORMATS
 from qualcode.exchange.report import report_format as report_format
 from qualcode.exchange.report import write_report as write_report
-from qualcode.services import analysis
-from qualcode.services.analysis import CompareQuery, CooccurrenceQuery
+from qualcode.services import cooccurrence
+from qualcode.services.analysis import CompareQuery
 from qualcode.services.codebooks import codebook_info
+from qualcode.services.cooccurrence import CooccurrenceQuery
 from qualcode.services.project import Project
 from qualcode.services.report_parts import (
     Citing,
@@ -110,7 +111,7 @@ def build_report(project: Project, query: ReportQuery) -> Report:
     open_sections = tuple(s for s in sections if _is_open(s.key) and s.depth > 1 and s.here.coded)
     memos = memo_entries(project, query.department, [code.id for code in rows])
     cards = card_entries(project, citing)
-    pairs = analysis.cooccurrence(
+    pairs = cooccurrence.cooccurrence(
         project,
         CooccurrenceQuery(layer=query.layer, scope=query.within(query.department)),
     ).tables[0]

@@ -41,8 +41,18 @@ from qualcode.domain.scope import TurnScope
 from qualcode.errors import NotFoundError, QualcodeError
 from qualcode.exchange.tables import read_csv_table, write
 from qualcode.exchange.xlsx import read_tables
-from qualcode.services import analysis, codebooks, coding, corpus, importing, quotes, segmentation
-from qualcode.services.analysis import CompareQuery, CooccurrenceQuery, FrequencyQuery
+from qualcode.services import (
+    analysis,
+    codebooks,
+    coding,
+    cooccurrence,
+    corpus,
+    importing,
+    quotes,
+    segmentation,
+)
+from qualcode.services.analysis import CompareQuery, FrequencyQuery
+from qualcode.services.cooccurrence import CooccurrenceQuery
 from qualcode.services.project import Project
 from qualcode.services.quotes import QuoteQuery, SearchQuery
 from qualcode.store import codes as code_store
@@ -327,7 +337,7 @@ PAIRED = ("temporality.interruptions", "jobcrafting.task", "temporality.breaks")
 
 
 def test_cooccurrence_same_turn_and_overlap(study: Project) -> None:
-    same = analysis.cooccurrence(study, CooccurrenceQuery(codes=PAIRED))
+    same = cooccurrence.cooccurrence(study, CooccurrenceQuery(codes=PAIRED))
     pairs = {(row[0], row[1]): row[2:] for row in same.tables[0].rows}
     # anna coded breaks & interruptions on w2: one turn, Jaccard 1 / (2 + 2 - 1).
     assert pairs[("temporality.breaks", "temporality.interruptions")] == [
@@ -338,7 +348,7 @@ def test_cooccurrence_same_turn_and_overlap(study: Project) -> None:
     ]
     # On c1 anna coded interruptions and carla task: no one coder applied both, no pair.
     assert ("temporality.interruptions", "jobcrafting.task") not in pairs
-    overlap = analysis.cooccurrence(
+    overlap = cooccurrence.cooccurrence(
         study,
         CooccurrenceQuery(codes=PAIRED, overlap=True),
     )
