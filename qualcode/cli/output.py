@@ -2,7 +2,9 @@
 
 `--format` names the format; without it the suffix of `--output` decides; without either the
 result is shown in the terminal. A CSV file holds one table: a result with several tables
-is written one file per table (`freq-<table>.csv`), or `--table` picks one.
+is written one file per table (`freq-<table>.csv`), or `--table` picks one. CSV carries no
+description: on stdout its query line (codebook, layer, unit, N) goes to stderr; written to a
+file, `<name>.query.json` is written beside it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from qualcode.cli.common import console
+from qualcode.cli.common import console, err_console
 from qualcode.domain.table import ResultSet, ResultTable
 from qualcode.errors import QualcodeError
 from qualcode.services.tables import FORMATS, format_cell, numeric_columns, write
@@ -94,6 +96,10 @@ def emit(
         if chosen == "xlsx":
             raise QualcodeError("XLSX is a binary format; give a file: --output report.xlsx.")
         typer.echo(str(write(result, chosen)), nl=False)  # raw: no wrapping, no markup
+        if chosen == "csv":
+            # CSV has no place for the table's unit and denominator: say them on stderr,
+            # so that the figures on stdout are never read without them.
+            err_console.print(query_line(result))
         return
     write(result, chosen, output)
     console.print(Text(f"Wrote {_tables(len(result.tables))} to {output} ({chosen})."))

@@ -190,7 +190,7 @@ def test_agree_per_code_as_csv(run, coded):
     spaced = run("agree", "--coders", "anna", "ben", *first)
     assert repeated.exit_code == 0, repeated.output
     assert repeated.output == comma.output == spaced.output
-    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(plain.output))}
+    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(plain.stdout))}
     assert set(rows) == {TB, JW, "(all codes)"}
     assert "ci_low" not in rows[TB]
     assert (rows[TB]["both"], rows[TB]["A only"], rows[TB]["B only"]) == ("1", "0", "1")

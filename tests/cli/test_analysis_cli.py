@@ -69,10 +69,21 @@ def test_freq_prints_a_table_naming_codebook_and_layer(run, study) -> None:
 def test_freq_csv_on_stdout_with_comma_separated_options(run, study) -> None:
     result = run("freq", "--by", "department", "--codes", "temporality.breaks,open", "-f", "csv")
     assert result.exit_code == 0, result.output
-    records = list(csv.reader(io.StringIO(result.output)))
+    records = list(csv.reader(io.StringIO(result.stdout)))
     assert records[0] == ["Code", "Name", "Clinic", "Ward", "Total"]
     assert records[1] == ["temporality.breaks", "Breaks and restitution", "0", "2", "2"]
     assert [record[0] for record in records[1:]] == ["temporality.breaks", "open"]
+
+
+def test_csv_on_stdout_says_its_unit_and_denominator_on_stderr(run, study) -> None:
+    # CSV has no room for them, and a count without its N is not a figure.
+    result = run("freq", "--by", "department", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert "N = " not in result.stdout
+    assert "unit = participant turn" in result.stderr
+    # 5: the two "Moderator:" turns are a participant's here, as no role was imported.
+    assert "N = 5 turns (18 words) in 2 transcripts" in result.stderr
+    assert "coder layer: all coders" in result.stderr
 
 
 def test_freq_files_read_back_equal_the_service_table(run, study, tmp_path) -> None:
@@ -122,11 +133,11 @@ def test_compare_json_and_markdown_file(run, study, tmp_path) -> None:
 def test_cooccur_and_quotes(run, study) -> None:
     pairs = run("cooccur", "--codes", "temporality", "--depth", "2", "-f", "csv", "--table", "1")
     assert pairs.exit_code == 0, pairs.output
-    records = list(csv.reader(io.StringIO(pairs.output)))
+    records = list(csv.reader(io.StringIO(pairs.stdout)))
     # breaks & interruptions share w2: Jaccard 1 / (2 + 1 - 1) = 0.5.
     assert ["temporality.breaks", "temporality.interruptions", "1", "2", "1", "0.5"] in records
     quotes = run("quotes", "temporality.breaks", "--department", "Ward", "-f", "csv")
-    records = list(csv.reader(io.StringIO(quotes.output)))
+    records = list(csv.reader(io.StringIO(quotes.stdout)))
     assert records[0][:3] == ["Transcript", "Turn", "Segment id"]
     assert [record[8] for record in records[1:]] == [
         "We skip lunch every day.",
@@ -161,7 +172,7 @@ def test_several_tables_go_to_one_csv_file_each_or_one_by_name(run, study, tmp_p
     assert stacked.exit_code == 1 and "--table NAME" in stacked.output
     one = run("compare", "--by", "department", "-f", "csv", "--table", "coded-turns")
     assert one.exit_code == 0, one.output
-    assert next(csv.reader(io.StringIO(one.output)))[:2] == ["Code", "Name"]
+    assert next(csv.reader(io.StringIO(one.stdout)))[:2] == ["Code", "Name"]
 
 
 def test_search_with_a_filter(run, study) -> None:

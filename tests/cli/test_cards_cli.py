@@ -121,7 +121,7 @@ def test_freq_by_card_counts_participant_turns_by_hand(study: Path, database_url
     # relational coordination: disturbed 1 (segment 7).
     shown = run("freq", "--by", "card", "--depth", "1", "--format", "csv")
     assert shown.exit_code == 0, shown.output
-    lines = shown.output.splitlines()
+    lines = shown.stdout.splitlines()
     header = next(line for line in lines if line.startswith("Code,"))
     assert header == "Code,Name,disturbed,planning,Total"
     rows = {line.split(",")[0]: line.split(",")[2:] for line in lines if "," in line}
@@ -134,7 +134,7 @@ def test_freq_by_card_counts_participant_turns_by_hand(study: Path, database_url
     # by card and coder: each coder's own turns; the total counts a turn once
     split = run("freq", "--by", "card,coder", "--depth", "1", "--format", "csv")
     assert split.exit_code == 0, split.output
-    lines = split.output.splitlines()
+    lines = split.stdout.splitlines()
     header = next(line for line in lines if line.startswith("Code,"))
     groups = "disturbed / anna,disturbed / ben,planning / anna,planning / ben"
     assert header == f"Code,Name,{groups},Total"
