@@ -8,13 +8,14 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
 from qualcode.config import act_as
 from qualcode.errors import QualcodeError
-from qualcode.services.project import Project, open_project
+from qualcode.services.project import Project, new_sqlite_file, open_project
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -80,6 +81,9 @@ CoderOption = Annotated[
 ]
 # The --coder of the running command (set by `friendly`), for `project` to check.
 _claimed: list[str | None] = [None]
+# Databases the running command made (a SQLite file that did not exist): removed again when
+# the command fails with nothing stored, so the disk is as it was before.
+_made: list[tuple[Project, Path]] = []
 
 
 def friendly(command: Callable[P, R]) -> Callable[P, R]:
@@ -90,17 +94,24 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
         claimed = kwargs.get("coder")
         _claimed[0] = claimed if isinstance(claimed, str) else None
         act_as(None)  # until `project` asks the server
+        _made.clear()
         try:
             return command(*args, **kwargs)
         except QualcodeError as error:
             if os.environ.get("QUALCODE_DEBUG"):
+                _discard_made()
                 raise
             from rich.text import Text
 
             _console("err_console").print(
                 Text.assemble(("Error:", "bold red"), f" {error}"), highlight=False
             )
+            _discard_made()
             raise typer.Exit(1) from None
+        except typer.Exit as stop:
+            if stop.exit_code:
+                _discard_made()
+            raise
 
     return wrapper
 
@@ -120,7 +131,10 @@ def project(db: str | None, *, create: bool = False) -> Project:
     from qualcode.config import coder_name
     from qualcode.services.team import acting_coder
 
+    new_file = new_sqlite_file(db) if create else None
     opened = open_project(db, create=create)
+    if new_file is not None:
+        _made.append((opened, new_file))
     opened.on_wait = lambda message: _console("err_console").print(
         labelled("Note:", "yellow", message)
     )
@@ -131,6 +145,17 @@ def project(db: str | None, *, create: bool = False) -> Project:
         opened.close()
         raise
     return opened
+
+
+def _discard_made() -> None:
+    from qualcode.services.project import discard_if_unused
+
+    while _made:
+        made, path = _made.pop()
+        if discard_if_unused(made, path):
+            _console("err_console").print(
+                labelled("Note:", "yellow", f"{path} was made for this command and removed.")
+            )
 
 
 def require_coder(name: str | None) -> str:

@@ -28,7 +28,7 @@ from qualcode.store.engine import (
     retrying,
 )
 from qualcode.store.locks import lock_holders
-from qualcode.store.migrate import HEAD, current_revision, upgrade
+from qualcode.store.migrate import HEAD, current_revision, holds_only_its_schema, upgrade
 
 if TYPE_CHECKING:  # the ORM is imported on first use: the everyday commands run on Core
     from sqlalchemy.orm import Session, sessionmaker
@@ -230,6 +230,28 @@ def _revision_behind(engine: Engine) -> str | None:
     except DatabaseError:
         return None
     return revision if revision is not None and revision != HEAD else None
+
+
+def new_sqlite_file(url: str | None) -> Path | None:
+    """The SQLite file `url` names when it does not exist yet (a command is about to make it)."""
+    parsed = make_url(database_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(str(parsed.database))
+    return None if path.exists() else path
+
+
+def discard_if_unused(project: Project, path: Path) -> bool:
+    """Remove `path`, the SQLite file of `project` that a command made and then failed in,
+    when nothing was stored in it: a refused first import leaves no empty database behind."""
+    try:
+        unused = project.read_rows(holds_only_its_schema)
+    finally:
+        project.close()
+    if unused:
+        for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+    return unused
 
 
 def require_existing(url: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, literal, select, table, text
 
 from qualcode.errors import QualcodeError
 from qualcode.resources import bundled
@@ -109,3 +109,20 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def migrations_folder() -> Path:
     return bundled("alembic")
+
+
+# Tables a new database fills itself: the schema's revision and the search index's settings.
+SCHEMA_ROWS = frozenset({"alembic_version"})
+
+
+def holds_only_its_schema(connection: Connection) -> bool:
+    """True when no table holds a row the user put there (a database just made and migrated)."""
+    names = [
+        name
+        for name in inspect(connection).get_table_names()
+        if name not in SCHEMA_ROWS and not name.startswith("segment_fts")
+    ]
+    return not any(
+        connection.execute(select(literal(1)).select_from(table(name)).limit(1)).first()
+        for name in names
+    )

@@ -130,6 +130,10 @@ def test_only_commands_that_make_a_database_create_one(run, tmp_path: Path) -> N
     assert not typo.exists()
     made = tmp_path / "new.db"
     assert run("import", "--db", made, "--no-speakers", tmp_path / "absent.txt").exit_code == 1
+    assert not made.exists()  # made for the import, which stored nothing: removed again
+    present = tmp_path / "present.txt"
+    present.write_text("We skip lunch.\n")
+    assert run("import", "--db", made, "--no-speakers", present).exit_code == 0
     assert made.exists()  # import creates the database it imports into
 
 
