@@ -5,7 +5,8 @@ Heuristics keep ordinary sentences from being read as labels: a label is one to 
 of at most 40 characters, each word starts with a capital letter or a digit (lower-case name
 particles such as "van" or "de" are allowed after the first word), there is no sentence
 punctuation before the colon, the colon is followed by a space or ends the line, and a few
-words that introduce remarks rather than speakers ("Note", "NB", "Date", ...) are refused.
+words that introduce remarks rather than speakers ("Note", "NB", "Date", "Important",
+"Remember", "Husk", ...) are refused.
 
 Labels people write otherwise (``admin-1:``, ``p3:``, ``dr.hansen:``, ``[id1]``) are
 *candidates*: one token, any case. `LabelRule` decides per file which candidates are
@@ -55,7 +56,10 @@ _COLON_WITHIN = 20 + MAX_NAME_CHARS + 45 + 8
 _PARTICLES = frozenset("af al bin da de del den der di du la le ten ter van von".split())  # noqa: SIM905
 _NOT_SPEAKERS = frozenset(
     "bemærk date dato duration e.g. eksempel example fx i.e. merk name navn nb n.b. note obs "  # noqa: SIM905
-    "p.s. ps re speaker subject taler tid time title titel".split()
+    "p.s. ps re speaker subject taler tid time title titel "
+    # Words that head a remark or a reminder in notes typed into a transcript.
+    "agenda advarsel emne husk important info remember reminder tema todo update "
+    "vigtigt warning".split()
 )
 
 

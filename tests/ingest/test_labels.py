@@ -35,6 +35,9 @@ def test_labels(line: str, expected: Label) -> None:
     [
         "Note: the night shift too.",
         "NB: see above",
+        "Important: the ward was closed in May.",
+        "Remember: the night shift.",
+        "Husk: nattevagten.",
         "So I said: no way",
         "and then: nothing",
         "Hello, Anne: are you there",
