@@ -105,10 +105,12 @@ def keep_refi_objects(session: Session, objects: list[tuple[str, str, str, dict]
     one already there is replaced in place, new ones follow in the order given."""
     if not objects:
         return
+    guids = [guid for guid, *_ in objects]
     found = {
         row.guid: row
+        for start in range(0, len(guids), 500)  # a bounded IN list (SQLite's host parameters)
         for row in session.scalars(
-            select(RefiObject).where(RefiObject.guid.in_([guid for guid, *_ in objects]))
+            select(RefiObject).where(RefiObject.guid.in_(guids[start : start + 500]))
         )
     }
     ordinal = session.scalar(select(func.count()).select_from(RefiObject)) or 0

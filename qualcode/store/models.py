@@ -224,10 +224,11 @@ class Setting(Base):
 
 
 class RefiObject(Base):
-    """A variable, case or set of a REFI-QDA file, kept to be exported again.
+    """A variable, case, set or coded selection of a REFI-QDA file, kept to be exported again.
 
     `payload` holds what the kind needs: a variable's type; a case's variable values and
-    source and selection GUIDs; a set's description and member code and source GUIDs.
+    source and selection GUIDs; a set's description and member code and source GUIDs; a
+    selection's name and the stamps the file gave it (creationDateTime, ...).
     """
 
     __tablename__ = "refi_object"

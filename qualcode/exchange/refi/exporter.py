@@ -20,8 +20,15 @@ from qualcode.exchange.refi.code_import import slug
 from qualcode.exchange.refi.description import CodeText, pack_description, unpack_description
 from qualcode.exchange.refi.guids import stable_guid
 from qualcode.exchange.refi.importer import PROJECT_SETTING
-from qualcode.exchange.refi.kept import DEPARTMENT, DEPARTMENT_SET, GROUP_KIND, ROLE
+from qualcode.exchange.refi.kept import (
+    DEPARTMENT,
+    DEPARTMENT_SET,
+    GROUP_KIND,
+    ROLE,
+    kept_selections,
+)
 from qualcode.exchange.refi.model import (
+    SELECTION_STAMPS,
     RefiCase,
     RefiCode,
     RefiCoding,
@@ -33,6 +40,7 @@ from qualcode.exchange.refi.model import (
     RefiUser,
     RefiVariable,
 )
+from qualcode.exchange.refi.stamps import to_stamp
 from qualcode.exchange.refi.summary import ExportSummary
 from qualcode.store import cards as card_store
 from qualcode.store import codes as code_store
@@ -143,7 +151,7 @@ def build_project(session: Session, summary: ExportSummary) -> RefiProject:
     for row in store.codings_of_codebook(session, book.id):
         codings[row[0].segment_id].append(row)
     departments: dict[str, list[str]] = defaultdict(list)
-    context = _Context(notes, variables, code_guids, users)
+    context = _Context(notes, variables, code_guids, users, kept_selections(session))
     deck = card_store.cards(session)
     card_keys = {card.id: card.key for card in deck}
     for transcript in store.all_transcripts(session):
@@ -302,6 +310,7 @@ class _Context:
     variables: _Variables
     code_guids: dict[str, str]
     user_guids: dict[str, str]
+    kept: dict[str, dict[str, str]]  # selections' names and stamps from a file, by GUID
 
 
 class _Notes:
@@ -410,11 +419,12 @@ def _source(
                 whole, bounds = True, (segment.start_char, segment.end_char)
             else:
                 whole, bounds = False, (coding.start_char, coding.end_char)
-            holder = _holder(holders, coding, turn if whole else None, sha, bounds)
+            holder = _holder(holders, coding, turn if whole else None, sha, bounds, context.kept)
             guid = coding.refi_guid or stable_guid("coding", coder, key, sha, *bounds, whole)
             user = context.user_guids[coder]
             refs = [notes.coding_note(guid, coding.memo, coder)] if coding.memo else []
-            holder.codings.append(RefiCoding(guid, context.code_guids[key], user, refs))
+            created = to_stamp(coding.created_at)
+            holder.codings.append(RefiCoding(guid, context.code_guids[key], user, refs, created))
     source.selections = sorted(holders.values(), key=lambda s: (s.start, s.end, s.guid))
     for selection in source.selections:
         selection.codings.sort(key=lambda c: c.guid)
@@ -437,14 +447,23 @@ def _holder(
     turn: RefiSelection | None,
     sha: str,
     bounds: tuple[int, int],
+    kept_selections: dict[str, dict[str, str]],
 ) -> RefiSelection:
-    """The selection a coding goes in: the one it came in with (same bounds), the turn for a
-    whole-turn coding, else the span's stable selection."""
+    """The selection a coding goes in: the one it came in with (same bounds; with the name
+    and stamps the file gave it), the turn for a whole-turn coding, else the span's stable
+    selection."""
     kept = holders.get(coding.refi_selection_guid or "")
     if kept is not None and (kept.start, kept.end) == bounds:
         return kept
     if coding.refi_selection_guid and coding.refi_selection_guid not in holders:
-        holders[coding.refi_selection_guid] = RefiSelection(coding.refi_selection_guid, *bounds)
+        given = kept_selections.get(coding.refi_selection_guid, {})
+        holders[coding.refi_selection_guid] = RefiSelection(
+            coding.refi_selection_guid,
+            *bounds,
+            name=given.get("name", ""),
+            user=given.get("user"),
+            stamps={name: given[name] for name in SELECTION_STAMPS if given.get(name)},
+        )
         return holders[coding.refi_selection_guid]
     if turn is not None:
         return turn

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,7 +25,13 @@ from qualcode.exchange.refi import cards as refi_cards
 from qualcode.exchange.refi import kept, metadata
 from qualcode.exchange.refi.code_import import CodeImport
 from qualcode.exchange.refi.guids import stable_guid
-from qualcode.exchange.refi.model import RefiNote, RefiProject, RefiSelection, RefiSource
+from qualcode.exchange.refi.model import (
+    CREATED,
+    RefiNote,
+    RefiProject,
+    RefiSelection,
+    RefiSource,
+)
 from qualcode.exchange.refi.positions import (
     CODEPOINTS,
     UTF16,
@@ -34,6 +41,7 @@ from qualcode.exchange.refi.positions import (
     utf16_length,
     utf16_origin,
 )
+from qualcode.exchange.refi.stamps import from_stamp
 from qualcode.exchange.refi.summary import ImportSummary
 from qualcode.store import cards as card_store
 from qualcode.store import codes as code_store
@@ -41,6 +49,7 @@ from qualcode.store import codings as coding_store
 from qualcode.store import exchange as store
 from qualcode.store import transcripts as transcript_store
 from qualcode.store.models import Codebook, Memo, Transcript
+from qualcode.store.tables import now
 
 PROJECT_SETTING = "refi_project"  # the name and origin of the file a project came from
 
@@ -364,6 +373,17 @@ class Importer:
             within_limit("speaker label", label, place)
             within_limit("speaker role", role, place)
 
+    def created(self, stamp: str | None, where: str) -> datetime:
+        """When a coding was made: the file's creationDateTime, else now (said when the
+        file's value is not a date and time)."""
+        moment = from_stamp(stamp) if stamp else None
+        if stamp and moment is None:
+            self.summary.warnings.append(
+                f"{where}: the creationDateTime {stamp!r} is not a date and time; the coding "
+                "was given the time of this import."
+            )
+        return moment or now()
+
     def _free_sha(self, guid: str, text: str) -> str:
         """The text's sha256, computed here (the one in qualcode's metadata could name another
         file, which a later import of that file would then take as already imported); a
@@ -386,6 +406,7 @@ class Importer:
         where: str,
     ) -> None:
         rows: list[dict[str, object]] = []
+        named: list[RefiSelection] = []  # coded selections with a name or stamps to keep
         for selection in source.selections:
             problem = self._misplaced(selection, limit, source.guid in self.utf16)
             if problem is not None:
@@ -417,6 +438,7 @@ class Importer:
                     continue
                 memo = "\n\n".join(self.note_text(guid) for guid in coding.notes) or None
                 coder = self.coder_id(coding.user, selection.user)
+                created = self.created(coding.created or selection.stamps.get(CREATED), where)
                 for segment_id, span in pieces:
                     rows.append(
                         {
@@ -429,8 +451,11 @@ class Importer:
                             "memo": memo,
                             "refi_guid": coding.guid,
                             "refi_selection_guid": selection.guid,
+                            "created_at": created,
                         }
                     )
+            if selection.codings and (selection.name or selection.user or selection.stamps):
+                named.append(selection)
             for guid in selection.notes:
                 self.memo(guid, "segment", transcript_id=transcript.id, segment_id=pieces[0][0])
             if section is None:  # a card section's description is qualcode's (origin, score)
@@ -440,6 +465,7 @@ class Importer:
                     transcript_id=transcript.id,
                     segment_id=pieces[0][0],
                 )
+        kept.keep_selections(self.session, named)
         added = coding_store.bulk_add_codings(self.session, rows) if rows else 0
         self.summary.codings_added += added
         self.summary.codings_present += len(rows) - added

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from qualcode.domain.text import within_limit
 from qualcode.exchange.refi import metadata
-from qualcode.exchange.refi.model import RefiProject, RefiSet
+from qualcode.exchange.refi.model import RefiProject, RefiSelection, RefiSet
 from qualcode.store import exchange as store
 from qualcode.store.models import Transcript
 
@@ -17,6 +17,7 @@ DEPARTMENT = "Department"
 GROUP_KIND = "Group kind"
 ROLE = "Participant role"
 DEPARTMENT_SET = "Department: "
+SELECTION = "selection"  # the kind of a kept selection's row
 
 
 def keep(
@@ -68,6 +69,21 @@ def keep(
                     DEPARTMENT_SET
                 )
     return {"variables": len(refi.variables), "cases": len(refi.cases), "sets": len(refi.sets)}
+
+
+def keep_selections(session: Session, selections: Sequence[RefiSelection]) -> None:
+    """Keep coded selections' names, creating users and stamps, which qualcode's codings have
+    no place for,
+    to be written again when the selections are exported."""
+    store.keep_refi_objects(
+        session,
+        [(s.guid, SELECTION, "", {"name": s.name, "user": s.user, **s.stamps}) for s in selections],
+    )
+
+
+def kept_selections(session: Session) -> dict[str, dict[str, str]]:
+    """The kept selections' names, creating users and stamps, by GUID."""
+    return {row.guid: dict(row.payload) for row in store.refi_objects(session, SELECTION)}
 
 
 def keep_sets(session: Session, sets: list[RefiSet], where: str = "") -> None:

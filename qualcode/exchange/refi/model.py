@@ -22,12 +22,18 @@ class RefiCode:
     notes: list[str] = field(default_factory=list)
 
 
+# A selection's attributes kept as written (qualcode's codings have no place for them).
+CREATED = "creationDateTime"
+SELECTION_STAMPS = (CREATED, "modifyingUser", "modifiedDateTime")
+
+
 @dataclass
 class RefiCoding:
     guid: str
     code: str
     user: str | None = None
     notes: list[str] = field(default_factory=list)
+    created: str | None = None  # creationDateTime, as an xsd:dateTime
 
 
 @dataclass
@@ -42,6 +48,8 @@ class RefiSelection:
     codings: list[RefiCoding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     description: str = ""
+    # creationDateTime, modifyingUser, modifiedDateTime as the file wrote them
+    stamps: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -20,6 +20,8 @@ from lxml import etree
 from qualcode.archives import MAX_TOTAL_BYTES
 from qualcode.errors import InputError
 from qualcode.exchange.refi.model import (
+    CREATED,
+    SELECTION_STAMPS,
     MissingSource,
     RefiCase,
     RefiCoding,
@@ -148,6 +150,7 @@ def _write_source(holder: etree._Element, source: RefiSource, kinds: dict[str, s
             startPosition=str(selection.start),
             endPosition=str(selection.end),
             creatingUser=selection.user,
+            **selection.stamps,
         )
         text_child(chosen, ns, "Description", selection.description)
         _write_codings(chosen, selection.codings)
@@ -161,7 +164,14 @@ def _write_source(holder: etree._Element, source: RefiSource, kinds: dict[str, s
 
 def _write_codings(parent: etree._Element, codings: list[RefiCoding]) -> None:
     for coding in codings:
-        element = sub(parent, PROJECT_NS, "Coding", guid=coding.guid, creatingUser=coding.user)
+        element = sub(
+            parent,
+            PROJECT_NS,
+            "Coding",
+            guid=coding.guid,
+            creatingUser=coding.user,
+            creationDateTime=coding.created,
+        )
         sub(element, PROJECT_NS, "CodeRef", targetGUID=coding.code)
         for note in coding.notes:
             sub(element, PROJECT_NS, "NoteRef", targetGUID=note)
@@ -338,6 +348,7 @@ def _read_source(element: Element, name: str, text: str, r: Reader) -> RefiSourc
                 codings=_read_codings(r, chosen),
                 notes=r.refs(chosen, "NoteRef"),
                 description=r.text(chosen, "Description"),
+                stamps={name: value for name in SELECTION_STAMPS if (value := chosen.get(name))},
             )
         )
     return source
@@ -355,6 +366,7 @@ def _read_codings(r: Reader, parent: Element) -> list[RefiCoding]:
                 code=r.guid(ref, "targetGUID"),
                 user=r.optional_guid(element, "creatingUser"),
                 notes=r.refs(element, "NoteRef"),
+                created=element.get(CREATED) or None,
             )
         )
     return codings
