@@ -246,6 +246,8 @@ def discard_if_unused(project: Project, path: Path) -> bool:
     when nothing was stored in it: a refused first import leaves no empty database behind."""
     try:
         unused = project.read_rows(holds_only_its_schema)
+    except (QualcodeError, DBAPIError):
+        unused = False  # unreadable now (a full disk, say): kept, as nothing is lost that way
     finally:
         project.close()
     if unused:
