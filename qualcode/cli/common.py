@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from qualcode.config import act_as
+from qualcode.domain.text import without_controls
 from qualcode.errors import QualcodeError
 from qualcode.services.project import Project, new_sqlite_file, open_project
 
@@ -28,22 +29,46 @@ R = TypeVar("R")
 # text (`say`) does not import rich. soft_wrap: messages hold file paths that must stay
 # whole for copying; tables still fit. markup=False: names, titles, quotes and paths are the
 # user's and may hold "[...]"; what qualcode styles it styles with Text, never with console
-# markup.
+# markup. Control characters in what they render are left out (`_clean_console`).
 console: Console
 err_console: Console
 _CONSOLES = {"console": False, "err_console": True}  # name: on stderr
-# What rich's Text drops: bell, backspace, vertical tab, form feed, carriage return.
-_DROPPED = dict.fromkeys((7, 8, 11, 12, 13))
 
 
 def __getattr__(name: str) -> Any:
     if name not in _CONSOLES:
         raise AttributeError(name)
-    from rich.console import Console
-
-    made = Console(stderr=_CONSOLES[name], soft_wrap=True, markup=False)
+    made = _clean_console(stderr=_CONSOLES[name])
     globals()[name] = made
     return made
+
+
+def _clean_console(*, stderr: bool) -> Console:
+    """A console whose rendered text holds no control or direction-override characters.
+
+    Values are cleaned where they are stored (qualcode.domain.text), but a database written
+    by an older qualcode, or by hand, may hold a department, title, label or code name with
+    ESC, BEL or U+202E: printed raw, the terminal would obey them (recolour the screen, ring,
+    reverse the text that follows). Its own styling is not text (rich adds it when it writes
+    the segments), so colours and bold still show.
+    """
+    from collections.abc import Iterable
+
+    from rich.console import Console, ConsoleOptions, RenderableType
+    from rich.segment import Segment
+
+    class CleanConsole(Console):
+        def render(
+            self, renderable: RenderableType, options: ConsoleOptions | None = None
+        ) -> Iterable[Segment]:
+            for segment in super().render(renderable, options):
+                if segment.control is None:
+                    text = without_controls(segment.text)
+                    if text is not segment.text:
+                        segment = Segment(text, segment.style)
+                yield segment
+
+    return CleanConsole(stderr=stderr, soft_wrap=True, markup=False)
 
 
 def _console(name: str = "console") -> Console:
@@ -53,13 +78,14 @@ def _console(name: str = "console") -> Console:
 
 def say(message: str) -> None:
     """Print one line of unstyled text as `console.print(Text(message))` prints it, without
-    importing rich (rich lays tabs out by cell width, so a message with a tab goes to it)."""
+    importing rich (rich lays tabs out by cell width, so a message with a tab goes to it);
+    control and direction-override characters are left out, as the consoles leave them."""
     if "\t" in message:
         from rich.text import Text
 
         _console().print(Text(message))
         return
-    sys.stdout.write(message.translate(_DROPPED) + "\n")
+    sys.stdout.write(without_controls(message) + "\n")
 
 
 DbOption = Annotated[

@@ -21,6 +21,7 @@ from qualcode.cli.common import CoderOption, DbOption, console, friendly, labell
 from qualcode.config import coder_name
 from qualcode.domain.corpus import SegmentView
 from qualcode.domain.imports import LANGUAGES, FilePreview, ImportResult, ImportSpec
+from qualcode.domain.text import without_controls
 from qualcode.domain.turns import clock
 from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
@@ -261,6 +262,7 @@ def segments(
     else:
         width = shutil.get_terminal_size().columns if terminal else None
         listing = "".join(turn_block(view, width) for view in views)
+    listing = without_controls(listing)  # text stored raw by an older qualcode
     if terminal and fmt == "text" and listing.count("\n") >= shutil.get_terminal_size().lines:
         click.echo_via_pager(listing)
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 TEXT = "Moderator: First card.\nAnne (nurse): We skip lunch [laughs] every day.\n"
 
 
@@ -90,3 +92,54 @@ def test_control_characters_in_a_memo_are_removed_and_never_print(
         assert not any(bad in shown.output for bad in BAD), repr(shown.output)
     listing = run("memo", "list").output
     assert "line two" in listing and "old[2J raw memo" in listing
+
+
+def test_an_empty_file_under_a_bracketed_folder_is_named_as_it_is(run, write_file) -> None:
+    path = write_file("x[/]empty.txt", "")  # the folder 'x[' and the file ']empty.txt'
+    result = run("import", path)
+    assert result.exit_code == 1
+    assert f"failed {path}: the file is empty." in result.output
+    assert "Traceback" not in result.output
+
+
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+RAW = "\x1b[31m\x07\u202e"
+OLD_VALUES = (  # values as an older qualcode stored them, before input was cleaned
+    "UPDATE transcript SET department = 'Ward' || :raw, title = 'FG' || :raw",
+    "UPDATE speaker SET label = label || :raw, role = 'nurse' || :raw",
+    "UPDATE code SET name = 'Breaks' || :raw WHERE key = 'temporality.breaks'",
+)
+
+
+def test_control_characters_stored_by_an_older_qualcode_never_print(
+    run, write_file, database_url: str
+) -> None:
+    """Input is cleaned, but a database from before may hold ESC, BEL or U+202E in a
+    department, title, speaker or code name: every listing leaves them out."""
+    from sqlalchemy import create_engine, text
+
+    run("codebook", "load", "--bundled", "three_concepts")
+    run("import", write_file("fg.txt", TEXT), "--department", "Ward")
+    run("code", "2", "temporality.breaks", "--coder", "anna")
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            for statement in OLD_VALUES:
+                connection.execute(text(statement), {"raw": RAW})
+    finally:
+        engine.dispose()
+    for args in (
+        ("transcripts",),
+        ("segments", "1"),
+        ("segments", "1", "-f", "tsv"),
+        ("codebook", "show"),
+        ("freq", "--by", "department"),
+        ("quotes", "temporality.breaks"),
+        ("search", "lunch"),
+        ("code", "1", "temporality.breaks", "--coder", "anna"),
+    ):
+        shown = run(*args)
+        assert shown.exit_code == 0, (args, shown.output)
+        assert not CONTROLS.search(shown.output), (args, repr(shown.output))
+    listing = run("transcripts").output
+    assert "Ward[31m" in listing and "FG[31m" in listing
