@@ -40,6 +40,17 @@ BAD_MANIFESTS = [
         "transcripts: [{file: fg1.txt}]\n",
         r"line 2: uses the YAML alias \*a",
     ),
+    (  # the same bomb inside an entry's speaker roles
+        "transcripts:\n  - file: fg1.txt\n    roles:\n"
+        '      a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\n'
+        "      b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "      c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+        r"line 5: uses the YAML alias \*a",
+    ),
+    (
+        "moderator_roles: &m [moderator]\ntranscripts:\n  - file: fg1.txt\n    roles: {Anne: *m}\n",
+        r"line 4: uses the YAML alias \*m",
+    ),
     ("transcripts: " + "[" * 100 + "]" * 100 + "\n", r"line 1: nests lists and mappings"),
     ("transcripts: " + "[" * 5000 + "]" * 5000 + "\n", r"line 1: is not valid YAML \(.*depth"),
     ("- " * 5000 + "x\n", r"nests lists and mappings more than"),

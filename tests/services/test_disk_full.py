@@ -7,6 +7,7 @@ the next write that needs a page fails with SQLITE_FULL, as on a full disk."""
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from qualcode.store.disk import is_disk_full
 
 from ..conftest import backend
 
-pytestmark = pytest.mark.skipif(backend() != "sqlite", reason="fills a SQLite file")
+fills_sqlite = pytest.mark.skipif(backend() != "sqlite", reason="fills a SQLite file")
 
 
 def fill_the_disk(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,6 +45,7 @@ def turns(n: int) -> str:
     return "".join(f"Anne: we skip lunch on day {i} of the rota.\n" for i in range(n))
 
 
+@fills_sqlite
 def test_a_batch_on_a_full_disk_lists_what_was_imported_and_what_not(
     run, write_file: Callable[[str, str], Path], database_url: str, monkeypatch
 ) -> None:
@@ -62,6 +64,7 @@ def test_a_batch_on_a_full_disk_lists_what_was_imported_and_what_not(
     assert "fg1" in listed and "fg2" not in listed
 
 
+@fills_sqlite
 def test_codebook_load_and_import_qdpx_on_a_full_disk_change_nothing(
     run, write_file: Callable[[str, str], Path], database_url: str, monkeypatch
 ) -> None:
@@ -81,6 +84,7 @@ def test_codebook_load_and_import_qdpx_on_a_full_disk_change_nothing(
     assert "fg1" not in run("transcripts").output
 
 
+@fills_sqlite
 def test_a_backup_on_a_full_disk_says_so_and_leaves_nothing(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -106,3 +110,26 @@ def test_postgresql_and_sqlite_disk_full_errors_are_recognised() -> None:
     assert is_disk_full(sqlite3.OperationalError("database or disk is full"))
     assert not is_disk_full(sqlite3.OperationalError("database is locked"))
     assert not is_disk_full(OSError(errno.EACCES, "Permission denied"))
+
+
+def test_pg_dump_on_a_full_disk_says_so_and_leaves_nothing(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pg_dump (a stand-in on PATH that writes half a file, then fails as the real one does
+    when the disk fills) gives the same sentence as SQLite, and no file is left."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "pg_dump"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'for a; do case "$a" in --file=*) printf half > "${a#--file=}";; esac; done\n'
+        'echo "pg_dump: error: could not write to output file: No space left on device" >&2\n'
+        "exit 1\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(backups, "backend_of", lambda _project: "postgresql")
+    target = tmp_path / "out" / "project.backup"
+    with pytest.raises(DiskFullError, match=rf"The disk holding {target} is full; the backup"):
+        backups.backup(project, target)
+    assert list(target.parent.iterdir()) == []

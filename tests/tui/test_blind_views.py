@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from qualcode.services import blind, coding, corpus, roles
 from qualcode.services.project import Project
+from qualcode.tui.modals.quotes import QuotesDialog
 from qualcode.tui.screens.agreement import AgreementScreen
 from qualcode.tui.screens.compare import CompareScreen
 
@@ -34,6 +35,23 @@ async def open_screen(pilot: Pilot, key: str) -> None:
     for _ in range(5):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
+
+
+async def quoted(pilot: Pilot, screen: CompareScreen) -> list[tuple[int, list[str]]]:
+    """The quotes a Compare cell of breaks opens: each turn's index and who coded it."""
+    screen.read_quotes(screen.choice, "temporality.breaks", None)
+    for _ in range(5):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, QuotesDialog)
+    turns = {
+        turn.id: index
+        for index, turn in enumerate(corpus.segments(screen.project, 1, actor=SUPERVISOR))
+    }
+    found = [(turns[quote.segment_id], quote.coders) for quote in dialog.quotes]
+    await pilot.press("escape")
+    return found
 
 
 async def test_agreement_is_a_supervisors_view(make_app, workbench_project) -> None:
@@ -64,6 +82,7 @@ async def test_compare_offers_and_quotes_only_the_coders_own_layer(
         assert screen.choice.layer == CODER
         breaks = next(i for i, code in enumerate(screen.view.codes) if code[1] == "temporality")
         assert screen.view.values[breaks][-1] == 1  # anna's one turn, not ben's two
+        assert await quoted(pilot, screen) == [(1, [CODER])]
     async with make_app(coder=SUPERVISOR).run_test(size=(100, 30)) as pilot:
         await open_screen(pilot, "f4")
         screen = pilot.app.screen
@@ -71,3 +90,4 @@ async def test_compare_offers_and_quotes_only_the_coders_own_layer(
         assert [value for _, value in screen.options["layer"]][:1] == ["all"]
         breaks = next(i for i, code in enumerate(screen.view.codes) if code[1] == "temporality")
         assert screen.view.values[breaks][-1] == 2  # turns 1 and 6
+        assert await quoted(pilot, screen) == [(1, [CODER, "ben"]), (6, ["ben"])]

@@ -85,3 +85,61 @@ def test_a_name_longer_than_its_column_is_refused(
         import_qdpx(project, path, "sam")
     assert list_transcripts(project, None) == []
     assert project_file(tmp_path / "fine.qdpx") and import_qdpx(project, tmp_path / "fine.qdpx")
+
+
+def with_facts(path: Path, **changed: object) -> Path:
+    """A project whose source carries qualcode's metadata, with `changed` facts in it."""
+    from xml.sax.saxutils import escape
+
+    from qualcode.exchange.refi.metadata import SegmentFacts, SourceFacts, embed
+
+    first = TEXT.index("\n") + 1
+    facts = SourceFacts(
+        sha256="0" * 64,
+        title="fg1",
+        source_name="fg1.txt",
+        department="Ward",
+        segments=[
+            SegmentFacts(start=0, end=first, speaker="Anne"),
+            SegmentFacts(start=first, end=len(TEXT), speaker="Bo"),
+        ],
+    )
+    if "speaker" in changed:
+        facts.segments[0].speaker = str(changed.pop("speaker"))
+    facts = facts.model_copy(update=changed)
+    project_file(path)
+    with zipfile.ZipFile(path) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    description = f"<Description>{escape(embed('fg1', facts))}</Description>"
+    qde = entries["project.qde"].decode().replace('.txt">', f'.txt">{description}', 1)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in {**entries, "project.qde": qde.encode()}.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("facts", "message"),
+    [
+        ({"language": "x" * 50}, r"the language 'x{40}…' is 50 characters long; .* at most 8"),
+        ({"speaker": "S" * 300}, r"the speaker label 'S{40}…' is 300 characters long; .* 200"),
+        ({"roles": {"Anne": "R" * 300}}, r"the speaker role 'R{40}…' is 300 characters long"),
+        ({"department": "D" * 5000}, r"the department 'D{40}…' is 5,000 characters long"),
+        ({"group_kind": "G" * 101}, r"the group kind 'G{40}…' is 101 characters long; .* 100"),
+    ],
+    ids=["language", "speaker", "role", "department", "group kind"],
+)
+def test_qualcode_metadata_longer_than_its_column_is_refused(
+    project: Project, tmp_path: Path, facts: dict[str, object], message: str
+) -> None:
+    """The facts qualcode keeps in a source's Description are checked as a transcript's
+    are (PostgreSQL failed mid-insert on a language over 8 characters)."""
+    path = with_facts(tmp_path / "facts.qdpx", **facts)
+    with pytest.raises(QualcodeError, match=r"facts\.qdpx: <TextSource .*qualcode metadata.*: "):
+        import_qdpx(project, path, "sam")
+    with pytest.raises(QualcodeError, match=message):
+        import_qdpx(project, path, "sam")
+    assert list_transcripts(project, None) == []
+    import_qdpx(project, with_facts(tmp_path / "fine.qdpx"), "sam")
+    [stored] = list_transcripts(project, None)
+    assert stored.department == "Ward"
