@@ -31,7 +31,17 @@ MAX_FILE_BYTES = 64 * 1024 * 1024  # a 2-hour focus group transcript is some 100
 
 # C0 controls but tab and line feed, DEL, C1 controls, and the bidirectional marks,
 # embeddings, overrides and isolates (U+200E-U+200F, U+202A-U+202E, U+2066-U+2069).
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROL_RANGES = (
+    (0x00, 0x08),
+    (0x0B, 0x1F),
+    (0x7F, 0x9F),
+    (0x200E, 0x200F),
+    (0x202A, 0x202E),
+    (0x2066, 0x2069),
+)
+_CONTROLS = re.compile(
+    "[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in CONTROL_RANGES) + "]"
+)
 _SPACES = re.compile(r"\s+")
 
 

@@ -30,6 +30,7 @@ from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.compare import CompareScreen
 from qualcode.tui.screens.corpus import CorpusScreen
 from qualcode.tui.screens.report import ReportScreen
+from qualcode.tui.terminal_text import leave_out_control_characters
 
 CODER_HINT = "Enter to accept · Esc clears and asks again · Ctrl+Q quits"
 
@@ -65,6 +66,7 @@ class QualcodeApp(App[None]):
         keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
+        leave_out_control_characters()  # values stored raw by an older qualcode
         self.project = project
         self.coder = coder or ""
         self.transcript: TranscriptInfo | None = None

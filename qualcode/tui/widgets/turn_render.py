@@ -23,6 +23,7 @@ from textual.strip import Strip
 from qualcode.domain.coding import CodingView
 from qualcode.domain.corpus import SectionStart, SegmentView
 from qualcode.domain.spans import snap_to_words
+from qualcode.domain.text import without_controls
 from qualcode.domain.turns import clock
 
 GUTTER = 3  # cursor bar, then two spaces before the text
@@ -292,4 +293,11 @@ def _styled(
 
 
 def _line(pieces: list[Segment], width: int, style: Style) -> Strip:
-    return Strip(pieces).crop_extend(0, width, style)
+    return Strip([_printable(piece) for piece in pieces]).crop_extend(0, width, style)
+
+
+def _printable(piece: Segment) -> Segment:
+    """The piece without control characters a database may hold from an older qualcode
+    (they take no cell, so the layout is the same; the terminal would obey them)."""
+    text = without_controls(piece.text)
+    return piece if text is piece.text else Segment(text, piece.style)
