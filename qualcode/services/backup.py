@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 
 from qualcode.errors import InputError, QualcodeError
+from qualcode.processes import removed_if_killed
 from qualcode.services import team
 from qualcode.services.project import Project
 from qualcode.services.roles import require_supervisor
@@ -36,15 +37,19 @@ def backup(project: Project, path: Path, *, overwrite: bool = False) -> BackupRe
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
-        with disk_full_explained(str(path), "the backup was not written (no partial file left)"):
-            if backend_of(project) == "sqlite":
-                store.sqlite_backup(project.engine, partial)
-            else:
-                store.pg_dump(project.engine.url, partial)
+        # Killed outright (SIGKILL: no handler runs), a watcher process removes the partial.
+        with removed_if_killed(partial):
+            with disk_full_explained(
+                str(path), "the backup was not written (no partial file left)"
+            ):
+                if backend_of(project) == "sqlite":
+                    store.sqlite_backup(project.engine, partial)
+                else:
+                    store.pg_dump(project.engine.url, partial)
+            partial.replace(path)  # a backup file exists only once it is complete
     except BaseException:  # an error, Ctrl-C or SIGTERM (see stop_on_terminate): no leftovers
         partial.unlink(missing_ok=True)
         raise
-    partial.replace(path)  # a backup file exists only once it is complete
     return BackupResult(path=path, backend=backend_of(project), size=path.stat().st_size)
 
 

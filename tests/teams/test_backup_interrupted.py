@@ -37,6 +37,49 @@ def test_an_interrupted_backup_removes_its_partial_file(
     assert not target.with_name(target.name + ".partial").exists()
 
 
+_STALLED_BACKUP = """
+import sys, time
+from pathlib import Path
+from qualcode.services import backup as backups
+from qualcode.services.project import open_project
+from qualcode.store import backup as store
+
+def stalled(_source, partial):
+    partial.write_bytes(b"half a backup")
+    print("writing", flush=True)
+    time.sleep(600)
+
+store.sqlite_backup = store.pg_dump = stalled
+backups.backup(open_project(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_a_backup_killed_outright_leaves_no_partial_file(database_url: str, tmp_path: Path) -> None:
+    """SIGKILL runs no handler in qualcode: the watcher it started removes FILE.partial."""
+    open_project(database_url).close()
+    target = tmp_path / "project.backup"
+    command = [sys.executable, "-c", _STALLED_BACKUP, database_url, str(target)]
+    qualcode = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert qualcode.stdout is not None
+        assert qualcode.stdout.readline() == "writing\n"
+        assert target.with_name(target.name + ".partial").exists()
+    finally:
+        qualcode.kill()
+        qualcode.wait()
+    for _ in range(600):  # up to a minute on a busy machine; not a timing assertion
+        if not list(tmp_path.glob("project.backup*")):
+            break
+        time.sleep(0.1)
+    assert list(tmp_path.glob("project.backup*")) == []
+
+
+def test_a_finished_backup_is_kept_by_the_watcher(project: Project, tmp_path: Path) -> None:
+    made = backups.backup(project, tmp_path / "backups" / "project.backup")
+    assert made.size > 0
+    assert [p.name for p in (tmp_path / "backups").iterdir()] == ["project.backup"]
+
+
 def test_sigterm_becomes_an_exit_that_cleans_up() -> None:
     before = signal.getsignal(signal.SIGTERM)
     with pytest.raises(SystemExit) as caught, stop_on_terminate():
