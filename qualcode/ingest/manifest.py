@@ -319,20 +319,29 @@ _LOADER: Any = None
 
 
 def _check_events(yaml: Any, text: str, loader: Any, source: str) -> None:
-    """Refuse aliases and nesting deeper than MAX_NESTING, from the parser's events (which
-    neither expand aliases nor recurse)."""
-    depth = 0
+    """Refuse aliases, nesting deeper than MAX_NESTING and a key written twice in one
+    mapping, from the parser's events (which neither expand aliases nor recurse)."""
     opening = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
     closing = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    # per open collection: the keys of a mapping so far and whether a key comes next
+    frames: list[tuple[set[str], list[bool]] | None] = []
     for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, opening):
-            depth += 1
-            if depth > MAX_NESTING:
-                raise _too_deep(source, event)
-        elif isinstance(event, closing):
-            depth -= 1
-        elif isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent):
             raise _alias_refused(source, event)
+        if isinstance(event, (*opening, yaml.ScalarEvent)) and frames and frames[-1]:
+            keys, next_is_key = frames[-1]
+            if next_is_key[0] and isinstance(event, yaml.ScalarEvent):
+                if event.value in keys:
+                    raise _repeated_key(source, event.value, event)
+                keys.add(event.value)
+            next_is_key[0] = not next_is_key[0]
+        if isinstance(event, opening):
+            if len(frames) >= MAX_NESTING:
+                raise _too_deep(source, event)
+            mapping = isinstance(event, yaml.MappingStartEvent)
+            frames.append((set(), [True]) if mapping else None)
+        elif isinstance(event, closing):
+            frames.pop()
 
 
 def _csv_entries(path: Path, root: Path, allow_outside: bool) -> Iterator[ImportSpec | InputError]:
@@ -344,9 +353,19 @@ def _csv_entries(path: Path, root: Path, allow_outside: bool) -> Iterator[Import
             )
         for row in reader:
             where = f"line {reader.line_num}"
-            roles = dict(
+            pairs = [
                 part.split("=", 1) for part in (row.get("roles") or "").split(";") if "=" in part
-            )
+            ]
+            roles = dict(pairs)
+            if len(roles) < len(pairs):
+                labels = [label for label, _ in pairs]
+                twice = next(label for label in labels if labels.count(label) > 1)
+                yield InputError(
+                    str(path),
+                    f"{where}: the speaker {twice.strip()!r} is given a role twice.",
+                    hint="Keep one of them.",
+                )
+                continue
             entry = {
                 key: value
                 for key, value in row.items()
@@ -449,8 +468,10 @@ def _walk(
     event = parser.get_event()
     if isinstance(event, yaml.MappingStartEvent):
         listed = False
+        seen: set[Any] = set()
         while not parser.check_event(yaml.MappingEndEvent):
-            key = _build(yaml, parser, parser.get_event(), source, 1)
+            key_event = parser.get_event()
+            key = _build(yaml, parser, key_event, source, 1)
             event = parser.get_event()
             if key == "transcripts" and listed:  # read as a stream: the first would be imported
                 raise InputError(
@@ -459,6 +480,9 @@ def _walk(
                     line=event.start_mark.line + 1,
                     hint="Merge them into one.",
                 )
+            if _hashable(key) and key in seen:
+                raise _repeated_key(source, key, key_event)
+            seen.add(key if _hashable(key) else None)
             listed = listed or key == "transcripts"
             if key == "transcripts" and isinstance(event, yaml.SequenceStartEvent):
                 index = 0
@@ -535,6 +559,8 @@ def _build(yaml: Any, parser: Any, event: Any, source: str, depth: int) -> Any:
             merged.extend(value if isinstance(value, list) else [value])
             continue
         try:
+            if key in mapping:
+                raise _repeated_key(source, key, key_event)
             mapping[key] = value
         except TypeError:
             raise InputError(
@@ -558,6 +584,25 @@ def _too_deep(source: str, event: Any) -> InputError:
         line=event.start_mark.line + 1,
         hint="A manifest needs four; check the file.",
     )
+
+
+def _repeated_key(source: str, key: Any, event: Any) -> InputError:
+    """PyYAML keeps the last of two equal keys silently; a manifest (like a codebook) may
+    not, since one of the two values would be dropped unseen."""
+    return InputError(
+        source,
+        f"the field {_shown(key)} appears twice in one mapping.",
+        line=event.start_mark.line + 1,
+        hint="Keep one of them.",
+    )
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _alias_refused(source: str, event: Any) -> InputError:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qualcode.errors import InputError
-from qualcode.ingest.manifest import read_deck, read_manifest
+from qualcode.ingest.manifest import read_deck, read_manifest, read_moderator_roles
 from qualcode.services import corpus
 from qualcode.services.project import open_project
 
@@ -51,6 +51,16 @@ BAD_MANIFESTS = [
         "moderator_roles: &m [moderator]\ntranscripts:\n  - file: fg1.txt\n    roles: {Anne: *m}\n",
         r"line 4: uses the YAML alias \*m",
     ),
+    # a key written twice: PyYAML would keep the last value without a word
+    (
+        entry(department="Ward") + "    department: Clinic\n",
+        r"line 4: the field 'department' appears twice in one mapping\. Keep one",
+    ),
+    (entry(roles="{Alice: nurse, Alice: doctor}"), r"line 3: the field 'Alice' appears twice"),
+    (
+        "moderator_roles: [moderator]\nmoderator_roles: [chair]\ntranscripts: [{file: fg1.txt}]\n",
+        r"line 2: the field 'moderator_roles' appears twice",
+    ),
     ("transcripts: " + "[" * 100 + "]" * 100 + "\n", r"line 1: nests lists and mappings"),
     ("transcripts: " + "[" * 5000 + "]" * 5000 + "\n", r"line 1: is not valid YAML \(.*depth"),
     ("- " * 5000 + "x\n", r"nests lists and mappings more than"),
@@ -65,6 +75,30 @@ def test_a_bad_manifest_is_one_sentence_naming_it(write_file, content: str, mess
         read_manifest(manifest)
     assert str(caught.value).startswith(str(manifest))
     assert "\n" not in str(caught.value)
+
+
+def test_a_key_written_twice_is_refused_by_the_deck_and_role_readers_too(write_file) -> None:
+    """The deck and the moderator roles are read through another loader than the entries."""
+    write_file("study/fg1.txt", GOOD)
+    manifest = write_file(
+        "study/study.yaml",
+        "cards:\n  - key: planning\n    statement: {en: Plan.}\n    statement: {en: Other.}\n"
+        "transcripts: [{file: fg1.txt}]\n",
+    )
+    with pytest.raises(InputError, match=r"line 4: the field 'statement' appears twice"):
+        read_deck(manifest)
+    roles = write_file(
+        "study/roles.yaml", "moderator_roles: [moderator]\nmoderator_roles: [chair]\n"
+    )
+    with pytest.raises(InputError, match=r"line 2: the field 'moderator_roles' appears twice"):
+        read_moderator_roles(roles)
+
+
+def test_a_csv_row_giving_a_speaker_two_roles_is_refused(write_file) -> None:
+    write_file("fg1.txt", GOOD)
+    manifest = write_file("m.csv", "file,roles\nfg1.txt,Anne=nurse;Anne=doctor\n")
+    with pytest.raises(InputError, match=r"m.csv: line 2: the speaker 'Anne' is given a role tw"):
+        read_manifest(manifest)
 
 
 def test_a_manifest_that_includes_itself_is_refused(write_file) -> None:
