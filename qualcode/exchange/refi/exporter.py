@@ -19,7 +19,7 @@ from qualcode.exchange.refi import metadata, qdc
 from qualcode.exchange.refi.code_import import slug
 from qualcode.exchange.refi.description import CodeText, pack_description, unpack_description
 from qualcode.exchange.refi.guids import stable_guid
-from qualcode.exchange.refi.importer import PROJECT_SETTING
+from qualcode.exchange.refi.importer import CONSENSUS_MARKER, PROJECT_SETTING
 from qualcode.exchange.refi.kept import (
     DEPARTMENT,
     DEPARTMENT_SET,
@@ -138,7 +138,8 @@ def build_project(session: Session, summary: ExportSummary) -> RefiProject:
     refi = RefiProject(
         name=kept_project.get("name") or book.title or book.name,
         origin=qdc.ORIGIN,
-        description=f"Exported by qualcode.\n{CODEBOOK_MARKER}{book.name}",
+        description=f"Exported by qualcode.\n{CODEBOOK_MARKER}{book.name}"
+        + "".join(f"\n{CONSENSUS_MARKER}{coder.name}" for coder in coders if coder.is_consensus),
     )
     refi.users = [RefiUser(users[coder.name], coder.name) for coder in coders]
     refi.codes = code_tree(codes, {code.id: notes.for_code(code.key) for code in codes})

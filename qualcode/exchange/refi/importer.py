@@ -51,6 +51,9 @@ from qualcode.store import transcripts as transcript_store
 from qualcode.store.models import Codebook, Memo, Transcript
 from qualcode.store.tables import now
 
+# REFI-QDA users have no roles: an export names the consensus layer in the project's
+# description, so that importing it keeps a consensus layer (not one more coder of "all")
+CONSENSUS_MARKER = "qualcode-consensus: "
 PROJECT_SETTING = "refi_project"  # the name and origin of the file a project came from
 
 # (start, end, speaker, role) of each turn of a text, tiling it.
@@ -98,9 +101,14 @@ class Importer:
     def project(self, book: Codebook, refi: RefiProject) -> None:
         codes, self.deck = refi_cards.split_deck(refi.codes)
         self.codes.merge(book, codes)
+        consensus = {
+            line.removeprefix(CONSENSUS_MARKER)
+            for line in refi.description.splitlines()
+            if line.startswith(CONSENSUS_MARKER)
+        }
         for user in refi.users:
             name = user.name.strip() or f"user-{user.guid[:8]}"
-            self.coders_by_guid[user.guid] = self._coder(name, user.guid)
+            self.coders_by_guid[user.guid] = self._coder(name, user.guid, name in consensus)
             if name not in self.summary.coders:
                 self.summary.coders.append(name)
         self.notes = {note.guid: note for note in refi.notes}
@@ -166,12 +174,22 @@ class Importer:
                 self.session, PROJECT_SETTING, {"name": refi.name, "origin": refi.origin}
             )
 
-    def _coder(self, name: str, guid: str | None) -> int:
+    def _coder(self, name: str, guid: str | None, consensus: bool = False) -> int:
         if guid is not None:  # a name from the file (else --coder's, checked where added)
             within_limit(
                 "coder name", name, f"{self.summary.path}: the name of <User guid={guid!r}>"
             )
-        coder = code_store.ensure_coder(self.session, name)
+        coder = code_store.ensure_coder(self.session, name, consensus=consensus)
+        if consensus and not coder.is_consensus:
+            self.summary.warnings.append(
+                f"the file's consensus layer {name!r} went to the coder of that name here, "
+                "who is not this project's consensus layer: its codings count as that coder's."
+            )
+        elif coder.is_consensus and not consensus and guid is not None:
+            self.summary.warnings.append(
+                f"the file's user {name!r} is not a consensus layer there, but its codings "
+                "went to this project's consensus layer of that name."
+            )
         if guid is not None and coder.refi_guid is None and guid != stable_guid("user", name):
             coder.refi_guid = guid
         return coder.id

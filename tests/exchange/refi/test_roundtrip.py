@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 
 from qualcode.errors import QualcodeError
+from qualcode.services.adjudication import adjudicate
 from qualcode.services.codebooks import codebook_info
 from qualcode.services.coding import apply_code
 from qualcode.services.corpus import list_transcripts, segments
@@ -20,6 +21,7 @@ from qualcode.services.exchange import (
 )
 from qualcode.services.memos import list_memos
 from qualcode.services.project import Project
+from qualcode.services.roles import list_coders
 
 from .conftest import SCHEMAS
 
@@ -148,3 +150,25 @@ def test_demo_round_trip(project: Project, other_project: Project, tmp_path: Pat
         validate("Project.xsd", archive.read("project.qde"))
     import_qdpx(other_project, path)
     assert content(other_project) == content(project)
+
+
+def test_the_consensus_layer_stays_the_consensus_layer_through_export_and_import(
+    coded: Project, other_project: Project, tmp_path: Path
+) -> None:
+    """REFI-QDA users have no roles: the consensus coder came back as one more coder, so its
+    codings joined the all-coders layer, `--consensus` found no layer and adjudication was
+    refused ('a coder named consensus exists but is not the consensus layer')."""
+    second = segments(coded, "group")[1]
+    adjudicate(coded, second.id, "relational_coordination", "take", supervisor=None, coder="ben")
+    path = tmp_path / "study.qdpx"
+    export_project_qdpx(coded, path)
+    imported = import_qdpx(other_project, path)
+    assert not imported.warnings
+    layers = {info.name: info.is_consensus for info in list_coders(other_project)}
+    assert layers == {"anna": False, "ben": False, "consensus": True}
+    first = segments(other_project, "group")[0]
+    view = adjudicate(other_project, first.id, "temporality", "take", supervisor=None, coder="anna")
+    assert view.code_key == "temporality"
+    again = tmp_path / "again.qdpx"
+    export_project_qdpx(other_project, again)
+    assert import_qdpx(coded, again).codings_added == 1  # the new adjudication, nothing else
