@@ -124,6 +124,31 @@ class Project:
         with self._reading(), self.engine.connect() as connection:
             return work(connection)
 
+    def read_rows_refreshed(
+        self, refresh: Callable[[Connection], object], work: Callable[[Connection], T]
+    ) -> T:
+        """PostgreSQL: `refresh` as a statement committed on its own (autocommit: no BEGIN,
+        no COMMIT round trip; retried while another holds its lock), then `work` as
+        `read_rows` does, on the same connection (one check-out, one ping)."""
+
+        with self._reading(), self.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+
+            def attempt() -> object:
+                try:
+                    return refresh(connection)
+                finally:  # ends the autobegun (driver-side empty) transaction
+                    connection.rollback()
+
+            with (
+                disk_full_explained(self.where),
+                privileges_explained(self.engine.url.username, self._group_role),
+            ):
+                retrying(attempt, holders=lambda: lock_holders(self.engine), on_wait=self.on_wait)
+            default = self.engine.dialect.default_isolation_level
+            connection.execution_options(isolation_level=default)
+            return work(connection)
+
     @contextmanager
     def _reading(self) -> Iterator[None]:
         """A refused read explained; a database locked by another process: DatabaseBusyError."""

@@ -86,36 +86,23 @@ def refresh(session: Connection | Session) -> int:
     Run it in a write transaction. The marks are taken in one DELETE ... RETURNING, so a mark
     whose writer has not committed yet (on PostgreSQL, whatever its id) stays for the next
     refresh. A coding's marks say whose coding came or went on which turn: their changes are
-    applied to the cells that turn counts in (`summary_changes`), from the turn's codings
-    read in the same snapshot as the marks. Other marks (a new or changed turn, a bulk
-    write, a mark from before revision 0011) recount their cells or their transcript.
+    applied to the cells that turn counts in (`summary_changes`), from the turn's codings.
+    Other marks (a new or changed turn, a bulk write, a mark from before revision 0011)
+    recount their cells or their transcript.
+
+    On PostgreSQL the same is one call of the server's function `qualcode_refresh_summary()`
+    (`team_summary_sql`; revision 0015 installs it on every project, team mode makes it the
+    owner's): the advisory lock, the marks taken, the changes worked out and written in one
+    round trip, and nothing but one read when nothing is marked. Counted in Python it took
+    four statements and a lock, each a round trip, whose waits on a busy machine were most
+    of the refresh.
     """
-    postgres = _connection(session).dialect.name == "postgresql"
-    if postgres:
-        # One refresh at a time (SQLite's write lock already does this): two at once would
-        # each delete the rows the other cannot see yet, and both insert theirs. The summary
-        # is a cache whose marks go in the same transaction: a commit lost in a crash brings
-        # the marks back with the old counts, so the commit need not wait for the disk.
-        # Plans for the values at hand: a statement prepared by the driver (its sixth run)
-        # got a generic plan that scanned the whole summary to delete a few cells (3-5 ms).
-        session.execute(
-            select(
-                func.pg_advisory_xact_lock(REFRESH_LOCK),
-                func.set_config("synchronous_commit", "off", True),
-                func.set_config("plan_cache_mode", "force_custom_plan", True),
-            )
-        )
-        found = changes.take_postgres(session, CELL_MARKS)
-        taken, turn_rows = found.marks, found.turns
-        if not taken:
-            return 0
-        lineage, layers = _known_lineage(found.codes), _layers_of(found.coders)
-    else:
-        taken = changes.take(session)
-        turn_rows = None
-        if not taken:
-            return 0
-        lineage, layers = _lineage(session), _coder_layers(session)
+    if _connection(session).dialect.name == "postgresql":
+        return int(session.scalar(select(func.qualcode_refresh_summary())) or 0)
+    taken = changes.take(session)
+    if not taken:
+        return 0
+    lineage, layers = _lineage(session), _coder_layers(session)
     whole = {transcript_id for transcript_id, segment_id, *_ in taken if segment_id is None}
     cells: dict[int, set[tuple[int, int]]] = {}
     moved: dict[int, list[changes.Mark]] = {}
@@ -133,8 +120,7 @@ def refresh(session: Connection | Session) -> int:
     cells = {key: value for key, value in cells.items() if key not in whole}
     moved = {key: value for key, value in moved.items() if key not in whole}
     if moved:
-        if turn_rows is None:
-            turn_rows = changes.turn_codings(session, moved)
+        turn_rows = changes.turn_codings(session, moved)
         whole |= changes.apply(session, moved, turn_rows, lineage, layers, layers.known_ids)
         cells = {key: value for key, value in cells.items() if key not in whole}
     if cells:

@@ -19,7 +19,7 @@ from qualcode.resources import bundled
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0014"
+HEAD = "0015"
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:

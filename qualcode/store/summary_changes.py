@@ -6,16 +6,16 @@ less what came and plus what went are its codings at the previous refresh; the c
 turn counts in (layer, code rolled up, transcript, speaker) change by one turn and its words
 where the turn is counted now and was not, or the other way round. Recounting those cells
 instead read every coding below the code on every turn of that speaker (about 1,000 codings
-for a 1,040-turn transcript, 8 round trips on PostgreSQL); this reads the marked turns'
-codings (about ten each). Anything that does not add up (a marked turn or code gone, a
-coder unknown, a count below zero) sends the transcript to the whole recount.
+for a 1,040-turn transcript); this reads the marked turns' codings (about ten each).
+Anything that does not add up (a marked turn or code gone, a coder unknown, a count below
+zero) sends the transcript to the whole recount. This is SQLite's refresh; PostgreSQL
+applies the same changes in SQL, in its server function (`team_summary_sql`, one round trip).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -27,7 +27,6 @@ from sqlalchemy import (
     insert,
     select,
     table,
-    text,
     tuple_,
 )
 
@@ -61,66 +60,12 @@ stale = table(
 )
 _TAKEN = (stale.c.transcript_id, stale.c.segment_id, stale.c.code_id)
 
-# The marks taken and the marked turns' codings in one statement, so in one snapshot: every
-# coding the marks account for is read, and none whose mark stays for the next refresh.
-# Only the turns of transcripts with at most :cap marks, all of them a coding's change.
-_TAKE_POSTGRES = text(
-    """
-WITH taken AS (
-  DELETE FROM coding_summary_stale
-  RETURNING transcript_id, segment_id, code_id, coder_id, change
-), few AS (
-  SELECT transcript_id FROM taken GROUP BY transcript_id
-  HAVING count(*) <= :cap AND bool_and(segment_id IS NOT NULL AND change IS NOT NULL)
-)
-SELECT 0, transcript_id, segment_id, code_id, coder_id, change, NULL, NULL, NULL FROM taken
-UNION ALL
-SELECT 1, s.transcript_id, s.id, g.code_id, g.coder_id, NULL, s.speaker_id, s.word_count, NULL
-FROM segment AS s LEFT JOIN coding AS g ON g.segment_id = s.id
-WHERE s.id IN (SELECT segment_id FROM taken WHERE transcript_id IN (SELECT transcript_id FROM few))
-UNION ALL
-SELECT 2, id, codebook_id, NULL, NULL, NULL, NULL, NULL, key FROM code
-WHERE EXISTS (SELECT 1 FROM taken)
-UNION ALL
-SELECT 3, id, CASE WHEN is_consensus THEN 1 ELSE 0 END, NULL, NULL, NULL, NULL, NULL, role
-FROM coder WHERE EXISTS (SELECT 1 FROM taken)
-"""
-)
-
 Taken = list[tuple[int, int | None, int | None, int | None, int | None]]
 
 
-@dataclass
-class TakenMarks:
-    """What `take_postgres` read in its one statement."""
-
-    marks: Taken = field(default_factory=list)
-    turns: dict[int, list[TurnRow]] = field(default_factory=dict)
-    codes: list[tuple[int, int, str]] = field(default_factory=list)  # id, codebook, key
-    coders: list[tuple[int, bool, str]] = field(default_factory=list)  # id, consensus, role
-
-
-def take_postgres(session: Connection | Session, cap: int) -> TakenMarks:
-    """The marks (transcript, turn, code, coder, change); the codings of the marked turns
-    of transcripts with at most `cap` marks, by turn; and, when something was marked, the
-    codes and the coders: one round trip, one snapshot."""
-    found = TakenMarks()
-    for kind, first, second, code_id, coder_id, change, speaker, words, name in session.execute(
-        _TAKE_POSTGRES, {"cap": cap}
-    ).all():
-        if kind == 0:
-            found.marks.append((first, second, code_id, coder_id, change))
-        elif kind == 1:
-            found.turns.setdefault(second, []).append((first, speaker, words, code_id, coder_id))
-        elif kind == 2:
-            found.codes.append((first, second, name))
-        else:
-            found.coders.append((first, bool(second), name))
-    return found
-
-
 def take(session: Connection | Session) -> Taken:
-    """The marks, taken (SQLite: the write lock keeps the codings as the marks say)."""
+    """The marks, taken (SQLite: the write lock keeps the codings as the marks say; PostgreSQL
+    refreshes in its server function instead, `team_summary_sql`)."""
     rows = session.execute(delete(stale).returning(*_TAKEN, stale.c.coder_id, stale.c.change)).all()
     return [tuple(row) for row in rows]
 

@@ -180,13 +180,11 @@ def _verifier(session: Session, login_name: str, password: str) -> str:
 
 
 def refresh_summary(session: Connection | Session) -> int:
-    """Bring the marked transcripts' counts up to date (`coding_summary.refresh`); in team
-    mode through the owner's function, which applies the same changes in SQL, since no
-    login may write the summary itself. Returns how many."""
+    """Bring the marked transcripts' counts up to date (`coding_summary.refresh`); on
+    PostgreSQL through the server's function `qualcode_refresh_summary()`, in team mode the
+    owner's (no login may write the summary itself). Returns how many."""
     from qualcode.store import coding_summary
 
-    if is_team(session):
-        return int(session.scalar(select(func.qualcode_refresh_summary())) or 0)
     return coding_summary.refresh(session)
 
 

@@ -1,5 +1,7 @@
-"""The coded-turn summary's refresh in team mode: `qualcode_refresh_summary()`, the owner's
-`SECURITY DEFINER` function every login calls (no login may write the summary itself).
+"""The coded-turn summary's refresh on PostgreSQL: `qualcode_refresh_summary()`, installed
+on every project by revision 0015 and called before every table (`coding_summary.refresh`,
+`services.analysis_context.counting`); in team mode the owner's `SECURITY DEFINER` function
+every login calls (no login may write the summary itself).
 
 It does what `qualcode.store.coding_summary.refresh` does (revision 0011, see
 `qualcode.store.summary_changes`), in SQL: a transcript whose marks are at most `{cap}`
@@ -8,7 +10,9 @@ marked transcript (a changed turn, a bulk write, a mark from before 0011, or cha
 not add up: a turn or code gone, an unknown coder, a count below zero) is recounted whole.
 The whole recount is the repair path and the tests' oracle (`tests/teams`).
 
-Three statements after the advisory lock (the one `refresh` takes):
+With nothing marked it returns after one read, before the lock (every table calls it
+first). Otherwise three statements after the advisory lock, with `synchronous_commit` off
+for the transaction (the summary is a cache whose marks are taken in the same transaction):
 
 1. take the marks and, in the same statement (one snapshot, so the codings read are exactly
    those the marks account for), work out each marked turn's (layer, code) cells now and
@@ -19,7 +23,9 @@ Three statements after the advisory lock (the one `refresh` takes):
 
 The function runs with custom plans (a generic plan of the cell delete scanned the whole
 summary in the app's refresh). `{schema}`, `{lock}`, `{cap}`, `{model_role}`,
-`{consensus}` and `{any_coder}` are filled in by `refresh_function`.
+`{consensus}` and `{any_coder}` are filled in by `refresh_function`. Revision 0015 holds a
+copy for projects outside team mode (a test keeps them equal): a change here needs a
+migration of its own.
 """
 
 from __future__ import annotations
@@ -168,7 +174,13 @@ DECLARE
   d_turns integer[];
   d_words integer[];
 BEGIN
+  IF NOT EXISTS (SELECT FROM coding_summary_stale) THEN
+    RETURN 0;  -- nothing marked: no lock, one read (every table calls this first)
+  END IF;
   PERFORM pg_advisory_xact_lock({{lock}});
+  -- A cache whose marks are taken in the same transaction: a commit lost in a crash brings
+  -- the marks back with the old counts, so the commit need not wait for the disk.
+  PERFORM set_config('synchronous_commit', 'off', true);
 {_TAKE}
   IF marked = 0 THEN
     RETURN 0;

@@ -498,3 +498,25 @@ def test_a_codings_change_is_applied_to_its_cells_without_a_recount(
 
 def _coder_id(session: Session, name: str) -> int:
     return session.scalar(select(Coder.id).where(Coder.name == name))
+
+
+def test_a_table_with_nothing_marked_takes_no_refresh_lock(corpus_project: Project):
+    """PostgreSQL: every table first calls `qualcode_refresh_summary()` (revision 0015), which
+    returns after one read when nothing is marked, without waiting for a refresh that holds
+    the lock; a table after a coding applies it once the lock is free."""
+    if corpus_project.engine.dialect.name != "postgresql":
+        pytest.skip("the server's refresh function")
+    assert_summary_matches(corpus_project)
+    lock = select(func.pg_advisory_xact_lock(coding_summary.REFRESH_LOCK))
+    with corpus_project.engine.connect() as holder, corpus_project.engine.connect() as other:
+        holder.execute(lock)  # a refresh in progress elsewhere
+        other.execute(text("SET lock_timeout = '200ms'"))
+        assert other.execute(text("SELECT qualcode_refresh_summary()")).scalar() == 0
+        other.rollback()
+        holder.rollback()
+    apply_code(corpus_project, 2, "temporality.breaks", "anna")
+    query = analysis.FrequencyQuery(codes=("temporality.breaks",))
+    result = analysis.frequency(corpus_project, query)
+    assert not corpus_project.read(coding_summary.is_stale)
+    assert result.tables
+    assert_summary_matches(corpus_project)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from types import ModuleType
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -193,4 +196,49 @@ def test_transcript_text_is_compressed_with_lz4_where_the_server_offers_it(
     downgrade(engine, "0009")
     with engine.connect() as connection:
         assert connection.exec_driver_sql(method).scalar() == ""
+    engine.dispose()
+
+
+def _refresh_function_migration() -> ModuleType:
+    path = next(migrations_folder().glob("versions/0015_*.py"))
+    spec = importlib.util.spec_from_file_location("summary_refresh_function", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_refresh_function_of_0015_is_the_one_team_mode_installs() -> None:
+    """Revision 0015 holds a copy of `qualcode_refresh_summary()`; a change to
+    `team_summary_sql` needs a migration of its own for projects outside team mode."""
+    from qualcode.domain.layer import MODEL_ROLE
+    from qualcode.store import coding_summary, team_sql
+    from qualcode.store.team_summary_sql import refresh_function
+
+    live = refresh_function(
+        schema="{schema}",
+        lock=coding_summary.REFRESH_LOCK,
+        cap=coding_summary.CELL_MARKS,
+        model_role=team_sql.literal(MODEL_ROLE),
+        consensus=coding_summary.ANY_CONSENSUS,
+        any_coder=coding_summary.ANY_CODER,
+    )
+    assert _refresh_function_migration().FUNCTION.strip() == live.strip()
+
+
+def test_every_postgresql_project_gets_the_refresh_function(database_url: str) -> None:
+    """Revision 0015 installs it outside team mode; its downgrade drops it there."""
+    engine = make_engine(database_url)
+    if engine.dialect.name != "postgresql":
+        engine.dispose()
+        pytest.skip("a PostgreSQL function")
+    found = "SELECT count(*) FROM pg_proc WHERE proname = 'qualcode_refresh_summary'"
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql(found).scalar() == 1
+        assert connection.exec_driver_sql("SELECT qualcode_refresh_summary()").scalar() == 0
+    downgrade(engine, "0014")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql(found).scalar() == 0
+    upgrade(engine)
     engine.dispose()
