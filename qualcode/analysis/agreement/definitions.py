@@ -139,7 +139,7 @@ DEFINITIONS: tuple[Definition, ...] = (
 BANDS = (
     "Krippendorff's alpha: >= 0.800 reliable, >= 0.667 tentative (draw tentative "
     "conclusions only), below that unreliable (Krippendorff 2004, p. 241).",
-    "Kappa-type coefficients: <= 0 poor, <= 0.20 slight, <= 0.40 fair, <= 0.60 moderate, "
+    "Kappa-type coefficients: below 0 poor, 0 to 0.20 slight, <= 0.40 fair, <= 0.60 moderate, "
     "<= 0.80 substantial, above almost perfect (Landis & Koch 1977).",
 )
 

@@ -17,6 +17,7 @@ from qualcode.analysis.agreement import (
     presence_counts,
     presence_kappa,
 )
+from qualcode.analysis.agreement.definitions import BANDS
 from qualcode.analysis.agreement.nominal import LEVELS
 from qualcode.errors import QualcodeError
 
@@ -179,3 +180,11 @@ def test_interpret_alpha(value, label):
 )  # fmt: skip
 def test_interpret_kappa_landis_koch(value, label):
     assert interpret_kappa(value) == label
+
+
+def test_the_kappa_legend_states_the_bands_the_band_column_gives() -> None:
+    """Landis & Koch (1977): below 0 poor, 0.00-0.20 slight. A kappa of exactly 0 (a coder who
+    never used the code) was banded 'slight' under a legend that said '<= 0 poor'."""
+    assert interpret_kappa(0.0) == "slight" and interpret_kappa(-0.001) == "poor"
+    assert "below 0 poor, 0 to 0.20 slight," in BANDS[1]
+    assert "<= 0 poor" not in " ".join(BANDS)
