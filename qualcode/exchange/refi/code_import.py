@@ -35,6 +35,7 @@ class CodeImport:
         """Map `codes` (with their children) into `book`, adding the ones it lacks."""
         self.summary.codebook = book.name
         existing = {code.key: code for code in code_store.codes_of(self.session, book.id)}
+        had_codes = bool(existing)
         claimed: dict[str, str] = {}  # key -> the GUID of the code of this file that has it
         order = code_store.next_sort_order(self.session, book.id)
         added = False
@@ -61,7 +62,7 @@ class CodeImport:
                 self.summary.codes_matched += 1
             self.by_guid[refi.guid] = code
             stack.extend((child, code) for child in reversed(refi.children))
-        if added:
+        if added and had_codes:  # a codebook this import made is at its first version
             book.version += 1
 
     def _key(

@@ -172,3 +172,19 @@ def test_the_consensus_layer_stays_the_consensus_layer_through_export_and_import
     again = tmp_path / "again.qdpx"
     export_project_qdpx(other_project, again)
     assert import_qdpx(coded, again).codings_added == 1  # the new adjudication, nothing else
+
+
+def test_a_codebook_an_import_makes_is_at_version_1(
+    coded: Project, other_project: Project, tmp_path: Path
+) -> None:
+    """Into an empty project, the codebook was made at version 1 and then bumped for the
+    codes it received: every table's provenance line said 'v2' where the source said 'v1'."""
+    assert codebook_info(coded).version == 1
+    path = tmp_path / "study.qdpx"
+    export_project_qdpx(coded, path)
+    import_qdpx(other_project, path)
+    assert codebook_info(other_project).version == 1
+    apply_code(coded, segments(coded, "group")[0].id, "open", "anna")  # nothing new: no bump
+    export_project_qdpx(coded, path)
+    import_qdpx(other_project, path)
+    assert codebook_info(other_project).version == 1
