@@ -156,6 +156,8 @@ def _print_import(summary: ImportSummary) -> None:
         f"memos: {summary.memos_added} added",
         f"statement cards: {len(summary.cards_added)} added, {summary.card_sections} card sections",
     ]
+    if summary.done_marks:
+        lines.append(f"done marks: {summary.done_marks} added")
     if any(summary.kept.values()):
         kept = (counted(n, kind.removesuffix("s"), kind) for kind, n in summary.kept.items())
         lines.append("kept: " + ", ".join(kept))

@@ -45,6 +45,7 @@ from qualcode.exchange.refi.summary import ExportSummary
 from qualcode.store import cards as card_store
 from qualcode.store import codes as code_store
 from qualcode.store import codings as coding_store
+from qualcode.store import done as done_store
 from qualcode.store import exchange as store
 from qualcode.store.models import Code, Codebook, Coder, Coding, Memo, Segment, Speaker, Transcript
 
@@ -152,7 +153,9 @@ def build_project(session: Session, summary: ExportSummary) -> RefiProject:
     for row in store.codings_of_codebook(session, book.id):
         codings[row[0].segment_id].append(row)
     departments: dict[str, list[str]] = defaultdict(list)
-    context = _Context(notes, variables, code_guids, users, kept_selections(session))
+    context = _Context(
+        notes, variables, code_guids, users, kept_selections(session), done_store.marks(session)
+    )
     deck = card_store.cards(session)
     card_keys = {card.id: card.key for card in deck}
     for transcript in store.all_transcripts(session):
@@ -312,6 +315,7 @@ class _Context:
     code_guids: dict[str, str]
     user_guids: dict[str, str]
     kept: dict[str, dict[str, str]]  # selections' names and stamps from a file, by GUID
+    done: dict[int, list[str]]  # transcript id -> coders who marked it done
 
 
 class _Notes:
@@ -385,6 +389,7 @@ def _source(
             )
             for segment, speaker in segments
         ],
+        done_by=context.done.get(transcript.id, []),
     )
     attributes = transcript.attributes or {}
     values = variables.values(transcript.department, transcript.group_kind)

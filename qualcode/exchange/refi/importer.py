@@ -46,6 +46,7 @@ from qualcode.exchange.refi.summary import ImportSummary
 from qualcode.store import cards as card_store
 from qualcode.store import codes as code_store
 from qualcode.store import codings as coding_store
+from qualcode.store import done as done_store
 from qualcode.store import exchange as store
 from qualcode.store import transcripts as transcript_store
 from qualcode.store.models import Codebook, Memo, Transcript
@@ -283,6 +284,13 @@ class Importer:
         ]
         limit = utf16_length(raw) if source.guid in self.utf16 else len(raw)
         self.codings(source, transcript, segments, mapped, limit, where)
+        for name in facts.done_by if facts is not None else []:
+            if not name.strip():
+                continue
+            coder = self._coder(name, None)
+            self.layers.add(coder)
+            if done_store.mark(self.session, transcript.id, coder):
+                self.summary.done_marks += 1
         for guid in source.notes:
             self.memo(guid, "transcript", transcript_id=transcript.id)
         if facts is None and problem is None:  # qualcode's own description holds its metadata

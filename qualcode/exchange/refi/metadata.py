@@ -37,6 +37,7 @@ class SourceFacts(BaseModel):
     recorded_on: date | None = None
     roles: dict[str, str] = {}
     segments: list[SegmentFacts]
+    done_by: list[str] = []  # coders who marked it done: the transcript is in their scope
 
     def tiles(self, length: int) -> bool:
         """Whether the segments cover [0, length) in order without gaps or overlaps."""

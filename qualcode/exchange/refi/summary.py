@@ -18,6 +18,7 @@ class ImportSummary:
     codings_added: int = 0
     codings_present: int = 0
     memos_added: int = 0
+    done_marks: int = 0  # coders' done marks added (they put a transcript in that coder's scope)
     kept: dict[str, int] = field(default_factory=dict)  # variables, cases, sets
     cards_added: list[str] = field(default_factory=list)
     card_sections: int = 0  # transcripts' card sections read from the file

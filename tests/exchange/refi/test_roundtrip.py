@@ -13,6 +13,7 @@ from qualcode.services.codebooks import codebook_info
 from qualcode.services.coding import apply_code
 from qualcode.services.corpus import list_transcripts, segments
 from qualcode.services.demo import build_demo
+from qualcode.services.done import done_marks, mark_done
 from qualcode.services.exchange import (
     export_codebook_qdc,
     export_project_qdpx,
@@ -188,3 +189,21 @@ def test_a_codebook_an_import_makes_is_at_version_1(
     export_project_qdpx(coded, path)
     import_qdpx(other_project, path)
     assert codebook_info(other_project).version == 1
+
+
+def test_done_marks_survive_export_and_import(
+    coded: Project, other_project: Project, tmp_path: Path
+) -> None:
+    """A done mark puts a transcript in its coder's coded scope (the denominators of freq,
+    compare and agree); the round trip dropped them: carla's N went from 2 turns to 0."""
+    mark_done(coded, "group", "carla")
+    path = tmp_path / "study.qdpx"
+    export_project_qdpx(coded, path)
+    summary = import_qdpx(other_project, path)
+    assert summary.done_marks == 1 and not summary.warnings
+    [transcript] = list_transcripts(other_project, None)
+    assert done_marks(other_project) == {transcript.id: ["carla"]}
+    assert import_qdpx(other_project, path).done_marks == 0  # already there
+    again = tmp_path / "again.qdpx"
+    export_project_qdpx(other_project, again)
+    assert again.read_bytes() == path.read_bytes()
