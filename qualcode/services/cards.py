@@ -27,6 +27,7 @@ from qualcode.services.corpus import find_transcript
 from qualcode.services.project import Project
 from qualcode.services.scope import study_moderator_roles
 from qualcode.store import cards as store
+from qualcode.store import codes as code_store
 from qualcode.store.models import Card as CardRow
 from qualcode.store.turn_rows import RowState
 
@@ -281,7 +282,10 @@ def card_report(
             if not is_moderator(turn.role, moderators)
             and (department is None or turn.department == department)
         ]
-        codings = store.codings_on(session, [turn.segment_id for turn in turns])
+        book = code_store.active_codebook(session)
+        codings = store.codings_on(
+            session, [turn.segment_id for turn in turns], book.id if book else None
+        )
         return compute_report(_card_model(row), turns, codings, quotes=quotes)
 
     return project.read(work)

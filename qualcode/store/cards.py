@@ -332,8 +332,13 @@ def card_turns(session: Session, card_id: int) -> list[CardTurn]:
     return [CardTurn(*row) for row in rows.all()]
 
 
-def codings_on(session: Session, segment_ids: Sequence[int]) -> list[tuple[int, str, int]]:
-    """(segment id, code key, coder id) of every coding on the segments."""
+def codings_on(
+    session: Session, segment_ids: Sequence[int], codebook_id: int | None
+) -> list[tuple[int, str, int]]:
+    """(segment id, code key, coder id) of the all-coders layer's codings on the segments
+    (not the consensus layer nor a model's, as in every table), of the codebook's codes."""
+    from qualcode.domain.layer import Layer
+    from qualcode.store.layers import layer_coders
     from qualcode.store.models import Code, Coding
 
     found: list[tuple[int, str, int]] = []
@@ -342,7 +347,11 @@ def codings_on(session: Session, segment_ids: Sequence[int]) -> list[tuple[int, 
         rows = session.execute(
             select(Coding.segment_id, Code.key, Coding.coder_id)
             .join(Code, Code.id == Coding.code_id)
-            .where(Coding.segment_id.in_(ids[start : start + 500]))
+            .where(
+                Coding.segment_id.in_(ids[start : start + 500]),
+                Coding.coder_id.in_(layer_coders(Layer())),
+                Code.codebook_id == codebook_id,
+            )
         )
         found += [(segment_id, key, coder_id) for segment_id, key, coder_id in rows.all()]
     return found

@@ -107,6 +107,36 @@ def test_report_counts_participant_turns_words_codes_and_ranks_quotes(
     assert "of the card's 3 participant turns" in shown.output
 
 
+def test_report_counts_the_all_coders_layer_not_consensus_nor_a_model(
+    study: Path, database_url: str
+) -> None:
+    """The consensus layer (and a model's layer) is no coder: the report counted it, so an
+    adjudicated turn showed '3 coders' for anna and ben and jumped the quote ranking."""
+    from qualcode.domain.layer import MODEL_ROLE
+    from qualcode.services import adjudication
+    from qualcode.store.coders import add_coder
+
+    project = open_project(database_url)
+    codebooks.load_codebook_file(project, CODEBOOK)
+    coding.apply_code(project, 5, "temporality.interruptions", "anna")  # the reading, 11 words
+    coding.apply_code(project, 5, "temporality.interruptions", "ben")
+    coding.apply_code(project, 6, "temporality.breaks", "anna")  # Anne, 10 words
+    coding.apply_code(project, 6, "temporality.interruptions", "ben")
+    adjudication.adjudicate(project, 6, "temporality.breaks", "take", supervisor=None, coder="anna")
+    with project.sessions.begin() as session:  # a model's layer (suggest write)
+        add_coder(session, "model:1", MODEL_ROLE)
+    coding.apply_code(project, 7, "relational_coordination", "model:1")
+    report = cards.card_report(project, "disturbed")
+    # turns 5 and 6: two coders each (anna, ben); turn 6 has two codes, so it ranks first
+    assert [(q.segment_id, q.coders) for q in report.quotes] == [(6, 2), (5, 2)]
+    assert [(use.code_key, use.turns) for use in report.codes] == [
+        ("temporality.interruptions", 2),
+        ("temporality.breaks", 1),
+    ]
+    assert report.groups[0].coded_turns == 2
+    project.close()
+
+
 def test_freq_by_card_counts_participant_turns_by_hand(study: Path, database_url: str, run) -> None:
     project = open_project(database_url)
     codebooks.load_codebook_file(project, CODEBOOK)
