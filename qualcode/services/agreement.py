@@ -280,14 +280,17 @@ def agreement(
 
 
 def coverage(project: Project, coders: tuple[str, ...] | None = None) -> list[CoderCoverage]:
-    """Per coder: transcripts coded, turns coded out of the turns of those transcripts."""
+    """Per coder: transcripts coded, participant turns coded out of the participant turns of
+    those transcripts (moderators' turns are no units of agreement, so they count in neither)."""
 
     def work(session: Session) -> list[CoderCoverage]:
-        rows = store.coverage(session, [cid for cid, *_ in store.coders(session)])
+        moderators = set(_excluded(session, include_moderators=False))
+        ids = [cid for cid, *_ in store.coders(session)]
+        rows = store.coverage(session, ids, moderators)
         names = {cid: name for cid, name, _, consensus in store.coders(session)}
         turns: defaultdict[int, int] = defaultdict(int)
-        for _, tid, _, _ in store.segments_of(session, {tid for _, tid, _, _ in rows}):
-            turns[tid] += 1
+        for sid, tid, _, _ in store.segments_of(session, {tid for _, tid, _, _ in rows}):
+            turns[tid] += sid not in moderators
         return coder_coverage(names, rows, turns, coders)
 
     return project.read(work)

@@ -54,20 +54,26 @@ def transcript_texts(session: Session, ids: Collection[int]) -> dict[int, str]:
     return {transcript_id: text for transcript_id, text in session.execute(query)}
 
 
-def coverage(session: Session, coder_ids: Collection[int]) -> list[tuple[int, int, int, int]]:
-    """Per coder and transcript: (coder id, transcript id, coded turns, codings)."""
+def coverage(
+    session: Session, coder_ids: Collection[int], left_out: Collection[int] = ()
+) -> list[tuple[int, int, int, int]]:
+    """Per coder and transcript: (coder id, transcript id, coded turns, codings), the codings
+    on the `left_out` segments (moderators' turns) not counted. A transcript whose codings
+    are all left out keeps a row with 0 turns: the coder took part in it."""
+    skip = set(left_out)
+    found: dict[tuple[int, int], tuple[set[int], int]] = {}
     query = (
-        select(
-            Coding.coder_id,
-            Segment.transcript_id,
-            func.count(func.distinct(Coding.segment_id)),
-            func.count(Coding.id),
-        )
+        select(Coding.coder_id, Segment.transcript_id, Coding.segment_id)
         .join(Segment, Segment.id == Coding.segment_id)
         .where(Coding.coder_id.in_(list(coder_ids)))
-        .group_by(Coding.coder_id, Segment.transcript_id)
     )
-    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+    for coder_id, transcript_id, segment_id in session.execute(query):
+        turns, codings = found.get((coder_id, transcript_id), (set(), 0))
+        if segment_id not in skip:
+            turns.add(segment_id)
+            codings += 1
+        found[(coder_id, transcript_id)] = (turns, codings)
+    return [(cid, tid, len(turns), n) for (cid, tid), (turns, n) in sorted(found.items())]
 
 
 def segments_of(

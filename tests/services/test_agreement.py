@@ -294,6 +294,24 @@ def test_moderator_turns_are_no_units(two_coders):
     assert "participant turns" in result.query["filters"]
 
 
+def test_coverage_counts_participant_turns_as_the_units_do(two_coders):
+    """The audit's coverage counted the moderator's turn and a coding on it: anna coding
+    turn 1 (the moderator's) showed 3 of 4 turns coded where 2 of her 3 units are."""
+    from qualcode.services.metadata import set_speaker_role
+
+    set_speaker_role(two_coders, 1, "Moderator", "moderator")
+    apply_code(two_coders, 1, TB, "anna")
+    found = {c.coder: c for c in agreement.coverage(two_coders)}
+    anna, ben = found["anna"], found["ben"]
+    # anna: turns 2 and 3 of participant turns 2-4 (TB, JW; the moderator's coding left out)
+    assert (anna.turns_coded, anna.turns_in_coded_transcripts, anna.codings) == (2, 3, 2)
+    assert (ben.turns_coded, ben.turns_in_coded_transcripts, ben.codings) == (2, 3, 2)
+    # a coder who coded only the moderator still took part: 0 of 3
+    apply_code(two_coders, 1, TB, "carla")
+    carla = {c.coder: c for c in agreement.coverage(two_coders)}["carla"]
+    assert (carla.transcripts, carla.turns_coded, carla.turns_in_coded_transcripts) == (1, 0, 3)
+
+
 def test_done_mark_puts_a_transcript_in_scope(two_coders):
     """carla codes nothing but marks the transcript done: she takes part, with every turn
     uncoded. TB per turn: anna 0 1 0 0, ben 0 1 1 0, carla 0 0 0 0: all 0, some 2, none 2."""

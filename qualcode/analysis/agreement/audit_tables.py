@@ -21,13 +21,17 @@ def coverage_table(coverage: list[CoderCoverage]) -> ResultTable:
         columns=[
             "coder",
             "transcripts",
-            "turns coded",
-            "turns in those transcripts",
+            "participant turns coded",
+            "participant turns in those transcripts",
             "share coded",
             "codings",
         ],
         rows=rows,
-        notes=["A coder takes part in a transcript once they have coded any turn in it."],
+        notes=[
+            "A coder takes part in a transcript once they have coded any turn in it.",
+            "Participant turns: moderators' turns are no units of agreement and count in "
+            "neither column, nor do codings on them.",
+        ],
     )
 
 
