@@ -27,6 +27,9 @@ class ParsedTranscript:
     source_name: str
     turns: list[Turn]
     notes: list[str] = field(default_factory=list)
+    # True when the notes are lines of the file's text kept out of the turns (a preamble
+    # before the first label), False when they are the reader's remarks (cues out of order)
+    notes_are_text: bool = False
 
 
 @dataclass(slots=True, frozen=True)

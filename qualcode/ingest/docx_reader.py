@@ -76,7 +76,7 @@ def read_docx(data: bytes, source: str, *, no_speakers: bool = False) -> ParsedT
             source, "no speaker labels such as 'Name: text' were found.", hint=NO_LABELS_HINT
         )
     fill_ends(turns)
-    return ParsedTranscript(source, turns, notes)
+    return ParsedTranscript(source, turns, notes, notes_are_text=True)
 
 
 def _open(data: bytes, source: str) -> Document:

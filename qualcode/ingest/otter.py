@@ -59,7 +59,7 @@ def read_otter(text: str, source: str) -> ParsedTranscript:
     for turn, body in zip(turns, bodies, strict=True):
         turn.text = "\n".join(body)
     fill_ends(turns)
-    return ParsedTranscript(source, turns, notes)
+    return ParsedTranscript(source, turns, notes, notes_are_text=True)
 
 
 def _header(line: str) -> tuple[str, str] | None:

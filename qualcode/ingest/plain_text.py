@@ -54,7 +54,7 @@ def read_plain_text(text: str, source: str, *, no_speakers: bool = False) -> Par
     for turn, body in zip(turns, bodies, strict=True):
         turn.text = "\n".join(body)
     fill_ends(turns)
-    return ParsedTranscript(source, turns, notes)
+    return ParsedTranscript(source, turns, notes, notes_are_text=True)
 
 
 def paragraph_turns(text: str) -> list[Turn]:

@@ -16,6 +16,7 @@ from qualcode.domain.imports import (
     unmarked_moderators,
 )
 from qualcode.domain.transcript import ParsedTranscript
+from qualcode.domain.wording import counted
 from qualcode.errors import DiskFullError, QualcodeError
 from qualcode.ingest.ahead import parsed_ahead, parsers, read_source, skipped
 from qualcode.ingest.parsing import parse
@@ -200,7 +201,24 @@ def _store(
         turns=len(parsed.turns),
         words=words,
         warnings=[
-            *parsed.notes,
+            *(_kept_as_notes(parsed.notes) if parsed.notes_are_text else parsed.notes),
             *unmarked_moderators(spec, parsed, transcript_id, study_moderator_roles(session)),
         ],
     )
+
+
+def _kept_as_notes(lines: list[str]) -> list[str]:
+    """One sentence for the file's lines that are no turn (before the first speaker label, or
+    an export's footer): they are kept as the transcript's notes, not counted anywhere."""
+    if not lines:
+        return []
+    first = lines[0] if len(lines[0]) <= 80 else lines[0][:79] + "…"
+    more = f" and {counted(len(lines) - 1, 'more line')}" if len(lines) > 1 else ""
+    one = len(lines) == 1
+    return [
+        f"{counted(len(lines), 'line')} of the file {'is' if one else 'are'} no speaker's turn "
+        f"(text before the first speaker label, a heading or an export's footer) and "
+        f"{'is' if one else 'are'} kept as a note of the transcript, counted nowhere: "
+        f"{first!r}{more}. If it is speech, give it a speaker label ('Name: ') and import "
+        "the file again."
+    ]

@@ -61,6 +61,22 @@ def test_import_tiles_the_text_with_one_segment_per_turn(project: Project, write
     assert info.n_words == len(text.split())
 
 
+def test_text_before_the_first_label_is_a_note_and_the_warning_says_so(
+    project: Project, write_file
+) -> None:
+    """The warning was the line itself ('Warning: Ward study, recorded 2026-01-12.'), which
+    did not say that the text was left out of the turns and counted nowhere."""
+    path = write_file("fg1.txt", "Ward study, recorded 2026-01-12.\nPilot group.\n" + GOOD)
+    result = importing.import_one(project, spec(path, roles={"Moderator": "moderator"}))
+    assert result.turns == 4
+    [warning] = result.warnings
+    assert warning.startswith("2 lines of the file are no speaker's turn")
+    assert "kept as a note of the transcript, counted nowhere: 'Ward study, recorded " in warning
+    assert "and 1 more line" in warning and "speaker label ('Name: ')" in warning
+    info = corpus.get_transcript(project, result.transcript_id)
+    assert info.notes == ["Ward study, recorded 2026-01-12.", "Pilot group."]
+
+
 def test_reimporting_the_same_bytes_is_a_no_op_that_says_so(project: Project, write_file) -> None:
     path = write_file("fg1.txt", GOOD)
     first = importing.import_one(project, spec(path))

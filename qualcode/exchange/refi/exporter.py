@@ -390,6 +390,7 @@ def _source(
             for segment, speaker in segments
         ],
         done_by=context.done.get(transcript.id, []),
+        notes=[str(note) for note in (transcript.attributes or {}).get("notes", [])],
     )
     attributes = transcript.attributes or {}
     values = variables.values(transcript.department, transcript.group_kind)

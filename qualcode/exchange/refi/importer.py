@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from qualcode.domain.cards import SectionStart
-from qualcode.domain.text import MAX_TURN_CHARS, within_limit
+from qualcode.domain.text import MAX_TURN_CHARS, within_limit, without_controls
 from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.exchange.refi import cards as refi_cards
@@ -341,6 +341,7 @@ class Importer:
         speakers = {speaker: roles.get(speaker) for _, _, speaker, _, _ in rows if speaker}
         self._check_fields(source, facts, speakers)
         sha = self._free_sha(source.guid, text)
+        notes = [without_controls(note) for note in facts.notes] if facts else []
         transcript_id = transcript_store.insert_transcript(
             self.session,
             title=facts.title if facts else title,
@@ -352,7 +353,8 @@ class Importer:
             group_kind=facts.group_kind if facts else None,
             recorded_on=facts.recorded_on if facts else None,
             attributes={"refi_guid": source.guid}
-            | ({"source_sha256": facts.sha256} if facts and facts.sha256 != sha else {}),
+            | ({"source_sha256": facts.sha256} if facts and facts.sha256 != sha else {})
+            | ({"notes": notes} if notes else {}),
             speakers=speakers,
             segments=[
                 {

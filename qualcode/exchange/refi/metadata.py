@@ -38,6 +38,7 @@ class SourceFacts(BaseModel):
     roles: dict[str, str] = {}
     segments: list[SegmentFacts]
     done_by: list[str] = []  # coders who marked it done: the transcript is in their scope
+    notes: list[str] = []  # the file's text before its first turn, and the reader's remarks
 
     def tiles(self, length: int) -> bool:
         """Whether the segments cover [0, length) in order without gaps or overlaps."""

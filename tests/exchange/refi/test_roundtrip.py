@@ -207,3 +207,21 @@ def test_done_marks_survive_export_and_import(
     again = tmp_path / "again.qdpx"
     export_project_qdpx(other_project, again)
     assert again.read_bytes() == path.read_bytes()
+
+
+def test_a_transcripts_notes_survive_export_and_import(
+    coded: Project, other_project: Project, tmp_path: Path, write_file
+) -> None:
+    """Text before the first speaker label is kept as the transcript's notes; the .qdpx
+    carried no notes, so the round trip dropped it without a word."""
+    from qualcode.domain.imports import ImportSpec
+    from qualcode.services.importing import import_one
+
+    path = write_file("noted.txt", "Pilot group, recorded in March.\nAnne: We skip lunch.\n")
+    import_one(coded, ImportSpec(path=path, department="Ward"))
+    out = tmp_path / "study.qdpx"
+    export_project_qdpx(coded, out)
+    import_qdpx(other_project, out)
+    notes = {info.title: info.notes for info in list_transcripts(other_project, None)}
+    assert notes["noted"] == ["Pilot group, recorded in March."]
+    assert notes["group"] == []
