@@ -146,7 +146,7 @@ def frequency(project: Project, query: FrequencyQuery, *, actor: str | None = No
         filters = {
             "by": ", ".join(query.by) or "none",
             "measure": MEASURES[query.measure],
-            "unit": source.unit(scope) if query.measure != "per1000" else "word",
+            "unit": _unit(query.measure, source.unit(scope)),
             "N": _n(totals),
             **scope_filters(scope),
             **code_filters(query.codes, query.depth),
@@ -154,6 +154,18 @@ def frequency(project: Project, query: FrequencyQuery, *, actor: str | None = No
         return context.describe([table], filters)
 
     return counting(project, work)
+
+
+def _unit(measure: str, turn: str) -> str:
+    """What a cell counts: coded turns, else the transcripts or speakers of coded turns
+    (a cell of 2 under 'unit = participant turn' read as 2 turns), else words."""
+    if measure == "transcripts":
+        return f"transcript (with a coded {turn})"
+    if measure == "speakers":
+        return f"speaker (of a coded {turn})"
+    if measure == "words":
+        return f"word (of whole coded {turn}s)"
+    return "word" if measure == "per1000" else turn
 
 
 def _denominator(scope: TurnScope) -> str:

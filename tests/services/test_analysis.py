@@ -185,6 +185,16 @@ def test_words_transcripts_and_speakers(study: Project) -> None:
     assert rows_by_code(speakers.tables[0])["temporality.breaks"] == [2]
     transcripts = analysis.frequency(study, FrequencyQuery(measure="transcripts"))
     assert rows_by_code(transcripts.tables[0])["temporality.breaks"] == [1]
+    # each states what its cells count: a 1 under 'unit = participant turn' read as a turn
+    units = {
+        result.query["filters"].split("unit = ")[1].split(";")[0]
+        for result in (words, speakers, transcripts)
+    }
+    assert units == {
+        "word (of whole coded participant turns)",
+        "speaker (of a coded participant turn)",
+        "transcript (with a coded participant turn)",
+    }
 
 
 def test_one_coder_and_consensus_layers(study: Project) -> None:
