@@ -122,3 +122,22 @@ def unmarked_moderators(
         f"--role {normal_role(label)}`."
         for label, n in turns.items()
     ]
+
+
+def roles_for_nobody(spec: ImportSpec, parsed: ParsedTranscript) -> list[str]:
+    """A role the manifest gives to a label nobody in the file speaks under: a typo there
+    ('Facill' for 'Facil') leaves the real speaker without the role, so a moderator's turns
+    would count as a participant's without a word. (A participant who never spoke is
+    legitimate, so this is a warning.)"""
+    spoken = sorted({turn.speaker for turn in parsed.turns if turn.speaker})
+    missing = sorted(label for label in spec.roles if label not in spoken)
+    if not missing:
+        return []
+    named = ", ".join(repr(label) for label in missing)
+    one = len(missing) == 1
+    return [
+        f"{spec.path.name}: the manifest gives a role to {named}, but "
+        f"{'no speaker is' if one else 'no speakers are'} labelled so in the file (its "
+        f"speakers: {', '.join(spoken) or 'none'}); if that is a typo, fix the manifest's "
+        "roles or run `qualcode speaker set`."
+    ]

@@ -13,6 +13,7 @@ from qualcode.domain.imports import (
     ImportResult,
     ImportSpec,
     SpeakerCount,
+    roles_for_nobody,
     unmarked_moderators,
 )
 from qualcode.domain.transcript import ParsedTranscript
@@ -203,6 +204,7 @@ def _store(
         warnings=[
             *(_kept_as_notes(parsed.notes) if parsed.notes_are_text else parsed.notes),
             *unmarked_moderators(spec, parsed, transcript_id, study_moderator_roles(session)),
+            *roles_for_nobody(spec, parsed),
         ],
     )
 

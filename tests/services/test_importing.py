@@ -77,6 +77,25 @@ def test_text_before_the_first_label_is_a_note_and_the_warning_says_so(
     assert info.notes == ["Ward study, recorded 2026-01-12.", "Pilot group."]
 
 
+def test_a_role_for_a_label_nobody_speaks_under_is_named(project: Project, write_file) -> None:
+    """A typo in the manifest's roles ('Moderatr') left the moderator without the role, so
+    their turn counted as a participant's, and the import said nothing."""
+    path = write_file("fg1.txt", GOOD)
+    result = importing.import_one(
+        project, spec(path, roles={"Moderatr": "moderator", "Bo": "porter"})
+    )
+    assert result.status == "imported"
+    [typo] = [w for w in result.warnings if "manifest gives a role" in w]
+    assert typo == (
+        "fg1.txt: the manifest gives a role to 'Moderatr', but no speaker is labelled so in "
+        "the file (its speakers: Anne, Bo, Moderator); if that is a typo, fix the manifest's "
+        "roles or run `qualcode speaker set`."
+    )
+    other = write_file("fg2.txt", GOOD.replace("Anne", "Cis"))
+    clean = importing.import_one(project, spec(other, roles={"Moderator": "moderator"}))
+    assert not [w for w in clean.warnings if "manifest gives a role" in w]
+
+
 def test_reimporting_the_same_bytes_is_a_no_op_that_says_so(project: Project, write_file) -> None:
     path = write_file("fg1.txt", GOOD)
     first = importing.import_one(project, spec(path))
