@@ -436,7 +436,8 @@ def blind_command(
 @friendly
 def audit_command(
     output: Annotated[
-        Path, typer.Option("--output", help="report.html or report.md (also .json, .xlsx).")
+        Path,
+        typer.Option("--output", "-o", help="report.html or report.md (also .json, .xlsx)."),
     ],
     coders: CodersOption = None,
     supervisor: SupervisorOption = None,

@@ -309,7 +309,7 @@ def test_blind_mode_holds_for_quotes_agree_disagreements_and_export(
 def test_audit_report(run, coded, tmp_path, suffix):
     run("adjudicate", 3, TB, "--take", "ben", "--coder", "sue", "--memo", "agreed in meeting")
     out = tmp_path / f"report.{suffix}"
-    result = run("audit", "--output", out)
+    result = run("audit", "-o" if suffix == "md" else "--output", out)  # -o as elsewhere
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     for heading in (
