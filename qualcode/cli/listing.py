@@ -41,6 +41,11 @@ def transcripts(db: DbOption = None, coder: CoderOption = None) -> None:
             share = info.n_coded_segments / info.n_segments if info.n_segments else 0
             cells.append(f"{share:.0%}")
         table.add_row(*cells)
+    if who:  # a share says of what: here every turn, not the analysis' participant turns
+        table.caption = (
+            f"coded by {who}: share of the transcript's turns (moderators' included) holding a "
+            f"coding of {who}'s; progress, not the analysis scope."
+        )
     common.console.print(table)
     with_variables = [info for info in rows if info.variables]
     if with_variables:

@@ -135,3 +135,19 @@ def test_transcripts_at_80_columns_cut_no_value(run, write_file, monkeypatch) ->
     column = ["".join(cells[i].strip() for cells in rows) for i in range(len(rows[0]))]
     assert column[2] == kind
     assert column[3].replace(" ", "") == title.replace(" ", "")
+
+
+def test_the_coders_progress_column_says_what_its_share_is_of(run, write_file) -> None:
+    """'coded by anna 60%' counted every turn, a moderator's and a coding on it included,
+    while every analysis table counts participant turns; the caption now says which."""
+    path = write_file(
+        "fg.txt", "Moderator: Welcome.\nAnne: We never get a break.\nBen: The phone rings.\n"
+    )
+    run("import", path, "--department", "Ward")
+    run("speaker", "set", "1", "Moderator", "--role", "moderator")
+    assert run("codebook", "load", "--bundled", "three_concepts").exit_code == 0
+    assert run("code", "T1:1", "temporality", "--coder", "anna").exit_code == 0
+    assert run("code", "T1:2", "temporality", "--coder", "anna").exit_code == 0
+    output = run("transcripts", "--coder", "anna").output
+    assert "67%" in output  # 2 of 3 turns, the moderator's included
+    assert "share of the transcript's turns (moderators' included)" in output
