@@ -141,14 +141,15 @@ def freq(
 @friendly
 def compare(
     by: Annotated[
-        str,
+        list[str] | None,
         typer.Option(
             "--by",
             help="Columns: department, group-kind, speaker-role or card (the turns in each "
-            "card's section), or two of them, e.g. card,department for the card x department "
-            "matrix.",
+            "card's section), or two of them (repeat or comma-separate), e.g. card,department "
+            "for the card x department matrix. [default: department]",
+            show_default=False,
         ),
-    ] = "department",
+    ] = None,
     card: CardOption = None,
     codes: Annotated[
         list[str] | None,
@@ -179,7 +180,9 @@ def compare(
     """Compare groups: coded turns, shares with 95 % CIs, a test per code (Holm), residuals,
     and focus groups as the unit."""
     query = analysis.CompareQuery(
-        by=by,
+        # repeated like freq's (a str option kept only the last: '--by department --by
+        # group-kind' compared group kinds alone)
+        by=",".join(_split(by)) or "department",
         layer=Layer.of_options(layer_coder, consensus),
         scope=_scope(department, group_kind, role, scope, include_moderators, card),
         codes=_split(codes),

@@ -111,6 +111,19 @@ def test_freq_by_coder_for_one_coder(run, study) -> None:
     assert table["rows"][1][2:] == [1, 1]  # temporality: w1
 
 
+def test_compare_repeated_by_combines_as_in_freq(run, study) -> None:
+    """'--by department --by speaker-role' compared speaker roles alone: the option held one
+    value and the first was dropped without a word."""
+    repeated = json.loads(
+        run("compare", "--by", "department", "--by", "speaker-role", "-f", "json").output
+    )
+    commas = json.loads(run("compare", "--by", "department,speaker-role", "-f", "json").output)
+    assert repeated["tables"][0] == commas["tables"][0]
+    assert "department" in repeated["tables"][0]["title"]
+    default = json.loads(run("compare", "-f", "json").output)
+    assert default["tables"][0]["title"] == "Coded turns by department"
+
+
 def test_compare_json_and_markdown_file(run, study, tmp_path) -> None:
     result = run("compare", "--by", "department", "-f", "json")
     assert result.exit_code == 0, result.output
