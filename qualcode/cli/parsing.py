@@ -94,12 +94,43 @@ def take_strings_as_given(command: Command) -> None:
 
 
 class QualcodeCommand(TyperCommand):
-    """A command whose --help flag (made on first use) takes its value as given too."""
+    """A command whose --help flag (made on first use) takes its value as given too, and
+    that refuses an option of one value given twice (click keeps the last without a word:
+    `freq --coder anna --coder ben` counted ben alone)."""
 
     def get_help_option(self, ctx: Context) -> TyperOption | None:
         option = super().get_help_option(ctx)
         take_as_given(option)
         return option
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        repeated_single_option(self, args)
+        return super().parse_args(ctx, args)
+
+
+def repeated_single_option(command: Command, args: list[str]) -> None:
+    """Raise a usage error naming an option that takes one value and is given twice."""
+    from typer._click.exceptions import BadOptionUsage
+
+    for param in command.params:
+        if not isinstance(param, TyperOption) or param.multiple or param.is_flag or param.count:
+            continue
+        names = [*param.opts, *param.secondary_opts]
+        values = []
+        for index, token in enumerate(args):
+            if token == "--":
+                break
+            if token in names:
+                values.append(args[index + 1] if index + 1 < len(args) else "")
+            elif any(token.startswith(f"{name}=") for name in names if name.startswith("--")):
+                values.append(token.split("=", 1)[1])
+        if len(values) > 1:
+            name = max(names, key=len)
+            raise BadOptionUsage(
+                name,
+                f"{name} takes one value but was given {len(values)} "
+                f"({', '.join(repr(value) for value in values)}); give it once.",
+            )
 
 
 class QualcodeGroup(TyperGroup):

@@ -254,8 +254,12 @@ def test_adjudicate_and_undo(run, coded):
     assert adjudication.adjudication_log(coded)[0].undone_at is not None
     recode = run("adjudicate", "T1:3", TB, "--code", "temporality.rhythm")
     assert recode.exit_code == 0 and "recode:temporality.rhythm" in recode.output
+    # two contradictory decisions: the last ('both') was applied without a word
+    before = len(adjudication.adjudication_log(coded))
     neither = run("adjudicate", 3, JW, "--take", "neither", "--take", "both")
-    assert neither.exit_code == 0
+    assert neither.exit_code == 2
+    assert "--take takes one value but was given 2 ('neither', 'both')" in neither.output
+    assert len(adjudication.adjudication_log(coded)) == before
     none = run("adjudicate", 3, JW)
     assert none.exit_code == 1 and "Give one decision" in none.output
 

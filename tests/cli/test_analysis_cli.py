@@ -234,3 +234,16 @@ def test_a_filter_naming_no_department_or_group_kind_is_refused(run, study) -> N
     assert result.exit_code == 1
     assert "No group kind 'nurses'; the group kinds are management, staff." in result.output
     assert run("freq", "--department", "Ward", "--group-kind", "staff").exit_code == 0
+
+
+def test_an_option_of_one_value_given_twice_is_refused(run, study) -> None:
+    """click keeps the last of two values without a word: 'freq --coder anna --coder ben'
+    printed ben's layer alone, and '--format md --format csv' wrote CSV."""
+    result = run("freq", "--coder", "anna", "--coder=ben")
+    assert result.exit_code == 2
+    assert "--coder takes one value but was given 2 ('anna', 'ben'); give it once." in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    repeatable = run("freq", "--by", "department", "--by", "coder", "-f", "csv")
+    assert repeatable.exit_code == 0, repeatable.output
