@@ -147,4 +147,20 @@ class QualcodeGroup(TyperGroup):
         return option
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, spaced_coders(args))
+        args = spaced_coders(args)
+        leaf = _named_command(self, args)
+        if leaf is not None and not isinstance(leaf, QualcodeCommand):
+            repeated_single_option(leaf, args)  # a group's command (`transcript set`, ...)
+        return super().parse_args(ctx, args)
+
+
+def _named_command(group: Command, args: list[str]) -> Command | None:
+    """The command the arguments name through the groups (`transcript set` -> set)."""
+    found: Command | None = None
+    current = group
+    for token in args:
+        commands = getattr(current, "commands", None)
+        if not commands or token not in commands:
+            continue
+        found = current = commands[token]
+    return found

@@ -247,3 +247,15 @@ def test_an_option_of_one_value_given_twice_is_refused(run, study) -> None:
     assert "Traceback" not in result.output
     repeatable = run("freq", "--by", "department", "--by", "coder", "-f", "csv")
     assert repeatable.exit_code == 0, repeatable.output
+
+
+def test_an_option_of_one_value_given_twice_is_refused_in_a_group_command_too(run, study) -> None:
+    # 'transcript set 1 --department A --department B' stored B without a word.
+    twice = run("transcript", "set", "1", "--department", "North", "--department", "South")
+    assert twice.exit_code == 2
+    assert "--department takes one value but was given 2 ('North', 'South')" in twice.output
+    listed = run("transcripts").output
+    assert "North" not in listed and "South" not in listed  # nothing stored
+    once = run("transcript", "set", "1", "--department", "North")
+    assert once.exit_code == 0, once.output
+    assert "North" in run("transcripts").output
