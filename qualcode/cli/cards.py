@@ -95,7 +95,8 @@ def edit(
 @friendly
 def detect(
     transcript: Annotated[
-        str | None, typer.Argument(help="Transcript id, title or file name (default: all).")
+        str | None,
+        typer.Argument(help="Transcript id (8 or T8), title or file name (default: all)."),
     ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also show near matches ruled out, and why.")
@@ -115,7 +116,7 @@ def detect(
 @cards_app.command("sections")
 @friendly
 def sections(
-    transcript: Annotated[str, typer.Argument(help="Transcript id, title or file name.")],
+    transcript: Annotated[str, typer.Argument(help="Transcript id (8 or T8), title or file name.")],
     db: DbOption = None,
 ) -> None:
     """Show a transcript's card sections: card, turns (by number), origin and score."""

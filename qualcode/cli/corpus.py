@@ -231,7 +231,7 @@ SEGMENT_FORMATS = ("text", "tsv", "json")
 
 @friendly
 def segments(
-    transcript: Annotated[str, typer.Argument(help="Transcript id, title or file name.")],
+    transcript: Annotated[str, typer.Argument(help="Transcript id (8 or T8), title or file name.")],
     coder: Annotated[
         list[str] | None, typer.Option("--coder", help="Show only these coders' codings.")
     ] = None,

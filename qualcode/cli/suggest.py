@@ -57,7 +57,8 @@ LayerOption = Annotated[
 @friendly
 def run(
     transcript: Annotated[
-        str | None, typer.Argument(help="Transcript id, title or file name.", show_default=False)
+        str | None,
+        typer.Argument(help="Transcript id (8 or T8), title or file name.", show_default=False),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every transcript.")] = False,
     coder: CoderOption = None,
@@ -90,7 +91,8 @@ def run(
 @friendly
 def write(
     transcript: Annotated[
-        str | None, typer.Argument(help="Transcript id, title or file name.", show_default=False)
+        str | None,
+        typer.Argument(help="Transcript id (8 or T8), title or file name.", show_default=False),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every transcript.")] = False,
     top: Annotated[int, typer.Option(help="Code each turn with at most this many codes.")] = 1,

@@ -89,7 +89,7 @@ def transfer(
 
 @friendly
 def delete_transcript(
-    ref: Annotated[str, typer.Argument(help="Transcript id, title or file name.")],
+    ref: Annotated[str, typer.Argument(help="Transcript id (8 or T8), title or file name.")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask first.")] = False,
     db: DbOption = None,
     coder: CoderOption = None,

@@ -20,7 +20,9 @@ transcript_app = typer.Typer(
 )
 speaker_app = typer.Typer(help="Fix a speaker's role.", no_args_is_help=True)
 
-TranscriptArgument = Annotated[str, typer.Argument(help="Transcript id, title or file name.")]
+TranscriptArgument = Annotated[
+    str, typer.Argument(help="Transcript id (8 or T8), title or file name.")
+]
 
 
 @transcript_app.command("set")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 _REF = re.compile(r"[Tt](\d+):(\d+)")
+_TRANSCRIPT = re.compile(r"[Tt](\d+)")
 
 
 def turn_number(ordinal: int) -> int:
@@ -47,6 +48,12 @@ def parse_turn(text: str) -> TurnRef | int | None:
     if match is None:
         return None
     return TurnRef(int(match[1]), int(match[2]))
+
+
+def transcript_number(text: str) -> int | None:
+    """`T8` (as turn references start) as the transcript id 8, anything else as None."""
+    match = _TRANSCRIPT.fullmatch(text.strip())
+    return int(match[1]) if match else None
 
 
 def clock(seconds: float | None) -> str | None:

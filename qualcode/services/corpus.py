@@ -54,7 +54,7 @@ def find_transcript(session: Session, ref: str | int) -> Transcript:
     if transcript is None:
         raise NotFoundError(
             f"No transcript '{ref}'. List them with `qualcode transcripts`; "
-            "use the id, title or file name."
+            "use the id (8 or T8), title or file name."
         )
     return transcript
 

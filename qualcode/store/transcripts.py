@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from qualcode.domain.imports import ImportSpec
 from qualcode.domain.text import within_limit
 from qualcode.domain.transcript import ParsedTranscript, layout
+from qualcode.domain.turns import transcript_number
 from qualcode.store import tables, transcript_insert_pg
 from qualcode.store.models import Segment, Speaker, Transcript
 
@@ -190,15 +191,18 @@ def set_speaker_role(speaker: Speaker, role: str | None) -> None:
 
 
 def get_transcript(session: Session, ref: str | int) -> Transcript | None:
-    """Find a transcript by id, exact title or source file name."""
+    """Find a transcript by id, exact title or source file name, else by `T8` (the id as
+    turn references write it: `T8:4`)."""
     if isinstance(ref, int) or str(ref).isdigit():
         return session.get(Transcript, int(ref))
-    return session.scalar(
+    named = session.scalar(
         select(Transcript)
         .where((Transcript.title == ref) | (Transcript.source_name == ref))
         .order_by(Transcript.id)
         .limit(1)
     )
+    number = transcript_number(ref)
+    return named if named is not None or number is None else session.get(Transcript, number)
 
 
 def segments_of(session: Session, transcript_id: int) -> list[tuple[Segment, Speaker | None]]:

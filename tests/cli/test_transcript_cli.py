@@ -21,3 +21,19 @@ def test_transcript_done_command(run: Callable, tmp_path: Path) -> None:
     missing = run("transcript", "done", "7", "--coder", "anna")
     assert missing.exit_code == 1
     assert "No transcript '7'" in missing.output
+
+
+def test_a_transcript_is_named_as_turn_references_name_it(run: Callable, tmp_path: Path) -> None:
+    # Outputs name turns `T1:2`, so `segments T1` is what a person types next.
+    (tmp_path / "ward.txt").write_text(WARD, encoding="utf-8")
+    (tmp_path / "T1.txt").write_text(WARD.replace("proper", "dinner"), encoding="utf-8")
+    assert run("import", tmp_path / "ward.txt", tmp_path / "T1.txt").exit_code == 0
+    by_ref = run("segments", "t2")
+    assert by_ref.exit_code == 0, by_ref.output
+    assert "dinner" in by_ref.output
+    titled = run("segments", "T1")  # a transcript titled "T1" (id 2) is named first
+    assert "dinner" in titled.output
+    assert "Transcript 1 (ward) is done" in run("transcript", "done", "t1", "--coder", "a").output
+    missing = run("segments", "T9")
+    assert missing.exit_code == 1
+    assert "No transcript 'T9'" in missing.output and "(8 or T8)" in missing.output
