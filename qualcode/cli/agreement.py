@@ -22,6 +22,7 @@ from qualcode.cli.output import (
 )
 from qualcode.config import coder_name
 from qualcode.domain.agreement import (
+    AdjudicationView,
     AgreementOptions,
     Decision,
     GroupBy,
@@ -397,6 +398,24 @@ def adjudicate(
         f"Adjudication {view.id}: {view.decision} for {view.code_key} on segment "
         f"{view.segment_id} (undo: qualcode adjudicate undo {view.id})."
     )
+    console.print(_outcome(view), highlight=False)
+
+
+def _outcome(view: AdjudicationView) -> str:
+    """What the consensus layer holds on the turn now, and whether that changed."""
+    held = ", ".join(
+        coding.code_key
+        + ("" if coding.start_char is None else f" [{coding.start_char}:{coding.end_char}]")
+        for coding in view.applied
+    )
+    now = (
+        f"The consensus layer now has {held} here"
+        if held
+        else (f"The consensus layer now has no {view.code_key} here")
+    )
+    before = {(c.code_key, c.start_char, c.end_char) for c in view.replaced}
+    after = {(c.code_key, c.start_char, c.end_char) for c in view.applied}
+    return now + (" (unchanged: it held that already)." if before == after else ".")
 
 
 def _coder_for(opened: Project, segment_id: int, take: str, names: tuple[str, ...] | None) -> str:

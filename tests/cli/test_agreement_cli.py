@@ -246,7 +246,11 @@ def test_adjudicate_and_undo(run, coded):
     result = run("adjudicate", 3, TB, "--take", "B", "--coder", "sue", "--memo", "breaks")
     assert result.exit_code == 0, result.output
     assert "take:ben" in result.output
-    (logged,) = adjudication.adjudication_log(coded)
+    assert f"The consensus layer now has {TB} here." in result.output
+    again = run("adjudicate", 3, TB, "--take", "B", "--coder", "sue")
+    assert f"now has {TB} here (unchanged: it held that already)." in again.output
+    assert run("adjudicate", "undo", 2, "--coder", "sue").exit_code == 0
+    (logged, _) = adjudication.adjudication_log(coded)
     assert (logged.supervisor, logged.memo, logged.undone_at) == ("sue", "breaks", None)
     assert "adjudicated: take:ben" in run("disagreements", "--code", TB).output
     undo = run("adjudicate", "undo", logged.id, "--coder", "sue")
@@ -254,6 +258,7 @@ def test_adjudicate_and_undo(run, coded):
     assert adjudication.adjudication_log(coded)[0].undone_at is not None
     recode = run("adjudicate", "T1:3", TB, "--code", "temporality.rhythm")
     assert recode.exit_code == 0 and "recode:temporality.rhythm" in recode.output
+    assert "The consensus layer now has temporality.rhythm here." in recode.output
     # two contradictory decisions: the last ('both') was applied without a word
     before = len(adjudication.adjudication_log(coded))
     neither = run("adjudicate", 3, JW, "--take", "neither", "--take", "both")
