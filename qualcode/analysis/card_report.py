@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from qualcode.domain.cards import Card, CardQuote, CardReport, CardTurn, CodeUse, GroupTalk
+from qualcode.domain.codekey import CodeKey
 
 
 def card_report(
@@ -12,10 +13,14 @@ def card_report(
     turns: Sequence[CardTurn],
     codings: Iterable[tuple[int, str, int]],
     *,
+    coded_transcripts: Iterable[int],
     quotes: int = 3,
 ) -> CardReport:
-    """Talk per department and group kind, the codes applied (a turn counts once per code)
-    and the `quotes` most telling coded turns, from (segment id, code key, coder id)."""
+    """Talk per department and group kind, the codes applied (a turn counts once per code;
+    a code also counts the turns of the codes below it, as `freq` rolls up, and its own turns
+    apart) and the `quotes` most telling coded turns, from (segment id, code key, coder id).
+    `coded_transcripts` are the transcripts in the layer's coded scope: their turns are the
+    denominator of the codes' shares."""
     coders: dict[int, set[int]] = {}
     codes: dict[int, set[str]] = {}
     for segment_id, code_key, coder_id in codings:
@@ -37,10 +42,20 @@ def card_report(
             groups.items(), key=lambda item: (item[0][0] or "", item[0][1] or "")
         )
     ]
-    uses: dict[str, int] = {}
+    own: dict[str, int] = {}
+    rolled: dict[str, int] = {}
     for keys in codes.values():
         for code_key in keys:
-            uses[code_key] = uses.get(code_key, 0) + 1
+            own[code_key] = own.get(code_key, 0) + 1
+        for code_key in {up for key in keys for up in (key, *CodeKey(key).ancestors)}:
+            rolled[code_key] = rolled.get(code_key, 0) + 1
+
+    def tree_order(code_key: str) -> tuple[tuple[int, str], ...]:
+        # each level by its rolled-up count, so a code stands under its parent
+        path = (*CodeKey(code_key).ancestors, code_key)
+        return tuple((-rolled[key], key) for key in path)
+
+    coded = set(coded_transcripts)
     ranked = sorted(
         (turn for turn in turns if turn.segment_id in codes),
         key=lambda turn: (
@@ -55,8 +70,8 @@ def card_report(
         card=card,
         groups=talk,
         codes=[
-            CodeUse(code_key=code_key, turns=count)
-            for code_key, count in sorted(uses.items(), key=lambda item: (-item[1], item[0]))
+            CodeUse(code_key=code_key, turns=rolled[code_key], own=own.get(code_key, 0))
+            for code_key in sorted(rolled, key=tree_order)
         ],
         quotes=[
             CardQuote(
@@ -74,4 +89,5 @@ def card_report(
             for turn in ranked[:quotes]
         ],
         participant_turns=len(turns),
+        scope_turns=sum(turn.transcript_id in coded for turn in turns),
     )

@@ -193,16 +193,28 @@ def report(
             str(group.coded_turns),
         )
     console.print(talk)
-    used = Table(title="Codes applied (participant turns with the code, any coder)")
+    used = Table(title="Codes applied (participant turns, any coder; rolled up as in freq)")
     used.add_column("code")
     used.add_column("turns", justify="right")
+    used.add_column("own", justify="right")
     used.add_column("share", justify="right")
     for use in result.codes:
-        share = use.turns / result.participant_turns if result.participant_turns else 0
-        used.add_row(use.code_key, str(use.turns), f"{share:.1%}")
+        share = use.turns / result.scope_turns if result.scope_turns else 0
+        indent = "  " * use.code_key.count(".")
+        used.add_row(indent + use.code_key, str(use.turns), str(use.own), f"{share:.1%}")
     console.print(used)
+    left_out = result.participant_turns - result.scope_turns
     console.print(
-        f"share: of the card's {result.participant_turns} participant turns.", highlight=False
+        "turns: participant turns coded with the code or a code below it, as "
+        f"`qualcode freq --card {result.card.key}` counts; own: with the code itself; "
+        f"share: turns of the {result.scope_turns} participant turns in the card's sections "
+        "of transcripts coded or marked done"
+        + (
+            f" (the {left_out} turns of transcripts nobody coded are left out)."
+            if left_out
+            else "."
+        ),
+        highlight=False,
     )
     console.print(Text.assemble(("Most telling quotes", "bold"), f" ({QUOTE_RANKING}):"))
     for number, quote in enumerate(result.quotes, start=1):

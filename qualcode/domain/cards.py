@@ -160,10 +160,13 @@ class GroupTalk(_Frozen):
 
 
 class CodeUse(_Frozen):
-    """A code applied in a card's sections: participant turns with it (any coder)."""
+    """A code applied in a card's sections (any coder): `turns`, the participant turns coded
+    with it or a code below it (rolled up, as `qualcode freq` counts); `own`, those coded
+    with the code itself."""
 
     code_key: str
     turns: int
+    own: int
 
 
 class CardQuote(_Frozen):
@@ -185,3 +188,7 @@ class CardReport(_Frozen):
     codes: list[CodeUse]
     quotes: list[CardQuote]
     participant_turns: int
+    """Every participant turn of the card's sections (the talk)."""
+    scope_turns: int
+    """Those in transcripts the all-coders layer coded or marked done: the codes' denominator,
+    as in `qualcode freq --card`."""

@@ -269,7 +269,8 @@ def card_report(
     project: Project, key: str, *, quotes: int = 3, department: str | None = None
 ) -> CardReport:
     """What a card drew: participant turns and words per department and group kind, the codes
-    applied (every coder's codings; a turn counts once per code) and the most telling quotes
+    applied (every coder's codings; a turn counts once per code; rolled up and own; shares of
+    the participant turns of transcripts coded or marked done) and the most telling quotes
     (ranked by QUOTE_RANKING). Moderators' turns are left out; `department` keeps only its
     turns."""
 
@@ -286,6 +287,9 @@ def card_report(
         codings = store.codings_on(
             session, [turn.segment_id for turn in turns], book.id if book else None
         )
-        return compute_report(_card_model(row), turns, codings, quotes=quotes)
+        coded = store.coded_scope(session, [turn.transcript_id for turn in turns])
+        return compute_report(
+            _card_model(row), turns, codings, coded_transcripts=coded, quotes=quotes
+        )
 
     return project.read(work)

@@ -262,7 +262,11 @@ def card_entries(project: Project, citing: Citing) -> tuple[CardEntry, ...]:
                 key=card.key,
                 statement=statement,
                 turns=found.participant_turns,
-                codes=tuple((use.code_key, use.turns) for use in found.codes[:5]),
+                codes=tuple(
+                    (use.code_key, use.own)
+                    for use in sorted(found.codes, key=lambda use: (-use.own, use.code_key))[:5]
+                    if use.own
+                ),
                 quote=quote,
             )
         )

@@ -355,3 +355,34 @@ def codings_on(
         )
         found += [(segment_id, key, coder_id) for segment_id, key, coder_id in rows.all()]
     return found
+
+
+def coded_scope(session: Session, transcript_ids: Sequence[int]) -> set[int]:
+    """The transcripts among `transcript_ids` in the all-coders layer's coded scope: one of
+    its coders coded there, or marked the transcript done (as `coded_transcripts` of the
+    coded-turn summary, read here from the codings themselves)."""
+    from qualcode.domain.layer import Layer
+    from qualcode.store.layers import layer_coders
+    from qualcode.store.models import Coding, TranscriptDone
+
+    ids = sorted(set(transcript_ids))
+    found: set[int] = set()
+    coders = layer_coders(Layer())
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found.update(
+            session.scalars(
+                select(Segment.transcript_id)
+                .join(Coding, Coding.segment_id == Segment.id)
+                .where(Segment.transcript_id.in_(chunk), Coding.coder_id.in_(coders))
+                .distinct()
+            )
+        )
+        found.update(
+            session.scalars(
+                select(TranscriptDone.transcript_id).where(
+                    TranscriptDone.transcript_id.in_(chunk), TranscriptDone.coder_id.in_(coders)
+                )
+            )
+        )
+    return found

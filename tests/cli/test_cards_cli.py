@@ -91,9 +91,11 @@ def test_report_counts_participant_turns_words_codes_and_ranks_quotes(
     [group] = report.groups
     assert (group.department, group.group_kind, group.transcripts) == ("Ward", "staff", 1)
     assert (group.turns, group.words, group.coded_turns) == (3, 22, 3)
-    assert [(use.code_key, use.turns) for use in report.codes] == [
-        ("temporality.interruptions", 3),
-        ("temporality.breaks", 1),
+    # temporality rolls up its codes: turns 4-6 (segments 5-7), none coded with it directly
+    assert [(use.code_key, use.turns, use.own) for use in report.codes] == [
+        ("temporality", 3, 0),
+        ("temporality.interruptions", 3, 3),
+        ("temporality.breaks", 1, 1),
     ]
     # two coders on turn 6 first; then turns 5 and 7 (one coder, one code) by length
     assert [quote.segment_id for quote in report.quotes] == [6, 5, 7]
@@ -104,7 +106,7 @@ def test_report_counts_participant_turns_words_codes_and_ranks_quotes(
     shown = run("cards", "report", "disturbed")
     assert shown.exit_code == 0, shown.output
     assert "turns coded by the most coders first" in shown.output
-    assert "of the card's 3 participant turns" in shown.output
+    assert "share: turns of the 3 participant turns in the card's sections" in shown.output
 
 
 def test_report_counts_the_all_coders_layer_not_consensus_nor_a_model(
@@ -129,12 +131,44 @@ def test_report_counts_the_all_coders_layer_not_consensus_nor_a_model(
     report = cards.card_report(project, "disturbed")
     # turns 5 and 6: two coders each (anna, ben); turn 6 has two codes, so it ranks first
     assert [(q.segment_id, q.coders) for q in report.quotes] == [(6, 2), (5, 2)]
-    assert [(use.code_key, use.turns) for use in report.codes] == [
+    assert [(use.code_key, use.own) for use in report.codes] == [
+        ("temporality", 0),
         ("temporality.interruptions", 2),
         ("temporality.breaks", 1),
     ]
     assert report.groups[0].coded_turns == 2
     project.close()
+
+
+def test_report_rolls_codes_up_as_freq_does(study: Path, database_url: str, run) -> None:
+    """`cards report` showed a parent code on the turns coded with it alone (1) where
+    `freq --card` counts the turns coded with it or a code below it (2): both now agree, and
+    the report shows the own count next to it."""
+    project = open_project(database_url)
+    codebooks.load_codebook_file(project, CODEBOOK)
+    coding.apply_code(project, 5, "relational_coordination", "anna")  # disturbed: the reading
+    coding.apply_code(project, 6, "relational_coordination.communication", "ben")  # Anne
+    coding.apply_code(project, 6, "temporality.interruptions", "anna")
+    report = cards.card_report(project, "disturbed")
+    project.close()
+    # relational_coordination: segment 5 (itself) and 6 (a code below it) = 2 turns, 1 own;
+    # temporality: segment 6 = 1. Shares of the card's 3 participant turns (segments 5-7).
+    assert [(use.code_key, use.turns, use.own) for use in report.codes] == [
+        ("relational_coordination", 2, 1),
+        ("relational_coordination.communication", 1, 1),
+        ("temporality", 1, 0),
+        ("temporality.interruptions", 1, 1),
+    ]
+    assert report.scope_turns == 3
+    shown = run("freq", "--card", "disturbed", "--depth", "1", "--format", "csv")
+    assert shown.exit_code == 0, shown.output
+    rows = {line.split(",")[0]: line.split(",")[2:] for line in shown.stdout.splitlines()}
+    assert rows["relational_coordination"] == ["2"] and rows["temporality"] == ["1"]
+    printed = run("cards", "report", "disturbed")
+    assert printed.exit_code == 0, printed.output
+    row = next(line for line in printed.output.splitlines() if "│ relational_coordination " in line)
+    assert [cell.strip() for cell in row.split("│")[2:5]] == ["2", "1", "66.7%"]
+    assert "own: with the code itself" in printed.output
 
 
 def test_freq_by_card_counts_participant_turns_by_hand(study: Path, database_url: str, run) -> None:

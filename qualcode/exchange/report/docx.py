@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualcode.domain.report import CodeSection, Report, source_text
-from qualcode.domain.wording import counted
 from qualcode.exchange.report import charts
-from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text
+from qualcode.exchange.report.text import (
+    SHARE_HEADERS,
+    card_codes_text,
+    share_row,
+    share_text,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -49,9 +53,8 @@ def write_docx(report: Report, path: Path) -> None:
     if not report.cards:
         document.add_paragraph("No card sections in this department's transcripts.")
     for card in report.cards:
-        codes = ", ".join(f"{key} ({n})" for key, n in card.codes) or "no codes"
         document.add_paragraph(
-            f"{card.key}: “{card.statement}”: {counted(card.turns, 'turn')}; {codes}",
+            f"{card.key}: “{card.statement}”: {card_codes_text(card.turns, card.codes)}",
             style=styles["List Bullet"],
         )
         if card.quote:

@@ -6,9 +6,13 @@ from __future__ import annotations
 from html import escape
 
 from qualcode.domain.report import CodeSection, Report, ReportQuote, source_text
-from qualcode.domain.wording import counted
 from qualcode.exchange.report import charts
-from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text
+from qualcode.exchange.report.text import (
+    SHARE_HEADERS,
+    card_codes_text,
+    share_row,
+    share_text,
+)
 
 STYLE = """
 body { font-family: Georgia, serif; max-width: 60em; margin: 2em auto; padding: 0 1em;
@@ -102,10 +106,9 @@ def _cards(report: Report) -> str:
         return "<p>No card sections in this department's transcripts.</p>"
     items = []
     for card in report.cards:
-        codes = ", ".join(f"{key} ({n})" for key, n in card.codes) or "no codes"
         item = (
             f"<li><strong>{escape(card.key)}</strong>: “{escape(card.statement)}”: "
-            f"{counted(card.turns, 'turn')}; {escape(codes)}"
+            f"{escape(card_codes_text(card.turns, card.codes))}"
         )
         if card.quote:
             item += _blockquote(card.quote)

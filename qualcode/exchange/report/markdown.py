@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from qualcode.domain.report import CodeSection, Report, source_text
-from qualcode.domain.wording import counted
-from qualcode.exchange.report.text import SHARE_HEADERS, share_row, share_text
+from qualcode.exchange.report.text import (
+    SHARE_HEADERS,
+    card_codes_text,
+    share_row,
+    share_text,
+)
 
 
 def render_markdown(report: Report) -> str:
@@ -26,9 +30,8 @@ def render_markdown(report: Report) -> str:
     lines += ["", "## Statement cards", ""]
     if report.cards:
         for card in report.cards:
-            codes = ", ".join(f"{key} ({n})" for key, n in card.codes) or "no codes"
             lines.append(
-                f"- **{card.key}**: “{card.statement}”: {counted(card.turns, 'turn')}; {codes}"
+                f"- **{card.key}**: “{card.statement}”: {card_codes_text(card.turns, card.codes)}"
             )
             if card.quote:
                 lines.append(f"  > {_one_line(card.quote.text)} — {source_text(card.quote)}")

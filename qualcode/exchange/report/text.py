@@ -33,3 +33,14 @@ def share_row(share: Share) -> list[str]:
         interval,
         residual_text(share),
     ]
+
+
+def card_codes_text(turns: int, codes: tuple[tuple[str, int], ...]) -> str:
+    """e.g. '83 participant turns; codes applied most (turns with the code itself):
+    temporality.rhythm (6), ...': the card's talk and its most applied codes, not rolled up
+    (`qualcode cards report` gives the rolled-up counts too)."""
+    talk = counted(turns, "participant turn")
+    if not codes:
+        return f"{talk}; no codes"
+    applied = ", ".join(f"{key} ({n})" for key, n in codes)
+    return f"{talk}; codes applied most (turns with the code itself): {applied}"

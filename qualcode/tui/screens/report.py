@@ -236,7 +236,7 @@ class ReportScreen(WorkbenchScreen):
             memos.add_leaf(f"{memo.about}: {_clip(memo.text)}")
         cards = tree.root.add(f"Statement cards ({len(report.cards)})")
         for card in report.cards:
-            cards.add_leaf(f"{card.key}: {counted(card.turns, 'turn')}")
+            cards.add_leaf(f"{card.key}: {counted(card.turns, 'participant turn')}")
         if report.replacements:
             names = tree.root.add(f"Pseudonymised names ({len(report.replacements)})")
             for name, label, count in report.replacements:
