@@ -72,6 +72,24 @@ class ImportOptions:
     refuse_transcript: Callable[[str], None] | None = None
 
 
+def _section_differences(
+    here: set[tuple[int, str]], theirs: set[tuple[int, str]], turns: list[int]
+) -> str:
+    """How the file's card sections of a transcript differ from the stored ones, by turn
+    number ('' when they are the same): each a (segment id, card key) start."""
+    number = {segment_id: position for position, segment_id in enumerate(turns, start=1)}
+    notes = [
+        f"the file opens {key} at turn {number.get(segment_id, '?')}, this database does not"
+        for segment_id, key in sorted(theirs - here, key=lambda item: number.get(item[0], 0))
+    ] + [
+        f"this database opens {key} at turn {number.get(segment_id, '?')}, the file does not"
+        for segment_id, key in sorted(here - theirs, key=lambda item: number.get(item[0], 0))
+    ]
+    if len(notes) > 3:
+        notes = [*notes[:3], f"{len(notes) - 3} more"]
+    return "; ".join(notes)
+
+
 @dataclass
 class _Segment:
     id: int
@@ -509,9 +527,20 @@ class Importer:
         from qualcode.domain.cards import Card
         from qualcode.store.models import Card as CardRow
 
-        known = {card.key for card in card_store.cards(self.session)}
+        deck = {card.key: card for card in card_store.cards(self.session)}
+        known = set(deck)
         for card in self.deck.values():
             if card.key in known:
+                stored = deck.get(card.key)
+                if stored is not None and (stored.statement, stored.concepts) != (
+                    card.statement,
+                    card.concepts,
+                ):
+                    self.summary.warnings.append(
+                        f"statement card {card.key!r} is in the deck already with another "
+                        "statement or concepts; it keeps this database's (the file's: "
+                        f"{card.statement}, concepts {card.concepts})."
+                    )
                 continue
             try:
                 valid = Card(key=card.key, statement=card.statement, concepts=card.concepts)
@@ -529,10 +558,21 @@ class Importer:
         for transcript_id, found in self.sections.items():
             title = self.session.get_one(Transcript, transcript_id).title
             if transcript_id not in self.new_transcripts:
-                self.summary.warnings.append(
-                    f"transcript {title!r} was here already and keeps its own card sections; "
-                    "the file's were not read."
+                keys = {card_id: key for key, card_id in ids.items()}
+                here = {
+                    (start.segment_id, keys[start.card_id])
+                    for start in card_store.starts_of(self.session, transcript_id)
+                    if start.card_id is not None
+                }
+                theirs = {(segment_id, section.key) for segment_id, section in found}
+                differences = _section_differences(
+                    here, theirs, card_store.turn_ids(self.session, transcript_id)
                 )
+                if differences:
+                    self.summary.warnings.append(
+                        f"transcript {title!r} was here already and keeps its own card "
+                        f"sections; the file's differ ({differences}) and were not read."
+                    )
                 continue
             starts = [
                 SectionStart(segment_id, ids[section.key], section.origin, section.score)

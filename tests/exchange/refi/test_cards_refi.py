@@ -122,8 +122,33 @@ def test_cards_and_sections_come_back(carded, other_project, tmp_path) -> None:
     # the card codes became neither codes nor codings
     assert content(other_project) == content(carded)
     assert "planning" not in {code.key for code in codebook_info(other_project).codes}
-    # importing again changes nothing and says so
+    # importing again changes nothing, and the same sections need no warning
     again = import_qdpx(other_project, path)
     assert again.cards_added == [] and again.card_sections == 0
-    assert any("keeps its own card sections" in warning for warning in again.warnings)
+    assert again.warnings == [] and again.not_imported == []
     assert sections(other_project) == sections(carded)
+
+
+def test_own_export_back_warns_only_where_sections_or_cards_differ(carded, tmp_path) -> None:
+    """Re-importing one's own export warned 'keeps its own card sections' per transcript
+    even with the same sections: now only a difference is warned about, and named."""
+    path = tmp_path / "study.qdpx"
+    export_project_qdpx(carded, path)
+    same = import_qdpx(carded, path)
+    assert same.warnings == [] and same.not_imported == []
+    before = sections(carded)
+    # here: turn 5 now opens planning; the file has disturbed at turn 4, planning at 2
+    cards.set_section_start(carded, segments(carded, "fg")[4].id, "planning")
+    cards.edit_card(carded, "disturbed", statements={"en": "We are often disturbed."})
+    changed = sections(carded)
+    moved = import_qdpx(carded, path)
+    assert len(moved.warnings) == 2
+    assert moved.warnings[0].startswith(
+        "statement card 'disturbed' is in the deck already with another statement or concepts;"
+        " it keeps this database's (the file's: {'en': 'We are frequently disturbed"
+    )
+    assert moved.warnings[1] == (
+        "transcript 'fg' was here already and keeps its own card sections; the file's differ "
+        "(this database opens planning at turn 5, the file does not) and were not read."
+    )
+    assert sections(carded) == changed != before
