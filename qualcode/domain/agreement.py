@@ -109,8 +109,12 @@ class AgreementRow(_Frozen):
 
 
 class CoderCoverage(_Frozen):
+    """A coder's coverage: the transcripts they coded in or marked done (`marked_done` of
+    them marked), the participant turns they coded there, out of those transcripts'."""
+
     coder: str
     transcripts: int
+    marked_done: int
     turns_coded: int
     codings: int
     turns_in_coded_transcripts: int

@@ -280,17 +280,26 @@ def agreement(
 
 
 def coverage(project: Project, coders: tuple[str, ...] | None = None) -> list[CoderCoverage]:
-    """Per coder: transcripts coded, participant turns coded out of the participant turns of
-    those transcripts (moderators' turns are no units of agreement, so they count in neither)."""
+    """Per coder: transcripts coded or marked done (the agreement's units), participant turns
+    coded out of the participant turns of those transcripts (moderators' turns are no units of
+    agreement, so they count in neither)."""
 
     def work(session: Session) -> list[CoderCoverage]:
         moderators = set(_excluded(session, include_moderators=False))
         ids = [cid for cid, *_ in store.coders(session)]
         rows = store.coverage(session, ids, moderators)
         names = {cid: name for cid, name, _, consensus in store.coders(session)}
+        by_name = {name: cid for cid, name in names.items()}
+        done = [
+            (by_name[name], tid)
+            for tid, marked in done_store.marks(session).items()
+            for name in marked
+            if name in by_name
+        ]
+        taken = {tid for _, tid, _, _ in rows} | {tid for _, tid in done}
         turns: defaultdict[int, int] = defaultdict(int)
-        for sid, tid, _, _ in store.segments_of(session, {tid for _, tid, _, _ in rows}):
+        for sid, tid, _, _ in store.segments_of(session, taken):
             turns[tid] += sid not in moderators
-        return coder_coverage(names, rows, turns, coders)
+        return coder_coverage(names, rows, turns, coders, done)
 
     return project.read(work)

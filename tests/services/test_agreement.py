@@ -312,6 +312,31 @@ def test_coverage_counts_participant_turns_as_the_units_do(two_coders):
     assert (carla.transcripts, carla.turns_coded, carla.turns_in_coded_transcripts) == (1, 0, 3)
 
 
+def test_coverage_counts_a_transcript_marked_done_as_the_units_do(two_coders):
+    """The audit's coverage counted transcripts from codings only: carla, who marked the
+    transcript done and found nothing to code, was missing, though agreement counts her 4
+    turns as 'neither'. Turns 1-4 are participants' (no moderator role set)."""
+    from qualcode.analysis.agreement.audit_tables import coverage_table
+    from qualcode.services.done import mark_done
+
+    mark_done(two_coders, 1, "carla")
+    mark_done(two_coders, 1, "anna")
+    found = {c.coder: c for c in agreement.coverage(two_coders)}
+    carla, anna, ben = found["carla"], found["anna"], found["ben"]
+    # carla: 1 transcript (marked done), 0 of its 4 turns coded, no codings
+    assert (carla.transcripts, carla.marked_done, carla.turns_coded) == (1, 1, 0)
+    assert (carla.turns_in_coded_transcripts, carla.codings, carla.share) == (4, 0, 0.0)
+    # anna coded turns 2 and 3 and marked it done; ben coded 2 and 3 without a mark
+    assert (anna.transcripts, anna.marked_done, anna.turns_coded) == (1, 1, 2)
+    assert (ben.transcripts, ben.marked_done, ben.turns_coded) == (1, 0, 2)
+    # the agreement over the three counts the same 4 units for carla
+    tb = rows_by_code(two_coders, coders=("anna", "ben", "carla"))[TB]
+    assert tb.n_units == carla.turns_in_coded_transcripts
+    table = coverage_table(list(found.values()))
+    assert "marked it done" in table.notes[0]
+    assert table.rows[[row[0] for row in table.rows].index("carla")][1:3] == [1, 1]
+
+
 def test_done_mark_puts_a_transcript_in_scope(two_coders):
     """carla codes nothing but marks the transcript done: she takes part, with every turn
     uncoded. TB per turn: anna 0 1 0 0, ben 0 1 1 0, carla 0 0 0 0: all 0, some 2, none 2."""

@@ -11,9 +11,17 @@ TEXT_CHARS = 200
 
 
 def coverage_table(coverage: list[CoderCoverage]) -> ResultTable:
-    """Per coder: transcripts and turns coded, out of the turns of those transcripts."""
+    """Per coder: transcripts coded or marked done, and turns coded out of their turns."""
     rows: list[list[str | int | float | None]] = [
-        [c.coder, c.transcripts, c.turns_coded, c.turns_in_coded_transcripts, c.share, c.codings]
+        [
+            c.coder,
+            c.transcripts,
+            c.marked_done,
+            c.turns_coded,
+            c.turns_in_coded_transcripts,
+            c.share,
+            c.codings,
+        ]
         for c in coverage
     ]
     return ResultTable(
@@ -21,6 +29,7 @@ def coverage_table(coverage: list[CoderCoverage]) -> ResultTable:
         columns=[
             "coder",
             "transcripts",
+            "of them marked done",
             "participant turns coded",
             "participant turns in those transcripts",
             "share coded",
@@ -28,7 +37,9 @@ def coverage_table(coverage: list[CoderCoverage]) -> ResultTable:
         ],
         rows=rows,
         notes=[
-            "A coder takes part in a transcript once they have coded any turn in it.",
+            "A coder takes part in a transcript once they have coded any turn in it or marked "
+            "it done, as in the agreement's units: the turns of a transcript marked done that "
+            "they left uncoded count as coded with nothing.",
             "Participant turns: moderators' turns are no units of agreement and count in "
             "neither column, nor do codings on them.",
         ],

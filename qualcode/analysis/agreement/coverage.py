@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from qualcode.domain.agreement import CoderCoverage
 
@@ -12,22 +12,30 @@ def coder_coverage(
     rows: Iterable[tuple[int, int, int, int]],
     turns: Mapping[int, int],
     coders: tuple[str, ...] | None = None,
+    done: Collection[tuple[int, int]] = (),
 ) -> list[CoderCoverage]:
-    """Per coder of `names` (id -> name) with codings, only `coders` if given: from rows of
-    (coder id, transcript id, turns coded, codings) and `turns` per transcript."""
-    rows = list(rows)
+    """Per coder of `names` (id -> name) who took part, only `coders` if given: from rows of
+    (coder id, transcript id, turns coded, codings), `turns` per transcript and the
+    (coder id, transcript id) done marks. A coder takes part in a transcript they coded in or
+    marked done, as the agreement's units count it (a done transcript's uncoded turns are
+    'neither')."""
+    taken: dict[tuple[int, int], tuple[int, int]] = {(cid, tid): (0, 0) for cid, tid in done}
+    for cid, tid, coded, codings in rows:
+        taken[(cid, tid)] = (coded, codings)
+    marked = set(done)
     result = []
     for cid, name in names.items():
-        mine = [row for row in rows if row[0] == cid]
+        mine = sorted((tid, counts) for (coder, tid), counts in taken.items() if coder == cid)
         if not mine or (coders and name not in coders):
             continue
         result.append(
             CoderCoverage(
                 coder=name,
                 transcripts=len(mine),
-                turns_coded=sum(row[2] for row in mine),
-                codings=sum(row[3] for row in mine),
-                turns_in_coded_transcripts=sum(turns.get(row[1], 0) for row in mine),
+                marked_done=sum((cid, tid) in marked for tid, _ in mine),
+                turns_coded=sum(coded for _, (coded, _) in mine),
+                codings=sum(codings for _, (_, codings) in mine),
+                turns_in_coded_transcripts=sum(turns.get(tid, 0) for tid, _ in mine),
             )
         )
     return result
