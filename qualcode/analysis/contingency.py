@@ -156,7 +156,11 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     scale = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / scale
     half = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / scale
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # at 0 (or n) successes the bound is exactly 0 (1): centre and half-width are then equal,
+    # and their float difference (2.78e-17 for 0 of 10) printed as a lower bound above 0
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
 
 
 def _counts(table: ArrayLike) -> NDArray[np.int64]:

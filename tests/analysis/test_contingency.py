@@ -158,6 +158,13 @@ def test_wilson_interval_matches_statsmodels(successes: int, n: int, confidence:
     assert wilson_interval(successes, n, confidence) == pytest.approx(reference, abs=1e-12)
 
 
+@pytest.mark.parametrize("n", [3, 8, 10, 17, 100])
+def test_wilson_interval_of_none_or_all_ends_exactly_at_0_or_1(n: int) -> None:
+    """0 of 10 gave a lower bound of 2.78e-17 (float noise), printed as such by compare."""
+    assert wilson_interval(0, n)[0] == 0.0
+    assert wilson_interval(n, n)[1] == 1.0
+
+
 @pytest.mark.parametrize(("successes", "n"), [(0, 0), (5, 4), (-1, 3)])
 def test_wilson_interval_rejects_impossible_counts(successes: int, n: int) -> None:
     with pytest.raises(ValueError, match="successes <= n"):
