@@ -76,6 +76,10 @@ def cluster_tests(per_code: Sequence[Sequence[Sequence[float]]]) -> list[Cluster
             found[index] = ClusterTest(
                 groups, problem="one transcript per group: nothing to compare within"
             )
+        elif all(v == 0 for group in kept for v in group):  # as the turn-level test says
+            found[index] = ClusterTest(groups, problem="no turn holds it")
+        elif all(v == 1 for group in kept for v in group):
+            found[index] = ClusterTest(groups, problem="every turn holds it")
         else:
             batches.setdefault(tuple(len(group) for group in kept), []).append(index)
     for sizes, indices in batches.items():

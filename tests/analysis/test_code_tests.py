@@ -128,6 +128,16 @@ def test_one_transcript_per_group_is_not_tested() -> None:
     assert cluster_test([[0.5, 0.2], []]).problem == "fewer than two groups with coded transcripts"
 
 
+def test_a_code_no_transcript_holds_is_not_tested_as_at_turn_level() -> None:
+    """The focus-group table gave a code nobody used p = 1.000 (and counted it in Holm's m)
+    where the turn-level table says 'no turn holds it' and leaves it out."""
+    nobody = cluster_test([[0.0, 0.0], [0.0, 0.0]])
+    assert (nobody.p_value, nobody.problem) == (None, "no turn holds it")
+    everyone = cluster_test([[1.0, 1.0], [1.0, 1.0]])
+    assert (everyone.p_value, everyone.problem) == (None, "every turn holds it")
+    assert holm([None, 1 / 3]) == [None, pytest.approx(1 / 3)]  # m = 1: the others tested
+
+
 def test_many_groups_give_the_same_statistics_as_few(monkeypatch: pytest.MonkeyPatch) -> None:
     # With more than FEW_GROUPS groups the group sums come from a sparse matrix instead of
     # dense masks; both must give the between-group sum of squares computed directly.
