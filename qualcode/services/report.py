@@ -62,6 +62,14 @@ class ReportQuery:
         return replace(self.scope, departments=(department,) if department else ())
 
 
+def _scope_text(project: Project, scope: TurnScope) -> str:
+    """The scope in words with the study's moderator roles (the figures use them; the
+    default list named 'interviewer' in a study whose roles are moderator, facilitator)."""
+    from qualcode.services.scope import get_moderator_roles
+
+    return scope.with_moderator_roles(get_moderator_roles(project)).describe()
+
+
 def departments(project: Project) -> list[str]:
     from qualcode.services.corpus import list_transcripts
 
@@ -124,7 +132,7 @@ def build_report(project: Project, query: ReportQuery) -> Report:
             ("Codebook", f"{provenance.get('codebook')} v{provenance.get('codebook_version')}"),
             ("Coder layer", str(provenance.get("coder_layer"))),
             ("Unit", "turn (a speaker's turn in a focus group)"),
-            ("Scope", query.scope.describe()),
+            ("Scope", _scope_text(project, query.scope)),
             ("Share", "coded turns / the group's turns in scope; 95 % Wilson interval"),
             ("Compared with", "the other departments (adjusted residuals, Agresti 2013)"),
             ("Quotes attributed by", "name and role" if query.names else "role only"),
@@ -218,7 +226,7 @@ def build_summary(project: Project, query: ReportQuery) -> Report:
             ("Codebook", f"{provenance.get('codebook')} v{provenance.get('codebook_version')}"),
             ("Coder layer", str(provenance.get("coder_layer"))),
             ("Unit", "turn (a speaker's turn in a focus group)"),
-            ("Scope", query.scope.describe()),
+            ("Scope", _scope_text(project, query.scope)),
             ("Share", "coded turns / the group's turns in scope; 95 % Wilson interval"),
             ("Date", date.today().isoformat()),
             ("qualcode", __version__),

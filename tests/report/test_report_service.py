@@ -125,3 +125,17 @@ def test_statement_cards_discussed_in_the_department(study: Project) -> None:
     # turn 5 is coded by two coders with two codes: the cards' ranking puts it first
     assert card.quote is not None and card.quote.turn == 5
     assert build_report(study, ReportQuery(department="Clinic")).cards == ()
+
+
+def test_scope_names_the_studys_moderator_roles(study: Project) -> None:
+    """The report's Scope line named the default list (moderator, facilitator, interviewer)
+    where the study declared moderator and facilitator, the roles its figures use."""
+    from qualcode.services.scope import set_moderator_roles
+
+    set_moderator_roles(study, ["moderator", "facilitator"])
+    for report in (
+        build_report(study, ReportQuery(department="Ward")),
+        build_summary(study, ReportQuery(department="")),
+    ):
+        scope = dict(report.provenance)["Scope"]
+        assert scope.startswith("participant turns (not moderator, facilitator) of ")
