@@ -345,3 +345,27 @@ def test_done_mark_puts_a_transcript_in_scope(two_coders):
     mark_done(two_coders, 1, "carla")
     tb = rows_by_code(two_coders, coders=("anna", "ben", "carla"))[TB]
     assert (tb.n_units, tb.both, tb.split, tb.neither) == (4, 0, 2, 2)
+
+
+def test_query_line_says_the_rows_are_the_codes_a_coder_used(two_coders):
+    """Codes nobody compared used have no row and are not pooled in (all codes); the table
+    said nothing of it. The three_concepts codebook has 20 codes (4 concepts with 'open');
+    anna and ben used temporality.breaks and jobcrafting.workarounds: 2 codes, 2 concepts."""
+    options = AgreementOptions(coders=("anna", "ben"), intervals=False)
+    codes = agreement.agreement(two_coders, options)
+    assert [row[0] for row in codes.tables[0].rows] == [
+        "jobcrafting.workarounds",
+        "temporality.breaks",
+        ALL_CODES,
+    ]
+    assert (
+        "; codes = the 2 codes of the codebook's 20 that a compared coder used (--codes names "
+        "others)" in codes.query["filters"]
+    )
+    concepts = agreement.agreement(
+        two_coders, AgreementOptions(coders=("anna", "ben"), intervals=False, concepts=True)
+    )
+    assert (
+        "; codes = rolled up to concepts: the 2 concepts of the codebook's 4 that a compared "
+        "coder used (--codes names others)" in concepts.query["filters"]
+    )

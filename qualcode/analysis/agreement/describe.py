@@ -22,8 +22,16 @@ def describe(context: Context, tables: list[ResultTable], options: AgreementOpti
         )
     if options.codes:
         filters["codes"] = ", ".join(options.codes)
+    else:  # the rows are the codes a compared coder used: say how many of how many
+        keys = set(context.code_key.values())
+        every = {key.split(".", 1)[0] for key in keys} if options.concepts else keys
+        kind = "concepts" if options.concepts else "codes"
+        filters["codes"] = (
+            f"the {len(context.labels)} {kind} of the codebook's {len(every)} that a compared "
+            "coder used (--codes names others)"
+        )
     if options.concepts:
-        filters["codes"] = "rolled up to concepts"
+        filters["codes"] = "rolled up to concepts: " + filters["codes"]
     if options.exclude_uncoded:
         filters["uncoded text"] = "excluded"
     if options.weights:
