@@ -138,7 +138,9 @@ def sections(
 @cards_app.command("assign")
 @friendly
 def assign(
-    segment: Annotated[int, typer.Argument(help="The segment id of the turn.")],
+    segment: Annotated[
+        str, typer.Argument(help="The turn: T8:4 (transcript 8, turn 4) or a segment id.")
+    ],
     card: Annotated[
         str | None, typer.Argument(help="The card read there; omit with --none.")
     ] = None,
@@ -159,9 +161,14 @@ def assign(
     """By hand: the turn opens a section of CARD (or, with --none, no section)."""
     if (card is None) == (not none):
         raise QualcodeError("Name the CARD read in the turn, or give --none.")
-    cards.set_section_start(project(db), segment, None if none else card, actor=coder_name(coder))
+    from qualcode.services.coding import segment_id
+
+    opened = project(db)
+    turn = segment_id(opened, segment)
+    cards.set_section_start(opened, turn, None if none else card, actor=coder_name(coder))
     what = "no section" if none else f"a section of {card}"
-    console.print(f"Segment {segment} now opens {what} (origin manual).")
+    named = f"{segment} (segment {turn})" if str(turn) != segment.strip() else f"Segment {turn}"
+    console.print(f"{named} now opens {what} (origin manual).", highlight=False)
 
 
 @cards_app.command("report")

@@ -127,7 +127,9 @@ def report(
 @friendly
 def pin(
     code: Annotated[str, typer.Argument(help="The code the quote is for.")],
-    segment: Annotated[int, typer.Argument(help="The turn's segment id.")],
+    segment: Annotated[
+        str, typer.Argument(help="The turn: T8:4 (transcript 8, turn 4) or a segment id.")
+    ],
     exclude: Annotated[
         bool, typer.Option("--exclude", help="Never use this turn as a quote for the code.")
     ] = False,
@@ -143,10 +145,15 @@ def pin(
 
     if exclude and release:
         raise QualcodeError("Choose --exclude or --release, not both.")
+    from qualcode.services.coding import segment_id
+
     action = None if release else ("exclude" if exclude else "pin")
-    set_quote_choice(project(db), code, segment, action, coder_name(coder))
+    opened = project(db)
+    turn = segment_id(opened, segment)
+    set_quote_choice(opened, code, turn, action, coder_name(coder))
     done = {"pin": "Pinned", "exclude": "Excluded", None: "Released"}[action]
-    console.print(f"{done} segment {segment} for {code}.", highlight=False, markup=False)
+    named = f"{segment} (segment {turn})" if str(turn) != segment.strip() else f"segment {turn}"
+    console.print(f"{done} {named} for {code}.", highlight=False, markup=False)
 
 
 def _names(path: Path | None) -> tuple[str, ...]:

@@ -65,6 +65,10 @@ def test_add_edit_assign_and_their_errors(study: Path, run, database_url: str) -
     assert bad.exit_code == 1 and "language 'xx' is not one of" in bad.output
     assert run("cards", "edit", "breaks", "--concept", "temporality").exit_code == 0
     assert run("cards", "assign", "6", "breaks").exit_code == 0
+    # a turn reference as `code` takes it (was refused: 'Input should be a valid integer')
+    by_turn = run("cards", "assign", "T1:6", "breaks")
+    assert by_turn.exit_code == 0, by_turn.output
+    assert "T1:6 (segment 6) now opens a section of breaks" in by_turn.output
     missing = run("cards", "assign", "6", "nope")
     assert missing.exit_code == 1 and "No card 'nope'" in missing.output
     project = open_project(database_url)

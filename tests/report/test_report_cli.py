@@ -38,6 +38,21 @@ def test_a_pinned_quote_leads(run, study: Project, tmp_path: Path) -> None:
     assert text[first:].startswith("> — doctor, staff, ward, turn 5 (pinned)")
 
 
+def test_pin_takes_a_turn_reference_as_code_does(run, study: Project, tmp_path: Path) -> None:
+    """`pin CODE T1:5` was refused ('Input should be a valid integer') where `code T1:5`
+    works; it now pins the same turn (segment 5, Ward's turn 5)."""
+    pinned = run("pin", "temporality.breaks", "T1:5")
+    assert pinned.exit_code == 0, pinned.output
+    assert "Pinned T1:5 (segment 5) for temporality.breaks." in pinned.output
+    out = tmp_path / "ward.md"
+    written = run("report", "--department", "Ward", "--codes", "temporality.breaks", "-o", out)
+    assert written.exit_code == 0, written.output
+    text = out.read_text(encoding="utf-8")
+    assert text[text.index("> — ") :].startswith("> — doctor, staff, ward, turn 5 (pinned)")
+    wrong = run("pin", "temporality.breaks", "T1:99")
+    assert wrong.exit_code == 1 and "No turn 99 in transcript 1" in wrong.output
+
+
 def test_clear_errors(run, study: Project, tmp_path: Path) -> None:
     missing = run("report", "--output", tmp_path / "x.md")
     assert missing.exit_code == 1
