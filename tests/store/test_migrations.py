@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sqlite3
 from types import ModuleType
 
 import pytest
@@ -12,6 +13,7 @@ from pytest_alembic import tests as alembic_tests
 from pytest_alembic.config import Config
 from sqlalchemy import create_engine, inspect
 
+from qualcode.services.project import open_project
 from qualcode.store.engine import make_engine
 from qualcode.store.migrate import (
     HEAD,
@@ -242,3 +244,15 @@ def test_every_postgresql_project_gets_the_refresh_function(database_url: str) -
         assert connection.exec_driver_sql(found).scalar() == 0
     upgrade(engine)
     engine.dispose()
+
+
+def test_two_new_sqlite_projects_are_the_same_database(tmp_path) -> None:
+    """The test fixtures copy one migrated SQLite file instead of migrating each test's own:
+    that holds only while a new project carries nothing of its own (no id, no time)."""
+    dumps = []
+    for name in ("one.db", "two.db"):
+        open_project(f"sqlite:///{tmp_path / name}").close()
+        with sqlite3.connect(tmp_path / name) as connection:
+            dumps.append(list(connection.iterdump()))
+    assert any(line.startswith("CREATE TABLE") for line in dumps[0])
+    assert dumps[0] == dumps[1]
