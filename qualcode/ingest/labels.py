@@ -59,7 +59,7 @@ _NOT_SPEAKERS = frozenset(
     "p.s. ps re speaker subject taler tid time title titel "
     # Words that head a remark or a reminder in notes typed into a transcript.
     "agenda advarsel emne husk important info remember reminder tema todo update "
-    "vigtigt warning".split()
+    "vigtigt warning notes noter remark remarks comment comments kommentar".split()
 )
 
 

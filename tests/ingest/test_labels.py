@@ -35,6 +35,9 @@ def test_labels(line: str, expected: Label) -> None:
     [
         "Note: the night shift too.",
         "NB: see above",
+        "Notes: recorded in the tea room.",  # was read as a speaker 'Notes' (a .docx preamble)
+        "Remarks: two left early.",
+        "Comment: the recorder stopped.",
         "Important: the ward was closed in May.",
         "Remember: the night shift.",
         "Husk: nattevagten.",
