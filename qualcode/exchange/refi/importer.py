@@ -198,7 +198,18 @@ class Importer:
             within_limit(
                 "coder name", name, f"{self.summary.path}: the name of <User guid={guid!r}>"
             )
-        coder = code_store.ensure_coder(self.session, name, consensus=consensus)
+        from qualcode.domain.layer import MODEL_PREFIX, MODEL_ROLE
+
+        # a suggester's layer ('model:VERSION', as `suggest write` names it) stays a model's:
+        # as a human coder its codings would join the all-coders layer
+        role = MODEL_ROLE if name.startswith(MODEL_PREFIX) and not consensus else "coder"
+        coder = code_store.ensure_coder(self.session, name, role, consensus=consensus)
+        if role == MODEL_ROLE and coder.role != MODEL_ROLE:
+            self.summary.warnings.append(
+                f"the file's user {name!r} is a suggester's layer, but this project has a "
+                f"coder of that name with the role {coder.role!r}: its codings count as "
+                "that coder's."
+            )
         if consensus and not coder.is_consensus:
             self.summary.warnings.append(
                 f"the file's consensus layer {name!r} went to the coder of that name here, "

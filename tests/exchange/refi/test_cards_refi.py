@@ -152,3 +152,21 @@ def test_own_export_back_warns_only_where_sections_or_cards_differ(carded, tmp_p
         "(this database opens planning at turn 5, the file does not) and were not read."
     )
     assert sections(carded) == changed != before
+
+
+def test_a_model_layer_comes_back_as_a_model_not_a_coder(carded, other_project, tmp_path) -> None:
+    """The suggester's layer 'model:VERSION' came back from an export as a human coder: its
+    codings joined the all-coders layer (the new-user study's temporality 8 -> 10 turns)."""
+    from qualcode.domain.layer import MODEL_ROLE
+    from qualcode.services.roles import list_coders
+    from qualcode.store.coders import add_coder
+
+    with carded.sessions.begin() as session:
+        add_coder(session, "model:v1", MODEL_ROLE)
+    apply_code(carded, segments(carded, "fg")[2].id, "relational_coordination", "model:v1")
+    path = tmp_path / "study.qdpx"
+    export_project_qdpx(carded, path)
+    imported = import_qdpx(other_project, path)
+    assert not imported.warnings and not imported.not_imported
+    roles = {coder.name: coder.role for coder in list_coders(other_project)}
+    assert roles["model:v1"] == MODEL_ROLE and roles["anna"] == "coder"
