@@ -93,8 +93,20 @@ def matrix(project: Project, query: MatrixQuery) -> ResultSet:
         codebook_version=query_meta["codebook_version"],
         coder_layer=query_meta["coder_layer"],
         qualcode_version=query_meta["qualcode_version"],
-        filters={"rows": query.rows, "columns": query.cols, "cell": query.cell},
+        filters={
+            "rows": query.rows,
+            "columns": query.cols,
+            "cell": query.cell,
+            **_counted(str(query_meta["filters"])),
+        },
     )
+
+
+def _counted(filters: str) -> dict[str, str]:
+    """What the counts behind the cells are: the scope, unit and N of the frequency table
+    (its "key = value; ..." filters), which the matrix's own line left out."""
+    pairs = dict(part.partition(" = ")[::2] for part in filters.split("; "))
+    return {key: pairs[key] for key in ("scope", "unit", "N") if key in pairs}
 
 
 def set_summary(

@@ -35,6 +35,14 @@ def test_shares_per_transcript_and_code(study: Project) -> None:
     assert found["clinic"][breaks] == pytest.approx(100 * 1 / 3)
 
 
+def test_the_query_line_states_the_scope_unit_and_n(study: Project) -> None:
+    """The matrix's line said only 'rows = ...; columns = ...; cell = share' while its note
+    pointed at 'the unit and N above': Ward 4 + Clinic 3 participant turns = 7."""
+    filters = matrix(study, MatrixQuery(rows="department", cell="share")).query["filters"]
+    assert filters.startswith("rows = department; columns = concept; cell = share; scope = ")
+    assert "; unit = participant turn; N = 7 turns " in filters
+
+
 def test_summaries_are_stored_and_empty_cells_count_what_waits(study: Project) -> None:
     set_summary(study, "department", "Ward", "temporality", "Breaks get lost.", [2, 5], "anna")
     found = cells(study, rows="department", cell="summary")
