@@ -141,7 +141,9 @@ def import_(
     if deck:
         added, updated = cards.load_deck(opened, deck)
         if added or updated:
-            console.print(f"Deck: {added} cards added, {updated} updated from the manifest.")
+            console.print(
+                f"Deck: {counted(added, 'card')} added, {updated} updated from the manifest."
+            )
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Importing", total=total)
 
@@ -192,7 +194,8 @@ def import_(
         found = cards.detect(opened, new)
         readings = sum(len(result.detections) for result in found)
         console.print(
-            f"Cards: {readings} readings found in {counted(len(found), 'transcript')} "
+            f"Cards: {counted(readings, 'reading')} found in "
+            f"{counted(len(found), 'transcript')} "
             "(`qualcode cards sections TRANSCRIPT` shows them)."
         )
     if report.failures:

@@ -223,3 +223,14 @@ def test_assign_is_a_supervisors_once_there_is_one(study: Path, run, database_ur
     assert done.exit_code == 0, done.output
     assert ("planning", 5) in [(s.label, s.first_ordinal) for s in cards.sections(project, "1")]
     project.close()
+
+
+def test_import_counts_one_card_and_one_reading_in_the_singular(tmp_path: Path, run) -> None:
+    """'Deck: 1 cards added' and 'Cards: 1 readings found' on a one-card study."""
+    (tmp_path / "fg.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    manifest = tmp_path / "one.yaml"
+    manifest.write_text(MANIFEST.split("  - key: disturbed")[0], encoding="utf-8")
+    result = run("import", "--manifest", manifest)
+    assert result.exit_code == 0, result.output
+    assert "Deck: 1 card added, 0 updated" in result.output
+    assert "Cards: 1 reading found in 1 transcript " in result.output
