@@ -57,8 +57,18 @@ def audit_report(
         codebook_version=query["codebook_version"],
         coder_layer=query["coder_layer"],
         qualcode_version=query["qualcode_version"],
-        filters={"report": "audit", "unit": "turn"},
+        filters={"report": "audit", "unit": "turn", **_agreement_filters(query["filters"])},
     )
+
+
+def _agreement_filters(filters: str) -> dict[str, str]:
+    """The scope and the codes of the agreement tables (their "key = value; ..." line):
+    the codes nobody compared used have no row, and the audit says so as `agree` does."""
+    pairs = dict(part.partition(" = ")[::2] for part in filters.split("; "))
+    found: dict[str, str] = {k: pairs[k] for k in ("scope", "codes") if k in pairs}
+    if "codes" in found:  # the audit has no --codes: `agree --codes` shows the others
+        found["codes"] = found["codes"].replace("(--codes names others)", "(agree --codes: others)")
+    return found
 
 
 def design_table(project: Project, coders: tuple[str, ...] | None = None) -> ResultTable:

@@ -369,3 +369,16 @@ def test_query_line_says_the_rows_are_the_codes_a_coder_used(two_coders):
         "; codes = rolled up to concepts: the 2 concepts of the codebook's 4 that a compared "
         "coder used (--codes names others)" in concepts.query["filters"]
     )
+
+
+def test_the_audit_says_which_codes_its_agreement_tables_show(two_coders):
+    """The audit's line said 'report = audit; unit = turn' and nothing of the codes nobody
+    compared used (no row, not pooled): 2 of the codebook's 20 here."""
+    from qualcode.services.audit import audit_report
+
+    filters = audit_report(two_coders, ("anna", "ben")).query["filters"]
+    assert filters.startswith("report = audit; unit = turn; scope = participant turns of ")
+    assert filters.endswith(
+        "codes = the 2 codes of the codebook's 20 that a compared coder used "
+        "(agree --codes: others)"
+    )
