@@ -175,12 +175,26 @@ def train(
     with console.status("Training..."):
         reports = suggest_training.train_model(project(db), layer=layer, epochs=epochs)
     for report in reports:
+        concepts = sum(label.startswith("concept:") for label in report.labels)
+        labels = (
+            f"{counted(len(report.labels) - concepts, 'code')} and "
+            f"{counted(concepts, 'concept')} as labels"
+        )
         console.print(
             f"Trained {report.version} on {counted(report.n_examples, 'turn')} "
             f"of layer '{report.layer}' "
-            f"({report.n_negative} with rejections only), {counted(len(report.labels), 'code')}, "
-            f"in {report.seconds:.1f} s."
+            f"({report.n_negative} with rejections only), {labels}, "
+            f"in {report.seconds:.1f} s.",
+            highlight=False,
         )
+        if report.too_rare:
+            console.print(
+                f"No label for {counted(len(report.too_rare), 'code')} applied to too few "
+                f"turns (a code needs {report.code_support}, an open code "
+                f"{report.open_support}): {', '.join(report.too_rare)}; the model learns "
+                "nothing for them.",
+                highlight=False,
+            )
 
 
 @suggest_app.command("eval")

@@ -93,6 +93,9 @@ class ModelLayerRun(_Frozen):
 
 
 class TrainReport(_Frozen):
+    """A trained model: `labels` are its codes and concept labels (`concept:KEY`);
+    `too_rare` the codes the layer applied that got no label (too few coded turns)."""
+
     version: str
     layer: str
     language: str
@@ -100,6 +103,9 @@ class TrainReport(_Frozen):
     n_negative: int
     labels: list[str]
     seconds: float
+    too_rare: list[str] = []
+    code_support: int = 0  # the coded turns a code needs for a label
+    open_support: int = 0  # ... an open code
 
 
 class ModelStatus(_Frozen):

@@ -134,7 +134,8 @@ def _train_language(
     nlp = learned.train(language, examples, labels, epochs=epochs, seed=seed)
     payload, config = learned.to_payload(nlp)
     seconds = round(time.perf_counter() - started, 2)
-    return project.write(
+    too_rare = sorted({code for gold in golds for code in gold} - set(labels))
+    report = project.write(
         lambda session: _store_model(
             session,
             data,
@@ -147,6 +148,13 @@ def _train_language(
             n_negative,
             seconds,
         )
+    )
+    return report.model_copy(
+        update={
+            "too_rare": too_rare,
+            "code_support": learned.MIN_LABEL_SUPPORT,
+            "open_support": learned.MIN_OPEN_SUPPORT,
+        }
     )
 
 

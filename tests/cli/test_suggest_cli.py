@@ -63,6 +63,23 @@ def test_train_and_eval_from_the_command_line(run, write_file, database_url) -> 
     trained = run("suggest", "train", "--layer", "anna", "--epochs", "3")
     assert trained.exit_code == 0, trained.output
     assert "textcat-en-1" in trained.output
+    # 12 turns: breaks on 8, interruptions on 4; their concept temporality: 2 codes, 1 concept
+    assert (
+        "on 12 turns of layer 'anna' (0 with rejections only), 2 codes and 1 concept as labels"
+        in trained.output
+    )
+    assert "No label for" not in trained.output
+    project = open_project(database_url)
+    coding.apply_code(project, corpus.segments(project, 1)[0].id, "jobcrafting.task", "anna")
+    rare = run("suggest", "train", "--layer", "anna", "--epochs", "1")
+    assert rare.exit_code == 0, rare.output
+    # jobcrafting.task on 1 turn (a code needs 2): no label, and said so ('4 codes' before,
+    # counting the concept labels as codes and leaving the rare code out without a word)
+    assert "2 codes and 1 concept as labels" in rare.output
+    assert (
+        "No label for 1 code applied to too few turns (a code needs 2, an open code 5): "
+        "jobcrafting.task; the model learns nothing for them." in rare.output
+    )
     evaluated = run("suggest", "eval", "--folds", "2", "--layer", "anna")
     assert evaluated.exit_code == 0, evaluated.output
     # One focus group: no leave-one-group-out figure, said so; the by-turn figures follow.
