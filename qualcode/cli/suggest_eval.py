@@ -18,6 +18,8 @@ SPLIT_TITLES = {
 def _rate(rate: Rate | None) -> str:
     if rate is None:
         return ""
+    if rate.n == 0:  # nothing to count (a label no turn ranked first, or none applied)
+        return "–"
     return f"{rate.value:.3f} [{rate.low:.2f}, {rate.high:.2f}]"
 
 
@@ -44,7 +46,8 @@ def print_report(report: EvalReport, per_code: bool) -> None:
         "applied codes (concepts) found in the top three; [low, high]: 95 % Wilson interval "
         "(turns of one group are not independent, so read it as a lower bound on the "
         "uncertainty); chance: a random ranking of the level's labels. F1 counts a label as "
-        f"predicted at score >= {report.threshold}.",
+        f"predicted at score >= {report.threshold}. –: no turn to count (P@1 of a label no "
+        "turn ranked first, R@3 of a label no turn was coded with).",
         highlight=False,
     )
 

@@ -106,3 +106,13 @@ def test_suggest_write_makes_a_layer_agree_can_compare(run, write_file, database
     assert agree.exit_code == 0, agree.output
     assert layer in agree.output
     assert run("suggest", "write").exit_code == 1
+
+
+def test_a_rate_over_no_turns_is_shown_as_undefined_not_zero() -> None:
+    """suggest eval printed R@3 '0.000 [0.00, 0.00]' for a label no turn was coded with
+    (and P@1 likewise for a label no turn ranked first): 0 of 0 is no figure."""
+    from qualcode.cli.suggest_eval import _rate
+    from qualcode.suggest.metrics import wilson
+
+    assert _rate(wilson(0, 0)) == "–"
+    assert _rate(wilson(0, 3)) == "0.000 [0.00, 0.56]"  # 0 of 3: Wilson upper 0.5615
