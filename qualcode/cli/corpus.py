@@ -109,7 +109,9 @@ def import_(
     try:
         recorded_on = date.fromisoformat(recorded) if recorded else None
     except ValueError:
-        raise QualcodeError(f"--date '{recorded}' must be YYYY-MM-DD.") from None
+        raise QualcodeError(
+            f"--date '{recorded}' is not a date: write a real date as YYYY-MM-DD, e.g. 2025-03-11."
+        ) from None
     named = [
         ImportSpec(
             path=path,

@@ -110,4 +110,6 @@ def _date(value: str) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise QualcodeError(f"--date '{value}' must be YYYY-MM-DD.") from None
+        raise QualcodeError(
+            f"--date '{value}' is not a date: write a real date as YYYY-MM-DD, e.g. 2025-03-11."
+        ) from None

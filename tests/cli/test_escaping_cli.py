@@ -44,7 +44,7 @@ def test_a_bad_span_or_date_with_brackets_is_named_in_the_error(run, write_file)
     date = run("import", write_file("fg2.txt", TEXT), "--date", "[/]")
     assert (span.exit_code, date.exit_code) == (1, 1)
     assert "--span '[/]' must be START:END" in span.output
-    assert "--date '[/]' must be YYYY-MM-DD" in date.output
+    assert "--date '[/]' is not a date: write a real date as YYYY-MM-DD" in date.output
     assert "Traceback" not in span.output + date.output
 
 

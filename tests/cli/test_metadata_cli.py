@@ -25,7 +25,14 @@ def test_transcript_and_speaker_set(run, write_file, database_url) -> None:
     assert (info.department, str(info.recorded_on)) == ("Ward A", "2024-03-01")
     assert [v.role for v in corpus.segments(project, "fg1")] == [None, "moderator", None]
     result = run("transcript", "set", "fg1", "--date", "March")
-    assert result.exit_code == 1 and "--date 'March' must be YYYY-MM-DD" in result.output
+    assert (
+        result.exit_code == 1
+        and "--date 'March' is not a date: write a real date as YYYY-MM-DD" in result.output
+    )
+    # a date in the right form that does not exist said 'must be YYYY-MM-DD', which it was
+    impossible = run("transcript", "set", "fg1", "--date", "2025-02-30")
+    assert impossible.exit_code == 1
+    assert "--date '2025-02-30' is not a date: write a real date as" in impossible.output
     assert run("transcript", "set", "fg1").exit_code == 1
 
 
