@@ -176,12 +176,21 @@ def assign(
 def report(
     card: Annotated[str, typer.Argument(help="The card's key.")],
     quotes: Annotated[int, typer.Option(help="How many quotes to show.")] = 3,
+    coder: Annotated[
+        str | None,
+        typer.Option(
+            "--coder",
+            help="Who you are (default: $QUALCODE_CODER); in blind mode a coder's report "
+            "counts only their own codings.",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """What a card drew per department and group kind: talk, codes and the telling quotes."""
     from qualcode.domain.cards import QUOTE_RANKING
 
-    result = cards.card_report(project(db), card, quotes=quotes)
+    result = cards.card_report(project(db), card, quotes=quotes, actor=coder_name(coder))
     console.print(
         Text.assemble((result.card.key, "bold"), f": {result.card.text('en')}"), highlight=False
     )
@@ -200,7 +209,7 @@ def report(
             str(group.coded_turns),
         )
     console.print(talk)
-    used = Table(title="Codes applied (participant turns, any coder; rolled up as in freq)")
+    used = Table(title="Codes applied (participant turns; rolled up as in freq)")
     used.add_column("code")
     used.add_column("turns", justify="right")
     used.add_column("own", justify="right")
@@ -210,17 +219,14 @@ def report(
         indent = "  " * use.code_key.count(".")
         used.add_row(indent + use.code_key, str(use.turns), str(use.own), f"{share:.1%}")
     console.print(used)
+    console.print(f"Coder layer: {result.layer}.", highlight=False)
     left_out = result.participant_turns - result.scope_turns
     console.print(
         "turns: participant turns coded with the code or a code below it, as "
         f"`qualcode freq --card {result.card.key}` counts; own: with the code itself; "
         f"share: turns of the {result.scope_turns} participant turns in the card's sections "
-        "of transcripts coded or marked done"
-        + (
-            f" (the {left_out} turns of transcripts nobody coded are left out)."
-            if left_out
-            else "."
-        ),
+        "of transcripts the layer has coded or marked done"
+        + (f" (the {left_out} turns of the other transcripts are left out)." if left_out else "."),
         highlight=False,
     )
     console.print(Text.assemble(("Most telling quotes", "bold"), f" ({QUOTE_RANKING}):"))
@@ -228,7 +234,8 @@ def report(
         who = f"{quote.speaker or '?'} ({quote.role})" if quote.role else quote.speaker or "?"
         console.print(
             f"{number}. {quote.transcript}, {who}, segment {quote.segment_id}; "
-            f'{quote.coders} coders, codes {", ".join(quote.codes)}:\n   "{quote.text}"',
+            f"{counted(quote.coders, 'coder')}, codes {', '.join(quote.codes)}:\n"
+            f'   "{quote.text}"',
             highlight=False,
         )
 

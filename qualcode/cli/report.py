@@ -14,6 +14,7 @@ from qualcode.cli.analysis import (
     LayerOption,
     ModeratorsOption,
     ScopeOption,
+    _actor,
     _scope,
     _split,
 )
@@ -105,6 +106,7 @@ def report(
         pseudonymise=pseudonymise,
         extra_names=_names(names_file),
         scope=_scope(None, None, None, scope, include_moderators),
+        actor=_actor(layer_coder),
     )
     opened = project(db)
     if not all_departments:

@@ -190,5 +190,7 @@ class CardReport(_Frozen):
     participant_turns: int
     """Every participant turn of the card's sections (the talk)."""
     scope_turns: int
-    """Those in transcripts the all-coders layer coded or marked done: the codes' denominator,
-    as in `qualcode freq --card`."""
+    """Those in transcripts the layer coded or marked done: the codes' denominator, as in
+    `qualcode freq --card`."""
+    layer: str = "all coders (a turn counts once per code however many coders coded it)"
+    """The coder layer counted (`Layer.label`)."""

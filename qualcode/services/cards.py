@@ -21,6 +21,7 @@ from qualcode.domain.cards import (
     SectionStart,
     SectionView,
 )
+from qualcode.domain.layer import Layer
 from qualcode.domain.scope import is_moderator
 from qualcode.errors import QualcodeError
 from qualcode.services.corpus import find_transcript
@@ -266,7 +267,13 @@ def _info(row: CardRow, sections: int) -> CardInfo:
 
 
 def card_report(
-    project: Project, key: str, *, quotes: int = 3, department: str | None = None
+    project: Project,
+    key: str,
+    *,
+    quotes: int = 3,
+    department: str | None = None,
+    layer: Layer | None = None,
+    actor: str | None = None,
 ) -> CardReport:
     """What a card drew: participant turns and words per department and group kind, the codes
     applied (every coder's codings; a turn counts once per code; rolled up and own; shares of
@@ -274,7 +281,10 @@ def card_report(
     (ranked by QUOTE_RANKING). Moderators' turns are left out; `department` keeps only its
     turns."""
 
+    from qualcode.services.blind import visibility
+
     def work(session: Session) -> CardReport:
+        counted = visibility(session, actor).layer(layer or Layer())
         row = _card(session, key)
         moderators = study_moderator_roles(session)
         turns = [
@@ -285,11 +295,12 @@ def card_report(
         ]
         book = code_store.active_codebook(session)
         codings = store.codings_on(
-            session, [turn.segment_id for turn in turns], book.id if book else None
+            session, [turn.segment_id for turn in turns], book.id if book else None, counted
         )
-        coded = store.coded_scope(session, [turn.transcript_id for turn in turns])
-        return compute_report(
+        coded = store.coded_scope(session, [turn.transcript_id for turn in turns], counted)
+        found = compute_report(
             _card_model(row), turns, codings, coded_transcripts=coded, quotes=quotes
         )
+        return found.model_copy(update={"layer": counted.label})
 
     return project.read(work)

@@ -87,14 +87,20 @@ def quotes(project: Project, query: QuoteQuery, *, actor: str | None = None) -> 
 
 
 def quotes_for_codes(
-    project: Project, codes: Sequence[str], layer: Layer, scope: TurnScope, limit: int
+    project: Project,
+    codes: Sequence[str],
+    layer: Layer,
+    scope: TurnScope,
+    limit: int,
+    *,
+    actor: str | None = None,
 ) -> dict[str, list[Quote]]:
     """`quotes` of many codes (each with the codes below it) in one read, for a report."""
     if not codes:
         return {}
 
     def work(session: Session) -> dict[str, list[Quote]]:
-        context = read_context(session, layer, scope, codes)
+        context = read_context(session, layer, scope, codes, actor)
         ids = {key: code_id for code_id, key, _ in context.codes}
         rollup = context.rollup(ids[key] for key in codes)
         return {

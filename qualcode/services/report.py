@@ -56,6 +56,7 @@ class ReportQuery:
     pseudonymise: bool = False
     extra_names: tuple[str, ...] = ()
     scope: TurnScope = field(default_factory=TurnScope)  # coverage and moderators; no filters
+    actor: str | None = None  # who asks: in blind mode a coder's report counts their own layer
 
     def within(self, department: str | None = None) -> TurnScope:
         """The report's scope, narrowed to one department when given."""
@@ -87,13 +88,17 @@ def build_report(project: Project, query: ReportQuery) -> Report:
     book = codebook_info(project)
     rows = _row_codes(book.codes, query)
     by_department = compare_figures(
-        project, CompareQuery(by="department", layer=query.layer, scope=query.within()), rows
+        project,
+        CompareQuery(by="department", layer=query.layer, scope=query.within()),
+        rows,
+        query.actor,
     )
     by_group = (
         compare_figures(
             project,
             CompareQuery(by=query.by, layer=query.layer, scope=query.within(query.department)),
             rows,
+            query.actor,
         )
         if query.by
         else None
@@ -104,7 +109,12 @@ def build_report(project: Project, query: ReportQuery) -> Report:
         else None
     )
     citing = Citing(
-        query.within(query.department), query.layer, query.rule, query.names, pseudonymiser
+        query.within(query.department),
+        query.layer,
+        query.rule,
+        query.names,
+        pseudonymiser,
+        query.actor,
     )
     quoted = cited_quotes(
         project,
@@ -117,11 +127,12 @@ def build_report(project: Project, query: ReportQuery) -> Report:
     ]
     concept_sections = tuple(s for s in sections if not _is_open(s.key))
     open_sections = tuple(s for s in sections if _is_open(s.key) and s.depth > 1 and s.here.coded)
-    memos = memo_entries(project, query.department, [code.id for code in rows])
+    memos = memo_entries(project, query.department, [code.id for code in rows], query.actor)
     cards = card_entries(project, citing)
     pairs = cooccurrence.cooccurrence(
         project,
         CooccurrenceQuery(layer=query.layer, scope=query.within(query.department)),
+        actor=query.actor,
     ).tables[0]
     provenance = by_department.query
     return Report(
@@ -187,7 +198,10 @@ def build_summary(project: Project, query: ReportQuery) -> Report:
     book = codebook_info(project)
     rows = _row_codes(book.codes, query)
     figures = compare_figures(
-        project, CompareQuery(by="department", layer=query.layer, scope=query.within()), rows
+        project,
+        CompareQuery(by="department", layer=query.layer, scope=query.within()),
+        rows,
+        query.actor,
     )
     sections = []
     for code in rows:

@@ -38,6 +38,7 @@ class Citing:
     rule: QuoteRule
     names: bool
     pseudonymiser: Pseudonymiser | None
+    actor: str | None = None  # who asks: in blind mode a coder sees only their own layer
 
     @property
     def department(self) -> str:
@@ -102,12 +103,14 @@ class Figures:
         return []
 
 
-def compare_figures(project: Project, query: CompareQuery, rows: Sequence[CodeInfo]) -> Figures:
+def compare_figures(
+    project: Project, query: CompareQuery, rows: Sequence[CodeInfo], actor: str | None = None
+) -> Figures:
     """One comparison per depth (the rows of one comparison may not contain each other)."""
     reports = []
     for depth in sorted({code_depth(code.key) for code in rows}):
         keys = tuple(code.key for code in rows if code_depth(code.key) == depth)
-        reports.append(analysis.compare(project, replace(query, codes=keys)))
+        reports.append(analysis.compare(project, replace(query, codes=keys), actor=actor))
     return Figures(tuple(reports))
 
 
@@ -170,7 +173,12 @@ def cited_quotes(
     in one pass: one analysis context, one query per code, one for the choices and one for
     the turn numbers."""
     found = quote_service.quotes_for_codes(
-        project, [code.key for code in codes], citing.layer, citing.scope, CANDIDATES
+        project,
+        [code.key for code in codes],
+        citing.layer,
+        citing.scope,
+        CANDIDATES,
+        actor=citing.actor,
     )
 
     def work(session: Session) -> tuple[dict[int, report_data.Choices], dict[int, int]]:
@@ -216,10 +224,19 @@ def _cited(quote: Quote, turn: int, citing: Citing, pinned: bool) -> ReportQuote
     )
 
 
-def memo_entries(project: Project, department: str, code_ids: list[int]) -> list[MemoEntry]:
+def memo_entries(
+    project: Project, department: str, code_ids: list[int], actor: str | None = None
+) -> list[MemoEntry]:
+    """The memos on the codes and the department's transcripts and turns (blind mode: a
+    coder's own)."""
+    from qualcode.services.blind import visibility
+
     def work(session: Session) -> list[MemoEntry]:
+        own = visibility(session, actor).own
         entries = []
         for row in report_data.department_memos(session, department, code_ids):
+            if own is not None and row.author != own:
+                continue
             if row.target == "code":
                 about = f"code {row.code_key}"
             elif row.turn is not None:
@@ -238,7 +255,14 @@ def card_entries(project: Project, citing: Citing) -> tuple[CardEntry, ...]:
 
     entries = []
     for card in cards.list_cards(project):
-        found = cards.card_report(project, card.key, quotes=1, department=citing.department)
+        found = cards.card_report(
+            project,
+            card.key,
+            quotes=1,
+            department=citing.department,
+            layer=citing.layer,
+            actor=citing.actor,
+        )
         if not found.participant_turns:
             continue
         quote = None

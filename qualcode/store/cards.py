@@ -9,6 +9,7 @@ from sqlalchemy import Subquery, delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from qualcode.domain.cards import Bounds, CardTurn, SectionStart
+from qualcode.domain.layer import Layer
 from qualcode.store.models import Card, Section, Segment
 
 
@@ -333,11 +334,10 @@ def card_turns(session: Session, card_id: int) -> list[CardTurn]:
 
 
 def codings_on(
-    session: Session, segment_ids: Sequence[int], codebook_id: int | None
+    session: Session, segment_ids: Sequence[int], codebook_id: int | None, layer: Layer
 ) -> list[tuple[int, str, int]]:
-    """(segment id, code key, coder id) of the all-coders layer's codings on the segments
-    (not the consensus layer nor a model's, as in every table), of the codebook's codes."""
-    from qualcode.domain.layer import Layer
+    """(segment id, code key, coder id) of the layer's codings on the segments (all coders:
+    not the consensus layer nor a model's, as in every table), of the codebook's codes."""
     from qualcode.store.layers import layer_coders
     from qualcode.store.models import Code, Coding
 
@@ -349,7 +349,7 @@ def codings_on(
             .join(Code, Code.id == Coding.code_id)
             .where(
                 Coding.segment_id.in_(ids[start : start + 500]),
-                Coding.coder_id.in_(layer_coders(Layer())),
+                Coding.coder_id.in_(layer_coders(layer)),
                 Code.codebook_id == codebook_id,
             )
         )
@@ -357,17 +357,16 @@ def codings_on(
     return found
 
 
-def coded_scope(session: Session, transcript_ids: Sequence[int]) -> set[int]:
-    """The transcripts among `transcript_ids` in the all-coders layer's coded scope: one of
-    its coders coded there, or marked the transcript done (as `coded_transcripts` of the
-    coded-turn summary, read here from the codings themselves)."""
-    from qualcode.domain.layer import Layer
+def coded_scope(session: Session, transcript_ids: Sequence[int], layer: Layer) -> set[int]:
+    """The transcripts among `transcript_ids` in the layer's coded scope: one of its coders
+    coded there, or marked the transcript done (as `coded_transcripts` of the coded-turn
+    summary, read here from the codings themselves)."""
     from qualcode.store.layers import layer_coders
     from qualcode.store.models import Coding, TranscriptDone
 
     ids = sorted(set(transcript_ids))
     found: set[int] = set()
-    coders = layer_coders(Layer())
+    coders = layer_coders(layer)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         found.update(

@@ -234,3 +234,38 @@ def test_import_counts_one_card_and_one_reading_in_the_singular(tmp_path: Path, 
     assert result.exit_code == 0, result.output
     assert "Deck: 1 card added, 0 updated" in result.output
     assert "Cards: 1 reading found in 1 transcript " in result.output
+
+
+def test_in_blind_mode_a_coder_sees_only_their_own_codings(
+    study: Path, database_url: str, run, monkeypatch
+) -> None:
+    """cards report showed every coder's codes and coder counts in blind mode (where freq
+    shows a coder only their own layer); the department report refused everyone with 'say
+    who you are', --coder given or not."""
+    from qualcode.services.blind import set_blind_mode
+
+    project = open_project(database_url)
+    codebooks.load_codebook_file(project, CODEBOOK)
+    coding.apply_code(project, 6, "temporality.interruptions", "anna")  # disturbed: Anne
+    coding.apply_code(project, 6, "relational_coordination.communication", "ben")
+    set_blind_mode(project, True, actor="anna")
+    hidden = cards.card_report(project, "disturbed", actor="ben")
+    assert [(use.code_key, use.turns) for use in hidden.codes] == [
+        ("relational_coordination", 1),
+        ("relational_coordination.communication", 1),
+    ]
+    assert hidden.layer == "coder ben" and [q.coders for q in hidden.quotes] == [1]
+    project.close()
+    shown = run("cards", "report", "disturbed", "--coder", "ben")
+    assert shown.exit_code == 0, shown.output
+    assert "Coder layer: coder ben." in shown.output and "temporality" not in shown.output
+    assert "1 coder, codes relational_coordination.communication" in shown.output
+    anonymous = run("cards", "report", "disturbed")  # $QUALCODE_CODER unset
+    assert anonymous.exit_code == 1 and "Blind mode is on, so say who you are" in (anonymous.output)
+    monkeypatch.setenv("QUALCODE_CODER", "ben")
+    written = run("report", "--department", "Ward", "--output", study.parent / "ben.md")
+    assert written.exit_code == 0, written.output
+    text = (study.parent / "ben.md").read_text(encoding="utf-8")
+    assert "| Coder layer | coder ben |" in text
+    assert "temporality.interruptions (1)" not in text
+    assert "relational_coordination.communication (1)" in text
