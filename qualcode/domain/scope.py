@@ -33,6 +33,10 @@ def normal_role(role: str | None) -> str:
     return (role or "").strip().lower()
 
 
+# The project setting holding the study's moderator roles ({"roles": [...]}).
+MODERATOR_ROLES_SETTING = "moderator_roles"
+
+
 def moderator_roles(roles: Iterable[str]) -> tuple[str, ...]:
     """A moderator role list in normal form, each once, in the given order."""
     return tuple(dict.fromkeys(normal_role(role) for role in roles if normal_role(role)))

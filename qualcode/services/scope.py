@@ -12,14 +12,17 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
-from qualcode.domain.scope import DEFAULT_MODERATOR_ROLES, TurnScope, moderator_roles
+from qualcode.domain.scope import (
+    DEFAULT_MODERATOR_ROLES,
+    MODERATOR_ROLES_SETTING,
+    TurnScope,
+    moderator_roles,
+)
 from qualcode.services.project import Project
 from qualcode.store.analysis_rows import get_setting
 
 if TYPE_CHECKING:  # the scope is resolved on Core too (`qualcode freq`)
     from sqlalchemy.orm import Session
-
-MODERATOR_ROLES_SETTING = "moderator_roles"
 
 
 def study_moderator_roles(session: Connection | Session) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from qualcode.domain.scope import MODERATOR_ROLES_SETTING
 from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.exchange.refi import cards as refi_cards
@@ -19,7 +20,11 @@ from qualcode.exchange.refi import metadata, qdc
 from qualcode.exchange.refi.code_import import slug
 from qualcode.exchange.refi.description import CodeText, pack_description, unpack_description
 from qualcode.exchange.refi.guids import stable_guid
-from qualcode.exchange.refi.importer import CONSENSUS_MARKER, PROJECT_SETTING
+from qualcode.exchange.refi.importer import (
+    CONSENSUS_MARKER,
+    MODERATOR_ROLES_MARKER,
+    PROJECT_SETTING,
+)
 from qualcode.exchange.refi.kept import (
     DEPARTMENT,
     DEPARTMENT_SET,
@@ -136,11 +141,13 @@ def build_project(session: Session, summary: ExportSummary) -> RefiProject:
     for memo, coder, key in coding_store.list_memos(session):
         notes.add(memo, coder, key)
     kept_project = code_store.get_setting(session, PROJECT_SETTING) or {}
+    roles = code_store.get_setting(session, MODERATOR_ROLES_SETTING)
     refi = RefiProject(
         name=kept_project.get("name") or book.title or book.name,
         origin=qdc.ORIGIN,
         description=f"Exported by qualcode.\n{CODEBOOK_MARKER}{book.name}"
-        + "".join(f"\n{CONSENSUS_MARKER}{coder.name}" for coder in coders if coder.is_consensus),
+        + "".join(f"\n{CONSENSUS_MARKER}{coder.name}" for coder in coders if coder.is_consensus)
+        + (f"\n{MODERATOR_ROLES_MARKER}{', '.join(roles['roles'])}" if roles else ""),
     )
     refi.users = [RefiUser(users[coder.name], coder.name) for coder in coders]
     refi.codes = code_tree(codes, {code.id: notes.for_code(code.key) for code in codes})

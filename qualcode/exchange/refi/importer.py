@@ -55,6 +55,7 @@ from qualcode.store.tables import now
 # REFI-QDA users have no roles: an export names the consensus layer in the project's
 # description, so that importing it keeps a consensus layer (not one more coder of "all")
 CONSENSUS_MARKER = "qualcode-consensus: "
+MODERATOR_ROLES_MARKER = "qualcode-moderator-roles: "  # the study's, comma-separated
 PROJECT_SETTING = "refi_project"  # the name and origin of the file a project came from
 
 # (start, end, speaker, role) of each turn of a text, tiling it.
@@ -141,6 +142,7 @@ class Importer:
             self.summary.not_imported.append(
                 f"source {missing.name!r} ({missing.guid}): {missing.reason}{lost}"
             )
+        self._moderator_roles(refi.description)  # before the sources: a new project takes them
         self._positions(refi)
         sources: dict[str, Transcript] = {}
         for source in refi.sources:
@@ -191,6 +193,35 @@ class Importer:
         if code_store.get_setting(self.session, PROJECT_SETTING) is None:
             code_store.put_setting(
                 self.session, PROJECT_SETTING, {"name": refi.name, "origin": refi.origin}
+            )
+
+    def _moderator_roles(self, description: str) -> None:
+        """The exporting study's moderator roles: a new project (no transcripts, no roles of
+        its own) takes them, since they decide which turns every figure counts; a project
+        whose roles differ keeps its own, warned."""
+        from qualcode.domain.scope import (
+            DEFAULT_MODERATOR_ROLES,
+            MODERATOR_ROLES_SETTING,
+            moderator_roles,
+        )
+
+        line = next(
+            (x for x in description.splitlines() if x.startswith(MODERATOR_ROLES_MARKER)), None
+        )
+        if line is None:
+            return
+        theirs = moderator_roles(line.removeprefix(MODERATOR_ROLES_MARKER).split(","))
+        setting = code_store.get_setting(self.session, MODERATOR_ROLES_SETTING)
+        if setting is None and not card_store.transcript_ids(self.session):
+            code_store.put_setting(self.session, MODERATOR_ROLES_SETTING, {"roles": list(theirs)})
+            return
+        here = moderator_roles(setting.get("roles", [])) if setting else DEFAULT_MODERATOR_ROLES
+        if here != theirs:
+            self.summary.warnings.append(
+                f"the file's study counts {', '.join(theirs) or 'no role'} as moderators; this "
+                f"project keeps its own ({', '.join(here) or 'none'}), which decide the "
+                "participant turns of every figure (`qualcode import --manifest` with "
+                "moderator_roles: changes them)."
             )
 
     def _coder(self, name: str, guid: str | None, consensus: bool = False) -> int:

@@ -170,3 +170,28 @@ def test_a_model_layer_comes_back_as_a_model_not_a_coder(carded, other_project, 
     assert not imported.warnings and not imported.not_imported
     roles = {coder.name: coder.role for coder in list_coders(other_project)}
     assert roles["model:v1"] == MODEL_ROLE and roles["anna"] == "coder"
+
+
+def test_the_studys_moderator_roles_travel_with_the_project(
+    carded, other_project, tmp_path
+) -> None:
+    """A study that counts 'chair' as a moderator lost that in a round trip: the new project
+    fell back to moderator, facilitator, interviewer, and the chair's turns became
+    participant turns in every figure."""
+    from qualcode.services.scope import get_moderator_roles, set_moderator_roles
+
+    set_moderator_roles(carded, ["moderator", "chair"])
+    path = tmp_path / "study.qdpx"
+    export_project_qdpx(carded, path)
+    fresh = import_qdpx(other_project, path)
+    assert not fresh.warnings
+    assert get_moderator_roles(other_project) == ("moderator", "chair")
+    # a project with its own, other roles keeps them, and is told
+    set_moderator_roles(other_project, ["moderator"])
+    again = import_qdpx(other_project, path)
+    assert again.warnings == [
+        "the file's study counts moderator, chair as moderators; this project keeps its own "
+        "(moderator), which decide the participant turns of every figure (`qualcode import "
+        "--manifest` with moderator_roles: changes them)."
+    ]
+    assert get_moderator_roles(other_project) == ("moderator",)
