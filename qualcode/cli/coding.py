@@ -60,6 +60,10 @@ def coded_line(applied: AppliedCoding, limit: int = 70) -> str:
     if applied.span is not None:
         where += f" {applied.span[0]}:{applied.span[1]}"
     quoted = applied.text if len(applied.text) <= limit else applied.text[: limit - 1] + "…"
+    if not view.new:
+        return (
+            f'Already coded: {where} "{quoted}" as {view.code_key} ({view.coder}); nothing changed.'
+        )
     return f'Coded {where} "{quoted}" as {view.code_key} ({view.coder}).'
 
 

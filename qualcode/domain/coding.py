@@ -6,7 +6,7 @@ should not pay for pydantic's import (the views in `qualcode.domain.corpus` hold
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 
@@ -59,13 +59,15 @@ class CodingView:
     end_char: int | None = None
     origin: str = "manual"
     memo: str | None = None
+    # False when applying found the same coding stored already (nothing changed)
+    new: bool = field(default=True, compare=False)
 
     @property
     def is_span(self) -> bool:
         return self.start_char is not None
 
     @classmethod
-    def of(cls, row: StoredCoding, key: str, coder: str) -> CodingView:
+    def of(cls, row: StoredCoding, key: str, coder: str, *, new: bool = True) -> CodingView:
         return cls(
             id=row.id,
             code_key=key,
@@ -75,6 +77,7 @@ class CodingView:
             end_char=row.end_char,
             origin=row.origin,
             memo=row.memo,
+            new=new,
         )
 
 

@@ -135,7 +135,7 @@ def add_coding(
     a retired code. Applying by key and accepting a suggestion both go through it."""
     if code.retired:
         raise QualcodeError(f"The code '{code.key}' is retired and cannot be applied.")
-    row, _ = store.add_coding(
+    row, created = store.add_coding(
         db,
         coder_id=coder_id,
         code_id=code.id,
@@ -145,7 +145,7 @@ def add_coding(
         origin=origin,
         memo=(multi_line(memo) or None) if memo else None,
     )
-    return CodingView.of(row, code.key, coder)
+    return CodingView.of(row, code.key, coder, new=created)
 
 
 def apply_code(

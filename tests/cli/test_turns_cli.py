@@ -83,6 +83,13 @@ def test_spans_are_typed_reported_and_listed_in_the_turns_offsets(run, fg, datab
     coded = run("code", "T1:2", "temporality.breaks", "--span", "8:13", "--coder", "anna")
     assert coded.exit_code == 0, coded.output
     assert 'Coded T1:2 (segment 2) 8:13 "lunch" as temporality.breaks (anna).' in coded.output
+    # the same coding again stores nothing, and says so (it said 'Coded' again)
+    again = run("code", "T1:2", "temporality.breaks", "--span", "8:13", "--coder", "anna")
+    assert again.exit_code == 0, again.output
+    assert (
+        'Already coded: T1:2 (segment 2) 8:13 "lunch" as temporality.breaks (anna); '
+        "nothing changed." in again.output
+    )
     assert codings(database_url, 1) == {("temporality.breaks", 8, 13)}
     outside = run("code", "T1:2", "temporality.rhythm", "--span", "8:99", "--coder", "anna")
     assert outside.exit_code == 1
