@@ -51,6 +51,12 @@ def code(
         opened, coding.segment_id(opened, segment), key, require_coder(coder), span=parse_span(span)
     )
     say(coded_line(applied))
+    if applied.new_coder:  # a mistyped name would start a layer of its own without a word
+        say(
+            f"{applied.coding.coder} is a new coder: this is their first coding, in a layer "
+            "of their own; if the name is mistyped, `qualcode uncode` removes the coding "
+            "(`qualcode coder list` shows every coder)."
+        )
 
 
 def coded_line(applied: AppliedCoding, limit: int = 70) -> str:

@@ -89,6 +89,7 @@ class AppliedCoding:
     ref: str
     span: tuple[int, int] | None
     text: str
+    new_coder: bool = False  # the write made the coder (their first coding in the project)
 
 
 @dataclass(frozen=True)

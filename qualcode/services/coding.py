@@ -186,7 +186,9 @@ def code_turn(
     and say what was coded in those offsets: the turn, the span and the quoted text."""
 
     def work(connection: Connection) -> AppliedCoding:
-        view, segment = _apply(connection, segment_id, key, coder, span, "manual", None, True, None)
+        view, segment, made = _apply(
+            connection, segment_id, key, coder, span, "manual", None, True, None
+        )
         start = segment.start_char if view.start_char is None else view.start_char
         end = segment.end_char if view.end_char is None else view.end_char
         quoted = store.transcript_slice(connection, segment.transcript_id, start, end)
@@ -198,6 +200,7 @@ def code_turn(
             ref=turn_ref(segment.transcript_id, segment.ordinal),
             span=relative,
             text=quoted.strip(),
+            new_coder=made,
         )
 
     return project.write_rows(work)
@@ -213,9 +216,10 @@ def _apply(
     memo: str | None,
     relative: bool,
     actor: str | None,
-) -> tuple[CodingView, TargetSegment]:
-    segment, code, coder_row = find_target(connection, segment_id, key, coder)
-    coder_row = coder_row or roles.coder_for_write(connection, coder)
+) -> tuple[CodingView, TargetSegment, bool]:
+    """The coding stored (or found), its segment, and whether the write made the coder."""
+    segment, code, found = find_target(connection, segment_id, key, coder)
+    coder_row = found or roles.coder_for_write(connection, coder)
     if actor is not None and actor != coder:
         roles.require_layer_access(connection, actor, coder_row.id)
     start, end = check_span(segment, span, relative=relative)
@@ -229,7 +233,7 @@ def _apply(
         coder=coder_row.name,
         memo=memo,
     )
-    return view, segment
+    return view, segment, found is None
 
 
 def remove_code(

@@ -50,8 +50,12 @@ def test_a_turn_is_named_by_transcript_and_number_or_by_segment_id(run, fg, data
     assert 'Coded T1:2 (segment 2) "We skip lunch every day." as temporality.breaks' in (
         by_ref.output
     )
+    # anna's first coding made her a coder, and said so (a mistyped name would start a layer
+    # of its own without a word); her second does not
+    assert "anna is a new coder: this is their first coding" in by_ref.output
     by_id = run("code", "3", "temporality.rhythm", "--coder", "anna")
     assert by_id.exit_code == 0 and "Coded T1:3 (segment 3)" in by_id.output
+    assert "new coder" not in by_id.output
     assert codings(database_url, 1) == {("temporality.breaks", None, None)}
     assert codings(database_url, 2) == {("temporality.rhythm", None, None)}
     made = run("open-code", "Skipping meals", "--coder", "anna", "--segment", "t1:2")
