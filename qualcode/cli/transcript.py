@@ -84,6 +84,13 @@ def done(
         f"Transcript {mark.transcript_id} ({mark.title}) is {state} for {mark.coder}{already}.",
         highlight=False,
     )
+    if mark.new_coder:
+        console.print(
+            f"{mark.coder} is a new coder, made by this mark: the transcript is in their coded "
+            "scope, a layer of their own; if the name is mistyped, undo with --undo "
+            "(`qualcode coder list` shows every coder).",
+            highlight=False,
+        )
 
 
 @speaker_app.command("set")

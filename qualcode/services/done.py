@@ -25,6 +25,7 @@ class DoneMark:
     coder: str
     done: bool  # the state after the call
     changed: bool  # False when the transcript already was in that state
+    new_coder: bool = False  # the mark made the coder (a mistyped name starts a layer)
 
 
 def mark_done(
@@ -34,12 +35,13 @@ def mark_done(
 
     def work(session: Session) -> DoneMark:
         found = find_transcript(session, transcript)
+        known = code_store.coder_by_name(session, coder)
         if undo:
-            known = code_store.coder_by_name(session, coder)
             changed = known is not None and store.unmark(session, found.id, known.id)
         else:
             changed = store.mark(session, found.id, coder_for_write(session, coder).id)
-        return DoneMark(found.id, found.title, coder, not undo, changed)
+        made = not undo and known is None
+        return DoneMark(found.id, found.title, coder, not undo, changed, made)
 
     return project.write(work)
 

@@ -16,8 +16,12 @@ def test_transcript_done_command(run: Callable, tmp_path: Path) -> None:
     result = run("transcript", "done", "1", "--coder", "anna")
     assert result.exit_code == 0, result.output
     assert "Transcript 1 (ward) is done for anna." in result.output
+    # the mark made anna a coder and says so (a mistyped name made a coder without a word)
+    assert "anna is a new coder, made by this mark" in result.output
     again = run("transcript", "done", "ward", "--coder", "anna", "--undo")
-    assert "is not done for anna" in again.output
+    assert "is not done for anna" in again.output and "new coder" not in again.output
+    known = run("transcript", "done", "ward", "--coder", "anna")
+    assert known.exit_code == 0 and "new coder" not in known.output
     missing = run("transcript", "done", "7", "--coder", "anna")
     assert missing.exit_code == 1
     assert "No transcript '7'" in missing.output
