@@ -267,7 +267,8 @@ def frequency_table(
     `overall` are the rows without the coder split, needed for the total column when the
     coder is a dimension (a turn two coders coded counts once in the total); `coder_totals`
     are then each coder's own denominators (the turns in that coder's scope). With
-    `denominator`, a last row so labelled gives each group's turns in scope.
+    `denominator`, a last row so labelled gives each group's turns in scope (their words for
+    `per1000`, whose denominator they are).
     """
     groups = grouping.groups(totals) if grouping.dimensions else []
     bases = denominators(grouping, totals)
@@ -295,7 +296,11 @@ def frequency_table(
             or Denominator()
             for group in groups
         ]
-        table_rows.append([denominator, None, *(base.turns for base in turns), everything.turns])
+
+        def size(base: Denominator) -> int:
+            return base.words if measure == "per1000" else base.turns
+
+        table_rows.append([denominator, None, *(size(base) for base in turns), size(everything)])
     by = f" by {', '.join(grouping.dimensions)}" if grouping.dimensions else ""
     return ResultTable(
         title=f"{MEASURES[measure]}{by}",

@@ -30,7 +30,7 @@ from qualcode.domain.codekey import CodeKey
 from qualcode.domain.counts import TurnTotals
 from qualcode.domain.layer import Layer
 from qualcode.domain.scope import Coverage, TurnScope
-from qualcode.domain.table import ResultSet
+from qualcode.domain.table import Cell, ResultSet, ResultTable
 from qualcode.domain.wording import counted
 from qualcode.errors import QualcodeError
 from qualcode.services.analysis_context import (
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from qualcode.analysis.comparison import Comparison
 
 COMPARE_DIMENSIONS = ("department", "group-kind", "speaker-role", "card")
-DENOMINATOR = "(participant turns in scope)"
 
 __all__ = [
     "COMPARE_DIMENSIONS",
@@ -65,6 +64,7 @@ __all__ = [
     "Comparison",
     "ComparisonReport",
     "FrequencyQuery",
+    "code_rows",
     "compare",
     "frequency",
 ]
@@ -141,7 +141,7 @@ def frequency(project: Project, query: FrequencyQuery, *, actor: str | None = No
             totals,
             overall,
             coder_totals,
-            denominator=_denominator(scope) if source.by_card else None,
+            denominator=_denominator(scope, query.measure) if query.by else None,
         )
         filters = {
             "by": ", ".join(query.by) or "none",
@@ -168,8 +168,22 @@ def _unit(measure: str, turn: str) -> str:
     return "word" if measure == "per1000" else turn
 
 
-def _denominator(scope: TurnScope) -> str:
-    return DENOMINATOR if scope.excluded_roles else "(turns in scope)"
+def _denominator(scope: TurnScope, measure: str) -> str:
+    """The label of a table's last row: each group's turns in scope (words for per1000)."""
+    turns = "participant turns" if scope.excluded_roles else "turns"
+    return f"(words of the {turns} in scope)" if measure == "per1000" else f"({turns} in scope)"
+
+
+DENOMINATORS = frozenset(
+    f"({words}{turns} in scope)"
+    for words in ("", "words of the ")
+    for turns in ("participant turns", "turns")
+)
+
+
+def code_rows(table: ResultTable) -> list[list[Cell]]:
+    """A frequency table's rows of codes, without its last row (each group's denominator)."""
+    return [row for row in table.rows if row[0] not in DENOMINATORS]
 
 
 def _coder_totals(

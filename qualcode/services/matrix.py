@@ -58,11 +58,12 @@ def matrix(project: Project, query: MatrixQuery) -> ResultSet:
         ),
     )
     source = counts.tables[0]
-    keys = [str(row[0]) for row in source.rows if _at_depth(str(row[0]), query.cols)]
-    names = {str(row[0]): str(row[1]) for row in source.rows}
+    code_rows = analysis.code_rows(source)
+    keys = [str(row[0]) for row in code_rows if _at_depth(str(row[0]), query.cols)]
+    names = {str(row[0]): str(row[1]) for row in code_rows}
     groups = source.columns[2:-1]  # after Code and Name, before Total
     values = {
-        (str(row[0]), group): row[2 + g] for row in source.rows for g, group in enumerate(groups)
+        (str(row[0]), group): row[2 + g] for row in code_rows for g, group in enumerate(groups)
     }
     summaries = project.read(lambda session: _summaries(session, query.rows))
     rows = []

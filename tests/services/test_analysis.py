@@ -144,6 +144,9 @@ def test_rolls_up_children_counting_each_turn_once(study: Project) -> None:
         "temporality.interruptions": [1, 1, 2],
         "jobcrafting": [2, 1, 3],
         "jobcrafting.task": [2, 1, 3],
+        # the last row: each column's denominator, every turn of the group (the moderator
+        # has no role here, so counts): Clinic c0-c2, Ward w0-w3, 7 in all
+        "(participant turns in scope)": [3, 4, 7],
     }
     assert [row[0] for row in table.rows] == [
         "temporality",
@@ -151,7 +154,9 @@ def test_rolls_up_children_counting_each_turn_once(study: Project) -> None:
         "temporality.interruptions",
         "jobcrafting",
         "jobcrafting.task",
+        "(participant turns in scope)",
     ]
+    assert [row[0] for row in analysis.code_rows(table)] == [row[0] for row in table.rows[:-1]]
 
 
 def test_result_names_codebook_version_and_coder_layer(study: Project) -> None:
@@ -170,6 +175,8 @@ def test_per_thousand_words_and_percent_of_turns(study: Project) -> None:
     assert values["temporality"] == pytest.approx([8 / 19 * 1000, 15 / 26 * 1000, 23 / 45 * 1000])
     # breaks has no Clinic turn: 0 words per 1,000 (not a blank).
     assert values["temporality.breaks"][0] == 0
+    # the last row gives those denominators: the words of each group's turns
+    assert values["(words of the participant turns in scope)"] == [19, 26, 45]
     percent = analysis.frequency(study, FrequencyQuery(by=("department",), measure="percent"))
     # jobcrafting: Clinic c1, c2 of 3 turns = 66.7 %; Ward w3 of 4 = 25 %; total 3 of 7.
     assert rows_by_code(percent.tables[0])["jobcrafting"] == pytest.approx([200 / 3, 25.0, 300 / 7])
@@ -242,6 +249,8 @@ def test_combined_dimensions_and_filters(study: Project) -> None:
         "temporality": [1, 1, 0, 2],
         "temporality.breaks": [1, 1, 0, 2],
         "temporality.interruptions": [0, 1, 0, 1],
+        # w1 + w3 by Anne, w2 by Bo, w0 by the moderator: 4 Ward turns
+        "(participant turns in scope)": [2, 1, 1, 4],
     }
 
 

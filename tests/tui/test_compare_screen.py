@@ -91,7 +91,7 @@ def expected_rows(project: Project, by: str, measure: str, layer: Layer) -> list
     assert table.columns[2:-1] == comparison.groups
     marks = {"over": " ▲", "under": " ▼", None: "  "}
     rows = []
-    for r, row in enumerate(table.rows):
+    for r, row in enumerate(analysis.code_rows(table)):
         groups = [
             cell_text(value)  # type: ignore[arg-type]
             + marks[comparison.style(r, c)]
