@@ -39,12 +39,13 @@ def transcripts(db: DbOption = None, coder: CoderOption = None) -> None:
         ]
         if who:
             share = info.n_coded_segments / info.n_segments if info.n_segments else 0
-            cells.append(f"{share:.0%}")
+            cells.append(f"{share:.0%}" + (" done" if info.done else ""))
         table.add_row(*cells)
     if who:  # a share says of what: here every turn, not the analysis' participant turns
         table.caption = (
             f"coded by {who}: share of the transcript's turns (moderators' included) holding a "
-            f"coding of {who}'s; progress, not the analysis scope."
+            f"coding of {who}'s; progress, not the analysis scope. done: {who} marked the "
+            "transcript done (`qualcode transcript done`), so its uncoded turns count as read."
         )
     common.console.print(table)
     with_variables = [info for info in rows if info.variables]

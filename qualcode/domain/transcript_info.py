@@ -19,6 +19,7 @@ class TranscriptInfo:
     n_segments: int = 0
     n_words: int = 0
     n_coded_segments: int = 0
+    done: bool = False  # the coder asked about marked it done
     notes: list[str] = field(default_factory=list)
     # REFI-QDA variables of the source and of its cases (name -> value), as imported.
     variables: dict[str, str] = field(default_factory=dict)

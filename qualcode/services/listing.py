@@ -18,11 +18,13 @@ if TYPE_CHECKING:
 
 
 def list_transcripts(project: Project, coder: str | None = None) -> list[TranscriptInfo]:
-    """Every transcript, with how many segments `coder` (if given) has coded."""
+    """Every transcript, with how many segments `coder` (if given) has coded and whether
+    they marked it done."""
 
     def work(connection: Connection) -> list[TranscriptInfo]:
         found = coders.coder_row(connection, coder) if coder else None
         coded = store.coded_turn_counts(connection, found.id) if found else {}
+        done = store.done_transcript_ids(connection, found.id) if found else set()
         return [
             TranscriptInfo(
                 id=row.id,
@@ -35,6 +37,7 @@ def list_transcripts(project: Project, coder: str | None = None) -> list[Transcr
                 n_segments=row.n_segments,
                 n_words=row.n_words,
                 n_coded_segments=coded.get(row.id, 0),
+                done=row.id in done,
                 notes=list((row.attributes or {}).get("notes", [])),
                 variables=dict((row.attributes or {}).get("variables", {})),
             )

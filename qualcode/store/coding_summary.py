@@ -43,7 +43,7 @@ from qualcode.domain.layer import MODEL_ROLE, Layer, LayerKind
 from qualcode.domain.rollup import lineage
 from qualcode.domain.scope import TurnScope
 from qualcode.store import summary_changes as changes
-from qualcode.store.layers import layer_coders, participant_turns
+from qualcode.store.layers import layer_coders, participant_turns, transcript_done
 from qualcode.store.summary_changes import stale, summary
 from qualcode.store.tables import code as code_table
 from qualcode.store.tables import coder, coding, segment, speaker, transcript
@@ -61,11 +61,6 @@ turn_summary = table(
     column("speaker_id", Integer),
     column("turns", Integer),
     column("words", Integer),
-)
-transcript_done = table(
-    "transcript_done",
-    column("transcript_id", Integer),
-    column("coder_id", Integer),
 )
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Connection, Select, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    column,
+    func,
+    or_,
+    select,
+    table,
+)
 
 from qualcode.domain.layer import MODEL_ROLE, Layer, LayerKind
 from qualcode.domain.scope import TurnScope
@@ -12,6 +22,13 @@ from qualcode.store.tables import coder, coding, speaker
 
 if TYPE_CHECKING:  # Core tables: `qualcode freq` counts without the ORM
     from sqlalchemy.orm import InstrumentedAttribute, Session
+
+# A coder's done marks put a transcript in that coder's coded scope (docs/analysis.md).
+transcript_done = table(
+    "transcript_done",
+    column("transcript_id", Integer),
+    column("coder_id", Integer),
+)
 
 
 def layer_coders(layer: Layer) -> Select[int]:

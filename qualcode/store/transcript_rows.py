@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import bindparam, func, select
 
+from qualcode.store.layers import transcript_done
 from qualcode.store.tables import coding, segment, transcript
 
 if TYPE_CHECKING:
@@ -69,6 +70,12 @@ _CODED = (
 def transcript_rows(db: Connection | Session) -> list[TranscriptRow]:
     """All transcripts with their number of turns and words, by department then title."""
     return [TranscriptRow._make(row) for row in db.execute(_LIST)]
+
+
+def done_transcript_ids(db: Connection | Session, coder_id: int) -> set[int]:
+    """The transcripts the coder marked done."""
+    query = select(transcript_done.c.transcript_id).where(transcript_done.c.coder_id == coder_id)
+    return set(db.execute(query).scalars())
 
 
 def coded_turn_counts(db: Connection | Session, coder_id: int) -> dict[int, int]:

@@ -151,3 +151,18 @@ def test_the_coders_progress_column_says_what_its_share_is_of(run, write_file) -
     output = run("transcripts", "--coder", "anna").output
     assert "67%" in output  # 2 of 3 turns, the moderator's included
     assert "share of the transcript's turns (moderators' included)" in output
+
+
+def test_the_coders_progress_column_shows_their_done_marks(run, write_file) -> None:
+    """A done mark puts a transcript in the coder's coded scope; `transcripts` did not show it."""
+    for name in ("a.txt", "b.txt"):
+        path = write_file(name, f"Anne: We never get a break ({name}).\nBen: The phone rings.\n")
+        run("import", path, "--department", "Ward")
+    assert run("transcript", "done", "2", "--coder", "anna").exit_code == 0
+    output = run("transcripts", "--coder", "anna").output
+    rows = {
+        line.split("│")[1].strip(): line for line in output.splitlines() if line.startswith("│")
+    }
+    assert rows["2"].rstrip("│ ").endswith("0% done")
+    assert "done" not in rows["1"]
+    assert "done: anna marked the transcript done" in " ".join(output.split())
